@@ -1,0 +1,1 @@
+"""The FastAPI application: review queue, auth, health (reports and model management come later)."""

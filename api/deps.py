@@ -1,0 +1,78 @@
+"""Dependencies: one session per request (commit after the route, roll back on error), the caller."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from core.accounts import AuthError, user_for_token
+from core.config import Settings
+from core.errors import DomainError, NotFound
+from core.tables import ReviewTask, Role, User
+
+_bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthError("Cần đăng nhập. (Authentication required.)", code="not_authenticated")
+    return credentials.credentials
+
+
+def get_current_user(session: SessionDep, token: Annotated[str, Depends(get_token)]) -> User:
+    return user_for_token(session, token)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+TokenDep = Annotated[str, Depends(get_token)]
+
+# Which roles may do what; one place. Higher roles include the lower ones' rights.
+RANK = {Role.collaborator: 1, Role.analyst: 2, Role.admin: 3}
+
+
+def require(role: Role) -> Callable[[User], User]:
+    def _check(user: CurrentUser) -> User:
+        if RANK.get(Role(user.role), 0) < RANK[role]:
+            raise DomainError(
+                "Bạn không có quyền làm việc này. (Forbidden.)", code="forbidden", status_code=403
+            )
+        return user
+
+    return _check
+
+
+Reviewer = Annotated[User, Depends(require(Role.collaborator))]
+
+
+def get_task(task_id: int, session: SessionDep) -> ReviewTask:
+    task = session.get(ReviewTask, task_id)
+    if task is None:
+        raise NotFound(f"no task {task_id}", code="task_not_found")
+    return task
+
+
+TaskDep = Annotated[ReviewTask, Depends(get_task)]

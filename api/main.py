@@ -1,0 +1,58 @@
+"""``create_app(settings)``: the FastAPI application with its lifespan (engine, sessions, models)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api import errors
+from api.routes import auth, health, queue
+from core.config import Settings, get_settings
+from core.db import make_engine, make_sessionmaker
+from nlp.analyze import Analyzer
+from nlp.registry import RegistryError
+
+log = logging.getLogger(__name__)
+
+
+def _load_analyzer(settings: Settings) -> Analyzer | None:
+    try:
+        return Analyzer.load(settings.models_dir, settings.data_dir / "facts")
+    except (RegistryError, FileNotFoundError) as exc:
+        log.error("models not loaded, analysis is unavailable: %s", exc)
+        return None
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = make_engine(settings.database_url)
+    app.state.sessionmaker = make_sessionmaker(engine)
+    if getattr(app.state, "analyzer", None) is None:
+        app.state.analyzer = _load_analyzer(settings)
+    yield
+    engine.dispose()
+
+
+def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
+    """Build the app; nothing touches the database or the models until the lifespan starts
+    (an already loaded ``analyzer`` may be handed in, as tests do)."""
+    app = FastAPI(
+        title="duluan API",
+        version="0.1.0",
+        summary="Review queue for Vietnamese public-opinion monitoring: flagged distortions and scams, "
+        "decided by people.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings or get_settings()
+    app.state.analyzer = analyzer
+    errors.install(app)
+    v1 = APIRouter(prefix="/api/v1")
+    v1.include_router(health.router)
+    v1.include_router(auth.router)
+    v1.include_router(queue.router)
+    app.include_router(v1)
+    return app

@@ -1,0 +1,97 @@
+"""Request and response models of ``/api/v1``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+
+
+class Reason(BaseModel):
+    kind: str = Field(
+        description="What produced it: a cue (e.g. credential_request), fact_mismatch, known_false_claim or model"
+    )
+    evidence: str = Field(description="The words of the item that triggered it")
+    message: str = Field(description="Plain Vietnamese explanation for the reviewer")
+    weight: float = Field(
+        description="How much it pushes towards a flag; negative values push away (warnings, refutations)"
+    )
+    model_config = ConfigDict(extra="allow")
+
+
+class AnalysisRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    relevance: float
+    relevant: bool
+    sentiment: str
+    sentiment_scores: dict[str, float]
+    misinfo: str
+    misinfo_scores: dict[str, float]
+    risk: float = Field(description="0–1: how urgently a human should look at it")
+    reasons: list[Reason]
+    model_versions: dict[str, Any]
+    created_at: datetime
+
+
+class ItemRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    source: str = Field(description="The feed or publisher that carried it")
+    url: str | None
+    title: str
+    text: str
+    author: str | None = Field(description="Displayed byline of a news article, if any")
+    published_at: datetime | None
+    fetched_at: datetime
+
+
+class TaskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    status: str
+    priority: float
+    lease_expires_at: datetime | None
+    item: ItemRead
+    analysis: AnalysisRead | None
+
+
+class VerdictCreate(BaseModel):
+    verdict: Literal["distortion", "scam", "not_misinformation", "escalate"]
+    note: str = Field(default="", max_length=4000)
+    sentiment: Literal["negative", "neutral", "positive"] | None = Field(
+        default=None, description="Corrected sentiment, when the model got it wrong"
+    )
+    relevant: bool | None = Field(
+        default=None, description="Corrected relevance, when the model got it wrong"
+    )
+
+
+class VerdictRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    task_id: int
+    verdict: str
+    note: str
+    sentiment: str | None
+    relevant: bool | None
+    created_at: datetime
+    task_status: str
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: bool
+    models: dict[str, str | None]

@@ -1,0 +1,166 @@
+"""Feed bytes → ``ParsedFeed``. The only module that imports feedparser, and it is never given a URL."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+log = logging.getLogger(__name__)
+
+# Survivable bozo exceptions: the content is usable although the declaration was wrong.
+_SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_FUTURE_SLACK = timedelta(days=1)
+
+
+class ParseError(Exception):
+    """The body is not a usable feed."""
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    guid: str | None
+    url: str | None
+    title: str
+    text: str
+    author: str | None
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    entries: list[ParsedEntry] = field(default_factory=list)
+    skipped: int = 0
+
+
+class _TextExtractor(HTMLParser):
+    _DROP = {"script", "style", "iframe", "noscript", "template", "svg", "object"}
+    _BLOCK = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._DROP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._DROP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment: scripts and styles dropped, entities decoded."""
+    if "<" not in markup and "&" not in markup:
+        return re.sub(r"[ \t]+", " ", markup).strip()
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(markup)
+        extractor.close()
+    except Exception:  # noqa: BLE001 - malformed markup: fall back to stripping tags
+        return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", " ", markup))).strip()
+    text = "".join(extractor.parts)
+    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _when(entry: dict, now: datetime) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            when = datetime.fromtimestamp(calendar.timegm(value), UTC)
+            return None if when > now + _FUTURE_SLACK else when
+    return None
+
+
+def _entry(entry: dict, now: datetime, base: str | None) -> ParsedEntry | None:
+    title = html_to_text(entry.get("title", "") or "")
+    content = ""
+    for c in entry.get("content") or []:
+        if len(c.get("value", "")) > len(content):
+            content = c.get("value", "")
+    summary = entry.get("summary", "") or ""
+    text = html_to_text(content if len(content) > len(summary) else summary)
+    url = entry.get("link") or None
+    if url and base and not urlsplit(url).scheme:
+        url = urljoin(base, url)
+    if not title and not text:
+        return None
+    return ParsedEntry(
+        guid=(entry.get("id") or None),
+        url=url,
+        title=title[:1000],
+        text=text,
+        author=(entry.get("author") or None),
+        published_at=_when(entry, now),
+    )
+
+
+def parse(
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    now: datetime | None = None,
+    url: str | None = None,
+) -> ParsedFeed:
+    """Parse feed bytes (RSS 0.9x/1.0/2.0, Atom); raise ``ParseError`` when nothing usable is there."""
+    now = now or datetime.now(UTC)
+    if not body.strip():
+        raise ParseError("empty body")
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    if url:
+        # The base for relative links (Atom feeds often carry href="/path").
+        response_headers.setdefault("content-location", url)
+    d = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    if d.get("bozo") and not isinstance(d.get("bozo_exception"), _SURVIVABLE) and not d.entries:
+        raise ParseError(f"not a feed: {d.get('bozo_exception')!s:.200}")
+    if not d.get("version") and not d.entries:
+        raise ParseError("not a feed: no RSS or Atom elements")
+    entries, skipped = [], 0
+    for raw in d.entries:
+        try:
+            parsed = _entry(raw, now, url)
+        except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+            log.warning("skipping a malformed entry: %s", exc)
+            parsed = None
+        if parsed is None:
+            skipped += 1
+        else:
+            entries.append(parsed)
+    if d.entries and not entries:
+        raise ParseError("no usable entries")
+    return ParsedFeed(
+        title=html_to_text(d.feed.get("title", "") or ""), entries=entries, skipped=skipped
+    )

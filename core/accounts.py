@@ -1,0 +1,102 @@
+"""User accounts and bearer tokens. Users are the people who use duluan, never content authors."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit import record
+from core.db import utcnow
+from core.errors import Conflict, DomainError
+from core.security import hash_password, new_token, token_digest, verify_password
+from core.tables import AuthToken, Role, User
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+
+
+class AuthError(DomainError):
+    status_code = 401
+    code = "unauthorized"
+
+
+def create_user(
+    session: Session, username: str, role: str, password: str, actor: User | None = None
+) -> User:
+    """Add an account; names are lower-case, passwords at least eight characters."""
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise DomainError("username: 2–64 characters, a-z 0-9 . _ -", code="bad_username")
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise DomainError(
+            f"role must be one of {', '.join(r.value for r in Role)}", code="bad_role"
+        ) from exc
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(
+            f"password must have at least {MIN_PASSWORD} characters", code="weak_password"
+        )
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"user {username!r} already exists", code="user_exists")
+    user = User(username=username, role=role, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
+        after={"username": username, "role": role.value},
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """The active user with these credentials, or ``AuthError`` (same message either way)."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        raise AuthError(
+            "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
+        )
+    return user
+
+
+def issue_token(
+    session: Session, user: User, ttl: timedelta, now: datetime | None = None
+) -> tuple[str, AuthToken]:
+    """A new opaque token; only its digest is stored."""
+    now = now or utcnow()
+    token = new_token()
+    row = AuthToken(
+        token_hash=token_digest(token), user_id=user.id, created_at=now, expires_at=now + ttl
+    )
+    session.add(row)
+    session.flush()
+    record(session, user, "auth.login", "user", user.id)
+    return token, row
+
+
+def user_for_token(session: Session, token: str, now: datetime | None = None) -> User:
+    """The user a live token belongs to, or ``AuthError``."""
+    now = now or utcnow()
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at < now or not row.user.is_active:
+        raise AuthError(
+            "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. (Invalid or expired token.)",
+            code="invalid_token",
+        )
+    return row.user
+
+
+def revoke_token(session: Session, token: str, now: datetime | None = None) -> None:
+    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = now or utcnow()
+        record(session, row.user, "auth.logout", "user", row.user_id)
+        session.flush()

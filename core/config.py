@@ -1,0 +1,44 @@
+"""Settings from environment variables prefixed ``DULUAN_`` (and an optional ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting has a working default so tests and ``duluan serve`` run with no ``.env``."""
+
+    model_config = SettingsConfigDict(env_prefix="DULUAN_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'duluan.db'}"
+    models_dir: Path = ROOT / "models"
+    data_dir: Path = ROOT / "data"
+
+    # Collector
+    user_agent: str = "duluan/0.1 (+https://github.com/duluan; public-opinion monitor)"
+    http_connect_timeout_s: float = 5.0
+    http_read_timeout_s: float = 15.0
+    http_total_timeout_s: float = 30.0
+    max_feed_bytes: int = 10_000_000
+    max_redirects: int = 5
+    poll_interval_s: int = 1800
+
+    # Review queue
+    review_risk_threshold: float = 0.5
+    lease_minutes: int = 10
+
+    # API
+    token_ttl_hours: int = 12
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use (never at import time)."""
+    return Settings()

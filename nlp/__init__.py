@@ -1,0 +1,1 @@
+"""Vietnamese text normalisation, signals, fact matching and the relevance/sentiment/misinfo models."""

@@ -1,0 +1,235 @@
+"""Score texts for relevance, sentiment and misinformation, with the reasons for every flag."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sklearn.pipeline import Pipeline
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.tables import Analysis, Item
+from nlp import registry
+from nlp.facts import FactBase, load_facts, match_facts
+from nlp.pipeline import TASKS, model_input
+from nlp.signals import Signal, detect
+from nlp.text import fold, normalize
+
+log = logging.getLogger(__name__)
+
+RELEVANCE_THRESHOLD = 0.5
+MAX_TEXT_CHARS = 20_000
+SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
+MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    text: str
+    signals: list[Signal]
+    model_text: str
+
+
+def prepare(text: str, facts: FactBase) -> Prepared:
+    """Normalise, find cues and fact findings, and build the classifiers' input."""
+    text = normalize(text[:MAX_TEXT_CHARS])
+    signals = detect(text) + match_facts(facts, text)
+    return Prepared(text, signals, model_input(text, signals))
+
+
+def prepare_many(texts: Iterable[str], facts: FactBase) -> list[str]:
+    """Classifier inputs for training: the same path as serving."""
+    return [prepare(t, facts).model_text for t in texts]
+
+
+def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
+    """A scam is risky wherever it appears; a distortion counts fully only inside the policy area."""
+    scam = misinfo_scores.get("scam", 0.0)
+    distortion = misinfo_scores.get("distortion", 0.0) * (0.5 + 0.5 * relevance)
+    return round(min(1.0, max(scam, distortion)), 4)
+
+
+def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "evidence": evidence,
+        "message": message,
+        "weight": round(weight, 4),
+        **extra,
+    }
+
+
+def _top_ngram(pipeline: Pipeline, model_text: str, label: str) -> str | None:
+    """The word n-gram of the input that pushed the classifier most towards ``label``."""
+    clf = pipeline.named_steps["clf"]
+    features = pipeline.named_steps["features"]
+    word = dict(features.transformer_list)["word"]
+    x = word.transform([model_text])
+    classes = list(clf.classes_)
+    coef = clf.coef_[0] if len(classes) == 2 else clf.coef_[classes.index(label)]
+    if len(classes) == 2 and label == classes[0]:
+        coef = -coef
+    offset = len(dict(features.transformer_list)["char"].vocabulary_)
+    row = x.tocoo()
+    best, best_score = None, 0.0
+    names = word.get_feature_names_out()
+    for j, v in zip(row.col, row.data, strict=True):
+        score = v * coef[offset + j]
+        if score > best_score and not names[j].startswith("zz"):
+            best, best_score = names[j], score
+    return best
+
+
+def _span(text: str, folded_ngram: str) -> str | None:
+    pos = fold(text).find(folded_ngram)
+    return text[pos : pos + len(folded_ngram)] if pos >= 0 else None
+
+
+class Analyzer:
+    """The current relevance, sentiment and misinfo models plus the fact base."""
+
+    def __init__(self, models: dict[str, tuple[Pipeline, dict[str, Any]]], facts: FactBase) -> None:
+        missing = set(TASKS) - set(models)
+        if missing:
+            raise registry.RegistryError(f"no current model for {', '.join(sorted(missing))}")
+        self.models = models
+        self.facts = facts
+        self.versions = {task: meta["version"] for task, (_, meta) in models.items()}
+        self.versions["facts"] = facts.version
+
+    @classmethod
+    def load(cls, models_dir: Path, facts_path: Path) -> Analyzer:
+        """Load each task's current version from ``models_dir``."""
+        models = {}
+        for task in TASKS:
+            version = registry.current_version(models_dir, task)
+            if version is None:
+                raise registry.RegistryError(
+                    f"no current {task} model in {models_dir}: run `duluan train --task {task} --promote`"
+                )
+            models[task] = registry.load(models_dir, task, version)
+        return cls(models, load_facts(facts_path))
+
+    def _proba(self, task: str, inputs: list[str]) -> list[dict[str, float]]:
+        pipeline = self.models[task][0]
+        proba = pipeline.predict_proba(inputs)
+        classes = list(pipeline.classes_)
+        return [{c: float(p[i]) for i, c in enumerate(classes)} for p in proba]
+
+    def analyze(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        """One result per text, with the fields of the ``duluan predict`` contract."""
+        prepared = [prepare(t, self.facts) for t in texts]
+        inputs = [p.model_text for p in prepared]
+        if not inputs:
+            return []
+        relevance = self._proba("relevance", inputs)
+        sentiment = self._proba("sentiment", inputs)
+        misinfo = self._proba("misinfo", inputs)
+        return [
+            self._result(p, r, s, m)
+            for p, r, s, m in zip(prepared, relevance, sentiment, misinfo, strict=True)
+        ]
+
+    def _result(
+        self, prep: Prepared, rel: dict[str, float], sent: dict[str, float], mis: dict[str, float]
+    ) -> dict[str, Any]:
+        relevance = round(rel.get("relevant", 0.0), 4)
+        sentiment = max(sent, key=sent.__getitem__)
+        label = max(mis, key=mis.__getitem__)
+        misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in ("distortion", "scam")}
+        reasons = self._reasons(prep, label, misinfo_scores)
+        return {
+            "relevant": bool(relevance >= RELEVANCE_THRESHOLD),
+            "relevance": relevance,
+            "sentiment": sentiment,
+            "sentiment_scores": {k: round(sent.get(k, 0.0), 4) for k in TASKS["sentiment"]},
+            "misinfo": label,
+            "misinfo_scores": misinfo_scores,
+            "risk": risk_score(relevance, misinfo_scores),
+            "reasons": reasons,
+            "model_versions": dict(self.versions),
+        }
+
+    def _reasons(
+        self, prep: Prepared, label: str, scores: dict[str, float]
+    ) -> list[dict[str, Any]]:
+        reasons = []
+        for s in prep.signals:
+            extra = {"fact": s.detail} if s.detail else {}
+            reasons.append(
+                _reason(s.kind, s.evidence, s.message, s.weight, start=s.start, end=s.end, **extra)
+            )
+        if label == "none":
+            return reasons
+        p = scores[label]
+        evidence_found = any(r["weight"] > 0 for r in reasons)
+        ngram = _top_ngram(self.models["misinfo"][0], prep.model_text, label)
+        span = _span(prep.text, ngram) if ngram else None
+        if span is None and not evidence_found:
+            span = prep.text[:160]
+        reasons.append(
+            _reason(
+                "model",
+                span or "",
+                f"Mô hình đánh giá nội dung có khả năng {MISINFO_MESSAGES[label]} (điểm {p:.2f})",
+                p,
+                score=p,
+                label=label,
+            )
+        )
+        return reasons
+
+
+def analyze_pending(
+    session: Session,
+    analyzer: Analyzer,
+    *,
+    batch_size: int = 256,
+    since: datetime | None = None,
+    rescore: bool = False,
+) -> int:
+    """Analyse items that have no analysis yet (or, with ``rescore``, every item since ``since``).
+
+    Flushes once per batch; the caller commits.
+    """
+    query = select(Item).order_by(Item.id)
+    if since is not None:
+        query = query.where(Item.fetched_at >= since)
+    if not rescore:
+        query = query.where(~select(Analysis.id).where(Analysis.item_id == Item.id).exists())
+    done = 0
+    batch: list[Item] = []
+    for item in session.scalars(query).all():
+        batch.append(item)
+        if len(batch) >= batch_size:
+            done += _score(session, analyzer, batch)
+            batch = []
+    if batch:
+        done += _score(session, analyzer, batch)
+    return done
+
+
+def _score(session: Session, analyzer: Analyzer, items: list[Item]) -> int:
+    results = analyzer.analyze([f"{i.title}. {i.text}" if i.title else i.text for i in items])
+    for item, res in zip(items, results, strict=True):
+        session.add(
+            Analysis(
+                item_id=item.id,
+                model_versions=res["model_versions"],
+                relevance=res["relevance"],
+                relevant=res["relevant"],
+                sentiment=res["sentiment"],
+                sentiment_scores=res["sentiment_scores"],
+                misinfo=res["misinfo"],
+                misinfo_scores=res["misinfo_scores"],
+                risk=res["risk"],
+                reasons=res["reasons"],
+            )
+        )
+    session.flush()
+    return len(items)

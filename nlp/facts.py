@@ -1,0 +1,266 @@
+"""The reference fact base (``data/facts/``) and a matcher that says what a claim gets wrong.
+
+Two kinds of findings, both returned as ``Signal``s whose ``detail`` carries the fact card
+(``fact_id``, ``official``, ``in_text``, ``differs``):
+
+* references to a known document whose date, issuer or number differs from the record, and
+  target figures (PII/DTI rank, target year) that differ from the resolution;
+* sentences close to a known false claim: ``suggested`` above one similarity threshold,
+  ``confirmed`` above a higher one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlp.signals import Signal
+from nlp.text import expand_teencode, fold
+
+SUGGESTED = 0.6
+CONFIRMED = 0.7
+
+_REF_RE = re.compile(
+    r"\b(?:so\s*)?(\d{1,3})\s*[-–]\s*(nq|ct|hd)\s*/\s*([a-z]+)\b"
+    r"|\b(nghi quyet|chi thi)\s+(?:so\s+)?(\d{1,3})\b(?!\s*[-–/%])"
+)
+_DATE_RE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+_YEAR_RE = re.compile(r"\bnam\s+(20\d\d)\b")
+_RANK_RE = re.compile(
+    r"\b(?:top|nhom|trong)\s+(\d{1,2})\b|\b(dung (?:dau|so 1|so mot|thu nhat)|so 1)\b"
+)
+_SENT_RE = re.compile(r"[^.!?\n]+[.!?]?")
+_TOKEN_RE = re.compile(r"\w+")
+_KIND = {
+    "nq": "resolution",
+    "nghi quyet": "resolution",
+    "ct": "directive",
+    "chi thi": "directive",
+    "hd": "guidance",
+}
+
+
+@dataclass(frozen=True)
+class FactBase:
+    version: str
+    documents: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    programmes: list[dict[str, Any]]
+    false_claims: list[dict[str, Any]]
+    issuer_aliases: dict[str, str]
+    claim_grams: list[tuple[dict[str, Any], frozenset[str]]]
+
+
+def _grams(folded: str) -> frozenset[str]:
+    words = _TOKEN_RE.findall(expand_teencode(folded))
+    return frozenset(words) | frozenset(a + " " + b for a, b in zip(words, words[1:], strict=False))
+
+
+def load_facts(path: Path) -> FactBase:
+    """Read the fact base from a YAML file, or every ``*.yaml`` in a folder."""
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    raw: dict[str, Any] = {}
+    for f in files:
+        for k, v in (yaml.safe_load(f.read_text(encoding="utf-8")) or {}).items():
+            raw[k] = raw.get(k, []) + v if isinstance(v, list) else v
+    claims = raw.get("false_claims", [])
+    grams = [(c, _grams(fold(w))) for c in claims for w in [c["claim"], *c.get("variants", [])]]
+    return FactBase(
+        version=str(raw.get("version", "0")),
+        documents=raw.get("documents", []),
+        targets=raw.get("targets", []),
+        programmes=raw.get("programmes", []),
+        false_claims=claims,
+        issuer_aliases=raw.get("issuer_aliases", {}),
+        claim_grams=grams,
+    )
+
+
+def _doc_label(doc: dict[str, Any]) -> str:
+    return (
+        f"{doc['number']:02d}-{doc['suffix']}"
+        if doc["number"] < 10
+        else f"{doc['number']}-{doc['suffix']}"
+    )
+
+
+def _official(doc: dict[str, Any]) -> str:
+    y, m, d = doc["date"].split("-")
+    return f"Số {_doc_label(doc)} ngày {int(d)}/{int(m)}/{y} của {doc['issuer']} {doc['title']}"
+
+
+def _finding(text: str, start: int, end: int, message: str, weight: float, **detail: Any) -> Signal:
+    return Signal("fact_mismatch", start, end, text[start:end], message, weight, detail)
+
+
+def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) -> list[Signal]:
+    if m.group(1):
+        number, kind, suffix = int(m.group(1)), _KIND[m.group(2)], m.group(3)
+    else:
+        number, kind, suffix = int(m.group(5)), _KIND[m.group(4)], ""
+    docs = [d for d in facts.documents if d["number"] == number and d["kind"] == kind]
+    if not docs:
+        return []
+    doc = docs[0]
+    out: list[Signal] = []
+    window_end = min(len(folded), m.end() + 80)
+    window = folded[m.end() : window_end]
+    official = _official(doc)
+    label = _doc_label(doc)
+    if suffix and suffix != doc["suffix"].split("/")[1].lower():
+        out.append(
+            _finding(
+                text,
+                m.start(),
+                m.end(),
+                f"Số hiệu văn bản sai: văn bản đúng là {label}.",
+                0.5,
+                fact_id=doc["id"],
+                official=official,
+                in_text=text[m.start() : m.end()],
+                differs="number",
+            )
+        )
+    date = _DATE_RE.search(window)
+    if date and date.start() < 40:
+        d, mo, y = (int(x) for x in date.groups())
+        yy, mm, dd = (int(x) for x in doc["date"].split("-"))
+        if (d, mo, y) != (dd, mm, yy):
+            s, e = m.end() + date.start(), m.end() + date.end()
+            out.append(
+                _finding(
+                    text,
+                    m.start(),
+                    e,
+                    f"Ngày ban hành sai: {label} ban hành ngày {dd}/{mm}/{yy}.",
+                    0.6,
+                    fact_id=doc["id"],
+                    official=official,
+                    in_text=text[s:e],
+                    differs="date",
+                )
+            )
+    else:
+        year = _YEAR_RE.search(window)
+        if year and year.start() < 40 and int(year.group(1)) < int(doc["date"][:4]):
+            s, e = m.end() + year.start(), m.end() + year.end()
+            out.append(
+                _finding(
+                    text,
+                    m.start(),
+                    e,
+                    f"Năm ban hành sai: {label} ban hành năm {doc['date'][:4]}.",
+                    0.5,
+                    fact_id=doc["id"],
+                    official=official,
+                    in_text=text[s:e],
+                    differs="date",
+                )
+            )
+    around = folded[max(0, m.start() - 60) : window_end]
+    for alias, name in facts.issuer_aliases.items():
+        pos = around.find(alias)
+        if (
+            pos >= 0
+            and not any(k in around for k in doc["issuer_keys"])
+            and alias not in doc["issuer_keys"]
+        ):
+            out.append(
+                _finding(
+                    text,
+                    m.start(),
+                    m.end(),
+                    f"Cơ quan ban hành sai: {label} do {doc['issuer']} ban hành, không phải {name}.",
+                    0.6,
+                    fact_id=doc["id"],
+                    official=official,
+                    in_text=name,
+                    differs="issuer",
+                )
+            )
+            break
+    return out
+
+
+def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
+    out: list[Signal] = []
+    for target in facts.targets:
+        if "rank" not in target:
+            continue
+        for key in target["indicator_keys"]:
+            for km in re.finditer(rf"\b{re.escape(key)}\b", folded):
+                lo, hi = max(0, km.start() - 60), min(len(folded), km.end() + 60)
+                rank = _RANK_RE.search(folded, lo, hi)
+                if not rank:
+                    continue
+                value = int(rank.group(1)) if rank.group(1) else 1
+                if value != target["rank"]:
+                    s, e = min(km.start(), rank.start()), max(km.end(), rank.end())
+                    out.append(
+                        _finding(
+                            text,
+                            s,
+                            e,
+                            f"Chỉ tiêu sai: {target['statement']}",
+                            0.6,
+                            fact_id=target["id"],
+                            official=target["statement"],
+                            in_text=text[rank.start() : rank.end()],
+                            differs="figure",
+                        )
+                    )
+                    return out
+    return out
+
+
+def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
+    best: dict[str, tuple[float, int, int]] = {}
+    for sm in _SENT_RE.finditer(folded):
+        grams = _grams(sm.group(0))
+        if len(grams) < 3:
+            continue
+        for claim, cgrams in facts.claim_grams:
+            score = len(grams & cgrams) / len(cgrams)
+            if score >= SUGGESTED and score > best.get(claim["id"], (0.0, 0, 0))[0]:
+                best[claim["id"]] = (score, sm.start(), sm.end())
+    out = []
+    by_id = {c["id"]: c for c in facts.false_claims}
+    for cid, (score, s, e) in best.items():
+        claim = by_id[cid]
+        level = "confirmed" if score >= CONFIRMED else "suggested"
+        s += len(text[s:e]) - len(text[s:e].lstrip())
+        e = s + len(text[s:e].rstrip())
+        out.append(
+            Signal(
+                "known_false_claim",
+                s,
+                e,
+                text[s:e],
+                f"Trùng với tin sai đã được đính chính ({'rất giống' if level == 'confirmed' else 'gần giống'}): {claim['correction']}",
+                round(0.4 + 0.5 * score, 3),
+                {
+                    "fact_id": cid,
+                    "official": claim["correction"],
+                    "in_text": text[s:e],
+                    "differs": claim.get("differs", "claim"),
+                    "similarity": round(score, 3),
+                    "level": level,
+                },
+            )
+        )
+    return out
+
+
+def match_facts(facts: FactBase, text: str) -> list[Signal]:
+    """Findings where normalised ``text`` contradicts or echoes the fact base."""
+    folded = fold(text)
+    out: list[Signal] = []
+    for m in _REF_RE.finditer(folded):
+        out.extend(_check_reference(facts, text, folded, m))
+    out.extend(_check_targets(facts, text, folded))
+    out.extend(_check_claims(facts, text, folded))
+    return out

@@ -1,0 +1,195 @@
+"""The classifiers' input text and their scikit-learn pipelines.
+
+Vietnamese-specific work (normalisation, accent folding, teencode, cue detection) happens in
+``model_input`` before the pipeline, so the stored pipeline holds only scikit-learn types and
+training and serving cannot drift: both call ``model_input``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from nlp.signals import Signal
+from nlp.text import expand_teencode, fold, urls
+
+PREPROCESS = "fold-teencode-signals-polarity-v1"
+
+TASKS: dict[str, tuple[str, ...]] = {
+    "relevance": ("off_topic", "relevant"),
+    "sentiment": ("negative", "neutral", "positive"),
+    "misinfo": ("none", "distortion", "scam"),
+}
+
+_PHONE_RE = re.compile(
+    r"(?<!\d)(?:\+?84|0)(?:[\s.]?\d){8,10}(?!\d)|\b0\d{2,4}x{2,}\d*\b", re.IGNORECASE
+)
+_SPACE_RE = re.compile(r"\s+")
+
+# A small polarity lexicon (accent-folded, written for duluan) so that a few hundred seed
+# examples generalise: each hit adds a `zzpos`/`zzneg` token, flipped after a negator.
+POSITIVE = (
+    "tien loi",
+    "tien",
+    "nhanh",
+    "tot",
+    "hai long",
+    "cam on",
+    "tuyet voi",
+    "hieu qua",
+    "thiet thuc",
+    "bo ich",
+    "phan khoi",
+    "tu hao",
+    "ung ho",
+    "de dang",
+    "minh bach",
+    "nhiet tinh",
+    "dang mung",
+    "thanh cong",
+    "tang truong",
+    "ky vong",
+    "dung dan",
+    "xung dang",
+    "khen",
+    "thich",
+    "vui",
+    "dep",
+    "an tam",
+    "huu ich",
+    "giam",
+    "tiet kiem",
+    "hao hung",
+    "ghi nhan",
+    "thanh thao",
+    "van minh",
+)
+NEGATIVE = (
+    "cham",
+    "loi",
+    "met",
+    "kho",
+    "lang phi",
+    "bat tien",
+    "qua tai",
+    "chap chon",
+    "yeu",
+    "hong",
+    "lo ngai",
+    "lo",
+    "buc xuc",
+    "that vong",
+    "phien",
+    "te",
+    "kem",
+    "ton",
+    "thieu",
+    "vat va",
+    "hinh thuc",
+    "nghi ngo",
+    "khong tin",
+    "xuong cap",
+    "roi",
+    "phan nan",
+    "bo quen",
+    "rom ra",
+    "tham vong",
+    "that bai",
+    "lua",
+    "mat",
+    "sai",
+    "bia dat",
+    "xuyen tac",
+    "phat",
+    "bi khoa",
+)
+NEGATORS = frozenset({"khong", "chua", "chang", "cha", "dung"})
+_LEXICON = dict.fromkeys(POSITIVE, "zzpos") | dict.fromkeys(NEGATIVE, "zzneg")
+_MAX_WORDS = max(len(w.split()) for w in _LEXICON)
+
+
+def polarity_tokens(folded: str) -> list[str]:
+    """`zzpos`/`zzneg` per lexicon hit in accent-folded text (longest match first)."""
+    words = re.findall(r"\w+", folded)
+    out, i = [], 0
+    while i < len(words):
+        for n in range(_MAX_WORDS, 0, -1):
+            tag = _LEXICON.get(" ".join(words[i : i + n]))
+            if tag:
+                if i > 0 and words[i - 1] in NEGATORS:
+                    tag = "zzneg" if tag == "zzpos" else "zzpos"
+                out.append(tag)
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def model_input(text: str, signals: Iterable[Signal] = ()) -> str:
+    """Accent-folded, teencode-expanded text with URLs and phone numbers as tokens, plus cue tokens.
+
+    ``text`` must already be normalised (``nlp.text.normalize``).
+    """
+    parts, last = [], 0
+    for start, end, url in urls(text):
+        host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
+        parts.append(text[last:start])
+        parts.append(f" zzurl {host.replace('.', ' ').replace('-', ' ')} ")
+        last = end
+    parts.append(text[last:])
+    body = _PHONE_RE.sub(" zzphone ", "".join(parts))
+    body = expand_teencode(fold(body))
+    tokens = " ".join(sorted({s.token for s in signals}) + polarity_tokens(body))
+    return _SPACE_RE.sub(" ", f"{body} {tokens}").strip()
+
+
+# Chosen by 5-fold cross-validated macro-F1 on data/seed (see models/README.md).
+DEFAULT_PARAMS: dict[str, dict[str, float]] = {
+    "relevance": {"C": 1.0},
+    "sentiment": {"C": 4.0},
+    "misinfo": {"C": 4.0},
+}
+
+
+def build_pipeline(
+    *,
+    C: float = 4.0,
+    char_ngrams: tuple[int, int] = (1, 4),
+    word_ngrams: tuple[int, int] = (1, 2),
+    random_state: int = 42,
+) -> Pipeline:
+    """Character and word n-gram TF-IDF into a class-balanced logistic regression."""
+    features = FeatureUnion(
+        [
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=char_ngrams,
+                    sublinear_tf=True,
+                    lowercase=False,
+                    max_features=300_000,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "word",
+                TfidfVectorizer(
+                    token_pattern=r"\S+",
+                    ngram_range=word_ngrams,
+                    sublinear_tf=True,
+                    lowercase=False,
+                    max_features=200_000,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+    clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=random_state)
+    return Pipeline([("features", features), ("clf", clf)])

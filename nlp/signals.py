@@ -1,0 +1,253 @@
+"""Cue phrases and URL features that explain a flag.
+
+Patterns run on the accent-folded text (``text.fold``), which has the same length as the
+normalised text, so every match is an evidence span of what the reader sees. Each signal also
+becomes a feature token for the classifiers (``Signal.token``), so the models learn how much a
+cue counts and in which company (an OTP request inside a warning is not a scam).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from nlp.text import fold, urls
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One piece of evidence found in a text."""
+
+    kind: str
+    start: int
+    end: int
+    evidence: str
+    message: str
+    weight: float
+    detail: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def token(self) -> str:
+        """The feature token the classifiers see for this signal."""
+        return "zz" + self.kind.replace("_", "")
+
+
+# kind -> (pattern on folded text, weight, Vietnamese message). Patterns allow common teencode.
+_NEG = r"(?:khong|ko|k|kh|dung|chua)"
+CUES: dict[str, tuple[str, float, str]] = {
+    "credential_request": (
+        r"\b(?:cung cap|gui|nhap|doc|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b[^.!?\n]{0,40}?"
+        r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
+        r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk)\b",
+        0.8,
+        "Yêu cầu cung cấp mã OTP, mật khẩu hoặc thông tin thẻ/tài khoản",
+    ),
+    "otp_mention": (
+        r"\b(?:ma otp|otp|ma xac thuc|mat khau|cvv)\b",
+        0.3,
+        "Nhắc đến mã OTP/mật khẩu",
+    ),
+    "remote_app": (
+        r"\b(?:teamviewer|ultraviewer|anydesk|file apk|\.apk|cai (?:dat )?(?:ung dung|app)\b[^.!?\n]{0,30}"
+        r"(?:link|duong dan|theo huong dan))",
+        0.7,
+        "Yêu cầu cài ứng dụng lạ hoặc phần mềm điều khiển từ xa",
+    ),
+    "advance_fee": (
+        r"\b(?:(?:nop|chuyen|dong|thanh toan)\s(?:truoc\s)?(?:phi|tien|le phi)[^.!?\n]{0,40}"
+        r"(?:de|moi|thi) (?:duoc|nhan|kich hoat|giai ngan|mo khoa)|phi (?:kich hoat|mo khoa|ho so|giai ngan))",
+        0.7,
+        "Đòi nộp phí trước để được nhận tiền, kích hoạt hoặc mở khóa",
+    ),
+    "guaranteed_return": (
+        r"\b(?:lai (?:suat )?\d+(?:[.,]\d+)?\s?%\s?(?:/|mot |moi )?(?:ngay|tuan)|cam ket (?:loi nhuan|lai)|"
+        r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong)",
+        0.6,
+        "Hứa hẹn lợi nhuận, tiền thưởng hoặc thu nhập bất thường",
+    ),
+    "urgency": (
+        r"\b(?:trong vong \d+\s?(?:gio|h|phut)|ngay lap tuc|khan cap|gap|han chot hom nay|"
+        r"se bi (?:khoa|vo hieu hoa|huy|phat)|bi khoa vinh vien)\b",
+        0.3,
+        "Thúc ép phải làm ngay",
+    ),
+    "impersonation": (
+        r"\b(?:(?:chung toi|toi|day) (?:la|tu) (?:can bo|cong an|ngan hang|bo|so|tong dai|nhan vien)|"
+        r"cong an (?:phuong|xa|quan|tinh) (?:thong bao|yeu cau)|"
+        r"(?:cskh|cham soc khach hang|tong dai vien) (?:vneid|ngan hang|vietcombank|bidv|agribank|momo))",
+        0.5,
+        "Tự xưng là cán bộ, công an hoặc ngân hàng",
+    ),
+    "warning_context": (
+        rf"\b(?:canh bao|khuyen cao|luu y|tuyet doi {_NEG}|{_NEG} (?:cung cap|bam|nhan|truy cap|cai|chuyen)|"
+        r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua)\b",
+        -0.6,
+        "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
+    ),
+    "refutation": (
+        r"\b(?:(?:la|hoan toan) sai su that|khong dung su that|bac bo|dinh chinh|"
+        r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
+        r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin)\b",
+        -0.6,
+        "Văn bản bác bỏ hoặc đính chính một thông tin sai",
+    ),
+    "hidden_truth": (
+        r"\b(?:thuc chat (?:la|chi la)|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
+        r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
+        r"muc dich that su|am muu)\b",
+        0.6,
+        'Gán ý đồ che giấu như một sự thật ("thực chất là…", "sự thật bị che giấu")',
+    ),
+    "fabricated_obligation": (
+        r"\b(?:bat buoc (?:moi |tat ca )?(?:nguoi dan|ho dan|cong dan)?[^.!?\n]{0,30}(?:nop|dong|tra|mua)|"
+        r"(?:phat|thu) (?:den |toi )?\d+[^.!?\n]{0,20}(?:trieu|nghin|dong)[^.!?\n]{0,40}"
+        r"(?:khong (?:cai|dung|dang ky|co)|neu)|tu (?:nay|ngay)[^.!?\n]{0,30}(?:cam|bat buoc|thu phi))",
+        0.5,
+        "Khẳng định một nghĩa vụ, khoản phí hoặc mức phạt",
+    ),
+}
+
+_COMPILED = {kind: re.compile(p) for kind, (p, _, _) in CUES.items()}
+# A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:khong|ko|dung|tuyet doi|chua bao gio|khong bao gio|khong nen)\W{0,3}$"
+)
+_REQUESTS = frozenset({"credential_request", "remote_app", "advance_fee"})
+
+SHORTENERS = frozenset(
+    [
+        "bit.ly",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "ow.ly",
+        "is.gd",
+        "cutt.ly",
+        "rb.gy",
+        "shorturl.at",
+        "tiny.cc",
+        "s.id",
+        "t.ly",
+        "rebrand.ly",
+        "bitly.com",
+        "v.gd",
+    ]
+)
+ODD_TLDS = frozenset(
+    [
+        "xyz",
+        "top",
+        "vip",
+        "online",
+        "club",
+        "live",
+        "cc",
+        "icu",
+        "buzz",
+        "site",
+        "shop",
+        "fun",
+        "click",
+        "link",
+        "work",
+        "rest",
+        "cyou",
+        "monster",
+        "sbs",
+        "cfd",
+        "lol",
+        "pw",
+        "tk",
+        "ml",
+        "ga",
+        "cf",
+        "gq",
+    ]
+)
+# Brands and public services that look-alike domains copy, with their real registrable domains.
+BRANDS: dict[str, tuple[str, ...]] = {
+    "gov": ("gov.vn",),
+    "vneid": ("gov.vn",),
+    "dichvucong": ("gov.vn",),
+    "bocongan": ("gov.vn",),
+    "vietcombank": ("vietcombank.com.vn",),
+    "vcb": ("vietcombank.com.vn",),
+    "bidv": ("bidv.com.vn",),
+    "agribank": ("agribank.com.vn",),
+    "vietinbank": ("vietinbank.vn",),
+    "techcombank": ("techcombank.com", "techcombank.com.vn"),
+    "momo": ("momo.vn",),
+    "zalopay": ("zalopay.vn",),
+    "evn": ("evn.com.vn",),
+}
+
+
+def _host(url: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        url = "http://" + url
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def url_signals(text: str) -> list[Signal]:
+    """Shorteners, unusual TLDs and look-alikes of government and bank domains."""
+    found: list[Signal] = []
+    for start, end, url in urls(text):
+        host = _host(url)
+        if not host:
+            continue
+        if host in SHORTENERS:
+            found.append(
+                Signal("short_link", start, end, url, "Đường dẫn rút gọn che giấu trang đích", 0.4)
+            )
+            continue
+        labels = host.split(".")
+        flat = host.replace("-", "").replace(".", "")
+        for brand, real in BRANDS.items():
+            if brand in flat and not any(host == r or host.endswith("." + r) for r in real):
+                found.append(
+                    Signal(
+                        "lookalike_domain",
+                        start,
+                        end,
+                        url,
+                        f"Tên miền {host} giả dạng {real[0]} nhưng không phải trang chính thức",
+                        0.9,
+                    )
+                )
+                break
+        else:
+            if labels[-1] in ODD_TLDS:
+                found.append(
+                    Signal(
+                        "odd_tld",
+                        start,
+                        end,
+                        url,
+                        f"Tên miền đuôi .{labels[-1]} hay gặp ở trang lừa đảo",
+                        0.4,
+                    )
+                )
+    return found
+
+
+def detect(text: str) -> list[Signal]:
+    """All cue-phrase and URL signals in normalised ``text``, in order of appearance."""
+    folded = fold(text)
+    found = url_signals(text)
+    for kind, pattern in _COMPILED.items():
+        _, weight, message = CUES[kind]
+        for m in pattern.finditer(folded):
+            if kind in _REQUESTS and _NEGATED_BEFORE.search(
+                folded, max(0, m.start() - 25), m.start()
+            ):
+                continue
+            found.append(
+                Signal(kind, m.start(), m.end(), text[m.start() : m.end()], message, weight)
+            )
+    found.sort(key=lambda s: (s.start, s.kind))
+    return found

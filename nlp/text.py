@@ -1,0 +1,168 @@
+"""Vietnamese text normalisation. The only module that imports underthesea.
+
+Only ``text_normalize`` and ``word_tokenize`` are used: their models ship inside the wheel.
+``underthesea.classify``/``sentiment``/``lang_detect`` download models at run time and are never called.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from underthesea import text_normalize, word_tokenize
+
+_SPACE_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+"
+    # Bare host names as scams write them ("bit.ly/abc", "vneid-gov.xyz/xt"), for common TLDs only.
+    r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|vn|xyz|top|vip|online|club|live|cc|"
+    r"info|biz|site|shop|link|click|ly|me|io|co|app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia)"
+    r"\b(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
+
+# Social-media short forms → standard words. Written for duluan (the commonest forms, unambiguous
+# in our domain); keys are accent-folded lower case. Ambiguous one-letter forms (t, m, e) are left out.
+TEENCODE: dict[str, str] = {
+    "ko": "khong",
+    "k": "khong",
+    "kh": "khong",
+    "khum": "khong",
+    "hok": "khong",
+    "hong": "khong",
+    "kg": "khong",
+    "kp": "khong phai",
+    "dc": "duoc",
+    "dk": "duoc",
+    "j": "gi",
+    "gj": "gi",
+    "vs": "voi",
+    "ms": "moi",
+    "mn": "moi nguoi",
+    "mng": "moi nguoi",
+    "ng": "nguoi",
+    "ngta": "nguoi ta",
+    "r": "roi",
+    "rùi": "roi",
+    "rui": "roi",
+    "z": "vay",
+    "v": "vay",
+    "bik": "biet",
+    "bit": "biet",
+    "bj": "bay gio",
+    "bh": "bay gio",
+    "h": "gio",
+    "ntn": "nhu the nao",
+    "trc": "truoc",
+    "sd": "su dung",
+    "tk": "tai khoan",
+    "stk": "so tai khoan",
+    "nh": "ngan hang",
+    "ck": "chuyen khoan",
+    "cccd": "can cuoc cong dan",
+    "cmnd": "chung minh nhan dan",
+    "dvc": "dich vu cong",
+    "cds": "chuyen doi so",
+    "khcn": "khoa hoc cong nghe",
+    "dmst": "doi moi sang tao",
+    "nq": "nghi quyet",
+    "tw": "trung uong",
+    "ubnd": "uy ban nhan dan",
+    "sdt": "so dien thoai",
+    "dt": "dien thoai",
+    "lq": "lien quan",
+    "qa": "qua",
+    "wa": "qua",
+    "oy": "roi",
+    "ak": "a",
+    "ah": "a",
+    "ukm": "uh",
+    "cx": "cung",
+    "cg": "cung",
+    "thik": "thich",
+    "iu": "yeu",
+    "nhìu": "nhieu",
+    "nhiu": "nhieu",
+    "bn": "bao nhieu",
+    "ib": "nhan tin",
+    "inbox": "nhan tin",
+    "fb": "facebook",
+    "app": "ung dung",
+    "ad": "quan tri",
+    "ok": "dong y",
+    "oke": "dong y",
+    "sp": "san pham",
+    "kt": "kiem tra",
+    "vnd": "dong",
+}
+
+
+def _realign(original: str, normalized: str) -> str:
+    """Keep ``original``'s spacing but take each non-space character from ``normalized``.
+
+    ``text_normalize`` fixes tone-mark placement (hoà → hòa) and also pads punctuation with
+    spaces (57-NQ/TW → 57 - NQ / TW); we want only the first.
+    """
+    chars = [c for c in normalized if not c.isspace()]
+    if len(chars) != sum(1 for c in original if not c.isspace()):
+        return original
+    out, i = [], 0
+    for c in original:
+        if c.isspace():
+            out.append(c)
+        else:
+            out.append(chars[i])
+            i += 1
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """NFC, tone marks in the modern position, whitespace collapsed; idempotent."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u200b", "").replace("\ufeff", "")
+    text = _SPACE_RE.sub(" ", text).strip()
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", _realign(text, text_normalize(text)))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", c.lower())[0]
+    return base if base else c
+
+
+def fold(text: str) -> str:
+    """Lower-case and remove diacritics (đ → d) keeping the length, so spans map back to ``text``."""
+    return "".join(_fold_char(c) if not c.isascii() else c.lower() for c in text)
+
+
+def expand_teencode(folded: str) -> str:
+    """Replace social-media short forms in accent-folded text by their standard words."""
+    return _WORD_RE.sub(lambda m: TEENCODE.get(m.group(0), m.group(0)), folded)
+
+
+def key(text: str) -> str:
+    """Accent-free matching key: normalise, fold, expand teencode, collapse spaces."""
+    return _SPACE_RE.sub(" ", expand_teencode(fold(normalize(text)))).strip()
+
+
+def urls(text: str) -> list[tuple[int, int, str]]:
+    """URLs in ``text`` as (start, end, url), trailing punctuation trimmed."""
+    found = []
+    for m in _URL_RE.finditer(text):
+        url = m.group(0).rstrip(".,;:!?)]}»\"'")
+        found.append((m.start(), m.start() + len(url), url))
+    return found
+
+
+def segment(text: str) -> str:
+    """Word-segmented text with syllables joined by '_' (underthesea ``word_tokenize``)."""
+    text = normalize(text)
+    return word_tokenize(text, format="text") if text else ""

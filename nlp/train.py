@@ -1,0 +1,220 @@
+"""Read labelled files, train a task's pipeline, evaluate it on a seeded stratified hold-out."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import platform
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+import skops
+import underthesea
+from sklearn.base import clone
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+
+from core.config import ROOT
+from nlp.analyze import prepare_many
+from nlp.facts import FactBase
+from nlp.pipeline import DEFAULT_PARAMS, PREPROCESS, TASKS, build_pipeline
+
+# Columns that hold a task's label in the project's seed file when there is no `label` column.
+TASK_COLUMNS = {"relevance": "relevant", "sentiment": "sentiment", "misinfo": "misinfo"}
+_TRUE = {"1", "true", "yes", "relevant", "co", "có"}
+_FALSE = {"0", "false", "no", "off_topic", "irrelevant", "khong", "không"}
+
+
+class DataError(ValueError):
+    """A training file cannot be used (missing columns, unknown labels, too few rows)."""
+
+
+@dataclass
+class Dataset:
+    texts: list[str]
+    labels: list[str]
+    source: str
+    sha256: str
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrainResult:
+    pipeline: Pipeline
+    metadata: dict[str, Any]
+
+
+def parse_mapping(spec: str | None) -> dict[str, str]:
+    """``"0=negative,1=neutral,2=positive"`` → ``{"0": "negative", ...}``."""
+    if not spec:
+        return {}
+    mapping = {}
+    for part in spec.split(","):
+        raw, sep, label = part.partition("=")
+        if not sep or not raw.strip() or not label.strip():
+            raise DataError(f"bad label mapping {part!r}: use RAW=LABEL, comma-separated")
+        mapping[raw.strip()] = label.strip()
+    return mapping
+
+
+def _canonical_label(task: str, value: Any, mapping: dict[str, str]) -> str:
+    raw = str(value).strip()
+    label = mapping.get(raw, raw)
+    if task == "relevance":
+        low = label.lower()
+        if low in _TRUE:
+            return "relevant"
+        if low in _FALSE:
+            return "off_topic"
+    if label not in TASKS[task]:
+        raise DataError(f"label {raw!r} is not one of {', '.join(TASKS[task])} (use --map)")
+    return label
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
+        rows = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append({"_line": n, **json.loads(line)})
+                except json.JSONDecodeError as exc:
+                    rows.append({"_line": n, "_error": f"invalid JSON: {exc.msg}"})
+        return rows
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [{"_line": n, **row} for n, row in enumerate(csv.DictReader(fh), 2)]
+
+
+def read_labelled(
+    path: Path,
+    task: str,
+    *,
+    label_column: str | None = None,
+    text_column: str = "text",
+    mapping: dict[str, str] | None = None,
+) -> Dataset:
+    """Texts and canonical labels from a CSV or JSONL file; bad rows are skipped and listed."""
+    if task not in TASKS:
+        raise DataError(f"unknown task {task!r}: one of {', '.join(TASKS)}")
+    rows = _rows(path)
+    if not rows:
+        raise DataError(f"{path}: no rows")
+    first = next((r for r in rows if "_error" not in r), rows[0])
+    column = label_column or ("label" if "label" in first else TASK_COLUMNS[task])
+    if column not in first or text_column not in first:
+        raise DataError(f"{path}: needs columns {text_column!r} and {column!r}")
+    texts, labels, skipped = [], [], []
+    for row in rows:
+        if "_error" in row:
+            skipped.append(f"line {row['_line']}: {row['_error']}")
+            continue
+        text = str(row.get(text_column) or "").strip()
+        if not text:
+            skipped.append(f"line {row['_line']}: empty text")
+            continue
+        try:
+            labels.append(_canonical_label(task, row.get(column), mapping or {}))
+        except DataError as exc:
+            skipped.append(f"line {row['_line']}: {exc}")
+            continue
+        texts.append(text)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Dataset(texts, labels, _display_path(path), digest, skipped)
+
+
+def _display_path(path: Path) -> str:
+    """Paths inside the repository are recorded relative to it, so model cards are portable."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def evaluate(
+    pipeline: Pipeline, X: list[str], y: list[str], classes: tuple[str, ...]
+) -> dict[str, Any]:
+    """Macro-F1, per-class precision/recall/F1/support and the confusion matrix."""
+    pred = pipeline.predict(X)
+    labels = [c for c in classes if c in set(y) | set(pred)]
+    p, r, f, s = precision_recall_fscore_support(y, pred, labels=labels, zero_division=0)
+    return {
+        "macro_f1": round(
+            float(f1_score(y, pred, labels=labels, average="macro", zero_division=0)), 4
+        ),
+        "accuracy": round(float(np.mean(np.asarray(pred) == np.asarray(y))), 4),
+        "per_class": {
+            c: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4),
+                "support": int(s[i]),
+            }
+            for i, c in enumerate(labels)
+        },
+        "confusion": {
+            "labels": labels,
+            "matrix": confusion_matrix(y, pred, labels=labels).tolist(),
+        },
+        "rows": len(y),
+    }
+
+
+def train(
+    data: Dataset,
+    task: str,
+    facts: FactBase,
+    *,
+    C: float | None = None,
+    test_size: float = 0.2,
+    seed: int = 42,
+) -> TrainResult:
+    """Fit on a stratified split, evaluate on the hold-out, then refit on every row."""
+    counts = Counter(data.labels)
+    if len(counts) < 2:
+        raise DataError(f"need at least two labels, got {dict(counts)}")
+    if min(counts.values()) < 2:
+        raise DataError(f"every label needs at least two rows: {dict(counts)}")
+    started = time.perf_counter()
+    X = prepare_many(data.texts, facts)
+    y = data.labels
+    n_test = max(int(round(len(y) * test_size)), len(counts))
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=n_test, stratify=y, random_state=seed)
+    params = {"C": C if C is not None else DEFAULT_PARAMS[task]["C"]}
+    held = clone(build_pipeline(**params)).fit(X_tr, y_tr)
+    holdout = evaluate(held, X_te, y_te, TASKS[task])
+    final = build_pipeline(**params).fit(X, y)
+    metadata = {
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "preprocess": PREPROCESS,
+        "classes": list(final.classes_),
+        "params": params,
+        "data": {
+            "source": data.source,
+            "sha256": data.sha256,
+            "rows": len(y),
+            "label_counts": dict(sorted(counts.items())),
+            "skipped_rows": len(data.skipped),
+        },
+        "evaluation": {
+            "method": f"stratified hold-out {test_size:.0%}, random_state={seed}; "
+            "the saved model is refit on all rows afterwards",
+            "holdout": holdout,
+        },
+        "facts_version": facts.version,
+        "train_seconds": round(time.perf_counter() - started, 2),
+        "versions": {
+            "python": platform.python_version(),
+            "sklearn": sklearn.__version__,
+            "numpy": np.__version__,
+            "skops": skops.__version__,
+            "underthesea": underthesea.__version__,
+        },
+    }
+    return TrainResult(final, metadata)

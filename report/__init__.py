@@ -1,0 +1,1 @@
+"""Reports for the committee: SQL → DataFrame → summary tables → Markdown (HTML/DOCX later)."""

@@ -1,0 +1,258 @@
+"""The weekly opinion summary: ``load_week`` (SQL → DataFrame), ``summarize`` (pure), ``render_markdown``.
+
+Weeks are ISO weeks in Vietnam time (UTC+7), Monday 00:00 to the next Monday. No person appears
+in any report: rows are items, grouped by day, source, sentiment and flag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.tables import Analysis, Item, ReviewTask, Verdict
+
+VIETNAM = timezone(timedelta(hours=7))
+SENTIMENTS = ("negative", "neutral", "positive")
+SENTIMENT_VI = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
+MISINFO_VI = {"distortion": "Xuyên tạc, sai lệch", "scam": "Lừa đảo"}
+STATUS_VI = {
+    "pending": "chờ xử lý",
+    "claimed": "đang xem",
+    "decided": "đã kết luận",
+    "escalated": "chuyển cấp trên",
+}
+_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Week:
+    year: int
+    week: int
+
+    @classmethod
+    def parse(cls, text: str) -> Week:
+        m = _WEEK_RE.match(text.strip())
+        if not m:
+            raise ValueError(f"week must look like 2026-W48, not {text!r}")
+        year, week = int(m.group(1)), int(m.group(2))
+        date.fromisocalendar(year, week, 1)  # raises ValueError for a week that does not exist
+        return cls(year, week)
+
+    @classmethod
+    def containing(cls, when: datetime) -> Week:
+        iso = when.astimezone(VIETNAM).isocalendar()
+        return cls(iso.year, iso.week)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def start(self) -> datetime:
+        monday = date.fromisocalendar(self.year, self.week, 1)
+        return datetime(monday.year, monday.month, monday.day, tzinfo=VIETNAM).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(days=7)
+
+
+COLUMNS = [
+    "item_id",
+    "source",
+    "title",
+    "when",
+    "relevant",
+    "sentiment",
+    "misinfo",
+    "risk",
+    "task_status",
+    "verdict",
+]
+
+
+def load_week(session: Session, week: Week) -> pd.DataFrame:
+    """One row per item of the week (by publication time, else fetch time) with its latest analysis,
+    task status and latest verdict."""
+    when = func.coalesce(Item.published_at, Item.fetched_at)
+    latest_analysis = (
+        select(func.max(Analysis.id))
+        .where(Analysis.item_id == Item.id)
+        .correlate(Item)
+        .scalar_subquery()
+    )
+    last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
+    query = (
+        select(
+            Item.id.label("item_id"),
+            Item.source,
+            Item.title,
+            when.label("when"),
+            Analysis.relevant,
+            Analysis.sentiment,
+            Analysis.misinfo,
+            Analysis.risk,
+            ReviewTask.id.label("task_id"),
+            ReviewTask.status.label("task_status"),
+        )
+        .select_from(Item)
+        .outerjoin(Analysis, Analysis.id == latest_analysis)
+        .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
+        .where(when >= week.start, when < week.end)
+        .order_by(Item.id)
+    )
+    rows = session.execute(query).mappings().all()
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "item_id",
+            "source",
+            "title",
+            "when",
+            "relevant",
+            "sentiment",
+            "misinfo",
+            "risk",
+            "task_id",
+            "task_status",
+        ],
+    )
+    verdicts = session.execute(
+        select(Verdict.task_id, Verdict.verdict).join(last_verdict, last_verdict.c.id == Verdict.id)
+    ).all()
+    by_task = dict(verdicts)
+    frame["verdict"] = frame["task_id"].map(lambda t: by_task.get(t) if pd.notna(t) else None)
+    frame = frame.drop(columns=["task_id"])
+    if not frame.empty:
+        frame["when"] = pd.to_datetime(frame["when"], utc=True).dt.tz_convert("Asia/Ho_Chi_Minh")
+    return frame[COLUMNS]
+
+
+def summarize(frame: pd.DataFrame) -> dict[str, pd.DataFrame | dict[str, float | int]]:
+    """Summary tables of a week's frame (pure: tested on hand-built frames)."""
+    analysed = frame[frame["sentiment"].notna()]
+    relevant = analysed[analysed["relevant"].astype(bool)]
+    by_day = (
+        (
+            frame.assign(day=frame["when"].dt.strftime("%Y-%m-%d"))
+            .groupby("day")
+            .size()
+            .rename("items")
+            .reset_index()
+        )
+        if not frame.empty
+        else pd.DataFrame(columns=["day", "items"])
+    )
+    by_source = (
+        frame.groupby("source")
+        .size()
+        .rename("items")
+        .reset_index()
+        .sort_values(["items", "source"], ascending=[False, True], ignore_index=True)
+    )
+    counts = relevant["sentiment"].value_counts().reindex(SENTIMENTS, fill_value=0)
+    total_rel = int(counts.sum())
+    sentiment = pd.DataFrame(
+        {
+            "sentiment": list(SENTIMENTS),
+            "items": counts.to_numpy(),
+            "share": [round(c / total_rel, 4) if total_rel else 0.0 for c in counts],
+        }
+    )
+    flagged = analysed[analysed["misinfo"].isin(["distortion", "scam"])]
+    confirmed = frame[frame["verdict"].isin(["distortion", "scam"])]
+    flags = pd.DataFrame(
+        {
+            "misinfo": ["distortion", "scam"],
+            "flagged": [int((flagged["misinfo"] == k).sum()) for k in ("distortion", "scam")],
+            "confirmed": [int((confirmed["verdict"] == k).sum()) for k in ("distortion", "scam")],
+        }
+    )
+    tasks = frame["task_status"].dropna().value_counts()
+    totals: dict[str, float | int] = {
+        "items": len(frame),
+        "analysed": len(analysed),
+        "relevant": len(relevant),
+        "relevant_share": round(len(relevant) / len(analysed), 4) if len(analysed) else 0.0,
+        "tasks": int(tasks.sum()),
+        "pending": int(tasks.get("pending", 0) + tasks.get("claimed", 0)),
+        "escalated": int(tasks.get("escalated", 0)),
+        "decided": int(tasks.get("decided", 0)),
+    }
+    return {
+        "totals": totals,
+        "by_day": by_day,
+        "by_source": by_source,
+        "sentiment": sentiment,
+        "flags": flags,
+        "confirmed": confirmed[["item_id", "source", "title", "verdict", "when"]],
+    }
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%".replace(".", ",")
+
+
+def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
+    """The Vietnamese Markdown report."""
+    t = summary["totals"]
+    start = week.start.astimezone(VIETNAM).date()
+    end = (week.end.astimezone(VIETNAM) - timedelta(days=1)).date()
+    lines = [
+        f"# Tổng hợp dư luận tuần {week.label}",
+        f"_Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} — lĩnh vực khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số._",
+        "",
+        "## 1. Khối lượng thông tin",
+        f"- Tổng số tin, bài thu thập: **{t['items']}** (đã phân tích: {t['analysed']}).",
+        f"- Liên quan đến lĩnh vực: **{t['relevant']}** ({_pct(t['relevant_share'])} số tin đã phân tích).",
+        "",
+        "| Ngày | Số tin |",
+        "|---|---:|",
+        *[f"| {r.day} | {r.items} |" for r in summary["by_day"].itertuples()],
+        "",
+        "**Theo nguồn tin**",
+        "",
+        "| Nguồn | Số tin |",
+        "|---|---:|",
+        *[f"| {r.source} | {r.items} |" for r in summary["by_source"].itertuples()],
+        "",
+        "## 2. Sắc thái dư luận (tin liên quan)",
+        "| Sắc thái | Số tin | Tỷ lệ |",
+        "|---|---:|---:|",
+        *[
+            f"| {SENTIMENT_VI[r.sentiment]} | {r.items} | {_pct(r.share)} |"
+            for r in summary["sentiment"].itertuples()
+        ],
+        "",
+        "_Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là thông tin sai lệch._",
+        "",
+        "## 3. Thông tin xuyên tạc và lừa đảo",
+        "| Loại | Máy gắn cờ | Đã xác nhận |",
+        "|---|---:|---:|",
+        *[
+            f"| {MISINFO_VI[r.misinfo]} | {r.flagged} | {r.confirmed} |"
+            for r in summary["flags"].itertuples()
+        ],
+        "",
+        f"- Hàng đợi rà soát: {t['tasks']} tin; đã kết luận {t['decided']}, chờ xử lý {t['pending']}, "
+        f"chuyển cấp trên {t['escalated']}.",
+    ]
+    confirmed = summary["confirmed"]
+    if len(confirmed):
+        lines += ["", "**Tin đã xác nhận**", "", "| Loại | Nguồn | Tiêu đề |", "|---|---|---|"]
+        lines += [
+            f"| {MISINFO_VI[r.verdict]} | {r.source} | {str(r.title).replace('|', '/')[:120]} |"
+            for r in confirmed.itertuples()
+        ]
+    lines += [
+        "",
+        "_Báo cáo do duluan tạo tự động từ dữ liệu đã thu thập; mọi kết luận về tin sai lệch "
+        "đều do cộng tác viên xem xét._",
+        "",
+    ]
+    return "\n".join(lines)

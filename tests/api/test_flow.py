@@ -1,0 +1,111 @@
+"""The collaborator's path through the API, and what others are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.main import create_app
+from core.config import Settings
+from core.db import make_engine, make_sessionmaker
+from core.tables import AuditEvent, Base, ReviewTask, TaskStatus
+from tests.factories import make_task, make_user
+
+
+@pytest.fixture
+def app_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(settings.database_url)
+    Base.metadata.create_all(engine)
+    yield make_sessionmaker(engine)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with app_factory() as s:
+        make_user(s, "ctv1", "collaborator", "ctv1-password")
+        make_user(s, "ctv2", "collaborator", "ctv2-password")
+        make_task(s, priority=0.9)
+        s.commit()
+    with TestClient(create_app(settings, analyzer)) as c:
+        yield c
+
+
+def login(client: TestClient, name: str) -> dict[str, str]:
+    r = client.post("/api/v1/auth/login", json={"username": name, "password": f"{name}-password"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_at"]
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/api/v1/health").json()
+    assert body["database"] is True
+    assert body["status"] == "ok"
+    assert set(body["models"]) >= {"relevance", "sentiment", "misinfo"}
+
+
+def test_claim_read_and_decide(client: TestClient, app_factory: sessionmaker[Session]) -> None:
+    me = login(client, "ctv1")
+    r = client.post("/api/v1/queue/claim", headers=me)
+    assert r.status_code == 200
+    task = r.json()
+    assert task["status"] == "claimed"
+    assert task["lease_expires_at"]
+    assert task["analysis"]["reasons"][0]["evidence"] == "mã OTP"
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=me).status_code == 200
+    other = login(client, "ctv2")
+    assert client.get(f"/api/v1/tasks/{task['id']}", headers=other).status_code == 403
+    r = client.post(f"/api/v1/tasks/{task['id']}/verdict", headers=other, json={"verdict": "scam"})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "not_lease_holder"
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/verdict",
+        headers=me,
+        json={"verdict": "scam", "note": "đường link giả", "sentiment": "neutral"},
+    )
+    assert r.status_code == 200
+    assert r.json()["task_status"] == "decided"
+    assert client.post("/api/v1/queue/claim", headers=me).status_code == 204
+    with app_factory() as s:
+        assert s.get(ReviewTask, task["id"]).status == TaskStatus.decided
+        event = s.scalar(select(AuditEvent).where(AuditEvent.action == "task.verdict"))
+        assert event.after["verdict"] == "scam"
+        assert event.before["status"] == "claimed"
+
+
+def test_errors_have_one_shape(client: TestClient) -> None:
+    r = client.post("/api/v1/queue/claim")
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "not_authenticated"
+    r = client.post("/api/v1/auth/login", json={"username": "ctv1", "password": "wrong-password"})
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "bad_credentials"
+    me = login(client, "ctv1")
+    r = client.post("/api/v1/tasks/999/verdict", headers=me, json={"verdict": "scam"})
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "task_not_found"
+    r = client.post("/api/v1/tasks/1/verdict", headers=me, json={"verdict": "maybe"})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid"
+    r = client.post(
+        "/api/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+
+
+def test_logout_revokes_the_token(client: TestClient) -> None:
+    me = login(client, "ctv1")
+    assert client.post("/api/v1/auth/logout", headers=me).status_code == 204
+    r = client.post("/api/v1/queue/claim", headers=me)
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "invalid_token"

@@ -1,0 +1,126 @@
+"""Shared fixtures: databases (SQLite always; PostgreSQL when reachable), settings, a feed server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from cli import serve_folder
+from core.config import ROOT, Settings, get_settings
+from core.db import make_engine, make_sessionmaker
+from core.tables import Base
+
+PG_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+FEEDS = Path(__file__).parent / "data" / "feeds"
+
+
+def _pg_reason() -> str | None:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return (
+            f"PostgreSQL not reachable at {PG_URL} ({type(exc).__name__}); set DULUAN_TEST_PG_URL"
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url() -> Iterator[str]:
+    """A fresh schema in the test database for this run, dropped afterwards."""
+    reason = _pg_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = f"duluan_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each database test runs on SQLite and on PostgreSQL (skipped, with the reason, if unreachable)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    url = request.getfixturevalue("pg_schema_url")
+    engine = create_engine(url)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
+    yield make_sessionmaker(engine)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    with factory() as s:
+        yield s
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(
+        database_url=db_url, models_dir=ROOT / "models", data_dir=ROOT / "data", _env_file=None
+    )
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        models_dir=ROOT / "models",
+        data_dir=ROOT / "data",
+        _env_file=None,
+    )
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Point the CLI's settings at a temporary SQLite database."""
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("DULUAN_DATABASE_URL", f"sqlite:///{db}")
+    get_settings.cache_clear()
+    yield db
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def feed_server() -> Iterator[str]:
+    """Base URL of a local HTTP server serving tests/data/feeds."""
+    server = serve_folder(FEEDS)
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def analyzer():  # type: ignore[no-untyped-def]
+    """The shipped default models, loaded from the repository."""
+    from nlp.analyze import Analyzer
+
+    return Analyzer.load(ROOT / "models", ROOT / "data" / "facts")

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import ROOT
+from nlp.facts import FactBase, load_facts, match_facts
+from nlp.text import normalize
+
+
+@pytest.fixture(scope="module")
+def facts() -> FactBase:
+    return load_facts(ROOT / "data" / "facts")
+
+
+def differs(facts: FactBase, text: str) -> set[str]:
+    return {
+        s.detail["differs"]
+        for s in match_facts(facts, normalize(text))
+        if s.kind == "fact_mismatch"
+    }
+
+
+def test_correct_reference_matches_nothing(facts: FactBase) -> None:
+    assert differs(facts, "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị") == set()
+    assert (
+        differs(facts, "Nghị quyết 06-NQ/TU ngày 30/01/2026 của Ban Chấp hành Đảng bộ tỉnh")
+        == set()
+    )
+
+
+def test_wrong_date_issuer_and_number(facts: FactBase) -> None:
+    assert differs(facts, "Nghị quyết 57-NQ/TW ngày 12/5/2023 của Quốc hội") == {"date", "issuer"}
+    assert differs(facts, "nghi quyet 57-NQ/TU") == {"number"}
+
+
+def test_target_figures(facts: FactBase) -> None:
+    assert differs(facts, "Ninh Bình phải đứng số 1 cả nước về DTI") == {"figure"}
+    assert differs(facts, "vào nhóm 10 tỉnh dẫn đầu về chuyển đổi số (DTI)") == set()
+
+
+def test_known_false_claim_levels(facts: FactBase) -> None:
+    text = normalize("Nghe nói không cài VNeID bị phạt 5 triệu đồng đấy")
+    found = [s for s in match_facts(facts, text) if s.kind == "known_false_claim"]
+    assert found
+    assert found[0].detail["fact_id"] == "vneid-fine"
+    assert found[0].detail["level"] == "confirmed"
+    assert text[found[0].start : found[0].end] == found[0].evidence
+
+
+def test_fact_base_can_be_a_single_file(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text('version: "x"\nfalse_claims: []\n', encoding="utf-8")
+    assert load_facts(tmp_path / "f.yaml").version == "x"

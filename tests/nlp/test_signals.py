@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from nlp.signals import detect
+from nlp.text import normalize
+
+
+def kinds(text: str) -> set[str]:
+    return {s.kind for s in detect(normalize(text))}
+
+
+def test_scam_request_cues_with_evidence_spans() -> None:
+    text = normalize("Vui lòng cung cấp mã OTP tại http://vneid-gov.xyz/xt trong vòng 24 giờ")
+    signals = detect(text)
+    assert {"credential_request", "lookalike_domain", "urgency"} <= {s.kind for s in signals}
+    for s in signals:
+        assert text[s.start : s.end] == s.evidence
+
+
+def test_negated_request_is_a_warning_not_a_request() -> None:
+    found = kinds("Cảnh báo: tuyệt đối không cung cấp mã OTP cho người lạ")
+    assert "credential_request" not in found
+    assert "warning_context" in found
+
+
+def test_official_domains_are_not_lookalikes() -> None:
+    assert "lookalike_domain" not in kinds("Nộp hồ sơ tại https://dichvucong.gov.vn/p/home")
+    assert "lookalike_domain" in kinds("Nộp hồ sơ tại https://dichvucong-gov.vn.com/p/home")
+    assert "short_link" in kinds("xem bit.ly/abc123 nhé")
+
+
+def test_without_diacritics() -> None:
+    assert "credential_request" in kinds("a doc giup e ma otp gui ve dt nhe")
+    assert "refutation" in kinds("thong tin nay la sai su that")
+    assert "hidden_truth" in kinds("thuc chat la de thu tien cua dan")

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.config import ROOT
+from nlp import registry
+from nlp.facts import load_facts
+from nlp.train import DataError, Dataset, parse_mapping, read_labelled, train
+
+TEXTS = {
+    "positive": [
+        "dịch vụ công nhanh và tiện lợi",
+        "cảm ơn tổ công nghệ số rất nhiệt tình",
+        "hài lòng với cổng dịch vụ",
+        "ứng dụng tốt, dễ dùng",
+        "tuyệt vời, làm thủ tục nhanh",
+        "rất bổ ích và thiết thực",
+    ],
+    "negative": [
+        "cổng dịch vụ công chậm quá",
+        "ứng dụng lỗi liên tục, mệt mỏi",
+        "mạng yếu, chập chờn",
+        "lãng phí tiền ngân sách",
+        "thất vọng vì hồ sơ bị trả",
+        "khó dùng và bất tiện",
+    ],
+    "neutral": [
+        "xã tổ chức hội nghị sáng nay",
+        "lịch tiếp dân tuần tới",
+        "tỉnh ban hành kế hoạch",
+        "thông báo lịch học lớp kỹ năng số",
+        "hội nghị diễn ra tại hội trường",
+        "danh sách đơn vị tham dự",
+    ],
+}
+
+
+def _dataset() -> Dataset:
+    texts = [t for ts in TEXTS.values() for t in ts]
+    labels = [lab for lab, ts in TEXTS.items() for _ in ts]
+    return Dataset(texts, labels, "inline", "0" * 64)
+
+
+def test_train_save_load_round_trip(tmp_path: Path) -> None:
+    facts = load_facts(ROOT / "data" / "facts")
+    result = train(_dataset(), "sentiment", facts, test_size=0.25)
+    assert set(result.metadata["evaluation"]["holdout"]["per_class"]) == set(TEXTS)
+    version = registry.save(tmp_path, "sentiment", result.pipeline, result.metadata)
+    assert registry.current_version(tmp_path, "sentiment") is None
+    registry.promote(tmp_path, "sentiment", version)
+    assert registry.current_version(tmp_path, "sentiment") == version
+    loaded, meta = registry.load(tmp_path, "sentiment", version)
+    assert meta["version"] == version
+    assert meta["data"]["rows"] == 18
+    sample = ["cổng dịch vụ chậm và lỗi"]
+    assert list(loaded.predict(sample)) == list(result.pipeline.predict(sample))
+
+
+def test_train_is_reproducible() -> None:
+    facts = load_facts(ROOT / "data" / "facts")
+    a = train(_dataset(), "sentiment", facts)
+    b = train(_dataset(), "sentiment", facts)
+    probe = ["thủ tục nhanh gọn", "mạng chậm quá"]
+    assert (a.pipeline.predict_proba(probe) == b.pipeline.predict_proba(probe)).all()
+
+
+def test_read_labelled_maps_labels_and_skips_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("text,label\ntốt,2\nxấu,0\n,1\nvừa,7\n", encoding="utf-8")
+    ds = read_labelled(path, "sentiment", mapping=parse_mapping("0=negative,1=neutral,2=positive"))
+    assert ds.labels == ["positive", "negative"]
+    assert len(ds.skipped) == 2
+    assert ds.skipped[0].startswith("line 4")
+
+
+def test_seed_file_uses_task_columns() -> None:
+    ds = read_labelled(ROOT / "data" / "seed" / "seed.jsonl", "relevance")
+    assert set(ds.labels) == {"relevant", "off_topic"}
+    assert len(ds.texts) >= 300
+
+
+def test_bad_mapping_and_unknown_task() -> None:
+    with pytest.raises(DataError):
+        parse_mapping("0negative")
+    with pytest.raises(DataError):
+        read_labelled(ROOT / "data" / "seed" / "seed.jsonl", "topic")
+
+
+def test_untrusted_model_is_refused(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    folder = tmp_path / "misinfo" / "v1"
+    folder.mkdir(parents=True)
+    sio.dump({"f": json.loads}, folder / "model.skops")
+    (folder / "metadata.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(registry.RegistryError, match="untrusted"):
+        registry.load(tmp_path, "misinfo", "v1")
+    with pytest.raises(registry.RegistryError):
+        registry.load(tmp_path, "misinfo", "../../etc")

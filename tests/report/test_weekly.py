@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+from sqlalchemy.orm import Session
+
+from core.tables import ReviewTask, TaskStatus, Verdict
+from report.weekly import Week, load_week, render_markdown, summarize
+from tests.factories import make_analysis, make_item, make_user
+
+
+def test_week_boundaries_are_vietnam_time() -> None:
+    w = Week.parse("2026-W48")
+    assert w.start == datetime(2026, 11, 22, 17, 0, tzinfo=UTC)  # Monday 23/11 00:00 +07
+    assert (w.end - w.start).days == 7
+    assert Week.containing(datetime(2026, 11, 22, 17, 30, tzinfo=UTC)).label == "2026-W48"
+    with pytest.raises(ValueError, match="2026-W48"):
+        Week.parse("2026-48")
+    with pytest.raises(ValueError, match="week"):
+        Week.parse("2026-W60")
+
+
+def _frame() -> pd.DataFrame:
+    when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
+    rows = [
+        (1, "A", "t1", when, True, "negative", "none", 0.1, None, None),
+        (2, "A", "t2", when, True, "negative", "scam", 0.9, "decided", "scam"),
+        (3, "B", "t3", when + pd.Timedelta(days=1), True, "positive", "none", 0.0, None, None),
+        (4, "B", "t4", when + pd.Timedelta(days=1), False, "neutral", "none", 0.0, None, None),
+        (
+            5,
+            "B",
+            "t5",
+            when + pd.Timedelta(days=1),
+            True,
+            "neutral",
+            "distortion",
+            0.8,
+            "pending",
+            None,
+        ),
+        (6, "C", "t6", when, None, None, None, None, None, None),
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "item_id",
+            "source",
+            "title",
+            "when",
+            "relevant",
+            "sentiment",
+            "misinfo",
+            "risk",
+            "task_status",
+            "verdict",
+        ],
+    )
+
+
+def test_summarize_counts_by_hand() -> None:
+    s = summarize(_frame())
+    assert s["totals"] == {
+        "items": 6,
+        "analysed": 5,
+        "relevant": 4,
+        "relevant_share": 0.8,
+        "tasks": 2,
+        "pending": 1,
+        "escalated": 0,
+        "decided": 1,
+    }
+    expected = pd.DataFrame(
+        {
+            "sentiment": ["negative", "neutral", "positive"],
+            "items": [2, 1, 1],
+            "share": [0.5, 0.25, 0.25],
+        }
+    )
+    pd.testing.assert_frame_equal(s["sentiment"], expected, check_dtype=False)
+    assert s["by_source"].to_dict("records") == [
+        {"source": "B", "items": 3},
+        {"source": "A", "items": 2},
+        {"source": "C", "items": 1},
+    ]
+    assert s["flags"].to_dict("records") == [
+        {"misinfo": "distortion", "flagged": 1, "confirmed": 0},
+        {"misinfo": "scam", "flagged": 1, "confirmed": 1},
+    ]
+    md = render_markdown(s, Week.parse("2026-W48"))
+    assert "# Tổng hợp dư luận tuần 2026-W48" in md
+    assert "| Tiêu cực | 2 | 50,0% |" in md
+
+
+def test_load_week_from_the_database(session: Session) -> None:
+    inside = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    item = make_item(session, published_at=inside)
+    make_analysis(session, item, risk=0.2, misinfo="none")
+    latest = make_analysis(session, item, risk=0.9)
+    make_item(session, published_at=datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # next week
+    task = ReviewTask(
+        item_id=item.id, analysis_id=latest.id, status=TaskStatus.decided, priority=0.9
+    )
+    session.add(task)
+    session.flush()
+    session.add(Verdict(task_id=task.id, reviewer_id=make_user(session).id, verdict="scam"))
+    session.flush()
+    frame = load_week(session, Week.parse("2026-W48"))
+    assert frame[["item_id", "misinfo", "task_status", "verdict"]].to_dict("records") == [
+        {"item_id": item.id, "misinfo": "scam", "task_status": "decided", "verdict": "scam"}
+    ]

@@ -1,0 +1,192 @@
+"""The `duluan` command line: help everywhere, the predict contract, and the demo end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from cli import DEMO_USERS, app
+from core.config import get_settings
+
+runner = CliRunner()
+
+
+def _commands(cmd: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = [prefix]
+    if hasattr(cmd, "commands"):  # a group (Typer ships its own click, so no isinstance)
+        for name, sub in cmd.commands.items():
+            out += _commands(sub, (*prefix, name))
+    return out
+
+
+@pytest.mark.parametrize("path", _commands(get_command(app)), ids=lambda p: " ".join(p) or "duluan")
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    assert len(_commands(get_command(app))) > 12
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+    assert len(result.output) > 100
+
+
+def _predict(lines: list[str]) -> tuple[list[dict], str]:
+    result = runner.invoke(app, ["predict"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return rows, result.stderr
+
+
+CONTRACT = {
+    "id",
+    "relevant",
+    "relevance",
+    "sentiment",
+    "sentiment_scores",
+    "misinfo",
+    "misinfo_scores",
+    "risk",
+    "reasons",
+    "model_versions",
+}
+
+
+def test_predict_contract_with_and_without_diacritics() -> None:
+    texts = {
+        "scam": "Tài khoản VNeID của bạn sắp bị khóa, vui lòng cung cấp mã OTP tại http://vneid-gov.xyz/xt ngay",
+        "scam_nodiac": "tai khoan vneid cua ban sap bi khoa, vui long cung cap ma otp tai http://vneid-gov.xyz/xt ngay",
+        "distortion": "Thực chất nghị quyết 57 bắt buộc mỗi hộ dân nộp phí chuyển đổi số, báo chí không dám đăng",
+        "distortion_nodiac": "thuc chat nghi quyet 57 bat buoc moi ho dan nop phi chuyen doi so, bao chi khong dam dang",
+        "criticism": "Cổng dịch vụ công chậm quá, nộp hồ sơ cả buổi sáng không được",
+        "warning": "Cảnh báo: tuyệt đối không cung cấp mã OTP cho người lạ tự xưng cán bộ VNeID",
+    }
+    rows, stderr = _predict(
+        [json.dumps({"id": k, "text": v}, ensure_ascii=False) for k, v in texts.items()]
+    )
+    by_id = {r["id"]: r for r in rows}
+    assert list(by_id) == list(texts)
+    for r in rows:
+        assert set(r) >= CONTRACT
+        assert isinstance(r["relevant"], bool)
+        assert 0 <= r["relevance"] <= 1
+        assert 0 <= r["risk"] <= 1
+        assert r["sentiment"] in {"negative", "neutral", "positive"}
+        assert set(r["sentiment_scores"]) == {"negative", "neutral", "positive"}
+        assert abs(sum(r["sentiment_scores"].values()) - 1) < 0.01
+        assert set(r["misinfo_scores"]) == {"distortion", "scam"}
+        assert set(r["model_versions"]) >= {"relevance", "sentiment", "misinfo"}
+        for reason in r["reasons"]:
+            assert {"kind", "evidence", "message", "weight"} <= set(reason)
+        if r["misinfo"] != "none":
+            assert any(reason["evidence"] and reason["weight"] > 0 for reason in r["reasons"])
+    assert by_id["scam"]["misinfo"] == by_id["scam_nodiac"]["misinfo"] == "scam"
+    assert by_id["distortion"]["misinfo"] == by_id["distortion_nodiac"]["misinfo"] == "distortion"
+    assert by_id["criticism"]["misinfo"] == "none"
+    assert by_id["criticism"]["sentiment"] == "negative"
+    assert by_id["warning"]["misinfo"] == "none"
+    assert "6 scored, 0 errors" in stderr
+
+
+def test_predict_bad_lines_yield_errors_and_processing_goes_on() -> None:
+    rows, stderr = _predict(
+        [
+            '{"id": 1, "text": "Dịch vụ công nhanh"}',
+            "not json",
+            '{"id": 3}',
+            "[1, 2]",
+            '{"id": 5, "text": "Cảm ơn tổ công nghệ số"}',
+        ]
+    )
+    assert [r["id"] for r in rows] == [1, None, 3, None, 5]
+    assert "error" in rows[1]
+    assert "text" in rows[2]["error"]
+    assert "sentiment" in rows[4]
+    assert "2 scored, 3 errors" in stderr
+
+
+def test_predict_files(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(
+        '{"id": "a", "text": "Ninh Bình vào nhóm 10 tỉnh dẫn đầu về DTI"}\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["predict", "--input", str(src), "--output", str(dst)])
+    assert result.exit_code == 0
+    assert json.loads(dst.read_text(encoding="utf-8"))["id"] == "a"
+
+
+def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None:
+    """The foundation's promise: fresh database → demo → log in, claim, read reasons, decide."""
+    result = runner.invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    for username, _, password in DEMO_USERS:
+        assert f"{username} / {password}" in result.output
+    again = runner.invoke(app, ["demo", "--no-serve"])  # re-running stores nothing twice
+    assert again.exit_code == 0
+    assert "0 tin mới" in again.output
+
+    from api.main import create_app
+
+    with TestClient(create_app(get_settings())) as client:
+        token = client.post(
+            "/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-demo-2026"}
+        ).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        seen = []
+        while (r := client.post("/api/v1/queue/claim", headers=headers)).status_code == 200:
+            task = r.json()
+            flagged = [x for x in task["analysis"]["reasons"] if x["weight"] > 0 and x["evidence"]]
+            assert task["analysis"]["misinfo"] in {"distortion", "scam"}
+            assert flagged
+            seen.append(task["item"]["title"])
+            r = client.post(
+                f"/api/v1/tasks/{task['id']}/verdict",
+                headers=headers,
+                json={"verdict": task["analysis"]["misinfo"], "note": "demo"},
+            )
+            assert r.status_code == 200
+        assert r.status_code == 204
+    assert len(seen) >= 4
+    assert not any("Cảnh báo" in t or "Bác bỏ" in t or "Đính chính" in t for t in seen)
+
+    out = cli_env.parent / "w48.md"
+    result = runner.invoke(app, ["report", "weekly", "--week", "2026-W48", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = out.read_text(encoding="utf-8")
+    assert "Tổng hợp dư luận tuần 2026-W48" in report
+    assert "| Lừa đảo | " in report
+
+
+def test_users_add_reads_password_from_stdin(cli_env: Path) -> None:
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    result = runner.invoke(
+        app,
+        ["users", "add", "Lan", "--role", "analyst", "--password-stdin"],
+        input="mat-khau-dai\n",
+    )
+    assert result.exit_code == 0
+    assert "lan (analyst)" in result.output
+    dup = runner.invoke(
+        app,
+        ["users", "add", "lan", "--role", "analyst", "--password-stdin"],
+        input="mat-khau-dai\n",
+    )
+    assert dup.exit_code == 1
+    assert "already exists" in dup.output
+    short = runner.invoke(
+        app, ["users", "add", "hoa", "--role", "analyst", "--password-stdin"], input="ngan\n"
+    )
+    assert short.exit_code == 1
+
+
+def test_import_reports_bad_lines(cli_env: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"id": 1, "text": "Bài một", "source": "Nhóm A"}\n{oops\n', encoding="utf-8")
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0
+    assert "line 2" in result.output
+    assert "1 new" in result.output
