@@ -7,7 +7,8 @@ import html
 import io
 import logging
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -33,6 +34,7 @@ class ParsedEntry:
     text: str
     author: str | None
     published_at: datetime | None
+    future_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class ParsedFeed:
     title: str
     entries: list[ParsedEntry] = field(default_factory=list)
     skipped: int = 0
+    ttl_s: float | None = None
 
 
 class _TextExtractor(HTMLParser):
@@ -97,13 +100,39 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _when(entry: dict, now: datetime) -> datetime | None:
+def _vietnamese_date(raw: str) -> datetime | None:
+    """Dates feedparser cannot read, such as "Thứ hai, 23/11/2026, 08:15 (GMT+7)"."""
+    import dateparser  # slow to import; only needed for such feeds
+
+    cleaned = re.sub(r"\(GMT([+-]\d+)\)", r"GMT\1", raw)
+    when = dateparser.parse(
+        cleaned,
+        languages=["vi", "en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "TIMEZONE": "Asia/Ho_Chi_Minh",
+            "RETURN_AS_TIMEZONE_AWARE": True,
+            "PREFER_DATES_FROM": "past",
+        },
+    )
+    return when.astimezone(UTC) if when else None
+
+
+def _when(entry: dict, now: datetime) -> tuple[datetime | None, bool]:
+    """The entry's UTC time and whether it was dropped for lying in the future."""
+    when = None
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
             when = datetime.fromtimestamp(calendar.timegm(value), UTC)
-            return None if when > now + _FUTURE_SLACK else when
-    return None
+            break
+    else:
+        raw = entry.get("published") or entry.get("updated") or ""
+        if raw:
+            when = _vietnamese_date(str(raw)[:100])
+    if when is not None and when > now + _FUTURE_SLACK:
+        return None, True
+    return when, False
 
 
 def _entry(entry: dict, now: datetime, base: str | None) -> ParsedEntry | None:
@@ -117,16 +146,14 @@ def _entry(entry: dict, now: datetime, base: str | None) -> ParsedEntry | None:
     url = entry.get("link") or None
     if url and base and not urlsplit(url).scheme:
         url = urljoin(base, url)
+    if url and urlsplit(url).scheme not in {"http", "https"}:
+        url = None  # javascript:, data:, mailto: … are never stored as links
     if not title and not text:
         return None
-    return ParsedEntry(
-        guid=(entry.get("id") or None),
-        url=url,
-        title=title[:1000],
-        text=text,
-        author=(entry.get("author") or None),
-        published_at=_when(entry, now),
-    )
+    published_at, future = _when(entry, now)
+    guid = str(entry.get("id"))[:1024] if entry.get("id") else None
+    author = entry.get("author") or None
+    return ParsedEntry(guid, url, title[:1000], text, author, published_at, future)
 
 
 def parse(
@@ -134,6 +161,7 @@ def parse(
     headers: dict[str, str] | None = None,
     now: datetime | None = None,
     url: str | None = None,
+    max_entries: int = 10_000,
 ) -> ParsedFeed:
     """Parse feed bytes (RSS 0.9x/1.0/2.0, Atom); raise ``ParseError`` when nothing usable is there."""
     now = now or datetime.now(UTC)
@@ -149,7 +177,7 @@ def parse(
     if not d.get("version") and not d.entries:
         raise ParseError("not a feed: no RSS or Atom elements")
     entries, skipped = [], 0
-    for raw in d.entries:
+    for raw in d.entries[:max_entries]:
         try:
             parsed = _entry(raw, now, url)
         except (AttributeError, TypeError, ValueError, OverflowError) as exc:
@@ -161,6 +189,18 @@ def parse(
             entries.append(parsed)
     if d.entries and not entries:
         raise ParseError("no usable entries")
-    return ParsedFeed(
-        title=html_to_text(d.feed.get("title", "") or ""), entries=entries, skipped=skipped
-    )
+    skipped += max(0, len(d.entries) - max_entries)
+    # A GUID shared by several entries identifies none of them (reader does the same).
+    counts = Counter(e.guid for e in entries if e.guid)
+    entries = [e if not e.guid or counts[e.guid] == 1 else replace(e, guid=None) for e in entries]
+    title = html_to_text(d.feed.get("title", "") or "")
+    return ParsedFeed(title, entries, skipped, _ttl(d.feed.get("ttl")))
+
+
+def _ttl(value: object) -> float | None:
+    """RSS <ttl> is in minutes."""
+    try:
+        minutes = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes * 60 if minutes > 0 else None

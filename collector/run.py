@@ -1,21 +1,36 @@
-"""Collect due feeds: fetch, parse, store, reschedule — one commit per feed."""
+"""Collect due feeds: lease → fetch and parse (threads) → store (one transaction per feed) → cluster.
+
+Several collector processes can share one PostgreSQL database: feeds are leased with
+``SELECT … FOR UPDATE SKIP LOCKED`` and a lease expiry, so no feed is fetched twice at once and
+a killed collector's feeds return after ``feed_lease_s``. On SQLite the same compare-and-set
+lease keeps a second collector from taking a feed in hand, but run one collector there.
+Items are stored with unique constraints and idempotent inserts, one transaction per feed, so a
+collector killed at any point and restarted ends with every item exactly once.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import random
+import os
+import socket
+import threading
+import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import httpx
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from collector.fetch import FetchError, fetch
-from collector.parse import ParseError, parse
+from collector.cluster import cluster_pending
+from collector.extract import full_text
+from collector.fetch import FetchError, FetchPolicy, FetchResult, fetch
+from collector.limits import HostLimiter
+from collector.parse import ParsedFeed, ParseError, parse
+from collector.schedule import Outcome, next_check
 from collector.store import NewItem, save_items
 from core.config import Settings
 from core.db import utcnow
@@ -23,15 +38,31 @@ from core.tables import Feed
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF = timedelta(days=1)
-DISABLE_AFTER_HARD_ERRORS = 5
+__all__ = ["Outcome", "FeedResult", "RunSummary", "collect_due", "new_owner"]
 
 
-class Outcome(StrEnum):
-    ok = "ok"
-    not_modified = "not_modified"
-    soft_error = "soft_error"
-    hard_error = "hard_error"
+@dataclass(frozen=True)
+class FeedJob:
+    """What a worker thread needs of a feed (no database object crosses threads)."""
+
+    id: int
+    url: str
+    name: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    extract_full_text: bool
+
+
+@dataclass
+class Fetched:
+    job: FeedJob
+    outcome: Outcome
+    result: FetchResult | None = None
+    parsed: ParsedFeed | None = None
+    body_hash: str | None = None
+    error: str | None = None
+    retry_after: float | None = None
 
 
 @dataclass
@@ -41,12 +72,14 @@ class FeedResult:
     outcome: Outcome
     new: int = 0
     duplicate: int = 0
+    future_dates: int = 0
     error: str | None = None
 
 
 @dataclass
 class RunSummary:
     results: list[FeedResult] = field(default_factory=list)
+    clustered: int = 0
 
     @property
     def new(self) -> int:
@@ -56,41 +89,128 @@ class RunSummary:
         return sum(r.outcome == outcome for r in self.results)
 
 
-def next_check(
-    feed: Feed, outcome: Outcome, now: datetime, retry_after: float | None = None
-) -> datetime:
-    """Poll interval on success; exponential backoff with jitter on errors, capped at a day."""
-    base = timedelta(seconds=max(60, feed.poll_interval_s))
-    if outcome in (Outcome.ok, Outcome.not_modified):
-        return now + base
-    delay = min(base * (2 ** min(feed.error_count, 10)), MAX_BACKOFF)
-    if retry_after:
-        delay = max(delay, min(timedelta(seconds=retry_after), MAX_BACKOFF))
-    return now + delay * random.uniform(0.9, 1.1)
+def new_owner() -> str:
+    """A collector's lease name: host, process and a random part."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def collect_feed(
-    session: Session, client: httpx.Client, feed: Feed, settings: Settings, now: datetime
-) -> FeedResult:
-    """Fetch and store one feed and update its health; flushes, the caller commits."""
-    result = FeedResult(feed.id, feed.url, Outcome.ok)
-    retry_after = None
-    feed.last_fetched_at = now
-    try:
-        fetched = fetch(
-            client,
-            feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
-            max_bytes=settings.max_feed_bytes,
-            total_timeout_s=settings.http_total_timeout_s,
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(
+        Feed.enabled.is_(True),
+        or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now),
+    )
+
+
+def _free(now: datetime):  # type: ignore[no-untyped-def]
+    return or_(Feed.lease_expires_at.is_(None), Feed.lease_expires_at < now)
+
+
+def claim_feeds(
+    session: Session,
+    owner: str,
+    now: datetime,
+    settings: Settings,
+    limit: int,
+    feed_ids: list[int] | None = None,
+) -> list[FeedJob]:
+    """Lease up to ``limit`` due (or the given) feeds to ``owner``; the caller commits."""
+    where = Feed.id.in_(feed_ids) if feed_ids else _due(now)
+    query = (
+        select(Feed.id).where(where, _free(now)).order_by(Feed.next_check_at, Feed.id).limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    expires = now + timedelta(seconds=settings.feed_lease_s)
+    session.execute(
+        update(Feed)
+        .where(Feed.id.in_(ids), _free(now))
+        .values(lease_owner=owner, lease_expires_at=expires)
+        .execution_options(synchronize_session=False)
+    )
+    feeds = session.scalars(
+        select(Feed)
+        .where(Feed.id.in_(ids), Feed.lease_owner == owner)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [
+        FeedJob(f.id, f.url, f.name, f.etag, f.last_modified, f.body_hash, f.extract_full_text)
+        for f in feeds
+    ]
+
+
+def _release(factory: sessionmaker[Session], owner: str, feed_ids: list[int]) -> None:
+    if not feed_ids:
+        return
+    with factory() as session:
+        session.execute(
+            update(Feed)
+            .where(Feed.id.in_(feed_ids), Feed.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+            .execution_options(synchronize_session=False)
         )
-        body_hash = hashlib.sha256(fetched.body).hexdigest() if not fetched.not_modified else None
-        if fetched.not_modified or body_hash == feed.body_hash:
+        session.commit()
+
+
+def fetch_and_parse(
+    client: httpx.Client, limiter: HostLimiter, job: FeedJob, settings: Settings, now: datetime
+) -> Fetched:
+    """The network and parsing half of collecting one feed; touches no database."""
+    policy = FetchPolicy.from_settings(settings)
+    try:
+        with limiter.slot(job.url):
+            result = fetch(client, job.url, policy, etag=job.etag, last_modified=job.last_modified)
+        if result.not_modified:
+            return Fetched(job, Outcome.not_modified, result)
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if body_hash == job.body_hash:
             # Some servers never answer 304: an unchanged body counts the same.
-            result.outcome = Outcome.not_modified
-        else:
-            parsed = parse(fetched.body, fetched.headers, now, url=fetched.final_url or feed.url)
+            return Fetched(job, Outcome.not_modified, result, body_hash=body_hash)
+        parsed = parse(
+            result.body,
+            result.headers,
+            now,
+            url=result.final_url or job.url,
+            max_entries=settings.max_entries_per_feed,
+        )
+        if job.extract_full_text:
+            parsed = _with_full_text(client, limiter, parsed, settings)
+        return Fetched(job, Outcome.ok, result, parsed, body_hash)
+    except FetchError as exc:
+        outcome = Outcome.soft_error if exc.soft else Outcome.hard_error
+        return Fetched(job, outcome, error=str(exc), retry_after=exc.retry_after)
+    except ParseError as exc:
+        return Fetched(job, Outcome.hard_error, error=f"parse error: {exc}")
+
+
+def _with_full_text(
+    client: httpx.Client, limiter: HostLimiter, parsed: ParsedFeed, settings: Settings
+) -> ParsedFeed:
+    from dataclasses import replace
+
+    policy = FetchPolicy.from_settings(settings, max_bytes=settings.extract_max_bytes)
+    entries = []
+    for e in parsed.entries:
+        if e.url and len(e.text) < settings.extract_min_chars:
+            with limiter.slot(e.url):
+                e = replace(
+                    e, text=full_text(client, e.url, policy, e.text, settings.extract_min_chars)
+                )
+        entries.append(e)
+    return replace(parsed, entries=entries)
+
+
+def store_fetched(
+    session: Session, feed: Feed, fetched: Fetched, settings: Settings, now: datetime
+) -> FeedResult:
+    """The database half: items, the feed's health and schedule, the lease released; flushes."""
+    result = FeedResult(feed.id, feed.url, fetched.outcome, error=fetched.error)
+    feed.last_fetched_at = now
+    ttl = max_age = None
+    if fetched.outcome in (Outcome.ok, Outcome.not_modified):
+        if fetched.parsed is not None:
             stats = save_items(
                 session,
                 feed,
@@ -104,50 +224,80 @@ def collect_feed(
                         author=e.author,
                         published_at=e.published_at,
                     )
-                    for e in parsed.entries
+                    for e in fetched.parsed.entries
                 ],
             )
             result.new, result.duplicate = stats.new, stats.duplicate
-            feed.body_hash = body_hash
-        feed.etag = fetched.headers.get("etag") or feed.etag
-        feed.last_modified = fetched.headers.get("last-modified") or feed.last_modified
+            result.future_dates = sum(e.future_date for e in fetched.parsed.entries)
+            if result.future_dates:
+                log.warning(
+                    "feed %s: %d entries dated in the future; their fetch time is kept instead",
+                    feed.id,
+                    result.future_dates,
+                )
+            ttl = fetched.parsed.ttl_s
+        if fetched.body_hash:
+            feed.body_hash = fetched.body_hash
+        if fetched.result is not None:
+            feed.etag = fetched.result.headers.get("etag") or feed.etag
+            feed.last_modified = fetched.result.headers.get("last-modified") or feed.last_modified
+            max_age = fetched.result.max_age
         feed.last_success_at = now
         feed.last_error = None
         feed.error_count = 0
-    except FetchError as exc:
-        result.outcome = Outcome.soft_error if exc.soft else Outcome.hard_error
-        result.error = str(exc)
-        retry_after = exc.retry_after
-    except ParseError as exc:
-        result.outcome = Outcome.hard_error
-        result.error = f"parse error: {exc}"
-    if result.error:
+    else:
         feed.error_count += 1
-        feed.last_error = result.error
-        if result.outcome == Outcome.hard_error and feed.error_count >= DISABLE_AFTER_HARD_ERRORS:
+        feed.last_error = fetched.error
+        if (
+            fetched.outcome == Outcome.hard_error
+            and feed.error_count >= settings.disable_after_errors
+        ):
             feed.enabled = False
             feed.last_error = (
-                f"disabled after {feed.error_count} errors in a row; last: {result.error}"
+                f"disabled after {feed.error_count} errors in a row; last: {fetched.error}"
             )
-        log.warning("feed %s (%s): %s", feed.id, feed.url, result.error)
-    feed.next_check_at = next_check(feed, result.outcome, now, retry_after)
+        log.warning("feed %s (%s): %s", feed.id, feed.url, fetched.error)
+    feed.next_check_at = next_check(
+        now,
+        fetched.outcome,
+        settings,
+        poll_interval_s=feed.poll_interval_s,
+        errors_in_a_row=feed.error_count,
+        ttl_s=ttl,
+        max_age_s=max_age,
+        retry_after_s=fetched.retry_after,
+    )
+    feed.lease_owner = None
+    feed.lease_expires_at = None
     session.flush()
     return result
 
 
-def _record_failure(
-    factory: sessionmaker[Session], feed_id: int, result: FeedResult, now: datetime
-) -> None:
-    """Keep the feed's health honest after an unexpected error rolled its transaction back."""
+def _store(
+    factory: sessionmaker[Session], fetched: Fetched, settings: Settings, owner: str, now: datetime
+) -> FeedResult:
     with factory() as session:
-        feed = session.get(Feed, feed_id)
-        if feed is None:
-            return
-        result.url = feed.url
-        feed.error_count += 1
-        feed.last_error = result.error
-        feed.next_check_at = next_check(feed, Outcome.hard_error, now)
-        session.commit()
+        feed = session.get(Feed, fetched.job.id)
+        if feed is None or feed.lease_owner != owner:
+            return FeedResult(
+                fetched.job.id,
+                fetched.job.url,
+                Outcome.hard_error,
+                error="feed removed or its lease lost while fetching; nothing stored",
+            )
+        try:
+            result = store_fetched(session, feed, fetched, settings, now)
+            session.commit()
+            return result
+        except Exception as exc:  # noqa: BLE001 - a job boundary: one bad feed loses only itself
+            session.rollback()
+            log.exception("feed %s: storing failed", fetched.job.id)
+            failed = Fetched(fetched.job, Outcome.hard_error, error=f"internal error: {exc}")
+            feed = session.get(Feed, fetched.job.id)
+            assert feed is not None
+            result = store_fetched(session, feed, failed, settings, now)
+            session.commit()
+            return result
 
 
 def collect_due(
@@ -158,31 +308,62 @@ def collect_due(
     *,
     feed_ids: list[int] | None = None,
     on_result: Callable[[FeedResult], None] | None = None,
+    stop: threading.Event | None = None,
+    owner: str | None = None,
+    cluster: bool = True,
 ) -> RunSummary:
-    """One pass over enabled feeds that are due (or the given ones); one transaction per feed."""
-    now = now or utcnow()
-    with factory() as session:
-        query = select(Feed.id).where(Feed.enabled.is_(True)).order_by(Feed.id)
-        if feed_ids:
-            query = select(Feed.id).where(Feed.id.in_(feed_ids)).order_by(Feed.id)
-        else:
-            query = query.where(or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now))
-        due = list(session.scalars(query))
+    """One pass: lease due feeds batch by batch, fetch them concurrently, store each as it comes.
+
+    When ``stop`` is set, feeds already being fetched are finished and stored, the rest are
+    released untouched, and the pass ends.
+    """
+    owner = owner or new_owner()
+    stop = stop or threading.Event()
+    limiter = HostLimiter(settings.per_host_limit, settings.per_host_gap_s)
     summary = RunSummary()
-    for feed_id in due:
-        with factory() as session:
-            feed = session.get(Feed, feed_id)
-            if feed is None:
-                continue
-            try:
-                result = collect_feed(session, client, feed, settings, now)
+    done: set[int] = set()
+    batch_size = max(1, settings.fetch_concurrency * 2)
+    with ThreadPoolExecutor(
+        max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="collector"
+    ) as pool:
+        while not stop.is_set():
+            run_now = now or utcnow()
+            remaining = [i for i in feed_ids if i not in done] if feed_ids else None
+            if feed_ids is not None and not remaining:
+                break
+            with factory() as session:
+                jobs = claim_feeds(session, owner, run_now, settings, batch_size, remaining)
                 session.commit()
-            except Exception as exc:  # noqa: BLE001 - a job boundary: one bad feed loses only itself
-                session.rollback()
-                log.exception("feed %s failed", feed_id)
-                result = FeedResult(feed_id, "", Outcome.hard_error, error=f"internal error: {exc}")
-                _record_failure(factory, feed_id, result, now)
-        summary.results.append(result)
-        if on_result:
-            on_result(result)
+            jobs = [j for j in jobs if j.id not in done]
+            if not jobs:
+                break
+            futures: dict[Future[Fetched], FeedJob] = {
+                pool.submit(fetch_and_parse, client, limiter, job, settings, run_now): job
+                for job in jobs
+            }
+            for future in as_completed(futures):
+                job = futures[future]
+                done.add(job.id)
+                if future.cancelled():
+                    continue
+                try:
+                    fetched = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker bug must not stop the run
+                    log.exception("feed %s: worker failed", job.id)
+                    fetched = Fetched(job, Outcome.hard_error, error=f"internal error: {exc}")
+                result = _store(factory, fetched, settings, owner, run_now)
+                summary.results.append(result)
+                if on_result:
+                    on_result(result)
+                if stop.is_set():
+                    cancelled = [j.id for f, j in futures.items() if f.cancel()]
+                    _release(factory, owner, cancelled)
+    if cluster and summary.new:
+        with factory() as session:
+            summary.clustered = cluster_pending(
+                session,
+                threshold=settings.cluster_threshold,
+                window_days=settings.cluster_window_days,
+            )
+            session.commit()
     return summary

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.tables import Feed, Item
+from core.tables import Feed, FeedKind, Item
 
 # Query parameters that only track the reader (miniflux and rss-fetcher strip the same family).
 _TRACKING = re.compile(
@@ -72,17 +72,28 @@ def content_hash(title: str, text: str) -> str:
 
 
 def save_items(session: Session, feed: Feed | None, items: list[NewItem]) -> SaveStats:
-    """Insert the items not stored yet; flushes, never commits."""
+    """Insert the items not stored yet; flushes, never commits.
+
+    An item is known when its feed already has its GUID, or any item has its canonical URL or
+    content hash. A byline is kept only for news feeds: duluan keeps no record of social authors.
+    """
     stats = SaveStats()
     seen: set[str] = set()
+    keep_author = feed is not None and feed.kind == FeedKind.news
     for new in items:
         url = canonical_url(new.url)
         digest = content_hash(new.title, new.text)
-        if digest in seen or (url and url in seen):
+        guid = f"guid:{new.external_id}" if new.external_id and feed is not None else None
+        keys = [k for k in (digest, url, guid) if k]
+        if any(k in seen for k in keys):
             stats.duplicate += 1
             continue
-        seen.update(filter(None, (digest, url)))
-        clauses = [Item.content_hash == digest] + ([Item.canonical_url == url] if url else [])
+        seen.update(keys)
+        clauses = [Item.content_hash == digest]
+        if url:
+            clauses.append(Item.canonical_url == url)
+        if guid and feed is not None:
+            clauses.append((Item.feed_id == feed.id) & (Item.external_id == new.external_id))
         if session.scalar(select(Item.id).where(or_(*clauses)).limit(1)) is not None:
             stats.duplicate += 1
             continue
@@ -90,11 +101,11 @@ def save_items(session: Session, feed: Feed | None, items: list[NewItem]) -> Sav
             feed_id=feed.id if feed else None,
             source=new.source[:200],
             external_id=new.external_id,
-            url=new.url,
+            url=new.url if url else None,
             canonical_url=url,
             title=new.title,
             text=new.text,
-            author=(new.author or None) and new.author[:200],
+            author=new.author[:200] if keep_author and new.author else None,
             content_hash=digest,
             published_at=new.published_at,
             fetched_at=utcnow(),

@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     max_feed_bytes: int = 10_000_000
     max_redirects: int = 5
     poll_interval_s: int = 1800
+    min_interval_s: int = 300
+    max_interval_s: int = 86_400
+    # Hosts or CIDRs the fetcher may reach although they are loopback/private (comma-separated).
+    fetch_allowlist: str = ""
+    fetch_concurrency: int = 16
+    per_host_limit: int = 2
+    per_host_gap_s: float = 1.0
+    disable_after_errors: int = 5
+    feed_lease_s: int = 600
+    max_entries_per_feed: int = 10_000
+    extract_max_bytes: int = 3_000_000
+    extract_min_chars: int = 200
+    cluster_threshold: float = 0.7
+    cluster_window_days: int = 14
 
     # Review queue
     review_risk_threshold: float = 0.5

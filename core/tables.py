@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -69,7 +70,25 @@ class Feed(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    extract_full_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Which collector process holds the feed, until when (several collectors share one database).
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_feed_due", "enabled", "next_check_at"),)
+
+
+class Cluster(Base):
+    """Near-duplicate items: the same story carried by several sources."""
+
+    __tablename__ = "cluster"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_item_id: Mapped[int | None] = mapped_column(Integer)
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    source_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Item(Base):
@@ -90,13 +109,22 @@ class Item(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cluster.id", ondelete="SET NULL"), index=True
+    )
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     feed: Mapped[Feed | None] = relationship()
+    cluster: Mapped[Cluster | None] = relationship()
     analyses: Mapped[list[Analysis]] = relationship(
         back_populates="item", order_by="Analysis.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_item_published_at", "published_at"),)
+    __table_args__ = (
+        Index("ix_item_published_at", "published_at"),
+        Index("ix_item_fetched_at", "fetched_at"),
+        UniqueConstraint("feed_id", "external_id", name="uq_item_feed_id_external_id"),
+    )
 
 
 class Analysis(Base):

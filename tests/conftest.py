@@ -85,7 +85,12 @@ def session(factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(
-        database_url=db_url, models_dir=ROOT / "models", data_dir=ROOT / "data", _env_file=None
+        database_url=db_url,
+        models_dir=ROOT / "models",
+        data_dir=ROOT / "data",
+        fetch_allowlist="127.0.0.1",  # the local feed server
+        per_host_gap_s=0.0,
+        _env_file=None,
     )
 
 

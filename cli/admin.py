@@ -1,0 +1,63 @@
+"""Database and accounts: ``migrate``, ``users``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli.app import app, fail, make_factory, users_app
+from core.config import ROOT, get_settings
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic upgrade head).
+
+    Example: DULUAN_DATABASE_URL=postgresql+psycopg://localhost/duluan duluan migrate
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    settings = get_settings()
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+    typer.echo(f"Database up to date: {_safe_url(settings.database_url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="collaborator | analyst | admin")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a user account (the password is asked for, or read from stdin).
+
+    Example: echo 's3cret-pass' | duluan users add lan --role collaborator --password-stdin
+    """
+    from core.accounts import create_user
+    from core.db import session_scope
+    from core.errors import DomainError
+
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if password_stdin
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
+    try:
+        with session_scope(make_factory(get_settings())) as session:
+            user = create_user(session, name, role, password)
+            typer.echo(f"Added {user.username} ({user.role}).")
+    except DomainError as exc:
+        raise fail(exc.message) from exc

@@ -1,0 +1,135 @@
+"""Serving: ``serve``, and ``demo`` (what ``make run`` calls)."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.admin import migrate
+from cli.app import app, make_factory
+from cli.collect import run_collect
+from cli.nlp import analyze_and_queue
+from core.config import Settings, get_settings
+
+DEMO_USERS = (
+    ("ctv1", "collaborator", "ctv1-demo-2026"),
+    ("analyst1", "analyst", "analyst1-demo-2026"),
+    ("admin1", "admin", "admin1-demo-2026"),
+)
+DEMO_FEEDS = (
+    ("news.xml", "Báo Ninh Bình Số (demo)", "news"),
+    ("portal.xml", "Cổng thông tin xã Thanh Bình (demo)", "official"),
+    ("social.xml", "Diễn đàn Cư dân mạng Ninh Bình (demo)", "social"),
+    ("atom.xml", "Kênh Chuyển đổi số cộng đồng (demo, Atom)", "social"),
+)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Bind address (default DULUAN_API_HOST).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default DULUAN_API_PORT).")] = None,
+) -> None:
+    """Serve the API (and its OpenAPI docs at /docs).
+
+    Example: duluan serve --port 8000
+    """
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = get_settings()
+    uvicorn.run(
+        create_app(settings), host=host or settings.api_host, port=port or settings.api_port
+    )
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def serve_folder(folder: Path) -> ThreadingHTTPServer:
+    """Serve ``folder`` over HTTP on 127.0.0.1 (a free port) in a background thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def seed_demo(settings: Settings) -> dict[str, Any]:
+    """Register the bundled demo feeds, collect them over local HTTP, analyse, queue, add demo users."""
+    from sqlalchemy import select
+
+    from core.accounts import create_user
+    from core.db import session_scope
+    from core.tables import Feed, User
+
+    server = serve_folder(settings.data_dir / "demo" / "feeds")
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    # The demo feeds come from this machine: let the SSRF guard through to 127.0.0.1 only.
+    allow = ",".join(filter(None, [settings.fetch_allowlist, "127.0.0.1"]))
+    local = settings.model_copy(update={"fetch_allowlist": allow, "per_host_gap_s": 0.0})
+    factory = make_factory(settings)
+    try:
+        with session_scope(factory) as session:
+            ids = []
+            for filename, name, kind in DEMO_FEEDS:
+                feed = session.scalar(select(Feed).where(Feed.name == name))
+                if feed is None:
+                    feed = Feed(name=name, kind=kind, url=f"{base}/{filename}")
+                    session.add(feed)
+                # The local server's port changes between runs; conditional-GET state goes with it.
+                feed.url, feed.etag, feed.last_modified, feed.body_hash = (
+                    f"{base}/{filename}",
+                    None,
+                    None,
+                    None,
+                )
+                feed.enabled = True
+                session.flush()
+                ids.append(feed.id)
+        summary = run_collect(local, ids)
+    finally:
+        server.shutdown()
+        server.server_close()
+    analysed, queued = analyze_and_queue(settings)
+    with session_scope(factory) as session:
+        for username, role, password in DEMO_USERS:
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                create_user(session, username, role, password)
+    return {"new": summary.new, "analysed": analysed, "queued": queued}
+
+
+@app.command()
+def demo(
+    serve_api: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the API afterwards.")
+    ] = True,
+    port: Annotated[int | None, typer.Option(help="API port (default DULUAN_API_PORT).")] = None,
+) -> None:
+    """Migrate, collect the bundled demo feeds through a local HTTP server, analyse, add demo users, serve.
+
+    Example: duluan demo
+    """
+    settings = get_settings()
+    migrate()
+    stats = seed_demo(settings)
+    port = port or settings.api_port
+    url = f"http://{settings.api_host}:{port}"
+    typer.echo(
+        f"\nDemo: {stats['new']} tin mới / new items, {stats['analysed']} đã phân tích / analysed, "
+        f"{stats['queued']} tin chờ rà soát / queued for review."
+    )
+    typer.echo(f"API:                {url}/api/v1/health")
+    typer.echo(f"Tài liệu API / docs: {url}/docs")
+    typer.echo("Tài khoản demo / demo logins (username / password):")
+    for username, role, password in DEMO_USERS:
+        typer.echo(f"  {username} / {password}   ({role})")
+    if serve_api:
+        serve(host=settings.api_host, port=port)

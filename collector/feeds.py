@@ -1,0 +1,124 @@
+"""The feed registry: add, change, remove, and each feed's health. Used by the CLI and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.audit import record
+from core.db import utcnow
+from core.errors import Conflict, DomainError, NotFound
+from core.tables import Feed, FeedKind, Item, User
+
+KINDS = (FeedKind.news, FeedKind.official, FeedKind.social)
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    feed: Feed
+    items_7d: int
+
+
+def _validate(url: str | None = None, kind: str | None = None, interval: int | None = None) -> None:
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise DomainError(
+            "only http:// and https:// feeds can be collected", code="bad_url", status_code=422
+        )
+    if url is not None and len(url) > 2048:
+        raise DomainError("URL longer than 2,048 characters", code="bad_url", status_code=422)
+    if kind is not None and kind not in KINDS:
+        raise DomainError("kind must be news, official or social", code="bad_kind", status_code=422)
+    if interval is not None and not 60 <= interval <= 7 * 86_400:
+        raise DomainError(
+            "poll interval must be between 60 s and 7 days", code="bad_interval", status_code=422
+        )
+
+
+def add_feed(
+    session: Session,
+    url: str,
+    name: str,
+    *,
+    kind: str = "news",
+    interval_s: int = 1800,
+    extract_full_text: bool = False,
+    actor: User | None = None,
+) -> Feed:
+    """Register a feed; 409 if the URL is already registered. Flushes."""
+    url = url.strip()
+    _validate(url, kind, interval_s)
+    if session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
+        raise Conflict(f"feed already registered: {url}", code="feed_exists")
+    feed = Feed(
+        url=url,
+        name=(name.strip() or url)[:200],
+        kind=kind,
+        poll_interval_s=interval_s,
+        extract_full_text=extract_full_text,
+    )
+    session.add(feed)
+    session.flush()
+    record(session, actor, "feed.create", "feed", feed.id, after=_state(feed))
+    return feed
+
+
+def _state(feed: Feed) -> dict[str, Any]:
+    return {
+        "url": feed.url,
+        "name": feed.name,
+        "kind": feed.kind,
+        "enabled": feed.enabled,
+        "poll_interval_s": feed.poll_interval_s,
+        "extract_full_text": feed.extract_full_text,
+    }
+
+
+def get_feed(session: Session, feed_id: int) -> Feed:
+    feed = session.get(Feed, feed_id)
+    if feed is None or feed.kind == FeedKind.imported:
+        raise NotFound(f"no feed {feed_id}", code="feed_not_found")
+    return feed
+
+
+def update_feed(
+    session: Session, feed: Feed, changes: dict[str, Any], actor: User | None = None
+) -> Feed:
+    """Change name, kind, poll interval, extraction or enabled; re-enabling clears the error count."""
+    _validate(kind=changes.get("kind"), interval=changes.get("poll_interval_s"))
+    before = _state(feed)
+    for key in ("name", "kind", "poll_interval_s", "extract_full_text", "enabled"):
+        if changes.get(key) is not None:
+            setattr(feed, key, changes[key])
+    if changes.get("enabled") and not before["enabled"]:
+        feed.error_count = 0
+        feed.next_check_at = None
+    session.flush()
+    record(session, actor, "feed.update", "feed", feed.id, before=before, after=_state(feed))
+    return feed
+
+
+def remove_feed(session: Session, feed: Feed, actor: User | None = None) -> None:
+    """Delete a feed from the registry; its items stay (their source name is kept)."""
+    record(session, actor, "feed.delete", "feed", feed.id, before=_state(feed))
+    session.delete(feed)
+    session.flush()
+
+
+def feed_health(session: Session, now: datetime | None = None) -> list[FeedHealth]:
+    """Every HTTP feed with the number of items it brought in the last seven days."""
+    since = (now or utcnow()) - timedelta(days=7)
+    counts = dict(
+        session.execute(
+            select(Item.feed_id, func.count(Item.id))
+            .where(Item.fetched_at >= since)
+            .group_by(Item.feed_id)
+        )
+        .tuples()
+        .all()
+    )
+    feeds = session.scalars(select(Feed).where(Feed.kind != FeedKind.imported).order_by(Feed.id))
+    return [FeedHealth(f, counts.get(f.id, 0)) for f in feeds]
