@@ -7,6 +7,7 @@ import html
 import io
 import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -86,7 +87,11 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(markup: str) -> str:
-    """Visible text of an HTML fragment: scripts and styles dropped, entities decoded."""
+    """Visible NFC text of an HTML fragment: scripts and styles dropped, entities decoded."""
+    return unicodedata.normalize("NFC", _html_to_text(markup))
+
+
+def _html_to_text(markup: str) -> str:
     if "<" not in markup and "&" not in markup:
         return re.sub(r"[ \t]+", " ", markup).strip()
     extractor = _TextExtractor()

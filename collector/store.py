@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,51 +71,99 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
-def save_items(session: Session, feed: Feed | None, items: list[NewItem]) -> SaveStats:
+@dataclass(frozen=True)
+class _Row:
+    new: NewItem
+    url: str | None
+    digest: str
+    guid: str | None
+
+
+def _known(
+    session: Session, feed: Feed | None, rows: list[_Row]
+) -> tuple[set[str], set[str], set[str]]:
+    """Hashes, canonical URLs and (this feed's) GUIDs of ``rows`` that are stored already."""
+    digests = [r.digest for r in rows]
+    urls = [r.url for r in rows if r.url]
+    hashes = set(session.scalars(select(Item.content_hash).where(Item.content_hash.in_(digests))))
+    known_urls = (
+        set(session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(urls))))
+        if urls
+        else set()
+    )
+    guids: set[str] = set()
+    wanted = [r.guid for r in rows if r.guid]
+    if feed is not None and wanted:
+        guids = set(
+            session.scalars(
+                select(Item.external_id).where(
+                    Item.feed_id == feed.id, Item.external_id.in_(wanted)
+                )
+            )
+        )
+    return hashes, known_urls, guids
+
+
+def save_items(
+    session: Session, feed: Feed | None, items: list[NewItem], chunk: int = 500
+) -> SaveStats:
     """Insert the items not stored yet; flushes, never commits.
 
     An item is known when its feed already has its GUID, or any item has its canonical URL or
     content hash. A byline is kept only for news feeds: duluan keeps no record of social authors.
+    Lookups and inserts go by chunks; a chunk that races another collector is retried row by row.
     """
     stats = SaveStats()
     seen: set[str] = set()
     keep_author = feed is not None and feed.kind == FeedKind.news
+    rows: list[_Row] = []
     for new in items:
         url = canonical_url(new.url)
         digest = content_hash(new.title, new.text)
-        guid = f"guid:{new.external_id}" if new.external_id and feed is not None else None
-        keys = [k for k in (digest, url, guid) if k]
+        guid = new.external_id if new.external_id and feed is not None else None
+        keys = [k for k in (digest, url and "u:" + url, guid and "g:" + guid) if k]
         if any(k in seen for k in keys):
             stats.duplicate += 1
             continue
         seen.update(keys)
-        clauses = [Item.content_hash == digest]
-        if url:
-            clauses.append(Item.canonical_url == url)
-        if guid and feed is not None:
-            clauses.append((Item.feed_id == feed.id) & (Item.external_id == new.external_id))
-        if session.scalar(select(Item.id).where(or_(*clauses)).limit(1)) is not None:
-            stats.duplicate += 1
-            continue
-        item = Item(
-            feed_id=feed.id if feed else None,
-            source=new.source[:200],
-            external_id=new.external_id,
-            url=new.url if url else None,
-            canonical_url=url,
-            title=new.title,
-            text=new.text,
-            author=new.author[:200] if keep_author and new.author else None,
-            content_hash=digest,
-            published_at=new.published_at,
-            fetched_at=utcnow(),
-        )
+        rows.append(_Row(new, url, digest, guid))
+    now = utcnow()
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        hashes, urls, guids = _known(session, feed, part)
+        fresh = [
+            r for r in part if r.digest not in hashes and r.url not in urls and r.guid not in guids
+        ]
+        stats.duplicate += len(part) - len(fresh)
+        objects = [_item(feed, r, keep_author, now) for r in fresh]
         try:
             with session.begin_nested():
-                session.add(item)
+                session.add_all(objects)
+            stats.new += len(objects)
         except IntegrityError:
-            # Another collector stored it between our check and our insert.
-            stats.duplicate += 1
-            continue
-        stats.new += 1
+            # Another collector stored some of them meanwhile: go row by row.
+            for r in fresh:
+                try:
+                    with session.begin_nested():
+                        session.add(_item(feed, r, keep_author, now))
+                    stats.new += 1
+                except IntegrityError:
+                    stats.duplicate += 1
     return stats
+
+
+def _item(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> Item:
+    new = r.new
+    return Item(
+        feed_id=feed.id if feed else None,
+        source=new.source[:200],
+        external_id=new.external_id,
+        url=new.url if r.url else None,
+        canonical_url=r.url,
+        title=new.title,
+        text=new.text,
+        author=new.author[:200] if keep_author and new.author else None,
+        content_hash=r.digest,
+        published_at=new.published_at,
+        fetched_at=now,
+    )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.cluster import cluster_pending, shingles
+from core.tables import Cluster, Item
+from tests.factories import make_item
+
+STORY = (
+    "Công an tỉnh cảnh báo thủ đoạn giả danh cán bộ thuế gọi điện yêu cầu người dân cài ứng dụng "
+    "qua đường link lạ để quyết toán thuế, người dân tuyệt đối không cài và không cung cấp mã OTP"
+)
+
+
+def test_shingles_ignore_accents_and_case() -> None:
+    assert shingles("Chuyển Đổi Số", "") == shingles("chuyen doi so", "")
+
+
+def test_near_duplicates_from_several_sources_share_a_cluster(session: Session) -> None:
+    a = make_item(session, title="Cảnh báo giả danh cán bộ thuế", text=STORY, source="Báo A")
+    b = make_item(
+        session, title="Cảnh báo giả danh cán bộ thuế", text=STORY + " (theo Báo A)", source="Báo B"
+    )
+    c = make_item(
+        session,
+        title="Cảnh báo giả danh cán bộ thuế",
+        text=STORY.replace("tỉnh", "tinh"),
+        source="Báo B",
+    )
+    other = make_item(
+        session, title="Giá lúa tăng", text="Giá lúa tươi tại các huyện phía Nam tăng 200 đồng/kg"
+    )
+    assert cluster_pending(session) == 4
+    assert a.cluster_id == b.cluster_id == c.cluster_id != other.cluster_id
+    cluster = session.get(Cluster, a.cluster_id)
+    assert (cluster.first_item_id, cluster.item_count, cluster.source_count) == (a.id, 3, 2)
+    late = make_item(
+        session,
+        title="Cảnh báo giả danh cán bộ thuế",
+        text=STORY + " Nguồn: Báo C.",
+        source="Báo C",
+    )
+    assert cluster_pending(session) == 1  # a later run joins the existing cluster
+    assert late.cluster_id == a.cluster_id
+    assert cluster.source_count == 3
+    assert cluster_pending(session) == 0
+    assert session.scalar(select(Item.id).where(Item.minhash.is_(None))) is None
