@@ -95,3 +95,38 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: bool
     models: dict[str, str | None]
+
+
+class FeedRead(BaseModel):
+    id: int
+    url: str
+    name: str
+    kind: str = Field(description="news | official | social")
+    enabled: bool
+    poll_interval_s: int
+    extract_full_text: bool = Field(
+        description="Fetch the article page when an entry carries only a summary"
+    )
+    last_success_at: datetime | None
+    last_error: str | None
+    error_count: int = Field(
+        description="Errors in a row; the feed is disabled after too many hard errors"
+    )
+    next_check_at: datetime | None
+    items_7d: int = Field(description="Items collected from this feed in the last seven days")
+
+
+class FeedCreate(BaseModel):
+    url: str = Field(max_length=2048, description="http(s) URL of an RSS or Atom feed")
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["news", "official", "social"] = "news"
+    poll_interval_s: int = Field(default=1800, ge=60, le=7 * 86_400)
+    extract_full_text: bool = False
+
+
+class FeedUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: Literal["news", "official", "social"] | None = None
+    poll_interval_s: int | None = Field(default=None, ge=60, le=7 * 86_400)
+    extract_full_text: bool | None = None
+    enabled: bool | None = None

@@ -282,11 +282,19 @@ def import_(
 
     Example: duluan import posts.jsonl --source "Nhóm Facebook X"
     """
+    from collector.cluster import cluster_pending
     from collector.importer import import_file
     from core.db import session_scope
 
-    with session_scope(make_factory(get_settings())) as session:
+    settings = get_settings()
+    with session_scope(make_factory(settings)) as session:
         stats = import_file(session, file, default_source=source)
+        if stats.new:
+            cluster_pending(
+                session,
+                threshold=settings.cluster_threshold,
+                window_days=settings.cluster_window_days,
+            )
     for line, error in stats.errors:
         typer.secho(f"  line {line}: {error}", err=True, fg=typer.colors.YELLOW)
     typer.echo(

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
@@ -94,86 +94,99 @@ class _Leaders:
 def cluster_pending(
     session: Session, *, threshold: float = 0.7, window_days: int = 14, now: datetime | None = None
 ) -> int:
-    """Give every item without a cluster one (its own or an earlier near-duplicate's); flushes."""
+    """Give every item without a cluster one (its own or an earlier near-duplicate's); flushes.
+
+    Works on rows, not ORM objects, and writes with bulk statements: a collection pass can
+    bring tens of thousands of items. Item objects already in the session are expired.
+    """
     now = now or utcnow()
+    session.flush()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-    pending = session.scalars(select(Item).where(Item.cluster_id.is_(None)).order_by(Item.id)).all()
+    pending = session.execute(
+        select(Item.id, Item.title, Item.text, Item.published_at, Item.fetched_at)
+        .where(Item.cluster_id.is_(None))
+        .order_by(Item.id)
+    ).all()
     if not pending:
         return 0
     # Leader clustering: only each cluster's first item is indexed, so a story carried by
     # thousands of items costs one candidate per query, not thousands.
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    leaders = _Leaders()
     since = now - timedelta(days=window_days)
-    leaders = session.execute(
+    for cluster_id, raw in session.execute(
         select(Cluster.id, Item.minhash)
         .join(Item, Item.id == Cluster.first_item_id)
         .where(Item.minhash.is_not(None), Item.fetched_at >= since)
-    ).all()
-    leaders_index = _Leaders()
-    clusters: dict[str, Cluster | int] = {}
-    for cluster_id, raw in leaders:
-        key = f"c{cluster_id}"
+    ):
         m = _unpack(raw)
-        leaders_index.add(key, m)
-        clusters[key] = cluster_id
-        lsh.insert(key, m)
-    touched: list[Cluster | int] = []
-    for item in pending:
-        m = signature(item.title, item.text)
-        item.minhash = _pack(m)
-        score, key = leaders_index.best(lsh.query(m), m)
-        if score >= threshold:
-            target = clusters[key]
-            if isinstance(target, Cluster):
-                item.cluster = target
-            else:
-                item.cluster_id = target
-        else:
-            target = Cluster(
-                first_seen_at=item.published_at or item.fetched_at, item_count=0, source_count=0
-            )
-            item.cluster = target
-            key = f"n{item.id}"
-            leaders_index.add(key, m)
-            clusters[key] = target
+        leaders.add(f"c{cluster_id}", m)
+        lsh.insert(f"c{cluster_id}", m)
+    target: dict[int, str] = {}  # item id -> leader key ("c<cluster id>" or "n<leader item id>")
+    packed: dict[int, bytes] = {}
+    new_leaders: list[dict[str, object]] = []
+    for item_id, title, body, published_at, fetched_at in pending:
+        m = signature(title, body)
+        packed[item_id] = _pack(m)
+        score, key = leaders.best(lsh.query(m), m)
+        if score < threshold:
+            key = f"n{item_id}"
+            leaders.add(key, m)
             lsh.insert(key, m)
-        touched.append(target)
-    session.flush()
-    new_clusters = {t.id: t for t in touched if isinstance(t, Cluster)}
-    for item in pending:
-        cluster = new_clusters.get(item.cluster_id)
-        if cluster is not None and cluster.first_item_id is None:
-            cluster.first_item_id = item.id
-    _recount(session, {t.id if isinstance(t, Cluster) else t for t in touched})
+            new_leaders.append(
+                {
+                    "first_item_id": item_id,
+                    "first_seen_at": published_at or fetched_at,
+                    "item_count": 0,
+                    "source_count": 0,
+                }
+            )
+        target[item_id] = key
+    new_ids = (
+        list(
+            session.scalars(
+                insert(Cluster).returning(Cluster.id, sort_by_parameter_order=True), new_leaders
+            )
+        )
+        if new_leaders
+        else []
+    )
+    cluster_of = {
+        f"n{row['first_item_id']}": cid for row, cid in zip(new_leaders, new_ids, strict=True)
+    }
+    updates = [
+        {
+            "id": item_id,
+            "cluster_id": cluster_of.get(key) or int(key[1:]),
+            "minhash": packed[item_id],
+        }
+        for item_id, key in target.items()
+    ]
+    session.execute(update(Item), updates)
+    session.expire_all()
+    _recount(session, {u["cluster_id"] for u in updates})
     return len(pending)
 
 
 def _recount(session: Session, cluster_ids: set[int]) -> None:
     ids = sorted(cluster_ids)
-    for start in range(0, len(ids), 500):
-        _recount_chunk(session, ids[start : start + 500])
-    session.flush()
-
-
-def _recount_chunk(session: Session, cluster_ids: list[int]) -> None:
     when = func.coalesce(Item.published_at, Item.fetched_at)
-    rows = session.execute(
-        select(
-            Item.cluster_id,
-            func.count(Item.id),
-            func.count(func.distinct(Item.source)),
-            func.min(when),
-        )
-        .where(Item.cluster_id.in_(cluster_ids))
-        .group_by(Item.cluster_id)
-    ).all()
-    clusters = {
-        c.id: c for c in session.scalars(select(Cluster).where(Cluster.id.in_(cluster_ids)))
-    }
-    for cluster_id, items, sources, first in rows:
-        cluster = clusters[cluster_id]
-        cluster.item_count, cluster.source_count = items, sources
-        cluster.first_seen_at = (
-            min(cluster.first_seen_at, first) if cluster.first_seen_at else first
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(
+                Item.cluster_id,
+                func.count(Item.id),
+                func.count(func.distinct(Item.source)),
+                func.min(when),
+            )
+            .where(Item.cluster_id.in_(ids[start : start + 500]))
+            .group_by(Item.cluster_id)
+        ).all()
+        session.execute(
+            update(Cluster),
+            [
+                {"id": cid, "item_count": n, "source_count": sources, "first_seen_at": first}
+                for cid, n, sources, first in rows
+            ],
         )

@@ -108,17 +108,19 @@ def remove_feed(session: Session, feed: Feed, actor: User | None = None) -> None
     session.flush()
 
 
+def recent_counts(
+    session: Session, feed_ids: list[int] | None = None, now: datetime | None = None
+) -> dict[int, int]:
+    """Items collected per feed in the last seven days."""
+    since = (now or utcnow()) - timedelta(days=7)
+    query = select(Item.feed_id, func.count(Item.id)).where(Item.fetched_at >= since)
+    if feed_ids is not None:
+        query = query.where(Item.feed_id.in_(feed_ids))
+    return dict(session.execute(query.group_by(Item.feed_id)).tuples().all())
+
+
 def feed_health(session: Session, now: datetime | None = None) -> list[FeedHealth]:
     """Every HTTP feed with the number of items it brought in the last seven days."""
-    since = (now or utcnow()) - timedelta(days=7)
-    counts = dict(
-        session.execute(
-            select(Item.feed_id, func.count(Item.id))
-            .where(Item.fetched_at >= since)
-            .group_by(Item.feed_id)
-        )
-        .tuples()
-        .all()
-    )
+    counts = recent_counts(session, now=now)
     feeds = session.scalars(select(Feed).where(Feed.kind != FeedKind.imported).order_by(Feed.id))
     return [FeedHealth(f, counts.get(f.id, 0)) for f in feeds]

@@ -40,8 +40,8 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
             walk(outline, kind)
 
     body = root.find("body")
-    if body is None:
-        raise ValueError("not OPML: no <body>")
+    if root.tag != "opml" or body is None:
+        raise ValueError("not OPML: no <opml><body>")
     walk(body, FeedKind.news.value)
     return found
 

@@ -15,14 +15,16 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
+from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.cluster import cluster_pending
@@ -37,6 +39,9 @@ from core.db import utcnow
 from core.tables import Feed
 
 log = logging.getLogger(__name__)
+
+# At most this many feeds leased and waiting in one collector: the rest is left to the others.
+MAX_QUEUED = 1000
 
 __all__ = ["Outcome", "FeedResult", "RunSummary", "collect_due", "new_owner"]
 
@@ -115,8 +120,13 @@ def claim_feeds(
 ) -> list[FeedJob]:
     """Lease up to ``limit`` due (or the given) feeds to ``owner``; the caller commits."""
     where = Feed.id.in_(feed_ids) if feed_ids else _due(now)
+    # Random order among equally due feeds spreads a batch over many hosts, so the per-host
+    # politeness limits do not serialise it.
     query = (
-        select(Feed.id).where(where, _free(now)).order_by(Feed.next_check_at, Feed.id).limit(limit)
+        select(Feed.id)
+        .where(where, _free(now))
+        .order_by(Feed.next_check_at, func.random())
+        .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -300,6 +310,62 @@ def _store(
             return result
 
 
+class _Dispatcher:
+    """Keeps up to ``concurrency`` fetches in flight, never more than ``per_host`` to one host and
+    never two starts to one host closer than ``gap_s``: a worker never sits waiting for a host."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.concurrency = max(1, settings.fetch_concurrency)
+        self.per_host = max(1, settings.per_host_limit)
+        self.gap_s = max(0.0, settings.per_host_gap_s)
+        self.queues: dict[str, deque[FeedJob]] = {}
+        self.busy: Counter[str] = Counter()
+        self.next_start: dict[str, float] = {}
+        self.in_flight: dict[Future[Fetched], FeedJob] = {}
+
+    def add(self, jobs: list[FeedJob]) -> None:
+        for job in jobs:
+            self.queues.setdefault(HostLimiter.host(job.url), deque()).append(job)
+
+    @property
+    def queued(self) -> int:
+        return sum(len(q) for q in self.queues.values())
+
+    def start_ready(self, submit: Callable[[FeedJob], Future[Fetched]]) -> float:
+        """Start what may start now; returns seconds until a waiting host may start again."""
+        now = time.monotonic()
+        soonest = 0.5
+        for host, queue in self.queues.items():
+            while (
+                queue and len(self.in_flight) < self.concurrency and self.busy[host] < self.per_host
+            ):
+                ready_at = self.next_start.get(host, 0.0)
+                if ready_at > now:
+                    soonest = min(soonest, ready_at - now)
+                    break
+                job = queue.popleft()
+                self.in_flight[submit(job)] = job
+                self.busy[host] += 1
+                self.next_start[host] = now + self.gap_s
+        return max(soonest, 0.01)
+
+    def finished(self, timeout: float) -> list[tuple[Future[Fetched], FeedJob]]:
+        if not self.in_flight:
+            return []
+        done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        out = []
+        for future in done:
+            job = self.in_flight.pop(future)
+            self.busy[HostLimiter.host(job.url)] -= 1
+            out.append((future, job))
+        return out
+
+    def drain_queued(self) -> list[FeedJob]:
+        jobs = [j for q in self.queues.values() for j in q]
+        self.queues.clear()
+        return jobs
+
+
 def collect_due(
     factory: sessionmaker[Session],
     client: httpx.Client,
@@ -312,40 +378,65 @@ def collect_due(
     owner: str | None = None,
     cluster: bool = True,
 ) -> RunSummary:
-    """One pass: lease due feeds batch by batch, fetch them concurrently, store each as it comes.
+    """One pass: lease due feeds as capacity frees up, fetch them concurrently and politely,
+    store each as it arrives (one transaction per feed), then cluster the new items.
 
-    When ``stop`` is set, feeds already being fetched are finished and stored, the rest are
-    released untouched, and the pass ends.
+    When ``stop`` is set, feeds already being fetched are finished and stored, the ones leased
+    but not started are released untouched, and the pass ends.
     """
     owner = owner or new_owner()
     stop = stop or threading.Event()
-    limiter = HostLimiter(settings.per_host_limit, settings.per_host_gap_s)
+    limiter = HostLimiter(settings.per_host_limit, settings.per_host_gap_s)  # for article pages
+    dispatcher = _Dispatcher(settings)
     summary = RunSummary()
-    done: set[int] = set()
-    batch_size = max(1, settings.fetch_concurrency * 2)
+    claimed: set[int] = set()
+    exhausted = False
+    next_claim = 0.0
     with ThreadPoolExecutor(
-        max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="collector"
+        max_workers=dispatcher.concurrency, thread_name_prefix="collector"
     ) as pool:
-        while not stop.is_set():
+        while True:
             run_now = now or utcnow()
-            remaining = [i for i in feed_ids if i not in done] if feed_ids else None
-            if feed_ids is not None and not remaining:
-                break
-            with factory() as session:
-                jobs = claim_feeds(session, owner, run_now, settings, batch_size, remaining)
-                session.commit()
-            jobs = [j for j in jobs if j.id not in done]
-            if not jobs:
-                break
-            futures: dict[Future[Fetched], FeedJob] = {
-                pool.submit(fetch_and_parse, client, limiter, job, settings, run_now): job
-                for job in jobs
-            }
-            for future in as_completed(futures):
-                job = futures[future]
-                done.add(job.id)
-                if future.cancelled():
+            starved = (
+                len(dispatcher.in_flight) < dispatcher.concurrency
+                and time.monotonic() >= next_claim
+            )
+            want_more = dispatcher.queued < 2 * dispatcher.concurrency or (
+                starved and dispatcher.queued < MAX_QUEUED
+            )
+            if not exhausted and not stop.is_set() and want_more:
+                next_claim = time.monotonic() + 0.2
+                remaining = [i for i in feed_ids if i not in claimed] if feed_ids else None
+                jobs: list[FeedJob] = []
+                if feed_ids is None or remaining:
+                    with factory() as session:
+                        jobs = claim_feeds(
+                            session, owner, run_now, settings, dispatcher.concurrency * 4, remaining
+                        )
+                        session.commit()
+                jobs = [j for j in jobs if j.id not in claimed]
+                claimed.update(j.id for j in jobs)
+                exhausted = not jobs
+                dispatcher.add(jobs)
+            if stop.is_set():
+                _release(factory, owner, [j.id for j in dispatcher.drain_queued()])
+            wait_s = (
+                0.0
+                if stop.is_set()
+                else dispatcher.start_ready(
+                    lambda job, t=run_now: pool.submit(
+                        fetch_and_parse, client, limiter, job, settings, t
+                    )
+                )
+            )
+            if not dispatcher.in_flight:
+                if not dispatcher.queued:
+                    if exhausted or stop.is_set():
+                        break
                     continue
+                stop.wait(wait_s)  # every queued feed's host is in its politeness gap
+                continue
+            for future, job in dispatcher.finished(timeout=wait_s if dispatcher.queued else None):
                 try:
                     fetched = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker bug must not stop the run
@@ -355,9 +446,6 @@ def collect_due(
                 summary.results.append(result)
                 if on_result:
                     on_result(result)
-                if stop.is_set():
-                    cancelled = [j.id for f, j in futures.items() if f.cancel()]
-                    _release(factory, owner, cancelled)
     if cluster and summary.new:
         with factory() as session:
             summary.clustered = cluster_pending(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -135,35 +135,37 @@ def save_items(
             r for r in part if r.digest not in hashes and r.url not in urls and r.guid not in guids
         ]
         stats.duplicate += len(part) - len(fresh)
-        objects = [_item(feed, r, keep_author, now) for r in fresh]
+        values = [_values(feed, r, keep_author, now) for r in fresh]
         try:
             with session.begin_nested():
-                session.add_all(objects)
-            stats.new += len(objects)
+                if values:
+                    session.execute(insert(Item), values)
+            stats.new += len(values)
         except IntegrityError:
             # Another collector stored some of them meanwhile: go row by row.
-            for r in fresh:
+            for v in values:
                 try:
                     with session.begin_nested():
-                        session.add(_item(feed, r, keep_author, now))
+                        session.execute(insert(Item), [v])
                     stats.new += 1
                 except IntegrityError:
                     stats.duplicate += 1
     return stats
 
 
-def _item(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> Item:
+def _values(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> dict[str, object]:
     new = r.new
-    return Item(
-        feed_id=feed.id if feed else None,
-        source=new.source[:200],
-        external_id=new.external_id,
-        url=new.url if r.url else None,
-        canonical_url=r.url,
-        title=new.title,
-        text=new.text,
-        author=new.author[:200] if keep_author and new.author else None,
-        content_hash=r.digest,
-        published_at=new.published_at,
-        fetched_at=now,
-    )
+    return {
+        "feed_id": feed.id if feed else None,
+        "source": new.source[:200],
+        "external_id": new.external_id,
+        "url": new.url if r.url else None,
+        "canonical_url": r.url,
+        "title": new.title,
+        "text": new.text,
+        "author": new.author[:200] if keep_author and new.author else None,
+        "language": "vi",
+        "content_hash": r.digest,
+        "published_at": new.published_at,
+        "fetched_at": now,
+    }

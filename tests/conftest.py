@@ -68,6 +68,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def pg_url(pg_schema_url: str) -> str:
+    """PostgreSQL only (tests of what only PostgreSQL promises), with empty tables."""
+    engine = create_engine(pg_schema_url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+    return pg_schema_url
+
+
+@pytest.fixture
+def pg_factory(pg_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(pg_url)
+    Base.metadata.create_all(engine)
+    yield make_sessionmaker(engine)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
 def factory(db_url: str) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(db_url)
     Base.metadata.create_all(engine)

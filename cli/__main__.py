@@ -1,0 +1,5 @@
+"""``python -m cli`` is ``duluan``."""
+
+from cli import app
+
+app()
