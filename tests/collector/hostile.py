@@ -436,6 +436,26 @@ ROUTES = {f"/{c.name}": c.respond for c in CASES} | {
     "/redirect-chain-6": redirect("/redirect-chain-7"),
     "/redirect-chain-7": redirect("/rss20"),
     "/moved-here": body(rss(item(101) + item(102))),
+    "/short-summaries": body(
+        rss(
+            item(201, link="/article-long", desc="Tóm tắt ngắn.")
+            + item(202, link="/article-empty", desc="Tóm tắt ngắn thứ hai.")
+        )
+    ),
+    "/article-long": body(
+        "<!doctype html><html><head><title>Bài đầy đủ</title></head><body><nav>Trang chủ | Thời sự</nav>"
+        "<article><h1>Xã Thanh Bình ra mắt tổ công nghệ số</h1>"
+        + "".join(
+            f"<p>Đoạn {i}: tổ công nghệ số cộng đồng hướng dẫn người dân cài đặt và sử dụng "
+            f"dịch vụ công trực tuyến, thanh toán không dùng tiền mặt và nhận biết lừa đảo.</p>"
+            for i in range(6)
+        )
+        + "</article><footer>Bản quyền</footer><script>track()</script></body></html>",
+        ctype="text/html",
+    ),
+    "/article-empty": body(
+        "<!doctype html><html><body><div>Đăng nhập</div></body></html>", ctype="text/html"
+    ),
 }
 
 

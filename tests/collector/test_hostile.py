@@ -86,3 +86,20 @@ def test_every_hostile_feed_gets_its_expected_outcome(
             seconds=settings.max_interval_s + 1
         )  # capped at a day
     assert not problems, "\n".join(problems)
+
+
+def test_full_text_is_extracted_when_a_feed_carries_only_summaries(
+    factory: sessionmaker[Session], settings: Settings, hostile_url: str
+) -> None:
+    with factory() as s:
+        make_feed(s, url=f"{hostile_url}/short-summaries", name="tóm tắt", extract_full_text=True)
+        s.commit()
+    with make_client(settings) as client:
+        summary = collect_due(factory, client, settings)
+    assert [r.outcome for r in summary.results] == [Outcome.ok]
+    with factory() as s:
+        long, empty = s.scalars(select(Item).order_by(Item.id)).all()
+    assert long.text.count("tổ công nghệ số cộng đồng hướng dẫn") == 6
+    assert "Trang chủ" not in long.text
+    assert "track()" not in long.text
+    assert empty.text == "Tóm tắt ngắn thứ hai."  # extraction found too little: the summary stays
