@@ -116,7 +116,7 @@ def recent_counts(
     query = select(Item.feed_id, func.count(Item.id)).where(Item.fetched_at >= since)
     if feed_ids is not None:
         query = query.where(Item.feed_id.in_(feed_ids))
-    return {feed_id: n for feed_id, n in session.execute(query.group_by(Item.feed_id))}
+    return dict(session.execute(query.group_by(Item.feed_id)).all())
 
 
 def feed_health(session: Session, now: datetime | None = None) -> list[FeedHealth]:
