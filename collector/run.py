@@ -12,14 +12,22 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -164,6 +172,41 @@ def _release(factory: sessionmaker[Session], owner: str, feed_ids: list[int]) ->
         session.commit()
 
 
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _parse_pool(processes: int) -> ProcessPoolExecutor | None:
+    """A process pool for feedparser, so parsing does not hold this process's GIL (0 = parse in threads)."""
+    global _POOL
+    if processes <= 0:
+        return None
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(
+                processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_signals,
+            )
+        return _POOL
+
+
+def _ignore_signals() -> None:
+    # SIGTERM/SIGINT sent to the whole process group must not kill the parsers under the feeds
+    # in hand: the collector finishes them, then shuts the pool down itself.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def shutdown_parse_pool() -> None:
+    """Stop the parser processes (they are started again when needed)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown()
+            _POOL = None
+
+
 def fetch_and_parse(
     client: httpx.Client, limiter: HostLimiter, job: FeedJob, settings: Settings, now: datetime
 ) -> Fetched:
@@ -178,13 +221,16 @@ def fetch_and_parse(
         if body_hash == job.body_hash:
             # Some servers never answer 304: an unchanged body counts the same.
             return Fetched(job, Outcome.not_modified, result, body_hash=body_hash)
-        parsed = parse(
+        # parse() is submitted by its own module's name, so the parser process imports only feedparser.
+        args = (
             result.body,
             result.headers,
             now,
-            url=result.final_url or job.url,
-            max_entries=settings.max_entries_per_feed,
+            result.final_url or job.url,
+            settings.max_entries_per_feed,
         )
+        pool = _parse_pool(settings.parse_processes)
+        parsed = pool.submit(parse, *args).result() if pool else parse(*args)
         if job.extract_full_text:
             parsed = _with_full_text(client, limiter, parsed, settings)
         return Fetched(job, Outcome.ok, result, parsed, body_hash)

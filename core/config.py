@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     # Hosts or CIDRs the fetcher may reach although they are loopback/private (comma-separated).
     fetch_allowlist: str = ""
     fetch_concurrency: int = 16
+    parse_processes: int = 1
     per_host_limit: int = 2
     per_host_gap_s: float = 1.0
     disable_after_errors: int = 5
