@@ -113,6 +113,20 @@ def predict(
     typer.echo(f"predict: {ok} scored, {bad} errors; models {analyzer.versions}", err=True)
 
 
+def _print_scores(title: str, h: dict[str, Any]) -> None:
+    typer.echo(
+        f"{title}: macro-F1 {h['macro_f1']:.3f}, accuracy {h['accuracy']:.3f}, {h['rows']} rows"
+    )
+    for label, m in h["per_class"].items():
+        typer.echo(
+            f"  {label:<12} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n={m['support']}"
+        )
+    labels = h["confusion"]["labels"]
+    typer.echo("  confusion (rows = true, columns = predicted): " + " ".join(labels))
+    for label, row in zip(labels, h["confusion"]["matrix"], strict=True):
+        typer.echo(f"  {label:<12} " + " ".join(f"{v:>5}" for v in row))
+
+
 @app.command()
 def train(
     task: Annotated[str, typer.Option(help="relevance | sentiment | misinfo")],
@@ -127,7 +141,20 @@ def train(
         str | None,
         typer.Option("--map", help="Map raw labels, e.g. 0=negative,1=neutral,2=positive"),
     ] = None,
-    c: Annotated[float | None, typer.Option("--C", help="Inverse regularisation strength.")] = None,
+    c: Annotated[
+        float | None,
+        typer.Option(
+            "--C", help="Inverse regularisation strength (default: chosen on an inner split)."
+        ),
+    ] = None,
+    eval_data: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="Also score the saved model on this file (e.g. a dev split).",
+        ),
+    ] = None,
     promote: Annotated[bool, typer.Option(help="Make the new model current.")] = False,
 ) -> None:
     """Train a classifier, print its held-out scores, save it under DULUAN_MODELS_DIR.
@@ -135,8 +162,10 @@ def train(
     Example: duluan train --task sentiment --data train.csv --map 0=negative,1=neutral,2=positive --promote
     """
     from nlp import registry
+    from nlp.analyze import prepare_many
     from nlp.facts import load_facts
-    from nlp.train import DataError, parse_mapping, read_labelled
+    from nlp.pipeline import TASKS
+    from nlp.train import DataError, evaluate, parse_mapping, read_labelled
     from nlp.train import train as fit
 
     settings = get_settings()
@@ -144,23 +173,29 @@ def train(
         ds = read_labelled(data, task, label_column=label_column, mapping=parse_mapping(map_))
         for s in ds.skipped[:20]:
             typer.secho(f"  skipped {s}", err=True, fg=typer.colors.YELLOW)
-        result = fit(ds, task, load_facts(settings.data_dir / "facts"), C=c)
+        facts = load_facts(settings.data_dir / "facts")
+        result = fit(ds, task, facts, C=c)
+        if eval_data is not None:
+            extra = read_labelled(
+                eval_data, task, label_column=label_column, mapping=parse_mapping(map_)
+            )
+            result.metadata["evaluation"]["external"] = {
+                "source": extra.source,
+                "sha256": extra.sha256,
+                **evaluate(
+                    result.pipeline, prepare_many(extra.texts, facts), extra.labels, TASKS[task]
+                ),
+            }
     except DataError as exc:
         raise fail(str(exc)) from exc
     version = registry.save(settings.models_dir, task, result.pipeline, result.metadata)
-    h = result.metadata["evaluation"]["holdout"]
     typer.echo(
-        f"{task} {version}: {len(ds.texts)} rows ({len(ds.skipped)} skipped); held-out macro-F1 "
-        f"{h['macro_f1']:.3f}, accuracy {h['accuracy']:.3f}"
+        f"{task} {version}: {len(ds.texts)} rows ({len(ds.skipped)} skipped), "
+        f"C={result.metadata['params']['C']:g}"
     )
-    for label, m in h["per_class"].items():
-        typer.echo(
-            f"  {label:<12} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  n={m['support']}"
-        )
-    labels = h["confusion"]["labels"]
-    typer.echo("  confusion (rows = true, columns = predicted): " + " ".join(labels))
-    for label, row in zip(labels, h["confusion"]["matrix"], strict=True):
-        typer.echo(f"  {label:<12} " + " ".join(f"{v:>5}" for v in row))
+    _print_scores("held-out split", result.metadata["evaluation"]["holdout"])
+    if eval_data is not None:
+        _print_scores(str(eval_data), result.metadata["evaluation"]["external"])
     if promote:
         registry.promote(settings.models_dir, task, version)
         typer.echo(f"Promoted {task} {version} to current.")

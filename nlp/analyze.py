@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sklearn.pipeline import Pipeline
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,25 +67,37 @@ def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any)
     }
 
 
-def _top_ngram(pipeline: Pipeline, model_text: str, label: str) -> str | None:
-    """The word n-gram of the input that pushed the classifier most towards ``label``."""
+def _top_ngram(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> str | None:
+    """The word n-gram of the input that pushed the classifier most towards ``label``.
+
+    ``x_word`` is the input's row of the word TF-IDF features, ``names`` their names.
+    """
     clf = pipeline.named_steps["clf"]
     features = pipeline.named_steps["features"]
-    word = dict(features.transformer_list)["word"]
-    x = word.transform([model_text])
     classes = list(clf.classes_)
     coef = clf.coef_[0] if len(classes) == 2 else clf.coef_[classes.index(label)]
     if len(classes) == 2 and label == classes[0]:
         coef = -coef
     offset = len(dict(features.transformer_list)["char"].vocabulary_)
-    row = x.tocoo()
+    row = x_word.tocoo()
     best, best_score = None, 0.0
-    names = word.get_feature_names_out()
     for j, v in zip(row.col, row.data, strict=True):
         score = v * coef[offset + j]
         if score > best_score and not names[j].startswith("zz"):
             best, best_score = names[j], score
     return best
+
+
+def _fingerprint(pipeline: Pipeline) -> str:
+    """Identifies a fitted feature step: tasks trained on the same texts with the same feature
+    parameters share it, and then the text is vectorised once for all of them."""
+    features = pipeline.named_steps["features"]
+    digest = hashlib.sha256(repr(sorted(features.get_params(deep=False).items(), key=str)).encode())
+    for _, vec in features.transformer_list:
+        digest.update(repr(vec.get_params()).encode())
+        digest.update(json.dumps(vec.vocabulary_, sort_keys=True).encode())
+        digest.update(np.ascontiguousarray(vec.idf_).tobytes())
+    return digest.hexdigest()
 
 
 def _span(text: str, folded_ngram: str) -> str | None:
@@ -99,6 +114,10 @@ class Analyzer:
             raise registry.RegistryError(f"no current model for {', '.join(sorted(missing))}")
         self.models = models
         self.facts = facts
+        self._features = {task: _fingerprint(p) for task, (p, _) in models.items()}
+        word = dict(models["misinfo"][0].named_steps["features"].transformer_list)["word"]
+        self._misinfo_word = word
+        self._misinfo_word_names = word.get_feature_names_out()
         self.versions = {task: meta["version"] for task, (_, meta) in models.items()}
         self.versions["facts"] = facts.version
 
@@ -115,11 +134,18 @@ class Analyzer:
             models[task] = registry.load(models_dir, task, version)
         return cls(models, load_facts(facts_path))
 
-    def _proba(self, task: str, inputs: list[str]) -> list[dict[str, float]]:
-        pipeline = self.models[task][0]
-        proba = pipeline.predict_proba(inputs)
-        classes = list(pipeline.classes_)
-        return [{c: float(p[i]) for i, c in enumerate(classes)} for p in proba]
+    def _proba_all(self, inputs: list[str]) -> dict[str, list[dict[str, float]]]:
+        """Each task's class probabilities, vectorising once per distinct feature step."""
+        matrices: dict[str, Any] = {}
+        out = {}
+        for task, (pipeline, _) in self.models.items():
+            key = self._features[task]
+            if key not in matrices:
+                matrices[key] = pipeline.named_steps["features"].transform(inputs)
+            clf = pipeline.named_steps["clf"]
+            proba = clf.predict_proba(matrices[key])
+            out[task] = [{c: float(p[i]) for i, c in enumerate(clf.classes_)} for p in proba]
+        return out
 
     def analyze(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """One result per text, with the fields of the ``duluan predict`` contract."""
@@ -127,12 +153,12 @@ class Analyzer:
         inputs = [p.model_text for p in prepared]
         if not inputs:
             return []
-        relevance = self._proba("relevance", inputs)
-        sentiment = self._proba("sentiment", inputs)
-        misinfo = self._proba("misinfo", inputs)
+        proba = self._proba_all(inputs)
         return [
             self._result(p, r, s, m)
-            for p, r, s, m in zip(prepared, relevance, sentiment, misinfo, strict=True)
+            for p, r, s, m in zip(
+                prepared, proba["relevance"], proba["sentiment"], proba["misinfo"], strict=True
+            )
         ]
 
     def _result(
@@ -168,7 +194,8 @@ class Analyzer:
             return reasons
         p = scores[label]
         evidence_found = any(r["weight"] > 0 for r in reasons)
-        ngram = _top_ngram(self.models["misinfo"][0], prep.model_text, label)
+        x_word = self._misinfo_word.transform([prep.model_text])
+        ngram = _top_ngram(self.models["misinfo"][0], x_word, label, self._misinfo_word_names)
         span = _span(prep.text, ngram) if ngram else None
         if span is None and not evidence_found:
             span = prep.text[:160]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from underthesea import text_normalize, word_tokenize
 
@@ -127,20 +126,32 @@ def normalize(text: str) -> str:
     text = _SPACE_RE.sub(" ", text).strip()
     if not text:
         return ""
-    return unicodedata.normalize("NFC", _realign(text, text_normalize(text)))
+    fixed = text_normalize(text)
+    if fixed.replace(" ", "") == text.replace(" ", ""):
+        return text  # only punctuation padding changed: nothing to take over
+    return unicodedata.normalize("NFC", _realign(text, fixed))
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     if c in "đĐ":
         return "d"
-    base = unicodedata.normalize("NFD", c.lower())[0]
-    return base if base else c
+    base = unicodedata.normalize("NFD", c.lower())[:1]
+    return base if len(base) == 1 else c
+
+
+# One translation table for every letter Vietnamese uses (Latin-1, Latin Extended-A/B, the
+# Vietnamese block U+1EA0–U+1EF9) and ASCII capitals: one C-level pass, one char per char.
+_FOLD = str.maketrans(
+    {
+        chr(i): _fold_char(chr(i))
+        for i in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1EA0, 0x1EFA)]
+    }
+)
 
 
 def fold(text: str) -> str:
     """Lower-case and remove diacritics (đ → d) keeping the length, so spans map back to ``text``."""
-    return "".join(_fold_char(c) if not c.isascii() else c.lower() for c in text)
+    return text.translate(_FOLD)
 
 
 def expand_teencode(folded: str) -> str:
