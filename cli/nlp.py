@@ -199,3 +199,38 @@ def train(
     if promote:
         registry.promote(settings.models_dir, task, version)
         typer.echo(f"Promoted {task} {version} to current.")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    data: Annotated[
+        Path,
+        typer.Option(exists=True, dir_okay=False, help="Labelled JSONL (see data/eval/README.md)."),
+    ] = ROOT / "data" / "eval" / "check.jsonl",
+    show_mistakes: Annotated[
+        bool, typer.Option(help="List the items the models got wrong.")
+    ] = False,
+) -> None:
+    """Score the current models on a labelled check set: recall, false positives, accuracy, F1.
+
+    Example: duluan evaluate --data data/eval/check.jsonl --show-mistakes
+    """
+    from nlp.evaluate import evaluate_file
+
+    analyzer = _analyzer(get_settings())
+    f = evaluate_file(analyzer, data)
+    typer.echo(f"{data}: {f['rows']} items; models {analyzer.versions}")
+    typer.echo(
+        f"  recall        distortion {f['recall']['distortion']}   scam {f['recall']['scam']}"
+    )
+    fpr = f["false_positive_rate"]
+    typer.echo(
+        f"  flagged (FPR) criticism {fpr['criticism']}   scam warnings {fpr['scam_warning']}   "
+        f"fact-checks {fpr['factcheck']}"
+    )
+    typer.echo(
+        f"  relevance accuracy {f['relevance_accuracy']}   sentiment macro-F1 {f['sentiment_macro_f1']}"
+    )
+    if show_mistakes:
+        for m in f["mistakes"]:
+            typer.echo(f"  ✗ {m['category']:<12} → {m['predicted']}  {m['text']}")

@@ -144,7 +144,7 @@ class Analyzer:
                 matrices[key] = pipeline.named_steps["features"].transform(inputs)
             clf = pipeline.named_steps["clf"]
             proba = clf.predict_proba(matrices[key])
-            out[task] = [{c: float(p[i]) for i, c in enumerate(clf.classes_)} for p in proba]
+            out[task] = [{str(c): float(p[i]) for i, c in enumerate(clf.classes_)} for p in proba]
         return out
 
     def analyze(self, texts: Sequence[str]) -> list[dict[str, Any]]:
@@ -165,8 +165,8 @@ class Analyzer:
         self, prep: Prepared, rel: dict[str, float], sent: dict[str, float], mis: dict[str, float]
     ) -> dict[str, Any]:
         relevance = round(rel.get("relevant", 0.0), 4)
-        sentiment = max(sent, key=sent.__getitem__)
-        label = max(mis, key=mis.__getitem__)
+        sentiment = str(max(sent, key=sent.__getitem__))
+        label = str(max(mis, key=mis.__getitem__))
         misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in ("distortion", "scam")}
         reasons = self._reasons(prep, label, misinfo_scores)
         return {

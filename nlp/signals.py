@@ -81,8 +81,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Tự xưng là cán bộ, công an hoặc ngân hàng",
     ),
     "warning_context": (
-        rf"\b(?:canh bao|khuyen cao|luu y|tuyet doi {_NEG}|{_NEG} (?:cung cap|bam|nhan|truy cap|cai|chuyen)|"
-        r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua)\b",
+        rf"\b(?:canh bao|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
+        rf"{_NEG} (?:bao gio |nen |duoc |tuyet doi )?(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
+        r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao)\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
     ),
@@ -112,7 +113,7 @@ CUES: dict[str, tuple[str, float, str]] = {
 _COMPILED = {kind: re.compile(p) for kind, (p, _, _) in CUES.items()}
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:khong|ko|dung|tuyet doi|chua bao gio|khong bao gio|khong nen)\W{0,3}$"
+    r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?(?: yeu cau| hoi| doi)?(?: khach hang| nguoi dan| ban)?\W{0,3}$"
 )
 _REQUESTS = frozenset({"credential_request", "remote_app", "advance_fee"})
 
@@ -243,7 +244,7 @@ def detect(text: str) -> list[Signal]:
         _, weight, message = CUES[kind]
         for m in pattern.finditer(folded):
             if kind in _REQUESTS and _NEGATED_BEFORE.search(
-                folded, max(0, m.start() - 25), m.start()
+                folded, max(0, m.start() - 40), m.start()
             ):
                 continue
             found.append(

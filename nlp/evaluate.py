@@ -1,0 +1,84 @@
+"""The product's own quality figures on a labelled check set (``data/eval/check.jsonl``).
+
+Rows carry ``text``, ``category`` (distortion, scam, scam_warning, factcheck, criticism,
+positive, neutral, off_topic), ``relevant``, ``sentiment`` and ``misinfo``. The figures are the
+ones the NLP targets name: recall of distortions and scams, the false-positive rate (flagged as
+distortion or scam) on legitimate criticism, scam warnings and fact-checks, relevance accuracy
+and sentiment macro-F1.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sklearn.metrics import f1_score
+
+from nlp.analyze import Analyzer
+
+PROTECTED = ("criticism", "scam_warning", "factcheck")
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+
+
+def figures(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Targets' figures from labelled rows and their analyses (same order)."""
+
+    def share(cat: str, pred: Any) -> float | None:
+        chosen = [res for row, res in zip(rows, results, strict=True) if row["category"] == cat]
+        return round(sum(map(pred, chosen)) / len(chosen), 4) if chosen else None
+
+    flagged = lambda r: r["misinfo"] != "none"  # noqa: E731 - one-line predicate
+    out: dict[str, Any] = {
+        "rows": len(rows),
+        "recall": {
+            "distortion": share("distortion", lambda r: r["misinfo"] == "distortion"),
+            "scam": share("scam", lambda r: r["misinfo"] == "scam"),
+        },
+        "false_positive_rate": {cat: share(cat, flagged) for cat in PROTECTED},
+        "relevance_accuracy": round(
+            sum(
+                bool(row["relevant"]) == res["relevant"]
+                for row, res in zip(rows, results, strict=True)
+            )
+            / len(rows),
+            4,
+        )
+        if rows
+        else None,
+        "sentiment_macro_f1": round(
+            float(
+                f1_score(
+                    [row["sentiment"] for row in rows],
+                    [res["sentiment"] for res in results],
+                    labels=["negative", "neutral", "positive"],
+                    average="macro",
+                    zero_division=0,
+                )
+            ),
+            4,
+        )
+        if rows
+        else None,
+    }
+    out["mistakes"] = [
+        {
+            "id": row.get("id"),
+            "category": row["category"],
+            "text": row["text"][:140],
+            "predicted": {k: res[k] for k in ("misinfo", "relevant", "sentiment")},
+        }
+        for row, res in zip(rows, results, strict=True)
+        if (row["misinfo"] != res["misinfo"]) or (bool(row["relevant"]) != res["relevant"])
+    ]
+    return out
+
+
+def evaluate_file(analyzer: Analyzer, path: Path) -> dict[str, Any]:
+    rows = load_rows(path)
+    return figures(rows, analyzer.analyze([r["text"] for r in rows]))

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from core.config import ROOT
+from nlp.evaluate import evaluate_file, figures
+
+
+def _res(misinfo: str, relevant: bool = True, sentiment: str = "negative") -> dict[str, object]:
+    return {"misinfo": misinfo, "relevant": relevant, "sentiment": sentiment}
+
+
+def test_figures_by_hand() -> None:
+    rows = [
+        {
+            "category": "distortion",
+            "misinfo": "distortion",
+            "relevant": True,
+            "sentiment": "negative",
+            "text": "a",
+        },
+        {
+            "category": "distortion",
+            "misinfo": "distortion",
+            "relevant": True,
+            "sentiment": "negative",
+            "text": "b",
+        },
+        {
+            "category": "scam",
+            "misinfo": "scam",
+            "relevant": True,
+            "sentiment": "neutral",
+            "text": "c",
+        },
+        {
+            "category": "criticism",
+            "misinfo": "none",
+            "relevant": True,
+            "sentiment": "negative",
+            "text": "d",
+        },
+        {
+            "category": "scam_warning",
+            "misinfo": "none",
+            "relevant": True,
+            "sentiment": "negative",
+            "text": "e",
+        },
+        {
+            "category": "off_topic",
+            "misinfo": "none",
+            "relevant": False,
+            "sentiment": "positive",
+            "text": "f",
+        },
+    ]
+    results = [
+        _res("distortion"),
+        _res("none"),
+        _res("scam", sentiment="neutral"),
+        _res("distortion"),
+        _res("none"),
+        _res("none", relevant=True, sentiment="positive"),
+    ]
+    f = figures(rows, results)
+    assert f["recall"] == {"distortion": 0.5, "scam": 1.0}
+    assert f["false_positive_rate"] == {"criticism": 1.0, "scam_warning": 0.0, "factcheck": None}
+    assert f["relevance_accuracy"] == round(5 / 6, 4)
+    assert f["sentiment_macro_f1"] == 1.0
+    assert [m["text"] for m in f["mistakes"]] == ["b", "d", "f"]
+
+
+def test_shipped_models_meet_the_targets_on_the_check_set(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A release gate: the default models, on examples written apart from their training data."""
+    f = evaluate_file(analyzer, ROOT / "data" / "eval" / "check.jsonl")
+    assert f["recall"]["distortion"] >= 0.85
+    assert f["recall"]["scam"] >= 0.85
+    assert all(rate <= 0.05 for rate in f["false_positive_rate"].values()), f["false_positive_rate"]
+    assert f["relevance_accuracy"] >= 0.90
+    assert f["sentiment_macro_f1"] >= 0.75
