@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from functools import lru_cache
 from urllib.parse import urlsplit
 
+from core.config import ROOT
 from nlp.text import fold, urls
 
 
@@ -194,13 +196,50 @@ def _host(url: str) -> str:
         return ""
 
 
+BLOCKLIST = ROOT / "data" / "blocklist" / "domains.txt"
+
+
+@lru_cache(maxsize=1)
+def blocklist() -> frozenset[str]:
+    """Domains listed as scams (data/blocklist/domains.txt); empty if the file is missing."""
+    try:
+        lines = BLOCKLIST.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
+
+
+def _listed(host: str) -> str | None:
+    listed = blocklist()
+    labels = host.split(".")
+    for i in range(len(labels) - 1):
+        candidate = ".".join(labels[i:])
+        if candidate in listed:
+            return candidate
+    return None
+
+
 def url_signals(text: str) -> list[Signal]:
-    """Shorteners, unusual TLDs and look-alikes of government and bank domains."""
+    """Blocklisted domains, shorteners, unusual TLDs and look-alikes of government and bank domains."""
     found: list[Signal] = []
     for start, end, url in urls(text):
         host = _host(url)
         if not host:
             continue
+        domain = _listed(host)
+        if domain:
+            found.append(
+                Signal(
+                    "blocklisted_domain",
+                    start,
+                    end,
+                    url,
+                    f"Tên miền {domain} nằm trong danh sách trang lừa đảo của Chống Lừa Đảo",
+                    0.9,
+                )
+            )
         if host in SHORTENERS:
             found.append(
                 Signal("short_link", start, end, url, "Đường dẫn rút gọn che giấu trang đích", 0.4)

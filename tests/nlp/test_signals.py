@@ -32,3 +32,12 @@ def test_without_diacritics() -> None:
     assert "credential_request" in kinds("a doc giup e ma otp gui ve dt nhe")
     assert "refutation" in kinds("thong tin nay la sai su that")
     assert "hidden_truth" in kinds("thuc chat la de thu tien cua dan")
+
+
+def test_blocklisted_domains_and_their_subdomains() -> None:
+    from nlp.signals import blocklist
+
+    listed = sorted(blocklist())[100]
+    assert "blocklisted_domain" in kinds(f"Nhận quà tại https://{listed}/qua")
+    assert "blocklisted_domain" in kinds(f"Nhận quà tại http://login.{listed}")
+    assert "blocklisted_domain" not in kinds("Tra cứu tại https://dichvucong.gov.vn")
