@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from core.config import ROOT
