@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -95,7 +94,8 @@ def _fingerprint(pipeline: Pipeline) -> str:
     digest = hashlib.sha256(repr(sorted(features.get_params(deep=False).items(), key=str)).encode())
     for _, vec in features.transformer_list:
         digest.update(repr(vec.get_params()).encode())
-        digest.update(json.dumps(vec.vocabulary_, sort_keys=True).encode())
+        digest.update("\x00".join(vec.vocabulary_).encode())
+        digest.update(np.fromiter(vec.vocabulary_.values(), dtype=np.int64).tobytes())
         digest.update(np.ascontiguousarray(vec.idf_).tobytes())
     return digest.hexdigest()
 

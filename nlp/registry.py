@@ -18,6 +18,7 @@ from typing import Any
 import sklearn
 import skops.io as sio
 from sklearn.pipeline import Pipeline
+from skops.io.exceptions import UntrustedTypesFoundException
 
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
@@ -88,10 +89,6 @@ def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, dict[str,
     if not path.is_file():
         raise RegistryError(f"no model {task}/{version} in {models_dir}")
     meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
-    untrusted = sio.get_untrusted_types(file=path)
-    unexpected = sorted(set(untrusted) - TRUSTED_TYPES)
-    if unexpected:
-        raise RegistryError(f"model {task}/{version} contains untrusted types: {unexpected}")
     trained_with = meta.get("versions", {}).get("sklearn")
     if trained_with and trained_with != sklearn.__version__:
         warnings.warn(
@@ -99,7 +96,11 @@ def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, dict[str,
             f"running {sklearn.__version__}",
             stacklevel=2,
         )
-    pipeline = sio.load(path, trusted=list(untrusted))
+    try:
+        # One pass: skops refuses any type outside its defaults and our explicit list.
+        pipeline = sio.load(path, trusted=sorted(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        raise RegistryError(f"model {task}/{version} contains untrusted types: {exc}") from exc
     return pipeline, meta
 
 
