@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from core.accounts import AuthError, user_for_token
 from core.config import Settings
 from core.errors import DomainError, NotFound
-from core.tables import ReviewTask, Role, User
+from core.permissions import Permission, allowed
+from core.tables import ReviewTask, User
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
 
@@ -50,25 +51,26 @@ def get_current_user(session: SessionDep, token: Annotated[str, Depends(get_toke
 CurrentUser = Annotated[User, Depends(get_current_user)]
 TokenDep = Annotated[str, Depends(get_token)]
 
-# Which roles may do what; one place. Higher roles include the lower ones' rights.
-RANK = {Role.collaborator: 1, Role.analyst: 2, Role.admin: 3}
 
+def require(permission: Permission) -> Callable[[User], User]:
+    """A dependency that lets the caller through only with ``permission`` (403 otherwise)."""
 
-def require(role: Role) -> Callable[[User], User]:
     def _check(user: CurrentUser) -> User:
-        if RANK.get(Role(user.role), 0) < RANK[role]:
+        if not allowed(user.role, permission):
             raise DomainError(
                 "Bạn không có quyền làm việc này. (Forbidden.)", code="forbidden", status_code=403
             )
         return user
 
+    _check.permission = permission  # type: ignore[attr-defined]  # read by the route × role test
     return _check
 
 
-Reviewer = Annotated[User, Depends(require(Role.collaborator))]
+Reviewer = Annotated[User, Depends(require(Permission.review))]
 
 
-def get_task(task_id: int, session: SessionDep) -> ReviewTask:
+def get_task(task_id: int, session: SessionDep, _: Reviewer) -> ReviewTask:
+    """The task (404 if missing), looked up only for an authorised caller."""
     task = session.get(ReviewTask, task_id)
     if task is None:
         raise NotFound(f"no task {task_id}", code="task_not_found")

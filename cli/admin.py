@@ -61,3 +61,48 @@ def users_add(
             typer.echo(f"Added {user.username} ({user.role}).")
     except DomainError as exc:
         raise fail(exc.message) from exc
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List accounts: name, role, active or disabled.
+
+    Example: duluan users list
+    """
+    from core.accounts import list_users
+
+    with make_factory(get_settings())() as session:
+        for user in list_users(session):
+            state = "active" if user.is_active else "disabled"
+            typer.echo(f"{user.username:<24} {user.role:<13} {state}")
+
+
+def _set_active(name: str, active: bool) -> None:
+    from core.accounts import set_active
+    from core.db import session_scope
+    from core.errors import DomainError
+
+    try:
+        with session_scope(make_factory(get_settings())) as session:
+            user = set_active(session, name, active)
+    except DomainError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(f"{user.username} {'enabled' if active else 'disabled'}.")
+
+
+@users_app.command("disable")
+def users_disable(name: str) -> None:
+    """Disable an account and revoke its sessions (nothing is deleted).
+
+    Example: duluan users disable lan
+    """
+    _set_active(name, False)
+
+
+@users_app.command("enable")
+def users_enable(name: str) -> None:
+    """Enable a disabled account again.
+
+    Example: duluan users enable lan
+    """
+    _set_active(name, True)

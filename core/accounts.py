@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.audit import record
 from core.db import utcnow
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, NotFound
 from core.security import hash_password, new_token, token_digest, verify_password
 from core.tables import AuthToken, Role, User
 
@@ -56,14 +56,76 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with these credentials, or ``AuthError`` (same message either way)."""
+class AccountLocked(DomainError):
+    status_code = 429
+    code = "account_locked"
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    max_failures: int = 5,
+    lock_minutes: int = 5,
+    now: datetime | None = None,
+) -> User:
+    """The active user with these credentials, or ``AuthError`` (same message either way).
+
+    After ``max_failures`` wrong passwords in a row the account is locked for ``lock_minutes``
+    (``AccountLocked``, even with the right password). Failures are flushed: the caller must
+    commit them although it then reports the error.
+    """
+    now = now or utcnow()
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise AccountLocked(
+            "Tài khoản tạm khóa do đăng nhập sai nhiều lần, hãy thử lại sau ít phút. "
+            "(Account locked for a few minutes after repeated failures.)"
+        )
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
+        if user is not None and not ok:
+            user.failed_logins += 1
+            if user.failed_logins >= max_failures:
+                user.locked_until = now + timedelta(minutes=lock_minutes)
+                user.failed_logins = 0
+                record(session, None, "auth.locked", "user", user.id)
+            session.flush()
         raise AuthError(
             "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
         )
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def set_active(session: Session, username: str, active: bool, actor: User | None = None) -> User:
+    """Disable (or enable) an account; disabling revokes its tokens."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"no user {username!r}", code="user_not_found")
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    if not active:
+        for token in session.scalars(
+            select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+        ):
+            token.revoked_at = utcnow()
+    session.flush()
+    record(
+        session,
+        actor,
+        "user.enable" if active else "user.disable",
+        "user",
+        user.id,
+        before=before,
+        after={"is_active": active},
+    )
     return user
 
 

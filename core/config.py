@@ -49,6 +49,9 @@ class Settings(BaseSettings):
 
     # API
     token_ttl_hours: int = 12
+    login_max_failures: int = 5  # failed logins in a row before the account locks briefly
+    login_lock_minutes: int = 5
+    login_attempts_per_minute: int = 20  # per client address, per API process
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

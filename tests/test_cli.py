@@ -176,6 +176,10 @@ def test_users_add_reads_password_from_stdin(cli_env: Path) -> None:
     )
     assert dup.exit_code == 1
     assert "already exists" in dup.output
+    assert "lan" in runner.invoke(app, ["users", "list"]).output
+    assert runner.invoke(app, ["users", "disable", "lan"]).exit_code == 0
+    assert "disabled" in runner.invoke(app, ["users", "list"]).output
+    assert runner.invoke(app, ["users", "disable", "nobody"]).exit_code == 1
     short = runner.invoke(
         app, ["users", "add", "hoa", "--role", "analyst", "--password-stdin"], input="ngan\n"
     )

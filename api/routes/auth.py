@@ -1,20 +1,70 @@
 from __future__ import annotations
 
+import threading
+import time
+from collections import defaultdict, deque
 from datetime import timedelta
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from api.deps import SessionDep, SettingsDep, TokenDep
 from api.schemas import LoginRequest, TokenRead
-from core.accounts import authenticate, issue_token, revoke_token
+from core.accounts import AuthError, authenticate, issue_token, revoke_token
+from core.errors import DomainError
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenRead)
-def login(body: LoginRequest, session: SessionDep, settings: SettingsDep) -> TokenRead:
+class _Attempts:
+    """Login attempts per client address in the last minute (this process only)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, key: str, limit: int) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            q = self.seen[key]
+            while q and q[0] < now - 60:
+                q.popleft()
+            if len(q) >= limit:
+                return False
+            q.append(now)
+            return True
+
+
+@router.post(
+    "/login",
+    response_model=TokenRead,
+    responses={
+        401: {"description": "Wrong credentials"},
+        429: {"description": "Too many attempts"},
+    },
+)
+def login(
+    body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> TokenRead:
     """Exchange a username and password for a bearer token."""
-    user = authenticate(session, body.username, body.password)
+    attempts = request.app.state.__dict__.setdefault("login_attempts", _Attempts())
+    client = request.client.host if request.client else "?"
+    if not attempts.allow(client, settings.login_attempts_per_minute):
+        raise DomainError(
+            "Quá nhiều lần đăng nhập, hãy thử lại sau một phút. (Too many login attempts.)",
+            code="rate_limited",
+            status_code=429,
+        )
+    try:
+        user = authenticate(
+            session,
+            body.username,
+            body.password,
+            max_failures=settings.login_max_failures,
+            lock_minutes=settings.login_lock_minutes,
+        )
+    except AuthError:
+        session.commit()  # keep the failure count although the request fails
+        raise
     token, row = issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
     return TokenRead(access_token=token, expires_at=row.expires_at)
 

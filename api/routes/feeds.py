@@ -7,10 +7,11 @@ from fastapi import APIRouter, Depends, Response
 from api.deps import SessionDep, require
 from api.schemas import FeedCreate, FeedRead, FeedUpdate
 from collector import feeds
-from core.tables import Feed, Role, User
+from core.permissions import Permission
+from core.tables import Feed, User
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
-Admin = Annotated[User, Depends(require(Role.admin))]
+Admin = Annotated[User, Depends(require(Permission.feeds))]
 
 
 def _read(feed: Feed, items_7d: int) -> FeedRead:

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Response
 from api.deps import Reviewer, SessionDep, SettingsDep, TaskDep
 from api.schemas import TaskRead, VerdictCreate, VerdictRead
 from core.errors import DomainError
-from core.tables import ReviewTask, Role
+from core.permissions import Permission, allowed
+from core.tables import ReviewTask
 from review import queue
 
 router = APIRouter(tags=["queue"])
@@ -25,7 +26,7 @@ def claim(session: SessionDep, settings: SettingsDep, user: Reviewer) -> ReviewT
 @router.get("/tasks/{task_id}", response_model=TaskRead)
 def get_task(task: TaskDep, user: Reviewer) -> ReviewTask:
     """A task with its item, analysis and reasons (the lease holder, or an analyst)."""
-    if task.lease_holder_id != user.id and user.role == Role.collaborator:
+    if task.lease_holder_id != user.id and not allowed(user.role, Permission.escalations):
         raise DomainError(
             "Tin này đang do người khác xử lý. (Not your task.)", code="forbidden", status_code=403
         )

@@ -109,3 +109,34 @@ def test_logout_revokes_the_token(client: TestClient) -> None:
     r = client.post("/api/v1/queue/claim", headers=me)
     assert r.status_code == 401
     assert r.json()["error"]["code"] == "invalid_token"
+
+
+def test_repeated_failures_lock_the_account_briefly(
+    client: TestClient, app_factory: sessionmaker[Session]
+) -> None:
+    for _ in range(5):
+        r = client.post(
+            "/api/v1/auth/login", json={"username": "ctv2", "password": "wrong-password"}
+        )
+        assert r.status_code == 401
+    r = client.post("/api/v1/auth/login", json={"username": "ctv2", "password": "ctv2-password"})
+    assert r.status_code == 429
+    assert r.json()["error"]["code"] == "account_locked"
+    with app_factory() as s:
+        assert (
+            s.scalar(select(AuditEvent.action).where(AuditEvent.action == "auth.locked"))
+            == "auth.locked"
+        )
+    login(client, "ctv1")  # other accounts are unaffected
+
+
+def test_login_attempts_per_address_are_limited(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    limited = settings.model_copy(update={"login_attempts_per_minute": 3})
+    with TestClient(create_app(limited, analyzer)) as c:
+        codes = [
+            c.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"}).status_code
+            for _ in range(4)
+        ]
+    assert codes == [401, 401, 401, 429]
