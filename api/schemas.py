@@ -62,6 +62,8 @@ class TaskRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     status: str
+    reason: str = Field(description="Why it is queued: risk (flagged), uncertain (the model is unsure), audit (random sample)")
+    sources: int = Field(description="How many sources carried this story (near-duplicates count once)")
     priority: float
     lease_expires_at: datetime | None
     item: ItemRead
@@ -130,3 +132,18 @@ class FeedUpdate(BaseModel):
     poll_interval_s: int | None = Field(default=None, ge=60, le=7 * 86_400)
     extract_full_text: bool | None = None
     enabled: bool | None = None
+
+
+class SkipRequest(BaseModel):
+    reason: str = Field(
+        min_length=1, max_length=1000, description="Why the reviewer passes on this item"
+    )
+
+
+class OverrideRequest(BaseModel):
+    verdict: Literal["distortion", "scam", "not_misinformation"]
+    reason: str = Field(
+        min_length=1, max_length=4000, description="Mandatory: why the analyst decides so"
+    )
+    sentiment: Literal["negative", "neutral", "positive"] | None = None
+    relevant: bool | None = None

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
 
     # Review queue
     review_risk_threshold: float = 0.5
+    review_uncertain_share: float = 0.05  # of analysed, unflagged items: the most uncertain ones
+    review_audit_share: float = 0.02  # of analysed, unflagged items: a random sample
+    two_person_rule: bool = False  # a distortion/scam verdict counts once two collaborators agree
     lease_minutes: int = 10
 
     # API

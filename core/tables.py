@@ -144,6 +144,8 @@ class Analysis(Base):
     risk: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the queue looked at it (each analysis is considered for review once).
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     item: Mapped[Item] = relationship(back_populates="analyses")
 
@@ -187,6 +189,11 @@ class ReviewTask(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), unique=True)
     analysis_id: Mapped[int | None] = mapped_column(ForeignKey("analysis.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(12), default=TaskStatus.pending)
+    # Why it is in the queue: "risk" (flagged), "uncertain" (the model is unsure), "audit" (random sample)
+    reason: Mapped[str] = mapped_column(String(12), default="risk")
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cluster.id", ondelete="SET NULL"), index=True
+    )
     priority: Mapped[float] = mapped_column(Float, default=0.0)
     lease_holder_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
@@ -197,9 +204,29 @@ class ReviewTask(Base):
 
     item: Mapped[Item] = relationship()
     analysis: Mapped[Analysis | None] = relationship()
+    cluster: Mapped[Cluster | None] = relationship()
     verdicts: Mapped[list[Verdict]] = relationship(back_populates="task", order_by="Verdict.id")
 
+    @property
+    def sources(self) -> int:
+        """How many sources carried the story (its near-duplicate cluster)."""
+        return self.cluster.source_count if self.cluster is not None else 1
+
     __table_args__ = (Index("ix_review_task_status_priority", "status", "priority"),)
+
+
+class TaskSkip(Base):
+    """A reviewer passed on a task, and why; they are not offered it again."""
+
+    __tablename__ = "task_skip"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("review_task.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Verdict(Base):
@@ -215,6 +242,8 @@ class Verdict(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     verdict: Mapped[str] = mapped_column(String(20))
+    # "review" (a collaborator's decision) or "override" (an analyst's, with a reason)
+    kind: Mapped[str] = mapped_column(String(10), default="review")
     sentiment: Mapped[str | None] = mapped_column(String(10))
     relevant: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")

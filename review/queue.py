@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import datetime, timedelta
 
@@ -12,7 +13,17 @@ from core.audit import record
 from core.config import Settings
 from core.db import utcnow
 from core.errors import Conflict, DomainError
-from core.tables import Analysis, Item, ReviewTask, TaskStatus, User, Verdict, VerdictKind
+from core.tables import (
+    Analysis,
+    Cluster,
+    Item,
+    ReviewTask,
+    TaskSkip,
+    TaskStatus,
+    User,
+    Verdict,
+    VerdictKind,
+)
 
 RECENCY_HALF_LIFE_H = 72.0
 
@@ -21,40 +32,104 @@ class LeaseError(Conflict):
     code = "not_lease_holder"
 
 
-def priority(risk: float, published_at: datetime | None, now: datetime) -> float:
-    """risk × recency: the recency factor halves every three days, and never drops below one half."""
+def priority(risk: float, published_at: datetime | None, now: datetime, sources: int = 1) -> float:
+    """risk × recency × reach.
+
+    Recency halves every three days and never drops below one half; reach grows with the number
+    of sources that carried the story (×1.25 per doubling).
+    """
     if published_at is None:
         recency = 1.0
     else:
         age_h = max(0.0, (now - published_at).total_seconds() / 3600)
         recency = math.pow(0.5, age_h / RECENCY_HALF_LIFE_H)
-    return round(risk * (0.5 + 0.5 * recency), 6)
+    reach = 1.0 + 0.25 * math.log2(max(1, sources))
+    return round(risk * (0.5 + 0.5 * recency) * reach, 6)
+
+
+def _flag_probability(analysis: Analysis) -> float:
+    scores = analysis.misinfo_scores or {}
+    return max(float(scores.get("distortion", 0.0)), float(scores.get("scam", 0.0)))
+
+
+def _audit_pick(item_id: int, share: float) -> bool:
+    """A deterministic pseudo-random sample: the same item is always in or always out."""
+    digest = hashlib.sha256(f"audit:{item_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < share
 
 
 def enqueue_flagged(session: Session, settings: Settings, now: datetime | None = None) -> int:
-    """Create a pending task for each item whose latest analysis passes the risk threshold."""
+    """Create pending tasks from the latest analyses of items not queued yet.
+
+    Each analysis is considered once (``triaged_at``). Enters: every item whose risk passes the
+    threshold; of the others considered in this pass, the most uncertain
+    (``review_uncertain_share``, closest to a flag) and a random audit sample
+    (``review_audit_share``). One task per near-duplicate cluster: an item whose cluster already
+    has a task does not get another one.
+    """
     now = now or utcnow()
     latest = select(func.max(Analysis.id).label("id")).group_by(Analysis.item_id).subquery()
+    queued_clusters = select(ReviewTask.cluster_id).where(ReviewTask.cluster_id.is_not(None))
     rows = session.execute(
-        select(Analysis, Item)
+        select(Analysis, Item, Cluster.source_count)
         .join(latest, latest.c.id == Analysis.id)
         .join(Item, Item.id == Analysis.item_id)
-        .where(Analysis.risk >= settings.review_risk_threshold)
+        .outerjoin(Cluster, Cluster.id == Item.cluster_id)
+        .where(Analysis.triaged_at.is_(None))
         .where(~select(ReviewTask.id).where(ReviewTask.item_id == Item.id).exists())
+        .where(or_(Item.cluster_id.is_(None), Item.cluster_id.not_in(queued_clusters)))
+        .order_by(Item.id)
     ).all()
-    for analysis, item in rows:
-        session.add(
-            ReviewTask(
-                item_id=item.id,
-                analysis_id=analysis.id,
-                status=TaskStatus.pending,
-                priority=priority(analysis.risk, item.published_at or item.fetched_at, now),
-                created_at=now,
-                updated_at=now,
+    if rows:
+        ids = [r[0].id for r in rows]
+        for start in range(0, len(ids), 500):
+            session.execute(
+                update(Analysis)
+                .where(Analysis.id.in_(ids[start : start + 500]))
+                .values(triaged_at=now)
+                .execution_options(synchronize_session=False)
             )
-        )
+    flagged = [r for r in rows if r[0].risk >= settings.review_risk_threshold]
+    others = [r for r in rows if r[0].risk < settings.review_risk_threshold]
+    n_uncertain = int(len(others) * settings.review_uncertain_share)
+    by_doubt = sorted(others, key=lambda r: abs(_flag_probability(r[0]) - 0.5))
+    uncertain = by_doubt[:n_uncertain]
+    picked = {r[1].id for r in uncertain}
+    audit = [
+        r
+        for r in others
+        if r[1].id not in picked and _audit_pick(r[1].id, settings.review_audit_share)
+    ]
+    seen_clusters: set[int] = set()
+    created = 0
+    for reason, chosen in (("risk", flagged), ("uncertain", uncertain), ("audit", audit)):
+        for analysis, item, sources in chosen:
+            if item.cluster_id is not None:
+                if item.cluster_id in seen_clusters:
+                    continue
+                seen_clusters.add(item.cluster_id)
+            weight = (
+                analysis.risk
+                if reason == "risk"
+                else 0.3 * max(analysis.risk, _flag_probability(analysis))
+            )
+            session.add(
+                ReviewTask(
+                    item_id=item.id,
+                    analysis_id=analysis.id,
+                    cluster_id=item.cluster_id,
+                    reason=reason,
+                    status=TaskStatus.pending,
+                    created_at=now,
+                    updated_at=now,
+                    priority=priority(
+                        weight, item.published_at or item.fetched_at, now, sources or 1
+                    ),
+                )
+            )
+            created += 1
     session.flush()
-    return len(rows)
+    return created
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
@@ -90,6 +165,16 @@ def claim_next(
         query = (
             select(ReviewTask.id)
             .where(_claimable(now))
+            .where(
+                ~select(TaskSkip.id)
+                .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
+                .exists()
+            )
+            .where(
+                ~select(Verdict.id)
+                .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
+                .exists()
+            )
             .order_by(ReviewTask.priority.desc(), ReviewTask.id)
             .limit(1)
         )
@@ -146,9 +231,15 @@ def decide(
     note: str = "",
     sentiment: str | None = None,
     relevant: bool | None = None,
+    settings: Settings | None = None,
     now: datetime | None = None,
 ) -> Verdict:
-    """Record the lease holder's verdict; ``escalate`` sends the task to analysts."""
+    """Record the lease holder's verdict; ``escalate`` sends the task to analysts.
+
+    With the two-person rule on, a ``distortion`` or ``scam`` verdict counts once a second
+    collaborator agrees: until then the task goes back to the queue (not to the same person);
+    a disagreement sends it to the analysts.
+    """
     now = now or utcnow()
     try:
         kind = VerdictKind(verdict)
@@ -159,7 +250,7 @@ def decide(
     _check_lease(task, user, now)
     before = {"status": task.status, "lease_holder_id": task.lease_holder_id}
     row = Verdict(
-        task_id=task.id,
+        task=task,
         reviewer_id=user.id,
         verdict=kind,
         note=note or "",
@@ -168,7 +259,7 @@ def decide(
         created_at=now,
     )
     session.add(row)
-    task.status = TaskStatus.escalated if kind == VerdictKind.escalate else TaskStatus.decided
+    task.status = _status_after(session, task, kind, settings)
     task.lease_holder_id = None
     task.lease_expires_at = None
     task.updated_at = now
@@ -187,6 +278,166 @@ def decide(
             "sentiment": sentiment,
             "relevant": relevant,
             "note": note or "",
+        },
+    )
+    session.flush()
+    return row
+
+
+def _status_after(
+    session: Session, task: ReviewTask, kind: VerdictKind, settings: Settings | None
+) -> str:
+    if kind == VerdictKind.escalate:
+        return TaskStatus.escalated
+    if settings is None or not settings.two_person_rule:
+        return TaskStatus.decided
+    session.flush()
+    given = [
+        v.verdict
+        for v in session.scalars(
+            select(Verdict)
+            .where(Verdict.task_id == task.id, Verdict.kind == "review")
+            .order_by(Verdict.id)
+        )
+    ]
+    if len(given) == 1:
+        return (
+            TaskStatus.pending
+            if kind in (VerdictKind.distortion, VerdictKind.scam)
+            else TaskStatus.decided
+        )
+    return TaskStatus.decided if len(set(given[-2:])) == 1 else TaskStatus.escalated
+
+
+def renew(
+    session: Session, task: ReviewTask, user: User, settings: Settings, now: datetime | None = None
+) -> ReviewTask:
+    """Extend the caller's live lease by ``lease_minutes`` from now."""
+    now = now or utcnow()
+    _check_lease(task, user, now)
+    task.lease_expires_at = now + timedelta(minutes=settings.lease_minutes)
+    task.updated_at = now
+    record(
+        session,
+        user,
+        "task.renew",
+        "review_task",
+        task.id,
+        after={"lease_expires_at": task.lease_expires_at.isoformat()},
+    )
+    session.flush()
+    return task
+
+
+def skip(
+    session: Session, task: ReviewTask, user: User, reason: str, now: datetime | None = None
+) -> ReviewTask:
+    """Give the task back with a reason; the caller is not offered it again."""
+    now = now or utcnow()
+    if not reason.strip():
+        raise DomainError(
+            "Hãy ghi lý do bỏ qua. (A reason is required.)", code="reason_required", status_code=422
+        )
+    _check_lease(task, user, now)
+    session.add(TaskSkip(task_id=task.id, user_id=user.id, reason=reason.strip(), created_at=now))
+    task.status, task.lease_holder_id, task.lease_expires_at, task.updated_at = (
+        TaskStatus.pending,
+        None,
+        None,
+        now,
+    )
+    record(
+        session,
+        user,
+        "task.skip",
+        "review_task",
+        task.id,
+        before={"status": TaskStatus.claimed},
+        after={"status": TaskStatus.pending, "reason": reason.strip()},
+    )
+    session.flush()
+    return task
+
+
+def escalations(session: Session, limit: int = 50, after_id: int | None = None) -> list[ReviewTask]:
+    """Escalated tasks, oldest first (keyset pagination by id)."""
+    query = (
+        select(ReviewTask)
+        .where(ReviewTask.status == TaskStatus.escalated)
+        .order_by(ReviewTask.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(ReviewTask.id > after_id)
+    return list(session.scalars(query))
+
+
+def override(
+    session: Session,
+    task: ReviewTask,
+    analyst: User,
+    verdict: str,
+    reason: str,
+    *,
+    sentiment: str | None = None,
+    relevant: bool | None = None,
+    now: datetime | None = None,
+) -> Verdict:
+    """An analyst's final decision on any task, with a mandatory reason; nothing is deleted."""
+    now = now or utcnow()
+    if not reason.strip():
+        raise DomainError(
+            "Hãy ghi lý do. (A reason is required to override.)",
+            code="reason_required",
+            status_code=422,
+        )
+    try:
+        kind = VerdictKind(verdict)
+    except ValueError as exc:
+        raise DomainError(
+            f"unknown verdict {verdict!r}", code="bad_verdict", status_code=422
+        ) from exc
+    if kind == VerdictKind.escalate:
+        raise DomainError(
+            "an override decides: distortion, scam or not_misinformation",
+            code="bad_verdict",
+            status_code=422,
+        )
+    before = {
+        "status": task.status,
+        "lease_holder_id": task.lease_holder_id,
+        "last_verdict": task.verdicts[-1].verdict if task.verdicts else None,
+    }
+    row = Verdict(
+        task=task,
+        reviewer_id=analyst.id,
+        verdict=kind,
+        kind="override",
+        note=reason.strip(),
+        sentiment=sentiment,
+        relevant=relevant,
+        created_at=now,
+    )
+    session.add(row)
+    task.status, task.lease_holder_id, task.lease_expires_at, task.updated_at = (
+        TaskStatus.decided,
+        None,
+        None,
+        now,
+    )
+    session.flush()
+    record(
+        session,
+        analyst,
+        "task.override",
+        "review_task",
+        task.id,
+        before=before,
+        after={
+            "status": task.status,
+            "verdict": kind.value,
+            "verdict_id": row.id,
+            "reason": reason.strip(),
         },
     )
     session.flush()

@@ -138,14 +138,22 @@ def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None
         seen = []
         while (r := client.post("/api/v1/queue/claim", headers=headers)).status_code == 200:
             task = r.json()
-            flagged = [x for x in task["analysis"]["reasons"] if x["weight"] > 0 and x["evidence"]]
-            assert task["analysis"]["misinfo"] in {"distortion", "scam"}
-            assert flagged
-            seen.append(task["item"]["title"])
+            misinfo = task["analysis"]["misinfo"]
+            if task["reason"] == "risk":  # flagged: a distortion or scam, with evidence
+                flagged = [
+                    x for x in task["analysis"]["reasons"] if x["weight"] > 0 and x["evidence"]
+                ]
+                assert misinfo in {"distortion", "scam"}
+                assert flagged
+                seen.append(task["item"]["title"])
+            else:  # the uncertain or audit share: shown so reviewers also check the unflagged
+                assert task["reason"] in {"uncertain", "audit"}
+            assert task["sources"] >= 1
+            verdict = misinfo if misinfo != "none" else "not_misinformation"
             r = client.post(
                 f"/api/v1/tasks/{task['id']}/verdict",
                 headers=headers,
-                json={"verdict": task["analysis"]["misinfo"], "note": "demo"},
+                json={"verdict": verdict, "note": "demo"},
             )
             assert r.status_code == 200
         assert r.status_code == 204

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from api.deps import Reviewer, SessionDep, SettingsDep, TaskDep
-from api.schemas import TaskRead, VerdictCreate, VerdictRead
+from fastapi import APIRouter, Depends, Query, Response
+
+from api.deps import Reviewer, SessionDep, SettingsDep, TaskDep, require
+from api.schemas import OverrideRequest, SkipRequest, TaskRead, VerdictCreate, VerdictRead
 from core.errors import DomainError
 from core.permissions import Permission, allowed
-from core.tables import ReviewTask
+from core.tables import ReviewTask, User, Verdict
 from review import queue
 
 router = APIRouter(tags=["queue"])
+Analyst = Annotated[User, Depends(require(Permission.escalations))]
 
 
 @router.post(
@@ -34,7 +37,9 @@ def get_task(task: TaskDep, user: Reviewer) -> ReviewTask:
 
 
 @router.post("/tasks/{task_id}/verdict", response_model=VerdictRead)
-def verdict(task: TaskDep, body: VerdictCreate, session: SessionDep, user: Reviewer) -> VerdictRead:
+def verdict(
+    task: TaskDep, body: VerdictCreate, session: SessionDep, settings: SettingsDep, user: Reviewer
+) -> VerdictRead:
     """Record the lease holder's decision (409 for anyone else or after the lease expired)."""
     row = queue.decide(
         session,
@@ -44,6 +49,7 @@ def verdict(task: TaskDep, body: VerdictCreate, session: SessionDep, user: Revie
         note=body.note,
         sentiment=body.sentiment,
         relevant=body.relevant,
+        settings=settings,
     )
     return VerdictRead(
         id=row.id,
@@ -61,3 +67,59 @@ def verdict(task: TaskDep, body: VerdictCreate, session: SessionDep, user: Revie
 def release(task: TaskDep, session: SessionDep, user: Reviewer) -> ReviewTask:
     """Give a held task back to the queue."""
     return queue.release(session, task, user)
+
+
+def _verdict_read(row: Verdict, task: ReviewTask) -> VerdictRead:
+    return VerdictRead(
+        id=row.id,
+        task_id=task.id,
+        verdict=row.verdict,
+        note=row.note,
+        sentiment=row.sentiment,
+        relevant=row.relevant,
+        created_at=row.created_at,
+        task_status=task.status,
+    )
+
+
+@router.post("/tasks/{task_id}/renew", response_model=TaskRead)
+def renew(task: TaskDep, session: SessionDep, settings: SettingsDep, user: Reviewer) -> ReviewTask:
+    """Extend the caller's lease (409 if it is not theirs or has expired)."""
+    return queue.renew(session, task, user, settings)
+
+
+@router.post("/tasks/{task_id}/skip", response_model=TaskRead)
+def skip(task: TaskDep, body: SkipRequest, session: SessionDep, user: Reviewer) -> ReviewTask:
+    """Pass on a held task, saying why; it goes back to the queue for others."""
+    return queue.skip(session, task, user, body.reason)
+
+
+@router.get("/escalations", response_model=list[TaskRead])
+def list_escalations(
+    session: SessionDep,
+    _: Analyst,
+    limit: int = Query(50, ge=1, le=200),
+    after_id: int | None = Query(
+        None, description="Keyset cursor: the last id of the previous page"
+    ),
+) -> list[ReviewTask]:
+    """Tasks escalated by collaborators (or by a two-person disagreement), oldest first."""
+    return queue.escalations(session, limit, after_id)
+
+
+# The analyst check comes first, so a collaborator learns nothing about which tasks exist.
+@router.post("/tasks/{task_id}/override", response_model=VerdictRead)
+def override(
+    analyst: Analyst, task: TaskDep, body: OverrideRequest, session: SessionDep
+) -> VerdictRead:
+    """An analyst's final decision with a mandatory reason (audited; earlier verdicts are kept)."""
+    row = queue.override(
+        session,
+        task,
+        analyst,
+        body.verdict,
+        body.reason,
+        sentiment=body.sentiment,
+        relevant=body.relevant,
+    )
+    return _verdict_read(row, task)

@@ -140,3 +140,54 @@ def test_login_attempts_per_address_are_limited(
             for _ in range(4)
         ]
     assert codes == [401, 401, 401, 429]
+
+
+def test_escalate_then_an_analyst_overrides_with_a_reason(
+    client: TestClient, app_factory: sessionmaker[Session]
+) -> None:
+    with app_factory() as s:
+        make_user(s, "pt1", "analyst", "pt1-password")
+        s.commit()
+    me = login(client, "ctv1")
+    task = client.post("/api/v1/queue/claim", headers=me).json()
+    assert client.post(f"/api/v1/tasks/{task['id']}/renew", headers=me).status_code == 200
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/verdict",
+        headers=me,
+        json={"verdict": "escalate", "note": "chưa chắc"},
+    )
+    assert r.json()["task_status"] == "escalated"
+    assert client.get("/api/v1/escalations", headers=me).status_code == 403
+    analyst = login(client, "pt1")
+    assert [t["id"] for t in client.get("/api/v1/escalations", headers=analyst).json()] == [
+        task["id"]
+    ]
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/override",
+        headers=analyst,
+        json={"verdict": "scam", "reason": ""},
+    )
+    assert r.status_code == 422
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/override",
+        headers=analyst,
+        json={"verdict": "scam", "reason": "đường link giả mạo ngân hàng"},
+    )
+    assert r.status_code == 200
+    assert r.json()["task_status"] == "decided"
+    assert client.get("/api/v1/escalations", headers=analyst).json() == []
+
+
+def test_skip_needs_a_reason(client: TestClient) -> None:
+    me = login(client, "ctv1")
+    task = client.post("/api/v1/queue/claim", headers=me).json()
+    assert (
+        client.post(f"/api/v1/tasks/{task['id']}/skip", headers=me, json={"reason": ""}).status_code
+        == 422
+    )
+    r = client.post(
+        f"/api/v1/tasks/{task['id']}/skip", headers=me, json={"reason": "không đọc được ảnh"}
+    )
+    assert r.status_code == 200
+    assert r.json()["status"] == "pending"
+    assert client.post("/api/v1/queue/claim", headers=me).status_code == 204  # not offered again

@@ -8,8 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
+from core.errors import DomainError
 from core.tables import AuditEvent, ReviewTask, TaskStatus, User
-from review.queue import LeaseError, claim_next, decide, enqueue_flagged, priority, release
+from review.queue import (
+    LeaseError,
+    claim_next,
+    decide,
+    enqueue_flagged,
+    escalations,
+    override,
+    priority,
+    release,
+    renew,
+    skip,
+)
 from tests.factories import make_analysis, make_item, make_task, make_user
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -18,6 +30,9 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 def test_enqueue_takes_the_latest_analysis_over_the_threshold(
     session: Session, settings: Settings
 ) -> None:
+    settings = settings.model_copy(
+        update={"review_uncertain_share": 0.0, "review_audit_share": 0.0}
+    )
     risky, calm, rescored = make_item(session), make_item(session), make_item(session)
     make_analysis(session, risky, risk=0.9)
     make_analysis(session, calm, risk=0.2, misinfo="none")
@@ -107,3 +122,113 @@ def test_concurrent_claims_never_share_a_task(
     claimed = [t for r in results for t in r]
     assert len(claimed) == 40
     assert len(set(claimed)) == 40
+
+
+def test_uncertain_and_audit_shares_and_one_task_per_cluster(
+    session: Session, settings: Settings
+) -> None:
+    from core.tables import Cluster
+
+    settings = settings.model_copy(
+        update={"review_uncertain_share": 0.1, "review_audit_share": 0.05}
+    )
+    story = Cluster(item_count=3, source_count=3)
+    session.add(story)
+    session.flush()
+    carried = [make_item(session, cluster_id=story.id, source=f"Báo {i}") for i in range(3)]
+    for item in carried:
+        make_analysis(session, item, risk=0.9)
+    calm = [make_item(session) for _ in range(40)]
+    for i, item in enumerate(calm):
+        p = 0.45 if i == 7 else 0.01  # item 7 is the one the model is unsure about
+        make_analysis(
+            session, item, risk=p, misinfo="none", misinfo_scores={"distortion": p, "scam": 0.0}
+        )
+    created = enqueue_flagged(session, settings, NOW)
+    tasks = session.scalars(select(ReviewTask).order_by(ReviewTask.priority.desc())).all()
+    assert created == len(tasks)
+    by_reason = {}
+    for t in tasks:
+        by_reason.setdefault(t.reason, []).append(t)
+    assert [t.item_id for t in by_reason["risk"]] == [carried[0].id]  # one task for the cluster
+    assert by_reason["risk"][0].cluster_id == story.id
+    assert [t.item_id for t in by_reason["uncertain"]] == [
+        calm[7].id,
+        *[t.item_id for t in by_reason["uncertain"][1:]],
+    ]
+    assert len(by_reason["uncertain"]) == 4  # 10 % of 40
+    assert all(t.priority < by_reason["risk"][0].priority for t in tasks if t.reason != "risk")
+    assert enqueue_flagged(session, settings, NOW) == 0
+    later = make_item(session, cluster_id=story.id, source="Báo 9")
+    make_analysis(session, later, risk=0.95)
+    assert enqueue_flagged(session, settings, NOW) == 0  # the cluster is already queued
+
+
+def test_reach_raises_priority() -> None:
+    assert priority(0.8, NOW, NOW, sources=4) > priority(0.8, NOW, NOW, sources=1)
+
+
+def test_renew_skip_and_the_skipper_is_not_offered_it_again(
+    session: Session, settings: Settings
+) -> None:
+    task = make_task(session, priority=0.9)
+    other = make_task(session, priority=0.1)
+    a, b = make_user(session, "ctva"), make_user(session, "ctvb")
+    assert claim_next(session, a, settings, NOW).id == task.id
+    renewed = renew(session, task, a, settings, NOW + timedelta(minutes=8))
+    assert renewed.lease_expires_at == NOW + timedelta(minutes=8 + settings.lease_minutes)
+    with pytest.raises(DomainError, match="lý do"):
+        skip(session, task, a, "  ", NOW)
+    skip(session, task, a, "không đủ thông tin để đánh giá", NOW)
+    assert claim_next(session, a, settings, NOW).id == other.id  # not the skipped one
+    assert claim_next(session, b, settings, NOW).id == task.id  # others still get it
+    assert session.scalar(select(AuditEvent.after).where(AuditEvent.action == "task.skip"))[
+        "reason"
+    ]
+
+
+def test_two_person_rule(session: Session, settings: Settings) -> None:
+    settings = settings.model_copy(update={"two_person_rule": True})
+    agreed, disputed = make_task(session, priority=0.9), make_task(session, priority=0.5)
+    a, b = make_user(session, "ctva"), make_user(session, "ctvb")
+    t = claim_next(session, a, settings, NOW)
+    decide(session, t, a, "scam", settings=settings, now=NOW)
+    assert t.status == TaskStatus.pending  # one vote is not enough
+    assert claim_next(session, a, settings, NOW).id == disputed.id  # a is not asked twice
+    decide(session, disputed, a, "distortion", settings=settings, now=NOW)
+    t = claim_next(session, b, settings, NOW)
+    assert t.id == agreed.id
+    decide(session, t, b, "scam", settings=settings, now=NOW)
+    assert agreed.status == TaskStatus.decided
+    t = claim_next(session, b, settings, NOW)
+    decide(session, t, b, "not_misinformation", settings=settings, now=NOW)
+    assert disputed.status == TaskStatus.escalated  # disagreement goes to an analyst
+
+
+def test_override_needs_a_reason_and_is_audited(session: Session, settings: Settings) -> None:
+    task = make_task(session)
+    collaborator, analyst = make_user(session, "ctv"), make_user(session, "pt1", "analyst")
+    decide(
+        session, claim_next(session, collaborator, settings, NOW), collaborator, "escalate", now=NOW
+    )
+    assert [t.id for t in escalations(session)] == [task.id]
+    with pytest.raises(DomainError, match="lý do"):
+        override(session, task, analyst, "scam", "", now=NOW)
+    row = override(
+        session,
+        task,
+        analyst,
+        "not_misinformation",
+        "Đây là cảnh báo của công an, không phải lừa đảo",
+        now=NOW,
+    )
+    assert row.kind == "override"
+    assert task.status == TaskStatus.decided
+    assert escalations(session) == []
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.override"))
+    assert event.before["status"] == "escalated"
+    assert event.after["reason"].startswith("Đây là cảnh báo")
+    assert [v.verdict for v in task.verdicts] == [
+        "escalate",
+        "not_misinformation",
+    ]  # nothing deleted
