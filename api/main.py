@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from api import errors
-from api.routes import auth, feeds, health, queue
+from api.routes import auth, feeds, health, items, queue
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from nlp.analyze import Analyzer
@@ -55,5 +55,6 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     v1.include_router(auth.router)
     v1.include_router(queue.router)
     v1.include_router(feeds.router)
+    v1.include_router(items.router)
     app.include_router(v1)
     return app

@@ -62,8 +62,12 @@ class TaskRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     status: str
-    reason: str = Field(description="Why it is queued: risk (flagged), uncertain (the model is unsure), audit (random sample)")
-    sources: int = Field(description="How many sources carried this story (near-duplicates count once)")
+    reason: str = Field(
+        description="Why it is queued: risk (flagged), uncertain (the model is unsure), audit (random sample)"
+    )
+    sources: int = Field(
+        description="How many sources carried this story (near-duplicates count once)"
+    )
     priority: float
     lease_expires_at: datetime | None
     item: ItemRead
@@ -147,3 +151,33 @@ class OverrideRequest(BaseModel):
     )
     sentiment: Literal["negative", "neutral", "positive"] | None = None
     relevant: bool | None = None
+
+
+class ClusterRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    first_item_id: int | None
+    first_seen_at: datetime | None = Field(description="When the story first appeared")
+    item_count: int
+    source_count: int = Field(description="How many distinct sources carried it")
+
+
+class ItemSummary(BaseModel):
+    item: ItemRead
+    analysis: AnalysisRead | None
+    task_status: str | None = Field(description="Review status, or null if never queued")
+    task_id: int | None
+
+
+class ItemPage(BaseModel):
+    items: list[ItemSummary]
+    next_before_id: int | None = Field(
+        description="Pass as before_id for the next page; null at the end"
+    )
+
+
+class ItemDetail(ItemSummary):
+    cluster: ClusterRead | None
+    fact_differences: list[Reason] = Field(
+        description="Reasons that compare the item with the reference facts"
+    )

@@ -9,7 +9,6 @@ Runs in one process at a time (a PostgreSQL advisory lock), so clusters are neve
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -19,6 +18,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
+from core.folding import search_key
 from core.tables import Cluster, Item
 
 NUM_PERM = 64
@@ -28,14 +28,9 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _LOCK_ID = 0x64756C75  # "dulu"
 
 
-def _fold(text_: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text_.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def shingles(title: str, body: str) -> set[bytes]:
     """Word 3-grams of the accent-folded text (single words for very short texts)."""
-    words = _WORD_RE.findall(_fold(f"{title} {body}"))
+    words = _WORD_RE.findall(search_key(title, body))
     if len(words) < SHINGLE:
         return {w.encode() for w in words}
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
+from core.folding import search_key
 from core.tables import Feed, FeedKind, Item
 
 # Query parameters that only track the reader (miniflux and rss-fetcher strip the same family).
@@ -166,6 +167,7 @@ def _values(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> dic
         "author": new.author[:200] if keep_author and new.author else None,
         "language": "vi",
         "content_hash": r.digest,
+        "search_text": search_key(new.title, new.text),
         "published_at": new.published_at,
         "fetched_at": now,
     }

@@ -107,6 +107,8 @@ class Item(Base):
     author: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="vi")
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Title and text accent-folded and lower-cased (core.folding.search_key), for search.
+    search_text: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cluster_id: Mapped[int | None] = mapped_column(

@@ -11,6 +11,8 @@ import unicodedata
 
 from underthesea import text_normalize, word_tokenize
 
+from core.folding import fold  # re-exported: the collector and the API fold text the same way
+
 _SPACE_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)
 _URL_RE = re.compile(
@@ -130,28 +132,6 @@ def normalize(text: str) -> str:
     if fixed.replace(" ", "") == text.replace(" ", ""):
         return text  # only punctuation padding changed: nothing to take over
     return unicodedata.normalize("NFC", _realign(text, fixed))
-
-
-def _fold_char(c: str) -> str:
-    if c in "đĐ":
-        return "d"
-    base = unicodedata.normalize("NFD", c.lower())[:1]
-    return base if len(base) == 1 else c
-
-
-# One translation table for every letter Vietnamese uses (Latin-1, Latin Extended-A/B, the
-# Vietnamese block U+1EA0–U+1EF9) and ASCII capitals: one C-level pass, one char per char.
-_FOLD = str.maketrans(
-    {
-        chr(i): _fold_char(chr(i))
-        for i in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1EA0, 0x1EFA)]
-    }
-)
-
-
-def fold(text: str) -> str:
-    """Lower-case and remove diacritics (đ → d) keeping the length, so spans map back to ``text``."""
-    return text.translate(_FOLD)
 
 
 def expand_teencode(folded: str) -> str:

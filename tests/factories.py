@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from collector.store import content_hash
 from core.accounts import create_user
 from core.db import utcnow
+from core.folding import search_key
 from core.tables import Analysis, Feed, Item, ReviewTask, TaskStatus, User
 
 _seq = itertools.count(1)
@@ -35,6 +36,7 @@ def make_item(session: Session, **kw: Any) -> Item:
             "title": title,
             "text": text,
             "content_hash": content_hash(title, text),
+            "search_text": search_key(title, text),
             "fetched_at": utcnow(),
             **kw,
         }

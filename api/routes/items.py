@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import SessionDep, require
+from api.schemas import (
+    AnalysisRead,
+    ClusterRead,
+    ItemDetail,
+    ItemPage,
+    ItemRead,
+    ItemSummary,
+    Reason,
+)
+from core.errors import NotFound
+from core.items import ItemFilter, get_item, list_items
+from core.permissions import Permission
+from core.tables import Analysis, Item, ReviewTask, User
+
+router = APIRouter(prefix="/items", tags=["items"])
+Reader = Annotated[User, Depends(require(Permission.read_items))]
+
+
+def _summary(item: Item, analysis: Analysis | None, task: ReviewTask | None) -> ItemSummary:
+    return ItemSummary(
+        item=ItemRead.model_validate(item),
+        analysis=AnalysisRead.model_validate(analysis) if analysis else None,
+        task_status=task.status if task else None,
+        task_id=task.id if task else None,
+    )
+
+
+@router.get("", response_model=ItemPage)
+def items(
+    session: SessionDep,
+    _: Reader,
+    since: datetime | None = Query(None, description="Published (or fetched) at or after"),
+    until: datetime | None = Query(None, description="Published (or fetched) before"),
+    feed_id: int | None = None,
+    relevant: bool | None = None,
+    sentiment: Literal["negative", "neutral", "positive"] | None = None,
+    misinfo: Literal["none", "distortion", "scam"] | None = None,
+    status: Literal["none", "pending", "claimed", "decided", "escalated"] | None = Query(
+        None, description="Review status; none = never queued"
+    ),
+    q: str | None = Query(
+        None, max_length=200, description="Words to find; accents and case are ignored"
+    ),
+    limit: int = Query(50, ge=1, le=200),
+    before_id: int | None = Query(None, description="Keyset cursor from the previous page"),
+) -> ItemPage:
+    """Collected items, newest first, with their latest analysis and review status."""
+    f = ItemFilter(since, until, feed_id, relevant, sentiment, misinfo, status, q)
+    rows, cursor = list_items(session, f, limit=limit, before_id=before_id)
+    return ItemPage(items=[_summary(*r) for r in rows], next_before_id=cursor)
+
+
+@router.get("/{item_id}", response_model=ItemDetail)
+def item(item_id: int, session: SessionDep, _: Reader) -> ItemDetail:
+    """One item: its analysis and reasons, the facts it contradicts, its near-duplicate cluster."""
+    row = get_item(session, item_id)
+    if row is None:
+        raise NotFound(f"no item {item_id}", code="item_not_found")
+    it, analysis, task = row
+    facts = [
+        Reason.model_validate(r) for r in (analysis.reasons if analysis else []) if r.get("fact")
+    ]
+    return ItemDetail(
+        **_summary(it, analysis, task).model_dump(),
+        cluster=ClusterRead.model_validate(it.cluster) if it.cluster else None,
+        fact_differences=facts,
+    )

@@ -1,0 +1,82 @@
+"""Browsing collected items: filters, keyset pagination, one item with everything about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.folding import search_key
+from core.tables import Analysis, Item, ReviewTask
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    feed_id: int | None = None
+    relevant: bool | None = None
+    sentiment: str | None = None
+    misinfo: str | None = None
+    status: str | None = None  # the review task's status; "none" = never queued
+    q: str | None = None  # words that must all appear (accents and case ignored)
+
+
+def _latest_analysis():  # type: ignore[no-untyped-def]
+    return (
+        select(func.max(Analysis.id))
+        .where(Analysis.item_id == Item.id)
+        .correlate(Item)
+        .scalar_subquery()
+    )
+
+
+def _query(f: ItemFilter) -> Select:  # type: ignore[type-arg]
+    query = (
+        select(Item, Analysis, ReviewTask)
+        .outerjoin(Analysis, Analysis.id == _latest_analysis())
+        .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
+    )
+    when = func.coalesce(Item.published_at, Item.fetched_at)
+    if f.since:
+        query = query.where(when >= f.since)
+    if f.until:
+        query = query.where(when < f.until)
+    if f.feed_id is not None:
+        query = query.where(Item.feed_id == f.feed_id)
+    if f.relevant is not None:
+        query = query.where(Analysis.relevant.is_(f.relevant))
+    if f.sentiment:
+        query = query.where(Analysis.sentiment == f.sentiment)
+    if f.misinfo:
+        query = query.where(Analysis.misinfo == f.misinfo)
+    if f.status == "none":
+        query = query.where(ReviewTask.id.is_(None))
+    elif f.status:
+        query = query.where(ReviewTask.status == f.status)
+    for word in search_key(f.q or "", "").split()[:10]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Item.search_text.like(f"%{escaped}%", escape="\\"))
+    return query
+
+
+def list_items(
+    session: Session, f: ItemFilter, *, limit: int = 50, before_id: int | None = None
+) -> tuple[list[tuple[Item, Analysis | None, ReviewTask | None]], int | None]:
+    """Newest first; returns the page and the cursor for the next one (``None`` at the end)."""
+    query = _query(f).order_by(Item.id.desc()).limit(limit + 1)
+    if before_id is not None:
+        query = query.where(Item.id < before_id)
+    rows = [tuple(r) for r in session.execute(query).all()]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1][0].id if more and rows else None)  # type: ignore[return-value]
+
+
+def get_item(
+    session: Session, item_id: int
+) -> tuple[Item, Analysis | None, ReviewTask | None] | None:
+    row = session.execute(_query(ItemFilter()).where(Item.id == item_id)).first()
+    return tuple(row) if row else None  # type: ignore[return-value]
