@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
-from api import errors
-from api.routes import auth, feeds, health, items, queue
+from api import errors, metrics
+from api.routes import auth, feeds, health, items, models, queue, reports
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from nlp.analyze import Analyzer
@@ -37,6 +39,27 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine.dispose()
 
 
+def _limit_bodies(app: FastAPI, max_bytes: int) -> None:
+    @app.middleware("http")
+    async def _limit(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        declared = request.headers.get("content-length", "")
+        if (declared.isdigit() and int(declared) > max_bytes) or (
+            request.method in {"POST", "PATCH", "PUT"} and len(await request.body()) > max_bytes
+        ):
+            return JSONResponse(
+                {
+                    "error": {
+                        "code": "too_large",
+                        "message": f"Request body over {max_bytes} bytes.",
+                    }
+                },
+                status_code=413,
+            )
+        return await call_next(request)
+
+
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
     """Build the app; nothing touches the database or the models until the lifespan starts
     (an already loaded ``analyzer`` may be handed in, as tests do)."""
@@ -50,11 +73,23 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.state.settings = settings or get_settings()
     app.state.analyzer = analyzer
     errors.install(app)
+    metrics.install(app)
+    _limit_bodies(app, app.state.settings.max_body_bytes)
+    origins = [o.strip() for o in app.state.settings.cors_origins.split(",") if o.strip()]
+    if origins:  # closed unless configured
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     v1 = APIRouter(prefix="/api/v1")
     v1.include_router(health.router)
     v1.include_router(auth.router)
     v1.include_router(queue.router)
     v1.include_router(feeds.router)
     v1.include_router(items.router)
+    v1.include_router(models.router)
+    v1.include_router(reports.router)
     app.include_router(v1)
     return app

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     login_max_failures: int = 5  # failed logins in a row before the account locks briefly
     login_lock_minutes: int = 5
     login_attempts_per_minute: int = 20  # per client address, per API process
+    max_body_bytes: int = 1_000_000  # larger request bodies are refused (413)
+    cors_origins: str = (
+        ""  # comma-separated origins allowed to call the API from a browser; none by default
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

@@ -131,3 +131,30 @@ def promote(models_dir: Path, task: str, version: str) -> str | None:
         with (folder / HISTORY_FILE).open("a", encoding="utf-8") as fh:
             fh.write(previous + "\n")
     return previous
+
+
+def describe(models_dir: Path, task: str) -> dict[str, Any]:
+    """A task's versions (newest first) with their held-out scores, and which one is current."""
+    current = current_version(models_dir, task)
+    out = []
+    for version in reversed(versions(models_dir, task)):
+        try:
+            meta = json.loads(
+                (_task_dir(models_dir, task) / version / METADATA_FILE).read_text(encoding="utf-8")
+            )
+        except (OSError, ValueError):
+            meta = {}
+        holdout = meta.get("evaluation", {}).get("holdout", {})
+        out.append(
+            {
+                "version": version,
+                "current": version == current,
+                "created_at": meta.get("created_at"),
+                "rows": meta.get("data", {}).get("rows"),
+                "data_source": meta.get("data", {}).get("source"),
+                "macro_f1": holdout.get("macro_f1"),
+                "per_class": holdout.get("per_class", {}),
+                "params": meta.get("params", {}),
+            }
+        )
+    return {"task": task, "current": current, "versions": out}

@@ -256,3 +256,8 @@ def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
         "",
     ]
     return "\n".join(lines)
+
+
+def render_csv(frame: pd.DataFrame) -> str:
+    """The week's underlying table, one row per item (no person appears in it)."""
+    return frame.to_csv(index=False)

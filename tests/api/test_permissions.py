@@ -17,7 +17,9 @@ from core.permissions import ROLE_PERMISSIONS, Permission, allowed
 from core.tables import Base, Role
 from tests.factories import make_user
 
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login")}
+# /metrics holds aggregate counts and latencies only (no item text, no person); Prometheus
+# scrapes it without a token, so keep it on an internal network.
+PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login"), ("GET", "/metrics")}
 
 
 def _permission(dependant: Any) -> tuple[bool, Permission | None]:

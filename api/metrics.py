@@ -1,0 +1,114 @@
+"""``/metrics`` in Prometheus text format: request latency (this process) and, from the
+database, items collected and analysed, queue depth by status, claims and verdicts."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy import func, select
+
+from core.tables import Analysis, AuditEvent, Item, ReviewTask, Verdict
+
+_ID_RE = re.compile(r"/\d+(?=/|$)")
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class Latency:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.counts: dict[tuple[str, str], list[int]] = defaultdict(
+            lambda: [0] * (len(BUCKETS) + 1)
+        )
+        self.sums: dict[tuple[str, str], float] = defaultdict(float)
+
+    def observe(self, method: str, route: str, seconds: float) -> None:
+        with self.lock:
+            counts = self.counts[(method, route)]
+            for i, bound in enumerate(BUCKETS):
+                if seconds <= bound:
+                    counts[i] += 1
+            counts[-1] += 1
+            self.sums[(method, route)] += seconds
+
+    def lines(self) -> list[str]:
+        out = [
+            "# HELP duluan_request_seconds API request latency (this process).",
+            "# TYPE duluan_request_seconds histogram",
+        ]
+        with self.lock:
+            for (method, route), counts in sorted(self.counts.items()):
+                labels = f'method="{method}",route="{route}"'
+                for bound, n in zip(BUCKETS, counts, strict=False):
+                    out.append(f'duluan_request_seconds_bucket{{{labels},le="{bound}"}} {n}')
+                out.append(f'duluan_request_seconds_bucket{{{labels},le="+Inf"}} {counts[-1]}')
+                out.append(
+                    f"duluan_request_seconds_sum{{{labels}}} {self.sums[(method, route)]:.6f}"
+                )
+                out.append(f"duluan_request_seconds_count{{{labels}}} {counts[-1]}")
+        return out
+
+
+def install(app: FastAPI) -> None:
+    latency = Latency()
+
+    @app.middleware("http")
+    async def _time(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        # The path with numeric ids folded ("/api/v1/tasks/{id}/verdict"): bounded label values.
+        path = _ID_RE.sub("/{id}", request.url.path) if request.scope.get("route") else "unmatched"
+        latency.observe(request.method, path, time.perf_counter() - started)
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        with request.app.state.sessionmaker() as session:
+            items = session.scalar(select(func.count(Item.id))) or 0
+            analysed = session.scalar(select(func.count(func.distinct(Analysis.item_id)))) or 0
+            depth = dict(
+                session.execute(
+                    select(ReviewTask.status, func.count(ReviewTask.id)).group_by(ReviewTask.status)
+                ).all()
+            )
+            claims = (
+                session.scalar(
+                    select(func.count(AuditEvent.id)).where(AuditEvent.action == "task.claim")
+                )
+                or 0
+            )
+            verdicts = dict(
+                session.execute(
+                    select(Verdict.verdict, func.count(Verdict.id)).group_by(Verdict.verdict)
+                ).all()
+            )
+        lines = [
+            "# HELP duluan_items_total Items collected.",
+            "# TYPE duluan_items_total gauge",
+            f"duluan_items_total {items}",
+            "# HELP duluan_items_analysed_total Items with at least one analysis.",
+            "# TYPE duluan_items_analysed_total gauge",
+            f"duluan_items_analysed_total {analysed}",
+            "# HELP duluan_queue_tasks Review tasks by status.",
+            "# TYPE duluan_queue_tasks gauge",
+            *[
+                f'duluan_queue_tasks{{status="{s}"}} {depth.get(s, 0)}'
+                for s in ("pending", "claimed", "decided", "escalated")
+            ],
+            "# HELP duluan_claims_total Tasks claimed.",
+            "# TYPE duluan_claims_total counter",
+            f"duluan_claims_total {claims}",
+            "# HELP duluan_verdicts_total Verdicts given, by verdict.",
+            "# TYPE duluan_verdicts_total counter",
+            *[f'duluan_verdicts_total{{verdict="{v}"}} {n}' for v, n in sorted(verdicts.items())],
+            *latency.lines(),
+        ]
+        return Response(
+            "\n".join(lines) + "\n", media_type="text/plain; version=0.0.4; charset=utf-8"
+        )

@@ -1,0 +1,81 @@
+"""Models, reports, metrics, body size and CORS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from core.config import Settings
+from core.db import make_engine, make_sessionmaker
+from core.tables import Base
+from tests.factories import make_task, make_user
+
+
+@pytest.fixture
+def client(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    engine = make_engine(sqlite_settings.database_url)
+    Base.metadata.create_all(engine)
+    with make_sessionmaker(engine)() as s:
+        make_user(s, "pt1", "analyst", "pt1-password")
+        make_task(s)
+        s.commit()
+    settings = sqlite_settings.model_copy(
+        update={"max_body_bytes": 2000, "cors_origins": "https://ui.example"}
+    )
+    with TestClient(create_app(settings, analyzer)) as c:
+        token = c.post(
+            "/api/v1/auth/login", json={"username": "pt1", "password": "pt1-password"}
+        ).json()
+        c.headers["Authorization"] = f"Bearer {token['access_token']}"
+        yield c
+    engine.dispose()
+
+
+def test_models_lists_versions_with_scores(client: TestClient) -> None:
+    body = client.get("/api/v1/models").json()
+    assert set(body) == {"relevance", "sentiment", "misinfo"}
+    misinfo = body["misinfo"]
+    current = [v for v in misinfo["versions"] if v["current"]]
+    assert [v["version"] for v in current] == [misinfo["current"]]
+    assert current[0]["macro_f1"] > 0.5
+    assert client.get("/api/v1/models/sentiment").json()["task"] == "sentiment"
+    assert client.get("/api/v1/models/topic").status_code == 404
+
+
+def test_weekly_report_markdown_and_csv(client: TestClient) -> None:
+    md = client.get("/api/v1/reports/weekly", params={"week": "2026-W48"})
+    assert md.status_code == 200
+    assert md.headers["content-type"].startswith("text/markdown")
+    assert "Tổng hợp dư luận tuần 2026-W48" in md.text
+    csv = client.get("/api/v1/reports/weekly", params={"week": "2026-W48", "format": "csv"})
+    assert csv.text.splitlines()[0].startswith("item_id,source,title")
+    bad = client.get("/api/v1/reports/weekly", params={"week": "2026-48"})
+    assert bad.status_code == 422
+
+
+def test_metrics_in_prometheus_text(client: TestClient) -> None:
+    client.post("/api/v1/queue/claim")
+    text = client.get("/metrics").text
+    assert "duluan_items_total 1" in text
+    assert 'duluan_queue_tasks{status="claimed"} 1' in text
+    assert "duluan_claims_total 1" in text
+    assert 'duluan_request_seconds_count{method="POST",route="/api/v1/queue/claim"} 1' in text
+
+
+def test_oversized_bodies_are_refused(client: TestClient) -> None:
+    r = client.post("/api/v1/auth/login", json={"username": "pt1", "password": "x" * 5000})
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "too_large"
+
+
+def test_cors_only_for_configured_origins(client: TestClient) -> None:
+    ok = client.options(
+        "/api/v1/health",
+        headers={"Origin": "https://ui.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert ok.headers.get("access-control-allow-origin") == "https://ui.example"
+    other = client.get("/api/v1/health", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
