@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
 from core.errors import DomainError
-from core.tables import AuditEvent, ReviewTask, TaskStatus, User
+from core.tables import AuditEvent, ReviewTask, TaskStatus, User, Verdict
 from review.queue import (
     LeaseError,
     claim_next,
@@ -232,3 +233,74 @@ def test_override_needs_a_reason_and_is_audited(session: Session, settings: Sett
         "escalate",
         "not_misinformation",
     ]  # nothing deleted
+
+
+@pytest.mark.parametrize(("claimers", "tasks"), [(50, 2000)], ids=["50x2000"])
+def test_fifty_claimers_drain_two_thousand_tasks_on_postgresql(
+    pg_url: str, claimers: int, tasks: int
+) -> None:
+    """Every task claimed exactly once, none lost (SQLite's version: test_concurrent_claims…)."""
+    settings = Settings(_env_file=None)
+    from core.db import make_engine, make_sessionmaker
+    from core.tables import Base
+
+    engine = make_engine(pg_url, pool_size=claimers + 5, max_overflow=0)
+    Base.metadata.create_all(engine)
+    factory = make_sessionmaker(engine)
+    with factory() as s:
+        for i in range(tasks):
+            make_task(s, priority=(i % 97) / 97)
+        user_ids = [make_user(s, f"ctv{i}").id for i in range(claimers)]
+        s.commit()
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def drain(user_id: int) -> None:
+        with factory() as s:
+            user = s.get(User, user_id)
+            while (task := claim_next(s, user, settings, NOW)) is not None:
+                with lock:
+                    claimed.append(task.id)
+                decide(s, task, user, "not_misinformation", now=NOW)
+                s.commit()
+
+    threads = [threading.Thread(target=drain, args=(uid,)) for uid in user_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert len(claimed) == tasks
+    assert len(set(claimed)) == tasks
+    with factory() as s:
+        assert (
+            s.scalar(
+                select(func.count(ReviewTask.id)).where(ReviewTask.status != TaskStatus.decided)
+            )
+            == 0
+        )
+        assert s.scalar(select(func.count(Verdict.id))) == tasks
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def test_expired_leases_return_to_the_queue_under_contention(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    with factory() as s:
+        for _ in range(20):
+            make_task(s)
+        users = [make_user(s, f"ctv{i}").id for i in range(4)]
+        s.commit()
+    with factory() as s:  # four reviewers take a task each and walk away
+        for uid in users:
+            assert claim_next(s, s.get(User, uid), settings, NOW) is not None
+            s.commit()
+    later = NOW + timedelta(minutes=settings.lease_minutes + 1)
+    seen: list[int] = []
+    with factory() as s:
+        user = s.get(User, users[0])
+        while (task := claim_next(s, user, settings, later)) is not None:
+            seen.append(task.id)
+            decide(s, task, user, "not_misinformation", now=later)
+            s.commit()
+    assert len(seen) == 20  # the four expired leases came back with the rest
