@@ -35,19 +35,26 @@ def serve(
         str | None, typer.Option(help="Bind address (default DULUAN_API_HOST).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default DULUAN_API_PORT).")] = None,
+    workers: Annotated[
+        int, typer.Option(help="API processes (they share nothing but the database).")
+    ] = 1,
 ) -> None:
     """Serve the API (and its OpenAPI docs at /docs).
 
-    Example: duluan serve --port 8000
+    Example: duluan serve --port 8000 --workers 2
     """
     import uvicorn
 
     from api.main import create_app
 
     settings = get_settings()
-    uvicorn.run(
-        create_app(settings), host=host or settings.api_host, port=port or settings.api_port
-    )
+    bind = {"host": host or settings.api_host, "port": port or settings.api_port}
+    if workers > 1:  # each worker builds its own app from the environment's settings
+        uvicorn.run(
+            "api.main:create_app", factory=True, workers=workers, log_level="warning", **bind
+        )
+    else:
+        uvicorn.run(create_app(settings), **bind)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
