@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL: larger ones are refused with 422
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="Object id")]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
@@ -69,7 +72,7 @@ def require(permission: Permission) -> Callable[[User], User]:
 Reviewer = Annotated[User, Depends(require(Permission.review))]
 
 
-def get_task(task_id: int, session: SessionDep, _: Reviewer) -> ReviewTask:
+def get_task(task_id: Id, session: SessionDep, _: Reviewer) -> ReviewTask:
     """The task (404 if missing), looked up only for an authorised caller."""
     task = session.get(ReviewTask, task_id)
     if task is None:

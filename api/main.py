@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from api import errors, metrics
 from api.routes import auth, feeds, health, items, models, queue, reports
+from api.schemas import ERRORS
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from nlp.analyze import Analyzer
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    v1 = APIRouter(prefix="/api/v1")
+    v1 = APIRouter(prefix="/api/v1", responses=ERRORS)  # every error has the one documented shape
     v1.include_router(health.router)
     v1.include_router(auth.router)
     v1.include_router(queue.router)

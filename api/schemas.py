@@ -181,3 +181,30 @@ class ItemDetail(ItemSummary):
     fact_differences: list[Reason] = Field(
         description="Reasons that compare the item with the reference facts"
     )
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(
+        description="Stable machine-readable code, e.g. not_lease_holder, lease_expired"
+    )
+    message: str = Field(description="Plain message (Vietnamese, then English)")
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        400: "Malformed request",
+        401: "Not logged in, or the token is invalid or expired",
+        403: "The caller's role may not do this",
+        404: "No such object",
+        409: "Conflict with the current state",
+        413: "Request body too large",
+        422: "Invalid input",
+        429: "Too many attempts",
+    }.items()
+}

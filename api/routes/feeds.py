@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from api.deps import SessionDep, require
+from api.deps import Id, SessionDep, require
 from api.schemas import FeedCreate, FeedRead, FeedUpdate
 from collector import feeds
 from core.permissions import Permission
@@ -53,7 +53,7 @@ def create_feed(body: FeedCreate, session: SessionDep, user: Admin) -> FeedRead:
 
 
 @router.patch("/{feed_id}", response_model=FeedRead)
-def update_feed(feed_id: int, body: FeedUpdate, session: SessionDep, user: Admin) -> FeedRead:
+def update_feed(feed_id: Id, body: FeedUpdate, session: SessionDep, user: Admin) -> FeedRead:
     """Change a feed's name, kind, interval, extraction, or enable/disable it."""
     feed = feeds.update_feed(
         session, feeds.get_feed(session, feed_id), body.model_dump(exclude_unset=True), user
@@ -62,7 +62,7 @@ def update_feed(feed_id: int, body: FeedUpdate, session: SessionDep, user: Admin
 
 
 @router.delete("/{feed_id}", status_code=204)
-def delete_feed(feed_id: int, session: SessionDep, user: Admin) -> Response:
+def delete_feed(feed_id: Id, session: SessionDep, user: Admin) -> Response:
     """Remove a feed from the registry; its items stay."""
     feeds.remove_feed(session, feeds.get_feed(session, feed_id), user)
     return Response(status_code=204)

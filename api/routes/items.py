@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import SessionDep, require
+from api.deps import MAX_ID, Id, SessionDep, require
 from api.schemas import (
     AnalysisRead,
     ClusterRead,
@@ -39,7 +39,7 @@ def items(
     _: Reader,
     since: datetime | None = Query(None, description="Published (or fetched) at or after"),
     until: datetime | None = Query(None, description="Published (or fetched) before"),
-    feed_id: int | None = None,
+    feed_id: int | None = Query(None, ge=1, le=MAX_ID),
     relevant: bool | None = None,
     sentiment: Literal["negative", "neutral", "positive"] | None = None,
     misinfo: Literal["none", "distortion", "scam"] | None = None,
@@ -50,7 +50,9 @@ def items(
         None, max_length=200, description="Words to find; accents and case are ignored"
     ),
     limit: int = Query(50, ge=1, le=200),
-    before_id: int | None = Query(None, description="Keyset cursor from the previous page"),
+    before_id: int | None = Query(
+        None, ge=1, le=MAX_ID, description="Keyset cursor from the previous page"
+    ),
 ) -> ItemPage:
     """Collected items, newest first, with their latest analysis and review status."""
     f = ItemFilter(since, until, feed_id, relevant, sentiment, misinfo, status, q)
@@ -59,7 +61,7 @@ def items(
 
 
 @router.get("/{item_id}", response_model=ItemDetail)
-def item(item_id: int, session: SessionDep, _: Reader) -> ItemDetail:
+def item(item_id: Id, session: SessionDep, _: Reader) -> ItemDetail:
     """One item: its analysis and reasons, the facts it contradicts, its near-duplicate cluster."""
     row = get_item(session, item_id)
     if row is None:

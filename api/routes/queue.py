@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api.deps import Reviewer, SessionDep, SettingsDep, TaskDep, require
+from api.deps import MAX_ID, Reviewer, SessionDep, SettingsDep, TaskDep, require
 from api.schemas import OverrideRequest, SkipRequest, TaskRead, VerdictCreate, VerdictRead
 from core.errors import DomainError
 from core.permissions import Permission, allowed
@@ -100,7 +100,7 @@ def list_escalations(
     _: Analyst,
     limit: int = Query(50, ge=1, le=200),
     after_id: int | None = Query(
-        None, description="Keyset cursor: the last id of the previous page"
+        None, ge=1, le=MAX_ID, description="Keyset cursor: the last id of the previous page"
     ),
 ) -> list[ReviewTask]:
     """Tasks escalated by collaborators (or by a two-person disagreement), oldest first."""
