@@ -210,6 +210,15 @@ def claim_next(
     return None
 
 
+def _verdict_kind(verdict: str) -> VerdictKind:
+    try:
+        return VerdictKind(verdict)
+    except ValueError as exc:
+        raise DomainError(
+            f"unknown verdict {verdict!r}", code="bad_verdict", status_code=422
+        ) from exc
+
+
 def _check_lease(task: ReviewTask, user: User, now: datetime) -> None:
     if task.status != TaskStatus.claimed or task.lease_holder_id != user.id:
         raise LeaseError(
@@ -241,12 +250,7 @@ def decide(
     a disagreement sends it to the analysts.
     """
     now = now or utcnow()
-    try:
-        kind = VerdictKind(verdict)
-    except ValueError as exc:
-        raise DomainError(
-            f"unknown verdict {verdict!r}", code="bad_verdict", status_code=422
-        ) from exc
+    kind = _verdict_kind(verdict)
     _check_lease(task, user, now)
     before = {"status": task.status, "lease_holder_id": task.lease_holder_id}
     row = Verdict(
@@ -391,12 +395,7 @@ def override(
             code="reason_required",
             status_code=422,
         )
-    try:
-        kind = VerdictKind(verdict)
-    except ValueError as exc:
-        raise DomainError(
-            f"unknown verdict {verdict!r}", code="bad_verdict", status_code=422
-        ) from exc
+    kind = _verdict_kind(verdict)
     if kind == VerdictKind.escalate:
         raise DomainError(
             "an override decides: distortion, scam or not_misinformation",

@@ -36,6 +36,19 @@ def get_task(task: TaskDep, user: Reviewer) -> ReviewTask:
     return task
 
 
+def _verdict_read(row: Verdict, task: ReviewTask) -> VerdictRead:
+    return VerdictRead(
+        id=row.id,
+        task_id=task.id,
+        verdict=row.verdict,
+        note=row.note,
+        sentiment=row.sentiment,
+        relevant=row.relevant,
+        created_at=row.created_at,
+        task_status=task.status,
+    )
+
+
 @router.post("/tasks/{task_id}/verdict", response_model=VerdictRead)
 def verdict(
     task: TaskDep, body: VerdictCreate, session: SessionDep, settings: SettingsDep, user: Reviewer
@@ -51,35 +64,13 @@ def verdict(
         relevant=body.relevant,
         settings=settings,
     )
-    return VerdictRead(
-        id=row.id,
-        task_id=task.id,
-        verdict=row.verdict,
-        note=row.note,
-        sentiment=row.sentiment,
-        relevant=row.relevant,
-        created_at=row.created_at,
-        task_status=task.status,
-    )
+    return _verdict_read(row, task)
 
 
 @router.post("/tasks/{task_id}/release", response_model=TaskRead)
 def release(task: TaskDep, session: SessionDep, user: Reviewer) -> ReviewTask:
     """Give a held task back to the queue."""
     return queue.release(session, task, user)
-
-
-def _verdict_read(row: Verdict, task: ReviewTask) -> VerdictRead:
-    return VerdictRead(
-        id=row.id,
-        task_id=task.id,
-        verdict=row.verdict,
-        note=row.note,
-        sentiment=row.sentiment,
-        relevant=row.relevant,
-        created_at=row.created_at,
-        task_status=task.status,
-    )
 
 
 @router.post("/tasks/{task_id}/renew", response_model=TaskRead)
