@@ -38,7 +38,9 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL: larger ones are refused with 422
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="Object id")]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit (or roll back) before the response leaves, so a client never acts on
+# an answer whose transaction is not yet committed (or failed to commit).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:

@@ -191,3 +191,13 @@ def test_skip_needs_a_reason(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.json()["status"] == "pending"
     assert client.post("/api/v1/queue/claim", headers=me).status_code == 204  # not offered again
+
+
+def test_the_request_session_commits_before_the_response_is_sent() -> None:
+    """A client that gets its claim back and at once posts the verdict must find the claim
+    committed (bench/api.py showed 409s and double claims when the commit came after sending)."""
+    from typing import get_args
+
+    from api.deps import SessionDep
+
+    assert get_args(SessionDep)[1].scope == "function"
