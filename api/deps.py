@@ -14,6 +14,7 @@ from core.config import Settings
 from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
 from core.tables import ReviewTask, User
+from review import queue
 
 _bearer = HTTPBearer(auto_error=False, description="Token from POST /api/v1/auth/login")
 
@@ -76,7 +77,7 @@ Reviewer = Annotated[User, Depends(require(Permission.review))]
 
 def get_task(task_id: Id, session: SessionDep, _: Reviewer) -> ReviewTask:
     """The task (404 if missing), looked up only for an authorised caller."""
-    task = session.get(ReviewTask, task_id)
+    task = session.get(ReviewTask, task_id, options=queue.TASK_LOADS)
     if task is None:
         raise NotFound(f"no task {task_id}", code="task_not_found")
     return task

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 
 from api import errors, metrics
+from api.middleware import BodyLimit
 from api.routes import auth, feeds, health, items, models, queue, reports
 from api.schemas import ERRORS
 from core.config import Settings, get_settings
@@ -40,27 +40,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine.dispose()
 
 
-def _limit_bodies(app: FastAPI, max_bytes: int) -> None:
-    @app.middleware("http")
-    async def _limit(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        declared = request.headers.get("content-length", "")
-        if (declared.isdigit() and int(declared) > max_bytes) or (
-            request.method in {"POST", "PATCH", "PUT"} and len(await request.body()) > max_bytes
-        ):
-            return JSONResponse(
-                {
-                    "error": {
-                        "code": "too_large",
-                        "message": f"Request body over {max_bytes} bytes.",
-                    }
-                },
-                status_code=413,
-            )
-        return await call_next(request)
-
-
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
     """Build the app; nothing touches the database or the models until the lifespan starts
     (an already loaded ``analyzer`` may be handed in, as tests do)."""
@@ -75,7 +54,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.state.analyzer = analyzer
     errors.install(app)
     metrics.install(app)
-    _limit_bodies(app, app.state.settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
     origins = [o.strip() for o in app.state.settings.cors_origins.split(",") if o.strip()]
     if origins:  # closed unless configured
         app.add_middleware(

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from sqlalchemy import func, select
 
+from api.middleware import Timing
 from core.tables import Analysis, AuditEvent, Item, ReviewTask, Verdict
 
 _ID_RE = re.compile(r"/\d+(?=/|$)")
@@ -56,16 +55,8 @@ class Latency:
 def install(app: FastAPI) -> None:
     latency = Latency()
 
-    @app.middleware("http")
-    async def _time(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        # The path with numeric ids folded ("/api/v1/tasks/{id}/verdict"): bounded label values.
-        path = _ID_RE.sub("/{id}", request.url.path) if request.scope.get("route") else "unmatched"
-        latency.observe(request.method, path, time.perf_counter() - started)
-        return response
+    # The path with numeric ids folded ("/api/v1/tasks/{id}/verdict"): bounded label values.
+    app.add_middleware(Timing, observe=latency.observe, fold=lambda path: _ID_RE.sub("/{id}", path))
 
     @app.get("/metrics", include_in_schema=False)
     def metrics(request: Request) -> Response:

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.audit import record
 from core.db import utcnow
@@ -147,7 +147,11 @@ def issue_token(
 def user_for_token(session: Session, token: str, now: datetime | None = None) -> User:
     """The user a live token belongs to, or ``AuthError``."""
     now = now or utcnow()
-    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token)))
+    row = session.scalar(
+        select(AuthToken)
+        .options(joinedload(AuthToken.user))
+        .where(AuthToken.token_hash == token_digest(token))
+    )
     if row is None or row.revoked_at is not None or row.expires_at < now or not row.user.is_active:
         raise AuthError(
             "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. (Invalid or expired token.)",

@@ -7,7 +7,7 @@ import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.audit import record
 from core.config import Settings
@@ -26,6 +26,12 @@ from core.tables import (
 )
 
 RECENCY_HALF_LIFE_H = 72.0
+# What a reviewer's screen needs with a task, loaded in the same query.
+TASK_LOADS = (
+    joinedload(ReviewTask.item),
+    joinedload(ReviewTask.analysis),
+    joinedload(ReviewTask.cluster),
+)
 
 
 class LeaseError(Conflict):
@@ -195,7 +201,7 @@ def claim_next(
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount == 1:  # type: ignore[attr-defined]
-            task = session.get(ReviewTask, task_id, populate_existing=True)
+            task = session.get(ReviewTask, task_id, populate_existing=True, options=TASK_LOADS)
             assert task is not None
             record(
                 session,
