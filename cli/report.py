@@ -35,7 +35,7 @@ def report_weekly(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     with make_factory(get_settings())() as session:
-        text = render_markdown(summarize(load_week(session, w)), w)
+        text = render_markdown(summarize(load_week(session, w), load_week(session, w.previous)), w)
     out = out or ROOT / "var" / "reports" / f"weekly-{w.label}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

@@ -6,6 +6,7 @@ in any report: rows are items, grouped by day, source, sentiment and flag.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -60,6 +61,10 @@ class Week:
     @property
     def end(self) -> datetime:
         return self.start + timedelta(days=7)
+
+    @property
+    def previous(self) -> Week:
+        return Week.containing(self.start - timedelta(days=3))
 
 
 COLUMNS = [
@@ -133,8 +138,58 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     return frame[COLUMNS]
 
 
-def summarize(frame: pd.DataFrame) -> dict[str, pd.DataFrame | dict[str, float | int]]:
-    """Summary tables of a week's frame (pure: tested on hand-built frames)."""
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion (sound for small samples, unlike p ± 2se)."""
+    if n == 0:
+        return 0.0, 0.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)
+
+
+def _relevant_sentiments(frame: pd.DataFrame) -> pd.Series:
+    analysed = frame[frame["sentiment"].notna()]
+    return analysed[analysed["relevant"].astype(bool)]["sentiment"]
+
+
+def sentiment_change(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """This week's sentiment shares among relevant items, their 95 % intervals, and the change
+    in percentage points against the previous week."""
+    cur = _relevant_sentiments(frame).value_counts().reindex(SENTIMENTS, fill_value=0)
+    n = int(cur.sum())
+    prev = (
+        _relevant_sentiments(previous).value_counts().reindex(SENTIMENTS, fill_value=0)
+        if previous is not None
+        else pd.Series(0, index=list(SENTIMENTS))
+    )
+    m = int(prev.sum())
+    rows = []
+    for label in SENTIMENTS:
+        share = round(cur[label] / n, 4) if n else 0.0
+        low, high = wilson(int(cur[label]), n)
+        prev_share = round(prev[label] / m, 4) if m else None
+        change = round((share - prev_share) * 100, 1) if prev_share is not None and n else None
+        rows.append(
+            {
+                "sentiment": label,
+                "items": int(cur[label]),
+                "share": share,
+                "ci_low": low,
+                "ci_high": high,
+                "previous_share": prev_share,
+                "change_pp": change,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def summarize(
+    frame: pd.DataFrame, previous: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame | dict[str, float | int]]:
+    """Summary tables of a week's frame and, if given, the previous week's (pure: tested on
+    hand-built frames)."""
     analysed = frame[frame["sentiment"].notna()]
     relevant = analysed[analysed["relevant"].astype(bool)]
     by_day = (
@@ -185,6 +240,7 @@ def summarize(frame: pd.DataFrame) -> dict[str, pd.DataFrame | dict[str, float |
         "decided": int(tasks.get("decided", 0)),
     }
     return {
+        "change": sentiment_change(frame, previous),
         "totals": totals,
         "by_day": by_day,
         "by_source": by_source,
@@ -196,6 +252,12 @@ def summarize(frame: pd.DataFrame) -> dict[str, pd.DataFrame | dict[str, float |
 
 def _pct(x: float) -> str:
     return f"{x * 100:.1f}%".replace(".", ",")
+
+
+def _signed(points: float | None) -> str:
+    if points is None or pd.isna(points):
+        return "—"
+    return f"{points:+.1f} điểm %".replace(".", ",")
 
 
 def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
@@ -227,6 +289,18 @@ def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
         *[
             f"| {SENTIMENT_VI[r.sentiment]} | {r.items} | {_pct(r.share)} |"
             for r in summary["sentiment"].itertuples()
+        ],
+        "",
+        "",
+        "**So với tuần trước** (khoảng tin cậy 95 % theo Wilson; mẫu nhỏ thì khoảng rộng)",
+        "",
+        "| Sắc thái | Tỷ lệ tuần này | Khoảng tin cậy 95 % | Tuần trước | Thay đổi |",
+        "|---|---:|---:|---:|---:|",
+        *[
+            f"| {SENTIMENT_VI[r.sentiment]} | {_pct(r.share)} | {_pct(r.ci_low)} – {_pct(r.ci_high)} | "
+            f"{_pct(r.previous_share) if r.previous_share is not None and not pd.isna(r.previous_share) else '—'} | "
+            f"{_signed(r.change_pp)} |"
+            for r in summary["change"].itertuples()
         ],
         "",
         "_Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là thông tin sai lệch._",

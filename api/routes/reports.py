@@ -37,4 +37,5 @@ def weekly(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="weekly-{w.label}.csv"'},
         )
-    return Response(render_markdown(summarize(frame), w), media_type="text/markdown; charset=utf-8")
+    text = render_markdown(summarize(frame, load_week(session, w.previous)), w)
+    return Response(text, media_type="text/markdown; charset=utf-8")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.tables import ReviewTask, TaskStatus, Verdict
-from report.weekly import Week, load_week, render_markdown, summarize
+from report.weekly import Week, load_week, render_markdown, sentiment_change, summarize, wilson
 from tests.factories import make_analysis, make_item, make_user
 
 
@@ -111,3 +111,40 @@ def test_load_week_from_the_database(session: Session) -> None:
     assert frame[["item_id", "misinfo", "task_status", "verdict"]].to_dict("records") == [
         {"item_id": item.id, "misinfo": "scam", "task_status": "decided", "verdict": "scam"}
     ]
+
+
+def test_wilson_interval_by_hand() -> None:
+    assert wilson(0, 0) == (0.0, 0.0)
+    low, high = wilson(5, 10)  # p = 0.5, n = 10: 0.2366 – 0.7634
+    assert (low, high) == (0.2366, 0.7634)
+    low, high = wilson(0, 4)
+    assert low == 0.0
+    assert 0.48 < high < 0.50
+
+
+def test_sentiment_change_against_the_previous_week() -> None:
+    cur = _frame()  # relevant: negative 2, neutral 1, positive 1
+    prev = cur.copy()
+    prev["sentiment"] = [
+        "negative",
+        "positive",
+        "positive",
+        "neutral",
+        "positive",
+        None,
+    ]  # rel: neg 1, pos 3
+    change = sentiment_change(cur, prev).set_index("sentiment")
+    assert change.loc["negative", "share"] == 0.5
+    assert change.loc["negative", "previous_share"] == 0.25
+    assert change.loc["negative", "change_pp"] == 25.0
+    assert change.loc["positive", "change_pp"] == -50.0
+    assert change.loc["negative", "ci_low"] < 0.5 < change.loc["negative", "ci_high"]
+    first = sentiment_change(cur, None).set_index("sentiment")
+    assert first.loc["negative", "previous_share"] is None or pd.isna(
+        first.loc["negative", "previous_share"]
+    )
+    md = render_markdown(summarize(cur, prev), Week.parse("2026-W48"))
+    assert "| Tiêu cực | 50,0% | " in md
+    assert "+25,0 điểm %" in md
+    assert Week.parse("2026-W48").previous.label == "2026-W47"
+    assert Week.parse("2026-W01").previous.label == "2025-W52"
