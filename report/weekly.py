@@ -71,6 +71,7 @@ COLUMNS = [
     "item_id",
     "source",
     "title",
+    "excerpt",
     "when",
     "relevant",
     "sentiment",
@@ -97,6 +98,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Item.id.label("item_id"),
             Item.source,
             Item.title,
+            func.substr(Item.text, 1, 300).label("excerpt"),
             when.label("when"),
             Analysis.relevant,
             Analysis.sentiment,
@@ -118,6 +120,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "item_id",
             "source",
             "title",
+            "excerpt",
             "when",
             "relevant",
             "sentiment",
@@ -185,6 +188,116 @@ def sentiment_change(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.D
     return pd.DataFrame(rows)
 
 
+# Function words left out of "main concerns" (a term must say what people talk about).
+STOPWORDS = frozenset(
+    [
+        "và",
+        "của",
+        "là",
+        "có",
+        "được",
+        "cho",
+        "các",
+        "những",
+        "một",
+        "này",
+        "đã",
+        "với",
+        "trong",
+        "không",
+        "để",
+        "thì",
+        "mà",
+        "khi",
+        "đến",
+        "từ",
+        "ra",
+        "vào",
+        "lại",
+        "cũng",
+        "rất",
+        "quá",
+        "nhiều",
+        "như",
+        "nhưng",
+        "hay",
+        "hoặc",
+        "vẫn",
+        "còn",
+        "đang",
+        "sẽ",
+        "bị",
+        "nên",
+        "phải",
+        "thế",
+        "vậy",
+        "nữa",
+        "lắm",
+        "ạ",
+        "ơi",
+        "nhé",
+        "nha",
+        "mình",
+        "tôi",
+        "bạn",
+        "họ",
+        "chúng",
+        "ta",
+        "người",
+        "dân",
+        "xã",
+        "tỉnh",
+        "huyện",
+        "thôn",
+        "năm",
+        "ngày",
+        "tháng",
+        "tuần",
+        "nay",
+        "sau",
+        "trước",
+        "mới",
+        "chỉ",
+        "đều",
+    ]
+)
+_TERM_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFrame:
+    """The most frequent two-word terms among negative relevant items, each with the number of
+    items that use it and a few representative titles (criticism reported as opinion)."""
+    neg = frame[
+        (frame["sentiment"] == "negative")
+        & frame["relevant"].fillna(False).astype(bool)
+        & (frame["misinfo"].fillna("none") == "none")
+    ]
+    counts: dict[str, set[int]] = {}
+    for row in neg.itertuples():
+        words = _TERM_RE.findall(f"{row.title} {getattr(row, 'excerpt', '') or ''}".lower())
+        terms = {
+            f"{a} {b}"
+            for a, b in zip(words, words[1:], strict=False)
+            if a not in STOPWORDS and b not in STOPWORDS
+        }
+        for term in terms:
+            counts.setdefault(term, set()).add(row.item_id)
+    ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
+    titles = dict(zip(neg["item_id"], neg["title"], strict=False))
+    return pd.DataFrame(
+        [
+            {
+                "term": term,
+                "items": len(ids),
+                "examples": [titles[i] for i in sorted(ids)[:examples]],
+            }
+            for term, ids in ranked
+            if len(ids) >= 2
+        ],
+        columns=["term", "items", "examples"],
+    )
+
+
 def summarize(
     frame: pd.DataFrame, previous: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame | dict[str, float | int]]:
@@ -240,6 +353,7 @@ def summarize(
         "decided": int(tasks.get("decided", 0)),
     }
     return {
+        "concerns": concerns(frame),
         "change": sentiment_change(frame, previous),
         "totals": totals,
         "by_day": by_day,
@@ -304,6 +418,17 @@ def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
         ],
         "",
         "_Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là thông tin sai lệch._",
+        "",
+        "**Vấn đề được quan tâm nhiều** (trong các tin tiêu cực, không tính tin sai lệch)",
+        "",
+        *(
+            [
+                f"- **{r.term}** ({r.items} tin): "
+                + "; ".join(f"“{str(t)[:90]}”" for t in r.examples)
+                for r in summary["concerns"].itertuples()
+            ]
+            or ["- Chưa đủ tin để nêu vấn đề nổi bật."]
+        ),
         "",
         "## 3. Thông tin xuyên tạc và lừa đảo",
         "| Loại | Máy gắn cờ | Đã xác nhận |",

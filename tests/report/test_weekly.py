@@ -7,7 +7,15 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.tables import ReviewTask, TaskStatus, Verdict
-from report.weekly import Week, load_week, render_markdown, sentiment_change, summarize, wilson
+from report.weekly import (
+    Week,
+    concerns,
+    load_week,
+    render_markdown,
+    sentiment_change,
+    summarize,
+    wilson,
+)
 from tests.factories import make_analysis, make_item, make_user
 
 
@@ -148,3 +156,60 @@ def test_sentiment_change_against_the_previous_week() -> None:
     assert "+25,0 điểm %" in md
     assert Week.parse("2026-W48").previous.label == "2026-W47"
     assert Week.parse("2026-W01").previous.label == "2025-W52"
+
+
+def test_concerns_are_terms_shared_by_negative_items_with_examples() -> None:
+    when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
+    rows = [
+        (
+            1,
+            "A",
+            "Cổng dịch vụ công chậm quá",
+            "nộp hồ sơ mãi không được",
+            when,
+            True,
+            "negative",
+            "none",
+        ),
+        (2, "B", "Lại lỗi cổng dịch vụ công", "hệ thống báo lỗi", when, True, "negative", "none"),
+        (
+            3,
+            "C",
+            "Sóng điện thoại chập chờn",
+            "sóng điện thoại yếu",
+            when,
+            True,
+            "negative",
+            "none",
+        ),
+        (4, "C", "Cổng dịch vụ công nhanh", "hài lòng", when, True, "positive", "none"),
+        (
+            5,
+            "D",
+            "Nghị quyết bắt nộp phí",
+            "cổng dịch vụ công",
+            when,
+            True,
+            "negative",
+            "distortion",
+        ),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "item_id",
+            "source",
+            "title",
+            "excerpt",
+            "when",
+            "relevant",
+            "sentiment",
+            "misinfo",
+        ],
+    )
+    c = concerns(frame)
+    top = c.iloc[0]
+    assert top["term"] in {"cổng dịch", "dịch vụ", "vụ công"}
+    assert top["items"] == 2  # the positive item and the distortion do not count
+    assert top["examples"] == ["Cổng dịch vụ công chậm quá", "Lại lỗi cổng dịch vụ công"]
+    assert "sóng điện" not in set(c["term"])  # one item only
