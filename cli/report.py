@@ -26,7 +26,7 @@ def report_weekly(
 
     Example: duluan report weekly --week 2026-W48 --format md
     """
-    from report.weekly import Week, load_week, render_markdown, summarize
+    from report.weekly import Week, load_coverage, load_week, render_markdown, summarize
 
     if format != "md":
         raise fail("only --format md exists so far")
@@ -35,7 +35,8 @@ def report_weekly(
     except ValueError as exc:
         raise fail(str(exc)) from exc
     with make_factory(get_settings())() as session:
-        text = render_markdown(summarize(load_week(session, w), load_week(session, w.previous)), w)
+        summary = summarize(load_week(session, w), load_week(session, w.previous))
+        text = render_markdown(summary, w, load_coverage(session, w))
     out = out or ROOT / "var" / "reports" / f"weekly-{w.label}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

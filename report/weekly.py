@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.tables import Analysis, Item, ReviewTask, Verdict
+from core.tables import Analysis, Feed, FeedKind, Item, ReviewTask, Verdict
 
 VIETNAM = timezone(timedelta(hours=7))
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -139,6 +139,28 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     if not frame.empty:
         frame["when"] = pd.to_datetime(frame["when"], utc=True).dt.tz_convert("Asia/Ho_Chi_Minh")
     return frame[COLUMNS]
+
+
+def load_coverage(session: Session, week: Week) -> dict[str, list[str]]:
+    """Feeds that brought nothing this week (enabled, HTTP) and feeds failing at the week's end."""
+    counts = dict(
+        session.execute(
+            select(Item.feed_id, func.count(Item.id))
+            .where(Item.fetched_at >= week.start, Item.fetched_at < week.end)
+            .group_by(Item.feed_id)
+        ).all()
+    )
+    feeds = session.scalars(
+        select(Feed).where(Feed.kind != FeedKind.imported).order_by(Feed.name)
+    ).all()
+    return {
+        "silent": [f.name for f in feeds if f.enabled and not counts.get(f.id)],
+        "failing": [
+            f"{f.name}: {f.last_error}" if f.last_error else f.name
+            for f in feeds
+            if f.error_count > 0 or not f.enabled
+        ],
+    }
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -374,7 +396,35 @@ def _signed(points: float | None) -> str:
     return f"{points:+.1f} điểm %".replace(".", ",")
 
 
-def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
+def _coverage_lines(summary: dict, coverage: dict[str, list[str]] | None) -> list[str]:  # type: ignore[type-arg]
+    t = summary["totals"]
+    flagged = int(summary["flags"]["flagged"].sum())
+    reviewed = t["decided"] + t["escalated"]
+    lines = [
+        "",
+        "## 4. Độ bao phủ và lưu ý",
+        f"- Tin đã được rà soát: {reviewed}/{t['tasks']} tin trong hàng đợi "
+        f"({_pct(reviewed / t['tasks']) if t['tasks'] else '—'}); máy gắn cờ {flagged} tin.",
+    ]
+    if coverage is not None:
+        silent, failing = coverage["silent"], coverage["failing"]
+        lines.append(
+            f"- Nguồn không có tin mới trong tuần ({len(silent)}): "
+            + (", ".join(silent) or "không có")
+            + "."
+        )
+        lines.append(
+            f"- Nguồn đang lỗi hoặc bị tắt ({len(failing)}): "
+            + ("; ".join(failing) or "không có")
+            + "."
+        )
+    lines.append(
+        "- Số liệu chỉ phản ánh các nguồn đang theo dõi, không đại diện cho toàn bộ dư luận."
+    )
+    return lines
+
+
+def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | None = None) -> str:  # type: ignore[type-arg]
     """The Vietnamese Markdown report."""
     t = summary["totals"]
     start = week.start.astimezone(VIETNAM).date()
@@ -448,6 +498,7 @@ def render_markdown(summary: dict, week: Week) -> str:  # type: ignore[type-arg]
             f"| {MISINFO_VI[r.verdict]} | {r.source} | {str(r.title).replace('|', '/')[:120]} |"
             for r in confirmed.itertuples()
         ]
+    lines += _coverage_lines(summary, coverage)
     lines += [
         "",
         "_Báo cáo do duluan tạo tự động từ dữ liệu đã thu thập; mọi kết luận về tin sai lệch "

@@ -8,7 +8,7 @@ from api.deps import SessionDep, require
 from core.errors import DomainError
 from core.permissions import Permission
 from core.tables import User
-from report.weekly import Week, load_week, render_csv, render_markdown, summarize
+from report.weekly import Week, load_coverage, load_week, render_csv, render_markdown, summarize
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require(Permission.reports))]
@@ -37,5 +37,7 @@ def weekly(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="weekly-{w.label}.csv"'},
         )
-    text = render_markdown(summarize(frame, load_week(session, w.previous)), w)
+    text = render_markdown(
+        summarize(frame, load_week(session, w.previous)), w, load_coverage(session, w)
+    )
     return Response(text, media_type="text/markdown; charset=utf-8")

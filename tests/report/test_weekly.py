@@ -10,6 +10,7 @@ from core.tables import ReviewTask, TaskStatus, Verdict
 from report.weekly import (
     Week,
     concerns,
+    load_coverage,
     load_week,
     render_markdown,
     sentiment_change,
@@ -213,3 +214,19 @@ def test_concerns_are_terms_shared_by_negative_items_with_examples() -> None:
     assert top["items"] == 2  # the positive item and the distortion do not count
     assert top["examples"] == ["Cổng dịch vụ công chậm quá", "Lại lỗi cổng dịch vụ công"]
     assert "sóng điện" not in set(c["term"])  # one item only
+
+
+def test_coverage_names_silent_and_failing_feeds(session: Session) -> None:
+    from tests.factories import make_feed
+
+    week = Week.parse("2026-W48")
+    busy = make_feed(session, name="Báo A")
+    make_feed(session, name="Cổng B")  # nothing this week
+    make_feed(session, name="Kênh C", error_count=3, last_error="HTTP 500")
+    make_item(session, feed_id=busy.id, fetched_at=datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+    coverage = load_coverage(session, week)
+    assert coverage["silent"] == ["Cổng B", "Kênh C"]
+    assert coverage["failing"] == ["Kênh C: HTTP 500"]
+    md = render_markdown(summarize(_frame()), week, coverage)
+    assert "Nguồn không có tin mới trong tuần (2): Cổng B, Kênh C." in md
+    assert "Tin đã được rà soát: 1/2 tin" in md
