@@ -19,7 +19,7 @@ from tests.collector.feedfarm import FeedFarm
 from tests.factories import make_feed
 
 
-def _collector(db_url: str, **env: str) -> subprocess.Popen[bytes]:
+def _collector(db_url: str, mode: str = "--once", **env: str) -> subprocess.Popen[bytes]:
     full = {
         **os.environ,
         "DULUAN_DATABASE_URL": db_url,
@@ -28,7 +28,7 @@ def _collector(db_url: str, **env: str) -> subprocess.Popen[bytes]:
         **env,
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "cli", "collect", "--once"],
+        [sys.executable, "-m", "cli", "collect", mode],
         cwd=ROOT,
         env=full,
         stdout=subprocess.PIPE,
@@ -113,20 +113,7 @@ def test_sigterm_finishes_the_feeds_in_hand_and_exits_cleanly(tmp_path: Path) ->
     farm = FeedFarm(feeds=40, items=5, latency_s=0.3)
     try:
         _register(factory, farm)
-        full = {
-            **os.environ,
-            "DULUAN_DATABASE_URL": db_url,
-            "DULUAN_FETCH_ALLOWLIST": "127.0.0.1",
-            "DULUAN_PER_HOST_GAP_S": "0",
-            "DULUAN_FETCH_CONCURRENCY": "2",
-        }
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "cli", "collect", "--loop"],
-            cwd=ROOT,
-            env=full,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
+        proc = _collector(db_url, "--loop", DULUAN_FETCH_CONCURRENCY="2")
         time.sleep(2.0)
         proc.send_signal(signal.SIGTERM)
         out = proc.communicate(timeout=30)[0].decode()
