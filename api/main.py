@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors, metrics
 from api.middleware import BodyLimit
-from api.routes import auth, feeds, health, items, models, queue, reports
+from api.routes import auth, feeds, health, items, models, queue, reports, users
 from api.schemas import ERRORS
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
@@ -71,5 +71,6 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     v1.include_router(items.router)
     v1.include_router(models.router)
     v1.include_router(reports.router)
+    v1.include_router(users.router)
     app.include_router(v1)
     return app

@@ -208,3 +208,29 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         429: "Too many attempts",
     }.items()
 }
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    username: str
+    role: Literal["collaborator", "analyst", "admin"]
+    is_active: bool
+    locked_until: datetime | None = Field(
+        description="Set while the account is locked after repeated failed logins"
+    )
+    created_at: datetime
+
+
+class UserCreate(BaseModel):
+    username: str = Field(
+        min_length=2, max_length=64, description="Lower-case letters, digits, '.', '_' or '-'"
+    )
+    role: Literal["collaborator", "analyst", "admin"]
+    password: str = Field(min_length=8, max_length=256)
+
+
+class UserUpdate(BaseModel):
+    role: Literal["collaborator", "analyst", "admin"] | None = None
+    is_active: bool | None = Field(
+        default=None, description="false disables the account and revokes its tokens"
+    )

@@ -104,11 +104,36 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def set_active(session: Session, username: str, active: bool, actor: User | None = None) -> User:
-    """Disable (or enable) an account; disabling revokes its tokens."""
+def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(f"no user {username!r}", code="user_not_found")
+    return user
+
+
+def set_role(session: Session, username: str, role: str, actor: User | None = None) -> User:
+    """Change an account's role; its tokens stay valid and carry the new role at once."""
+    user = get_user(session, username)
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise DomainError(
+            f"role must be one of {', '.join(r.value for r in Role)}", code="bad_role"
+        ) from exc
+    if actor is not None and actor.id == user.id and role != user.role:
+        raise Conflict("you cannot change your own role", code="own_role")
+    before = {"role": user.role}
+    user.role = role.value
+    session.flush()
+    record(session, actor, "user.role", "user", user.id, before=before, after={"role": role.value})
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, actor: User | None = None) -> User:
+    """Disable (or enable) an account; disabling revokes its tokens."""
+    user = get_user(session, username)
+    if not active and actor is not None and actor.id == user.id:
+        raise Conflict("you cannot disable your own account", code="own_account")
     before = {"is_active": user.is_active}
     user.is_active = active
     if not active:
