@@ -46,9 +46,14 @@ def serve(
     import uvicorn
 
     from api.main import create_app
+    from api.serving import HTTP_PROTOCOL
 
     settings = get_settings()
-    bind = {"host": host or settings.api_host, "port": port or settings.api_port}
+    bind = {
+        "host": host or settings.api_host,
+        "port": port or settings.api_port,
+        "http": HTTP_PROTOCOL,
+    }
     if workers > 1:  # each worker builds its own app from the environment's settings
         uvicorn.run(
             "api.main:create_app", factory=True, workers=workers, log_level="warning", **bind

@@ -214,7 +214,8 @@ class ReviewTask(Base):
         """How many sources carried the story (its near-duplicate cluster)."""
         return self.cluster.source_count if self.cluster is not None else 1
 
-    __table_args__ = (Index("ix_review_task_status_priority", "status", "priority"),)
+    # The claim walks it backwards: status = ?, ORDER BY priority DESC, id DESC LIMIT 1.
+    __table_args__ = (Index("ix_review_task_claim", "status", "priority", "id"),)
 
 
 class TaskSkip(Base):

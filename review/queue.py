@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -145,6 +146,34 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | None:
+    """(priority, id) of the best task in ``state`` that ``user`` neither skipped nor judged.
+
+    Ties go to the newer task (``id DESC``), so the walk runs backwards along
+    ``ix_review_task_claim``; on PostgreSQL the row is taken ``FOR UPDATE SKIP LOCKED``.
+    """
+    query = (
+        select(ReviewTask.priority, ReviewTask.id)
+        .where(state)
+        .where(
+            ~select(TaskSkip.id)
+            .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
+            .exists()
+        )
+        .where(
+            ~select(Verdict.id)
+            .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
+            .exists()
+        )
+        .order_by(ReviewTask.priority.desc(), ReviewTask.id.desc())
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    row = session.execute(query).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def claim_next(
     session: Session, user: User, settings: Settings, now: datetime | None = None
 ) -> ReviewTask | None:
@@ -168,27 +197,26 @@ def claim_next(
         return held
     expires = now + timedelta(minutes=settings.lease_minutes)
     for _ in range(20):
-        query = (
-            select(ReviewTask.id)
-            .where(_claimable(now))
-            .where(
-                ~select(TaskSkip.id)
-                .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
-                .exists()
+        # Two index walks instead of one OR (which makes the database sort the whole queue):
+        # the best pending task, and the best task whose lease ran out.
+        found = [
+            row
+            for row in (
+                _candidate(session, user, ReviewTask.status == TaskStatus.pending),
+                _candidate(
+                    session,
+                    user,
+                    and_(
+                        ReviewTask.status == TaskStatus.claimed,
+                        ReviewTask.lease_expires_at < now,
+                    ),
+                ),
             )
-            .where(
-                ~select(Verdict.id)
-                .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
-                .exists()
-            )
-            .order_by(ReviewTask.priority.desc(), ReviewTask.id)
-            .limit(1)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        task_id = session.scalar(query)
-        if task_id is None:
+            if row is not None
+        ]
+        if not found:
             return None
+        task_id = max(found)[1]
         taken = session.execute(
             update(ReviewTask)
             .where(ReviewTask.id == task_id, _claimable(now))
