@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.errors import DomainError
@@ -26,27 +28,44 @@ def _body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def install(app: FastAPI) -> None:
+HtmlErrors = Callable[[Request, int, str, str], Response]
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/metrics"
+
+
+def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
+    """JSON errors for the API; pages of the web app get ``html(request, status, code, message)``."""
+
+    def _answer(
+        request: Request, status: int, code: str, message: str, **extra: object
+    ) -> Response:
+        if html is not None and not _is_api(request):
+            return html(request, status, code, message)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(_body(code, message, **extra), status_code=status, headers=headers)
+
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse(
-            _body(exc.code, exc.message), status_code=exc.status_code, headers=headers
-        )
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return _answer(request, exc.status_code, exc.code, exc.message)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = _CODES.get(exc.status_code, "error")
-        return JSONResponse(
-            _body(code, str(exc.detail)),
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        response = _answer(
+            request, exc.status_code, _CODES.get(exc.status_code, "error"), str(exc.detail)
         )
+        for key, value in (getattr(exc, "headers", None) or {}).items():
+            response.headers[key] = value
+        return response
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        return JSONResponse(
-            _body("invalid", "Dữ liệu gửi lên không hợp lệ. (Invalid request.)", details=details),
-            status_code=422,
+        return _answer(
+            request,
+            422,
+            "invalid",
+            "Dữ liệu gửi lên không hợp lệ. (Invalid request.)",
+            details=details,
         )

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors, metrics
+from api import metrics, web
 from api.middleware import BodyLimit
 from api.routes import auth, feeds, health, items, models, queue, reports, users
 from api.schemas import ERRORS
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     )
     app.state.settings = settings or get_settings()
     app.state.analyzer = analyzer
-    errors.install(app)
+    web.install(app)  # JSON errors for /api, pages for the web app
     metrics.install(app)
     app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
     origins = [o.strip() for o in app.state.settings.cors_origins.split(",") if o.strip()]

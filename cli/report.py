@@ -17,27 +17,39 @@ def report_weekly(
     week: Annotated[
         str | None, typer.Option(help="ISO week, e.g. 2026-W48 (default: this week).")
     ] = None,
-    format: Annotated[str, typer.Option(help="md")] = "md",
+    format: Annotated[
+        str | None,
+        typer.Option(
+            help="html (printable, with charts), md, csv or docx (default: from --out's "
+            "extension, else html)."
+        ),
+    ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Output file (default: var/reports/weekly-WEEK.md).")
+        Path | None,
+        typer.Option(help="Output file (default: var/reports/weekly-WEEK.FORMAT)."),
     ] = None,
 ) -> None:
     """Write the weekly opinion summary in Vietnamese.
 
-    Example: duluan report weekly --week 2026-W48 --format md
+    Example: duluan report weekly --week 2026-W48 --format docx --out tuan48.docx
     """
-    from report.weekly import Week, load_coverage, load_week, render_markdown, summarize
+    from report.formats import FORMATS, build
+    from report.weekly import Week
 
-    if format != "md":
-        raise fail("only --format md exists so far")
+    if format is None:
+        suffix = out.suffix.lstrip(".").lower() if out is not None else ""
+        format = suffix if suffix in FORMATS else "html"
+    if format not in FORMATS:
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")
     try:
         w = Week.parse(week) if week else Week.containing(datetime.now(UTC))
     except ValueError as exc:
         raise fail(str(exc)) from exc
     with make_factory(get_settings())() as session:
-        summary = summarize(load_week(session, w), load_week(session, w.previous))
-        text = render_markdown(summary, w, load_coverage(session, w))
-    out = out or ROOT / "var" / "reports" / f"weekly-{w.label}.md"
+        body = build(session, w, format)
+    out = out or ROOT / "var" / "reports" / f"weekly-{w.label}.{format}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    tmp = out.with_name(out.name + ".part")  # a half-written report never takes the name
+    tmp.write_bytes(body)
+    tmp.replace(out)
     typer.echo(f"Report written: {out}")

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.tables import Analysis, Feed, FeedKind, Item, ReviewTask, Verdict
+from core.tables import Analysis, Cluster, Feed, FeedKind, Item, ReviewTask, Verdict
 
 VIETNAM = timezone(timedelta(hours=7))
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -79,6 +79,9 @@ COLUMNS = [
     "risk",
     "task_status",
     "verdict",
+    "reach",
+    "first_seen",
+    "contradicts",
 ]
 
 
@@ -106,10 +109,14 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Analysis.risk,
             ReviewTask.id.label("task_id"),
             ReviewTask.status.label("task_status"),
+            Cluster.source_count.label("reach"),
+            Cluster.first_seen_at.label("first_seen"),
+            Analysis.id.label("analysis_id"),
         )
         .select_from(Item)
         .outerjoin(Analysis, Analysis.id == latest_analysis)
         .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
+        .outerjoin(Cluster, Cluster.id == Item.cluster_id)
         .where(when >= week.start, when < week.end)
         .order_by(Item.id)
     )
@@ -128,6 +135,9 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "risk",
             "task_id",
             "task_status",
+            "reach",
+            "first_seen",
+            "analysis_id",
         ],
     )
     verdicts = session.execute(
@@ -135,10 +145,36 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     ).all()
     by_task = dict(verdicts)
     frame["verdict"] = frame["task_id"].map(lambda t: by_task.get(t) if pd.notna(t) else None)
-    frame = frame.drop(columns=["task_id"])
+    frame["reach"] = frame["reach"].fillna(1).astype(int)
+    frame["first_seen"] = frame["first_seen"].where(frame["first_seen"].notna(), frame["when"])
+    confirmed = frame[frame["verdict"].isin(["distortion", "scam"]) & frame["analysis_id"].notna()]
+    facts = _contradicted_facts(session, [int(a) for a in confirmed["analysis_id"]])
+    frame["contradicts"] = frame["analysis_id"].map(
+        lambda a: facts.get(int(a)) if pd.notna(a) else None
+    )
+    frame = frame.drop(columns=["task_id", "analysis_id"])
     if not frame.empty:
-        frame["when"] = pd.to_datetime(frame["when"], utc=True).dt.tz_convert("Asia/Ho_Chi_Minh")
+        for column in ("when", "first_seen"):
+            frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(
+                "Asia/Ho_Chi_Minh"
+            )
     return frame[COLUMNS]
+
+
+def _contradicted_facts(session: Session, analysis_ids: list[int]) -> dict[int, str]:
+    """For each analysis, the official text of the first fact its item contradicts."""
+    out: dict[int, str] = {}
+    for start in range(0, len(analysis_ids), 500):
+        chunk = analysis_ids[start : start + 500]
+        for analysis_id, reasons in session.execute(
+            select(Analysis.id, Analysis.reasons).where(Analysis.id.in_(chunk))
+        ):
+            for reason in reasons or []:
+                official = (reason.get("fact") or {}).get("official")
+                if official:
+                    out[analysis_id] = official
+                    break
+    return out
 
 
 def load_coverage(session: Session, week: Week) -> dict[str, list[str]]:
@@ -382,7 +418,24 @@ def summarize(
         "by_source": by_source,
         "sentiment": sentiment,
         "flags": flags,
-        "confirmed": confirmed[["item_id", "source", "title", "verdict", "when"]],
+        "confirmed": confirmed[
+            [
+                "item_id",
+                "source",
+                "title",
+                "excerpt",
+                "verdict",
+                "when",
+                "first_seen",
+                "reach",
+                "contradicts",
+            ]
+        ]
+        .sort_values(["verdict", "first_seen", "item_id"])
+        .reset_index(drop=True),
+        "pending": flagged[flagged["task_status"].isin(["pending", "claimed", "escalated"])][
+            ["item_id", "source", "title", "misinfo", "task_status"]
+        ].reset_index(drop=True),
     }
 
 
@@ -422,6 +475,17 @@ def _coverage_lines(summary: dict, coverage: dict[str, list[str]] | None) -> lis
         "- Số liệu chỉ phản ánh các nguồn đang theo dõi, không đại diện cho toàn bộ dư luận."
     )
     return lines
+
+
+def _cell(value: object, limit: int = 120) -> str:
+    text = " ".join(str(value).split())[:limit]
+    return text.replace("|", "/")
+
+
+def _when(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).tz_convert("Asia/Ho_Chi_Minh").strftime("%H:%M %d/%m/%Y")
 
 
 def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | None = None) -> str:  # type: ignore[type-arg]
@@ -493,11 +557,20 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
     ]
     confirmed = summary["confirmed"]
     if len(confirmed):
-        lines += ["", "**Tin đã xác nhận**", "", "| Loại | Nguồn | Tiêu đề |", "|---|---|---|"]
         lines += [
-            f"| {MISINFO_VI[r.verdict]} | {r.source} | {str(r.title).replace('|', '/')[:120]} |"
+            "",
+            "**Tin đã xác nhận**",
+            "",
+            "| Loại | Nguồn | Xuất hiện đầu tiên | Số nguồn | Trích đoạn | Nội dung chính thức |",
+            "|---|---|---|---:|---|---|",
+        ]
+        lines += [
+            f"| {MISINFO_VI[r.verdict]} | {_cell(r.source)} | {_when(r.first_seen)} | {r.reach} | "
+            f"{_cell(r.excerpt or r.title, 160)} | {_cell(r.contradicts or '—', 200)} |"
             for r in confirmed.itertuples()
         ]
+    if len(summary["pending"]):
+        lines += ["", f"- Còn {len(summary['pending'])} tin bị gắn cờ đang chờ kết luận."]
     lines += _coverage_lines(summary, coverage)
     lines += [
         "",

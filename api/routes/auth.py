@@ -34,6 +34,19 @@ class _Attempts:
             return True
 
 
+def check_attempts(request: Request, per_minute: int) -> None:
+    """Refuse (429) a client address that tried to log in too often in the last minute; the
+    API and the web app share the count."""
+    attempts = request.app.state.__dict__.setdefault("login_attempts", _Attempts())
+    client = request.client.host if request.client else "?"
+    if not attempts.allow(client, per_minute):
+        raise DomainError(
+            "Quá nhiều lần đăng nhập, hãy thử lại sau một phút. (Too many login attempts.)",
+            code="rate_limited",
+            status_code=429,
+        )
+
+
 @router.post(
     "/login",
     response_model=TokenRead,
@@ -46,14 +59,7 @@ def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> TokenRead:
     """Exchange a username and password for a bearer token."""
-    attempts = request.app.state.__dict__.setdefault("login_attempts", _Attempts())
-    client = request.client.host if request.client else "?"
-    if not attempts.allow(client, settings.login_attempts_per_minute):
-        raise DomainError(
-            "Quá nhiều lần đăng nhập, hãy thử lại sau một phút. (Too many login attempts.)",
-            code="rate_limited",
-            status_code=429,
-        )
+    check_attempts(request, settings.login_attempts_per_minute)
     try:
         user = authenticate(
             session,

@@ -8,36 +8,46 @@ from api.deps import SessionDep, require
 from core.errors import DomainError
 from core.permissions import Permission
 from core.tables import User
-from report.weekly import Week, load_coverage, load_week, render_csv, render_markdown, summarize
+from report.formats import FORMATS, MEDIA_TYPES, build
+from report.weekly import Week
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require(Permission.reports))]
+
+# A standalone document: no script at all, only its own inline style and embedded images.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def parse_week(week: str) -> Week:
+    try:
+        return Week.parse(week)
+    except ValueError as exc:
+        raise DomainError(str(exc), code="bad_week", status_code=422) from exc
+
+
+def report_response(session: SessionDep, week: Week, fmt: str) -> Response:
+    """The report as an HTTP response (HTML shown in the browser, the others downloaded)."""
+    if fmt not in FORMATS:
+        raise DomainError(
+            f"format must be one of {', '.join(FORMATS)}", code="bad_format", status_code=422
+        )
+    headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
+    if fmt != "html":
+        headers["Content-Disposition"] = f'attachment; filename="weekly-{week.label}.{fmt}"'
+    return Response(build(session, week, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 @router.get(
     "/weekly",
     response_class=Response,
-    responses={200: {"content": {"text/markdown": {}, "text/csv": {}}}},
+    responses={200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}}},
 )
 def weekly(
     session: SessionDep,
     _: Reader,
     week: str = Query(..., description="ISO week, e.g. 2026-W48 (Vietnam time)", max_length=8),
-    format: Literal["md", "csv"] = "md",
+    format: Literal["html", "md", "csv", "docx"] = "md",
 ) -> Response:
-    """The weekly opinion summary in Vietnamese (Markdown), or its underlying table (CSV)."""
-    try:
-        w = Week.parse(week)
-    except ValueError as exc:
-        raise DomainError(str(exc), code="bad_week", status_code=422) from exc
-    frame = load_week(session, w)
-    if format == "csv":
-        return Response(
-            render_csv(frame),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="weekly-{w.label}.csv"'},
-        )
-    text = render_markdown(
-        summarize(frame, load_week(session, w.previous)), w, load_coverage(session, w)
-    )
-    return Response(text, media_type="text/markdown; charset=utf-8")
+    """The weekly opinion summary in Vietnamese: HTML (printable, with charts), Markdown, an
+    editable DOCX, or the underlying table as CSV."""
+    return report_response(session, parse_week(week), format)

@@ -49,6 +49,8 @@ def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, APIRoute]]
 def _routes() -> list[tuple[str, str, bool, Permission | None]]:
     out = []
     for path, route in _walk(create_app(Settings(_env_file=None)).routes):
+        if not (path.startswith("/api/") or path == "/metrics"):
+            continue  # the web app's pages: tests/web/test_pages.py
         needs_user, permission = _permission(route.dependant)
         for method in sorted(route.methods):
             out.append((method, path, needs_user, permission))

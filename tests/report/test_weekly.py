@@ -52,7 +52,7 @@ def _frame() -> pd.DataFrame:
         ),
         (6, "C", "t6", when, None, None, None, None, None, None),
     ]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows,
         columns=[
             "item_id",
@@ -66,6 +66,12 @@ def _frame() -> pd.DataFrame:
             "task_status",
             "verdict",
         ],
+    )
+    return frame.assign(
+        excerpt=frame["title"] + " …",
+        reach=[1, 3, 1, 1, 1, 1],
+        first_seen=frame["when"] - pd.Timedelta(hours=2),
+        contradicts=None,
     )
 
 

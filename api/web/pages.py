@@ -1,0 +1,512 @@
+"""The reviewer web app: server-rendered pages in Vietnamese over the same domain functions as
+the API. Routes stay thin: read the form, call one domain function, redirect (POST → 303 → GET, so
+a reload never posts twice) or render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.deps import SessionDep, SettingsDep
+from api.routes.auth import check_attempts
+from api.routes.reports import parse_week, report_response
+from api.web import render
+from api.web.i18n import translate
+from api.web.session import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    BadForm,
+    Csrf,
+    WebUser,
+    new_login_csrf,
+    page_require,
+    safe_next,
+)
+from collector import feeds as feed_registry
+from core import accounts
+from core.accounts import AccountLocked, AuthError
+from core.db import utcnow
+from core.errors import DomainError, NotFound
+from core.permissions import Permission, allowed
+from core.tables import ReviewTask, TaskStatus, User, Verdict
+from nlp import registry
+from nlp.pipeline import TASKS
+from report.dashboard import dashboard
+from report.weekly import Week
+from review import queue
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(
+    t=translate,
+    local_time=render.local_time,
+    highlight=render.highlight,
+    safe_url=render.safe_url,
+    allowed=allowed,
+    Permission=Permission,
+)
+
+# Content from feeds is untrusted: no inline script or style may run, whatever slipped through.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+MESSAGES = {
+    "saved",
+    "saved_next",
+    "released",
+    "skipped",
+    "renewed",
+    "lease_expired",
+    "not_holder",
+    "reason_required",
+    "overridden",
+    "bad_form",
+    "user_added",
+    "user_changed",
+    "logged_out",
+    "session_expired",
+}
+
+router = APIRouter(include_in_schema=False)
+Reviewer = Annotated[User, Depends(page_require(Permission.review))]
+Analyst = Annotated[User, Depends(page_require(Permission.escalations))]
+ModelsReader = Annotated[User, Depends(page_require(Permission.models))]
+Admin = Annotated[User, Depends(page_require(Permission.users))]
+FeedAdmin = Annotated[User, Depends(page_require(Permission.feeds))]
+ReportReader = Annotated[User, Depends(page_require(Permission.reports))]
+
+
+def page(
+    request: Request,
+    name: str,
+    user: User | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    msg = request.query_params.get("msg")
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "user": user,
+            "csrf": getattr(request.state, "csrf", ""),
+            "message": msg if msg in MESSAGES else None,
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+    )
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def go(path: str, msg: str | None = None) -> RedirectResponse:
+    return RedirectResponse(f"{path}?msg={msg}" if msg else path, status_code=303)
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request) -> RedirectResponse:
+    return go("/queue" if request.cookies.get(SESSION_COOKIE) else "/login")
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = Query("/queue", max_length=500)) -> HTMLResponse:  # noqa: A002
+    token = new_login_csrf()
+    response = page(request, "login.html", next=safe_next(next), login_csrf=token)
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/login"
+    )
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    csrf: Annotated[str, Form(max_length=64)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/queue",  # noqa: A002
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not expected or csrf != expected:
+        return go("/login", "bad_form")
+    error = None
+    try:
+        check_attempts(request, settings.login_attempts_per_minute)
+        user = accounts.authenticate(
+            session,
+            username,
+            password,
+            max_failures=settings.login_max_failures,
+            lock_minutes=settings.login_lock_minutes,
+        )
+    except AccountLocked:
+        error = "login_locked"
+    except AuthError:
+        error = "login_failed"
+    except DomainError:
+        error = "login_rate"
+    if error is not None:
+        session.commit()  # keep the failure count
+        token = new_login_csrf()
+        response = page(
+            request,
+            "login.html",
+            next=safe_next(next),
+            login_csrf=token,
+            error=error,
+            username=username,
+            status_code=401 if error == "login_failed" else 429,
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/login"
+        )
+        return response
+    token, row = accounts.issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.token_ttl_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, user: WebUser, session: SessionDep, _: None = Csrf) -> Response:
+    accounts.revoke_token(session, request.cookies.get(SESSION_COOKIE, ""))
+    response = go("/login", "logged_out")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+
+def _held(session: Session, user: User) -> ReviewTask | None:
+    return session.scalar(
+        select(ReviewTask)
+        .options(*queue.TASK_LOADS)
+        .where(
+            ReviewTask.status == TaskStatus.claimed,
+            ReviewTask.lease_holder_id == user.id,
+            ReviewTask.lease_expires_at >= utcnow(),
+        )
+        .limit(1)
+    )
+
+
+def _card(task: ReviewTask) -> dict[str, Any]:
+    analysis = task.analysis
+    reasons = analysis.reasons if analysis is not None else []
+    evidences = [r.get("evidence", "") for r in reasons if float(r.get("weight", 0)) > 0]
+    cluster = task.cluster
+    return {
+        "task": task,
+        "item": task.item,
+        "analysis": analysis,
+        "title_html": render.highlight(task.item.title or "", evidences),
+        "text_html": render.highlight(task.item.text or "", evidences),
+        "reasons": render.reason_lines(reasons),
+        "facts": render.fact_cards(reasons),
+        "sources": task.sources,
+        "first_seen": cluster.first_seen_at if cluster is not None else None,
+        "url": render.safe_url(task.item.url),
+        "lease_seconds": max(0, int((task.lease_expires_at - utcnow()).total_seconds()))
+        if task.lease_expires_at
+        else 0,
+    }
+
+
+@router.get("/queue")
+def queue_page(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
+    task = _held(session, user)
+    depth = session.scalar(select(func.count()).where(ReviewTask.status == TaskStatus.pending))
+    return page(
+        request,
+        "queue.html",
+        user,
+        card=_card(task) if task is not None else None,
+        depth=depth or 0,
+        empty=request.query_params.get("empty") == "1",
+    )
+
+
+@router.post("/queue/claim")
+def claim(session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf) -> Response:
+    task = queue.claim_next(session, user, settings)
+    return RedirectResponse("/queue" if task is not None else "/queue?empty=1", status_code=303)
+
+
+def _task(session: Session, task_id: int) -> ReviewTask:
+    task = session.get(ReviewTask, task_id, options=queue.TASK_LOADS)
+    if task is None:
+        raise NotFound(f"no task {task_id}", code="task_not_found")
+    return task
+
+
+def _lease_problem(exc: DomainError) -> str:
+    return "lease_expired" if exc.code == "lease_expired" else "not_holder"
+
+
+@router.post("/tasks/{task_id}/verdict")
+def verdict(
+    task_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Reviewer,
+    _: None = Csrf,
+    verdict: Annotated[str, Form(max_length=30)] = "",
+    note: Annotated[str, Form(max_length=4000)] = "",
+    sentiment: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    task = _task(session, task_id)
+    try:
+        queue.decide(
+            session,
+            task,
+            user,
+            verdict,
+            note=note.strip(),
+            sentiment=sentiment if sentiment in {"negative", "neutral", "positive"} else None,
+            settings=settings,
+        )
+    except DomainError as exc:
+        if exc.code in {"lease_expired", "lease"} or exc.status_code == 409:
+            return go("/queue", _lease_problem(exc))
+        raise
+    session.commit()  # the verdict stands even if claiming the next task fails
+    following = queue.claim_next(session, user, settings)
+    return go("/queue", "saved_next" if following is not None else "saved")
+
+
+@router.post("/tasks/{task_id}/skip")
+def skip(
+    task_id: int,
+    session: SessionDep,
+    user: Reviewer,
+    _: None = Csrf,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    if not reason.strip():
+        return go("/queue", "reason_required")
+    try:
+        queue.skip(session, _task(session, task_id), user, reason.strip())
+    except DomainError as exc:
+        if exc.status_code == 409:
+            return go("/queue", _lease_problem(exc))
+        raise
+    return go("/queue", "skipped")
+
+
+@router.post("/tasks/{task_id}/release")
+def release(task_id: int, session: SessionDep, user: Reviewer, _: None = Csrf) -> Response:
+    try:
+        queue.release(session, _task(session, task_id), user)
+    except DomainError as exc:
+        if exc.status_code == 409:
+            return go("/queue", _lease_problem(exc))
+        raise
+    return go("/queue", "released")
+
+
+@router.post("/tasks/{task_id}/renew")
+def renew(
+    task_id: int, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
+) -> Response:
+    try:
+        queue.renew(session, _task(session, task_id), user, settings)
+    except DomainError as exc:
+        if exc.status_code == 409:
+            return go("/queue", _lease_problem(exc))
+        raise
+    return go("/queue", "renewed")
+
+
+@router.get("/history")
+def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
+    week = Week.containing(utcnow())
+    rows = session.execute(
+        select(Verdict, ReviewTask)
+        .join(ReviewTask, ReviewTask.id == Verdict.task_id)
+        .options()
+        .where(
+            Verdict.reviewer_id == user.id,
+            Verdict.created_at >= week.start,
+            Verdict.created_at < week.end,
+        )
+        .order_by(Verdict.created_at.desc())
+    ).all()
+    entries = [
+        {"verdict": v, "item": session.get(ReviewTask, t.id, options=queue.TASK_LOADS).item}  # type: ignore[union-attr]
+        for v, t in rows
+    ]
+    return page(request, "history.html", user, entries=entries, week=week.label)
+
+
+# --- analysts --------------------------------------------------------------------------------
+
+
+@router.get("/escalations")
+def escalations(request: Request, session: SessionDep, user: Analyst) -> HTMLResponse:
+    tasks = [
+        session.get(ReviewTask, t.id, options=queue.TASK_LOADS)
+        for t in queue.escalations(session, limit=100)
+    ]
+    cards = []
+    for task in tasks:
+        assert task is not None
+        card = _card(task)
+        card["previous"] = sorted(task.verdicts, key=lambda v: v.created_at)
+        cards.append(card)
+    return page(request, "escalations.html", user, cards=cards)
+
+
+@router.post("/escalations/{task_id}/override")
+def override(
+    task_id: int,
+    session: SessionDep,
+    user: Analyst,
+    _: None = Csrf,
+    verdict: Annotated[str, Form(max_length=30)] = "",
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    if not reason.strip():
+        return go("/escalations", "reason_required")
+    queue.override(session, _task(session, task_id), user, verdict, reason.strip())
+    return go("/escalations", "overridden")
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, session: SessionDep, user: Analyst) -> HTMLResponse:
+    data = dashboard(session)
+    days = data["days"]
+    t = translate
+    charts = [
+        render.bar_chart(
+            days, [(t("col_item"), "c-items", data["items"])], t("chart_items_per_day")
+        ),
+        render.bar_chart(
+            days,
+            [(t(f"sentiment_{s}"), f"c-{s}", data["sentiment"][s]) for s in data["sentiment"]],
+            t("chart_sentiment_trend"),
+        ),
+        render.bar_chart(
+            days,
+            [
+                (
+                    f"{t('flags')}: {t('misinfo_distortion')}",
+                    "c-flag-d",
+                    data["flags"]["distortion"],
+                ),
+                (f"{t('flags')}: {t('misinfo_scam')}", "c-flag-s", data["flags"]["scam"]),
+                (
+                    f"{t('verdicts')}: {t('verdict_distortion')} / {t('verdict_scam')}",
+                    "c-confirmed",
+                    [
+                        a + b
+                        for a, b in zip(
+                            data["verdicts"]["distortion"], data["verdicts"]["scam"], strict=True
+                        )
+                    ],
+                ),
+            ],
+            t("chart_flags_verdicts"),
+        ),
+    ]
+    titles = ["chart_items_per_day", "chart_sentiment_trend", "chart_flags_verdicts"]
+    return page(
+        request,
+        "dashboard.html",
+        user,
+        charts=list(zip(titles, charts, strict=True)),
+        queue=data["queue"],
+        week=Week.containing(utcnow()).label,
+    )
+
+
+@router.get("/models")
+def models_page(request: Request, settings: SettingsDep, user: ModelsReader) -> HTMLResponse:
+    described = {task: registry.describe(settings.models_dir, task) for task in TASKS}
+    loaded = getattr(request.app.state, "analyzer", None) is not None
+    return page(request, "models.html", user, models=described, loaded=loaded)
+
+
+@router.get("/reports/weekly")
+def weekly_report(
+    session: SessionDep,
+    user: ReportReader,
+    week: str = Query("", max_length=8),
+    format: str = Query("html", max_length=4),  # noqa: A002
+) -> Response:
+    return report_response(session, parse_week(week) if week else Week.containing(utcnow()), format)
+
+
+# --- admins ----------------------------------------------------------------------------------
+
+
+@router.get("/feeds")
+def feeds_page(request: Request, session: SessionDep, user: FeedAdmin) -> HTMLResponse:
+    now = utcnow()
+    rows = [
+        {"feed": h.feed, "items_7d": h.items_7d, "health": render.feed_health(h.feed, now)}
+        for h in feed_registry.feed_health(session)
+    ]
+    return page(request, "feeds.html", user, feeds=rows)
+
+
+@router.get("/users")
+def users_page(request: Request, session: SessionDep, user: Admin) -> HTMLResponse:
+    return page(request, "users.html", user, users=accounts.list_users(session))
+
+
+@router.post("/users")
+def add_user(
+    session: SessionDep,
+    user: Admin,
+    _: None = Csrf,
+    username: Annotated[str, Form(max_length=64)] = "",
+    role: Annotated[str, Form(max_length=20)] = "collaborator",
+    password: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    accounts.create_user(session, username, role, password, actor=user)
+    return go("/users", "user_added")
+
+
+@router.post("/users/{username}/active")
+def set_user_active(
+    username: str,
+    session: SessionDep,
+    user: Admin,
+    _: None = Csrf,
+    active: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    accounts.set_active(session, username, active == "1", actor=user)
+    return go("/users", "user_changed")
+
+
+__all__ = ["router", "templates", "page", "BadForm"]

@@ -1,0 +1,148 @@
+"""Turning untrusted feed text and stored records into what the pages show.
+
+Everything that came from a feed is untrusted. Templates autoescape; the one place that builds
+markup (evidence highlighting) escapes every piece itself and passes the result through nh3 with
+only ``<mark>`` allowed, and links are kept only for http(s) URLs. The pages also carry a
+Content-Security-Policy without inline scripts, so even a mistake here would stay inert.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+from markupsafe import Markup, escape
+
+from api.web.i18n import translate as t
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def highlight(text: str, evidences: list[str]) -> Markup:
+    """``text`` escaped, with every occurrence of each evidence phrase wrapped in ``<mark>``."""
+    spans: list[tuple[int, int]] = []
+    folded = text.casefold()
+    for phrase in {e.strip() for e in evidences if e and len(e.strip()) >= 2}:
+        needle, start = phrase.casefold(), 0
+        while (found := folded.find(needle, start)) != -1:
+            spans.append((found, found + len(needle)))
+            start = found + len(needle)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts, pos = [], 0
+    for start, end in merged:
+        parts.append(str(escape(text[pos:start])))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    parts.append(str(escape(text[pos:])))
+    return Markup(nh3.clean("".join(parts), tags={"mark"}, attributes={}))
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is plain http(s), else ``None`` (``javascript:``, ``data:``… are dropped)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
+def local_time(when: datetime | None) -> str:
+    if when is None:
+        return "—"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
+
+
+def ago(when: datetime, now: datetime) -> str:
+    minutes = max(0, int((now - when).total_seconds() // 60))
+    if minutes < 60:
+        return t("ago_minutes", n=minutes)
+    if minutes < 48 * 60:
+        return t("ago_hours", n=minutes // 60)
+    return t("ago_days", n=minutes // (24 * 60))
+
+
+def feed_health(
+    feed: Any, now: datetime, stale_after: timedelta = timedelta(days=2)
+) -> tuple[str, str]:
+    """(level, plain Vietnamese sentence) for a feed: ok, warn or bad."""
+    if not feed.enabled:
+        return "bad", t("feed_disabled") + (f" {feed.last_error}" if feed.last_error else "")
+    if feed.error_count:
+        return "bad", t("feed_failing", n=feed.error_count, error=feed.last_error or "?")
+    if feed.last_success_at is None:
+        return "warn", t("feed_never")
+    if now - feed.last_success_at > stale_after:
+        return "warn", t("feed_stale", days=(now - feed.last_success_at).days)
+    return "ok", t("feed_ok", ago=ago(feed.last_success_at, now))
+
+
+def reason_lines(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons as the card shows them: strongest first, pushes-away last."""
+    return sorted(reasons, key=lambda r: -float(r.get("weight", 0)))
+
+
+def fact_cards(reasons: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Official text vs the item's words, one card per fact finding (deduplicated)."""
+    cards, seen = [], set()
+    for r in reasons:
+        fact = r.get("fact") or {}
+        if not fact.get("official"):
+            continue
+        key = (fact["official"], fact.get("in_text", ""))
+        if key not in seen:
+            seen.add(key)
+            cards.append({"official": fact["official"], "in_text": fact.get("in_text", "")})
+    return cards
+
+
+def bar_chart(
+    days: list[str], series: list[tuple[str, str, list[int]]], title: str, height: int = 160
+) -> Markup:
+    """A stacked bar chart as inline SVG (no script, scales with the screen). ``series`` is
+    (label, CSS colour class, values per day); the figures are also in the SVG's description."""
+    n = len(days)
+    totals = [sum(values[i] for _, _, values in series) for i in range(n)]
+    top = max(totals + [1])
+    width, left, bottom, gap = 100 * n // 4 + 40, 28, 18, 2
+    bar_w = (width - left) / max(n, 1) - gap
+    plot_h = height - bottom - 6
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="none">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="10" class="axis">{top}</text>',
+        f'<text x="0" y="{plot_h + 6}" class="axis">0</text>',
+        f'<line x1="{left - 2}" y1="{plot_h + 6}" x2="{width}" y2="{plot_h + 6}" class="base"/>',
+    ]
+    for i, day in enumerate(days):
+        x = left + i * (bar_w + gap)
+        y = plot_h + 6
+        for label, css, values in series:
+            h = plot_h * values[i] / top
+            if values[i]:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
+                    f'class="{escape(css)}"><title>{escape(day)} · {escape(label)}: {values[i]}</title></rect>'
+                )
+            y -= h
+        if i % max(1, n // 7) == 0:
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - 4}" class="axis">{escape(day[8:10])}/{escape(day[5:7])}</text>'
+            )
+    parts.append("</svg>")
+    legend = "".join(
+        f'<li><span class="swatch {escape(css)}"></span>{escape(label)}: {sum(values)}</li>'
+        for label, css, values in series
+    )
+    return Markup("".join(parts) + f'<ul class="legend">{legend}</ul>')

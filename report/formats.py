@@ -1,0 +1,346 @@
+"""The weekly summary in the committee's formats: HTML (A4 print stylesheet, charts embedded),
+DOCX (editable, charts embedded) — both from ``summarize``'s tables, like the Markdown and CSV.
+
+Charts are drawn with matplotlib (Agg, no display) into PNG bytes, once per report.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
+
+from report.weekly import (
+    MISINFO_VI,
+    SENTIMENT_VI,
+    STATUS_VI,
+    VIETNAM,
+    Week,
+    _when,
+    load_coverage,
+    load_week,
+    render_csv,
+    render_markdown,
+    summarize,
+)
+
+FORMATS = ("html", "md", "csv", "docx")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+_env = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+COLOURS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60"}
+
+
+def _figure(width: float = 6.4, height: float = 2.6):  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height), dpi=110)
+    ax.spines[["top", "right"]].set_visible(False)
+    return plt, fig, ax
+
+
+def _png(plt, fig) -> bytes:  # type: ignore[no-untyped-def]
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def charts(summary: dict[str, Any]) -> dict[str, bytes]:
+    """PNG charts: items per day, sentiment shares with their 95 % intervals, flags vs confirmed."""
+    out: dict[str, bytes] = {}
+    plt, fig, ax = _figure()
+    by_day = summary["by_day"]
+    labels = [f"{d[8:10]}/{d[5:7]}" for d in by_day["day"]] if len(by_day) else []
+    ax.bar(labels, list(by_day["items"]) if len(by_day) else [], color="#0b5cad")
+    ax.set_title("Số tin theo ngày")
+    ax.set_ylabel("tin")
+    out["volume"] = _png(plt, fig)
+
+    plt, fig, ax = _figure()
+    change = summary["change"]
+    names = [SENTIMENT_VI[s] for s in change["sentiment"]]
+    shares = [100 * v for v in change["share"]]
+    errors = [
+        [100 * (s - lo) for s, lo in zip(change["share"], change["ci_low"], strict=True)],
+        [100 * (hi - s) for s, hi in zip(change["share"], change["ci_high"], strict=True)],
+    ]
+    ax.bar(names, shares, yerr=errors, capsize=6, color=[COLOURS[s] for s in change["sentiment"]])
+    previous = [100 * v if pd.notna(v) else None for v in change["previous_share"]]
+    if any(v is not None for v in previous):
+        ax.scatter(
+            [n for n, v in zip(names, previous, strict=True) if v is not None],
+            [v for v in previous if v is not None],
+            marker="_",
+            s=900,
+            color="black",
+            label="tuần trước",
+            zorder=3,
+        )
+        ax.legend(frameon=False)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% tin liên quan")
+    ax.set_title("Sắc thái dư luận (khoảng tin cậy 95 %)")
+    out["sentiment"] = _png(plt, fig)
+
+    plt, fig, ax = _figure()
+    flags = summary["flags"]
+    kinds = [MISINFO_VI[k] for k in flags["misinfo"]]
+    x = range(len(kinds))
+    ax.bar([i - 0.2 for i in x], flags["flagged"], width=0.4, label="Máy gắn cờ", color="#e67e22")
+    ax.bar(
+        [i + 0.2 for i in x], flags["confirmed"], width=0.4, label="Đã xác nhận", color="#2c3e50"
+    )
+    ax.set_xticks(list(x), kinds)
+    ax.legend(frameon=False)
+    ax.set_title("Tin sai lệch, lừa đảo: máy gắn cờ và người xác nhận")
+    out["flags"] = _png(plt, fig)
+    return out
+
+
+def _context(
+    summary: dict[str, Any], week: Week, coverage: dict[str, list[str]] | None
+) -> dict[str, Any]:
+    t = summary["totals"]
+    reviewed = t["decided"] + t["escalated"]
+    start = week.start.astimezone(VIETNAM).date()
+    end = (week.end.astimezone(VIETNAM) - timedelta(days=1)).date()
+    return {
+        "week": week.label,
+        "start": f"{start:%d/%m/%Y}",
+        "end": f"{end:%d/%m/%Y}",
+        "t": t,
+        "reviewed": reviewed,
+        "reviewed_share": reviewed / t["tasks"] if t["tasks"] else None,
+        "flagged_total": int(summary["flags"]["flagged"].sum()),
+        "by_day": summary["by_day"].to_dict("records"),
+        "by_source": summary["by_source"].to_dict("records"),
+        "sentiment": summary["sentiment"].to_dict("records"),
+        "change": summary["change"].to_dict("records"),
+        "concerns": summary["concerns"].to_dict("records"),
+        "flags": summary["flags"].to_dict("records"),
+        "confirmed": summary["confirmed"].to_dict("records"),
+        "pending": summary["pending"].to_dict("records"),
+        "coverage": coverage,
+        "SENTIMENT_VI": SENTIMENT_VI,
+        "MISINFO_VI": MISINFO_VI,
+        "STATUS_VI": STATUS_VI,
+    }
+
+
+def pct(x: float | None) -> str:
+    if x is None or pd.isna(x):
+        return "—"
+    return f"{x * 100:.1f}%".replace(".", ",")
+
+
+def signed(points: float | None) -> str:
+    if points is None or pd.isna(points):
+        return "—"
+    return f"{points:+.1f} điểm %".replace(".", ",")
+
+
+_env.filters.update(pct=pct, signed=signed, when=_when)
+
+
+def render_html(
+    summary: dict[str, Any],
+    week: Week,
+    coverage: dict[str, list[str]] | None = None,
+    images: dict[str, bytes] | None = None,
+) -> str:
+    """A standalone HTML document (no external asset, no script) with an A4 print stylesheet."""
+    images = images if images is not None else charts(summary)
+    data_urls = {
+        k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in images.items()
+    }
+    return _env.get_template("weekly.html").render(
+        **_context(summary, week, coverage), charts=data_urls
+    )
+
+
+def render_docx(
+    summary: dict[str, Any],
+    week: Week,
+    coverage: dict[str, list[str]] | None = None,
+    images: dict[str, bytes] | None = None,
+) -> bytes:
+    """An editable Word document with the same sections, tables and charts."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    images = images if images is not None else charts(summary)
+    c = _context(summary, week, coverage)
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    doc.styles["Normal"].font.name = "Times New Roman"
+    doc.styles["Normal"].font.size = Pt(12)
+
+    def table(header: list[str], rows: list[list[Any]]) -> None:
+        grid = doc.add_table(rows=1, cols=len(header))
+        grid.style = "Table Grid"
+        for cell, text in zip(grid.rows[0].cells, header, strict=True):
+            cell.text = text
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in rows:
+            cells = grid.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = str(value)
+
+    def note(text: str) -> None:
+        doc.add_paragraph().add_run(text).italic = True
+
+    def picture(name: str) -> None:
+        if name in images:
+            doc.add_picture(io.BytesIO(images[name]), width=Cm(16))
+
+    t = c["t"]
+    doc.add_heading(f"Tổng hợp dư luận tuần {c['week']}", level=0)
+    note(
+        f"Từ {c['start']} đến {c['end']} — lĩnh vực khoa học, công nghệ, đổi mới sáng tạo và "
+        "chuyển đổi số."
+    )
+
+    doc.add_heading("1. Khối lượng thông tin", level=1)
+    doc.add_paragraph(
+        f"Tổng số tin, bài thu thập: {t['items']} (đã phân tích: {t['analysed']}). Liên quan đến "
+        f"lĩnh vực: {t['relevant']} ({pct(t['relevant_share'])} số tin đã phân tích)."
+    )
+    picture("volume")
+    table(["Ngày", "Số tin"], [[r["day"], r["items"]] for r in c["by_day"]])
+    doc.add_paragraph("Theo nguồn tin:")
+    table(["Nguồn", "Số tin"], [[r["source"], r["items"]] for r in c["by_source"]])
+
+    doc.add_heading("2. Sắc thái dư luận (tin liên quan)", level=1)
+    picture("sentiment")
+    table(
+        ["Sắc thái", "Số tin", "Tỷ lệ", "Khoảng tin cậy 95 %", "Tuần trước", "Thay đổi"],
+        [
+            [
+                SENTIMENT_VI[r["sentiment"]],
+                r["items"],
+                pct(r["share"]),
+                f"{pct(r['ci_low'])} – {pct(r['ci_high'])}",
+                pct(r["previous_share"]),
+                signed(r["change_pp"]),
+            ]
+            for r in c["change"]
+        ],
+    )
+    note(
+        "Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là "
+        "thông tin sai lệch."
+    )
+    doc.add_heading("Vấn đề được quan tâm nhiều", level=2)
+    if c["concerns"]:
+        for r in c["concerns"]:
+            doc.add_paragraph(
+                f"{r['term']} ({r['items']} tin): " + "; ".join(f"“{e}”" for e in r["examples"]),
+                style="List Bullet",
+            )
+    else:
+        doc.add_paragraph("Chưa đủ tin để nêu vấn đề nổi bật.")
+
+    doc.add_heading("3. Thông tin xuyên tạc và lừa đảo", level=1)
+    picture("flags")
+    table(
+        ["Loại", "Máy gắn cờ", "Đã xác nhận"],
+        [[MISINFO_VI[r["misinfo"]], r["flagged"], r["confirmed"]] for r in c["flags"]],
+    )
+    doc.add_paragraph(
+        f"Hàng đợi rà soát: {t['tasks']} tin; đã kết luận {t['decided']}, chờ xử lý "
+        f"{t['pending']}, chuyển cấp trên {t['escalated']}."
+    )
+    if c["confirmed"]:
+        doc.add_heading("Tin đã xác nhận", level=2)
+        table(
+            [
+                "Loại",
+                "Nguồn",
+                "Xuất hiện đầu tiên",
+                "Số nguồn",
+                "Trích đoạn",
+                "Nội dung chính thức",
+            ],
+            [
+                [
+                    MISINFO_VI[r["verdict"]],
+                    r["source"],
+                    _when(r["first_seen"]),
+                    r["reach"],
+                    str(r["excerpt"] or r["title"])[:200],
+                    r["contradicts"] or "—",
+                ]
+                for r in c["confirmed"]
+            ],
+        )
+    if c["pending"]:
+        doc.add_paragraph(f"Còn {len(c['pending'])} tin bị gắn cờ đang chờ kết luận.")
+
+    doc.add_heading("4. Độ bao phủ và lưu ý", level=1)
+    doc.add_paragraph(
+        f"Tin đã được rà soát: {c['reviewed']}/{t['tasks']} tin trong hàng đợi "
+        f"({pct(c['reviewed_share'])}); máy gắn cờ {c['flagged_total']} tin.",
+        style="List Bullet",
+    )
+    if coverage is not None:
+        doc.add_paragraph(
+            f"Nguồn không có tin mới trong tuần ({len(coverage['silent'])}): "
+            + (", ".join(coverage["silent"]) or "không có")
+            + ".",
+            style="List Bullet",
+        )
+        doc.add_paragraph(
+            f"Nguồn đang lỗi hoặc bị tắt ({len(coverage['failing'])}): "
+            + ("; ".join(coverage["failing"]) or "không có")
+            + ".",
+            style="List Bullet",
+        )
+    doc.add_paragraph(
+        "Số liệu chỉ phản ánh các nguồn đang theo dõi, không đại diện cho toàn bộ dư luận.",
+        style="List Bullet",
+    )
+    note(
+        "Báo cáo do duluan tạo tự động từ dữ liệu đã thu thập; mọi kết luận về tin sai lệch đều "
+        "do cộng tác viên xem xét."
+    )
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def build(session: Session, week: Week, fmt: str) -> bytes:
+    """The report of ``week`` in ``fmt`` (html, md, csv, docx), from one pipeline."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    frame = load_week(session, week)
+    if fmt == "csv":
+        return render_csv(frame).encode("utf-8")
+    summary = summarize(frame, load_week(session, week.previous))
+    coverage = load_coverage(session, week)
+    if fmt == "md":
+        return render_markdown(summary, week, coverage).encode("utf-8")
+    if fmt == "html":
+        return render_html(summary, week, coverage).encode("utf-8")
+    return render_docx(summary, week, coverage)

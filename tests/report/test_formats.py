@@ -1,0 +1,157 @@
+"""The weekly report from a fixture week in the database: numbers by hand, every format."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from docx import Document
+from sqlalchemy.orm import Session
+
+from core.tables import Cluster, ReviewTask, TaskStatus, Verdict
+from report.formats import build, charts
+from report.weekly import Week, load_week, summarize
+from tests.factories import make_analysis, make_item, make_user
+
+WEEK = Week.parse("2026-W48")  # Mon 23/11 – Sun 29/11/2026, Vietnam time
+MON = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Vietnam
+FALSE_NUMBER = "Số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học"
+
+
+def _fixture_week(session: Session) -> dict[str, int]:
+    reviewer = make_user(session, "ctv-report")
+    cluster = Cluster(first_seen_at=MON - timedelta(days=2), item_count=3, source_count=3)
+    session.add(cluster)
+    session.flush()
+
+    def item(day: int, sentiment: str, misinfo: str = "none", relevant: bool = True, **kw):  # type: ignore[no-untyped-def]
+        reasons = kw.pop("reasons", None)
+        it = make_item(session, published_at=MON + timedelta(days=day), **kw)
+        an = make_analysis(
+            session,
+            it,
+            relevant=relevant,
+            sentiment=sentiment,
+            misinfo=misinfo,
+            risk=0.9 if misinfo != "none" else 0.1,
+            **({"reasons": reasons} if reasons is not None else {}),
+        )
+        return it, an
+
+    def decided(it, an, verdict: str) -> None:  # type: ignore[no-untyped-def]
+        task = ReviewTask(item_id=it.id, analysis_id=an.id, status=TaskStatus.decided, priority=0.9)
+        session.add(task)
+        session.flush()
+        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=verdict))
+
+    # Monday: 3 items (2 relevant negative criticism, 1 irrelevant)
+    item(0, "negative", title="Cổng dịch vụ công chậm quá", source="Báo A")
+    item(0, "negative", title="Lại lỗi cổng dịch vụ công", source="Báo B")
+    item(0, "neutral", relevant=False, title="Giá vàng hôm nay", source="Báo A")
+    # Tuesday: a distortion carried by 3 sources (confirmed), with the fact it contradicts
+    fact = {"official": FALSE_NUMBER, "in_text": "Nghị quyết 57 ngày 1/1/2020"}
+    d_item, d_an = item(
+        1,
+        "negative",
+        "distortion",
+        title="Nghị quyết 57 ban hành ngày 1/1/2020",
+        source="Diễn đàn X",
+        cluster_id=cluster.id,
+        reasons=[
+            {
+                "kind": "fact_mismatch",
+                "evidence": "ngày 1/1/2020",
+                "message": "Sai ngày ban hành",
+                "weight": 0.7,
+                "fact": fact,
+            }
+        ],
+    )
+    decided(d_item, d_an, "distortion")
+    # Wednesday: a scam (confirmed), a positive item, a flagged scam still pending
+    s_item, s_an = item(2, "neutral", "scam", title="Nhập mã OTP để nhận tiền", source="Nhóm Y")
+    decided(s_item, s_an, "scam")
+    item(2, "positive", title="Ứng dụng VNeID tiện lợi", source="Báo A")
+    p_item, p_an = item(2, "neutral", "scam", title="Cài app lạ nhận quà", source="Nhóm Y")
+    session.add(
+        ReviewTask(item_id=p_item.id, analysis_id=p_an.id, status=TaskStatus.pending, priority=0.8)
+    )
+    # previous week: 2 relevant items, 1 positive, 1 negative
+    item(-5, "positive", title="Tuần trước tốt", source="Báo A")
+    item(-5, "negative", title="Tuần trước chậm", source="Báo A")
+    session.flush()
+    return {"distortion": d_item.id, "scam": s_item.id}
+
+
+def test_numbers_match_a_hand_count(session: Session) -> None:
+    ids = _fixture_week(session)
+    frame = load_week(session, WEEK)
+    s = summarize(frame, load_week(session, WEEK.previous))
+    # 7 items this week; 6 relevant (the gold price is not): negative 3, neutral 2, positive 1
+    assert s["totals"]["items"] == 7
+    assert s["totals"]["relevant"] == 6
+    assert s["sentiment"].set_index("sentiment")["items"].to_dict() == {
+        "negative": 3,
+        "neutral": 2,
+        "positive": 1,
+    }
+    change = s["change"].set_index("sentiment")
+    assert change.loc["negative", "share"] == 0.5  # 3 / 6
+    assert change.loc["negative", "previous_share"] == 0.5  # 1 / 2
+    assert change.loc["negative", "change_pp"] == 0.0
+    assert change.loc["positive", "change_pp"] == pytest.approx(100 * (1 / 6 - 1 / 2), abs=0.05)
+    assert s["by_day"]["items"].tolist() == [3, 1, 3]
+    assert s["flags"].set_index("misinfo").to_dict("index") == {
+        "distortion": {"flagged": 1, "confirmed": 1},
+        "scam": {"flagged": 2, "confirmed": 1},
+    }
+    confirmed = s["confirmed"].set_index("item_id")
+    d = confirmed.loc[ids["distortion"]]
+    assert d["reach"] == 3
+    assert d["contradicts"] == FALSE_NUMBER
+    assert d["first_seen"] == pd.Timestamp(MON - timedelta(days=2)).tz_convert("Asia/Ho_Chi_Minh")
+    assert confirmed.loc[ids["scam"], "reach"] == 1
+    assert s["pending"]["title"].tolist() == ["Cài app lạ nhận quà"]
+    assert s["concerns"].iloc[0]["items"] == 2  # "cổng dịch vụ công": two criticisms
+
+
+def test_every_format_carries_the_same_report(session: Session) -> None:
+    _fixture_week(session)
+    html = build(session, WEEK, "html").decode()
+    assert html.count('src="data:image/png;base64,') == 3  # the charts are embedded
+    assert "@page { size: A4" in html
+    assert "<script" not in html
+    assert FALSE_NUMBER in html
+    assert "Tổng hợp dư luận tuần 2026-W48" in html
+
+    md = build(session, WEEK, "md").decode()
+    assert "| Sai lệch" in md or "| Xuyên tạc, sai lệch |" in md
+    assert FALSE_NUMBER in md
+    assert "Còn 1 tin bị gắn cờ đang chờ kết luận." in md
+
+    csv = pd.read_csv(io.BytesIO(build(session, WEEK, "csv")))
+    assert len(csv) == 7
+    assert {"reach", "first_seen", "contradicts"} <= set(csv.columns)
+    assert not {"author", "reviewer", "username"} & set(csv.columns)  # no person in the report
+
+    doc = Document(io.BytesIO(build(session, WEEK, "docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Tổng hợp dư luận tuần 2026-W48" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert FALSE_NUMBER in cells
+    assert "Xuyên tạc, sai lệch" in cells
+    assert len(doc.inline_shapes) == 3  # the charts
+
+
+def test_charts_are_png_images(session: Session) -> None:
+    _fixture_week(session)
+    images = charts(summarize(load_week(session, WEEK)))
+    assert set(images) == {"volume", "sentiment", "flags"}
+    assert all(png.startswith(b"\x89PNG") for png in images.values())
+
+
+def test_an_empty_week_still_renders(session: Session) -> None:
+    for fmt in ("html", "md", "csv", "docx"):
+        assert build(session, Week.parse("2020-W01"), fmt)

@@ -1,0 +1,285 @@
+"""The web app without a browser: access by role, CSRF, the review flow, untrusted text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.main import create_app
+from api.web.i18n import LANGUAGES, VI
+from api.web.pages import MESSAGES
+from core.config import Settings
+from core.db import make_engine, make_sessionmaker, utcnow
+from core.permissions import allowed
+from core.tables import AuditEvent, Base, ReviewTask, Role, TaskStatus, Verdict
+from tests.api.test_permissions import _walk
+from tests.web.helpers import XSS_URL, csrf_of, flagged, login, people
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
+PUBLIC_PAGES = {("GET", "/"), ("GET", "/login"), ("POST", "/login")}
+
+
+@pytest.fixture
+def app_db(
+    sqlite_settings: Settings, analyzer
+) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
+    engine = make_engine(sqlite_settings.database_url)
+    Base.metadata.create_all(engine)
+    factory = make_sessionmaker(engine)
+    with factory() as s:
+        people(s)
+        flagged(s, 3)
+        s.commit()
+    with TestClient(create_app(sqlite_settings, analyzer)) as c:
+        yield c, factory
+    engine.dispose()
+
+
+def _pages() -> list[tuple[str, str, object]]:
+    """Every web route (method, path, the permission of its page dependency or None)."""
+    out = []
+    for path, route in _walk(create_app(Settings(_env_file=None)).routes):
+        if path.startswith("/api/") or path == "/metrics":
+            continue
+        permission, signed_in = None, False
+        stack = list(route.dependant.dependencies)
+        while stack:
+            dep = stack.pop()
+            permission = getattr(dep.call, "page_permission", permission)
+            signed_in = signed_in or getattr(dep.call, "__name__", "") == "web_user"
+            stack.extend(dep.dependencies)
+        for method in route.methods:
+            out.append((method, path, (permission or "signed-in") if signed_in else "public"))
+    return sorted(out, key=str)
+
+
+def test_every_page_is_signed_in_or_deliberately_public() -> None:
+    for method, path, permission in _pages():
+        if (method, path) in PUBLIC_PAGES:
+            assert permission == "public"
+        elif path != "/metrics":
+            assert permission != "public", f"{method} {path} is open to anyone"
+
+
+GET_PAGES = [
+    (p, perm)
+    for m, p, perm in _pages()
+    if m == "GET" and "{" not in p and perm not in ("public", "signed-in")
+]
+
+
+@pytest.mark.parametrize(("path", "permission"), GET_PAGES, ids=[p for p, _ in GET_PAGES])
+def test_page_by_role(
+    app_db: tuple[TestClient, sessionmaker[Session]], path: str, permission
+) -> None:  # type: ignore[no-untyped-def]
+    c, _ = app_db
+    r = c.get(path, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"].startswith("/login?next=")
+    for name, role in (("ctv1", Role.collaborator), ("pt1", Role.analyst), ("qt1", Role.admin)):
+        c.cookies.clear()
+        login(c, name)
+        r = c.get(path, follow_redirects=False)
+        if allowed(role.value, permission):
+            assert r.status_code == 200, f"{role}: {r.status_code}"
+        else:
+            assert r.status_code == 403, f"{role}: {r.status_code}"
+            assert "Không có quyền" in r.text
+
+
+def test_review_flow_claim_decide_next_history(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    login(c, "ctv1")
+    page = c.get("/queue")
+    assert "Nhận tin tiếp theo" in page.text
+    card = c.post("/queue/claim", data={"csrf": csrf_of(page.text)})
+    assert card.url.path == "/queue"
+    for label in ("Sai lệch", "Lừa đảo", "Không có vấn đề", "Chưa chắc – chuyển cấp trên"):
+        assert label in card.text
+    assert "Thời gian giữ tin còn" in card.text
+    first = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
+    nxt = c.post(
+        f"/tasks/{first}/verdict",
+        data={"csrf": csrf_of(card.text), "verdict": "scam", "note": "xin OTP"},
+    )
+    assert "Đã lưu kết luận. Đây là tin tiếp theo." in nxt.text
+    second = int(re.search(r"/tasks/(\d+)/verdict", nxt.text).group(1))
+    assert second != first
+    history = c.get("/history")
+    assert "Lừa đảo" in history.text
+    assert "xin OTP" in history.text
+    with factory() as s:
+        v = s.scalar(select(Verdict).where(Verdict.task_id == first))
+        assert v.verdict == "scam"
+        assert v.note == "xin OTP"
+        actions = set(s.scalars(select(AuditEvent.action)))
+    assert {"task.claim", "task.verdict"} <= actions
+
+
+def test_an_expired_lease_is_explained_not_lost(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    login(c, "ctv1")
+    card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
+    task_id = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
+    with factory() as s:
+        s.execute(
+            update(ReviewTask)
+            .where(ReviewTask.id == task_id)
+            .values(lease_expires_at=utcnow() - timedelta(minutes=1))
+        )
+        s.commit()
+    r = c.post(f"/tasks/{task_id}/verdict", data={"csrf": csrf_of(card.text), "verdict": "scam"})
+    assert "Thời gian giữ tin đã hết" in r.text
+    with factory() as s:
+        assert s.scalar(select(Verdict).where(Verdict.task_id == task_id)) is None
+
+
+def test_forms_without_the_session_csrf_token_change_nothing(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    login(c, "ctv1")
+    r = c.post("/queue/claim", data={"csrf": "forged"})
+    assert "Biểu mẫu không hợp lệ" in r.text
+    r = c.post("/queue/claim", data={})
+    with factory() as s:
+        assert s.scalar(select(ReviewTask).where(ReviewTask.status == TaskStatus.claimed)) is None
+    # the login form has its own double-submit token
+    c.cookies.clear()
+    r = c.post(
+        "/login", data={"username": "ctv1", "password": "x", "csrf": "x"}, follow_redirects=False
+    )
+    assert r.headers["location"] == "/login?msg=bad_form"
+
+
+def test_session_cookie_is_httponly_and_logout_revokes_it(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, _ = app_db
+    page = c.get("/login")
+    r = c.post(
+        "/login",
+        data={
+            "username": "ctv1",
+            "password": "web-password-1",
+            "csrf": csrf_of(page.text),
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/queue"  # no open redirect
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    token = c.cookies.get("duluan_session")
+    c.post("/logout", data={"csrf": csrf_of(c.get("/queue").text)})
+    c.cookies.set("duluan_session", token)
+    assert c.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_wrong_password_says_so_in_vietnamese(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, _ = app_db
+    page = c.get("/login")
+    r = c.post(
+        "/login", data={"username": "ctv1", "password": "sai-mat-khau", "csrf": csrf_of(page.text)}
+    )
+    assert r.status_code == 401
+    assert "Sai tên đăng nhập hoặc mật khẩu." in r.text
+
+
+class _Elements(HTMLParser):
+    """Every element the browser would build: (tag, attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def assert_inert(html: str) -> None:
+    """No script but our own file, no event handler, no javascript:/data: link anywhere."""
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attrs in parser.elements:
+        if tag == "script":
+            assert attrs.get("src") == "/static/app.js", attrs
+        assert tag not in {"iframe", "object", "embed", "img"}, tag
+        if tag == "svg":
+            assert attrs.get("class") == "chart", attrs  # only the dashboard's own charts
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in {"href", "src", "action", "formaction"}:
+                assert not value.strip().lower().startswith(("javascript:", "data:")), (tag, value)
+
+
+def test_untrusted_feed_text_renders_inert(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, _ = app_db
+    login(c, "pt1")
+    card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})  # the hostile item
+    assert "Tin độc hại" in card.text
+    assert "window.__xss" in card.text  # shown as text…
+    assert_inert(card.text)  # …never as markup
+    assert XSS_URL not in [a for _, attrs in _parse(card.text) for a in attrs.values()]
+    csp = card.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    task_id = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
+    c.post(f"/tasks/{task_id}/verdict", data={"csrf": csrf_of(card.text), "verdict": "escalate"})
+    for page in ("/history", "/escalations", "/dashboard"):
+        assert_inert(c.get(page).text)
+
+
+def _parse(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Elements()
+    parser.feed(html)
+    return parser.elements
+
+
+def test_every_string_key_used_in_templates_exists_in_every_language() -> None:
+    used = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(
+            re.findall(r"""(?<![\w.])t\(\s*["']([a-z0-9_]+)["']\s*[,)]""", template.read_text())
+        )
+    assert used, "no strings found: the pattern is wrong"
+    # keys built from a prefix and a value
+    used |= {f"msg_{m}" for m in MESSAGES}
+    used |= {f"role_{r.value}" for r in Role}
+    used |= {f"verdict_{v}" for v in ("distortion", "scam", "not_misinformation", "escalate")}
+    used |= {f"verdict_help_{v}" for v in ("distortion", "scam", "not_misinformation", "escalate")}
+    used |= {f"sentiment_{v}" for v in ("negative", "neutral", "positive")}
+    used |= {f"status_{v}" for v in ("pending", "claimed", "decided", "escalated")}
+    used |= {f"queue_reason_{v}" for v in ("risk", "uncertain", "audit", "two_person")}
+    used |= {f"task_{v}" for v in ("relevance", "sentiment", "misinfo")}
+    missing = used - set(VI)
+    assert not missing
+    for lang, strings in LANGUAGES.items():
+        assert set(strings) == set(VI), lang
+
+
+def test_first_page_is_small(app_db: tuple[TestClient, sessionmaker[Session]]) -> None:
+    c, _ = app_db
+    total = len(c.get("/login").content)
+    total += len(c.get("/static/app.css").content) + len(c.get("/static/app.js").content)
+    login(c, "ctv1")
+    card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
+    assert total < 100_000
+    assert len(card.content) + len(c.get("/static/app.css").content) < 100_000
