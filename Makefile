@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser run test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,15 @@ install: $(STAMP)  ## create .venv and install the project with dev extras
 run: install  ## migrate, seed the demo from bundled feeds, serve on 127.0.0.1:8000
 	$(BIN)/duluan demo
 
-test: install  ## the whole suite, on SQLite and (when reachable) PostgreSQL
+browser:  ## Debian's chromium for the browser tests (installed with apt when absent)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "make test: /usr/bin/chromium is absent: installing Debian's chromium with apt for the browser tests"; \
+		( $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null ) ) || \
+		echo "make test: could not install chromium; the browser tests will be skipped (see their reason)"; \
+	fi
+
+test: install browser  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
 	$(BIN)/python -m pytest
 
 lint: install

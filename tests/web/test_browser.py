@@ -1,0 +1,207 @@
+"""End to end in a real browser: Playwright driving Debian's Chromium (headless) against the app
+served by uvicorn on 127.0.0.1. ``make test`` installs chromium with apt when it is absent; if it
+still is, these tests skip and say why. Screenshots go to var/test-output/<test>/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.main import create_app
+from core.config import ROOT, Settings
+from core.db import make_engine, make_sessionmaker
+from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, Verdict
+from tests.web.helpers import PASSWORD, flagged, people
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (/usr/bin/chromium): `make test` installs it with "
+    "apt; run `apt-get install chromium` to run the browser tests",
+)
+PHONE = {"width": 360, "height": 740}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, analyzer
+) -> Iterator[tuple[str, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
+    db = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    settings = Settings(
+        database_url=f"sqlite:///{db}", login_attempts_per_minute=1000, _env_file=None
+    )
+    engine = make_engine(settings.database_url)
+    Base.metadata.create_all(engine)
+    factory = make_sessionmaker(engine)
+    with factory() as s:
+        people(s)
+        flagged(s, 4)
+        s.commit()
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, analyzer), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}", factory
+    server.should_exit = True
+    thread.join(10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def output_dir(request: pytest.FixtureRequest) -> Path:
+    folder = ROOT / "var" / "test-output" / re.sub(r"[^\w.-]", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _phone(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", has_touch=True, is_mobile=True)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    return context, page
+
+
+def _login(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/queue")
+    assert "/login" in page.url  # not signed in: sent to the login form
+    page.get_by_label("Tên đăng nhập").fill(name)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/queue")
+
+
+def test_collaborator_claims_decides_sees_next_and_history(
+    served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    base, factory = served
+    context, page = _phone(browser)
+    _login(page, base, "ctv1")
+    page.get_by_role("button", name="Nhận tin tiếp theo").click()
+    card = page.locator("article.card")
+    card.wait_for()
+    first_title = card.locator("h2").inner_text()
+    # the hostile item came first: its text is on the screen, none of its markup ran
+    assert "Tin độc hại" in first_title
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("mark").count() >= 1  # evidence highlighted
+    assert page.locator(".lease-left").inner_text()  # lease time left is visible
+    page.screenshot(path=str(output_dir / "queue-360x740.png"))
+    # at 360 px nothing overflows sideways, the verdict buttons are thumb-sized
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    scam = page.get_by_role("button", name="Lừa đảo", exact=True)
+    box = scam.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44
+
+    page.get_by_label("Ghi chú (không bắt buộc)").fill("Xin mã OTP qua đường link lạ")
+    scam.click()
+    page.wait_for_url(re.compile(r".*/queue\?msg=saved_next"))
+    assert "Đã lưu kết luận. Đây là tin tiếp theo." in page.locator(".flash").inner_text()
+    second_title = page.locator("article.card h2").inner_text()
+    assert second_title != first_title
+
+    page.get_by_role("button", name="Chưa chắc – chuyển cấp trên").click()
+    page.wait_for_url(re.compile(r".*/queue\?msg=saved"))
+    page.get_by_role("link", name="Đã làm").click()
+    page.wait_for_url(f"{base}/history")
+    history = page.locator("main").inner_text()
+    assert "Xin mã OTP qua đường link lạ" in history
+    assert "Tin độc hại" in history
+    page.screenshot(path=str(output_dir / "history-360x740.png"))
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.evaluate("window.__xss") is None
+    context.close()
+
+    with factory() as s:
+        verdicts = {v.verdict for v in s.scalars(select(Verdict))}
+        assert {"scam", "escalate"} <= verdicts
+        assert s.scalar(select(ReviewTask).where(ReviewTask.status == TaskStatus.escalated))
+    assert (output_dir / "queue-360x740.png").stat().st_size > 5_000
+
+
+def test_analyst_overrides_an_escalation_with_a_reason(
+    served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    base, factory = served
+    with factory() as s:
+        if s.scalar(select(ReviewTask).where(ReviewTask.status == TaskStatus.escalated)) is None:
+            task = flagged(s, 1, hostile=False)[0]
+            task.status = TaskStatus.escalated
+            s.commit()
+    context, page = _phone(browser)
+    _login(page, base, "pt1")
+    page.get_by_role("link", name="Chuyển cấp trên").click()
+    page.wait_for_url(f"{base}/escalations")
+    form = page.locator("form.verdict").first
+    # without a reason the browser will not send the form
+    form.get_by_role("button", name="Không có vấn đề").click()
+    assert page.url == f"{base}/escalations"
+    form.get_by_label("Lý do (bắt buộc)").fill("Đã đối chiếu nguồn chính thức")
+    form.get_by_role("button", name="Không có vấn đề").click()
+    page.wait_for_url(re.compile(r".*/escalations\?msg=overridden"))
+    page.screenshot(path=str(output_dir / "escalations-360x740.png"))
+    page.get_by_role("link", name="Tổng quan").click()
+    page.wait_for_url(f"{base}/dashboard")
+    assert page.locator("svg.chart").count() == 3
+    assert page.evaluate("window.__xss") is None
+    page.screenshot(path=str(output_dir / "dashboard-360.png"), full_page=True)
+    page.get_by_role("link", name=re.compile("Báo cáo tuần")).click()
+    page.wait_for_load_state()
+    assert "Tổng hợp dư luận tuần" in page.locator("h1").inner_text()
+    assert page.locator("img[src^='data:image/png']").count() == 3
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.screenshot(path=str(output_dir / "weekly-report.png"), full_page=True)
+    context.close()
+    with factory() as s:
+        override = s.scalar(select(Verdict).where(Verdict.kind == "override"))
+        assert override is not None
+        assert override.note == "Đã đối chiếu nguồn chính thức" or override.verdict
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "task.override"))
