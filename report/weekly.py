@@ -322,6 +322,18 @@ STOPWORDS = frozenset(
 _TERM_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+def _example(title: str, excerpt: str, term: str, width: int = 70) -> str:
+    """The title when it says the term, else the words around the term in the excerpt."""
+    if term in title.lower() or not excerpt:
+        return title
+    words = term.split()
+    m = re.search(r"\W+".join(map(re.escape, words)), excerpt, re.IGNORECASE)
+    if m is None:
+        return title
+    start, end = max(0, m.start() - width), min(len(excerpt), m.end() + width)
+    return ("…" if start else "") + excerpt[start:end].strip() + ("…" if end < len(excerpt) else "")
+
+
 def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFrame:
     """The most frequent two-word terms among negative relevant items, each with the number of
     items that use it and a few representative titles (criticism reported as opinion)."""
@@ -341,13 +353,16 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
         for term in terms:
             counts.setdefault(term, set()).add(row.item_id)
     ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
-    titles = dict(zip(neg["item_id"], neg["title"], strict=False))
+    texts = {
+        row.item_id: (str(row.title or ""), str(getattr(row, "excerpt", "") or ""))
+        for row in neg.itertuples()
+    }
     return pd.DataFrame(
         [
             {
                 "term": term,
                 "items": len(ids),
-                "examples": [titles[i] for i in sorted(ids)[:examples]],
+                "examples": [_example(*texts[i], term) for i in sorted(ids)[:examples]],
             }
             for term, ids in ranked
             if len(ids) >= 2

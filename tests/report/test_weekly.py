@@ -236,3 +236,16 @@ def test_coverage_names_silent_and_failing_feeds(session: Session) -> None:
     md = render_markdown(summarize(_frame()), week, coverage)
     assert "Nguồn không có tin mới trong tuần (2): Cổng B, Kênh C." in md
     assert "Tin đã được rà soát: 1/2 tin" in md
+
+
+def test_concern_examples_quote_the_words_around_the_term() -> None:
+    from report.weekly import _example
+
+    excerpt = (
+        "Sáng nay " + "rất " * 30 + "nhiều người phản ánh ứng dụng VNeID báo lỗi đăng nhập liên tục"
+    )
+    quoted = _example("Bức xúc sáng thứ hai", excerpt, "báo lỗi", width=20)
+    assert quoted.startswith("…")
+    assert "VNeID báo lỗi đăng nhập" in quoted
+    assert len(quoted) < len(excerpt)
+    assert _example("Ứng dụng báo lỗi", excerpt, "báo lỗi") == "Ứng dụng báo lỗi"
