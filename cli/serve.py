@@ -138,6 +138,7 @@ def demo(
         f"\nDemo: {stats['new']} tin mới / new items, {stats['analysed']} đã phân tích / analysed, "
         f"{stats['queued']} tin chờ rà soát / queued for review."
     )
+    typer.echo(f"Trang rà soát / web app: {url}/")
     typer.echo(f"API:                {url}/api/v1/health")
     typer.echo(f"Tài liệu API / docs: {url}/docs")
     typer.echo("Tài khoản demo / demo logins (username / password):")
