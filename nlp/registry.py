@@ -64,8 +64,10 @@ def save(
     pipeline: Pipeline,
     metadata: dict[str, Any],
     version: str | None = None,
+    files: dict[str, bytes] | None = None,
 ) -> str:
-    """Write a model and its metadata; returns the version. Does not make it current."""
+    """Write a model, its metadata and any extra ``files`` (e.g. its evaluation set); returns
+    the version. Does not make it current."""
     version = version or new_version(models_dir, task)
     if not _VERSION_RE.match(version):
         raise RegistryError(f"bad version name {version!r}")
@@ -77,7 +79,23 @@ def save(
     (folder / METADATA_FILE).write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    for name, body in (files or {}).items():
+        if "/" in name or name in {MODEL_FILE, METADATA_FILE}:
+            raise RegistryError(f"bad file name {name!r}")
+        (folder / name).write_bytes(body)
     return version
+
+
+def metadata(models_dir: Path, task: str, version: str) -> dict[str, Any]:
+    if not _VERSION_RE.match(version) or version not in versions(models_dir, task):
+        raise RegistryError(f"no model {task}/{version} in {models_dir}")
+    return json.loads(
+        (_task_dir(models_dir, task) / version / METADATA_FILE).read_text(encoding="utf-8")
+    )
+
+
+def version_file(models_dir: Path, task: str, version: str, name: str) -> Path:
+    return _task_dir(models_dir, task) / version / name
 
 
 def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, dict[str, Any]]:
@@ -133,6 +151,34 @@ def promote(models_dir: Path, task: str, version: str) -> str | None:
     return previous
 
 
+def history(models_dir: Path, task: str) -> list[str]:
+    """Versions that were current before the present one, oldest first."""
+    path = _task_dir(models_dir, task) / HISTORY_FILE
+    if not path.is_file():
+        return []
+    return [v for v in path.read_text(encoding="utf-8").split() if v]
+
+
+def rollback(models_dir: Path, task: str) -> tuple[str | None, str]:
+    """Make the previously current version current again; returns (replaced, restored)."""
+    past = history(models_dir, task)
+    if not past:
+        raise RegistryError(f"no earlier {task} version to roll back to")
+    restored = past[-1]
+    if restored not in versions(models_dir, task):
+        raise RegistryError(f"the earlier version {task}/{restored} is no longer on disk")
+    folder = _task_dir(models_dir, task)
+    replaced = current_version(models_dir, task)
+    for name, body in (
+        (CURRENT_FILE, restored + "\n"),
+        (HISTORY_FILE, "".join(v + "\n" for v in past[:-1])),
+    ):
+        tmp = folder / f".{name}.tmp"
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, folder / name)
+    return replaced, restored
+
+
 def describe(models_dir: Path, task: str) -> dict[str, Any]:
     """A task's versions (newest first) with their held-out scores, and which one is current."""
     current = current_version(models_dir, task)
@@ -155,6 +201,8 @@ def describe(models_dir: Path, task: str) -> dict[str, Any]:
                 "macro_f1": holdout.get("macro_f1"),
                 "per_class": holdout.get("per_class", {}),
                 "params": meta.get("params", {}),
+                "comparison": meta.get("comparison"),
+                "dataset": meta.get("dataset"),
             }
         )
-    return {"task": task, "current": current, "versions": out}
+    return {"task": task, "current": current, "history": history(models_dir, task), "versions": out}

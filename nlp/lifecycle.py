@@ -1,0 +1,223 @@
+"""Train a challenger, compare it with the champion, promote or roll back — every step audited.
+
+The model files (``models/<task>/<version>/`` and ``current``) are what the analysers load; the
+``model_version`` table mirrors them for the API's processes and the audit log records who changed
+what, when and why. A promotion is refused when the challenger is worse than the champion on the
+same evaluation set (``nlp.retrain.gate``) unless forced with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.audit import record
+from core.config import ROOT, Settings
+from core.db import utcnow
+from core.errors import Conflict, DomainError, NotFound
+from core.tables import ModelVersion, User
+from nlp import registry
+from nlp.facts import FactBase, load_facts
+from nlp.pipeline import TASKS
+from nlp.retrain import Progress, ReviewLabel, build_snapshot, gate, review_labels, scores
+from nlp.train import Dataset
+from nlp.train import train as fit
+
+EVAL_FILE = "eval.jsonl"
+SEED = ROOT / "data" / "seed" / "seed.jsonl"
+CHECK = ROOT / "data" / "eval" / "check.jsonl"
+
+
+class GateRefused(Conflict):
+    code = "gate_refused"
+
+
+def _task(task: str) -> str:
+    if task not in TASKS:
+        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
+    return task
+
+
+def _eval_rows(settings: Settings, task: str, version: str) -> list[dict[str, Any]]:
+    path = registry.version_file(settings.models_dir, task, version, EVAL_FILE)
+    if not path.is_file():
+        raise DomainError(
+            f"{task}/{version} has no evaluation set: train it with `duluan train` to compare",
+            code="no_eval_set",
+            status_code=409,
+        )
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def compare(
+    settings: Settings, task: str, version: str, facts: FactBase | None = None
+) -> dict[str, Any]:
+    """The challenger ``version`` and the current champion on the challenger's evaluation set."""
+    facts = facts or load_facts(settings.data_dir / "facts")
+    rows = _eval_rows(settings, task, version)
+    challenger, _ = registry.load(settings.models_dir, task, version)
+    out: dict[str, Any] = {
+        "challenger": {"version": version, **scores(challenger, rows, task, facts)}
+    }
+    current = registry.current_version(settings.models_dir, task)
+    if current is not None and current != version:
+        champion, _ = registry.load(settings.models_dir, task, current)
+        out["champion"] = {"version": current, **scores(champion, rows, task, facts)}
+    else:
+        out["champion"] = None
+    out["refusals"] = gate(out["challenger"], out["champion"])
+    return out
+
+
+def train_challenger(
+    session: Session | None,
+    settings: Settings,
+    task: str,
+    *,
+    include_reviews: bool = True,
+    external: list[Dataset] | None = None,
+    C: float | None = None,
+    eval_share: float = 0.2,
+    progress: Progress | None = None,
+) -> tuple[str, dict[str, Any]]:
+    """Snapshot the data, train, save the challenger with its evaluation set and its comparison
+    with the champion (not made current); returns (version, metadata)."""
+    step = progress or (lambda _msg, _frac: None)
+    _task(task)
+    step("Đọc dữ liệu / reading labels", 0.05)
+    reviews: list[ReviewLabel] = review_labels(session) if include_reviews and session else []
+    snapshot = build_snapshot(
+        task, seed=SEED, check=CHECK, reviews=reviews, external=external, eval_share=eval_share
+    )
+    facts = load_facts(settings.data_dir / "facts")
+    step("Huấn luyện / training", 0.15)
+    result = fit(snapshot.train, task, facts, C=C)
+    result.metadata["data"]["source"] = "seed + reviews" if reviews else "seed"
+    result.metadata["dataset"] = snapshot.info
+    eval_body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in snapshot.eval_rows)
+    version = registry.save(
+        settings.models_dir,
+        task,
+        result.pipeline,
+        result.metadata,
+        files={EVAL_FILE: eval_body.encode("utf-8")},
+    )
+    step("So sánh với mô hình đang dùng / comparing with the champion", 0.85)
+    comparison = compare(settings, task, version, facts)
+    meta = registry.metadata(settings.models_dir, task, version)
+    meta["comparison"] = comparison
+    registry.version_file(settings.models_dir, task, version, registry.METADATA_FILE).write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    if session is not None:
+        session.add(
+            ModelVersion(
+                task=task,
+                version=version,
+                metrics={"challenger": comparison["challenger"], "dataset": snapshot.info},
+                is_current=False,
+            )
+        )
+        session.flush()
+    step("Xong / done", 1.0)
+    return version, meta
+
+
+def _mirror(session: Session, task: str, current: str, now: datetime) -> None:
+    """The model_version table follows the files: one current row per task."""
+    session.execute(update(ModelVersion).where(ModelVersion.task == task).values(is_current=False))
+    row = session.scalar(
+        select(ModelVersion).where(ModelVersion.task == task, ModelVersion.version == current)
+    )
+    if row is None:
+        row = ModelVersion(task=task, version=current, metrics={})
+        session.add(row)
+    row.is_current = True
+    row.promoted_at = now
+    session.flush()
+
+
+def promote(
+    session: Session,
+    settings: Settings,
+    task: str,
+    version: str,
+    actor: User | None,
+    *,
+    force: bool = False,
+    reason: str = "",
+    via: str = "api",
+) -> dict[str, Any]:
+    """Make ``version`` current if it is no worse than the champion (or ``force`` with a reason)."""
+    _task(task)
+    if version not in registry.versions(settings.models_dir, task):
+        raise NotFound(f"no model {task}/{version}", code="model_not_found")
+    if force and not reason.strip():
+        raise DomainError("--force needs a reason", code="reason_required", status_code=422)
+    comparison = compare(settings, task, version)
+    if comparison["refusals"] and not force:
+        record(
+            session,
+            actor,
+            "model.promote_refused",
+            "model",
+            None,
+            after={
+                "task": task,
+                "version": version,
+                "refusals": comparison["refusals"],
+                "via": via,
+            },
+        )
+        session.commit()  # the refusal is on record although the request fails
+        raise GateRefused(
+            f"{task}/{version} not promoted: "
+            + "; ".join(comparison["refusals"])
+            + " (force it with a reason if you must)"
+        )
+    previous = registry.promote(settings.models_dir, task, version)
+    now = utcnow()
+    _mirror(session, task, version, now)
+    record(
+        session,
+        actor,
+        "model.promote",
+        "model",
+        None,
+        before={"task": task, "version": previous},
+        after={
+            "task": task,
+            "version": version,
+            "forced": bool(force and comparison["refusals"]),
+            "reason": reason.strip() or None,
+            "refusals_overridden": comparison["refusals"] if force else [],
+            "via": via,
+        },
+    )
+    return {"task": task, "current": version, "previous": previous, "comparison": comparison}
+
+
+def rollback(
+    session: Session, settings: Settings, task: str, actor: User | None, *, via: str = "api"
+) -> dict[str, Any]:
+    """Restore the version that was current before the present one."""
+    _task(task)
+    try:
+        replaced, restored = registry.rollback(settings.models_dir, task)
+    except registry.RegistryError as exc:
+        raise Conflict(str(exc), code="nothing_to_roll_back") from exc
+    _mirror(session, task, restored, utcnow())
+    record(
+        session,
+        actor,
+        "model.rollback",
+        "model",
+        None,
+        before={"task": task, "version": replaced},
+        after={"task": task, "version": restored, "via": via},
+    )
+    return {"task": task, "current": restored, "previous": replaced}

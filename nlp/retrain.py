@@ -1,0 +1,261 @@
+"""Learning from reviewers: their decided labels, a dataset snapshot, champion vs challenger.
+
+Labels come from decided review tasks (an analyst's override wins over collaborators' verdicts);
+a reviewer's corrected sentiment or relevance is a label for that task too. Nobody's name is
+carried: a label is an item's text and what was decided about it.
+
+The evaluation set is the same for champion and challenger and never trained on:
+  * the project's check set (``data/eval/check.jsonl``): separately written, never in any training
+    data (the shipped models were trained on all of ``data/seed``, so a slice of the seed file
+    would flatter the champion), with the categories the false-positive rates need;
+  * the most recently decided reviewed items (a time-based split: the newest ``eval_share``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sklearn.metrics import f1_score
+from sklearn.pipeline import Pipeline
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.tables import Item, ReviewTask, TaskStatus, Verdict
+from nlp.analyze import prepare_many
+from nlp.facts import FactBase
+from nlp.pipeline import TASKS
+from nlp.train import Dataset, read_labelled
+
+MISINFO_OF_VERDICT = {"distortion": "distortion", "scam": "scam", "not_misinformation": "none"}
+# Categories of the check set whose items must not be flagged (the gate's false-positive rates).
+PROTECTED = ("criticism", "scam_warning")
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class ReviewLabel:
+    """What was decided about one item (the final verdict of its task)."""
+
+    item_id: int
+    task_id: int
+    text: str
+    decided_at: datetime
+    queue_reason: str  # risk | uncertain | audit: "uncertain" ones are active learning
+    misinfo: str | None
+    sentiment: str | None
+    relevant: bool | None
+    by: str  # "review" or "override" (an analyst's final decision)
+
+    def label(self, task: str) -> str | None:
+        if task == "misinfo":
+            return self.misinfo
+        if task == "sentiment":
+            return self.sentiment
+        if self.relevant is None:
+            return None
+        return "relevant" if self.relevant else "off_topic"
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "item_id": self.item_id,
+            "text": self.text,
+            "misinfo": self.misinfo,
+            "sentiment": self.sentiment,
+            "relevant": self.relevant,
+            "decided_at": self.decided_at.isoformat(),
+            "queue_reason": self.queue_reason,
+            "decided_by": self.by,
+        }
+
+
+def review_labels(session: Session, since: datetime | None = None) -> list[ReviewLabel]:
+    """Final labels of decided tasks, oldest decision first. An override wins; otherwise the last
+    collaborator verdict that is not an escalation (with the two-person rule a task is decided
+    only once two agreed). Corrections of sentiment/relevance: the latest one given."""
+    query = (
+        select(ReviewTask, Item)
+        .join(Item, Item.id == ReviewTask.item_id)
+        .where(ReviewTask.status == TaskStatus.decided)
+        .order_by(ReviewTask.id)
+    )
+    labels = []
+    for task, item in session.execute(query):
+        verdicts: list[Verdict] = list(task.verdicts)
+        overrides = [v for v in verdicts if v.kind == "override"]
+        reviews = [v for v in verdicts if v.kind != "override" and v.verdict != "escalate"]
+        final = overrides[-1] if overrides else (reviews[-1] if reviews else None)
+        if final is None or final.verdict not in MISINFO_OF_VERDICT:
+            continue
+        if since is not None and final.created_at < since:
+            continue
+        sentiment = next((v.sentiment for v in reversed(verdicts) if v.sentiment), None)
+        relevant = next((v.relevant for v in reversed(verdicts) if v.relevant is not None), None)
+        labels.append(
+            ReviewLabel(
+                item_id=item.id,
+                task_id=task.id,
+                text=f"{item.title}. {item.text}" if item.title else item.text,
+                decided_at=final.created_at,
+                queue_reason=task.reason,
+                misinfo=MISINFO_OF_VERDICT[final.verdict],
+                sentiment=sentiment,
+                relevant=relevant,
+                by="override" if final.kind == "override" else "review",
+            )
+        )
+    return sorted(labels, key=lambda lab: (lab.decided_at, lab.item_id))
+
+
+@dataclass
+class Snapshot:
+    """The training rows and the evaluation rows of one task, and what they are made of."""
+
+    task: str
+    train: Dataset
+    eval_rows: list[dict[str, Any]]  # {text, label, category, origin}
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _digest(rows: list[tuple[str, str]]) -> str:
+    h = hashlib.sha256()
+    for text, label in rows:
+        h.update(text.encode())
+        h.update(b"\x1f")
+        h.update(label.encode())
+        h.update(b"\x1e")
+    return h.hexdigest()
+
+
+def _check_rows(path: Path, task: str) -> list[dict[str, Any]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        label = (
+            ("relevant" if row["relevant"] else "off_topic")
+            if task == "relevance"
+            else row[{"sentiment": "sentiment", "misinfo": "misinfo"}[task]]
+        )
+        rows.append(
+            {
+                "text": row["text"],
+                "label": label,
+                "category": row.get("category"),
+                "origin": "check",
+            }
+        )
+    return rows
+
+
+def build_snapshot(
+    task: str,
+    *,
+    seed: Path,
+    check: Path,
+    reviews: list[ReviewLabel] | None = None,
+    external: list[Dataset] | None = None,
+    eval_share: float = 0.2,
+) -> Snapshot:
+    """Seed + reviewed labels (all but the newest ``eval_share``) + external files for training;
+    the check set + the newest reviewed labels for evaluation."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}")
+    base = read_labelled(seed, task)
+    labelled = [r for r in (reviews or []) if r.label(task) is not None]
+    n_eval = int(round(len(labelled) * eval_share)) if len(labelled) >= 5 else 0
+    fit_reviews = labelled[: len(labelled) - n_eval]
+    eval_reviews = labelled[len(labelled) - n_eval :]
+    texts, labels = list(base.texts), list(base.labels)
+    texts += [r.text for r in fit_reviews]
+    labels += [r.label(task) for r in fit_reviews]  # type: ignore[misc]
+    sources = {"seed": len(base.texts), "reviews": len(fit_reviews)}
+    for ds in external or []:
+        texts += ds.texts
+        labels += ds.labels
+        sources[f"external:{ds.source}"] = len(ds.texts)
+    eval_rows = _check_rows(check, task) + [
+        {"text": r.text, "label": r.label(task), "category": None, "origin": "reviews"}
+        for r in eval_reviews
+    ]
+    train_digest = _digest(list(zip(texts, labels, strict=True)))
+    info = {
+        "sha256": train_digest,
+        "rows": len(texts),
+        "label_counts": dict(sorted(Counter(labels).items())),
+        "sources": sources,
+        "reviews": {
+            "trained_on": len(fit_reviews),
+            "held_out": len(eval_reviews),
+            "from_uncertain_share": sum(r.queue_reason == "uncertain" for r in fit_reviews),
+            "from_audit_sample": sum(r.queue_reason == "audit" for r in fit_reviews),
+            "overrides": sum(r.by == "override" for r in fit_reviews),
+            "time_range": [
+                fit_reviews[0].decided_at.isoformat(),
+                fit_reviews[-1].decided_at.isoformat(),
+            ]
+            if fit_reviews
+            else None,
+            "held_out_from": eval_reviews[0].decided_at.isoformat() if eval_reviews else None,
+        },
+        "eval_set": {
+            "sha256": _digest([(r["text"], r["label"]) for r in eval_rows]),
+            "rows": len(eval_rows),
+            "check_set": sum(r["origin"] == "check" for r in eval_rows),
+            "recent_reviews": len(eval_reviews),
+        },
+    }
+    dataset = Dataset(texts, labels, source="snapshot", sha256=train_digest, skipped=base.skipped)
+    return Snapshot(task, dataset, eval_rows, info)
+
+
+def scores(
+    pipeline: Pipeline, eval_rows: list[dict[str, Any]], task: str, facts: FactBase
+) -> dict[str, Any]:
+    """Macro-F1 on the evaluation rows and, for misinfo, the share of criticism and scam warnings
+    flagged (false-positive rates), with the predictions themselves."""
+    X = prepare_many([r["text"] for r in eval_rows], facts)
+    y = [r["label"] for r in eval_rows]
+    pred = [str(p) for p in pipeline.predict(X)]
+    out: dict[str, Any] = {
+        "rows": len(y),
+        "macro_f1": round(
+            float(f1_score(y, pred, labels=list(TASKS[task]), average="macro", zero_division=0)), 4
+        ),
+    }
+    if task == "misinfo":
+        fpr = {}
+        for cat in PROTECTED:
+            chosen = [p for r, p in zip(eval_rows, pred, strict=True) if r["category"] == cat]
+            fpr[cat] = round(sum(p != "none" for p in chosen) / len(chosen), 4) if chosen else None
+        out["false_positive_rate"] = fpr
+    reviewed = [
+        (r["label"], p) for r, p in zip(eval_rows, pred, strict=True) if r["origin"] == "reviews"
+    ]
+    if reviewed:
+        out["recent_reviews_accuracy"] = round(sum(a == b for a, b in reviewed) / len(reviewed), 4)
+    return out
+
+
+def gate(challenger: dict[str, Any], champion: dict[str, Any] | None) -> list[str]:
+    """Why the challenger must not replace the champion (empty when it may): worse macro-F1, or
+    more legitimate criticism / scam warnings flagged."""
+    if champion is None:
+        return []
+    problems = []
+    if challenger["macro_f1"] < champion["macro_f1"]:
+        problems.append(
+            f"macro-F1 {challenger['macro_f1']:.4f} < champion's {champion['macro_f1']:.4f}"
+        )
+    for cat, rate in (challenger.get("false_positive_rate") or {}).items():
+        theirs = (champion.get("false_positive_rate") or {}).get(cat)
+        if rate is not None and theirs is not None and rate > theirs:
+            problems.append(f"false-positive rate on {cat} {rate:.4f} > champion's {theirs:.4f}")
+    return problems
