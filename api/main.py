@@ -16,17 +16,9 @@ from api.schemas import ERRORS
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from nlp.analyze import Analyzer
-from nlp.registry import RegistryError
+from nlp.live import LiveAnalyzer
 
 log = logging.getLogger(__name__)
-
-
-def _load_analyzer(settings: Settings) -> Analyzer | None:
-    try:
-        return Analyzer.load(settings.models_dir, settings.data_dir / "facts")
-    except (RegistryError, FileNotFoundError) as exc:
-        log.error("models not loaded, analysis is unavailable: %s", exc)
-        return None
 
 
 @asynccontextmanager
@@ -34,8 +26,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url)
     app.state.sessionmaker = make_sessionmaker(engine)
-    if getattr(app.state, "analyzer", None) is None:
-        app.state.analyzer = _load_analyzer(settings)
+    app.state.models = LiveAnalyzer(
+        settings.models_dir,
+        settings.data_dir / "facts",
+        analyzer=app.state.analyzer,
+        check_seconds=settings.model_reload_seconds,
+    )
+    if app.state.models.get() is None:
+        log.error("models not loaded, analysis is unavailable: %s", app.state.models.last_error)
     yield
     engine.dispose()
 

@@ -21,7 +21,13 @@ users_app = typer.Typer(
 )
 feeds_app = typer.Typer(help="Manage the feeds that are collected.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports for the committee.", no_args_is_help=True)
+models_app = typer.Typer(
+    help="Model versions: list, show, promote (through the gate), roll back.", no_args_is_help=True
+)
+labels_app = typer.Typer(help="Reviewers' decided labels.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(models_app, name="models")
+app.add_typer(labels_app, name="labels")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(report_app, name="report")
 

@@ -131,9 +131,16 @@ def _print_scores(title: str, h: dict[str, Any]) -> None:
 def train(
     task: Annotated[str, typer.Option(help="relevance | sentiment | misinfo")],
     data: Annotated[
-        Path,
-        typer.Option(exists=True, dir_okay=False, help="CSV or JSONL with `text` and `label`."),
-    ] = ROOT / "data" / "seed" / "seed.jsonl",
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="CSV or JSONL with `text` and `label` (default: the project's seed data).",
+        ),
+    ] = None,
+    include_reviews: Annotated[
+        bool, typer.Option(help="Add reviewers' decided labels (the newest are held out).")
+    ] = False,
     label_column: Annotated[
         str | None, typer.Option(help="Label column (default: `label`, else the task's column).")
     ] = None,
@@ -155,50 +162,128 @@ def train(
             help="Also score the saved model on this file (e.g. a dev split).",
         ),
     ] = None,
-    promote: Annotated[bool, typer.Option(help="Make the new model current.")] = False,
+    promote: Annotated[
+        bool, typer.Option(help="Make it current if the gate lets it (see `models promote`).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="With --promote: past the gate (needs --reason).")
+    ] = False,
+    reason: Annotated[str, typer.Option(help="Why --force is needed (audited).")] = "",
 ) -> None:
-    """Train a classifier, print its held-out scores, save it under DULUAN_MODELS_DIR.
+    """Train a challenger, compare it with the model in service on the same evaluation set, save
+    it under DULUAN_MODELS_DIR (and promote it through the gate when asked).
 
-    Example: duluan train --task sentiment --data train.csv --map 0=negative,1=neutral,2=positive --promote
+    Example: duluan train --task misinfo --include-reviews --promote
     """
-    from nlp import registry
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from core.db import session_scope
+    from core.errors import DomainError
+    from nlp import lifecycle, registry
     from nlp.analyze import prepare_many
     from nlp.facts import load_facts
     from nlp.pipeline import TASKS
+    from nlp.retrain import review_labels
     from nlp.train import DataError, evaluate, parse_mapping, read_labelled
-    from nlp.train import train as fit
 
     settings = get_settings()
+    if task not in TASKS:
+        raise fail(f"--task must be one of {', '.join(TASKS)}")
+    mapping = parse_mapping(map_)
     try:
-        ds = read_labelled(data, task, label_column=label_column, mapping=parse_mapping(map_))
-        for s in ds.skipped[:20]:
+        base = (
+            read_labelled(data, task, label_column=label_column, mapping=mapping) if data else None
+        )
+        for s in (base.skipped if base else [])[:20]:
             typer.secho(f"  skipped {s}", err=True, fg=typer.colors.YELLOW)
-        facts = load_facts(settings.data_dir / "facts")
-        result = fit(ds, task, facts, C=c)
-        if eval_data is not None:
-            extra = read_labelled(
-                eval_data, task, label_column=label_column, mapping=parse_mapping(map_)
+        factory = make_factory(settings)
+        reviews = []
+        if include_reviews:
+            with factory() as session:
+                reviews = review_labels(session)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            job = bar.add_task(f"train {task}", total=1.0)
+            version, meta = lifecycle.train_challenger(
+                settings,
+                task,
+                reviews=reviews,
+                base=base,
+                C=c,
+                progress=lambda msg, frac: bar.update(job, completed=frac, description=msg),
             )
-            result.metadata["evaluation"]["external"] = {
-                "source": extra.source,
-                "sha256": extra.sha256,
-                **evaluate(
-                    result.pipeline, prepare_many(extra.texts, facts), extra.labels, TASKS[task]
-                ),
-            }
+        with session_scope(factory) as session:
+            lifecycle.record_challenger(session, task, version, meta)
+        if eval_data is not None:
+            facts = load_facts(settings.data_dir / "facts")
+            extra = read_labelled(eval_data, task, label_column=label_column, mapping=mapping)
+            external = evaluate(
+                registry.load(settings.models_dir, task, version)[0],
+                prepare_many(extra.texts, facts),
+                extra.labels,
+                TASKS[task],
+            )
+            _print_scores(str(eval_data), external)
+        _print_train(task, version, meta)
+        if promote:
+            try:
+                with session_scope(factory) as session:
+                    done = lifecycle.promote(
+                        session,
+                        settings,
+                        task,
+                        version,
+                        None,
+                        force=force,
+                        reason=reason,
+                        via="cli",
+                    )
+            except DomainError as exc:
+                raise fail(exc.message) from exc
+            typer.echo(f"Promoted {task} {version} to current (was {done['previous']}).")
     except DataError as exc:
         raise fail(str(exc)) from exc
-    version = registry.save(settings.models_dir, task, result.pipeline, result.metadata)
+
+
+def _print_train(task: str, version: str, meta: dict[str, Any]) -> None:
+    d = meta["dataset"]
+    r = d["reviews"]
     typer.echo(
-        f"{task} {version}: {len(ds.texts)} rows ({len(ds.skipped)} skipped), "
-        f"C={result.metadata['params']['C']:g}"
+        f"{task} {version}: {d['rows']} rows {d['label_counts']}, C={meta['params']['C']:g}; "
+        f"sources {d['sources']}"
     )
-    _print_scores("held-out split", result.metadata["evaluation"]["holdout"])
-    if eval_data is not None:
-        _print_scores(str(eval_data), result.metadata["evaluation"]["external"])
-    if promote:
-        registry.promote(settings.models_dir, task, version)
-        typer.echo(f"Promoted {task} {version} to current.")
+    typer.echo(
+        f"  reviews: {r['trained_on']} trained on ({r['from_uncertain_share']} from the uncertain "
+        f"share, {r['from_audit_sample']} from the audit sample), {r['held_out']} newest held out"
+    )
+    _print_scores("held-out split", meta["evaluation"]["holdout"])
+    cmp = meta["comparison"]
+    e = d["eval_set"]
+    typer.echo(
+        f"evaluation set: {e['rows']} rows ({e['check_set']} check set + {e['recent_reviews']} "
+        "recent reviews), never trained on"
+    )
+    for who in ("challenger", "champion"):
+        m = cmp.get(who)
+        if m:
+            fpr = m.get("false_positive_rate")
+            typer.echo(
+                f"  {who:<10} {m['version']}: macro-F1 {m['macro_f1']:.4f}"
+                + (
+                    f", flagged criticism {fpr['criticism']}, warnings {fpr['scam_warning']}"
+                    if fpr
+                    else ""
+                )
+            )
+    if cmp["refusals"]:
+        typer.secho("  gate: would refuse — " + "; ".join(cmp["refusals"]), fg=typer.colors.YELLOW)
+    else:
+        typer.echo("  gate: passes")
 
 
 @app.command("evaluate")

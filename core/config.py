@@ -17,6 +17,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'duluan.db'}"
     models_dir: Path = ROOT / "models"
+    model_reload_seconds: float = 2.0  # how often a serving process looks for a promotion
     data_dir: Path = ROOT / "data"
 
     # Collector

@@ -286,6 +286,27 @@ class ModelVersion(Base):
     __table_args__ = (UniqueConstraint("task", "version", name="uq_model_version_task_version"),)
 
 
+class TrainJob(Base):
+    """A training run asked for through the API: its progress is visible to every API process."""
+
+    __tablename__ = "train_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task: Mapped[str] = mapped_column(String(20))
+    include_reviews: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued|running|done|failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    version: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class AuditIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete an audit event."""
 

@@ -23,7 +23,7 @@ from core.tables import ModelVersion, User
 from nlp import registry
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import TASKS
-from nlp.retrain import Progress, ReviewLabel, build_snapshot, gate, review_labels, scores
+from nlp.retrain import Progress, ReviewLabel, build_snapshot, gate, scores
 from nlp.train import Dataset
 from nlp.train import train as fit
 
@@ -74,29 +74,37 @@ def compare(
 
 
 def train_challenger(
-    session: Session | None,
     settings: Settings,
     task: str,
     *,
-    include_reviews: bool = True,
+    reviews: list[ReviewLabel] | None = None,
+    base: Dataset | None = None,
     external: list[Dataset] | None = None,
     C: float | None = None,
     eval_share: float = 0.2,
     progress: Progress | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """Snapshot the data, train, save the challenger with its evaluation set and its comparison
-    with the champion (not made current); returns (version, metadata)."""
+    """Snapshot the data (``base``, by default the seed file, + ``reviews`` + ``external``), train,
+    save the challenger with its evaluation set and its comparison with the champion (not made
+    current); returns (version, metadata). Holds no database transaction while it trains: read
+    the labels before (``review_labels``), record the result after (``record_challenger``)."""
     step = progress or (lambda _msg, _frac: None)
     _task(task)
-    step("Đọc dữ liệu / reading labels", 0.05)
-    reviews: list[ReviewLabel] = review_labels(session) if include_reviews and session else []
+    step("Chuẩn bị dữ liệu / building the snapshot", 0.05)
     snapshot = build_snapshot(
-        task, seed=SEED, check=CHECK, reviews=reviews, external=external, eval_share=eval_share
+        task,
+        seed=base if base is not None else SEED,
+        check=CHECK,
+        reviews=reviews,
+        external=external,
+        eval_share=eval_share,
     )
     facts = load_facts(settings.data_dir / "facts")
     step("Huấn luyện / training", 0.15)
     result = fit(snapshot.train, task, facts, C=C)
-    result.metadata["data"]["source"] = "seed + reviews" if reviews else "seed"
+    result.metadata["data"]["source"] = " + ".join(
+        name for name, n in snapshot.info["sources"].items() if n
+    )
     result.metadata["dataset"] = snapshot.info
     eval_body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in snapshot.eval_rows)
     version = registry.save(
@@ -113,18 +121,32 @@ def train_challenger(
     registry.version_file(settings.models_dir, task, version, registry.METADATA_FILE).write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    if session is not None:
-        session.add(
-            ModelVersion(
-                task=task,
-                version=version,
-                metrics={"challenger": comparison["challenger"], "dataset": snapshot.info},
-                is_current=False,
-            )
-        )
-        session.flush()
     step("Xong / done", 1.0)
     return version, meta
+
+
+def record_challenger(
+    session: Session, task: str, version: str, meta: dict[str, Any], actor: User | None = None
+) -> None:
+    """The trained challenger in the model_version table and the audit log."""
+    comparison = meta.get("comparison") or {}
+    session.add(
+        ModelVersion(
+            task=task,
+            version=version,
+            metrics={"challenger": comparison.get("challenger"), "dataset": meta.get("dataset")},
+            is_current=False,
+        )
+    )
+    record(
+        session,
+        actor,
+        "model.trained",
+        "model",
+        None,
+        after={"task": task, "version": version, "refusals": comparison.get("refusals")},
+    )
+    session.flush()
 
 
 def _mirror(session: Session, task: str, current: str, now: datetime) -> None:

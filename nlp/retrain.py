@@ -158,7 +158,7 @@ def _check_rows(path: Path, task: str) -> list[dict[str, Any]]:
 def build_snapshot(
     task: str,
     *,
-    seed: Path,
+    seed: Path | Dataset,
     check: Path,
     reviews: list[ReviewLabel] | None = None,
     external: list[Dataset] | None = None,
@@ -168,7 +168,7 @@ def build_snapshot(
     the check set + the newest reviewed labels for evaluation."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
-    base = read_labelled(seed, task)
+    base = seed if isinstance(seed, Dataset) else read_labelled(seed, task)
     labelled = [r for r in (reviews or []) if r.label(task) is not None]
     n_eval = int(round(len(labelled) * eval_share)) if len(labelled) >= 5 else 0
     fit_reviews = labelled[: len(labelled) - n_eval]
@@ -176,7 +176,10 @@ def build_snapshot(
     texts, labels = list(base.texts), list(base.labels)
     texts += [r.text for r in fit_reviews]
     labels += [r.label(task) for r in fit_reviews]  # type: ignore[misc]
-    sources = {"seed": len(base.texts), "reviews": len(fit_reviews)}
+    sources = {
+        ("seed" if base.source.endswith("seed.jsonl") else f"base:{base.source}"): len(base.texts),
+        "reviews": len(fit_reviews),
+    }
     for ds in external or []:
         texts += ds.texts
         labels += ds.labels

@@ -17,7 +17,7 @@ def health(request: Request, session: SessionDep) -> Health:
         db_ok = True
     except Exception:  # noqa: BLE001 - health reports, never raises
         db_ok = False
-    analyzer = request.app.state.analyzer
+    analyzer = request.app.state.models.get()
     models = (
         dict(analyzer.versions)
         if analyzer

@@ -452,7 +452,7 @@ def dashboard_page(request: Request, session: SessionDep, user: Analyst) -> HTML
 @router.get("/models")
 def models_page(request: Request, settings: SettingsDep, user: ModelsReader) -> HTMLResponse:
     described = {task: registry.describe(settings.models_dir, task) for task in TASKS}
-    loaded = getattr(request.app.state, "analyzer", None) is not None
+    loaded = request.app.state.models.get() is not None
     return page(request, "models.html", user, models=described, loaded=loaded)
 
 

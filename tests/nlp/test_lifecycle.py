@@ -144,7 +144,9 @@ def test_verdicts_on_a_group_change_the_retrained_model_on_held_out_items(
     now = utcnow()
     for i, text in enumerate(_posts(0, 45)):
         _decide(session, text, "scam", when=now - timedelta(minutes=100 - i))
-    version, meta = lifecycle.train_challenger(session, settings, "misinfo", C=4.0)
+    version, meta = lifecycle.train_challenger(
+        settings, "misinfo", reviews=review_labels(session), C=4.0
+    )
     assert meta["dataset"]["reviews"]["trained_on"] == 36
     assert meta["comparison"]["champion"]["version"] != version
     lifecycle.promote(
@@ -170,7 +172,9 @@ def test_gate_refuses_a_worse_challenger_force_needs_a_reason_rollback_restores(
     ]
     for i, text in enumerate(criticism * 2):
         _decide(session, f"{text} ({i})", "distortion", when=now - timedelta(minutes=1000 - i))
-    version, meta = lifecycle.train_challenger(session, settings, "misinfo", C=4.0)
+    version, meta = lifecycle.train_challenger(
+        settings, "misinfo", reviews=review_labels(session), C=4.0
+    )
     assert meta["comparison"]["refusals"], meta["comparison"]
     with pytest.raises(GateRefused):
         lifecycle.promote(session, settings, "misinfo", version, None, via="test")

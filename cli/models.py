@@ -1,0 +1,155 @@
+"""Models: ``models list|show|promote|rollback``, ``labels export``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.app import fail, labels_app, make_factory, models_app
+from core.config import get_settings
+
+TASK_HELP = "relevance | sentiment | misinfo"
+
+
+def _task(task: str) -> str:
+    from nlp.pipeline import TASKS
+
+    if task not in TASKS:
+        raise fail(f"task must be one of {', '.join(TASKS)}")
+    return task
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every task's versions, newest first; * marks the one in service.
+
+    Example: duluan models list
+    """
+    from nlp import registry
+    from nlp.pipeline import TASKS
+
+    settings = get_settings()
+    for task in TASKS:
+        info = registry.describe(settings.models_dir, task)
+        typer.echo(f"{task}:")
+        for v in info["versions"]:
+            cmp = (v.get("comparison") or {}).get("challenger") or {}
+            f1 = cmp.get("macro_f1", v.get("macro_f1"))
+            typer.echo(
+                f"  {'*' if v['current'] else ' '} {v['version']}  rows {v['rows']}  "
+                f"macro-F1 {f1 if f1 is not None else '—'}  ({v['data_source']})"
+            )
+
+
+@models_app.command("show")
+def models_show(
+    task: Annotated[str, typer.Argument(help=TASK_HELP)],
+    version: Annotated[str | None, typer.Argument(help="Default: the current one.")] = None,
+) -> None:
+    """A version's model card: data snapshot, scores, comparison with the champion.
+
+    Example: duluan models show misinfo
+    """
+    from nlp import registry
+
+    settings = get_settings()
+    _task(task)
+    version = version or registry.current_version(settings.models_dir, task)
+    try:
+        meta = registry.metadata(settings.models_dir, task, version or "")
+    except registry.RegistryError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(json.dumps(meta, ensure_ascii=False, indent=2))
+
+
+@models_app.command("promote")
+def models_promote(
+    task: Annotated[str, typer.Argument(help=TASK_HELP)],
+    version: Annotated[str, typer.Argument(help="The challenger to put in service.")],
+    force: Annotated[bool, typer.Option(help="Past the gate (needs --reason; audited).")] = False,
+    reason: Annotated[str, typer.Option(help="Why (required with --force).")] = "",
+) -> None:
+    """Put a version in service if it is no worse than the champion on the same evaluation set.
+
+    Example: duluan models promote misinfo 20261127T174834Z
+    """
+    from core.db import session_scope
+    from core.errors import DomainError
+    from nlp import lifecycle
+
+    settings = get_settings()
+    try:
+        with session_scope(make_factory(settings)) as session:
+            done = lifecycle.promote(
+                session, settings, _task(task), version, None, force=force, reason=reason, via="cli"
+            )
+    except DomainError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(f"{task}: {done['current']} in service (was {done['previous']}).")
+    typer.echo("Re-score recent items with: duluan analyze --since YYYY-MM-DD")
+
+
+@models_app.command("rollback")
+def models_rollback(task: Annotated[str, typer.Argument(help=TASK_HELP)]) -> None:
+    """Put the previously current version back in service.
+
+    Example: duluan models rollback misinfo
+    """
+    from core.db import session_scope
+    from core.errors import DomainError
+    from nlp import lifecycle
+
+    settings = get_settings()
+    try:
+        with session_scope(make_factory(settings)) as session:
+            done = lifecycle.rollback(session, settings, _task(task), None, via="cli")
+    except DomainError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(f"{task}: {done['current']} back in service (was {done['previous']}).")
+
+
+@labels_app.command("export")
+def labels_export(
+    format: Annotated[str, typer.Option(help="jsonl or csv")] = "jsonl",
+    out: Annotated[Path | None, typer.Option(help="Output file (default: stdout).")] = None,
+) -> None:
+    """Decided labels with their item text (no reviewer names): misinfo, sentiment, relevant.
+
+    Example: duluan labels export --format csv --out labels.csv
+    """
+    from nlp.retrain import review_labels
+
+    if format not in {"jsonl", "csv"}:
+        raise fail("--format must be jsonl or csv")
+    with make_factory(get_settings())() as session:
+        rows: list[dict[str, Any]] = [lab.row() for lab in review_labels(session)]
+    if format == "jsonl":
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(
+            buffer,
+            fieldnames=[
+                "item_id",
+                "text",
+                "misinfo",
+                "sentiment",
+                "relevant",
+                "decided_at",
+                "queue_reason",
+                "decided_by",
+            ],
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+        body = buffer.getvalue()
+    if out is None:
+        typer.echo(body, nl=False)
+    else:
+        out.write_text(body, encoding="utf-8")
+        typer.echo(f"{len(rows)} labels written to {out}", err=True)

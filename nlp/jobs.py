@@ -1,0 +1,96 @@
+"""Training runs asked for from the API: a ``train_job`` row any API process can read, and a
+background thread in the process that accepted it. A job that stops reporting (its process
+died) is shown as interrupted, and a new one for the task may start."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.audit import record
+from core.config import Settings
+from core.db import session_scope, utcnow
+from core.errors import Conflict, NotFound
+from core.tables import TrainJob, User
+from nlp import lifecycle
+from nlp.pipeline import TASKS
+from nlp.retrain import review_labels
+
+log = logging.getLogger(__name__)
+STALE = timedelta(minutes=15)  # a running job silent this long lost its process
+
+
+def _stale(job: TrainJob) -> bool:
+    return job.status in {"queued", "running"} and utcnow() - job.updated_at > STALE
+
+
+def status(job: TrainJob) -> str:
+    return "interrupted" if _stale(job) else job.status
+
+
+def get_job(session: Session, job_id: int) -> TrainJob:
+    job = session.get(TrainJob, job_id)
+    if job is None:
+        raise NotFound(f"no training job {job_id}", code="job_not_found")
+    return job
+
+
+def create_job(session: Session, task: str, include_reviews: bool, actor: User | None) -> TrainJob:
+    """A queued job (409 if one for the task is still running)."""
+    if task not in TASKS:
+        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
+    running = session.scalars(
+        select(TrainJob).where(TrainJob.task == task, TrainJob.status.in_(["queued", "running"]))
+    ).all()
+    if any(not _stale(j) for j in running):
+        raise Conflict(f"a {task} model is already being trained", code="job_running")
+    job = TrainJob(
+        task=task,
+        include_reviews=include_reviews,
+        requested_by=actor.id if actor else None,
+        message="chờ / queued",
+    )
+    session.add(job)
+    session.flush()
+    record(session, actor, "model.train", "train_job", job.id, after={"task": task})
+    return job
+
+
+def run_job(factory: sessionmaker[Session], settings: Settings, job_id: int) -> None:
+    """Run a queued job to its end, reporting progress in its row."""
+
+    def report(message: str, fraction: float, **fields: object) -> None:
+        with session_scope(factory) as s:
+            job = s.get(TrainJob, job_id)
+            assert job is not None
+            job.message, job.progress, job.updated_at = message[:300], fraction, utcnow()
+            for key, value in fields.items():
+                setattr(job, key, value)
+
+    report("bắt đầu / starting", 0.0, status="running")
+    try:
+        with session_scope(factory) as session:
+            job = session.get(TrainJob, job_id)
+            assert job is not None
+            task, requested_by = job.task, job.requested_by
+            reviews = review_labels(session) if job.include_reviews else []
+        version, meta = lifecycle.train_challenger(settings, task, reviews=reviews, progress=report)
+        with session_scope(factory) as session:
+            actor = session.get(User, requested_by) if requested_by else None
+            lifecycle.record_challenger(session, task, version, meta, actor)
+        report("xong / done", 1.0, status="done", version=version, finished_at=utcnow())
+    except Exception as exc:  # noqa: BLE001 - the job records any failure; the API keeps serving
+        log.exception("training job %s failed", job_id)
+        report(f"lỗi / failed: {exc}", 1.0, status="failed", error=str(exc), finished_at=utcnow())
+
+
+def start(factory: sessionmaker[Session], settings: Settings, job_id: int) -> threading.Thread:
+    thread = threading.Thread(
+        target=run_job, args=(factory, settings, job_id), name=f"train-{job_id}", daemon=True
+    )
+    thread.start()
+    return thread
