@@ -206,6 +206,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         413: "Request body too large",
         422: "Invalid input",
         429: "Too many attempts",
+        503: "A service it needs is unavailable (e.g. models not loaded)",
     }.items()
 }
 

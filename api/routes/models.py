@@ -2,28 +2,137 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep, require
-from core.errors import NotFound
+from api.deps import Id, SessionDep, SettingsDep, require
+from core.errors import DomainError, NotFound
 from core.permissions import Permission
-from core.tables import User
-from nlp import registry
+from core.tables import TrainJob, User
+from nlp import jobs, lifecycle, registry
 from nlp.pipeline import TASKS
+from review.agreement import agreement
 
 router = APIRouter(prefix="/models", tags=["models"])
 Analyst = Annotated[User, Depends(require(Permission.models))]
 
 
+class PromoteRequest(BaseModel):
+    version: str = Field(
+        min_length=1, max_length=64, description="The challenger to put in service"
+    )
+    force: bool = Field(
+        default=False, description="Promote although the gate refuses (needs a reason; audited)"
+    )
+    reason: str = Field(default="", max_length=2000)
+
+
+class TrainRequest(BaseModel):
+    include_reviews: bool = Field(default=True, description="Add reviewers' decided labels")
+
+
+class JobRead(BaseModel):
+    id: int
+    task: str
+    status: str = Field(description="queued | running | done | failed | interrupted")
+    progress: float = Field(description="0 to 1")
+    message: str
+    version: str | None = Field(description="The challenger's version once done")
+    error: str | None
+
+
+class AnalyzeRequest(BaseModel):
+    texts: list[str] = Field(min_length=1, max_length=100)
+
+
+def _job(job: TrainJob) -> JobRead:
+    return JobRead(
+        id=job.id,
+        task=job.task,
+        status=jobs.status(job),
+        progress=job.progress,
+        message=job.message,
+        version=job.version,
+        error=job.error,
+    )
+
+
+def _task(task: str) -> str:
+    if task not in TASKS:
+        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
+    return task
+
+
 @router.get("")
 def list_models(settings: SettingsDep, _: Analyst) -> dict[str, Any]:
-    """Every task's model versions with their held-out scores and the one in service."""
+    """Every task's model versions with their scores, comparison with the champion, and the one
+    in service."""
     return {task: registry.describe(settings.models_dir, task) for task in TASKS}
+
+
+@router.get("/agreement")
+def model_agreement(session: SessionDep, _: Analyst) -> list[dict[str, Any]]:
+    """Per ISO week: reviewers' decisions against the model's labels (agreement and confusion),
+    and inter-reviewer agreement with Cohen's kappa where two collaborators judged one item."""
+    return agreement(session)
+
+
+@router.post("/analyze")
+def analyze_texts(body: AnalyzeRequest, request: Request, _: Analyst) -> list[dict[str, Any]]:
+    """Score texts with the models in service (the ``duluan predict`` contract; each result says
+    which model versions produced it)."""
+    analyzer = request.app.state.models.get()
+    if analyzer is None:
+        raise DomainError("models are not loaded", code="models_unavailable", status_code=503)
+    if any(len(t) > 20_000 for t in body.texts):
+        raise DomainError("each text at most 20,000 characters", code="too_long", status_code=422)
+    return analyzer.analyze(body.texts)
+
+
+@router.get("/jobs/{job_id}", response_model=JobRead)
+def get_job(job_id: Id, session: SessionDep, _: Analyst) -> JobRead:
+    """A training job's progress."""
+    return _job(jobs.get_job(session, job_id))
 
 
 @router.get("/{task}")
 def task_models(task: str, settings: SettingsDep, _: Analyst) -> dict[str, Any]:
     """One task's versions (relevance, sentiment or misinfo)."""
-    if task not in TASKS:
-        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
-    return registry.describe(settings.models_dir, task)
+    return registry.describe(settings.models_dir, _task(task))
+
+
+@router.post("/{task}/train", response_model=JobRead, status_code=202)
+def train(
+    task: str,
+    body: TrainRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    analyst: Analyst,
+) -> JobRead:
+    """Train a challenger in the background (seed data + reviewers' labels); poll the job. The
+    challenger is compared with the champion but not put in service."""
+    job = jobs.create_job(session, _task(task), body.include_reviews, analyst)
+    session.commit()
+    jobs.start(request.app.state.sessionmaker, settings, job.id)
+    return _job(job)
+
+
+@router.post("/{task}/promote")
+def promote(
+    task: str, body: PromoteRequest, session: SessionDep, settings: SettingsDep, analyst: Analyst
+) -> dict[str, Any]:
+    """Put a version in service; refused (409 gate_refused) when it is worse than the champion
+    on the same evaluation set, unless forced with a reason. Serving processes pick it up within
+    seconds; re-score recent items with ``duluan analyze --since``."""
+    return lifecycle.promote(
+        session, settings, _task(task), body.version, analyst, force=body.force, reason=body.reason
+    )
+
+
+@router.post("/{task}/rollback")
+def rollback(
+    task: str, session: SessionDep, settings: SettingsDep, analyst: Analyst
+) -> dict[str, Any]:
+    """Put the previously current version back in service."""
+    return lifecycle.rollback(session, settings, _task(task), analyst)

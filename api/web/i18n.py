@@ -130,6 +130,15 @@ VI: dict[str, str] = {
     "status_decided": "đã kết luận",
     "status_escalated": "chuyển cấp trên",
     "weekly_report": "Báo cáo tuần",
+    "agreement_title": "Mức đồng thuận",
+    "col_week": "Tuần",
+    "col_decided": "Tin đã kết luận",
+    "col_model_agreement": "Máy trùng với người",
+    "col_kappa": "Kappa giữa hai người (số cặp)",
+    "agreement_note": (
+        "Máy trùng với người: tỷ lệ tin mà nhãn của máy giống kết luận cuối cùng. Kappa (Cohen) "
+        "đo mức đồng thuận giữa hai cộng tác viên cùng xem một tin, đã trừ phần trùng ngẫu nhiên."
+    ),
     "download": "Tải về",
     "no_data": "Chưa có dữ liệu.",
     # models

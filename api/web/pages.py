@@ -41,6 +41,7 @@ from nlp.pipeline import TASKS
 from report.dashboard import dashboard
 from report.weekly import Week
 from review import queue
+from review.agreement import agreement
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -443,6 +444,7 @@ def dashboard_page(request: Request, session: SessionDep, user: Analyst) -> HTML
         request,
         "dashboard.html",
         user,
+        agreement=agreement(session, since=utcnow() - timedelta(weeks=8)),
         charts=list(zip(titles, charts, strict=True)),
         queue=data["queue"],
         week=Week.containing(utcnow()).label,

@@ -4,6 +4,7 @@ an admin: no 5xx, and every response matches its documented schema."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import schemathesis
@@ -25,10 +26,13 @@ from core.db import make_engine, make_sessionmaker
 from core.tables import Base
 from tests.factories import make_task, make_user
 
-_DB = os.path.join(tempfile.mkdtemp(prefix="duluan-schema-"), "schema.db")
+_TMP = tempfile.mkdtemp(prefix="duluan-schema-")
+_DB = os.path.join(_TMP, "schema.db")
+# A copy: generated calls may train, promote or roll back models.
+_MODELS = shutil.copytree(ROOT / "models", os.path.join(_TMP, "models"))
 _SETTINGS = Settings(
     database_url=f"sqlite:///{_DB}",
-    models_dir=ROOT / "models",
+    models_dir=_MODELS,
     data_dir=ROOT / "data",
     login_attempts_per_minute=100_000,
     login_max_failures=100_000,
