@@ -27,13 +27,32 @@ def _analyzer(settings: Settings) -> Any:
 def analyze_and_queue(
     settings: Settings, since: datetime | None = None, rescore: bool = False
 ) -> tuple[int, int]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from core.db import session_scope
     from nlp.analyze import analyze_pending
     from review.queue import enqueue_flagged
 
     analyzer = _analyzer(settings)
-    with session_scope(make_factory(settings)) as session:
-        done = analyze_pending(session, analyzer, since=since, rescore=rescore)
+    with (
+        session_scope(make_factory(settings)) as session,
+        Progress(
+            TextColumn("analyse"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar,
+    ):
+        job = bar.add_task("analyse", total=None)
+        done = analyze_pending(
+            session,
+            analyzer,
+            since=since,
+            rescore=rescore,
+            progress=lambda n, total: bar.update(job, completed=n, total=total),
+        )
         queued = enqueue_flagged(session, settings)
     return done, queued
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -219,10 +219,11 @@ def analyze_pending(
     batch_size: int = 256,
     since: datetime | None = None,
     rescore: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Analyse items that have no analysis yet (or, with ``rescore``, every item since ``since``).
 
-    Flushes once per batch; the caller commits.
+    Flushes once per batch; the caller commits. ``progress(done, total)`` follows the batches.
     """
     query = select(Item).order_by(Item.id)
     if since is not None:
@@ -231,13 +232,18 @@ def analyze_pending(
         query = query.where(~select(Analysis.id).where(Analysis.item_id == Item.id).exists())
     done = 0
     batch: list[Item] = []
-    for item in session.scalars(query).all():
+    items = session.scalars(query).all()
+    report = progress or (lambda _done, _total: None)
+    report(0, len(items))
+    for item in items:
         batch.append(item)
         if len(batch) >= batch_size:
             done += _score(session, analyzer, batch)
             batch = []
+            report(done, len(items))
     if batch:
         done += _score(session, analyzer, batch)
+        report(done, len(items))
     return done
 
 

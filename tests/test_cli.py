@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,63 @@ def test_import_reports_bad_lines(cli_env: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "line 2" in result.output
     assert "1 new" in result.output
+
+
+def test_retrain_loop_from_the_command_line(
+    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """demo → decide → labels export → train --include-reviews → promote → analyze --since
+    records the new version → rollback."""
+    import shutil
+
+    from sqlalchemy import func, select
+
+    from cli.app import make_factory
+    from core.config import ROOT
+    from core.tables import Analysis, ReviewTask, TaskStatus, User, Verdict
+
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models, ignore=shutil.ignore_patterns("*.md"))
+    monkeypatch.setenv("DULUAN_MODELS_DIR", str(models))
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
+    factory = make_factory(get_settings())
+    with factory() as s:
+        tasks = s.scalars(select(ReviewTask)).all()
+        reviewer = s.scalar(select(User).where(User.username == "ctv1"))
+        for task in tasks:
+            s.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict="not_misinformation"))
+            task.status = TaskStatus.decided
+        s.commit()
+    out = tmp_path / "labels.jsonl"
+    result = runner.invoke(app, ["labels", "export", "--format", "jsonl", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(tasks)
+    assert {"text", "misinfo", "decided_at"} <= set(rows[0])
+
+    result = runner.invoke(app, ["train", "--task", "sentiment", "--include-reviews", "--C", "1"])
+    assert result.exit_code == 0, result.output
+    assert "evaluation set: 160 rows" in result.output
+    version = re.search(r"sentiment (\S+): ", result.output).group(1)
+    before = json.loads(runner.invoke(app, ["models", "show", "sentiment"]).output)["version"]
+    result = runner.invoke(
+        app, ["models", "promote", "sentiment", version, "--force", "--reason", "kiểm thử"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "*" in next(
+        line
+        for line in runner.invoke(app, ["models", "list"]).output.splitlines()
+        if version in line
+    )
+    assert runner.invoke(app, ["analyze", "--since", "2000-01-01"]).exit_code == 0
+    with factory() as s:
+        latest = s.scalar(select(Analysis).order_by(Analysis.id.desc()).limit(1))
+        assert latest.model_versions["sentiment"] == version
+        assert s.scalar(select(func.count(Analysis.id))) >= 2 * len(tasks)
+    result = runner.invoke(app, ["models", "rollback", "sentiment"])
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(runner.invoke(app, ["models", "show", "sentiment"]).output)["version"] == before
+    )
+    get_settings.cache_clear()
