@@ -160,6 +160,14 @@ def train(
     include_reviews: Annotated[
         bool, typer.Option(help="Add reviewers' decided labels (the newest are held out).")
     ] = False,
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="More labelled files added to the data (repeatable; same columns and --map).",
+        ),
+    ] = None,
     label_column: Annotated[
         str | None, typer.Option(help="Label column (default: `label`, else the task's column).")
     ] = None,
@@ -233,6 +241,10 @@ def train(
                 task,
                 reviews=reviews,
                 base=base,
+                external=[
+                    read_labelled(path, task, label_column=label_column, mapping=mapping)
+                    for path in extra or []
+                ],
                 C=c,
                 progress=lambda msg, frac: bar.update(job, completed=frac, description=msg),
             )
