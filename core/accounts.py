@@ -23,6 +23,15 @@ class AuthError(DomainError):
     code = "unauthorized"
 
 
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError as exc:
+        raise DomainError(
+            f"role must be one of {', '.join(r.value for r in Role)}", code="bad_role"
+        ) from exc
+
+
 def create_user(
     session: Session, username: str, role: str, password: str, actor: User | None = None
 ) -> User:
@@ -30,12 +39,7 @@ def create_user(
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise DomainError("username: 2–64 characters, a-z 0-9 . _ -", code="bad_username")
-    try:
-        role = Role(role)
-    except ValueError as exc:
-        raise DomainError(
-            f"role must be one of {', '.join(r.value for r in Role)}", code="bad_role"
-        ) from exc
+    role = _role(role)
     if len(password) < MIN_PASSWORD:
         raise DomainError(
             f"password must have at least {MIN_PASSWORD} characters", code="weak_password"
@@ -114,12 +118,7 @@ def get_user(session: Session, username: str) -> User:
 def set_role(session: Session, username: str, role: str, actor: User | None = None) -> User:
     """Change an account's role; its tokens stay valid and carry the new role at once."""
     user = get_user(session, username)
-    try:
-        role = Role(role)
-    except ValueError as exc:
-        raise DomainError(
-            f"role must be one of {', '.join(r.value for r in Role)}", code="bad_role"
-        ) from exc
+    role = _role(role)
     if actor is not None and actor.id == user.id and role != user.role:
         raise Conflict("you cannot change your own role", code="own_role")
     before = {"role": user.role}

@@ -4,6 +4,7 @@ a reload never posts twice) or render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -305,6 +306,17 @@ def verdict(
     return go("/queue", "saved_next" if following is not None else "saved")
 
 
+def _on_held_task(action: Callable[[], object], done: str) -> Response:
+    """Run an action on the caller's task; a lost or expired lease is explained, not a 409."""
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status_code == 409:
+            return go("/queue", _lease_problem(exc))
+        raise
+    return go("/queue", done)
+
+
 @router.post("/tasks/{task_id}/skip")
 def skip(
     task_id: int,
@@ -315,37 +327,23 @@ def skip(
 ) -> Response:
     if not reason.strip():
         return go("/queue", "reason_required")
-    try:
-        queue.skip(session, _task(session, task_id), user, reason.strip())
-    except DomainError as exc:
-        if exc.status_code == 409:
-            return go("/queue", _lease_problem(exc))
-        raise
-    return go("/queue", "skipped")
+    return _on_held_task(
+        lambda: queue.skip(session, _task(session, task_id), user, reason.strip()), "skipped"
+    )
 
 
 @router.post("/tasks/{task_id}/release")
 def release(task_id: int, session: SessionDep, user: Reviewer, _: None = Csrf) -> Response:
-    try:
-        queue.release(session, _task(session, task_id), user)
-    except DomainError as exc:
-        if exc.status_code == 409:
-            return go("/queue", _lease_problem(exc))
-        raise
-    return go("/queue", "released")
+    return _on_held_task(lambda: queue.release(session, _task(session, task_id), user), "released")
 
 
 @router.post("/tasks/{task_id}/renew")
 def renew(
     task_id: int, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
 ) -> Response:
-    try:
-        queue.renew(session, _task(session, task_id), user, settings)
-    except DomainError as exc:
-        if exc.status_code == 409:
-            return go("/queue", _lease_problem(exc))
-        raise
-    return go("/queue", "renewed")
+    return _on_held_task(
+        lambda: queue.renew(session, _task(session, task_id), user, settings), "renewed"
+    )
 
 
 @router.get("/history")

@@ -283,3 +283,24 @@ def test_first_page_is_small(app_db: tuple[TestClient, sessionmaker[Session]]) -
     card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
     assert total < 100_000
     assert len(card.content) + len(c.get("/static/app.css").content) < 100_000
+
+
+def test_renew_skip_and_release_from_the_card(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    login(c, "ctv1")
+    card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
+    task_id = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
+    csrf = csrf_of(card.text)
+    assert "Đã gia hạn" in c.post(f"/tasks/{task_id}/renew", data={"csrf": csrf}).text
+    assert "Hãy ghi lý do" in c.post(f"/tasks/{task_id}/skip", data={"csrf": csrf}).text
+    r = c.post(f"/tasks/{task_id}/skip", data={"csrf": csrf, "reason": "không rành lĩnh vực"})
+    assert "Đã bỏ qua tin này" in r.text
+    card = c.post("/queue/claim", data={"csrf": csrf})
+    other = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
+    assert other != task_id  # a skipped task is not offered again to the same person
+    assert "Đã trả tin về hàng đợi" in c.post(f"/tasks/{other}/release", data={"csrf": csrf}).text
+    assert "Bạn không còn giữ tin này" in c.post(f"/tasks/{other}/renew", data={"csrf": csrf}).text
+    with factory() as s:
+        assert s.get(ReviewTask, other).status == TaskStatus.pending
