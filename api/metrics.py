@@ -1,11 +1,21 @@
-"""``/metrics`` in Prometheus text format: request latency (this process) and, from the
-database, items collected and analysed, queue depth by status, claims and verdicts."""
+"""``/metrics`` in Prometheus text format: request latency and, from the database, items
+collected and analysed, queue depth by status, claims and verdicts.
+
+Latency is counted in each API process. With ``DULUAN_METRICS_DIR`` set (``duluan serve
+--workers N`` sets it), every process also writes its histogram there every few seconds and
+``/metrics`` — whichever process answers — adds them all up, so one scrape sees every worker.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
+import time
+import uuid
 from collections import defaultdict
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from sqlalchemy import func, select
@@ -18,12 +28,18 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
 class Latency:
-    def __init__(self) -> None:
+    """A latency histogram per (method, route), optionally shared through ``folder``."""
+
+    def __init__(self, folder: Path | None = None, every_s: float = 2.0) -> None:
         self.lock = threading.Lock()
         self.counts: dict[tuple[str, str], list[int]] = defaultdict(
             lambda: [0] * (len(BUCKETS) + 1)
         )
         self.sums: dict[tuple[str, str], float] = defaultdict(float)
+        self.folder, self.every_s, self.written = folder, every_s, 0.0
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.file = folder / f"latency-{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
 
     def observe(self, method: str, route: str, seconds: float) -> None:
         with self.lock:
@@ -33,27 +49,59 @@ class Latency:
                     counts[i] += 1
             counts[-1] += 1
             self.sums[(method, route)] += seconds
+        if self.folder is not None and time.monotonic() - self.written > self.every_s:
+            self.dump()
+
+    def dump(self) -> None:
+        """Write this process's histogram (atomically) for the others to read."""
+        if self.folder is None:
+            return
+        with self.lock:
+            data = [[m, r, list(c), self.sums[(m, r)]] for (m, r), c in self.counts.items()]
+            self.written = time.monotonic()
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, self.file)
+
+    def merged(self) -> tuple[dict[tuple[str, str], list[int]], dict[tuple[str, str], float]]:
+        """Every process's histograms added up (just this one's without a folder)."""
+        if self.folder is None:
+            with self.lock:
+                return {k: list(v) for k, v in self.counts.items()}, dict(self.sums)
+        self.dump()
+        counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * (len(BUCKETS) + 1))
+        sums: dict[tuple[str, str], float] = defaultdict(float)
+        for path in sorted(self.folder.glob("latency-*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # a file being replaced or a process gone mid-write: next scrape
+            for method, route, c, total in data:
+                key = (method, route)
+                counts[key] = [a + b for a, b in zip(counts[key], c, strict=True)]
+                sums[key] += total
+        return dict(counts), dict(sums)
 
     def lines(self) -> list[str]:
+        counts_by_route, sums = self.merged()
+        scope = "every API process" if self.folder is not None else "this process"
         out = [
-            "# HELP duluan_request_seconds API request latency (this process).",
+            f"# HELP duluan_request_seconds API request latency ({scope}).",
             "# TYPE duluan_request_seconds histogram",
         ]
-        with self.lock:
-            for (method, route), counts in sorted(self.counts.items()):
-                labels = f'method="{method}",route="{route}"'
-                for bound, n in zip(BUCKETS, counts, strict=False):
-                    out.append(f'duluan_request_seconds_bucket{{{labels},le="{bound}"}} {n}')
-                out.append(f'duluan_request_seconds_bucket{{{labels},le="+Inf"}} {counts[-1]}')
-                out.append(
-                    f"duluan_request_seconds_sum{{{labels}}} {self.sums[(method, route)]:.6f}"
-                )
-                out.append(f"duluan_request_seconds_count{{{labels}}} {counts[-1]}")
+        for (method, route), counts in sorted(counts_by_route.items()):
+            labels = f'method="{method}",route="{route}"'
+            for bound, n in zip(BUCKETS, counts, strict=False):
+                out.append(f'duluan_request_seconds_bucket{{{labels},le="{bound}"}} {n}')
+            out.append(f'duluan_request_seconds_bucket{{{labels},le="+Inf"}} {counts[-1]}')
+            out.append(f"duluan_request_seconds_sum{{{labels}}} {sums[(method, route)]:.6f}")
+            out.append(f"duluan_request_seconds_count{{{labels}}} {counts[-1]}")
         return out
 
 
 def install(app: FastAPI) -> None:
-    latency = Latency()
+    latency = Latency(app.state.settings.metrics_dir)
+    app.state.latency = latency
 
     # The path with numeric ids folded ("/api/v1/tasks/{id}/verdict"): bounded label values.
     app.add_middleware(Timing, observe=latency.observe, fold=lambda path: _ID_RE.sub("/{id}", path))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +16,7 @@ from cli.admin import migrate
 from cli.app import app, make_factory
 from cli.collect import run_collect
 from cli.nlp import analyze_and_queue
-from core.config import Settings, get_settings
+from core.config import ROOT, Settings, get_settings
 
 DEMO_USERS = (
     ("ctv1", "collaborator", "ctv1-demo-2026"),
@@ -55,6 +57,10 @@ def serve(
         "http": HTTP_PROTOCOL,
     }
     if workers > 1:  # each worker builds its own app from the environment's settings
+        # The workers add up their request latencies through one folder (see api/metrics.py).
+        folder = settings.metrics_dir or ROOT / "var" / "metrics" / f"port-{bind['port']}"
+        shutil.rmtree(folder, ignore_errors=True)  # the counters start again with the server
+        os.environ["DULUAN_METRICS_DIR"] = str(folder)
         uvicorn.run(
             "api.main:create_app", factory=True, workers=workers, log_level="warning", **bind
         )

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     cors_origins: str = (
         ""  # comma-separated origins allowed to call the API from a browser; none by default
     )
+    metrics_dir: Path | None = None  # shared by API processes so /metrics adds up every worker
     cookie_secure: bool = False  # web app: send the session cookie over HTTPS only (set behind TLS)
     api_host: str = "127.0.0.1"
     api_port: int = 8000

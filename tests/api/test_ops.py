@@ -79,3 +79,22 @@ def test_cors_only_for_configured_origins(client: TestClient) -> None:
     assert ok.headers.get("access-control-allow-origin") == "https://ui.example"
     other = client.get("/api/v1/health", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_metrics_add_up_every_api_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from api.metrics import Latency
+
+    first, second = Latency(tmp_path), Latency(tmp_path)  # two workers sharing the folder
+    first.observe("POST", "/api/v1/queue/claim", 0.02)
+    first.observe("POST", "/api/v1/queue/claim", 0.3)
+    second.observe("POST", "/api/v1/queue/claim", 0.04)
+    second.dump()
+    text = "\n".join(first.lines())
+    labels = 'method="POST",route="/api/v1/queue/claim"'
+    assert f"duluan_request_seconds_count{{{labels}}} 3" in text
+    assert f'duluan_request_seconds_bucket{{{labels},le="0.05"}} 2' in text
+    assert f"duluan_request_seconds_sum{{{labels}}} 0.360000" in text
+    assert "every API process" in text
+    alone = Latency()
+    alone.observe("GET", "/x", 0.01)
+    assert 'duluan_request_seconds_count{method="GET",route="/x"} 1' in "\n".join(alone.lines())
