@@ -486,6 +486,7 @@ def users_page(request: Request, session: SessionDep, user: Admin) -> HTMLRespon
 
 @router.post("/users")
 def add_user(
+    request: Request,
     session: SessionDep,
     user: Admin,
     _: None = Csrf,
@@ -493,7 +494,19 @@ def add_user(
     role: Annotated[str, Form(max_length=20)] = "collaborator",
     password: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
-    accounts.create_user(session, username, role, password, actor=user)
+    try:
+        accounts.create_user(session, username, role, password, actor=user)
+    except DomainError as exc:  # shown above the form, which keeps what was typed
+        session.rollback()
+        return page(
+            request,
+            "users.html",
+            user,
+            status_code=exc.status_code,
+            users=accounts.list_users(session),
+            error=exc.message,
+            typed={"username": username, "role": role},
+        )
     return go("/users", "user_added")
 
 

@@ -304,3 +304,38 @@ def test_renew_skip_and_release_from_the_card(
     assert "Bạn không còn giữ tin này" in c.post(f"/tasks/{other}/renew", data={"csrf": csrf}).text
     with factory() as s:
         assert s.get(ReviewTask, other).status == TaskStatus.pending
+
+
+def test_admin_adds_and_disables_accounts_from_the_page(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, _ = app_db
+    login(c, "qt1")
+    page = c.get("/users")
+    csrf = csrf_of(page.text)
+    bad = c.post(
+        "/users",
+        data={
+            "csrf": csrf,
+            "username": "Lan Anh",
+            "role": "collaborator",
+            "password": "matkhau-dai",
+        },
+    )
+    assert bad.status_code == 400
+    assert "username" in bad.text
+    assert 'value="Lan Anh"' in bad.text  # what was typed is kept
+    ok = c.post(
+        "/users",
+        data={"csrf": csrf, "username": "lan", "role": "collaborator", "password": "matkhau-dai"},
+    )
+    assert "Đã tạo tài khoản." in ok.text
+    off = c.post("/users/lan/active", data={"csrf": csrf, "active": "0"})
+    assert "Đã cập nhật tài khoản." in off.text
+    assert "Đã khóa" in off.text
+    c.cookies.clear()
+    page = c.get("/login")
+    r = c.post(
+        "/login", data={"username": "lan", "password": "matkhau-dai", "csrf": csrf_of(page.text)}
+    )
+    assert r.status_code == 401
