@@ -183,9 +183,9 @@ def login(
             LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/login"
         )
         return response
-    token, row = accounts.issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
-    response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(
+    token, _ = accounts.issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
+    signed_in = RedirectResponse(safe_next(next), status_code=303)
+    signed_in.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=settings.token_ttl_hours * 3600,
@@ -194,8 +194,8 @@ def login(
         secure=settings.cookie_secure,
         path="/",
     )
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
-    return response
+    signed_in.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return signed_in
 
 
 @router.post("/logout")

@@ -127,7 +127,7 @@ def bar_chart(
     ]
     for i, day in enumerate(days):
         x = left + i * (bar_w + gap)
-        y = plot_h + 6
+        y = float(plot_h + 6)
         for label, css, values in series:
             h = plot_h * values[i] / top
             if values[i]:
