@@ -296,8 +296,8 @@ def _print_train(task: str, version: str, meta: dict[str, Any]) -> None:
     cmp = meta["comparison"]
     e = d["eval_set"]
     typer.echo(
-        f"evaluation set: {e['rows']} rows ({e['check_set']} check set + {e['recent_reviews']} "
-        "recent reviews), never trained on"
+        f"evaluation set: {e['rows']} rows ({e.get('seed_held_out', 0)} held-out seed + "
+        f"{e['check_set']} check set + {e['recent_reviews']} recent reviews), never trained on"
     )
     for who in ("challenger", "champion"):
         m = cmp.get(who)

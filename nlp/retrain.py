@@ -5,10 +5,12 @@ a reviewer's corrected sentiment or relevance is a label for that task too. Nobo
 carried: a label is an item's text and what was decided about it.
 
 The evaluation set is the same for champion and challenger and never trained on:
-  * the project's check set (``data/eval/check.jsonl``): separately written, never in any training
-    data (the shipped models were trained on all of ``data/seed``, so a slice of the seed file
-    would flatter the champion), with the categories the false-positive rates need;
+  * a fixed held-out part of the seed data: the rows whose id hashes into the first
+    ``SEED_HOLDOUT_PERCENT`` of 100 (the shipped defaults are trained without them too);
+  * the project's check set (``data/eval/check.jsonl``), written separately;
   * the most recently decided reviewed items (a time-based split: the newest ``eval_share``).
+Seed and check rows carry categories, so the false-positive rates on criticism and scam warnings
+are measured on both.
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ from core.tables import Item, ReviewTask, TaskStatus, Verdict
 from nlp.analyze import prepare_many
 from nlp.facts import FactBase
 from nlp.pipeline import TASKS
-from nlp.train import Dataset, read_labelled
+from nlp.train import Dataset, display_path
 
 MISINFO_OF_VERDICT = {"distortion": "distortion", "scam": "scam", "not_misinformation": "none"}
 # Categories of the check set whose items must not be flagged (the gate's false-positive rates).
 PROTECTED = ("criticism", "scam_warning")
+SEED_HOLDOUT_PERCENT = 10
 Progress = Callable[[str, float], None]
 
 
@@ -133,7 +136,8 @@ def _digest(rows: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _check_rows(path: Path, task: str) -> list[dict[str, Any]]:
+def _labelled_rows(path: Path, task: str, origin: str) -> list[dict[str, Any]]:
+    """The project's own JSONL (seed or check set): id, text, category and the task's label."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -146,13 +150,31 @@ def _check_rows(path: Path, task: str) -> list[dict[str, Any]]:
         )
         rows.append(
             {
+                "id": row.get("id"),
                 "text": row["text"],
                 "label": label,
                 "category": row.get("category"),
-                "origin": "check",
+                "origin": origin,
             }
         )
     return rows
+
+
+def seed_held_out(row_id: str) -> bool:
+    """Whether a seed row belongs to the fixed evaluation part (stable across runs and edits)."""
+    digest = hashlib.sha256(row_id.encode("utf-8")).hexdigest()
+    return int(digest, 16) % 100 < SEED_HOLDOUT_PERCENT
+
+
+def split_seed(path: Path, task: str) -> tuple[Dataset, list[dict[str, Any]]]:
+    """The seed file's training part (a Dataset) and its fixed held-out part (evaluation rows)."""
+    rows = _labelled_rows(path, task, "seed_holdout")
+    fit = [r for r in rows if not seed_held_out(str(r["id"]))]
+    held = [r for r in rows if seed_held_out(str(r["id"]))]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Dataset(
+        [r["text"] for r in fit], [r["label"] for r in fit], display_path(path), digest
+    ), held
 
 
 def build_snapshot(
@@ -164,11 +186,15 @@ def build_snapshot(
     external: list[Dataset] | None = None,
     eval_share: float = 0.2,
 ) -> Snapshot:
-    """Seed + reviewed labels (all but the newest ``eval_share``) + external files for training;
-    the check set + the newest reviewed labels for evaluation."""
+    """Seed (but its fixed held-out part) + reviewed labels (all but the newest ``eval_share``)
+    + external files for training; the seed's held-out part + the check set + the newest reviewed
+    labels for evaluation. A ``Dataset`` given as ``seed`` is used whole (no seed hold-out)."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
-    base = seed if isinstance(seed, Dataset) else read_labelled(seed, task)
+    if isinstance(seed, Dataset):
+        base, seed_eval = seed, []
+    else:
+        base, seed_eval = split_seed(seed, task)
     labelled = [r for r in (reviews or []) if r.label(task) is not None]
     n_eval = int(round(len(labelled) * eval_share)) if len(labelled) >= 5 else 0
     fit_reviews = labelled[: len(labelled) - n_eval]
@@ -184,10 +210,14 @@ def build_snapshot(
         texts += ds.texts
         labels += ds.labels
         sources[f"external:{ds.source}"] = len(ds.texts)
-    eval_rows = _check_rows(check, task) + [
-        {"text": r.text, "label": r.label(task), "category": None, "origin": "reviews"}
-        for r in eval_reviews
-    ]
+    eval_rows = (
+        seed_eval
+        + _labelled_rows(check, task, "check")
+        + [
+            {"text": r.text, "label": r.label(task), "category": None, "origin": "reviews"}
+            for r in eval_reviews
+        ]
+    )
     train_digest = _digest(list(zip(texts, labels, strict=True)))
     info = {
         "sha256": train_digest,
@@ -211,6 +241,7 @@ def build_snapshot(
         "eval_set": {
             "sha256": _digest([(r["text"], r["label"]) for r in eval_rows]),
             "rows": len(eval_rows),
+            "seed_held_out": len(seed_eval),
             "check_set": sum(r["origin"] == "check" for r in eval_rows),
             "recent_reviews": len(eval_reviews),
         },

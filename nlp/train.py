@@ -126,10 +126,10 @@ def read_labelled(
             continue
         texts.append(text)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Dataset(texts, labels, _display_path(path), digest, skipped)
+    return Dataset(texts, labels, display_path(path), digest, skipped)
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Paths inside the repository are recorded relative to it, so model cards are portable."""
     try:
         return str(path.resolve().relative_to(ROOT))

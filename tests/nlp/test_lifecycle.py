@@ -130,8 +130,11 @@ def test_snapshot_holds_out_the_newest_reviews(env: tuple[Settings, Session]) ->
         "held_out": 2,
         "from_uncertain_share": 3,
     }
-    assert snap.info["sources"]["seed"] == 1184
+    assert snap.info["sources"]["seed"] == 1184 - 111  # the seed's fixed held-out tenth
+    assert snap.info["eval_set"]["seed_held_out"] == 111
     assert snap.info["eval_set"]["check_set"] == 160
+    held_seed = {r["text"] for r in snap.eval_rows if r["origin"] == "seed_holdout"}
+    assert not trained & held_seed
 
 
 def test_verdicts_on_a_group_change_the_retrained_model_on_held_out_items(
