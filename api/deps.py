@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts import AuthError, user_for_token
 from core.config import Settings
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.permissions import Permission, allowed
 from core.tables import ReviewTask, User
 from review import queue
@@ -77,10 +77,7 @@ Reviewer = Annotated[User, Depends(require(Permission.review))]
 
 def get_task(task_id: Id, session: SessionDep, _: Reviewer) -> ReviewTask:
     """The task (404 if missing), looked up only for an authorised caller."""
-    task = session.get(ReviewTask, task_id, options=queue.TASK_LOADS)
-    if task is None:
-        raise NotFound(f"no task {task_id}", code="task_not_found")
-    return task
+    return queue.get_task(session, task_id)
 
 
 TaskDep = Annotated[ReviewTask, Depends(get_task)]

@@ -17,7 +17,6 @@ from core.db import session_scope, utcnow
 from core.errors import Conflict, NotFound
 from core.tables import TrainJob, User
 from nlp import lifecycle
-from nlp.pipeline import TASKS
 from nlp.retrain import review_labels
 
 log = logging.getLogger(__name__)
@@ -41,8 +40,7 @@ def get_job(session: Session, job_id: int) -> TrainJob:
 
 def create_job(session: Session, task: str, include_reviews: bool, actor: User | None) -> TrainJob:
     """A queued job (409 if one for the task is still running)."""
-    if task not in TASKS:
-        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
+    lifecycle.check_task(task)
     running = session.scalars(
         select(TrainJob).where(TrainJob.task == task, TrainJob.status.in_(["queued", "running"]))
     ).all()

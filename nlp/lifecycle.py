@@ -36,7 +36,8 @@ class GateRefused(Conflict):
     code = "gate_refused"
 
 
-def _task(task: str) -> str:
+def check_task(task: str) -> str:
+    """``task`` if it is one of the tasks, else ``NotFound``."""
     if task not in TASKS:
         raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
     return task
@@ -89,7 +90,7 @@ def train_challenger(
     current); returns (version, metadata). Holds no database transaction while it trains: read
     the labels before (``review_labels``), record the result after (``record_challenger``)."""
     step = progress or (lambda _msg, _frac: None)
-    _task(task)
+    check_task(task)
     step("Chuẩn bị dữ liệu / building the snapshot", 0.05)
     snapshot = build_snapshot(
         task,
@@ -175,7 +176,7 @@ def promote(
     via: str = "api",
 ) -> dict[str, Any]:
     """Make ``version`` current if it is no worse than the champion (or ``force`` with a reason)."""
-    _task(task)
+    check_task(task)
     if version not in registry.versions(settings.models_dir, task):
         raise NotFound(f"no model {task}/{version}", code="model_not_found")
     if force and not reason.strip():
@@ -227,7 +228,7 @@ def rollback(
     session: Session, settings: Settings, task: str, actor: User | None, *, via: str = "api"
 ) -> dict[str, Any]:
     """Restore the version that was current before the present one."""
-    _task(task)
+    check_task(task)
     try:
         replaced, restored = registry.rollback(settings.models_dir, task)
     except registry.RegistryError as exc:

@@ -16,7 +16,6 @@ are measured on both.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,10 +26,11 @@ from typing import Any
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.tables import Item, ReviewTask, TaskStatus, Verdict
 from nlp.analyze import prepare_many
+from nlp.evaluate import load_rows
 from nlp.facts import FactBase
 from nlp.pipeline import TASKS
 from nlp.train import Dataset, display_path
@@ -84,6 +84,7 @@ def review_labels(session: Session, since: datetime | None = None) -> list[Revie
     only once two agreed). Corrections of sentiment/relevance: the latest one given."""
     query = (
         select(ReviewTask, Item)
+        .options(selectinload(ReviewTask.verdicts))
         .join(Item, Item.id == ReviewTask.item_id)
         .where(ReviewTask.status == TaskStatus.decided)
         .order_by(ReviewTask.id)
@@ -139,10 +140,7 @@ def _digest(rows: list[tuple[str, str]]) -> str:
 def _labelled_rows(path: Path, task: str, origin: str) -> list[dict[str, Any]]:
     """The project's own JSONL (seed or check set): id, text, category and the task's label."""
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for row in load_rows(path):
         label = (
             ("relevant" if row["relevant"] else "off_topic")
             if task == "relevance"

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, NotFound
 from core.tables import (
     Analysis,
     Cluster,
@@ -174,6 +174,28 @@ def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | 
     return (row[0], row[1]) if row is not None else None
 
 
+def get_task(session: Session, task_id: int) -> ReviewTask:
+    """A task with its item, analysis and cluster (``NotFound`` if there is none)."""
+    task = session.get(ReviewTask, task_id, options=TASK_LOADS)
+    if task is None:
+        raise NotFound(f"no task {task_id}", code="task_not_found")
+    return task
+
+
+def held_task(session: Session, user: User, now: datetime | None = None) -> ReviewTask | None:
+    """The task whose live lease ``user`` holds, if any."""
+    return session.scalar(
+        select(ReviewTask)
+        .options(*TASK_LOADS)
+        .where(
+            ReviewTask.status == TaskStatus.claimed,
+            ReviewTask.lease_holder_id == user.id,
+            ReviewTask.lease_expires_at >= (now or utcnow()),
+        )
+        .limit(1)
+    )
+
+
 def claim_next(
     session: Session, user: User, settings: Settings, now: datetime | None = None
 ) -> ReviewTask | None:
@@ -184,15 +206,7 @@ def claim_next(
     on PostgreSQL the candidate is also picked with ``FOR UPDATE SKIP LOCKED``.
     """
     now = now or utcnow()
-    held = session.scalar(
-        select(ReviewTask)
-        .where(
-            ReviewTask.status == TaskStatus.claimed,
-            ReviewTask.lease_holder_id == user.id,
-            ReviewTask.lease_expires_at >= now,
-        )
-        .limit(1)
-    )
+    held = held_task(session, user, now)
     if held is not None:
         return held
     expires = now + timedelta(minutes=settings.lease_minutes)
@@ -401,6 +415,7 @@ def escalations(session: Session, limit: int = 50, after_id: int | None = None) 
     """Escalated tasks, oldest first (keyset pagination by id)."""
     query = (
         select(ReviewTask)
+        .options(*TASK_LOADS, selectinload(ReviewTask.verdicts))
         .where(ReviewTask.status == TaskStatus.escalated)
         .order_by(ReviewTask.id)
         .limit(limit)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from api.deps import Id, SessionDep, SettingsDep, require
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.permissions import Permission
 from core.tables import TrainJob, User
 from nlp import jobs, lifecycle, registry
@@ -57,12 +57,6 @@ def _job(job: TrainJob) -> JobRead:
     )
 
 
-def _task(task: str) -> str:
-    if task not in TASKS:
-        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
-    return task
-
-
 @router.get("")
 def list_models(settings: SettingsDep, _: Analyst) -> dict[str, Any]:
     """Every task's model versions with their scores, comparison with the champion, and the one
@@ -98,7 +92,7 @@ def get_job(job_id: Id, session: SessionDep, _: Analyst) -> JobRead:
 @router.get("/{task}")
 def task_models(task: str, settings: SettingsDep, _: Analyst) -> dict[str, Any]:
     """One task's versions (relevance, sentiment or misinfo)."""
-    return registry.describe(settings.models_dir, _task(task))
+    return registry.describe(settings.models_dir, lifecycle.check_task(task))
 
 
 @router.post("/{task}/train", response_model=JobRead, status_code=202)
@@ -112,7 +106,7 @@ def train(
 ) -> JobRead:
     """Train a challenger in the background (seed data + reviewers' labels); poll the job. The
     challenger is compared with the champion but not put in service."""
-    job = jobs.create_job(session, _task(task), body.include_reviews, analyst)
+    job = jobs.create_job(session, lifecycle.check_task(task), body.include_reviews, analyst)
     session.commit()
     jobs.start(request.app.state.sessionmaker, settings, job.id)
     return _job(job)
@@ -126,7 +120,13 @@ def promote(
     on the same evaluation set, unless forced with a reason. Serving processes pick it up within
     seconds; re-score recent items with ``duluan analyze --since``."""
     return lifecycle.promote(
-        session, settings, _task(task), body.version, analyst, force=body.force, reason=body.reason
+        session,
+        settings,
+        lifecycle.check_task(task),
+        body.version,
+        analyst,
+        force=body.force,
+        reason=body.reason,
     )
 
 
@@ -135,4 +135,4 @@ def rollback(
     task: str, session: SessionDep, settings: SettingsDep, analyst: Analyst
 ) -> dict[str, Any]:
     """Put the previously current version back in service."""
-    return lifecycle.rollback(session, settings, _task(task), analyst)
+    return lifecycle.rollback(session, settings, lifecycle.check_task(task), analyst)

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, SettingsDep
 from api.routes.auth import check_attempts
@@ -23,7 +22,6 @@ from api.web.i18n import translate
 from api.web.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    BadForm,
     Csrf,
     WebUser,
     new_login_csrf,
@@ -34,9 +32,9 @@ from collector import feeds as feed_registry
 from core import accounts
 from core.accounts import AccountLocked, AuthError
 from core.db import utcnow
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.permissions import Permission, allowed
-from core.tables import ReviewTask, TaskStatus, User, Verdict
+from core.tables import Item, ReviewTask, TaskStatus, User, Verdict
 from nlp import registry
 from nlp.pipeline import TASKS
 from report.dashboard import dashboard
@@ -209,19 +207,6 @@ def logout(request: Request, user: WebUser, session: SessionDep, _: None = Csrf)
 # --- the queue -------------------------------------------------------------------------------
 
 
-def _held(session: Session, user: User) -> ReviewTask | None:
-    return session.scalar(
-        select(ReviewTask)
-        .options(*queue.TASK_LOADS)
-        .where(
-            ReviewTask.status == TaskStatus.claimed,
-            ReviewTask.lease_holder_id == user.id,
-            ReviewTask.lease_expires_at >= utcnow(),
-        )
-        .limit(1)
-    )
-
-
 def _card(task: ReviewTask) -> dict[str, Any]:
     analysis = task.analysis
     reasons = analysis.reasons if analysis is not None else []
@@ -246,7 +231,7 @@ def _card(task: ReviewTask) -> dict[str, Any]:
 
 @router.get("/queue")
 def queue_page(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
-    task = _held(session, user)
+    task = queue.held_task(session, user)
     depth = session.scalar(select(func.count()).where(ReviewTask.status == TaskStatus.pending))
     return page(
         request,
@@ -264,15 +249,20 @@ def claim(session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = 
     return RedirectResponse("/queue" if task is not None else "/queue?empty=1", status_code=303)
 
 
-def _task(session: Session, task_id: int) -> ReviewTask:
-    task = session.get(ReviewTask, task_id, options=queue.TASK_LOADS)
-    if task is None:
-        raise NotFound(f"no task {task_id}", code="task_not_found")
-    return task
-
-
 def _lease_problem(exc: DomainError) -> str:
     return "lease_expired" if exc.code == "lease_expired" else "not_holder"
+
+
+def _on_held_task(action: Callable[[], object]) -> Response | None:
+    """Run an action on the caller's task: ``None`` when done, else a page that explains the
+    lost or expired lease (not a bare 409)."""
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status_code == 409:
+            return go("/queue", _lease_problem(exc))
+        raise
+    return None
 
 
 @router.post("/tasks/{task_id}/verdict")
@@ -286,9 +276,9 @@ def verdict(
     note: Annotated[str, Form(max_length=4000)] = "",
     sentiment: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    task = _task(session, task_id)
-    try:
-        queue.decide(
+    task = queue.get_task(session, task_id)
+    problem = _on_held_task(
+        lambda: queue.decide(
             session,
             task,
             user,
@@ -297,24 +287,12 @@ def verdict(
             sentiment=sentiment if sentiment in {"negative", "neutral", "positive"} else None,
             settings=settings,
         )
-    except DomainError as exc:
-        if exc.code in {"lease_expired", "lease"} or exc.status_code == 409:
-            return go("/queue", _lease_problem(exc))
-        raise
+    )
+    if problem is not None:
+        return problem
     session.commit()  # the verdict stands even if claiming the next task fails
     following = queue.claim_next(session, user, settings)
     return go("/queue", "saved_next" if following is not None else "saved")
-
-
-def _on_held_task(action: Callable[[], object], done: str) -> Response:
-    """Run an action on the caller's task; a lost or expired lease is explained, not a 409."""
-    try:
-        action()
-    except DomainError as exc:
-        if exc.status_code == 409:
-            return go("/queue", _lease_problem(exc))
-        raise
-    return go("/queue", done)
 
 
 @router.post("/tasks/{task_id}/skip")
@@ -327,42 +305,44 @@ def skip(
 ) -> Response:
     if not reason.strip():
         return go("/queue", "reason_required")
-    return _on_held_task(
-        lambda: queue.skip(session, _task(session, task_id), user, reason.strip()), "skipped"
+    task = queue.get_task(session, task_id)
+    return _on_held_task(lambda: queue.skip(session, task, user, reason.strip())) or go(
+        "/queue", "skipped"
     )
 
 
 @router.post("/tasks/{task_id}/release")
 def release(task_id: int, session: SessionDep, user: Reviewer, _: None = Csrf) -> Response:
-    return _on_held_task(lambda: queue.release(session, _task(session, task_id), user), "released")
+    task = queue.get_task(session, task_id)
+    return _on_held_task(lambda: queue.release(session, task, user)) or go("/queue", "released")
 
 
 @router.post("/tasks/{task_id}/renew")
 def renew(
     task_id: int, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
 ) -> Response:
-    return _on_held_task(
-        lambda: queue.renew(session, _task(session, task_id), user, settings), "renewed"
+    task = queue.get_task(session, task_id)
+    return _on_held_task(lambda: queue.renew(session, task, user, settings)) or go(
+        "/queue", "renewed"
     )
 
 
 @router.get("/history")
 def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
     week = Week.containing(utcnow())
-    rows = session.execute(
-        select(Verdict, ReviewTask)
-        .join(ReviewTask, ReviewTask.id == Verdict.task_id)
-        .options()
-        .where(
-            Verdict.reviewer_id == user.id,
-            Verdict.created_at >= week.start,
-            Verdict.created_at < week.end,
-        )
-        .order_by(Verdict.created_at.desc())
-    ).all()
     entries = [
-        {"verdict": v, "item": session.get(ReviewTask, t.id, options=queue.TASK_LOADS).item}  # type: ignore[union-attr]
-        for v, t in rows
+        {"verdict": v, "item": item}
+        for v, item in session.execute(
+            select(Verdict, Item)
+            .join(ReviewTask, ReviewTask.id == Verdict.task_id)
+            .join(Item, Item.id == ReviewTask.item_id)
+            .where(
+                Verdict.reviewer_id == user.id,
+                Verdict.created_at >= week.start,
+                Verdict.created_at < week.end,
+            )
+            .order_by(Verdict.created_at.desc())
+        )
     ]
     return page(request, "history.html", user, entries=entries, week=week.label)
 
@@ -372,13 +352,8 @@ def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLRespon
 
 @router.get("/escalations")
 def escalations(request: Request, session: SessionDep, user: Analyst) -> HTMLResponse:
-    tasks = [
-        session.get(ReviewTask, t.id, options=queue.TASK_LOADS)
-        for t in queue.escalations(session, limit=100)
-    ]
     cards = []
-    for task in tasks:
-        assert task is not None
+    for task in queue.escalations(session, limit=100):
         card = _card(task)
         card["previous"] = sorted(task.verdicts, key=lambda v: v.created_at)
         cards.append(card)
@@ -396,7 +371,7 @@ def override(
 ) -> Response:
     if not reason.strip():
         return go("/escalations", "reason_required")
-    queue.override(session, _task(session, task_id), user, verdict, reason.strip())
+    queue.override(session, queue.get_task(session, task_id), user, verdict, reason.strip())
     return go("/escalations", "overridden")
 
 
@@ -522,4 +497,4 @@ def set_user_active(
     return go("/users", "user_changed")
 
 
-__all__ = ["router", "templates", "page", "BadForm"]
+__all__ = ["router", "templates", "page"]

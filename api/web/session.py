@@ -15,7 +15,6 @@ from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
-from sqlalchemy.orm import Session
 
 from api.deps import SessionDep
 from core.accounts import AuthError, user_for_token
@@ -59,7 +58,8 @@ def safe_next(path: str | None) -> str:
     return path
 
 
-def _user(request: Request, session: Session) -> User:
+def web_user(request: Request, session: SessionDep) -> User:
+    """The signed-in user of the session cookie (else ``LoginRequired``)."""
     token = request.cookies.get(SESSION_COOKIE)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if not token:
@@ -72,10 +72,6 @@ def _user(request: Request, session: Session) -> User:
     # A plain copy for error pages, which render after the session is closed.
     request.state.web_user = SimpleNamespace(id=user.id, username=user.username, role=user.role)
     return user
-
-
-def web_user(request: Request, session: SessionDep) -> User:
-    return _user(request, session)
 
 
 WebUser = Annotated[User, Depends(web_user)]
