@@ -43,6 +43,11 @@ def _register(factory: sessionmaker[Session], farm: FeedFarm) -> None:
         s.commit()
 
 
+def _fetched(factory: sessionmaker[Session]) -> int:
+    with factory() as s:
+        return s.scalar(select(func.count(Feed.id)).where(Feed.last_success_at.is_not(None))) or 0
+
+
 def test_four_collectors_fetch_each_feed_once_and_store_each_item_once(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
@@ -114,15 +119,19 @@ def test_sigterm_finishes_the_feeds_in_hand_and_exits_cleanly(tmp_path: Path) ->
     try:
         _register(factory, farm)
         proc = _collector(db_url, "--loop", DULUAN_FETCH_CONCURRENCY="2")
-        time.sleep(2.0)
+        # Signal once the collector has stored a feed: its handlers are installed by then,
+        # however slowly the interpreter started (a fixed sleep raced the imports on a busy CI).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _fetched(factory) == 0:
+            time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
         out = proc.communicate(timeout=30)[0].decode()
     finally:
         farm.close()
     assert proc.returncode == 0, out
     assert "finishing the feeds in hand" in out
+    done = _fetched(factory)
     with factory() as s:
-        done = s.scalar(select(func.count(Feed.id)).where(Feed.last_success_at.is_not(None)))
         assert 0 < done < 40  # stopped part-way
         assert s.scalar(select(func.count(Item.id))) == done * 5  # every fetched feed stored whole
         assert s.scalar(select(func.count(Feed.id)).where(Feed.lease_owner.is_not(None))) == 0
