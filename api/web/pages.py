@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import Id, SessionDep, SettingsDep
 from api.routes.auth import check_attempts
 from api.routes.reports import parse_week, report_response
 from api.web import render
@@ -77,6 +77,8 @@ MESSAGES = {
     "bad_form",
     "user_added",
     "user_changed",
+    "feed_added",
+    "feed_changed",
     "logged_out",
     "session_expired",
 }
@@ -267,7 +269,7 @@ def _on_held_task(action: Callable[[], object]) -> Response | None:
 
 @router.post("/tasks/{task_id}/verdict")
 def verdict(
-    task_id: int,
+    task_id: Id,
     session: SessionDep,
     settings: SettingsDep,
     user: Reviewer,
@@ -297,7 +299,7 @@ def verdict(
 
 @router.post("/tasks/{task_id}/skip")
 def skip(
-    task_id: int,
+    task_id: Id,
     session: SessionDep,
     user: Reviewer,
     _: None = Csrf,
@@ -312,14 +314,14 @@ def skip(
 
 
 @router.post("/tasks/{task_id}/release")
-def release(task_id: int, session: SessionDep, user: Reviewer, _: None = Csrf) -> Response:
+def release(task_id: Id, session: SessionDep, user: Reviewer, _: None = Csrf) -> Response:
     task = queue.get_task(session, task_id)
     return _on_held_task(lambda: queue.release(session, task, user)) or go("/queue", "released")
 
 
 @router.post("/tasks/{task_id}/renew")
 def renew(
-    task_id: int, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
+    task_id: Id, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
 ) -> Response:
     task = queue.get_task(session, task_id)
     return _on_held_task(lambda: queue.renew(session, task, user, settings)) or go(
@@ -362,7 +364,7 @@ def escalations(request: Request, session: SessionDep, user: Analyst) -> HTMLRes
 
 @router.post("/escalations/{task_id}/override")
 def override(
-    task_id: int,
+    task_id: Id,
     session: SessionDep,
     user: Analyst,
     _: None = Csrf,
@@ -444,14 +446,57 @@ def weekly_report(
 # --- admins ----------------------------------------------------------------------------------
 
 
-@router.get("/feeds")
-def feeds_page(request: Request, session: SessionDep, user: FeedAdmin) -> HTMLResponse:
+def _feed_rows(session: SessionDep) -> list[dict[str, Any]]:
     now = utcnow()
-    rows = [
+    return [
         {"feed": h.feed, "items_7d": h.items_7d, "health": render.feed_health(h.feed, now)}
         for h in feed_registry.feed_health(session)
     ]
-    return page(request, "feeds.html", user, feeds=rows)
+
+
+@router.get("/feeds")
+def feeds_page(request: Request, session: SessionDep, user: FeedAdmin) -> HTMLResponse:
+    return page(request, "feeds.html", user, feeds=_feed_rows(session), kinds=feed_registry.KINDS)
+
+
+@router.post("/feeds")
+def add_feed(
+    request: Request,
+    session: SessionDep,
+    user: FeedAdmin,
+    _: None = Csrf,
+    url: Annotated[str, Form(max_length=2048)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "news",
+) -> Response:
+    try:
+        feed_registry.add_feed(session, url, name, kind=kind, actor=user)
+    except DomainError as exc:  # shown above the form, which keeps what was typed
+        session.rollback()
+        return page(
+            request,
+            "feeds.html",
+            user,
+            status_code=exc.status_code,
+            feeds=_feed_rows(session),
+            kinds=feed_registry.KINDS,
+            error=exc.message,
+            typed={"url": url, "name": name, "kind": kind},
+        )
+    return go("/feeds", "feed_added")
+
+
+@router.post("/feeds/{feed_id}/enabled")
+def set_feed_enabled(
+    feed_id: Id,
+    session: SessionDep,
+    user: FeedAdmin,
+    _: None = Csrf,
+    enabled: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    feed = feed_registry.get_feed(session, feed_id)
+    feed_registry.update_feed(session, feed, {"enabled": enabled == "1"}, user)
+    return go("/feeds", "feed_changed")
 
 
 @router.get("/users")

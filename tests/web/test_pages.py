@@ -19,7 +19,7 @@ from api.web.pages import MESSAGES
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.permissions import allowed
-from core.tables import AuditEvent, Base, ReviewTask, Role, TaskStatus, Verdict
+from core.tables import AuditEvent, Base, Feed, ReviewTask, Role, TaskStatus, Verdict
 from tests.api.test_permissions import _walk
 from tests.web.helpers import XSS_URL, csrf_of, flagged, login, people
 
@@ -339,3 +339,59 @@ def test_admin_adds_and_disables_accounts_from_the_page(
         "/login", data={"username": "lan", "password": "matkhau-dai", "csrf": csrf_of(page.text)}
     )
     assert r.status_code == 401
+
+
+def test_admin_adds_and_disables_feeds_from_the_page(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    login(c, "qt1")
+    csrf = csrf_of(c.get("/feeds").text)
+    bad = c.post(
+        "/feeds",
+        data={"csrf": csrf, "url": "ftp://example.vn/rss", "name": "Báo A", "kind": "news"},
+    )
+    assert bad.status_code == 422
+    assert "http://" in bad.text
+    assert 'value="Báo A"' in bad.text  # what was typed is kept
+    ok = c.post(
+        "/feeds",
+        data={"csrf": csrf, "url": "https://example.vn/rss", "name": "Báo A", "kind": "official"},
+    )
+    assert "Đã thêm nguồn tin" in ok.text
+    assert "Cổng thông tin chính thức" in ok.text
+    assert "Chưa lấy được tin lần nào." in ok.text
+    with factory() as s:
+        feed = s.scalars(select(Feed).where(Feed.url == "https://example.vn/rss")).one()
+    forged = c.post(f"/feeds/{feed.id}/enabled", data={"csrf": "forged", "enabled": "0"})
+    assert "Biểu mẫu không hợp lệ" in forged.text
+    with factory() as s:
+        assert s.get(Feed, feed.id).enabled is True
+    off = c.post(f"/feeds/{feed.id}/enabled", data={"csrf": csrf, "enabled": "0"})
+    assert "Đã cập nhật nguồn tin." in off.text
+    assert "Đã tắt." in off.text
+    with factory() as s:
+        assert s.get(Feed, feed.id).enabled is False
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.entity == "feed")).all()
+    assert actions == ["feed.create", "feed.update"]
+    assert c.post("/feeds/999999/enabled", data={"csrf": csrf, "enabled": "1"}).status_code == 404
+
+
+def test_ids_out_of_range_are_a_clear_4xx_not_a_crash(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, _ = app_db
+    login(c, "qt1")
+    csrf = csrf_of(c.get("/queue").text)
+    huge = 10**20  # past SQLite's and PostgreSQL's integer range
+    for path in (
+        f"/tasks/{huge}/verdict",
+        f"/tasks/{huge}/skip",
+        f"/tasks/{huge}/release",
+        f"/tasks/{huge}/renew",
+        f"/escalations/{huge}/override",
+        f"/feeds/{huge}/enabled",
+    ):
+        r = c.post(path, data={"csrf": csrf, "verdict": "scam", "reason": "x", "enabled": "1"})
+        assert 400 <= r.status_code < 500, (path, r.status_code)
+        assert "text/html" in r.headers["content-type"], path
