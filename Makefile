@@ -34,6 +34,7 @@ test: install browser  ## the whole suite, on SQLite and (when reachable) Postgr
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/mypy core collector nlp review report api cli
 
 clean:
 	rm -rf $(VENV) var/*.db

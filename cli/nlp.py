@@ -252,11 +252,11 @@ def train(
             lifecycle.record_challenger(session, task, version, meta)
         if eval_data is not None:
             facts = load_facts(settings.data_dir / "facts")
-            extra = read_labelled(eval_data, task, label_column=label_column, mapping=mapping)
+            held = read_labelled(eval_data, task, label_column=label_column, mapping=mapping)
             external = evaluate(
                 registry.load(settings.models_dir, task, version)[0],
-                prepare_many(extra.texts, facts),
-                extra.labels,
+                prepare_many(held.texts, facts),
+                held.labels,
                 TASKS[task],
             )
             _print_scores(str(eval_data), external)

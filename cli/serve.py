@@ -51,7 +51,7 @@ def serve(
     from api.serving import HTTP_PROTOCOL
 
     settings = get_settings()
-    bind = {
+    bind: dict[str, Any] = {
         "host": host or settings.api_host,
         "port": port or settings.api_port,
         "http": HTTP_PROTOCOL,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -115,6 +116,7 @@ def cluster_pending(
         .join(Item, Item.id == Cluster.first_item_id)
         .where(Item.minhash.is_not(None), Item.fetched_at >= since)
     ):
+        assert raw is not None  # the query keeps only items with a signature
         m = _unpack(raw)
         leaders.add(f"c{cluster_id}", m)
         lsh.insert(f"c{cluster_id}", m)
@@ -150,7 +152,7 @@ def cluster_pending(
     cluster_of = {
         f"n{row['first_item_id']}": cid for row, cid in zip(new_leaders, new_ids, strict=True)
     }
-    updates = [
+    updates: list[dict[str, Any]] = [
         {
             "id": item_id,
             "cluster_id": cluster_of.get(key) or int(key[1:]),

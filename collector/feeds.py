@@ -116,7 +116,8 @@ def recent_counts(
     query = select(Item.feed_id, func.count(Item.id)).where(Item.fetched_at >= since)
     if feed_ids is not None:
         query = query.where(Item.feed_id.in_(feed_ids))
-    return dict(session.execute(query.group_by(Item.feed_id)).all())
+    rows = session.execute(query.group_by(Item.feed_id)).tuples()
+    return {feed_id: n for feed_id, n in rows if feed_id is not None}
 
 
 def feed_health(session: Session, now: datetime | None = None) -> list[FeedHealth]:

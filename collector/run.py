@@ -30,6 +30,7 @@ from concurrent.futures import (
 )
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import httpx
 from sqlalchemy import and_, func, or_, select, update
@@ -205,6 +206,18 @@ def shutdown_parse_pool() -> None:
         if _POOL is not None:
             _POOL.shutdown()
             _POOL = None
+
+
+def _submit(
+    pool: ThreadPoolExecutor,
+    client: httpx.Client,
+    limiter: HostLimiter,
+    job: FeedJob,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> Future[Fetched]:
+    return pool.submit(fetch_and_parse, client, limiter, job, settings, now)
 
 
 def fetch_and_parse(
@@ -395,7 +408,7 @@ class _Dispatcher:
                 self.next_start[host] = now + self.gap_s
         return max(soonest, 0.01)
 
-    def finished(self, timeout: float) -> list[tuple[Future[Fetched], FeedJob]]:
+    def finished(self, timeout: float | None) -> list[tuple[Future[Fetched], FeedJob]]:
         if not self.in_flight:
             return []
         done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
@@ -470,9 +483,7 @@ def collect_due(
                 0.0
                 if stop.is_set()
                 else dispatcher.start_ready(
-                    lambda job, t=run_now: pool.submit(
-                        fetch_and_parse, client, limiter, job, settings, t
-                    )
+                    partial(_submit, pool, client, limiter, settings=settings, now=run_now)
                 )
             )
             if not dispatcher.in_flight:

@@ -87,11 +87,10 @@ def _known(
     digests = [r.digest for r in rows]
     urls = [r.url for r in rows if r.url]
     hashes = set(session.scalars(select(Item.content_hash).where(Item.content_hash.in_(digests))))
-    known_urls = (
-        set(session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(urls))))
-        if urls
-        else set()
-    )
+    known_urls: set[str] = set()
+    if urls:
+        stored = session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(urls)))
+        known_urls = {url for url in stored if url is not None}
     guids: set[str] = set()
     wanted = [r.guid for r in rows if r.guid]
     if feed is not None and wanted:

@@ -189,8 +189,9 @@ def build_snapshot(
     labels for evaluation. A ``Dataset`` given as ``seed`` is used whole (no seed hold-out)."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
+    seed_eval: list[dict[str, Any]] = []
     if isinstance(seed, Dataset):
-        base, seed_eval = seed, []
+        base = seed
     else:
         base, seed_eval = split_seed(seed, task)
     labelled = [r for r in (reviews or []) if r.label(task) is not None]

@@ -205,7 +205,7 @@ def train(
     selection = None
     if C is None:
         C, selection = select_C(X_tr, y_tr, TASKS[task], seed)
-    params = {"C": C}
+    params: dict[str, Any] = {"C": C}
     held = clone(build_pipeline(**params)).fit(X_tr, y_tr)
     holdout = evaluate(held, X_te, y_te, TASKS[task])
     final = build_pipeline(**params).fit(X, y)
