@@ -55,8 +55,42 @@ def test_train_save_load_round_trip(tmp_path: Path) -> None:
     loaded, meta = registry.load(tmp_path, "sentiment", version)
     assert meta["version"] == version
     assert meta["data"]["rows"] == 18
-    sample = ["cổng dịch vụ chậm và lỗi"]
-    assert list(loaded.predict(sample)) == list(result.pipeline.predict(sample))
+    sample = ["cổng dịch vụ chậm và lỗi", "hội nghị tuần tới", "tuyệt vời"]
+    assert (loaded.predict_proba(sample) == result.pipeline.predict_proba(sample)).all()
+    # the vocabularies are written beside the model, and the trained pipeline keeps its own
+    assert (tmp_path / "sentiment" / version / registry.VOCABULARY_FILE).is_file()
+    assert all(v.vocabulary_ for v in registry._vectorizers(result.pipeline).values())
+
+
+def test_older_models_with_vocabularies_inside_still_load(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    facts = load_facts(ROOT / "data" / "facts")
+    result = train(_dataset(), "sentiment", facts)
+    folder = tmp_path / "sentiment" / "old"
+    folder.mkdir(parents=True)
+    sio.dump(result.pipeline, folder / registry.MODEL_FILE)  # the earlier layout: one file
+    (folder / registry.METADATA_FILE).write_text("{}", encoding="utf-8")
+    loaded, _ = registry.load(tmp_path, "sentiment", "old")
+    sample = ["mạng chậm quá", "thủ tục nhanh gọn"]
+    assert (loaded.predict_proba(sample) == result.pipeline.predict_proba(sample)).all()
+
+
+def test_a_missing_or_foreign_vocabulary_is_refused(tmp_path: Path) -> None:
+    facts = load_facts(ROOT / "data" / "facts")
+    result = train(_dataset(), "sentiment", facts)
+    version = registry.save(tmp_path, "sentiment", result.pipeline, result.metadata)
+    vocab = tmp_path / "sentiment" / version / registry.VOCABULARY_FILE
+    terms = json.loads(vocab.read_text(encoding="utf-8"))
+    vocab.write_text(json.dumps({k: v[:-1] for k, v in terms.items()}), encoding="utf-8")
+    with pytest.raises(registry.RegistryError, match="weights"):
+        registry.load(tmp_path, "sentiment", version)
+    vocab.write_text(json.dumps({"features.other": []}), encoding="utf-8")
+    with pytest.raises(registry.RegistryError, match="does not match"):
+        registry.load(tmp_path, "sentiment", version)
+    vocab.unlink()
+    with pytest.raises(registry.RegistryError, match="missing"):
+        registry.load(tmp_path, "sentiment", version)
 
 
 def test_train_is_reproducible() -> None:
