@@ -116,7 +116,7 @@ def recent_counts(
     query = select(Item.feed_id, func.count(Item.id)).where(Item.fetched_at >= since)
     if feed_ids is not None:
         query = query.where(Item.feed_id.in_(feed_ids))
-    rows = session.execute(query.group_by(Item.feed_id)).tuples()
+    rows = session.execute(query.group_by(Item.feed_id))
     return {feed_id: n for feed_id, n in rows if feed_id is not None}
 
 

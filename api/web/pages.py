@@ -446,17 +446,49 @@ def weekly_report(
 # --- admins ----------------------------------------------------------------------------------
 
 
-def _feed_rows(session: SessionDep) -> list[dict[str, Any]]:
+def _feeds_context(session: SessionDep) -> dict[str, Any]:
     now = utcnow()
-    return [
+    rows = [
         {"feed": h.feed, "items_7d": h.items_7d, "health": render.feed_health(h.feed, now)}
         for h in feed_registry.feed_health(session)
     ]
+    return {"feeds": rows, "kinds": feed_registry.KINDS}
+
+
+def _users_context(session: SessionDep) -> dict[str, Any]:
+    return {"users": accounts.list_users(session)}
+
+
+def _add_or_explain(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    template: str,
+    add: Callable[[], object],
+    context: Callable[[SessionDep], dict[str, Any]],
+    typed: dict[str, str],
+    done: str,
+) -> Response:
+    """Run an admin's "add"; a refusal is explained above the form, which keeps what was typed."""
+    try:
+        add()
+    except DomainError as exc:
+        session.rollback()
+        return page(
+            request,
+            template,
+            user,
+            status_code=exc.status_code,
+            error=exc.message,
+            typed=typed,
+            **context(session),
+        )
+    return go(request.url.path, done)
 
 
 @router.get("/feeds")
 def feeds_page(request: Request, session: SessionDep, user: FeedAdmin) -> HTMLResponse:
-    return page(request, "feeds.html", user, feeds=_feed_rows(session), kinds=feed_registry.KINDS)
+    return page(request, "feeds.html", user, **_feeds_context(session))
 
 
 @router.post("/feeds")
@@ -469,21 +501,16 @@ def add_feed(
     name: Annotated[str, Form(max_length=200)] = "",
     kind: Annotated[str, Form(max_length=20)] = "news",
 ) -> Response:
-    try:
-        feed_registry.add_feed(session, url, name, kind=kind, actor=user)
-    except DomainError as exc:  # shown above the form, which keeps what was typed
-        session.rollback()
-        return page(
-            request,
-            "feeds.html",
-            user,
-            status_code=exc.status_code,
-            feeds=_feed_rows(session),
-            kinds=feed_registry.KINDS,
-            error=exc.message,
-            typed={"url": url, "name": name, "kind": kind},
-        )
-    return go("/feeds", "feed_added")
+    return _add_or_explain(
+        request,
+        session,
+        user,
+        "feeds.html",
+        lambda: feed_registry.add_feed(session, url, name, kind=kind, actor=user),
+        _feeds_context,
+        {"url": url, "name": name, "kind": kind},
+        "feed_added",
+    )
 
 
 @router.post("/feeds/{feed_id}/enabled")
@@ -501,7 +528,7 @@ def set_feed_enabled(
 
 @router.get("/users")
 def users_page(request: Request, session: SessionDep, user: Admin) -> HTMLResponse:
-    return page(request, "users.html", user, users=accounts.list_users(session))
+    return page(request, "users.html", user, **_users_context(session))
 
 
 @router.post("/users")
@@ -514,20 +541,16 @@ def add_user(
     role: Annotated[str, Form(max_length=20)] = "collaborator",
     password: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
-    try:
-        accounts.create_user(session, username, role, password, actor=user)
-    except DomainError as exc:  # shown above the form, which keeps what was typed
-        session.rollback()
-        return page(
-            request,
-            "users.html",
-            user,
-            status_code=exc.status_code,
-            users=accounts.list_users(session),
-            error=exc.message,
-            typed={"username": username, "role": role},
-        )
-    return go("/users", "user_added")
+    return _add_or_explain(
+        request,
+        session,
+        user,
+        "users.html",
+        lambda: accounts.create_user(session, username, role, password, actor=user),
+        _users_context,
+        {"username": username, "role": role},
+        "user_added",
+    )
 
 
 @router.post("/users/{username}/active")
