@@ -317,42 +317,116 @@ STOPWORDS = frozenset(
         "mới",
         "chỉ",
         "đều",
+        "qua",
+        "về",
+        "theo",
+        "tại",
+        "do",
+        "nếu",
+        "vì",
+        "ai",
+        "gì",
+        "đâu",
+        "nào",
+        "ở",
+        "rồi",
+        "thôi",
     ]
 )
 _TERM_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CLAUSE_BREAK = re.compile(r"[^\w\s]+", re.UNICODE)
+MAX_TERM_WORDS = 4
 
 
-def _example(title: str, excerpt: str, term: str, width: int = 70) -> str:
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) outwards so that it does not cut a word in two."""
+    while 0 < start < len(text) and text[start].isalnum() and text[start - 1].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _clip(text: str, limit: int = 110) -> str:
+    """``text`` cut at the last word boundary before ``limit`` characters, with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit].rstrip() + "…"
+
+
+def _example(title: str, excerpt: str, term: str, width: int = 45) -> str:
     """The title when it says the term, else the words around the term in the excerpt."""
     if term in title.lower() or not excerpt:
-        return title
+        return _clip(title)
     words = term.split()
     m = re.search(r"\W+".join(map(re.escape, words)), excerpt, re.IGNORECASE)
     if m is None:
-        return title
-    start, end = max(0, m.start() - width), min(len(excerpt), m.end() + width)
+        return _clip(title)
+    start, end = _snap(excerpt, max(0, m.start() - width), min(len(excerpt), m.end() + width))
     return ("…" if start else "") + excerpt[start:end].strip() + ("…" if end < len(excerpt) else "")
 
 
+def _phrases(text: str) -> set[str]:
+    """Runs of 2 to MAX_TERM_WORDS content words: punctuation, numbers and function words
+    end a run."""
+    out: set[str] = set()
+    for clause in _CLAUSE_BREAK.split(text.lower()):
+        run: list[str] = []
+        for word in [*clause.split(), ""]:
+            if word not in STOPWORDS and _TERM_RE.fullmatch(word):
+                run.append(word)
+                continue
+            for n in range(2, MAX_TERM_WORDS + 1):
+                out.update(" ".join(run[i : i + n]) for i in range(len(run) - n + 1))
+            run = []
+    return out
+
+
+def _maximal(counts: dict[str, frozenset[int]]) -> dict[str, frozenset[int]]:
+    """Drop a term when a longer term that contains it is used by exactly the same items:
+    "cổng dịch vụ công" stands for "cổng dịch", "dịch vụ" and "vụ công" when they always come
+    together."""
+    groups: dict[frozenset[int], list[str]] = {}
+    for term, ids in counts.items():
+        groups.setdefault(ids, []).append(term)
+    return {
+        term: ids
+        for ids, terms in groups.items()
+        for term in terms
+        if not any(len(o) > len(term) and f" {term} " in f" {o} " for o in terms)
+    }
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """One phrase is part of the other ("dịch vụ công" and "cổng dịch vụ công")."""
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
+
+
 def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFrame:
-    """The most frequent two-word terms among negative relevant items, each with the number of
-    items that use it and a few representative titles (criticism reported as opinion)."""
+    """The phrases (2–4 content words) most used by negative relevant items that are not
+    misinformation, each with the number of items that use it and a few representative
+    excerpts (criticism is reported as opinion). A phrase needs at least two items; of
+    overlapping phrases used by the same items the longest is kept, and a phrase that is part of
+    (or contains) one already listed is not listed again; ties go to the longer phrase."""
     neg = frame[
         (frame["sentiment"] == "negative")
         & frame["relevant"].fillna(False).astype(bool)
         & (frame["misinfo"].fillna("none") == "none")
     ]
-    counts: dict[str, set[int]] = {}
+    found: dict[str, set[int]] = {}
     for row in neg.itertuples():
-        words = _TERM_RE.findall(f"{row.title} {getattr(row, 'excerpt', '') or ''}".lower())
-        terms = {
-            f"{a} {b}"
-            for a, b in zip(words, words[1:], strict=False)
-            if a not in STOPWORDS and b not in STOPWORDS
-        }
-        for term in terms:
-            counts.setdefault(term, set()).add(row.item_id)
-    ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
+        for term in _phrases(f"{row.title}. {getattr(row, 'excerpt', '') or ''}"):
+            found.setdefault(term, set()).add(row.item_id)
+    shared = {term: frozenset(ids) for term, ids in found.items() if len(ids) >= 2}
+    ranked: list[tuple[str, frozenset[int]]] = []
+    for term, ids in sorted(
+        _maximal(shared).items(), key=lambda kv: (-len(kv[1]), -len(kv[0].split()), kv[0])
+    ):
+        if len(ranked) == top:
+            break
+        if not any(_overlaps(term, chosen) for chosen, _ in ranked):  # one line per topic
+            ranked.append((term, ids))
     texts = {
         row.item_id: (str(row.title or ""), str(getattr(row, "excerpt", "") or ""))
         for row in neg.itertuples()
@@ -365,7 +439,6 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
                 "examples": [_example(*texts[i], term) for i in sorted(ids)[:examples]],
             }
             for term, ids in ranked
-            if len(ids) >= 2
         ],
         columns=["term", "items", "examples"],
     )
@@ -552,8 +625,7 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
         "",
         *(
             [
-                f"- **{r.term}** ({r.items} tin): "
-                + "; ".join(f"“{str(t)[:90]}”" for t in r.examples)
+                f"- **{r.term}** ({r.items} tin): " + "; ".join(f"“{t}”" for t in r.examples)
                 for r in summary["concerns"].itertuples()
             ]
             or ["- Chưa đủ tin để nêu vấn đề nổi bật."]

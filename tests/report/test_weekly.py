@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from core.tables import ReviewTask, TaskStatus, Verdict
 from report.weekly import (
     Week,
+    _example,
+    _phrases,
     concerns,
     load_coverage,
     load_week,
@@ -215,11 +217,55 @@ def test_concerns_are_terms_shared_by_negative_items_with_examples() -> None:
         ],
     )
     c = concerns(frame)
+    # the whole phrase stands for its parts ("cổng dịch", "dịch vụ", …): same two items
+    assert c["term"].tolist() == ["cổng dịch vụ công"]  # "sóng điện thoại": one item only
     top = c.iloc[0]
-    assert top["term"] in {"cổng dịch", "dịch vụ", "vụ công"}
     assert top["items"] == 2  # the positive item and the distortion do not count
     assert top["examples"] == ["Cổng dịch vụ công chậm quá", "Lại lỗi cổng dịch vụ công"]
-    assert "sóng điện" not in set(c["term"])  # one item only
+
+
+def test_concern_phrases_stop_at_punctuation_numbers_and_function_words() -> None:
+    phrases = _phrases("Nghị quyết 57 ban hành. Mạng chập chờn, sóng yếu quá")
+    assert {"nghị quyết", "ban hành", "mạng chập chờn", "sóng yếu"} <= phrases
+    assert not {"quyết ban", "hành mạng", "chờn sóng", "yếu quá"} & phrases
+
+
+def test_a_broader_concern_is_listed_once_with_its_longest_shared_phrase() -> None:
+    when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
+    texts = [
+        "Cổng dịch vụ công chậm",
+        "Cổng dịch vụ công lỗi",
+        "Dịch vụ công trực tuyến khó dùng",
+        "Bấm vào đường link lạ mất tiền",
+        "Đường link lạ gửi qua tin nhắn",
+    ]
+    frame = pd.DataFrame(
+        [(i, "A", t, "", when, True, "negative", "none") for i, t in enumerate(texts, 1)],
+        columns=[
+            "item_id",
+            "source",
+            "title",
+            "excerpt",
+            "when",
+            "relevant",
+            "sentiment",
+            "misinfo",
+        ],
+    )
+    c = concerns(frame).set_index("term")["items"].to_dict()
+    assert c == {"dịch vụ công": 3, "đường link lạ": 2}  # not "cổng dịch vụ công" again
+
+
+def test_examples_from_excerpts_cut_at_word_boundaries() -> None:
+    excerpt = "Người dân phản ánh rằng cổng dịch vụ công thường xuyên bị treo vào giờ cao điểm"
+    # 10 characters either side end inside "thường xuyên"; the start falls between words
+    assert (
+        _example("Bức xúc", excerpt, "cổng dịch vụ công", width=10)
+        == "…ánh rằng cổng dịch vụ công thường xuyên…"
+    )
+    assert _example("Cổng dịch vụ công treo", excerpt, "cổng dịch vụ công") == (
+        "Cổng dịch vụ công treo"  # the title says it
+    )
 
 
 def test_coverage_names_silent_and_failing_feeds(session: Session) -> None:
@@ -249,3 +295,9 @@ def test_concern_examples_quote_the_words_around_the_term() -> None:
     assert "VNeID báo lỗi đăng nhập" in quoted
     assert len(quoted) < len(excerpt)
     assert _example("Ứng dụng báo lỗi", excerpt, "báo lỗi") == "Ứng dụng báo lỗi"
+
+
+def test_long_titles_are_clipped_at_a_word_boundary() -> None:
+    title = "Bức xúc vì " + "cổng dịch vụ công " * 10
+    quoted = _example(title, "", "hạ tầng")
+    assert quoted == "Bức xúc vì " + "cổng dịch vụ công " * 5 + "cổng…"  # 110 chars, then a space
