@@ -39,9 +39,44 @@ def fail(message: str) -> typer.Exit:
 
 
 def make_factory(settings: Settings) -> sessionmaker[Session]:
+    """Sessions on the configured database, once it is reachable and its schema is current:
+    otherwise a one-line error that says what to do, before any work is done."""
+    from sqlalchemy import inspect, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from core.db import make_engine, make_sessionmaker
 
-    return make_sessionmaker(make_engine(settings.database_url))
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            revision = (
+                conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                if "alembic_version" in tables
+                else None
+            )
+    except SQLAlchemyError as exc:
+        raise fail(
+            f"cannot open the database {where}: {getattr(exc, 'orig', None) or exc}"
+        ) from exc
+    if "item" not in tables:
+        raise fail(f"the database {where} has no duluan tables yet: run `duluan migrate` first")
+    if revision is not None and revision != _head_revision():
+        raise fail(
+            f"the database {where} is at schema revision {revision}, this version needs "
+            f"{_head_revision()}: run `duluan migrate`"
+        )
+    return make_sessionmaker(engine)
+
+
+def _head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from core.config import ROOT
+
+    return ScriptDirectory(str(ROOT / "migrations")).get_current_head()
 
 
 @app.callback()

@@ -263,3 +263,21 @@ def test_retrain_loop_from_the_command_line(
         json.loads(runner.invoke(app, ["models", "show", "sentiment"]).output)["version"] == before
     )
     get_settings.cache_clear()
+
+
+def test_commands_on_a_database_without_the_schema_say_to_migrate(cli_env: Path) -> None:
+    result = runner.invoke(app, ["feeds", "list"])  # nothing migrated yet
+    assert result.exit_code == 1
+    assert "no duluan tables yet: run `duluan migrate` first" in result.output
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    assert runner.invoke(app, ["feeds", "list"]).exit_code == 0
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(get_settings().database_url)
+    with engine.begin() as conn:  # as if the code were newer than the schema
+        conn.execute(text("UPDATE alembic_version SET version_num = '82febb28cfbc'"))
+    engine.dispose()
+    result = runner.invoke(app, ["train", "--task", "sentiment"])
+    assert result.exit_code == 1
+    assert "is at schema revision 82febb28cfbc" in result.output
+    assert "run `duluan migrate`" in result.output
