@@ -342,7 +342,7 @@ def evaluate_cmd(
     fpr = f["false_positive_rate"]
     typer.echo(
         f"  flagged (FPR) criticism {fpr['criticism']}   scam warnings {fpr['scam_warning']}   "
-        f"fact-checks {fpr['factcheck']}"
+        f"fact-checks {fpr['factcheck']}   legitimate notices {fpr['legit_notice']}"
     )
     typer.echo(
         f"  relevance accuracy {f['relevance_accuracy']}   sentiment macro-F1 {f['sentiment_macro_f1']}"

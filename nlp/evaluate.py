@@ -1,10 +1,12 @@
 """The product's own quality figures on a labelled check set (``data/eval/check.jsonl``).
 
 Rows carry ``text``, ``category`` (distortion, scam, scam_warning, factcheck, criticism,
-positive, neutral, off_topic), ``relevant``, ``sentiment`` and ``misinfo``. The figures are the
-ones the NLP targets name: recall of distortions and scams, the false-positive rate (flagged as
-distortion or scam) on legitimate criticism, scam warnings and fact-checks, relevance accuracy
-and sentiment macro-F1.
+positive, neutral, off_topic, legit_notice), ``relevant``, ``sentiment`` and ``misinfo``. The
+figures are the ones the NLP targets name: recall of distortions and scams, the false-positive
+rate (flagged as distortion or scam) on legitimate criticism, scam warnings, fact-checks and
+legitimate notices (promotions, bank and carrier messages, genuine OTPs, official notices that
+share a scam's vocabulary of money, codes and deadlines), relevance accuracy and sentiment
+macro-F1.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sklearn.metrics import f1_score
 
 from nlp.analyze import Analyzer
 
-PROTECTED = ("criticism", "scam_warning", "factcheck")
+PROTECTED = ("criticism", "scam_warning", "factcheck", "legit_notice")
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:

@@ -90,7 +90,7 @@ def _run(path: Path) -> dict:  # type: ignore[type-arg]
 
 def test_evaluate_models_notebook_runs(fixture_env: Path) -> None:
     summary = _run(ROOT / "notebooks" / "1.0-evaluate-models.ipynb")
-    assert summary["rows"] == 160
+    assert summary["rows"] == 180
     assert summary["reviewed"] == 12
     assert 0 <= summary["brier"] <= 1
 

@@ -63,7 +63,12 @@ def test_figures_by_hand() -> None:
     ]
     f = figures(rows, results)
     assert f["recall"] == {"distortion": 0.5, "scam": 1.0}
-    assert f["false_positive_rate"] == {"criticism": 1.0, "scam_warning": 0.0, "factcheck": None}
+    assert f["false_positive_rate"] == {
+        "criticism": 1.0,
+        "scam_warning": 0.0,
+        "factcheck": None,
+        "legit_notice": None,
+    }
     assert f["relevance_accuracy"] == round(5 / 6, 4)
     assert f["sentiment_macro_f1"] == 1.0
     assert [m["text"] for m in f["mistakes"]] == ["b", "d", "f"]
