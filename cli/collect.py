@@ -173,6 +173,16 @@ def run_collect(
     from collector.run import collect_due
 
     factory = make_factory(settings)
+    if feed_ids:
+        from collector.feeds import get_feed
+        from core.errors import DomainError
+
+        with factory() as session:
+            try:
+                for feed_id in feed_ids:
+                    get_feed(session, feed_id)
+            except DomainError as exc:
+                raise fail(exc.message) from exc
     if quiet or not sys.stdout.isatty():
 
         def show(r: Any) -> None:

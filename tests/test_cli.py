@@ -281,3 +281,10 @@ def test_commands_on_a_database_without_the_schema_say_to_migrate(cli_env: Path)
     assert result.exit_code == 1
     assert "is at schema revision 82febb28cfbc" in result.output
     assert "run `duluan migrate`" in result.output
+
+
+def test_collecting_an_unknown_feed_is_an_error_not_an_empty_pass(cli_env: Path) -> None:
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    result = runner.invoke(app, ["collect", "--feed-id", "99999"])
+    assert result.exit_code == 1
+    assert "no feed 99999" in result.output
