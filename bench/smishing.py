@@ -13,7 +13,7 @@ publicly, hand-transcribed) and overall:
 * false-positive rate: the share of label-0 messages it would queue, with the warnings among them
   counted apart (label 0 and a warning phrase such as "không cung cấp" / "cảnh báo").
 
-    .venv/bin/python bench/smishing.py [--csv PATH] [--threshold 0.5] [--show 10]
+    .venv/bin/python bench/smishing.py [--csv PATH] [--threshold 0.5] [--show 10] [--models DIR]
 """
 
 from __future__ import annotations
@@ -46,13 +46,14 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--threshold", type=float, default=0.5, help="review risk threshold")
     parser.add_argument("--show", type=int, default=10, help="print this many of each mistake")
+    parser.add_argument("--models", type=Path, default=ROOT / "models", help="models folder")
     args = parser.parse_args()
     if not args.csv.is_file():
         sys.exit(f"{args.csv} not found: this benchmark reads the shared IE403 SMS corpus")
     with args.csv.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
 
-    analyzer = Analyzer.load(ROOT / "models", ROOT / "data" / "facts")
+    analyzer = Analyzer.load(args.models, ROOT / "data" / "facts")
     started = time.perf_counter()
     results = []
     for i in range(0, len(rows), 256):
@@ -93,6 +94,24 @@ def main() -> None:
             f" {_rate(tally[origin, 'pos_scam'], tally[origin, 'pos']):>20}"
             f" {_rate(tally[origin, 'neg_queued'], tally[origin, 'neg']):>20}"
             f" {_rate(tally[origin, 'warn_queued'], tally[origin, 'warn']):>18}"
+        )
+    print("\nby review threshold (DULUAN_REVIEW_RISK_THRESHOLD):")
+    print(f"{'threshold':>10} {'recall':>8} {'FPR':>8} {'FPR inbox':>10}")
+    for cut in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        pos = [
+            res["risk"] >= cut
+            for row, res in zip(rows, results, strict=True)
+            if row["label"] == "1"
+        ]
+        neg = [
+            (res["risk"] >= cut, row["origin"])
+            for row, res in zip(rows, results, strict=True)
+            if row["label"] == "0"
+        ]
+        inbox = [q for q, origin in neg if origin == "inbox"]
+        print(
+            f"{cut:>10.1f} {sum(pos) / len(pos):>8.1%} {sum(q for q, _ in neg) / len(neg):>8.1%}"
+            f" {sum(inbox) / max(len(inbox), 1):>10.1%}"
         )
     for title, cases in (
         ("missed (label 1, not queued)", missed),
