@@ -167,6 +167,18 @@ def test_sentiment_change_against_the_previous_week() -> None:
     assert Week.parse("2026-W01").previous.label == "2025-W52"
 
 
+CONCERN_COLUMNS = [
+    "item_id",
+    "source",
+    "title",
+    "excerpt",
+    "when",
+    "relevant",
+    "sentiment",
+    "misinfo",
+]
+
+
 def test_concerns_are_terms_shared_by_negative_items_with_examples() -> None:
     when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
     rows = [
@@ -203,20 +215,7 @@ def test_concerns_are_terms_shared_by_negative_items_with_examples() -> None:
             "distortion",
         ),
     ]
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "item_id",
-            "source",
-            "title",
-            "excerpt",
-            "when",
-            "relevant",
-            "sentiment",
-            "misinfo",
-        ],
-    )
-    c = concerns(frame)
+    c = concerns(pd.DataFrame(rows, columns=CONCERN_COLUMNS))
     # the whole phrase stands for its parts ("cổng dịch", "dịch vụ", …): same two items
     assert c["term"].tolist() == ["cổng dịch vụ công"]  # "sóng điện thoại": one item only
     top = c.iloc[0]
@@ -239,20 +238,8 @@ def test_a_broader_concern_is_listed_once_with_its_longest_shared_phrase() -> No
         "Bấm vào đường link lạ mất tiền",
         "Đường link lạ gửi qua tin nhắn",
     ]
-    frame = pd.DataFrame(
-        [(i, "A", t, "", when, True, "negative", "none") for i, t in enumerate(texts, 1)],
-        columns=[
-            "item_id",
-            "source",
-            "title",
-            "excerpt",
-            "when",
-            "relevant",
-            "sentiment",
-            "misinfo",
-        ],
-    )
-    c = concerns(frame).set_index("term")["items"].to_dict()
+    rows = [(i, "A", t, "", when, True, "negative", "none") for i, t in enumerate(texts, 1)]
+    c = concerns(pd.DataFrame(rows, columns=CONCERN_COLUMNS)).set_index("term")["items"].to_dict()
     assert c == {"dịch vụ công": 3, "đường link lạ": 2}  # not "cổng dịch vụ công" again
 
 
