@@ -24,6 +24,8 @@ import skops.io as sio
 from sklearn.pipeline import Pipeline
 from skops.io.exceptions import UntrustedTypesFoundException
 
+from nlp.pipeline import PREPROCESS
+
 MODEL_FILE = "model.skops"
 METADATA_FILE = "metadata.json"
 VOCABULARY_FILE = "vocabulary.json"
@@ -160,6 +162,12 @@ def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, dict[str,
         warnings.warn(
             f"model {task}/{version} was trained with scikit-learn {trained_with}, "
             f"running {sklearn.__version__}",
+            stacklevel=2,
+        )
+    if meta.get("preprocess", PREPROCESS) != PREPROCESS:
+        warnings.warn(
+            f"model {task}/{version} was trained on {meta['preprocess']} inputs, this code makes "
+            f"{PREPROCESS}: retrain it for full accuracy",
             stacklevel=2,
         )
     try:

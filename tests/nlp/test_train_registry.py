@@ -134,3 +134,12 @@ def test_untrusted_model_is_refused(tmp_path: Path) -> None:
         registry.load(tmp_path, "misinfo", "v1")
     with pytest.raises(registry.RegistryError):
         registry.load(tmp_path, "misinfo", "../../etc")
+
+
+def test_a_model_trained_on_other_inputs_loads_with_a_warning(tmp_path: Path) -> None:
+    facts = load_facts(ROOT / "data" / "facts")
+    result = train(_dataset(), "sentiment", facts)
+    meta = {**result.metadata, "preprocess": "fold-teencode-v0"}
+    version = registry.save(tmp_path, "sentiment", result.pipeline, meta)
+    with pytest.warns(UserWarning, match="trained on fold-teencode-v0 inputs"):
+        registry.load(tmp_path, "sentiment", version)
