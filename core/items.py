@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from core.folding import search_key
@@ -24,19 +24,25 @@ class ItemFilter:
     q: str | None = None  # words that must all appear (accents and case ignored)
 
 
-def _latest_analysis():  # type: ignore[no-untyped-def]
-    return (
+def latest_analysis() -> ColumnElement[bool]:
+    """The join condition from Item to its latest Analysis (use with an outer join).
+
+    Matching on ``item_id`` first lets the database walk the analysis index per item; a join
+    on the correlated ``max(id)`` alone made PostgreSQL compare every item with every analysis
+    (20,000 items: 17 s for a weekly report, 33 s for the dashboard)."""
+    newest = (
         select(func.max(Analysis.id))
         .where(Analysis.item_id == Item.id)
         .correlate(Item)
         .scalar_subquery()
     )
+    return and_(Analysis.item_id == Item.id, Analysis.id == newest)
 
 
 def _query(f: ItemFilter) -> Select:  # type: ignore[type-arg]
     query = (
         select(Item, Analysis, ReviewTask)
-        .outerjoin(Analysis, Analysis.id == _latest_analysis())
+        .outerjoin(Analysis, latest_analysis())
         .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
     )
     when = func.coalesce(Item.published_at, Item.fetched_at)

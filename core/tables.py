@@ -133,9 +133,11 @@ class Analysis(Base):
     """One scoring of an item by a set of model versions; the newest row is the current one."""
 
     __tablename__ = "analysis"
+    # (item_id, id): an item's newest analysis is one index lookup, whatever the statistics say
+    __table_args__ = (Index("ix_analysis_item_latest", "item_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
     model_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     relevance: Mapped[float] = mapped_column(Float)
     relevant: Mapped[bool] = mapped_column(Boolean)

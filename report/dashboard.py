@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
+from core.items import latest_analysis
 from core.tables import Analysis, Item, ReviewTask, Verdict
 from report.weekly import SENTIMENTS, VIETNAM
 
@@ -31,13 +32,10 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
     sentiment = {s: [0] * days for s in SENTIMENTS}
     flags = {"distortion": [0] * days, "scam": [0] * days}
     when = func.coalesce(Item.published_at, Item.fetched_at)
-    latest = (
-        select(func.max(Analysis.id)).where(Analysis.item_id == Item.id).correlate(Item)
-    ).scalar_subquery()
     rows = session.execute(
         select(when, Analysis.relevant, Analysis.sentiment, Analysis.misinfo)
         .select_from(Item)
-        .outerjoin(Analysis, Analysis.id == latest)
+        .outerjoin(Analysis, latest_analysis())
         .where(when >= since)
     ).all()
     for at, relevant, label, misinfo in rows:

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.items import latest_analysis
 from core.tables import Analysis, Cluster, Feed, FeedKind, Item, ReviewTask, Verdict
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -89,12 +90,6 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     """One row per item of the week (by publication time, else fetch time) with its latest analysis,
     task status and latest verdict."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
-    latest_analysis = (
-        select(func.max(Analysis.id))
-        .where(Analysis.item_id == Item.id)
-        .correlate(Item)
-        .scalar_subquery()
-    )
     last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
     query = (
         select(
@@ -114,7 +109,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Analysis.id.label("analysis_id"),
         )
         .select_from(Item)
-        .outerjoin(Analysis, Analysis.id == latest_analysis)
+        .outerjoin(Analysis, latest_analysis())
         .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
         .outerjoin(Cluster, Cluster.id == Item.cluster_id)
         .where(when >= week.start, when < week.end)
