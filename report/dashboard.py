@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.items import latest_analysis
+from core.items import join_latest_analysis
 from core.tables import Analysis, Item, ReviewTask, Verdict
 from report.weekly import SENTIMENTS, VIETNAM
 
@@ -32,11 +32,9 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
     sentiment = {s: [0] * days for s in SENTIMENTS}
     flags = {"distortion": [0] * days, "scam": [0] * days}
     when = func.coalesce(Item.published_at, Item.fetched_at)
+    columns = select(when, Analysis.relevant, Analysis.sentiment, Analysis.misinfo)
     rows = session.execute(
-        select(when, Analysis.relevant, Analysis.sentiment, Analysis.misinfo)
-        .select_from(Item)
-        .outerjoin(Analysis, latest_analysis())
-        .where(when >= since)
+        join_latest_analysis(columns.select_from(Item)).where(when >= since)
     ).all()
     for at, relevant, label, misinfo in rows:
         i = index.get(_day(at))

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.items import latest_analysis
+from core.items import join_latest_analysis
 from core.tables import Analysis, Cluster, Feed, FeedKind, Item, ReviewTask, Verdict
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -91,7 +91,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     task status and latest verdict."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
     last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
-    query = (
+    columns = (
         select(
             Item.id.label("item_id"),
             Item.source,
@@ -108,8 +108,9 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Cluster.first_seen_at.label("first_seen"),
             Analysis.id.label("analysis_id"),
         )
-        .select_from(Item)
-        .outerjoin(Analysis, latest_analysis())
+    ).select_from(Item)
+    query = (
+        join_latest_analysis(columns)
         .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
         .outerjoin(Cluster, Cluster.id == Item.cluster_id)
         .where(when >= week.start, when < week.end)
