@@ -329,6 +329,35 @@ STOPWORDS = frozenset(
         "thôi",
     ]
 )
+# Words that say nothing about a topic on their own ("cung cấp mã OTP" may be a concern;
+# "cung cấp" alone is not), and the name of the whole field, which every item is about.
+GENERIC_PHRASES = frozenset(
+    [
+        "chuyển đổi số",
+        "chuyển đổi",
+        "cung cấp",
+        "tuyệt đối",
+        "thực hiện",
+        "sử dụng",
+        "vui lòng",
+        "liên hệ",
+        "hiện nay",
+        "hiện tại",
+        "bao giờ",
+        "thế nào",
+        "tại sao",
+        "bây giờ",
+        "luôn luôn",
+        "thường xuyên",
+        "chia sẻ",
+        "thông báo",
+        "cho biết",
+        "bất kỳ",
+        "hôm nay",
+        "yêu cầu",
+        "thông tin",
+    ]
+)
 _TERM_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[^\w\s]+", re.UNICODE)
 MAX_TERM_WORDS = 4
@@ -419,6 +448,8 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
     for term, ids in sorted(
         _maximal(shared).items(), key=lambda kv: (-len(kv[1]), -len(kv[0].split()), kv[0])
     ):
+        if term in GENERIC_PHRASES:  # after _maximal, so that its parts are gone with it
+            continue
         if len(ranked) == top:
             break
         if not any(_overlaps(term, chosen) for chosen, _ in ranked):  # one line per topic

@@ -288,3 +288,14 @@ def test_long_titles_are_clipped_at_a_word_boundary() -> None:
     title = "Bức xúc vì " + "cổng dịch vụ công " * 10
     quoted = _example(title, "", "hạ tầng")
     assert quoted == "Bức xúc vì " + "cổng dịch vụ công " * 5 + "cổng…"  # 110 chars, then a space
+
+
+def test_generic_words_are_not_concerns_but_the_phrases_around_them_can_be() -> None:
+    when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
+    texts = [
+        "Tuyệt đối không cung cấp mã OTP, ứng dụng lỗi",
+        "Được yêu cầu cung cấp mã OTP qua điện thoại, bực mình",
+    ]
+    rows = [(i, "A", t, "", when, True, "negative", "none") for i, t in enumerate(texts, 1)]
+    c = concerns(pd.DataFrame(rows, columns=CONCERN_COLUMNS))
+    assert c["term"].tolist() == ["cung cấp mã otp"]
