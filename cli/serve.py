@@ -51,6 +51,7 @@ def serve(
     from api.serving import HTTP_PROTOCOL
 
     settings = get_settings()
+    make_factory(settings)  # a database that is unreachable or not migrated: say so, do not serve
     bind: dict[str, Any] = {
         "host": host or settings.api_host,
         "port": port or settings.api_port,

@@ -288,3 +288,9 @@ def test_collecting_an_unknown_feed_is_an_error_not_an_empty_pass(cli_env: Path)
     result = runner.invoke(app, ["collect", "--feed-id", "99999"])
     assert result.exit_code == 1
     assert "no feed 99999" in result.output
+
+
+def test_serve_refuses_a_database_that_is_not_migrated(cli_env: Path) -> None:
+    result = runner.invoke(app, ["serve", "--port", "8799"])
+    assert result.exit_code == 1
+    assert "run `duluan migrate` first" in result.output
