@@ -448,7 +448,7 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
     for term, ids in sorted(
         _maximal(shared).items(), key=lambda kv: (-len(kv[1]), -len(kv[0].split()), kv[0])
     ):
-        if term in GENERIC_PHRASES:  # after _maximal, so that its parts are gone with it
+        if any(f" {term} " in f" {g} " for g in GENERIC_PHRASES):  # a generic word or part of one
             continue
         if len(ranked) == top:
             break
