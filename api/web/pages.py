@@ -8,13 +8,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
-from api.deps import Id, SessionDep, SettingsDep
+from api.deps import MAX_ID, Id, SessionDep, SettingsDep
 from api.routes.auth import check_attempts
 from api.routes.reports import parse_week, report_response
 from api.web import render
@@ -29,10 +30,10 @@ from api.web.session import (
     safe_next,
 )
 from collector import feeds as feed_registry
-from core import accounts
+from core import accounts, items
 from core.accounts import AccountLocked, AuthError
 from core.db import utcnow
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
 from core.tables import Item, ReviewTask, TaskStatus, User, Verdict
 from nlp import registry
@@ -90,6 +91,7 @@ ModelsReader = Annotated[User, Depends(page_require(Permission.models))]
 Admin = Annotated[User, Depends(page_require(Permission.users))]
 FeedAdmin = Annotated[User, Depends(page_require(Permission.feeds))]
 ReportReader = Annotated[User, Depends(page_require(Permission.reports))]
+ItemsReader = Annotated[User, Depends(page_require(Permission.read_items))]
 
 
 def page(
@@ -441,6 +443,83 @@ def weekly_report(
     format: str = Query("html", max_length=4),  # noqa: A002
 ) -> Response:
     return report_response(session, parse_week(week) if week else Week.containing(utcnow()), format)
+
+
+# --- items: look anything up, flagged or not --------------------------------------------------
+
+ITEM_FILTERS = {
+    "misinfo": ("distortion", "scam", "none"),
+    "sentiment": ("negative", "neutral", "positive"),
+    "status": ("pending", "claimed", "escalated", "decided", "none"),
+}
+
+
+@router.get("/items")
+def items_page(
+    request: Request,
+    session: SessionDep,
+    user: ItemsReader,
+    q: Annotated[str, Query(max_length=200)] = "",
+    misinfo: Annotated[str, Query(max_length=20)] = "",
+    sentiment: Annotated[str, Query(max_length=20)] = "",
+    status: Annotated[str, Query(max_length=20)] = "",
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> HTMLResponse:
+    chosen = {
+        "misinfo": misinfo if misinfo in ITEM_FILTERS["misinfo"] else "",
+        "sentiment": sentiment if sentiment in ITEM_FILTERS["sentiment"] else "",
+        "status": status if status in ITEM_FILTERS["status"] else "",
+    }
+    found, next_before = items.list_items(
+        session,
+        items.ItemFilter(
+            q=q.strip() or None,
+            misinfo=chosen["misinfo"] or None,
+            sentiment=chosen["sentiment"] or None,
+            status=chosen["status"] or None,
+        ),
+        limit=30,
+        before_id=before,
+    )
+    more = None
+    if next_before is not None:
+        more = "/items?" + urlencode({"q": q, **chosen, "before": next_before})
+    return page(
+        request,
+        "items.html",
+        user,
+        rows=found,
+        q=q,
+        chosen=chosen,
+        filters=ITEM_FILTERS,
+        more=more,
+    )
+
+
+@router.get("/items/{item_id}")
+def item_page(
+    item_id: Id, request: Request, session: SessionDep, user: ItemsReader
+) -> HTMLResponse:
+    found = items.get_item(session, item_id)
+    if found is None:
+        raise NotFound(f"no item {item_id}", code="item_not_found")
+    item, analysis, task = found
+    reasons = analysis.reasons if analysis is not None else []
+    evidences = [r.get("evidence", "") for r in reasons if float(r.get("weight", 0)) > 0]
+    return page(
+        request,
+        "item.html",
+        user,
+        item=item,
+        analysis=analysis,
+        task=task,
+        title_html=render.highlight(item.title or "", evidences),
+        text_html=render.highlight(item.text or "", evidences),
+        reasons=render.reason_lines(reasons),
+        facts=render.fact_cards(reasons),
+        url=render.safe_url(item.url),
+        verdicts=sorted(task.verdicts, key=lambda v: v.created_at) if task is not None else [],
+    )
 
 
 # --- admins ----------------------------------------------------------------------------------

@@ -395,3 +395,67 @@ def test_ids_out_of_range_are_a_clear_4xx_not_a_crash(
         r = c.post(path, data={"csrf": csrf, "verdict": "scam", "reason": "x", "enabled": "1"})
         assert 400 <= r.status_code < 500, (path, r.status_code)
         assert "text/html" in r.headers["content-type"], path
+
+
+def test_analysts_look_items_up_by_words_and_flags_and_read_one(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    from tests.factories import make_analysis, make_item
+
+    with factory() as s:
+        calm = make_item(s, title="Cổng dịch vụ công chậm", text="Người dân phàn nàn về tốc độ")
+        make_analysis(s, calm, misinfo="none", risk=0.05, reasons=[], sentiment="negative")
+        s.commit()
+    login(c, "pt1")
+    everything = c.get("/items")
+    assert everything.status_code == 200
+    assert "Cổng dịch vụ công chậm" in everything.text
+    assert_inert(everything.text)  # the hostile title is escaped
+    found = c.get("/items", params={"q": "cong dich vu"})  # without diacritics
+    assert "Cổng dịch vụ công chậm" in found.text
+    assert "Tin nghi lừa đảo" not in found.text
+    scams = c.get("/items", params={"misinfo": "scam"})
+    assert "Tin nghi lừa đảo số 1" in scams.text
+    assert "Cổng dịch vụ công chậm" not in scams.text
+    assert "chưa vào hàng đợi" in c.get("/items", params={"status": "none"}).text
+    odd = c.get("/items", params={"misinfo": "<b>", "status": "nope"})  # unknown values: no filter
+    assert odd.status_code == 200
+    assert "Cổng dịch vụ công chậm" in odd.text
+
+    detail = c.get(f"/items/{calm.id}")
+    assert detail.status_code == 200
+    assert "Tin này chưa vào hàng đợi rà soát." in detail.text
+    with factory() as s:
+        hostile = s.scalars(select(ReviewTask).order_by(ReviewTask.priority.desc())).first()
+        hostile_item = hostile.item_id
+    page = c.get(f"/items/{hostile_item}").text
+    assert "Yêu cầu OTP" in page  # the reasons
+    assert_inert(page)
+    assert c.get("/items/999999").status_code == 404
+    c.cookies.clear()
+    login(c, "ctv1")
+    assert c.get("/items").status_code == 403  # collaborators work from the queue
+
+
+def test_the_items_list_pages_backwards_in_time(
+    app_db: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = app_db
+    from tests.factories import make_analysis, make_item
+
+    with factory() as s:
+        for i in range(35):
+            make_analysis(s, make_item(s, title=f"Tin thường {i:02d}"), misinfo="none")
+        s.commit()
+    login(c, "pt1")
+    first = c.get("/items", params={"misinfo": "none"}).text
+    assert "Tin thường 34" in first
+    assert "Tin thường 05" in first
+    assert "Tin thường 04" not in first  # 30 to a page, newest first
+    more = re.search(r'href="(/items\?[^"]*before=\d+[^"]*)"', first).group(1)
+    second = c.get(more.replace("&amp;", "&")).text
+    assert "Tin thường 04" in second
+    assert "Tin thường 00" in second
+    assert "Tin thường 05" not in second
+    assert "Xem thêm tin cũ hơn" not in second
