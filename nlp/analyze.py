@@ -69,7 +69,9 @@ def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any)
 def _top_ngram(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> str | None:
     """The word n-gram of the input that pushed the classifier most towards ``label``.
 
-    ``x_word`` is the input's row of the word TF-IDF features, ``names`` their names.
+    ``x_word`` is the input's row of the word TF-IDF features, ``names`` their names. Cue tokens
+    and n-grams made only of one- or two-letter words ("em", "a", "ib") are passed over: quoted
+    to a reviewer as evidence they say nothing.
     """
     clf = pipeline.named_steps["clf"]
     features = pipeline.named_steps["features"]
@@ -82,8 +84,9 @@ def _top_ngram(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> str |
     best, best_score = None, 0.0
     for j, v in zip(row.col, row.data, strict=True):
         score = v * coef[offset + j]
-        if score > best_score and not names[j].startswith("zz"):
-            best, best_score = names[j], score
+        name = names[j]
+        if score > best_score and not name.startswith("zz") and max(map(len, name.split())) > 2:
+            best, best_score = name, score
     return best
 
 

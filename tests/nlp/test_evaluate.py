@@ -82,3 +82,15 @@ def test_shipped_models_meet_the_targets_on_the_check_set(analyzer) -> None:  # 
     assert all(rate <= 0.05 for rate in f["false_positive_rate"].values()), f["false_positive_rate"]
     assert f["relevance_accuracy"] >= 0.90
     assert f["sentiment_macro_f1"] >= 0.75
+
+
+def test_the_model_reason_quotes_words_that_say_something(analyzer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "a chị nào chưa lên mức 2 thì ib em nha, em bên tổng đài hỗ trợ VNeID, chỉ cần đọc giúp "
+        "em mã xác thực gửi về đt là em kích hoạt luôn, phí hỗ trợ 100k chuyển trước"
+    )
+    result = analyzer.analyze([text])[0]
+    assert result["misinfo"] == "scam"
+    (model,) = [r for r in result["reasons"] if r["kind"] == "model"]
+    assert max(len(w) for w in model["evidence"].split()) > 2, model["evidence"]
+    assert model["evidence"] in text
