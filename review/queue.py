@@ -7,13 +7,14 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
+from core.items import newest_analysis_ids
 from core.tables import (
     Analysis,
     Cluster,
@@ -75,7 +76,7 @@ def enqueue_flagged(session: Session, settings: Settings, now: datetime | None =
     has a task does not get another one.
     """
     now = now or utcnow()
-    latest = select(func.max(Analysis.id).label("id")).group_by(Analysis.item_id).subquery()
+    latest = newest_analysis_ids()
     queued_clusters = select(ReviewTask.cluster_id).where(ReviewTask.cluster_id.is_not(None))
     rows = session.execute(
         select(Analysis, Item, Cluster.source_count)

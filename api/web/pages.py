@@ -35,7 +35,7 @@ from core.accounts import AccountLocked, AuthError
 from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
-from core.tables import Item, ReviewTask, TaskStatus, User, Verdict
+from core.tables import Analysis, Item, ReviewTask, TaskStatus, User, Verdict
 from nlp import registry
 from nlp.pipeline import TASKS
 from report.dashboard import dashboard
@@ -211,22 +211,28 @@ def logout(request: Request, user: WebUser, session: SessionDep, _: None = Csrf)
 # --- the queue -------------------------------------------------------------------------------
 
 
-def _card(task: ReviewTask) -> dict[str, Any]:
-    analysis = task.analysis
+def _item_view(item: Item, analysis: Analysis | None) -> dict[str, Any]:
+    """An item as a reviewer reads it: evidence highlighted, reasons and fact cards in words."""
     reasons = analysis.reasons if analysis is not None else []
     evidences = [r.get("evidence", "") for r in reasons if float(r.get("weight", 0)) > 0]
-    cluster = task.cluster
     return {
-        "task": task,
-        "item": task.item,
+        "item": item,
         "analysis": analysis,
-        "title_html": render.highlight(task.item.title or "", evidences),
-        "text_html": render.highlight(task.item.text or "", evidences),
+        "title_html": render.highlight(item.title or "", evidences),
+        "text_html": render.highlight(item.text or "", evidences),
         "reasons": render.reason_lines(reasons),
         "facts": render.fact_cards(reasons),
+        "url": render.safe_url(item.url),
+    }
+
+
+def _card(task: ReviewTask) -> dict[str, Any]:
+    cluster = task.cluster
+    return {
+        **_item_view(task.item, task.analysis),
+        "task": task,
         "sources": task.sources,
         "first_seen": cluster.first_seen_at if cluster is not None else None,
-        "url": render.safe_url(task.item.url),
         "lease_seconds": max(0, int((task.lease_expires_at - utcnow()).total_seconds()))
         if task.lease_expires_at
         else 0,
@@ -448,9 +454,9 @@ def weekly_report(
 # --- items: look anything up, flagged or not --------------------------------------------------
 
 ITEM_FILTERS = {
-    "misinfo": ("distortion", "scam", "none"),
-    "sentiment": ("negative", "neutral", "positive"),
-    "status": ("pending", "claimed", "escalated", "decided", "none"),
+    "misinfo": TASKS["misinfo"],
+    "sentiment": TASKS["sentiment"],
+    "status": (*TaskStatus, "none"),  # none = never queued
 }
 
 
@@ -504,20 +510,12 @@ def item_page(
     if found is None:
         raise NotFound(f"no item {item_id}", code="item_not_found")
     item, analysis, task = found
-    reasons = analysis.reasons if analysis is not None else []
-    evidences = [r.get("evidence", "") for r in reasons if float(r.get("weight", 0)) > 0]
     return page(
         request,
         "item.html",
         user,
-        item=item,
-        analysis=analysis,
+        card=_item_view(item, analysis),
         task=task,
-        title_html=render.highlight(item.title or "", evidences),
-        text_html=render.highlight(item.text or "", evidences),
-        reasons=render.reason_lines(reasons),
-        facts=render.fact_cards(reasons),
-        url=render.safe_url(item.url),
         verdicts=sorted(task.verdicts, key=lambda v: v.created_at) if task is not None else [],
     )
 
