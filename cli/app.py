@@ -63,10 +63,11 @@ def make_factory(settings: Settings) -> sessionmaker[Session]:
         ) from exc
     if "item" not in tables:
         raise fail(f"the database {where} has no duluan tables yet: run `duluan migrate` first")
-    if revision is not None and revision != _head_revision():
+    head = _head_revision() if revision is not None else None
+    if revision != head:
         raise fail(
             f"the database {where} is at schema revision {revision}, this version needs "
-            f"{_head_revision()}: run `duluan migrate`"
+            f"{head}: run `duluan migrate`"
         )
     return make_sessionmaker(engine)
 

@@ -440,8 +440,10 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
         & (frame["misinfo"].fillna("none") == "none")
     ]
     found: dict[str, set[int]] = {}
+    texts: dict[int, tuple[str, str]] = {}
     for row in neg.itertuples():
-        for term in _phrases(f"{row.title}. {getattr(row, 'excerpt', '') or ''}"):
+        texts[row.item_id] = (str(row.title or ""), str(getattr(row, "excerpt", "") or ""))
+        for term in _phrases(". ".join(texts[row.item_id])):
             found.setdefault(term, set()).add(row.item_id)
     shared = {term: frozenset(ids) for term, ids in found.items() if len(ids) >= 2}
     ranked: list[tuple[str, frozenset[int]]] = []
@@ -454,10 +456,6 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
             break
         if not any(_overlaps(term, chosen) for chosen, _ in ranked):  # one line per topic
             ranked.append((term, ids))
-    texts = {
-        row.item_id: (str(row.title or ""), str(getattr(row, "excerpt", "") or ""))
-        for row in neg.itertuples()
-    }
     return pd.DataFrame(
         [
             {
