@@ -46,6 +46,18 @@ class AnalysisRead(BaseModel):
     created_at: datetime
 
 
+class IngestNote(BaseModel):
+    code: str = Field(
+        description="date_unreadable | date_in_future | legacy_encoding | duplicate_of"
+    )
+    detail: str
+
+
+class TitleEdit(BaseModel):
+    title: str
+    replaced_at: datetime
+
+
 class ItemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
@@ -56,6 +68,12 @@ class ItemRead(BaseModel):
     author: str | None = Field(description="Displayed byline of a news article, if any")
     published_at: datetime | None
     fetched_at: datetime
+    notes: list[IngestNote] | None = Field(
+        None, description="What ingest assumed or repaired (unreadable date, legacy encoding…)"
+    )
+    title_history: list[TitleEdit] | None = Field(
+        None, description="Earlier headlines, when the source edited it (oldest first)"
+    )
 
 
 class TaskRead(BaseModel):
@@ -115,6 +133,11 @@ class FeedRead(BaseModel):
     )
     last_success_at: datetime | None
     last_error: str | None
+    last_warning: str | None = Field(
+        None,
+        description="A problem of the last successful fetch that did not stop it "
+        "(invalid bytes replaced, a contradicted charset, unreadable dates)",
+    )
     error_count: int = Field(
         description="Errors in a row; the feed is disabled after too many hard errors"
     )

@@ -68,6 +68,8 @@ def feeds_list() -> None:
             state = "on " if f.enabled else "off"
             last = f.last_success_at.strftime("%Y-%m-%d %H:%M") if f.last_success_at else "never"
             err = f" — {f.error_count} errors in a row: {f.last_error}" if f.last_error else ""
+            if f.last_warning and not f.last_error:
+                err = f" — warning: {f.last_warning}"
             typer.echo(
                 f"{f.id:>4} {state} {f.kind:<8} {f.name} <{f.url}> last ok: {last}, "
                 f"{h.items_7d} items in 7 days{err}"
@@ -293,20 +295,33 @@ def import_(
     Example: duluan import posts.jsonl --source "Nhóm Facebook X"
     """
     from collector.cluster import cluster_pending
-    from collector.importer import import_file
+    from collector.decode import charset_label
+    from collector.importer import ImportFormatError, import_file
     from core.db import session_scope
 
     settings = get_settings()
-    with session_scope(make_factory(settings)) as session:
-        stats = import_file(session, file, default_source=source)
-        if stats.new:
-            cluster_pending(
-                session,
-                threshold=settings.cluster_threshold,
-                window_days=settings.cluster_window_days,
-            )
+    try:
+        with session_scope(make_factory(settings)) as session:
+            stats = import_file(session, file, default_source=source)
+            if stats.new:
+                cluster_pending(
+                    session,
+                    threshold=settings.cluster_threshold,
+                    window_days=settings.cluster_window_days,
+                )
+    except ImportFormatError as exc:
+        typer.secho(str(exc), err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=1) from None
+    if stats.encoding != "utf-8" or stats.separator not in (None, ","):
+        names = {None: "", ",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+        sep = (
+            f", {names.get(stats.separator, stats.separator)}-separated" if stats.separator else ""
+        )
+        typer.echo(f"Read as {charset_label(stats.encoding)}{sep}.")
     for line, error in stats.errors:
         typer.secho(f"  line {line}: {error}", err=True, fg=typer.colors.YELLOW)
+    for line, warning in stats.warnings:
+        typer.secho(f"  line {line}: {warning}", err=True)
     typer.echo(
         f"{stats.rows} rows: {stats.new} new, {stats.duplicate} already stored, {len(stats.errors)} bad."
     )

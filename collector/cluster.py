@@ -19,8 +19,8 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.folding import search_key
 from core.tables import Cluster, Item
+from core.text import search_key
 
 NUM_PERM = 64
 SHINGLE = 3
@@ -30,7 +30,8 @@ _LOCK_ID = 0x64756C75  # "dulu"
 
 
 def shingles(title: str, body: str) -> set[bytes]:
-    """Word 3-grams of the accent-folded text (single words for very short texts)."""
+    """Word 3-grams of the text's key (:func:`core.text.search_key`: cleaned, accent-folded),
+    single words for very short texts."""
     words = _WORD_RE.findall(search_key(title, body))
     if len(words) < SHINGLE:
         return {w.encode() for w in words}
@@ -51,6 +52,11 @@ def signature(title: str, body: str) -> MinHash:
 
 def _pack(m: MinHash) -> bytes:
     return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
+
+
+def pack_signature(title: str, body: str) -> bytes:
+    """The stored form of :func:`signature` (``NUM_PERM`` 32-bit values, 256 bytes)."""
+    return _pack(signature(title, body))
 
 
 def _unpack(raw: bytes) -> MinHash:

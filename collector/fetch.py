@@ -16,6 +16,7 @@ from collector.guard import Allowlist, BlockedURL, check_url
 from core.config import Settings
 
 _REDIRECTS = {301, 302, 303, 307, 308}
+_PERMANENT = {301, 308}
 _GZIP_MAGIC = b"\x1f\x8b"
 _MAX_AGE_RE = re.compile(r"max-age\s*=\s*(\d+)", re.I)
 
@@ -43,6 +44,8 @@ class FetchResult:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     final_url: str = ""
+    # The new address when every redirect on the way was permanent (301/308): the feed moved.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -154,6 +157,7 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + policy.total_timeout_s
     seen: list[str] = []
+    permanent = True
     try:
         while True:
             try:
@@ -163,6 +167,7 @@ def fetch(
             with client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
                 if status in _REDIRECTS and response.headers.get("location"):
+                    permanent = permanent and status in _PERMANENT
                     seen.append(url)
                     url = urljoin(url, response.headers["location"])
                     if url in seen:
@@ -170,8 +175,9 @@ def fetch(
                     if len(seen) > policy.max_redirects:
                         raise FetchError(f"more than {policy.max_redirects} redirects", soft=False)
                     continue
+                moved_to = url if seen and permanent else None
                 if status == 304:
-                    return FetchResult(304, b"", dict(response.headers), url)
+                    return FetchResult(304, b"", dict(response.headers), url, moved_to)
                 if status >= 400:
                     soft = status in {404, 408, 425, 429} or status >= 500
                     raise FetchError(
@@ -183,7 +189,7 @@ def fetch(
                 if time.monotonic() > deadline:
                     raise FetchError(f"took longer than {policy.total_timeout_s:g} s", soft=True)
                 return FetchResult(
-                    status, _read(response, policy, deadline), dict(response.headers), url
+                    status, _read(response, policy, deadline), dict(response.headers), url, moved_to
                 )
     except httpx.TimeoutException as exc:
         raise FetchError(f"timed out ({type(exc).__name__})", soft=True) from exc

@@ -2,60 +2,220 @@
 
 Schema, one post per line or row: ``id`` (the platform's id, optional), ``url`` (optional),
 ``title`` (optional), ``text`` (required unless ``title`` is given), ``published_at``
-(ISO 8601, optional; naive times are taken as Asia/Ho_Chi_Minh) and ``source`` (the page,
-channel or publisher; the file's ``--source`` default otherwise). Author fields are ignored:
-duluan assesses content, not people.
+(optional; read by :func:`collector.dates.parse_date`: ISO 8601 and the shapes Vietnamese sites
+use, a time without a zone is Asia/Ho_Chi_Minh) and ``source`` (the page, channel or publisher;
+the file's ``--source`` default otherwise). Author fields are ignored: duluan assesses content,
+not people.
+
+Files as real exports and Excel write them are read:
+
+* CSV: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text", tab-separated), or a
+  Windows code page (windows-1258 as Excel writes it on Vietnamese Windows, windows-1252), told
+  by :func:`collector.decode.decode_bytes`; separator ``,`` ``;`` tab or ``|`` (``csv.Sniffer``,
+  checked against the header, which must have a ``text`` or ``title`` column). Column names are
+  matched case-insensitively. A file whose encoding or header cannot be told raises
+  :class:`ImportFormatError` with a one-line message.
+* JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): UTF-8, one object a line; a line that is not
+  UTF-8 or not JSON is reported with its number and the other lines are imported.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.dates import parse_date
+from collector.decode import charset_label, decode_bytes, looks_binary
 from collector.store import NewItem, save_items
 from core.tables import Feed, FeedKind
+from core.text import clean
 
-VIETNAM = timezone(timedelta(hours=7))
 MAX_TEXT = 100_000
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
+SEPARATORS = ",;\t|"
+_SNIFF_CHARS = 16_384
+_HEADER_NAMES = ("text", "title")
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+Row = tuple[int, dict[str, Any] | None, str | None]  # (line, row or None, error)
+
+
+class ImportFormatError(ValueError):
+    """The file as a whole cannot be read (its encoding or its header); the message is one line
+    that names the file and what was found."""
 
 
 @dataclass
 class ImportStats:
+    """``errors``: (line, why) of rows not imported; ``warnings``: (line, what) of rows imported
+    with a loss (date not read, invalid bytes replaced, extra fields ignored); ``encoding``: the
+    Python codec the file was read as; ``separator``: the CSV separator (None for JSON Lines)."""
+
     rows: int = 0
     new: int = 0
     duplicate: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    encoding: str = "utf-8"
+    separator: str | None = None
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if value in (None, ""):
-        return None
-    when = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    return (when if when.tzinfo else when.replace(tzinfo=VIETNAM)).astimezone(UTC)
+@dataclass
+class _Read:
+    rows: list[Row]
+    warnings: list[tuple[int, str]]
+    encoding: str
+    separator: str | None = None
 
 
-def _rows(path: Path) -> list[tuple[int, dict[str, Any] | None, str | None]]:
-    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
-        out: list[tuple[int, dict[str, Any] | None, str | None]] = []
-        for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                out.append((n, None, f"invalid JSON: {exc.msg}"))
-                continue
-            out.append((n, row, None) if isinstance(row, dict) else (n, None, "not a JSON object"))
-        return out
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [(n, row, None) for n, row in enumerate(csv.DictReader(fh), 2)]
+def _jsonl(data: bytes) -> _Read:
+    """JSON Lines, line by line: a bad line is an error row, the others are kept."""
+    rows: list[Row] = []
+    encoding = "utf-8"
+    if data.startswith(_WIDE_BOMS):  # PowerShell's `>` writes UTF-16
+        decoded = decode_bytes(data)
+        encoding = decoded.encoding or encoding
+        data = decoded.text.encode("utf-8")
+    for n, raw in enumerate(data.removeprefix(codecs.BOM_UTF8).split(b"\n"), 1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            why = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+            rows.append((n, None, why))
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append((n, None, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        except RecursionError:
+            rows.append((n, None, "invalid JSON: nested too deeply"))
+            continue
+        rows.append((n, row, None) if isinstance(row, dict) else (n, None, "not a JSON object"))
+    return _Read(rows, [], encoding)
+
+
+def _names(header_line: str, separator: str) -> list[str]:
+    try:
+        fields = next(csv.reader([header_line], delimiter=separator), [])
+    except csv.Error:
+        return []
+    return [f.strip().lstrip("\ufeff").strip().lower() for f in fields]
+
+
+def _separator(text: str, name: str) -> str:
+    """The separator of the CSV ``text``: ``csv.Sniffer``'s guess if the header it gives has a
+    ``text`` or ``title`` column, else the candidate giving such a header the most columns."""
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    if not header_line.strip():
+        raise ImportFormatError(
+            f"{name}: the first line is empty; it must be the header "
+            "(id, url, title, text, published_at, source)"
+        )
+    try:
+        sniffed: str | None = (
+            csv.Sniffer().sniff(text[:_SNIFF_CHARS], delimiters=SEPARATORS).delimiter
+        )
+    except csv.Error:
+        sniffed = None
+    if sniffed and set(_HEADER_NAMES) & set(_names(header_line, sniffed)):
+        return sniffed
+    fits = [
+        (len(names), -SEPARATORS.index(sep), sep)
+        for sep in SEPARATORS
+        if set(_HEADER_NAMES) & set(names := _names(header_line, sep))
+    ]
+    if fits:
+        return max(fits)[2]
+    tried = f"separator {_shown_sep(sniffed)} detected" if sniffed else "no separator detected"
+    raise ImportFormatError(
+        f"{name}: no `text` or `title` column in the header {header_line[:120]!r} "
+        f"({tried}; tried , ; tab |)"
+    )
+
+
+def _shown_sep(sep: str | None) -> str:
+    return "tab" if sep == "\t" else repr(sep)
+
+
+def _decode_csv(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str]]]:
+    """(text, codec, warnings) of a CSV file; raises ``ImportFormatError`` when the encoding
+    cannot be told or the bytes are not text."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ImportFormatError(
+            f"{name} is an Excel workbook, not CSV; save it as CSV UTF-8 (comma delimited)"
+        )
+    decoded = decode_bytes(data)
+    if decoded.encoding is None or decoded.ambiguous:
+        found = [charset_label(c) for c in decoded.candidates[:3]]
+        looks = f"looks like {' or '.join(found)}" if found else "it does not look like text"
+        raise ImportFormatError(
+            f"cannot tell the encoding of {name} ({looks}); save it as CSV UTF-8"
+        )
+    text = decoded.text
+    if looks_binary(text):
+        raise ImportFormatError(
+            f"{name} does not look like a text file (read as {charset_label(decoded.encoding)}, "
+            "it is full of control characters); save it as CSV UTF-8"
+        )
+    warnings: list[tuple[int, str]] = []
+    if decoded.encoding == "utf-8" and decoded.note:  # a few invalid bytes were replaced
+        for n, raw in enumerate(data.split(b"\n"), 1):
+            bad = raw.decode("utf-8", "replace").count("\ufffd") - raw.decode(
+                "utf-8", "ignore"
+            ).count("\ufffd")
+            if bad:
+                warnings.append((n, f"{bad} invalid UTF-8 byte sequence(s) replaced"))
+    return text, decoded.encoding, warnings
+
+
+def _csv(data: bytes, name: str) -> _Read:
+    text, encoding, warnings = _decode_csv(data, name)
+    separator = _separator(text, name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    names = [f.strip().lstrip("\ufeff").strip().lower() for f in next(reader)]
+    rows: list[Row] = []
+    line = reader.line_num + 1
+    while True:
+        start = line
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append((start, None, f"unreadable CSV: {exc}"))
+            continue
+        finally:
+            line = reader.line_num + 1
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) > len(names):
+            warnings.append(
+                (
+                    start,
+                    f"{len(fields)} fields for {len(names)} columns; the extra ones are ignored",
+                )
+            )
+        rows.append((start, dict(zip(names, fields, strict=False)), None))
+    return _Read(rows, warnings, encoding, separator)
+
+
+def _read(path: Path) -> _Read:
+    data = path.read_bytes()
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _jsonl(data)
+    return _csv(data, path.name)
 
 
 def _source_feed(session: Session, source: str) -> Feed:
@@ -68,31 +228,48 @@ def _source_feed(session: Session, source: str) -> Feed:
     return feed
 
 
+def _quoted(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return f"'{text}'" if len(text) <= 60 else f"'{text[:59]}…'"
+
+
 def import_file(session: Session, path: Path, *, default_source: str | None = None) -> ImportStats:
-    """Store the good rows of ``path``; bad rows are reported with their line number. Flushes only."""
-    stats = ImportStats()
+    """Store the good rows of ``path`` (JSON Lines or CSV, see the module); flushes only.
+
+    Returns ``ImportStats``: rows not imported are in ``errors`` and rows imported with a loss
+    (an unreadable date: stored without one, so the fetch time is used) in ``warnings``, each
+    with its line number. Raises ``ImportFormatError`` (a ``ValueError`` with a one-line message)
+    when the file as a whole cannot be read, ``OSError`` when it cannot be opened.
+    """
+    read = _read(path)
+    stats = ImportStats(
+        warnings=list(read.warnings), encoding=read.encoding, separator=read.separator
+    )
+    now = datetime.now(UTC)
     by_source: dict[str, list[NewItem]] = {}
-    for line, row, error in _rows(path):
+    for line, row, error in read.rows:
         stats.rows += 1
         if row is None:
             stats.errors.append((line, error or "unreadable"))
             continue
         text = str(row.get("text") or "").strip()[:MAX_TEXT]
         title = str(row.get("title") or "").strip()[:1000]
-        source = str(row.get("source") or default_source or "").strip()
+        source = clean(str(row.get("source") or default_source or ""))[:200]
         if not text and not title:
             stats.errors.append((line, "no text and no title"))
             continue
         if not source:
             stats.errors.append((line, "no source (give a `source` column or --source)"))
             continue
-        try:
-            published = _parse_time(row.get("published_at"))
-        except ValueError:
-            stats.errors.append(
-                (line, f"bad published_at {row.get('published_at')!r}: use ISO 8601")
+        raw_date = row.get("published_at")
+        published = parse_date(raw_date, now)
+        if published.when is None and published.note:
+            stats.warnings.append(
+                (
+                    line,
+                    f"date {_quoted(raw_date)} not read; the fetch time is used ({published.note})",
+                )
             )
-            continue
         by_source.setdefault(source, []).append(
             NewItem(
                 source=source,
@@ -100,9 +277,15 @@ def import_file(session: Session, path: Path, *, default_source: str | None = No
                 text=text,
                 url=(str(row.get("url") or "").strip() or None),
                 external_id=(str(row["id"]) if row.get("id") not in (None, "") else None),
-                published_at=published,
+                published_at=published.when,
+                notes=(
+                    ({"code": "date_unreadable", "detail": published.note},)
+                    if published.when is None and published.note
+                    else ()
+                ),
             )
         )
+    stats.warnings.sort(key=lambda w: w[0])
     for source, items in by_source.items():
         result = save_items(session, _source_feed(session, source), items)
         stats.new += result.new

@@ -16,7 +16,18 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from collector.dates import parse_date
+from collector.decode import decode_feed
+
 log = logging.getLogger(__name__)
+
+# A <guid> is kept as the feed sent it: feedparser resolves a relative one against the feed's
+# URL, so it would change whenever the feed moves (or is fetched through a redirect).
+feedparser.mixin._FeedParserMixin.can_be_relative_uri.discard("id")
+# A description that holds an XML-escaped CDATA section ("&lt;![CDATA[…]]&gt;", a CMS that
+# escaped its CDATA twice) reaches feedparser's sanitiser as "<![CDATA[…]]>" inside the HTML,
+# and it drops the whole text. The markers alone are removed; what they wrapped stays.
+_ESCAPED_CDATA = re.compile(rb"&lt;!\[CDATA\[(.*?)\]\]&gt;", re.S)
 
 # Survivable bozo exceptions: the content is usable although the declaration was wrong.
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -36,6 +47,7 @@ class ParsedEntry:
     author: str | None
     published_at: datetime | None
     future_date: bool = False
+    date_note: str | None = None  # why ``published_at`` is empty (collector.dates), if it is
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,8 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     skipped: int = 0
     ttl_s: float | None = None
+    # Problems that did not stop the parse (bytes replaced, a contradicted charset…), one line each.
+    warnings: tuple[str, ...] = ()
 
 
 class _TextExtractor(HTMLParser):
@@ -105,39 +119,38 @@ def _html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _vietnamese_date(raw: str) -> datetime | None:
-    """Dates feedparser cannot read, such as "Thứ hai, 23/11/2026, 08:15 (GMT+7)"."""
-    import dateparser  # slow to import; only needed for such feeds
-
-    cleaned = re.sub(r"\(GMT([+-]\d+)\)", r"GMT\1", raw)
-    when = dateparser.parse(
-        cleaned,
-        languages=["vi", "en"],
-        settings={
-            "DATE_ORDER": "DMY",
-            "TIMEZONE": "Asia/Ho_Chi_Minh",
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "PREFER_DATES_FROM": "past",
-        },
-    )
-    return when.astimezone(UTC) if when else None
+_EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\bZ|\b(?:GMT|UTC|UT)\b)\s*$", re.I)
 
 
-def _when(entry: dict, now: datetime) -> tuple[datetime | None, bool]:
-    """The entry's UTC time and whether it was dropped for lying in the future."""
-    when = None
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
-            when = datetime.fromtimestamp(calendar.timegm(value), UTC)
-            break
-    else:
-        raw = entry.get("published") or entry.get("updated") or ""
-        if raw:
-            when = _vietnamese_date(str(raw)[:100])
-    if when is not None and when > now + _FUTURE_SLACK:
-        return None, True
-    return when, False
+def _when(entry: dict, now: datetime) -> tuple[datetime | None, bool, str | None]:
+    """The entry's UTC time, whether it was dropped for lying in the future, and a note when
+    the date could not be read unambiguously (the item then keeps its fetch time).
+
+    The raw string is read by :func:`collector.dates.parse_date` (a zone-less time is Vietnam
+    time). feedparser's own parse is used only for a shape that parser refuses and only when
+    the string carries an explicit zone: feedparser takes a zone-less time for UTC.
+    """
+    for field_name in ("published", "updated", "created"):
+        raw = entry.get(field_name)
+        if not raw:
+            continue
+        raw = str(raw)
+        found = parse_date(raw, now)
+        if found.when is not None:
+            return found.when, False, None
+        if found.note and found.note.startswith("date in the future"):
+            return None, True, found.note
+        value = entry.get(f"{field_name}_parsed")
+        if value and _EXPLICIT_ZONE.search(raw.strip()):
+            try:
+                when = datetime.fromtimestamp(calendar.timegm(value), UTC)
+            except (OverflowError, ValueError):
+                return None, False, found.note
+            if when > now + _FUTURE_SLACK:
+                return None, True, f"date in the future {raw[:60]!r}"
+            return when, False, None
+        return None, False, found.note
+    return None, False, None
 
 
 def _entry(entry: dict, now: datetime, base: str | None) -> ParsedEntry | None:
@@ -155,10 +168,10 @@ def _entry(entry: dict, now: datetime, base: str | None) -> ParsedEntry | None:
         url = None  # javascript:, data:, mailto: … are never stored as links
     if not title and not text:
         return None
-    published_at, future = _when(entry, now)
+    published_at, future, date_note = _when(entry, now)
     guid = str(entry.get("id"))[:1024] if entry.get("id") else None
     author = entry.get("author") or None
-    return ParsedEntry(guid, url, title[:1000], text, author, published_at, future)
+    return ParsedEntry(guid, url, title[:1000], text, author, published_at, future, date_note)
 
 
 def parse(
@@ -176,6 +189,14 @@ def parse(
     if url:
         # The base for relative links (Atom feeds often carry href="/path").
         response_headers.setdefault("content-location", url)
+    # The charset is ours to decide (BOM, header, declaration, the bytes themselves): feedparser
+    # ignores a declaration behind leading whitespace and re-reads a whole UTF-8 feed as
+    # windows-1252 for one bad byte. It gets UTF-8 and is told so.
+    decoded = decode_feed(body, response_headers.get("content-type"))
+    body = decoded.body
+    response_headers["content-type"] = "application/xml; charset=utf-8"
+    if b"&lt;![CDATA[" in body:
+        body = _ESCAPED_CDATA.sub(rb"\1", body)
     d = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
     if d.get("bozo") and not isinstance(d.get("bozo_exception"), _SURVIVABLE) and not d.entries:
         raise ParseError(f"not a feed: {d.get('bozo_exception')!s:.200}")
@@ -199,7 +220,8 @@ def parse(
     counts = Counter(e.guid for e in entries if e.guid)
     entries = [e if not e.guid or counts[e.guid] == 1 else replace(e, guid=None) for e in entries]
     title = html_to_text(d.feed.get("title", "") or "")
-    return ParsedFeed(title, entries, skipped, _ttl(d.feed.get("ttl")))
+    warnings = (decoded.note,) if decoded.note else ()
+    return ParsedFeed(title, entries, skipped, _ttl(d.feed.get("ttl")), warnings)
 
 
 def _ttl(value: object) -> float | None:

@@ -40,9 +40,10 @@ from collector.cluster import cluster_pending
 from collector.extract import full_text
 from collector.fetch import FetchError, FetchPolicy, FetchResult, fetch
 from collector.limits import HostLimiter
-from collector.parse import ParsedFeed, ParseError, parse
+from collector.parse import ParsedEntry, ParsedFeed, ParseError, parse
 from collector.schedule import Outcome, next_check
 from collector.store import NewItem, save_items
+from core.audit import record
 from core.config import Settings
 from core.db import utcnow
 from core.tables import Feed
@@ -292,6 +293,7 @@ def store_fetched(
                         external_id=e.guid,
                         author=e.author,
                         published_at=e.published_at,
+                        notes=_date_notes(e),
                     )
                     for e in fetched.parsed.entries
                 ],
@@ -305,8 +307,11 @@ def store_fetched(
                     result.future_dates,
                 )
             ttl = fetched.parsed.ttl_s
+            feed.last_warning = _warning(fetched.parsed)
         if fetched.body_hash:
             feed.body_hash = fetched.body_hash
+        if fetched.result is not None and fetched.result.moved_to:
+            _follow_move(session, feed, fetched.result.moved_to)
         if fetched.result is not None:
             feed.etag = fetched.result.headers.get("etag") or feed.etag
             feed.last_modified = fetched.result.headers.get("last-modified") or feed.last_modified
@@ -340,6 +345,47 @@ def store_fetched(
     feed.lease_expires_at = None
     session.flush()
     return result
+
+
+def _date_notes(entry: ParsedEntry) -> tuple[dict[str, str], ...]:
+    """The item's note when its date was not stored (it keeps its fetch time instead)."""
+    if not entry.date_note:
+        return ()
+    code = "date_in_future" if entry.future_date else "date_unreadable"
+    return ({"code": code, "detail": entry.date_note},)
+
+
+def _warning(parsed: ParsedFeed) -> str | None:
+    """What went wrong in a fetch that still succeeded, in one line for the feed's health."""
+    parts = list(parsed.warnings)
+    undated = sum(1 for e in parsed.entries if e.date_note and not e.future_date)
+    if undated:
+        parts.append(f"{undated} entries with a date that could not be read: fetch time used")
+    if parsed.skipped:
+        parts.append(f"{parsed.skipped} unusable entries skipped")
+    return "; ".join(parts)[:1000] or None
+
+
+def _follow_move(session: Session, feed: Feed, new_url: str) -> None:
+    """A feed that answered with permanent redirects (301/308) only: register its new address
+    (audited), unless another registered feed already has it."""
+    if new_url == feed.url:
+        return
+    taken = session.scalar(select(Feed.id).where(Feed.url == new_url, Feed.id != feed.id))
+    if taken is not None:
+        log.warning("feed %s moved to %s, already registered as feed %s", feed.id, new_url, taken)
+        return
+    record(
+        session,
+        None,
+        "feed.moved",
+        "feed",
+        feed.id,
+        before={"url": feed.url},
+        after={"url": new_url},
+    )
+    log.info("feed %s moved permanently: %s -> %s", feed.id, feed.url, new_url)
+    feed.url = new_url
 
 
 def _store(

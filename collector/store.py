@@ -1,28 +1,28 @@
-"""Store entries idempotently: one item per canonical URL and per content hash."""
+"""Store entries idempotently: one item per canonical URL, per content digest and per feed GUID.
+
+Every title and text passes through the one text key (:func:`core.text.clean`) before its
+digest is taken, so the same story in another byte form (NFD, zero-width characters, old tone
+placement, ``ð`` for ``đ``, TCVN3…) is a duplicate, not a second story.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import insert, select
+from courlan.clean import clean_query
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.folding import search_key
 from core.tables import Feed, FeedKind, Item
+from core.text import clean_report, content_digest, search_key
 
-# Query parameters that only track the reader (miniflux and rss-fetcher strip the same family).
-_TRACKING = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|ref_src|zarsrc|zalo_source)$",
-    re.I,
-)
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+MAX_TITLE = 1000
+MAX_HISTORY = 20
 
 
 @dataclass(frozen=True)
@@ -36,54 +36,83 @@ class NewItem:
     external_id: str | None = None
     author: str | None = None
     published_at: datetime | None = None
+    # What ingest had to assume or repair, e.g. {"code": "date_unreadable", "detail": "27/11"}.
+    notes: tuple[dict[str, str], ...] = ()
 
 
 @dataclass
 class SaveStats:
     new: int = 0
     duplicate: int = 0
+    updated: int = 0  # known GUIDs whose headline was edited at the source
 
 
 def canonical_url(url: str | None) -> str | None:
-    """Lower-case scheme and host, no fragment or tracking parameters, sorted query, no default port."""
+    """The URL that identifies an article: lower-case scheme and host, no default port, no
+    tracking parameters (courlan's maintained list: utm_*, fbclid, gclid, ref, source…), the
+    query sorted, no fragment (kept only for "#!"/"#/" client-side routes), no trailing slash.
+
+    Returns None for anything that is not an absolute http(s) URL with a host.
+    """
     if not url:
         return None
     try:
         parts = urlsplit(url.strip())
+        port = parts.port
     except ValueError:
         return None
     if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
         return None
     host = parts.hostname.lower()
-    port = parts.port if parts.port and parts.port not in {80, 443} else None
-    netloc = f"{host}:{port}" if port else host
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
-    )
+    if ":" in host:
+        host = f"[{host}]"  # IPv6 literal
+    netloc = f"{host}:{port}" if port and port not in {80, 443} else host
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+    fragment = parts.fragment if parts.fragment[:1] in {"!", "/"} else ""
+    return urlunsplit((parts.scheme.lower(), netloc, path, clean_query(parts.query), fragment))
 
 
-def content_hash(title: str, text: str) -> str:
-    """SHA-256 of the NFC, lower-cased, punctuation-free title and text."""
-    norm = _NON_WORD.sub(" ", unicodedata.normalize("NFC", f"{title} {text}").lower()).strip()
-    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+content_hash = content_digest  # the collector's name for the one digest (core.text)
 
 
 @dataclass(frozen=True)
 class _Row:
-    new: NewItem
+    new: NewItem  # title and text already cleaned
     url: str | None
     digest: str
     guid: str | None
+    notes: tuple[dict[str, str], ...]
+
+
+def _cleaned(new: NewItem) -> tuple[NewItem, tuple[dict[str, str], ...]]:
+    """``new`` with its title and text through the one text key, and the notes that adds."""
+    title, text = clean_report(new.title), clean_report(new.text)
+    notes = list(new.notes)
+    legacy = title.legacy_encoding or text.legacy_encoding
+    if legacy:
+        notes.append({"code": "legacy_encoding", "detail": legacy})
+    source = clean_report(new.source).text or new.source
+    author = clean_report(new.author).text if new.author else None
+    cleaned = NewItem(
+        source=source,
+        title=title.text[:MAX_TITLE],
+        text=text.text,
+        url=new.url,
+        external_id=new.external_id,
+        author=author,
+        published_at=new.published_at,
+        notes=tuple(notes),
+    )
+    return cleaned, tuple(notes)
 
 
 def _known(
     session: Session, feed: Feed | None, rows: list[_Row]
-) -> tuple[set[str], set[str], set[str]]:
-    """Hashes, canonical URLs and (this feed's) GUIDs of ``rows`` that are stored already."""
+) -> tuple[set[str], set[str], dict[str, tuple[int, str, list[Any] | None]]]:
+    """Digests and canonical URLs of ``rows`` stored already, and (this feed's) known GUIDs
+    with their item's id, title and title history."""
     digests = [r.digest for r in rows]
     urls = [r.url for r in rows if r.url]
     hashes = set(session.scalars(select(Item.content_hash).where(Item.content_hash.in_(digests))))
@@ -91,17 +120,37 @@ def _known(
     if urls:
         stored = session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(urls)))
         known_urls = {url for url in stored if url is not None}
-    guids: set[str] = set()
+    guids: dict[str, tuple[int, str, list[Any] | None]] = {}
     wanted = [r.guid for r in rows if r.guid]
     if feed is not None and wanted:
-        guids = set(
-            session.scalars(
-                select(Item.external_id).where(
-                    Item.feed_id == feed.id, Item.external_id.in_(wanted)
-                )
+        for item_id, guid, title, history in session.execute(
+            select(Item.id, Item.external_id, Item.title, Item.title_history).where(
+                Item.feed_id == feed.id, Item.external_id.in_(wanted)
             )
-        )
+        ):
+            guids[guid] = (item_id, title, history)
     return hashes, known_urls, guids
+
+
+def _edit_title(
+    session: Session, r: _Row, known: tuple[int, str, list[Any] | None], now: datetime
+) -> bool:
+    """A known GUID whose headline changed: store the new title, keep the old in the history."""
+    item_id, old_title, history = known
+    if not r.new.title or r.new.title == old_title:
+        return False
+    entry = {"title": old_title, "replaced_at": now.isoformat()}
+    session.execute(
+        update(Item)
+        .where(Item.id == item_id)
+        .values(
+            title=r.new.title,
+            title_history=[*(history or []), entry][-MAX_HISTORY:],
+            search_text=search_key(f"{r.new.title}\n{old_title}", r.new.text),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return True
 
 
 def save_items(
@@ -109,32 +158,41 @@ def save_items(
 ) -> SaveStats:
     """Insert the items not stored yet; flushes, never commits.
 
-    An item is known when its feed already has its GUID, or any item has its canonical URL or
-    content hash. A byline is kept only for news feeds: duluan keeps no record of social authors.
-    Lookups and inserts go by chunks; a chunk that races another collector is retried row by row.
+    Titles and texts are cleaned first (:func:`core.text.clean`). An item is known when its
+    feed already has its GUID, or any item has its canonical URL or content digest. A known
+    GUID whose headline was edited at the source gets the new title; the first one stays in
+    ``item.title_history`` (and in search). A byline is kept only for news feeds: duluan keeps
+    no record of social authors. Lookups and inserts go by chunks; a chunk that races another
+    collector is retried row by row.
     """
     stats = SaveStats()
     seen: set[str] = set()
     keep_author = feed is not None and feed.kind == FeedKind.news
     rows: list[_Row] = []
-    for new in items:
+    for raw in items:
+        new, notes = _cleaned(raw)
         url = canonical_url(new.url)
-        digest = content_hash(new.title, new.text)
+        digest = content_digest(new.title, new.text)
         guid = new.external_id if new.external_id and feed is not None else None
         keys = [k for k in (digest, url and "u:" + url, guid and "g:" + guid) if k]
         if any(k in seen for k in keys):
             stats.duplicate += 1
             continue
         seen.update(keys)
-        rows.append(_Row(new, url, digest, guid))
+        rows.append(_Row(new, url, digest, guid, notes))
     now = utcnow()
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         hashes, urls, guids = _known(session, feed, part)
-        fresh = [
-            r for r in part if r.digest not in hashes and r.url not in urls and r.guid not in guids
-        ]
-        stats.duplicate += len(part) - len(fresh)
+        fresh = []
+        for r in part:
+            if r.guid in guids:
+                stats.updated += _edit_title(session, r, guids[r.guid], now)
+                stats.duplicate += 1
+            elif r.digest in hashes or r.url in urls:
+                stats.duplicate += 1
+            else:
+                fresh.append(r)
         values = [_values(feed, r, keep_author, now) for r in fresh]
         try:
             with session.begin_nested():
@@ -169,4 +227,5 @@ def _values(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> dic
         "search_text": search_key(new.title, new.text),
         "published_at": new.published_at,
         "fetched_at": now,
+        "notes": list(r.notes) or None,
     }

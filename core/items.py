@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from core.folding import search_key
 from core.tables import Analysis, Item, ReviewTask
+from core.text import search_key
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,9 @@ class Feed(Base):
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A problem of the last successful fetch that did not stop it (invalid bytes replaced, a
+    # declared charset the bytes contradict, undated entries…); None when clean.
+    last_warning: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     extract_full_text: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -107,7 +110,7 @@ class Item(Base):
     author: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="vi")
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Title and text accent-folded and lower-cased (core.folding.search_key), for search.
+    # Title and text accent-folded and lower-cased (core.text.search_key), for search.
     search_text: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -115,6 +118,11 @@ class Item(Base):
         ForeignKey("cluster.id", ondelete="SET NULL"), index=True
     )
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # What ingest assumed or repaired: [{"code": "date_unreadable" | "legacy_encoding" | …,
+    # "detail": "…"}] (collector.store, collector.parse); None when nothing.
+    notes: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Earlier headlines of an article edited at its source: [{"title", "replaced_at"}], oldest first.
+    title_history: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
 
     feed: Mapped[Feed | None] = relationship()
     cluster: Mapped[Cluster | None] = relationship()

@@ -1,17 +1,18 @@
-"""Vietnamese text normalisation. The only module that imports underthesea.
+"""Vietnamese text for the models: the one text key, teencode, URLs, word segmentation.
 
-Only ``text_normalize`` and ``word_tokenize`` are used: their models ship inside the wheel.
+Normalisation is :func:`core.text.clean`, the same key the collector, the importer, the clusters
+and search use. The only module that imports underthesea; only ``word_tokenize`` is used (its
+model ships inside the wheel).
 ``underthesea.classify``/``sentiment``/``lang_detect`` download models at run time and are never called.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from underthesea import text_normalize, word_tokenize
+from underthesea import word_tokenize
 
-from core.folding import fold  # re-exported: the collector and the API fold text the same way
+from core.text import clean, fold  # re-exported: every package folds and cleans text one way
 
 _SPACE_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)
@@ -100,38 +101,10 @@ TEENCODE: dict[str, str] = {
 }
 
 
-def _realign(original: str, normalized: str) -> str:
-    """Keep ``original``'s spacing but take each non-space character from ``normalized``.
-
-    ``text_normalize`` fixes tone-mark placement (hoà → hòa) and also pads punctuation with
-    spaces (57-NQ/TW → 57 - NQ / TW); we want only the first.
-    """
-    chars = [c for c in normalized if not c.isspace()]
-    if len(chars) != sum(1 for c in original if not c.isspace()):
-        return original
-    out, i = [], 0
-    for c in original:
-        if c.isspace():
-            out.append(c)
-        else:
-            out.append(chars[i])
-            i += 1
-    return "".join(out)
-
-
 def normalize(text: str) -> str:
-    """NFC, tone marks in the modern position, whitespace collapsed; idempotent."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\u200b", "").replace("\ufeff", "")
-    text = _SPACE_RE.sub(" ", text).strip()
-    if not text:
-        return ""
-    fixed = text_normalize(text)
-    if fixed.replace(" ", "") == text.replace(" ", ""):
-        return text  # only punctuation padding changed: nothing to take over
-    return unicodedata.normalize("NFC", _realign(text, fixed))
+    """The models' normalisation: :func:`core.text.clean` (NFC, invisible characters removed,
+    legacy encodings converted, one tone placement, spaces folded); idempotent."""
+    return clean(text)
 
 
 def expand_teencode(folded: str) -> str:

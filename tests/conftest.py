@@ -18,6 +18,18 @@ from core.tables import Base
 
 PG_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FEEDS = Path(__file__).parent / "data" / "feeds"
+# shared/ sits beside the repository (CI lays a copy there); DULUAN_SHARED points elsewhere.
+SHARED = Path(os.environ.get("DULUAN_SHARED") or ROOT.parent / "shared")
+CASES = SHARED / "cases" / "feeds-and-text"
+
+
+def shared_case(name: str) -> Path:
+    """A file of ``shared/cases/feeds-and-text``; the test is skipped, saying where it looked,
+    when shared/ is absent."""
+    path = CASES / name
+    if not path.is_file():
+        pytest.skip(f"shared case {path} is absent (set DULUAN_SHARED to the shared/ folder)")
+    return path
 
 
 def _pg_reason() -> str | None:

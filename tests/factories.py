@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from collector.store import content_hash
 from core.accounts import create_user
 from core.db import utcnow
-from core.folding import search_key
 from core.tables import Analysis, Feed, Item, ReviewTask, TaskStatus, User
+from core.text import search_key
 
 _seq = itertools.count(1)
 

@@ -25,6 +25,7 @@ def _read(feed: Feed, items_7d: int) -> FeedRead:
         extract_full_text=feed.extract_full_text,
         last_success_at=feed.last_success_at,
         last_error=feed.last_error,
+        last_warning=feed.last_warning,
         error_count=feed.error_count,
         next_check_at=feed.next_check_at,
         items_7d=items_7d,

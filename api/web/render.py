@@ -84,6 +84,10 @@ def feed_health(
         return "warn", t("feed_never")
     if now - feed.last_success_at > stale_after:
         return "warn", t("feed_stale", days=(now - feed.last_success_at).days)
+    if getattr(feed, "last_warning", None):
+        return "warn", t(
+            "feed_warning", ago=ago(feed.last_success_at, now), warning=feed.last_warning
+        )
     return "ok", t("feed_ok", ago=ago(feed.last_success_at, now))
 
 

@@ -22,7 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=True))
 
     # Backfill existing items (the folding is the one the application uses).
-    from core.folding import search_key
+    from core.text import search_key
 
     bind = op.get_bind()
     item = sa.table(

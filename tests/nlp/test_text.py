@@ -18,7 +18,8 @@ def test_normalize_keeps_punctuation_spacing_and_handles_empty() -> None:
     )
     assert normalize("") == ""
     assert normalize("  \u200b ") == ""
-    assert normalize("  a\n\tb  ") == "a b"
+    assert normalize("  a\n\tb  ") == "a\nb"  # one line break per paragraph is kept
+    assert normalize("a \r\n\r\n  b\u00a0\u00a0c") == "a\nb c"
 
 
 def test_emoji_and_mixed_language_survive() -> None:
