@@ -40,6 +40,8 @@ from functools import lru_cache
 
 import charset_normalizer
 
+from core.legacy import is_syllable
+
 # Rule 3: how damaged a UTF-8 body may be and still be read as UTF-8.
 MAX_BAD_SHARE = 0.01  # invalid sequences / non-ASCII sequences
 MAX_BAD_FEW = 20  # ... or this many, if they are at most a tenth of the valid multi-byte ones
@@ -254,12 +256,27 @@ def _vietnamese_score(text: str) -> int:
     )
 
 
+_MARKUP = re.compile(r"<[^>]*>|&[#\w]+;|\bhttps?://\S+")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
 def _reads_as_vietnamese(text_1258: str) -> bool:
     text_1258 = text_1258[:_SAMPLE]
     letters = sum(1 for ch in text_1258 if ch.isalpha())
     vi_only = sum(1 for ch in text_1258 if ch in _VIETNAMESE_ONLY)
     strays = sum(1 for ch in text_1258 if unicodedata.combining(ch))
-    return letters > 0 and vi_only >= MIN_VIETNAMESE_SHARE * letters and strays * 10 <= vi_only
+    if letters > 0 and vi_only >= MIN_VIETNAMESE_SHARE * letters and strays * 10 <= vi_only:
+        return True
+    # Markup, links and ASCII words dilute the letters of a feed of short titles: judge the
+    # words that have a non-ASCII letter instead — in a windows-1258 reading of Vietnamese
+    # most are Vietnamese syllables; in one of Portuguese or French ("năo", "crčme") few are.
+    words = [
+        w
+        for w in _WORDS.findall(_MARKUP.sub(" ", unicodedata.normalize("NFC", text_1258)))
+        if not w.isascii()
+    ]
+    valid = sum(1 for w in words if is_syllable(w))
+    return len(words) >= 5 and valid >= 0.7 * len(words) and strays * 10 <= max(vi_only, 1)
 
 
 def prefer_vietnamese(readings: Sequence[tuple[str, str]]) -> tuple[list[int], bool]:

@@ -175,7 +175,7 @@ def fetch(
                     if len(seen) > policy.max_redirects:
                         raise FetchError(f"more than {policy.max_redirects} redirects", soft=False)
                     continue
-                moved_to = url if seen and permanent else None
+                moved_to = url.split("#", 1)[0] if seen and permanent else None
                 if status == 304:
                     return FetchResult(304, b"", dict(response.headers), url, moved_to)
                 if status >= 400:

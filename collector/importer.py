@@ -42,6 +42,7 @@ from core.text import clean
 MAX_TEXT = 100_000
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 SEPARATORS = ",;\t|"
+_ONE_COLUMN = "\x1f"  # the unit separator: never in a one-column file's text
 _SNIFF_CHARS = 16_384
 _HEADER_NAMES = ("text", "title")
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -77,8 +78,13 @@ class _Read:
     separator: str | None = None
 
 
-def _jsonl(data: bytes) -> _Read:
+def _jsonl(data: bytes, name: str = "") -> _Read:
     """JSON Lines, line by line: a bad line is an error row, the others are kept."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"[":
+        raise ImportFormatError(
+            f"{name or 'the file'} is one JSON array, not JSON Lines: write one object per line "
+            "(e.g. `jq -c '.[]' posts.json > posts.jsonl`)"
+        )
     rows: list[Row] = []
     encoding = "utf-8"
     if data.startswith(_WIDE_BOMS):  # PowerShell's `>` writes UTF-16
@@ -118,6 +124,8 @@ def _separator(text: str, name: str) -> str:
     """The separator of the CSV ``text``: ``csv.Sniffer``'s guess if the header it gives has a
     ``text`` or ``title`` column, else the candidate giving such a header the most columns."""
     header_line = text.split("\n", 1)[0].rstrip("\r")
+    if header_line.strip().lstrip("\ufeff").strip().lower() in _HEADER_NAMES:
+        return _ONE_COLUMN  # one column ("text"): its commas are text, not separators
     if not header_line.strip():
         raise ImportFormatError(
             f"{name}: the first line is empty; it must be the header "
@@ -182,6 +190,7 @@ def _decode_csv(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str]]
 
 def _csv(data: bytes, name: str) -> _Read:
     text, encoding, warnings = _decode_csv(data, name)
+    csv.field_size_limit(max(csv.field_size_limit(), 16 * MAX_TEXT))  # longer fields are cut
     separator = _separator(text, name)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     names = [f.strip().lstrip("\ufeff").strip().lower() for f in next(reader)]
@@ -214,7 +223,7 @@ def _csv(data: bytes, name: str) -> _Read:
 def _read(path: Path) -> _Read:
     data = path.read_bytes()
     if path.suffix.lower() in JSONL_SUFFIXES:
-        return _jsonl(data)
+        return _jsonl(data, path.name)
     return _csv(data, path.name)
 
 

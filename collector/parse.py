@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import html
 import io
 import logging
@@ -28,6 +27,19 @@ feedparser.mixin._FeedParserMixin.can_be_relative_uri.discard("id")
 # escaped its CDATA twice) reaches feedparser's sanitiser as "<![CDATA[…]]>" inside the HTML,
 # and it drops the whole text. The markers alone are removed; what they wrapped stays.
 _ESCAPED_CDATA = re.compile(rb"&lt;!\[CDATA\[(.*?)\]\]&gt;", re.S)
+
+# Numeric character references XML cannot hold (NUL and other C0 controls, lone surrogates,
+# beyond U+10FFFF): feedparser raises on a surrogate and loses the whole feed. Each becomes
+# U+FFFD; the rest of the entry and the other entries stay.
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _storable_charref(m: re.Match[bytes]) -> bytes:
+    raw = m.group(1)
+    code = int(raw[1:], 16) if raw[:1] in b"xX" else int(raw)
+    bad = (code < 0x20 and code not in (0x9, 0xA, 0xD)) or 0xD800 <= code <= 0xDFFF
+    return b"&#xFFFD;" if bad or code > 0x10FFFF or code in (0xFFFE, 0xFFFF) else m.group(0)
+
 
 # Survivable bozo exceptions: the content is usable although the declaration was wrong.
 _SURVIVABLE = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
@@ -119,37 +131,23 @@ def _html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-_EXPLICIT_ZONE = re.compile(r"(?:[+-]\d{2}:?\d{2}|\bZ|\b(?:GMT|UTC|UT)\b)\s*$", re.I)
-
-
 def _when(entry: dict, now: datetime) -> tuple[datetime | None, bool, str | None]:
     """The entry's UTC time, whether it was dropped for lying in the future, and a note when
     the date could not be read unambiguously (the item then keeps its fetch time).
 
-    The raw string is read by :func:`collector.dates.parse_date` (a zone-less time is Vietnam
-    time). feedparser's own parse is used only for a shape that parser refuses and only when
-    the string carries an explicit zone: feedparser takes a zone-less time for UTC.
+    The raw string is read by :func:`collector.dates.parse_date` alone (a zone-less time is
+    Vietnam time). feedparser's own parse is never used: it takes a zone-less time for UTC and
+    accepts years and offsets that are not dates.
     """
     for field_name in ("published", "updated", "created"):
         raw = entry.get(field_name)
         if not raw:
             continue
-        raw = str(raw)
-        found = parse_date(raw, now)
+        found = parse_date(str(raw), now)
         if found.when is not None:
             return found.when, False, None
-        if found.note and found.note.startswith("date in the future"):
-            return None, True, found.note
-        value = entry.get(f"{field_name}_parsed")
-        if value and _EXPLICIT_ZONE.search(raw.strip()):
-            try:
-                when = datetime.fromtimestamp(calendar.timegm(value), UTC)
-            except (OverflowError, ValueError):
-                return None, False, found.note
-            if when > now + _FUTURE_SLACK:
-                return None, True, f"date in the future {raw[:60]!r}"
-            return when, False, None
-        return None, False, found.note
+        future = bool(found.note and found.note.startswith("date in the future"))
+        return None, future, found.note
     return None, False, None
 
 
@@ -195,6 +193,8 @@ def parse(
     decoded = decode_feed(body, response_headers.get("content-type"))
     body = decoded.body
     response_headers["content-type"] = "application/xml; charset=utf-8"
+    if b"&#" in body:
+        body = _CHARREF.sub(_storable_charref, body)
     if b"&lt;![CDATA[" in body:
         body = _ESCAPED_CDATA.sub(rb"\1", body)
     d = feedparser.parse(io.BytesIO(body), response_headers=response_headers)

@@ -407,7 +407,12 @@ def _store(
         except Exception as exc:  # noqa: BLE001 - a job boundary: one bad feed loses only itself
             session.rollback()
             log.exception("feed %s: storing failed", fetched.job.id)
-            failed = Fetched(fetched.job, Outcome.hard_error, error=f"internal error: {exc}")
+            # The detail (SQL, parameters) goes to the log, not to the feed's health line.
+            failed = Fetched(
+                fetched.job,
+                Outcome.hard_error,
+                error=f"internal error while storing ({type(exc).__name__}); see the collector log",
+            )
             feed = session.get(Feed, fetched.job.id)
             assert feed is not None
             result = store_fetched(session, feed, failed, settings, now)

@@ -7,7 +7,8 @@ placement, ``ð`` for ``đ``, TCVN3…) is a duplicate, not a second story.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,10 +20,25 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.tables import Feed, FeedKind, Item
-from core.text import clean_report, content_digest, search_key
+from core.text import clean_report, content_digest, key, search_key
 
 MAX_TITLE = 1000
 MAX_HISTORY = 20
+MAX_GUID = 1024  # item.external_id
+MAX_URL = 2048  # item.url, item.canonical_url
+_UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# How alike two bodies must be (Jaccard of word 3-grams) for a reused GUID to be an edit.
+SAME_STORY = 0.5
+
+
+def _identifier(value: str | None, limit: int) -> str | None:
+    """A GUID or URL as it can be stored: control characters, NUL and lone surrogates removed,
+    surrounding space trimmed; None when empty or longer than ``limit`` (a value cut short would
+    name something else)."""
+    if not value:
+        return None
+    value = _UNSTORABLE.sub("", value).strip()
+    return value if value and len(value) <= limit else None
 
 
 @dataclass(frozen=True)
@@ -93,14 +109,16 @@ def _cleaned(new: NewItem) -> tuple[NewItem, tuple[dict[str, str], ...]]:
     legacy = title.legacy_encoding or text.legacy_encoding
     if legacy:
         notes.append({"code": "legacy_encoding", "detail": legacy})
-    source = clean_report(new.source).text or new.source
+    source = clean_report(new.source).text[:200] or "?"
     author = clean_report(new.author).text if new.author else None
+    external_id = _identifier(new.external_id, MAX_GUID)
+    url = _identifier(new.url, MAX_URL)
     cleaned = NewItem(
         source=source,
         title=title.text[:MAX_TITLE],
         text=text.text,
-        url=new.url,
-        external_id=new.external_id,
+        url=url,
+        external_id=external_id,
         author=author,
         published_at=new.published_at,
         notes=tuple(notes),
@@ -108,9 +126,14 @@ def _cleaned(new: NewItem) -> tuple[NewItem, tuple[dict[str, str], ...]]:
     return cleaned, tuple(notes)
 
 
+_Known = tuple[
+    int, str, str, str | None, list[Any] | None
+]  # id, title, text, canonical URL, history
+
+
 def _known(
     session: Session, feed: Feed | None, rows: list[_Row]
-) -> tuple[set[str], set[str], dict[str, tuple[int, str, list[Any] | None]]]:
+) -> tuple[set[str], set[str], dict[str, _Known]]:
     """Digests and canonical URLs of ``rows`` stored already, and (this feed's) known GUIDs
     with their item's id, title and title history."""
     digests = [r.digest for r in rows]
@@ -120,23 +143,44 @@ def _known(
     if urls:
         stored = session.scalars(select(Item.canonical_url).where(Item.canonical_url.in_(urls)))
         known_urls = {url for url in stored if url is not None}
-    guids: dict[str, tuple[int, str, list[Any] | None]] = {}
+    guids: dict[str, _Known] = {}
     wanted = [r.guid for r in rows if r.guid]
     if feed is not None and wanted:
-        for item_id, guid, title, history in session.execute(
-            select(Item.id, Item.external_id, Item.title, Item.title_history).where(
-                Item.feed_id == feed.id, Item.external_id.in_(wanted)
-            )
+        for item_id, guid, title, text, url, history in session.execute(
+            select(
+                Item.id,
+                Item.external_id,
+                Item.title,
+                Item.text,
+                Item.canonical_url,
+                Item.title_history,
+            ).where(Item.feed_id == feed.id, Item.external_id.in_(wanted))
         ):
-            guids[guid] = (item_id, title, history)
+            guids[guid] = (item_id, title, text, url, history)
     return hashes, known_urls, guids
 
 
-def _edit_title(
-    session: Session, r: _Row, known: tuple[int, str, list[Any] | None], now: datetime
-) -> bool:
+def _same_story(r: _Row, known: _Known) -> bool:
+    """Whether an entry under a known GUID is that item again (maybe edited; the link may change
+    with the headline), not another article the feed gave the same GUID: the same link, or a
+    body mostly the same (Jaccard of word 3-grams ≥ ``SAME_STORY``)."""
+    _, _, text, url, _ = known
+    if r.url and r.url == url:
+        return True
+    a, b = _trigrams(r.new.text), _trigrams(text)
+    if not a or not b:
+        return a == b
+    return len(a & b) / len(a | b) >= SAME_STORY
+
+
+def _trigrams(text: str) -> set[str]:
+    words = key(text).split()
+    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def _edit_title(session: Session, r: _Row, known: _Known, now: datetime) -> bool:
     """A known GUID whose headline changed: store the new title, keep the old in the history."""
-    item_id, old_title, history = known
+    item_id, old_title, _, _, history = known
     if not r.new.title or r.new.title == old_title:
         return False
     entry = {"title": old_title, "replaced_at": now.isoformat()}
@@ -186,11 +230,15 @@ def save_items(
         hashes, urls, guids = _known(session, feed, part)
         fresh = []
         for r in part:
-            if r.guid in guids:
+            if r.guid in guids and _same_story(r, guids[r.guid]):
                 stats.updated += _edit_title(session, r, guids[r.guid], now)
                 stats.duplicate += 1
             elif r.digest in hashes or r.url in urls:
                 stats.duplicate += 1
+            elif r.guid in guids:
+                # Another article under a GUID the feed used before: kept, without the GUID.
+                note = {"code": "guid_reused", "detail": r.guid or ""}
+                fresh.append(replace(r, guid=None, notes=(*r.notes, note)))
             else:
                 fresh.append(r)
         values = [_values(feed, r, keep_author, now) for r in fresh]
@@ -216,7 +264,7 @@ def _values(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> dic
     return {
         "feed_id": feed.id if feed else None,
         "source": new.source[:200],
-        "external_id": new.external_id,
+        "external_id": r.guid if feed is not None else new.external_id,
         "url": new.url if r.url else None,
         "canonical_url": r.url,
         "title": new.title,

@@ -252,6 +252,12 @@ _STOP_CODAS: Final = ("c", "ch", "p", "t")
 _SAC, _NANG = 1, 5
 
 
+def is_syllable(word: str) -> bool:
+    """True if ``word`` (NFC, any case) is one well-formed Vietnamese syllable: onset + rhyme
+    from Vietnamese spelling, at most one tone mark, only sắc/nặng before c/ch/p/t."""
+    return len(word) <= 8 and _is_syllable(word, False)
+
+
 @lru_cache(maxsize=65536)
 def _is_syllable(word: str, strict_case: bool) -> bool:
     """True if ``word`` (NFC) is one well-formed Vietnamese syllable.

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.legacy import from_legacy
+from core.legacy import from_legacy, is_syllable
 
 # --- characters ------------------------------------------------------------------------------
 
@@ -61,7 +61,11 @@ _ZWJ_IN_WORD_RE = re.compile(r"(?<=\w)\u200d+|\u200d+(?=\w)")
 _HSPACE_RE = re.compile(r" {2,}")
 _BLANK_LINES_RE = re.compile(r" *\n[ \n]*")
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_NON_WORD_RE = re.compile(r"[\W_]+")
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Punctuation and spacing (ASCII, Latin-1, general and CJK punctuation, variation selectors).
+_PUNCT_OR_SPACE_RE = re.compile(
+    r"[\s_!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u2027\u2030-\u205e\u3000-\u303f\ufe0e\ufe0f]+"
+)
 
 # --- accent folding -------------------------------------------------------------------------
 
@@ -174,11 +178,16 @@ def _tone_index(letters: list[_Letter]) -> int | None:
 
 @lru_cache(maxsize=65536)
 def _place_tone(word: str) -> str:
+    """``word`` with its tone mark on the vowel that carries it, if the word is a Vietnamese
+    syllable with one tone (marks on consonants, two different tones, or a result that is not
+    a syllable — "où", "Noé", "Xêút" — leave the word as it is)."""
     letters = _letters(word)
     if letters is None:
         return word
     toned = [x for x in letters if x.tone]
-    if not toned:
+    if not toned or len({x.tone for x in toned}) > 1:
+        return word
+    if any(x.low not in _VOWELS for x in toned):
         return word
     where = _tone_index(letters)
     if where is None:
@@ -187,13 +196,19 @@ def _place_tone(word: str) -> str:
     for x in toned:
         x.tone = ""
     letters[where].tone = tone
-    return unicodedata.normalize("NFC", "".join(x.base + x.shape + x.tone for x in letters))
+    placed = unicodedata.normalize("NFC", "".join(x.base + x.shape + x.tone for x in letters))
+    return placed if placed == word or is_syllable(placed) else word
 
 
 def _place_tones(text: str) -> str:
-    return _WORD_RE.sub(
-        lambda m: m.group(0) if m.group(0).isascii() else _place_tone(m.group(0)), text
-    )
+    return _WORD_RE.sub(_placed, text)
+
+
+def _placed(m: re.Match[str]) -> str:
+    word = m.group(0)
+    # A Vietnamese syllable has at most 7 letters (8 code points decomposed): longer runs are
+    # other words or junk, and are never rewritten.
+    return word if word.isascii() or len(word) > 10 else _place_tone(word)
 
 
 # --- the key --------------------------------------------------------------------------------
@@ -212,10 +227,12 @@ def clean_report(text: str) -> Cleaned:
     if not text:
         return Cleaned("")
     text, legacy = from_legacy(text)
-    text = unicodedata.normalize("NFC", _SURROGATE_RE.sub("\ufffd", text))
-    text = text.translate(_TRANSLATE)
+    # Invisible characters go before composing: one between a letter and its mark would
+    # otherwise keep them apart.
+    text = _SURROGATE_RE.sub("\ufffd", text).translate(_TRANSLATE)
     if "\u200d" in text:
         text = _ZWJ_IN_WORD_RE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
     if "\n" in text or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = _BLANK_LINES_RE.sub("\n", _HSPACE_RE.sub(" ", text)).strip(" \n")
     return Cleaned(_place_tones(text), legacy)
@@ -234,9 +251,12 @@ def clean(text: str) -> str:
 
 
 def key(text: str) -> str:
-    """The accent-free matching key of ``text``: :func:`clean`, folded (đ → d), lower-case,
-    whitespace collapsed. Search queries and stored ``item.search_text`` both use it."""
-    return " ".join(fold(clean(text)).split())
+    """The accent-free matching key of ``text``: :func:`clean`, compatibility forms unified
+    (NFKC: fullwidth and mathematical letters, ligatures), folded (đ → d), lower-case in every
+    script, stray combining marks dropped, whitespace collapsed. Search queries and stored
+    ``item.search_text`` both use it; ``key(key(t)) == key(t)``."""
+    folded = fold(unicodedata.normalize("NFKC", clean(text))).lower()
+    return " ".join(_COMBINING_RE.sub("", folded).split())
 
 
 def search_key(title: str, text: str) -> str:
@@ -245,11 +265,12 @@ def search_key(title: str, text: str) -> str:
 
 
 def content_digest(title: str, text: str) -> str:
-    """SHA-256 (64 hex characters) of the cleaned, case-folded, punctuation-free title and text.
+    """SHA-256 (64 hex characters) of the cleaned, case-folded title and text without
+    punctuation and spacing; letters, digits and symbols (emoji: "tốt 👍" ≠ "tốt 👎") count.
 
     Two texts that differ only in encoding form, invisible characters, spacing, case,
     punctuation or tone placement have the same digest; texts with and without diacritics do
     not (they are kept apart and joined by the near-duplicate clusters instead).
     """
-    norm = _NON_WORD_RE.sub(" ", clean(f"{title}\n{text}").casefold()).strip()
+    norm = _PUNCT_OR_SPACE_RE.sub(" ", clean(f"{title}\n{text}").casefold()).strip()
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
