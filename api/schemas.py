@@ -21,7 +21,7 @@ class TokenRead(BaseModel):
 
 class Reason(BaseModel):
     kind: str = Field(
-        description="What produced it: a cue (e.g. credential_request), fact_mismatch, known_false_claim or model"
+        description="What produced it: a cue (e.g. credential_request), fact_mismatch, known_false_claim, claim (the passage of a long text that carries the flag) or model"
     )
     evidence: str = Field(description="The words of the item that triggered it")
     message: str = Field(description="Plain Vietnamese explanation for the reviewer")

@@ -168,6 +168,13 @@ def train(
             help="More labelled files added to the data (repeatable; same columns and --map).",
         ),
     ] = None,
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A permissively licensed real corpus from shared/ added to the data "
+            "(repeatable): vntc (relevance). Read in place, never copied.",
+        ),
+    ] = None,
     label_column: Annotated[
         str | None, typer.Option(help="Label column (default: `label`, else the task's column).")
     ] = None,
@@ -208,6 +215,7 @@ def train(
     from core.errors import DomainError
     from nlp import lifecycle, registry
     from nlp.analyze import prepare_many
+    from nlp.corpora import load_corpus
     from nlp.facts import load_facts
     from nlp.pipeline import TASKS
     from nlp.retrain import review_labels
@@ -244,7 +252,8 @@ def train(
                 external=[
                     read_labelled(path, task, label_column=label_column, mapping=mapping)
                     for path in extra or []
-                ],
+                ]
+                + [load_corpus(name, task, settings.shared_dir) for name in corpus or []],
                 C=c,
                 progress=lambda msg, frac: bar.update(job, completed=frac, description=msg),
             )

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     models_dir: Path = ROOT / "models"
     model_reload_seconds: float = 2.0  # how often a serving process looks for a promotion
     data_dir: Path = ROOT / "data"
+    # shared/ (real corpora, read at training and benchmark time, never copied into the repo)
+    shared_dir: Path = ROOT.parent / "shared"
 
     # Collector
     user_agent: str = "duluan/0.1 (+https://github.com/duluan; public-opinion monitor)"

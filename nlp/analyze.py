@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,14 @@ log = logging.getLogger(__name__)
 
 RELEVANCE_THRESHOLD = 0.5
 MAX_TEXT_CHARS = 20_000
+# Misinformation is a property of claims, not of whole articles: a text longer than this is
+# also scored window by window (runs of whole sentences up to this many characters), and its
+# flag is its strongest window's, so a false claim or a scam keeps its flag wherever it sits.
+CLAIM_WINDOW = 400
+# A passage needs this much evidence (the weights of its distinct positive cues) to be a
+# candidate claim: one weak cue (an urgency word, a mention of OTP, a short link) is not enough.
+CLAIM_EVIDENCE = 0.3
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
 
@@ -35,13 +44,48 @@ class Prepared:
     text: str
     signals: list[Signal]
     model_text: str
+    # (start, end, model input) of each claim window of a long text that holds evidence (a
+    # positive cue and no warning or refutation); empty for a short text
+    windows: tuple[tuple[int, int, str], ...] = ()
+
+
+def claim_windows(text: str, limit: int = CLAIM_WINDOW) -> list[tuple[int, int]]:
+    """(start, end) character spans of ``text`` that join whole sentences up to ``limit``
+    characters (a longer sentence is a window of its own); sentences end at . ! ? … ; or a
+    line break. Empty when ``text`` is no longer than ``limit``."""
+    if len(text) <= limit:
+        return []
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        bounds.append((start, m.start()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    windows: list[tuple[int, int]] = []
+    for a, b in bounds:
+        if b <= a:
+            continue
+        if windows and b - windows[-1][0] <= limit:
+            windows[-1] = (windows[-1][0], b)
+        else:
+            windows.append((a, b))
+    return windows
 
 
 def prepare(text: str, facts: FactBase) -> Prepared:
     """Normalise, find cues and fact findings, and build the classifiers' input."""
     text = normalize(text[:MAX_TEXT_CHARS])
     signals = detect(text) + match_facts(facts, text)
-    return Prepared(text, signals, model_input(text, signals))
+    windows: list[tuple[int, int, str]] = []
+    for a, b in claim_windows(text):
+        inside = [s for s in signals if a <= s.start and s.end <= b]
+        # A passage is a candidate claim only with evidence a reviewer can check in it (a cue,
+        # a suspicious link, a fact difference) and no warning or refutation around it: the
+        # model alone, on one sentence of a news article, is no reason to flag it.
+        evidence = sum({s.kind: s.weight for s in inside if s.weight > 0}.values())
+        if evidence >= CLAIM_EVIDENCE and not any(s.weight < 0 for s in inside):
+            windows.append((a, b, model_input(text[a:b], inside)))
+    found = tuple(windows)
+    return Prepared(text, signals, model_input(text, signals), found)
 
 
 def prepare_many(texts: Iterable[str], facts: FactBase) -> list[str]:
@@ -157,21 +201,56 @@ class Analyzer:
         if not inputs:
             return []
         proba = self._proba_all(inputs)
+        claims = self._claims(prepared)
         return [
-            self._result(p, r, s, m)
-            for p, r, s, m in zip(
-                prepared, proba["relevance"], proba["sentiment"], proba["misinfo"], strict=True
+            self._result(p, r, s, m, c)
+            for p, r, s, m, c in zip(
+                prepared,
+                proba["relevance"],
+                proba["sentiment"],
+                proba["misinfo"],
+                claims,
+                strict=True,
             )
         ]
 
+    def _claims(self, prepared: list[Prepared]) -> list[tuple[int, int, dict[str, float]] | None]:
+        """Each long text's strongest claim window: (start, end, misinfo probabilities)."""
+        spans = [(i, a, b, x) for i, p in enumerate(prepared) for a, b, x in p.windows]
+        best: list[tuple[int, int, dict[str, float]] | None] = [None] * len(prepared)
+        if not spans:
+            return best
+        pipeline = self.models["misinfo"][0]
+        proba = pipeline.predict_proba([x for *_, x in spans])
+        classes = [str(c) for c in pipeline.named_steps["clf"].classes_]
+        for (i, a, b, _), p in zip(spans, proba, strict=True):
+            scores = {c: float(v) for c, v in zip(classes, p, strict=True)}
+            strength = max(scores.get("distortion", 0.0), scores.get("scam", 0.0))
+            current = best[i]
+            if current is None or strength > max(
+                current[2].get("distortion", 0.0), current[2].get("scam", 0.0)
+            ):
+                best[i] = (a, b, scores)
+        return best
+
     def _result(
-        self, prep: Prepared, rel: dict[str, float], sent: dict[str, float], mis: dict[str, float]
+        self,
+        prep: Prepared,
+        rel: dict[str, float],
+        sent: dict[str, float],
+        mis: dict[str, float],
+        claim: tuple[int, int, dict[str, float]] | None = None,
     ) -> dict[str, Any]:
         relevance = round(rel.get("relevant", 0.0), 4)
         sentiment = str(max(sent, key=sent.__getitem__))
+        span = None
+        if claim is not None and max(
+            claim[2].get("distortion", 0.0), claim[2].get("scam", 0.0)
+        ) > max(mis.get("distortion", 0.0), mis.get("scam", 0.0)):
+            span, mis = (claim[0], claim[1]), claim[2]
         label = str(max(mis, key=mis.__getitem__))
         misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in ("distortion", "scam")}
-        reasons = self._reasons(prep, label, misinfo_scores)
+        reasons = self._reasons(prep, label, misinfo_scores, span)
         return {
             "relevant": bool(relevance >= RELEVANCE_THRESHOLD),
             "relevance": relevance,
@@ -185,7 +264,11 @@ class Analyzer:
         }
 
     def _reasons(
-        self, prep: Prepared, label: str, scores: dict[str, float]
+        self,
+        prep: Prepared,
+        label: str,
+        scores: dict[str, float],
+        claim: tuple[int, int] | None = None,
     ) -> list[dict[str, Any]]:
         reasons = []
         for s in prep.signals:
@@ -196,6 +279,22 @@ class Analyzer:
         if label == "none":
             return reasons
         p = scores[label]
+        if claim is not None:
+            # The flag comes from one passage of a long text: that passage is the evidence.
+            a, b = claim
+            reasons.append(
+                _reason(
+                    "claim",
+                    prep.text[a:b],
+                    f"Đoạn này có khả năng {MISINFO_MESSAGES[label]} (điểm {p:.2f})",
+                    p,
+                    score=p,
+                    label=label,
+                    start=a,
+                    end=b,
+                )
+            )
+            return reasons
         evidence_found = any(r["weight"] > 0 for r in reasons)
         x_word = self._misinfo_word.transform([prep.model_text])
         ngram = _top_ngram(self.models["misinfo"][0], x_word, label, self._misinfo_word_names)

@@ -21,6 +21,7 @@ from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.tables import ModelVersion, User
 from nlp import registry
+from nlp.corpora import corpus_card
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import TASKS
 from nlp.retrain import Progress, ReviewLabel, build_snapshot, gate, scores
@@ -107,6 +108,9 @@ def train_challenger(
         name for name, n in snapshot.info["sources"].items() if n
     )
     result.metadata["dataset"] = snapshot.info
+    cards = [corpus_card(ds) for ds in external or []]
+    if any(cards):
+        result.metadata["data"]["corpora"] = [c for c in cards if c]
     eval_body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in snapshot.eval_rows)
     version = registry.save(
         settings.models_dir,

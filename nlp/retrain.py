@@ -199,8 +199,10 @@ def build_snapshot(
     fit_reviews = labelled[: len(labelled) - n_eval]
     eval_reviews = labelled[len(labelled) - n_eval :]
     texts, labels = list(base.texts), list(base.labels)
+    weights = base.weights()
     texts += [r.text for r in fit_reviews]
     labels += [r.label(task) for r in fit_reviews]  # type: ignore[misc]
+    weights += [1.0] * len(fit_reviews)
     sources = {
         ("seed" if base.source.endswith("seed.jsonl") else f"base:{base.source}"): len(base.texts),
         "reviews": len(fit_reviews),
@@ -208,6 +210,7 @@ def build_snapshot(
     for ds in external or []:
         texts += ds.texts
         labels += ds.labels
+        weights += ds.weights()
         sources[f"external:{ds.source}"] = len(ds.texts)
     eval_rows = (
         seed_eval
@@ -245,7 +248,14 @@ def build_snapshot(
             "recent_reviews": len(eval_reviews),
         },
     }
-    dataset = Dataset(texts, labels, source="snapshot", sha256=train_digest, skipped=base.skipped)
+    dataset = Dataset(
+        texts,
+        labels,
+        source="snapshot",
+        sha256=train_digest,
+        skipped=base.skipped,
+        row_weights=weights if set(weights) != {1.0} else None,
+    )
     return Snapshot(task, dataset, eval_rows, info)
 
 

@@ -119,6 +119,26 @@ _NEGATED_BEFORE = re.compile(
 )
 _REQUESTS = frozenset({"credential_request", "remote_app", "advance_fee"})
 
+# Folded words that two different Vietnamese words share, with the accented forms a cue means.
+# Cues match on folded text (so text typed without diacritics is read too); where the text has
+# its diacritics, a match whose word is the other one is not that cue: "gặp" (meet) is not
+# "gấp" (urgent), "Bắc Bộ" (the North) is not "bác bỏ" (refute), "để phỏng" is not "đề phòng".
+AMBIGUOUS: dict[str, frozenset[str]] = {
+    "gap": frozenset({"gấp"}),
+    "bac bo": frozenset({"bác bỏ"}),
+    "de phong": frozenset({"đề phòng"}),
+    "khan cap": frozenset({"khẩn cấp"}),
+    "lua dao": frozenset({"lừa đảo"}),
+    "canh bao": frozenset({"cảnh báo"}),
+    "mao danh": frozenset({"mạo danh"}),
+    "gia mao": frozenset({"giả mạo"}),
+    "phat": frozenset({"phạt"}),
+}
+_AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, reverse=True)) + r")\b")
+# "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
+_NOT_URGENT_AFTER = re.compile(r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|\d)")
+_MARKED = re.compile("[^\x00-\x7f]")
+
 SHORTENERS = frozenset(
     [
         "bit.ly",
@@ -275,9 +295,36 @@ def url_signals(text: str) -> list[Signal]:
     return found
 
 
+def has_diacritics(text: str) -> bool:
+    """Whether ``text`` is typed with its diacritics: at least one word in twenty has a marked
+    letter (text typed without them — social posts, SMS — is read by folded matching alone)."""
+    words = text.split()
+    if not words:
+        return False
+    marked = sum(1 for w in words if _MARKED.search(w))
+    return marked * 20 >= len(words)
+
+
+def _accent_mismatch(text: str, folded: str, start: int, end: int) -> bool:
+    """Whether a folded match covers an ambiguous word that the accented text spells as the
+    other word (checked only for text typed with its diacritics)."""
+    for m in _AMBIGUOUS_RE.finditer(folded, start, end):
+        written = text[m.start() : m.end()].lower()
+        if written not in AMBIGUOUS[m.group(0)] and _MARKED.search(written):
+            return True
+        if m.group(0) == "gap" and _NOT_URGENT_AFTER.match(folded, m.end()):
+            return True
+    return False
+
+
 def detect(text: str) -> list[Signal]:
-    """All cue-phrase and URL signals in normalised ``text``, in order of appearance."""
+    """All cue-phrase and URL signals in normalised ``text``, in order of appearance.
+
+    Cues match on the folded text; in text typed with its diacritics (:func:`has_diacritics`)
+    a match that rests on the wrong one of two words sharing a folded form (``AMBIGUOUS``) is
+    dropped."""
     folded = fold(text)
+    accented = has_diacritics(text)
     found = url_signals(text)
     for kind, pattern in _COMPILED.items():
         _, weight, message = CUES[kind]
@@ -285,6 +332,8 @@ def detect(text: str) -> list[Signal]:
             if kind in _REQUESTS and _NEGATED_BEFORE.search(
                 folded, max(0, m.start() - 40), m.start()
             ):
+                continue
+            if accented and _accent_mismatch(text, folded, m.start(), m.end()):
                 continue
             found.append(
                 Signal(kind, m.start(), m.end(), text[m.start() : m.end()], message, weight)

@@ -38,11 +38,21 @@ class DataError(ValueError):
 
 @dataclass
 class Dataset:
+    """Labelled texts. ``weight`` is each row's weight in training against a seed row (a real
+    corpus from outside the domain counts less); ``row_weights``, when set, is one per row and
+    wins over ``weight``."""
+
     texts: list[str]
     labels: list[str]
     source: str
     sha256: str
     skipped: list[str] = field(default_factory=list)
+    weight: float = 1.0
+    row_weights: list[float] | None = None
+
+    def weights(self) -> list[float]:
+        """One training weight per row."""
+        return self.row_weights if self.row_weights is not None else [self.weight] * len(self.texts)
 
 
 @dataclass
@@ -200,15 +210,18 @@ def train(
     started = time.perf_counter()
     X = prepare_many(data.texts, facts)
     y = data.labels
+    w = data.weights()
     n_test = max(int(round(len(y) * test_size)), len(counts))
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=n_test, stratify=y, random_state=seed)
+    X_tr, X_te, y_tr, y_te, w_tr, _ = train_test_split(
+        X, y, w, test_size=n_test, stratify=y, random_state=seed
+    )
     selection = None
     if C is None:
         C, selection = select_C(X_tr, y_tr, TASKS[task], seed)
     params: dict[str, Any] = {"C": C}
-    held = clone(build_pipeline(**params)).fit(X_tr, y_tr)
+    held = clone(build_pipeline(**params)).fit(X_tr, y_tr, clf__sample_weight=w_tr)
     holdout = evaluate(held, X_te, y_te, TASKS[task])
-    final = build_pipeline(**params).fit(X, y)
+    final = build_pipeline(**params).fit(X, y, clf__sample_weight=w)
     metadata = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "preprocess": PREPROCESS,
@@ -220,6 +233,7 @@ def train(
             "rows": len(y),
             "label_counts": dict(sorted(counts.items())),
             "skipped_rows": len(data.skipped),
+            "weighted": sorted(set(w)) != [1.0],
         },
         "evaluation": {
             "method": f"stratified hold-out {test_size:.0%}, random_state={seed}; "

@@ -41,3 +41,22 @@ def test_blocklisted_domains_and_their_subdomains() -> None:
     assert "blocklisted_domain" in kinds(f"Nhận quà tại https://{listed}/qua")
     assert "blocklisted_domain" in kinds(f"Nhận quà tại http://login.{listed}")
     assert "blocklisted_domain" not in kinds("Tra cứu tại https://dichvucong.gov.vn")
+
+
+def test_cues_read_accented_text_as_written() -> None:
+    """Folded matching reads text typed without diacritics; where the diacritics are there, a
+    word that only folds like a cue word is not that cue (gặp/gấp, Bắc Bộ/bác bỏ, để phỏng/đề
+    phòng), and "gấp đôi" (twice as much) is not urgency."""
+    from nlp.signals import detect
+
+    def kinds(text: str) -> list[str]:
+        return [s.kind for s in detect(text)]
+
+    assert "urgency" not in kinds("Năm nay tôi hay gặp những câu hỏi rất khó.")
+    assert "urgency" not in kinds("Chi phí sắt thép tăng gấp đôi so với năm trước.")
+    assert "refutation" not in kinds("Mưa lớn kéo dài ở Bắc Bộ trong ba ngày tới.")
+    assert "warning_context" not in kinds("Tôi đến để phỏng vấn ông giám đốc sở.")
+    assert "urgency" in kinds("Anh chuyển tiền gấp trong hôm nay nhé.")
+    assert "refutation" in kinds("Sở đã bác bỏ thông tin này.")
+    assert "urgency" in kinds("can chuyen tien gap trong hom nay")  # no diacritics: folded
+    assert "refutation" in kinds("so da bac bo tin don nay")

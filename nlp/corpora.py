@@ -1,0 +1,114 @@
+"""Permissively licensed real corpora that may train a shipped default model, read in place.
+
+The texts are read from ``shared/data/`` (``Settings.shared_dir``) at training time and never
+copied into the repository; each model card names the corpus, its licence and its attribution.
+Research-only sets (UIT-VSFC, ViHSD, Báo Mới, the SMS corpus, VFND, ViLexNorm) are benchmarks
+only and are refused here.
+
+* ``vntc`` — VNTC (Vu Cong Duy Hoang et al., "A Large-scale Vietnamese News Text Classification
+  Corpus"; MIT, © 2019 Vu Cong Duy Hoang; the article texts remain © their newspapers). Its
+  ``train.csv`` (10 topics × 1,000 article leads) gives **relevance** labels: the topics
+  "Khoa hoc" (science) and "Vi tinh" (computing) are relevant, the eight others off-topic.
+  Each article also gives two short snippets (its lead cut to 40–300 characters and one
+  other sentence, seeded) with the same label, so that relevance does not follow text length:
+  trained on whole articles only, a model learns "short = social post = relevant".
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+import re
+from pathlib import Path
+
+from nlp.train import DataError, Dataset
+
+VNTC_RELEVANT = frozenset({"Khoa hoc", "Vi tinh"})
+CORPORA = {
+    "vntc": {
+        "tasks": ("relevance",),
+        "licence": "MIT (VNTC, © 2019 Vu Cong Duy Hoang); article texts © their newspapers",
+        "attribution": "VNTC — A Large-scale Vietnamese News Text Classification Corpus "
+        "(duyvuleo/VNTC), via the underthesea project's copy",
+    },
+}
+RESEARCH_ONLY = frozenset({"uit-vsfc", "vihsd", "baomoi-tc201805", "sms-smishing-ie403", "vfnd"})
+# Sentence ends: . ! ? … followed by space and a capital, a quote or a digit.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(\[]?[A-ZĐÀ-Ỹ0-9])")
+_SNIPPET_LENGTHS = (40, 80, 160, 300)
+
+
+def corpus_card(ds: Dataset) -> dict[str, object] | None:
+    """What a model card says of a corpus it was trained on (None for other datasets)."""
+    name = ds.source.split(":", 1)[0]
+    if name not in CORPORA:
+        return None
+    return {
+        "name": name,
+        "file": ds.source,
+        "sha256": ds.sha256,
+        "rows": len(ds.texts),
+        "weight": ds.weight,
+        "licence": CORPORA[name]["licence"],
+        "attribution": CORPORA[name]["attribution"],
+    }
+
+
+def corpus_weight(name: str) -> float:
+    """Weight of each row of corpus ``name`` against a seed row (the seed is the domain)."""
+    return 0.5 if name == "vntc" else 1.0
+
+
+def load_corpus(name: str, task: str, shared_dir: Path, *, seed: int = 7) -> Dataset:
+    """Training rows of corpus ``name`` for ``task``, read from ``shared_dir/data/<folder>``.
+
+    Returns a ``Dataset`` whose ``source`` names the corpus and whose ``weight`` is
+    :func:`corpus_weight`. Raises ``DataError`` for an unknown or research-only corpus, a task
+    the corpus has no labels for, or a missing file (the message says where it looked).
+    """
+    if name in RESEARCH_ONLY:
+        raise DataError(f"{name} is research-only: a benchmark, never training data for a default")
+    if name not in CORPORA:
+        raise DataError(f"unknown corpus {name!r}: one of {', '.join(CORPORA)}")
+    if task not in CORPORA[name]["tasks"]:
+        raise DataError(
+            f"{name} has no {task} labels (it serves {', '.join(CORPORA[name]['tasks'])})"
+        )
+    path = shared_dir / "data" / "vntc" / "train.csv"
+    if not path.is_file():
+        raise DataError(f"{path} not found: give the shared/ folder with DULUAN_SHARED_DIR")
+    texts, labels = _vntc_relevance(path, seed)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Dataset(texts, labels, f"{name}:{path.name}", digest, weight=corpus_weight(name))
+
+
+def _vntc_relevance(path: Path, seed: int) -> tuple[list[str], list[str]]:
+    rng = random.Random(seed)
+    texts: list[str] = []
+    labels: list[str] = []
+    csv.field_size_limit(10_000_000)
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            text = (row.get("text") or "").strip()
+            if not text:
+                continue
+            label = "relevant" if row.get("label") in VNTC_RELEVANT else "off_topic"
+            sentences = [s for s in _SENTENCE_END.split(text) if len(s) >= 15]
+            texts.append(text)
+            labels.append(label)
+            if sentences:
+                texts.append(_cut(sentences[0], rng.choice(_SNIPPET_LENGTHS)))
+                labels.append(label)
+            if len(sentences) > 1:
+                texts.append(rng.choice(sentences[1:]))
+                labels.append(label)
+    return texts, labels
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut or text[:limit]

@@ -1,0 +1,41 @@
+"""Claim-level misinformation: a flag is its strongest passage's, wherever it sits."""
+
+from __future__ import annotations
+
+from nlp.analyze import CLAIM_WINDOW, claim_windows
+
+NEWS = (
+    "Đội tuyển bóng đá của tỉnh giành chiến thắng trong trận đấu tối qua trên sân nhà. "
+    "Hàng nghìn cổ động viên đã đến sân để cổ vũ cho đội bóng quê hương. "
+    "Huấn luyện viên cho biết đội sẽ tiếp tục tập luyện để chuẩn bị cho vòng đấu tiếp theo. "
+)
+SCAM = (
+    "Thông báo: tài khoản của quý khách sẽ bị khóa, vui lòng cung cấp mã OTP và mật khẩu "
+    "qua đường link vietcombank-xacminh.xyz để xác minh ngay lập tức."
+)
+
+
+def test_windows_join_whole_sentences_and_cover_the_text() -> None:
+    text = (NEWS * 12).strip()
+    windows = claim_windows(text)
+    assert windows[0][0] == 0
+    assert windows[-1][1] == len(text)
+    assert all(b - a <= CLAIM_WINDOW or text[a:b].count(". ") == 0 for a, b in windows)
+    assert claim_windows(NEWS) == []  # a short text is one claim
+
+
+def test_a_scam_keeps_its_flag_and_its_evidence_inside_a_long_article(analyzer) -> None:  # type: ignore[no-untyped-def]
+    alone = analyzer.analyze([SCAM])[0]
+    assert alone["misinfo"] == "scam"
+    padded = NEWS * 10 + SCAM + " " + NEWS * 10
+    result = analyzer.analyze([padded])[0]
+    assert result["misinfo"] == "scam"
+    claim = next(r for r in result["reasons"] if r["kind"] == "claim")
+    assert SCAM[:40] in claim["evidence"]
+    assert result["risk"] >= 0.5
+
+
+def test_plain_long_news_is_not_flagged_by_its_passages(analyzer) -> None:  # type: ignore[no-untyped-def]
+    result = analyzer.analyze([NEWS * 20])[0]
+    assert result["misinfo"] == "none"
+    assert not any(r["kind"] == "claim" for r in result["reasons"])
