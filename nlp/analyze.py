@@ -33,7 +33,7 @@ MAX_TEXT_CHARS = 20_000
 CLAIM_WINDOW = 400
 # A passage needs this much evidence (the weights of its distinct positive cues) to be a
 # candidate claim: one weak cue (an urgency word, a mention of OTP, a short link) is not enough.
-CLAIM_EVIDENCE = 0.3
+CLAIM_EVIDENCE = 0.5
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
