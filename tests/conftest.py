@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,24 @@ FEEDS = Path(__file__).parent / "data" / "feeds"
 # shared/ sits beside the repository (CI lays a copy there); DULUAN_SHARED points elsewhere.
 SHARED = Path(os.environ.get("DULUAN_SHARED") or ROOT.parent / "shared")
 CASES = SHARED / "cases" / "feeds-and-text"
+
+
+def cp1258(text: str) -> bytes:
+    """Vietnamese → windows-1258 as Windows and Excel write it: a letter the code page lacks is
+    its base letter (with any circumflex, breve or horn) followed by a combining tone mark."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            tone = "".join(c for c in parts if c in _TONES)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+            out.append(base.encode("cp1258") + tone.encode("cp1258"))
+    return b"".join(out)
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def shared_case(name: str) -> Path:

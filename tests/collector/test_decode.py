@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import io
-import os
 import unicodedata
-from pathlib import Path
 
 import feedparser
 import pytest
@@ -17,9 +15,9 @@ from collector.decode import (
     prefer_vietnamese,
     vietnamese_letters,
 )
+from tests.conftest import cp1258, shared_case
 
 UTF8_HEADERS = {"content-type": "application/xml; charset=utf-8"}
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 VI = "Bộ Khoa học và Công nghệ ra mắt nền tảng dữ liệu mở; người dân được hưởng lợi"
 RSS = (
     '<?xml version="1.0" encoding="{enc}"?>\n'
@@ -29,32 +27,8 @@ RSS = (
 )
 
 
-def shared_dir() -> Path:
-    """shared/ beside the repository (or $DULUAN_SHARED), where the case files live."""
-    env = os.environ.get("DULUAN_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
-
-
 def case_file(name: str) -> bytes:
-    path = shared_dir() / "cases" / "feeds-and-text" / name
-    if not path.is_file():
-        pytest.skip(f"case file {path} not found (set DULUAN_SHARED to the shared/ folder)")
-    return path.read_bytes()
-
-
-def cp1258(text: str) -> bytes:
-    """Vietnamese → windows-1258 as Windows writes it: letters with tone marks are a base letter
-    of the code page followed by a combining tone mark."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out.append(ch.encode("cp1258"))
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tone = "".join(c for c in parts if c in TONES)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out.append(base.encode("cp1258") + tone.encode("cp1258"))
-    return b"".join(out)
+    return shared_case(name).read_bytes()
 
 
 def parse(body: bytes) -> feedparser.FeedParserDict:

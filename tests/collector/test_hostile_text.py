@@ -14,6 +14,7 @@ from collector.parse import parse
 from collector.store import NewItem, save_items
 from core.tables import Item
 from core.text import clean, content_digest, key
+from tests.conftest import cp1258
 from tests.factories import make_feed
 
 
@@ -95,43 +96,11 @@ def test_a_feed_of_short_windows_1258_titles_declared_latin_1_is_read_as_vietnam
         f"bai-{n}.html</guid><pubDate>Fri, 27 Nov 2026 08:15:00 +0700</pubDate></item>"
         for n, t in enumerate(titles)
     )
-    import unicodedata
-
-    raw = unicodedata.normalize("NFD", _rss(items, "ISO-8859-1"))
-    body = raw.encode("cp1258", errors="strict") if _cp1258_ok(raw) else b""
-    if not body:  # Python's cp1258 encoder needs the precomposed forms it has
-        body = _encode_1258(_rss(items, "ISO-8859-1"))
+    body = cp1258(_rss(items, "ISO-8859-1"))
     decoded = decode_feed(body, "application/rss+xml; charset=iso-8859-1")
     assert decoded.encoding == "cp1258"
     assert decoded.note
     assert [e.title for e in parse(body, {"content-type": "application/rss+xml"}).entries] == titles
-
-
-def _cp1258_ok(text: str) -> bool:
-    try:
-        text.encode("cp1258")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _encode_1258(text: str) -> bytes:
-    """windows-1258 as Vietnamese Windows writes it: precomposed where it can, else base +
-    combining tone mark."""
-    import unicodedata
-
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            shaped = unicodedata.normalize(
-                "NFC", base + "".join(m for m in marks if m in "\u0302\u0306\u031b")
-            )
-            out += shaped.encode("cp1258")
-            out += "".join(m for m in marks if m not in "\u0302\u0306\u031b").encode("cp1258")
-    return bytes(out)
 
 
 def test_feed_dates_that_are_not_dates_are_not_stored() -> None:

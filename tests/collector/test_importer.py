@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from collector.importer import ImportFormatError, import_file
 from core.tables import Feed, Item
+from tests.conftest import cp1258, shared_case
 
 
 def test_jsonl_import_keeps_good_rows_and_reports_bad_ones(
@@ -68,7 +68,6 @@ def test_csv_import_uses_default_source(session: Session, tmp_path: Path) -> Non
 
 # --- files as Excel and real exports write them ------------------------------------------------
 
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 HEADER = "id,url,title,text,published_at,source"
 POSTS = [
     ("fb-1", "Cảnh báo lừa đảo", "Mọi người cẩn thận, đừng bấm vào đường link lạ!"),
@@ -76,31 +75,8 @@ POSTS = [
 ]
 
 
-def shared_dir() -> Path:
-    """shared/ beside the repository (or $DULUAN_SHARED), where the case files live."""
-    env = os.environ.get("DULUAN_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
-
-
 def case_file(name: str) -> Path:
-    path = shared_dir() / "cases" / "feeds-and-text" / "import" / name
-    if not path.is_file():
-        pytest.skip(f"case file {path} not found (set DULUAN_SHARED to the shared/ folder)")
-    return path
-
-
-def cp1258(text: str) -> bytes:
-    """Vietnamese → windows-1258 as Excel writes it: base letter + combining tone mark."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out.append(ch.encode("cp1258"))
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", ch)
-            tone = "".join(c for c in parts if c in TONES)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-            out.append(base.encode("cp1258") + tone.encode("cp1258"))
-    return b"".join(out)
+    return shared_case(f"import/{name}")
 
 
 def table(sep: str = ",", posts: list[tuple[str, str, str]] = POSTS) -> str:
