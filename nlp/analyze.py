@@ -31,9 +31,14 @@ MAX_TEXT_CHARS = 20_000
 # also scored window by window (runs of whole sentences up to this many characters), and its
 # flag is its strongest window's, so a false claim or a scam keeps its flag wherever it sits.
 CLAIM_WINDOW = 400
+# A flag needs evidence: without any, the model's risk is scaled by this (below the default
+# review threshold 0.5 whatever the score).
+UNSUPPORTED_RISK = 0.45
 # A passage needs this much evidence (the weights of its distinct positive cues) to be a
 # candidate claim: one weak cue (an urgency word, a mention of OTP, a short link) is not enough.
 CLAIM_EVIDENCE = 0.5
+# ... and the misinfo model's probability for it must reach this.
+CLAIM_CONFIDENCE = 0.7
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
@@ -226,6 +231,8 @@ class Analyzer:
         for (i, a, b, _), p in zip(spans, proba, strict=True):
             scores = {c: float(v) for c, v in zip(classes, p, strict=True)}
             strength = max(scores.get("distortion", 0.0), scores.get("scam", 0.0))
+            if strength < CLAIM_CONFIDENCE:
+                continue  # the models learnt from short posts: one passage needs a clear score
             current = best[i]
             if current is None or strength > max(
                 current[2].get("distortion", 0.0), current[2].get("scam", 0.0)
@@ -250,6 +257,13 @@ class Analyzer:
             span, mis = (claim[0], claim[1]), claim[2]
         label = str(max(mis, key=mis.__getitem__))
         misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in ("distortion", "scam")}
+        risk = risk_score(relevance, misinfo_scores)
+        if label != "none" and span is None and not any(s.weight > 0 for s in prep.signals):
+            # No evidence a reviewer could check (no cue, link, fact difference or known false
+            # claim): the model's score alone is no flag. It stays as a score, below the
+            # review threshold, so the queue's uncertain share can still bring it to a human.
+            label = "none"
+            risk = round(risk * UNSUPPORTED_RISK, 4)
         reasons = self._reasons(prep, label, misinfo_scores, span)
         return {
             "relevant": bool(relevance >= RELEVANCE_THRESHOLD),
@@ -258,7 +272,7 @@ class Analyzer:
             "sentiment_scores": {k: round(sent.get(k, 0.0), 4) for k in TASKS["sentiment"]},
             "misinfo": label,
             "misinfo_scores": misinfo_scores,
-            "risk": risk_score(relevance, misinfo_scores),
+            "risk": risk,
             "reasons": reasons,
             "model_versions": dict(self.versions),
         }

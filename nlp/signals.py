@@ -112,12 +112,97 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
 }
 
+# Claims a reviewer can check against the official text (written for duluan from the seed's
+# distortions, never from the check set): a rule, fee, ban or penalty attributed to a resolution
+# or an authority in the same sentence. The claim is evidence to check, not proof: the model
+# weighs it, and criticism of a real rule without such a claim is not flagged.
+_AUTHORITY = (
+    r"(?:nghi quyet|nq ?\d|quy dinh|van ban|chi thi|quyet dinh|chinh sach|chu truong|thong bao|"
+    r"chi dao|lenh|nha nuoc|chinh phu|bo chinh tri|trung uong|ngan hang nha nuoc|tinh|"
+    r"xa(?! hoi)|huyen|"
+    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc)"
+)
+_RULE = (
+    r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc)|bat buoc|"
+    r"\bbat (?:moi|phai|dan)|\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
+    r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
+    r"cuong che|xoa|chan)|(?:khong|ko) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|"
+    r"huong|su dung)|mat (?:quyen|gia tri|hieu luc)|het hieu luc|huy bo|bai bo|giai the|"
+    r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi))"
+)
+CUES["policy_claim"] = (
+    rf"\b(?:{_AUTHORITY}[^.!?\n]{{0,80}}?{_RULE}|{_RULE}[^.!?\n]{{0,80}}?{_AUTHORITY})",
+    0.5,
+    "Khẳng định một văn bản, cơ quan quy định nghĩa vụ, khoản thu, lệnh cấm hoặc mức phạt — "
+    "cần đối chiếu với văn bản chính thức",
+)
+CUES["insider_claim"] = (
+    r"\b(?:tin (?:noi bo|mat|tu nguoi trong cuoc|tu nguon than can|chuan)|thong tin mat|"
+    r"van ban mat|tai lieu noi bo|chuyen that 100|su that (?:ma|phu phang|dang sau)|"
+    r"bao chi (?:khong (?:dam |dua |dang )|giau)|giau nhem|bi mat (?:huy|ky|chuyen|ban)|"
+    r"khong ai dam noi|chang ai dam noi)",
+    0.5,
+    'Dựa vào "tin nội bộ", "văn bản mật", "sự thật bị giấu" — nguồn không kiểm chứng được',
+)
+CUES["data_sale_claim"] = (
+    r"\b(?:(?:ban|chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
+    r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
+    r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung))",
+    0.5,
+    "Khẳng định dữ liệu, hệ thống bị bán, trao cho nước ngoài hoặc người dân bị theo dõi",
+)
+# Requests for money in a non-warning context (written from the seed's scams).
+_MONEY = r"\d[\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\b|d\b|dong|000)"
+CUES["money_request"] = (
+    rf"\b(?:(?:chuyen|nop|dong|nap|tra|coc|dat coc|gui)\b\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?"
+    rf"[^.!?\n]{{0,40}}?{_MONEY}|{_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc|"
+    r"vao (?:tai khoan|so tai khoan|stk|vi)))",
+    0.3,
+    "Đòi chuyển, nộp hoặc đặt cọc một khoản tiền",
+)
+CUES["personal_account"] = (
+    r"\b(?:(?:tai khoan|so tai khoan|stk) (?:ca nhan|an toan|cua (?:nhan vien|can bo|co giao|giao vien|"
+    r"bac si|truong du an|sep))|chuyen (?:toan bo|het) so du)",
+    0.6,
+    'Đòi chuyển tiền vào tài khoản cá nhân hoặc "tài khoản an toàn"',
+)
+CUES["fee_for_benefit"] = (
+    r"\b(?:phi (?:van chuyen|ship|thong quan|lap dat|xac minh|kich hoat|bao hiem khoan vay|thu tuc|"
+    r"cap chung chi|xet ho so|gia nhap|mo the|vao nhom|kiem dinh|truoc ba|dieu chinh)|"
+    r"(?:le phi|thue (?:thu nhap|nhap khau))[^.!?\n]{0,30}(?:de (?:nhan|duoc|kich hoat)|truoc))",
+    0.5,
+    "Đòi một khoản phí để được nhận quà, tiền, hàng hoặc giấy tờ",
+)
+CUES["prize_lure"] = (
+    r"\b(?:trung (?:giai|thuong|phieu|xe|dien thoai)|khach hang may man|duoc chon nhan|"
+    r"qua (?:tang|tri an)|nhan (?:qua|thuong|hoa hong) \d|hoa hong \d+ ?%|"
+    r"loi nhuan (?:co dinh )?\d+ ?%|lai (?:co dinh )?\d+ ?%|cam ket (?:khong lo|hoan von|thu nhap))",
+    0.4,
+    "Hứa quà, giải thưởng, hoa hồng hoặc lợi nhuận bất thường",
+)
+CUES["premium_or_forgery"] = (
+    r"\b(?:goi (?:ngay )?1900|soan tin [a-z]+ gui \d|(?:nhan )?lam (?:cac loai )?(?:giay to|bang|cmnd|"
+    r"cccd|can cuoc)|khong can thi|(?:doc|gui|cho) (?:cho )?(?:minh|em|chau|toi)?\s?(?:ma|anh 2 mat the|so id))",
+    0.5,
+    "Đầu số thu cước cao, làm giấy tờ giả hoặc đòi mã/ảnh thẻ",
+)
+
 _COMPILED = {kind: re.compile(p) for kind, (p, _, _) in CUES.items()}
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
     r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?(?: yeu cau| hoi| doi)?(?: khach hang| nguoi dan| ban)?\W{0,3}$"
 )
-_REQUESTS = frozenset({"credential_request", "remote_app", "advance_fee"})
+_REQUESTS = frozenset(
+    {
+        "credential_request",
+        "remote_app",
+        "advance_fee",
+        "money_request",
+        "personal_account",
+        "fee_for_benefit",
+        "premium_or_forgery",
+    }
+)
 
 # Folded words that two different Vietnamese words share, with the accented forms a cue means.
 # Cues match on folded text (so text typed without diacritics is read too); where the text has
@@ -133,6 +218,25 @@ AMBIGUOUS: dict[str, frozenset[str]] = {
     "mao danh": frozenset({"mạo danh"}),
     "gia mao": frozenset({"giả mạo"}),
     "phat": frozenset({"phạt"}),
+    "cam": frozenset({"cấm"}),
+    "tinh": frozenset({"tỉnh"}),
+    "xa": frozenset({"xã"}),
+    "huyen": frozenset({"huyện"}),
+    "lenh": frozenset({"lệnh"}),
+    "buoc": frozenset({"buộc"}),
+    "so": frozenset({"sở"}),
+    "tru": frozenset({"trừ"}),
+    "bat": frozenset({"bắt"}),
+    "thu": frozenset({"thu"}),
+    "dong": frozenset({"đóng"}),
+    "tra": frozenset({"trả"}),
+    "nap": frozenset({"nạp"}),
+    "coc": frozenset({"cọc"}),
+    "gui": frozenset({"gửi"}),
+    "nop": frozenset({"nộp"}),
+    "chuyen": frozenset({"chuyển"}),
+    "can bo": frozenset({"cán bộ"}),
+    "quy dinh": frozenset({"quy định"}),
 }
 _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, reverse=True)) + r")\b")
 # "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
@@ -306,9 +410,12 @@ def has_diacritics(text: str) -> bool:
 
 
 def _accent_mismatch(text: str, folded: str, start: int, end: int) -> bool:
-    """Whether a folded match covers an ambiguous word that the accented text spells as the
-    other word (checked only for text typed with its diacritics)."""
+    """Whether a folded match begins or ends on an ambiguous word (its anchors: the cue words;
+    what lies between them is free text) that the accented text spells as the other word
+    (checked only for text typed with its diacritics)."""
     for m in _AMBIGUOUS_RE.finditer(folded, start, end):
+        if m.start() != start and m.end() != end and m.group(0) != "gap":
+            continue
         written = text[m.start() : m.end()].lower()
         if written not in AMBIGUOUS[m.group(0)] and _MARKED.search(written):
             return True
