@@ -39,3 +39,25 @@ def test_plain_long_news_is_not_flagged_by_its_passages(analyzer) -> None:  # ty
     result = analyzer.analyze([NEWS * 20])[0]
     assert result["misinfo"] == "none"
     assert not any(r["kind"] == "claim" for r in result["reasons"])
+
+
+def test_a_flag_needs_evidence_a_reviewer_can_check(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """The model's score alone is no flag: with no cue, link, fact difference or known false
+    claim the label is none and the risk stays under the review threshold; with a checkable
+    claim the same kind of text is flagged and its reasons carry the evidence."""
+    from nlp.analyze import UNSUPPORTED_RISK
+
+    vague = analyzer.analyze(["Nghe nói app mới sẽ lấy hết dữ liệu của mọi người đó, cẩn thận."])[0]
+    assert vague["misinfo_scores"]["distortion"] > 0.5  # the model alone would flag it
+    assert vague["misinfo"] == "none"
+    assert vague["risk"] <= UNSUPPORTED_RISK
+    claim = analyzer.analyze(
+        [
+            "Bộ Chính trị quyết định mỗi hộ phải nộp 2 triệu để lắp cáp quang, "
+            "ai không nộp sẽ bị cắt mạng điện thoại."
+        ]
+    )[0]
+    assert claim["misinfo"] == "distortion"
+    kinds = {r["kind"] for r in claim["reasons"] if r["weight"] > 0}
+    assert "policy_claim" in kinds
+    assert kinds - {"model"}
