@@ -153,10 +153,13 @@ CUES["data_sale_claim"] = (
 )
 # Requests for money in a non-warning context (written from the seed's scams).
 _MONEY = r"\d[\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\b|d\b|dong|000)"
+# Not a request for money: topping up one's own phone ("nạp thẻ", "nạp tiền điện thoại") or a
+# carrier's short code ("gửi 191", "soạn … gửi 9xxx") — what every carrier promotion says.
+_OWN_TOP_UP = r"(?!\s?(?:the|tien (?:dien thoai|vao (?:tai khoan|tk) (?:chinh|vien thong|di dong))|dien thoai))"
 CUES["money_request"] = (
-    rf"\b(?:(?:chuyen|nop|dong|nap|tra|coc|dat coc|gui)\b\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?"
-    rf"[^.!?\n]{{0,40}}?{_MONEY}|{_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc|"
-    r"vao (?:tai khoan|so tai khoan|stk|vi)))",
+    rf"\b(?:(?:chuyen|nop|dong|tra|coc|dat coc)\b|nap\b{_OWN_TOP_UP}|gui\b(?!\s?\d{{3,4}}\b))"
+    rf"\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?[^.!?\n]{{0,40}}?{_MONEY}|"
+    rf"{_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc)",
     0.3,
     "Đòi chuyển, nộp hoặc đặt cọc một khoản tiền",
 )
@@ -242,6 +245,10 @@ _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, revers
 # "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
 _NOT_URGENT_AFTER = re.compile(r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|\d)")
 _MARKED = re.compile("[^\x00-\x7f]")
+# "nạp 10.000đ vào tài khoản chính / thuê bao": topping up one's own line, not paying someone.
+_OWN_LINE_AFTER = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:tai khoan chinh|tk chinh|thue bao|vien thong|di dong)\b"
+)
 
 SHORTENERS = frozenset(
     [
@@ -441,6 +448,8 @@ def detect(text: str) -> list[Signal]:
             ):
                 continue
             if accented and _accent_mismatch(text, folded, m.start(), m.end()):
+                continue
+            if kind == "money_request" and _OWN_LINE_AFTER.match(folded, m.end()):
                 continue
             found.append(
                 Signal(kind, m.start(), m.end(), text[m.start() : m.end()], message, weight)

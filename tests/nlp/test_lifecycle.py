@@ -173,7 +173,7 @@ def test_gate_refuses_a_worse_challenger_force_needs_a_reason_rollback_restores(
         for line in (ROOT / "data" / "seed" / "seed.jsonl").read_text(encoding="utf-8").splitlines()
         if json.loads(line)["category"] == "criticism"
     ]
-    for i, text in enumerate(criticism * 2):
+    for i, text in enumerate(criticism * 4):
         _decide(session, f"{text} ({i})", "distortion", when=now - timedelta(minutes=1000 - i))
     version, meta = lifecycle.train_challenger(
         settings, "misinfo", reviews=review_labels(session), C=4.0

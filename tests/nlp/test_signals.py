@@ -60,3 +60,19 @@ def test_cues_read_accented_text_as_written() -> None:
     assert "refutation" in kinds("Sở đã bác bỏ thông tin này.")
     assert "urgency" in kinds("can chuyen tien gap trong hom nay")  # no diacritics: folded
     assert "refutation" in kinds("so da bac bo tin don nay")
+
+
+def test_topping_up_ones_own_line_is_no_money_request() -> None:
+    """Carrier promotions ask people to top up their own phone ("nạp thẻ", "nạp … vào tài khoản
+    chính", "gửi 191"); a scam asks them to pay someone."""
+    from nlp.signals import detect
+
+    def kinds(text: str) -> list[str]:
+        return [s.kind for s in detect(text)]
+
+    assert "money_request" not in kinds("Nạp thẻ từ 50.000đ nhận ngay 20% giá trị")
+    assert "money_request" not in kinds("Nap 10,000 dong vao tai khoan chinh de nhan uu dai")
+    assert "money_request" not in kinds("Soạn V90 gửi 191: 90K/tháng, 1GB/ngày")
+    assert "money_request" in kinds("Nạp 500k để kích hoạt tài khoản nhận nhiệm vụ")
+    assert "money_request" in kinds("Chuyển ngay 30 triệu vào tài khoản này để bảo lãnh")
+    assert "money_request" in kinds("Đặt cọc 1 triệu để nhận tài khoản")
