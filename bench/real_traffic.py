@@ -74,6 +74,7 @@ sys.path.insert(0, str(ROOT))
 from collector.parse import ParseError, parse  # noqa: E402
 from core.config import Settings  # noqa: E402
 from nlp.analyze import MAX_TEXT_CHARS, Analyzer  # noqa: E402
+from nlp.evaluate import reliability  # noqa: E402
 
 Result = dict[str, Any]
 Figures = dict[str, Any]
@@ -272,19 +273,9 @@ def common(results: Sequence[Result], threshold: float) -> Figures:
 
 
 def ece(scores: Sequence[float], truth: Sequence[bool], bins: int = 10) -> float | None:
-    """Expected calibration error over ``bins`` equal-width bins of the score."""
-    if not scores:
-        return None
-    count = [0] * bins
-    score_sum = [0.0] * bins
-    pos = [0] * bins
-    for s, y in zip(scores, truth, strict=True):
-        b = min(int(s * bins), bins - 1)
-        count[b] += 1
-        score_sum[b] += s
-        pos[b] += y
-    total = sum(abs(score_sum[b] - pos[b]) for b in range(bins) if count[b])
-    return round(total / len(scores), 4)
+    """Expected calibration error over ``bins`` equal-width bins (``nlp.evaluate.reliability``)."""
+    rel = reliability(scores, truth, bins)
+    return rel["ece"] if rel else None
 
 
 def _bucket(text: str) -> str:

@@ -356,6 +356,14 @@ def evaluate_cmd(
     typer.echo(
         f"  relevance accuracy {f['relevance_accuracy']}   sentiment macro-F1 {f['sentiment_macro_f1']}"
     )
+    for name, rel in (f.get("reliability") or {}).items():
+        if rel:
+            bins = "  ".join(
+                f"{b['from']:.1f}-{b['to']:.1f}: n={b['n']} score {b['mean_score']:.2f} "
+                f"seen {b['observed']:.2f}"
+                for b in rel["bins"]
+            )
+            typer.echo(f"  {name} ECE {rel['ece']}   ({bins})")
     if show_mistakes:
         for m in f["mistakes"]:
             typer.echo(f"  ✗ {m['category']:<12} → {m['predicted']}  {m['text']}")

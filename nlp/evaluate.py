@@ -12,6 +12,7 @@ macro-F1.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,39 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
     return [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
+
+
+def reliability(
+    scores: Sequence[float], truth: Sequence[bool], bins: int = 10
+) -> dict[str, Any] | None:
+    """How far scores are from being probabilities: ``bins`` equal-width bins of the score in
+    [0, 1], each with its count, mean score and observed rate of ``truth``, and the expected
+    calibration error ECE = Σ_b (n_b / N) · |mean score_b − observed rate_b| (0 for perfectly
+    calibrated scores; Guo et al. 2017). None when there are no scores. Scores outside [0, 1]
+    are clipped into the end bins."""
+    if not scores:
+        return None
+    count = [0] * bins
+    score_sum = [0.0] * bins
+    positive = [0] * bins
+    for s, y in zip(scores, truth, strict=True):
+        b = min(max(int(s * bins), 0), bins - 1)
+        count[b] += 1
+        score_sum[b] += s
+        positive[b] += bool(y)
+    table = [
+        {
+            "from": round(b / bins, 4),
+            "to": round((b + 1) / bins, 4),
+            "n": count[b],
+            "mean_score": round(score_sum[b] / count[b], 4),
+            "observed": round(positive[b] / count[b], 4),
+        }
+        for b in range(bins)
+        if count[b]
+    ]
+    ece = sum(abs(score_sum[b] - positive[b]) for b in range(bins) if count[b]) / len(scores)
+    return {"ece": round(ece, 4), "bins": table}
 
 
 def figures(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -66,6 +100,20 @@ def figures(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[s
             4,
         )
         if rows
+        else None,
+    }
+    # Are the scores probabilities? relevance vs the relevant label, risk vs "is misinformation".
+    # (Only for results that carry the scores: hand-made ones may give labels alone.)
+    out["reliability"] = {
+        "relevance": reliability(
+            [res["relevance"] for res in results], [bool(row["relevant"]) for row in rows]
+        )
+        if all("relevance" in res for res in results)
+        else None,
+        "risk": reliability(
+            [res["risk"] for res in results], [row["misinfo"] != "none" for row in rows]
+        )
+        if all("risk" in res for res in results)
         else None,
     }
     out["mistakes"] = [

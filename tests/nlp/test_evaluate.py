@@ -94,3 +94,21 @@ def test_the_model_reason_quotes_words_that_say_something(analyzer) -> None:  # 
     (model,) = [r for r in result["reasons"] if r["kind"] == "model"]
     assert max(len(w) for w in model["evidence"].split()) > 2, model["evidence"]
     assert model["evidence"] in text
+
+
+def test_reliability_bins_and_ece_by_hand() -> None:
+    """ECE = Σ n_b/N · |mean score_b − observed_b|, over equal-width bins of the score."""
+    from nlp.evaluate import reliability
+
+    # Bin 0.1-0.2: scores 0.1, 0.1 (mean 0.1), one positive of two (0.5) -> gap 0.4
+    # Bin 0.9-1.0: scores 0.9, 0.9 (mean 0.9), both positive (1.0)        -> gap 0.1
+    rel = reliability([0.1, 0.1, 0.9, 0.9], [True, False, True, True])
+    assert rel is not None
+    assert rel["ece"] == round((2 * 0.4 + 2 * 0.1) / 4, 4)
+    assert [(b["from"], b["n"], b["observed"]) for b in rel["bins"]] == [
+        (0.1, 2, 0.5),
+        (0.9, 2, 1.0),
+    ]
+    # Perfect calibration: scores equal to the observed rate in each bin.
+    assert reliability([0.0, 0.0, 1.0, 1.0], [False, False, True, True])["ece"] == 0.0
+    assert reliability([], []) is None
