@@ -18,9 +18,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from collector.cluster import shingles
 from core.db import utcnow
 from core.tables import Feed, FeedKind, Item
-from core.text import clean_report, content_digest, key, search_key
+from core.text import clean_report, content_digest, search_key
 
 MAX_TITLE = 1000
 MAX_HISTORY = 20
@@ -167,15 +168,10 @@ def _same_story(r: _Row, known: _Known) -> bool:
     _, _, text, url, _ = known
     if r.url and r.url == url:
         return True
-    a, b = _trigrams(r.new.text), _trigrams(text)
+    a, b = shingles("", r.new.text), shingles("", text)
     if not a or not b:
         return a == b
     return len(a & b) / len(a | b) >= SAME_STORY
-
-
-def _trigrams(text: str) -> set[str]:
-    words = key(text).split()
-    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
 
 
 def _edit_title(session: Session, r: _Row, known: _Known, now: datetime) -> bool:

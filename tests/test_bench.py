@@ -11,6 +11,15 @@ from pathlib import Path
 from core.config import ROOT
 
 
+def _says_its_data_is_missing(script: str, *args: str) -> None:
+    """The benchmark, pointed at data that is not there, fails saying so."""
+    missing = subprocess.run(
+        [sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert missing.returncode != 0
+    assert "not found" in missing.stderr
+
+
 def test_smishing_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "sms.csv"
     rows = [
@@ -41,15 +50,7 @@ def test_smishing_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
     for origin in ("inbox", "public_report", "all"):
         assert f"\n{origin} " in out
     assert "by review threshold" in out
-    missing = subprocess.run(
-        [sys.executable, "bench/smishing.py", "--csv", str(tmp_path / "absent.csv")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert missing.returncode != 0
-    assert "not found" in missing.stderr
+    _says_its_data_is_missing("bench/smishing.py", "--csv", str(tmp_path / "absent.csv"))
 
 
 def test_real_traffic_benchmark_runs_on_small_corpora(tmp_path: Path) -> None:
@@ -130,12 +131,4 @@ def test_real_traffic_benchmark_runs_on_small_corpora(tmp_path: Path) -> None:
     assert {"precision", "recall", "f1", "ece"} <= set(figures["vntc"])
     assert figures["sms"]["by_origin"]["inbox"]["positives"] == 1
     assert "kept_flag" in figures["long"]
-    missing = subprocess.run(
-        [sys.executable, "bench/real_traffic.py", "--shared", str(tmp_path / "absent")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert missing.returncode != 0
-    assert "not found" in missing.stderr
+    _says_its_data_is_missing("bench/real_traffic.py", "--shared", str(tmp_path / "absent"))

@@ -6,19 +6,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collector.dates import MAX_CHARS, VIETNAM, ParsedDate, parse_date
+from tests.conftest import shared_case
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 FAR = datetime(2101, 1, 1, tzinfo=UTC)  # "now" for property tests: nothing is in the future
 AT = datetime(2026, 11, 27, 1, 15, tzinfo=UTC)  # 27/11/2026 08:15 Vietnam time
 AT41 = AT.replace(second=41)
-C06 = Path(__file__).resolve().parents[3] / "shared/cases/feeds-and-text/www/c06-vn-dates.xml"
 C06_PUBDATES = [
     "2026/11/27 08:15:41",
     "27-11-2026 08:15",
@@ -118,9 +117,8 @@ def test_shapes_supported_by_the_c06_feed() -> None:
 
 
 def test_c06_feed_file_pubdates_are_read_or_refused_never_misread() -> None:
-    if not C06.exists():
-        pytest.skip(f"{C06} not present")
-    pubdates = [el.text or "" for el in ET.parse(C06).getroot().iter("pubDate")]
+    c06 = shared_case("www/c06-vn-dates.xml")
+    pubdates = [el.text or "" for el in ET.parse(c06).getroot().iter("pubDate")]
     assert pubdates == C06_PUBDATES
     for raw in pubdates:
         assert read(raw).when in (AT, AT41, None), raw
