@@ -76,12 +76,13 @@ def claim_windows(text: str, limit: int = CLAIM_WINDOW) -> list[tuple[int, int]]
     return windows
 
 
-def prepare(text: str, facts: FactBase) -> Prepared:
-    """Normalise, find cues and fact findings, and build the classifiers' input."""
+def prepare(text: str, facts: FactBase, *, claims: bool = True) -> Prepared:
+    """Normalise, find cues and fact findings, and build the classifiers' input (with
+    ``claims``, also the inputs of a long text's evidence-bearing passages)."""
     text = normalize(text[:MAX_TEXT_CHARS])
     signals = detect(text) + match_facts(facts, text)
     windows: list[tuple[int, int, str]] = []
-    for a, b in claim_windows(text):
+    for a, b in claim_windows(text) if claims else []:
         inside = [s for s in signals if a <= s.start and s.end <= b]
         # A passage is a candidate claim only with evidence a reviewer can check in it (a cue,
         # a suspicious link, a fact difference) and no warning or refutation around it: the
@@ -94,8 +95,9 @@ def prepare(text: str, facts: FactBase) -> Prepared:
 
 
 def prepare_many(texts: Iterable[str], facts: FactBase) -> list[str]:
-    """Classifier inputs for training: the same path as serving."""
-    return [prepare(t, facts).model_text for t in texts]
+    """Classifier inputs for training: the same path as serving (passage inputs are not built:
+    training reads whole texts)."""
+    return [prepare(t, facts, claims=False).model_text for t in texts]
 
 
 def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
