@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from nlp.signals import Signal
+from nlp.signals import Signal, official
 from nlp.text import expand_teencode, fold, urls
 
 PREPROCESS = "fold-teencode-signals-polarity-v1"
@@ -132,7 +132,8 @@ def polarity_tokens(folded: str) -> list[str]:
 
 
 def model_input(text: str, signals: Iterable[Signal] = ()) -> str:
-    """Accent-folded, teencode-expanded text with URLs and phone numbers as tokens, plus cue tokens.
+    """Accent-folded, teencode-expanded text with URLs and phone numbers as tokens (``zzurl`` +
+    the host's labels; ``zzofficialurl`` for a host of an official domain), plus cue tokens.
 
     ``text`` must already be normalised (``nlp.text.normalize``).
     """
@@ -140,7 +141,8 @@ def model_input(text: str, signals: Iterable[Signal] = ()) -> str:
     for start, end, url in urls(text):
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower()).split("/", 1)[0]
         parts.append(text[last:start])
-        parts.append(f" zzurl {host.replace('.', ' ').replace('-', ' ')} ")
+        marker = "zzofficialurl" if official(host) is not None else "zzurl"
+        parts.append(f" {marker} {host.replace('.', ' ').replace('-', ' ')} ")
         last = end
     parts.append(text[last:])
     body = _PHONE_RE.sub(" zzphone ", "".join(parts))

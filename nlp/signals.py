@@ -300,22 +300,69 @@ ODD_TLDS = frozenset(
         "gq",
     ]
 )
-# Brands and public services that look-alike domains copy, with their real registrable domains.
-BRANDS: dict[str, tuple[str, ...]] = {
-    "gov": ("gov.vn",),
-    "vneid": ("gov.vn",),
-    "dichvucong": ("gov.vn",),
-    "bocongan": ("gov.vn",),
-    "vietcombank": ("vietcombank.com.vn",),
-    "vcb": ("vietcombank.com.vn",),
-    "bidv": ("bidv.com.vn",),
-    "agribank": ("agribank.com.vn",),
-    "vietinbank": ("vietinbank.vn",),
-    "techcombank": ("techcombank.com", "techcombank.com.vn"),
-    "momo": ("momo.vn",),
-    "zalopay": ("zalopay.vn",),
-    "evn": ("evn.com.vn",),
-}
+# App deep-link services (Firebase, AppsFlyer, Adjust, Branch): carriers and wallets send links
+# there ("myviettel.go.link", "vtmoney.onelink.me"), and so can anyone: such a link is neither a
+# look-alike nor an odd TLD, nor official.
+DEEP_LINK_HOSTS = ("page.link", "go.link", "app.link", "onelink.me", "onelink.to")
+OFFICIAL = ROOT / "data" / "links" / "official.tsv"
+
+
+@dataclass(frozen=True)
+class OfficialDomain:
+    """One organisation's registrable domain from ``data/links/official.tsv``."""
+
+    domain: str
+    kind: str  # gov, bank, carrier, wallet, shop, post or news
+    owner: str
+    brands: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def official_domains() -> dict[str, OfficialDomain]:
+    """The allow-list of official domains, by domain (``data/links/official.tsv``: domain, kind,
+    owner, brand keys; written for duluan from the organisations' own addresses). Empty if the file
+    is missing. Raises ``ValueError`` for a line without its three first columns."""
+    try:
+        lines = OFFICIAL.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 3:
+            raise ValueError(f"{OFFICIAL}:{n}: needs domain, kind and owner (tab-separated)")
+        brands = tuple(b.strip() for b in (cols[3] if len(cols) > 3 else "").split(",") if b.strip())
+        out[cols[0].strip().lower()] = OfficialDomain(
+            cols[0].strip().lower(), cols[1].strip(), cols[2].strip(), brands
+        )
+    return out
+
+
+def official(host: str) -> OfficialDomain | None:
+    """The official domain ``host`` belongs to (itself or a parent domain), or None."""
+    domains = official_domains()
+    labels = host.lower().split(".")
+    for i in range(len(labels) - 1):
+        found = domains.get(".".join(labels[i:]))
+        if found is not None:
+            return found
+    return None
+
+
+def _imitated(host: str) -> OfficialDomain | None:
+    """The official domain whose brand a non-official ``host`` carries: a brand key of five
+    letters or more anywhere in the host (hyphens and dots ignored: "vietcombank-vn.top",
+    "dichvucongg.top"), a shorter one ("acb", "vcb", "gov") only as a whole label or
+    hyphen-separated part ("svip-acb.com", "msb.vn-ms.top")."""
+    flat = host.replace("-", "").replace(".", "")
+    parts = set(re.split(r"[.-]", host))
+    for domain in official_domains().values():
+        for brand in domain.brands:
+            if (brand in flat) if len(brand) >= 5 else (brand in parts):
+                return domain
+    return None
 
 
 def _host(url: str) -> str:
@@ -353,7 +400,9 @@ def _listed(host: str) -> str | None:
 
 
 def url_signals(text: str) -> list[Signal]:
-    """Blocklisted domains, shorteners, unusual TLDs and look-alikes of government and bank domains."""
+    """URL signals of normalised ``text``: blocklisted domains (0.9), look-alikes of an official
+    domain (0.9), shorteners (0.4), unusual TLDs (0.4), and links to an official domain
+    (``official_link``, weight 0: no evidence either way; see :func:`official`)."""
     found: list[Signal] = []
     for start, end, url in urls(text):
         host = _host(url)
@@ -376,33 +425,48 @@ def url_signals(text: str) -> list[Signal]:
                 Signal("short_link", start, end, url, "Đường dẫn rút gọn che giấu trang đích", 0.4)
             )
             continue
+        owner = official(host)
+        if owner is not None:
+            # Counts neither way: a link to the real site is no scam cue, and a scam can quote one.
+            found.append(
+                Signal(
+                    "official_link",
+                    start,
+                    end,
+                    url,
+                    f"Tên miền chính thức của {owner.owner} ({owner.domain})",
+                    0.0,
+                )
+            )
+            continue
+        if host.endswith(DEEP_LINK_HOSTS):
+            continue  # an app's deep link: no cue either way (see DEEP_LINK_HOSTS)
+        imitated = _imitated(host)
+        if imitated is not None:
+            found.append(
+                Signal(
+                    "lookalike_domain",
+                    start,
+                    end,
+                    url,
+                    f"Tên miền {host} giả dạng {imitated.domain} ({imitated.owner}) nhưng không "
+                    "phải trang chính thức",
+                    0.9,
+                )
+            )
+            continue
         labels = host.split(".")
-        flat = host.replace("-", "").replace(".", "")
-        for brand, real in BRANDS.items():
-            if brand in flat and not any(host == r or host.endswith("." + r) for r in real):
-                found.append(
-                    Signal(
-                        "lookalike_domain",
-                        start,
-                        end,
-                        url,
-                        f"Tên miền {host} giả dạng {real[0]} nhưng không phải trang chính thức",
-                        0.9,
-                    )
+        if labels[-1] in ODD_TLDS:
+            found.append(
+                Signal(
+                    "odd_tld",
+                    start,
+                    end,
+                    url,
+                    f"Tên miền đuôi .{labels[-1]} hay gặp ở trang lừa đảo",
+                    0.4,
                 )
-                break
-        else:
-            if labels[-1] in ODD_TLDS:
-                found.append(
-                    Signal(
-                        "odd_tld",
-                        start,
-                        end,
-                        url,
-                        f"Tên miền đuôi .{labels[-1]} hay gặp ở trang lừa đảo",
-                        0.4,
-                    )
-                )
+            )
     return found
 
 

@@ -32,7 +32,7 @@ def test_vntc_gives_relevance_rows_with_snippets_and_a_card() -> None:
     assert 0.15 < counts["relevant"] / len(data.labels) < 0.25
     assert len(data.texts) > 25_000
     assert min(len(t) for t in data.texts) < 100  # short snippets: length is no cue
-    assert data.weight == 0.5
+    assert data.weight == 0.2
     card = corpus_card(data)
     assert card is not None
     assert card["licence"].startswith("MIT")

@@ -76,3 +76,64 @@ def test_topping_up_ones_own_line_is_no_money_request() -> None:
     assert "money_request" in kinds("Nạp 500k để kích hoạt tài khoản nhận nhiệm vụ")
     assert "money_request" in kinds("Chuyển ngay 30 triệu vào tài khoản này để bảo lãnh")
     assert "money_request" in kinds("Đặt cọc 1 triệu để nhận tài khoản")
+
+
+def test_links_to_official_domains_are_no_scam_cue() -> None:
+    """A carrier's, bank's or government link is `official_link` (weight 0), and the models
+    see it as `zzofficialurl`, not as an ordinary `zzurl`."""
+    from nlp.pipeline import model_input
+
+    for text in (
+        "Quy khach vao https://my.vnpt.com.vn/khuyen-mai de nhan qua",
+        "Tra cuu tai km.vtmoney.vn/abc",
+        "Nop ho so tai https://dichvucong.gov.vn/p/home",
+        "Xem them tai vietcombank.com.vn",
+    ):
+        signals = detect(normalize(text))
+        assert [s.kind for s in signals] == ["official_link"], text
+        assert signals[0].weight == 0.0
+        assert "zzofficialurl" in model_input(normalize(text), signals)
+        assert " zzurl " not in f" {model_input(normalize(text), signals)} "
+    assert " zzurl " in f" {model_input('vao abc-khuyenmai.com ngay', [])} "
+
+
+def test_lookalikes_of_every_listed_brand() -> None:
+    for text, owner in (
+        ("Dang nhap vietcombank.vn-ms.top de xac thuc", "vietcombank.com.vn"),
+        ("Truy cap svip-acb.com ngay", "acb.com.vn"),
+        ("Nhan qua tai vietteltelecomshop.cfd", "viettel.vn"),
+        ("Cap nhat tai momo-vn.com", "momo.vn"),
+        ("Nop phat nguoi tai dichvucongg.top", "gov.vn"),
+    ):
+        found = [s for s in detect(normalize(text)) if s.kind == "lookalike_domain"]
+        assert found and owner in found[0].message, text
+    # A short brand key is only a whole label or hyphenated part: "acb" inside a word is none.
+    assert "lookalike_domain" not in kinds("Doc bai tai tacbien.com")
+
+
+def test_deep_link_services_are_no_odd_tld() -> None:
+    assert "odd_tld" not in kinds("Mo ung dung tai https://myvt.page.link/abc")
+    assert "odd_tld" in kinds("Nhan qua tai https://qua-tang.link/abc")
+
+
+def test_official_list_rows_are_well_formed() -> None:
+    from nlp.signals import official_domains
+
+    domains = official_domains()
+    assert len(domains) >= 60
+    assert {d.kind for d in domains.values()} <= {
+        "gov",
+        "bank",
+        "carrier",
+        "wallet",
+        "shop",
+        "post",
+        "news",
+    }
+    # No official domain is on the scam blocklist, and each one (and its subdomains) is official.
+    from nlp.signals import blocklist, official
+
+    assert not set(domains) & blocklist()
+    for name in domains:
+        assert official(name) is domains[name]
+        assert official("www." + name) is domains[name]
