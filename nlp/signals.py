@@ -84,7 +84,8 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "warning_context": (
         rf"\b(?:canh bao|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
-        rf"{_NEG} (?:bao gio |nen |duoc |tuyet doi )?(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
+        r"(?:khong|ko|k|kh|dung) (?:bao gio |nen |duoc |tuyet doi )?"
+        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao)\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
@@ -242,6 +243,11 @@ AMBIGUOUS: dict[str, frozenset[str]] = {
     "quy dinh": frozenset({"quy định"}),
 }
 _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, reverse=True)) + r")\b")
+# "ai không cài … sẽ bị phạt" (whoever does not install … is fined) states a condition, it does
+# not warn: a negated verb right after one of these is no warning context.
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai)\s+(?:\w+\s+){0,2}$"
+)
 # "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
 _NOT_URGENT_AFTER = re.compile(r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|\d)")
 _MARKED = re.compile("[^\x00-\x7f]")
@@ -333,7 +339,9 @@ def official_domains() -> dict[str, OfficialDomain]:
         cols = line.split("\t")
         if len(cols) < 3:
             raise ValueError(f"{OFFICIAL}:{n}: needs domain, kind and owner (tab-separated)")
-        brands = tuple(b.strip() for b in (cols[3] if len(cols) > 3 else "").split(",") if b.strip())
+        brands = tuple(
+            b.strip() for b in (cols[3] if len(cols) > 3 else "").split(",") if b.strip()
+        )
         out[cols[0].strip().lower()] = OfficialDomain(
             cols[0].strip().lower(), cols[1].strip(), cols[2].strip(), brands
         )
@@ -514,6 +522,12 @@ def detect(text: str) -> list[Signal]:
             if accented and _accent_mismatch(text, folded, m.start(), m.end()):
                 continue
             if kind == "money_request" and _OWN_LINE_AFTER.match(folded, m.end()):
+                continue
+            if (
+                kind == "warning_context"
+                and m.group(0).startswith(("khong ", "ko ", "k ", "kh "))
+                and _CONDITION_BEFORE.search(folded, max(0, m.start() - 30), m.start())
+            ):
                 continue
             found.append(
                 Signal(kind, m.start(), m.end(), text[m.start() : m.end()], message, weight)

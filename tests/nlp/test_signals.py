@@ -106,7 +106,8 @@ def test_lookalikes_of_every_listed_brand() -> None:
         ("Nop phat nguoi tai dichvucongg.top", "gov.vn"),
     ):
         found = [s for s in detect(normalize(text)) if s.kind == "lookalike_domain"]
-        assert found and owner in found[0].message, text
+        assert found, text
+        assert owner in found[0].message, text
     # A short brand key is only a whole label or hyphenated part: "acb" inside a word is none.
     assert "lookalike_domain" not in kinds("Doc bai tai tacbien.com")
 
@@ -137,3 +138,12 @@ def test_official_list_rows_are_well_formed() -> None:
     for name in domains:
         assert official(name) is domains[name]
         assert official("www." + name) is domains[name]
+
+
+def test_a_condition_is_no_warning() -> None:
+    """ "ai không/chưa cài … sẽ bị phạt" states a rule (the rumour itself), it does not warn."""
+    assert "warning_context" not in kinds("Ai không cài VNeID sẽ bị phạt 5 triệu")
+    assert "warning_context" not in kinds("Từ tháng sau ai chưa cài ứng dụng VNeID sẽ bị phạt")
+    assert "warning_context" not in kinds("Nếu không cài VNeID thì bị phạt")
+    assert "warning_context" in kinds("Bà con không cung cấp mã OTP cho ai")
+    assert "warning_context" in kinds("Không bấm vào đường link lạ")

