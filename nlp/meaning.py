@@ -129,10 +129,14 @@ def embed(texts: list[str]) -> np.ndarray:
     return np.asarray(encoder().query(texts), dtype=np.float32).reshape(len(texts), -1)
 
 
-def word_pairs(text: str) -> frozenset[str]:
+def _words(text: str) -> list[str]:
+    return _WORD.findall(expand_teencode(fold(text).lower()))
+
+
+def word_pairs(text: str, words: list[str] | None = None) -> frozenset[str]:
     """Adjacent folded, teencode-expanded word pairs of ``text`` (pairs of two ``GENERIC`` words
-    left out)."""
-    words = _WORD.findall(expand_teencode(fold(text).lower()))
+    left out); ``words`` are ``text``'s words when the caller has them already."""
+    words = _words(text) if words is None else words
     return frozenset(
         f"{a} {b}"
         for a, b in zip(words, words[1:], strict=False)
@@ -140,12 +144,11 @@ def word_pairs(text: str) -> frozenset[str]:
     )
 
 
-def content_words(text: str) -> frozenset[str]:
-    """Folded, teencode-expanded words of three letters or more that are not :data:`GENERIC`."""
-    return (
-        frozenset(w for w in _WORD.findall(expand_teencode(fold(text).lower())) if len(w) >= 3)
-        - GENERIC
-    )
+def content_words(text: str, words: list[str] | None = None) -> frozenset[str]:
+    """Folded, teencode-expanded words of three letters or more that are not :data:`GENERIC`;
+    ``words`` are ``text``'s words when the caller has them already."""
+    words = _words(text) if words is None else words
+    return frozenset(w for w in words if len(w) >= 3) - GENERIC
 
 
 @dataclass(frozen=True)
@@ -206,10 +209,11 @@ class ClaimIndex:
         before embedding), at most ``MAX_CANDIDATES`` (most shared pairs first), in text order."""
         scored = []
         for m in _SENTENCE.finditer(text):
-            words = content_words(m.group(0))
+            tokens = _words(m.group(0))
+            words = content_words(m.group(0), tokens)
             if len(words) < MIN_SHARED_WORDS:
                 continue
-            pairs = word_pairs(m.group(0))
+            pairs = word_pairs(m.group(0), tokens)
             shared = max(
                 (
                     len(pairs & p)
