@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.tables import Analysis, Item
 from nlp import registry
-from nlp.facts import FactBase, load_facts, match_facts
+from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
 from nlp.pipeline import TASKS, model_input
 from nlp.signals import Signal, detect
 from nlp.text import fold, normalize
@@ -44,6 +44,10 @@ CLAIM_CONFIDENCE = 0.7
 # character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
 # make the two score differently).
 NOT_FEATURES = frozenset({"similar_claim"})
+# The reviewer's meaning hints are looked for in texts whose misinfo score (whole text or a
+# passage) reaches this: every text a flag, the review threshold or the queue's uncertain share
+# can bring to a reviewer in practice (nlp/meaning.py costs ~10–20 ms a sentence).
+HINT_SCORE = 0.3
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
@@ -82,11 +86,35 @@ def claim_windows(text: str, limit: int = CLAIM_WINDOW) -> list[tuple[int, int]]
 
 
 def prepare(text: str, facts: FactBase, *, claims: bool = True) -> Prepared:
+    """:func:`prepare_batch` for one text."""
+    return prepare_batch([text], facts, claims=claims)[0]
+
+
+def prepare_batch(
+    texts: Sequence[str],
+    facts: FactBase,
+    *,
+    claims: bool = True,
+    memo: dict[str, Any] | None = None,
+) -> list[Prepared]:
     """Normalise, find cues and fact findings, and build the classifiers' input (with
-    ``claims``, also the inputs of a long text's evidence-bearing passages)."""
-    text = normalize(text[:MAX_TEXT_CHARS])
-    cues = detect(text)
-    signals = cues + match_facts(facts, text, cues)
+    ``claims``, also the inputs of a long text's evidence-bearing passages), for each text.
+
+    Known false claims are matched by meaning only in sentences that carry an assertion cue (the
+    part the classifiers read, embedded in one batch; ``memo`` keeps the vectors for
+    :meth:`Analyzer.analyze`'s second pass, which adds the reviewer's hints)."""
+    texts = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
+    found = []
+    for text in texts:
+        cues = detect(text)
+        found.append(cues + match_facts(facts, text, cues, meaning=False))
+    extra = meaning_findings(facts, texts, found, asserted_only=True, memo=memo)
+    return [
+        _prepared(text, [*f, *e], claims) for text, f, e in zip(texts, found, extra, strict=True)
+    ]
+
+
+def _prepared(text: str, signals: list[Signal], claims: bool) -> Prepared:
     windows: list[tuple[int, int, str]] = []
     for a, b in claim_windows(text) if claims else []:
         inside = [s for s in signals if a <= s.start and s.end <= b]
@@ -96,8 +124,11 @@ def prepare(text: str, facts: FactBase, *, claims: bool = True) -> Prepared:
         evidence = sum({s.kind: s.weight for s in inside if s.weight > 0}.values())
         if evidence >= CLAIM_EVIDENCE and not any(s.weight < 0 for s in inside):
             windows.append((a, b, model_input(text[a:b], _features(inside))))
-    found = tuple(windows)
-    return Prepared(text, signals, model_input(text, _features(signals)), found)
+    return Prepared(text, signals, model_input(text, _features(signals)), tuple(windows))
+
+
+def _strength(scores: dict[str, float]) -> float:
+    return max(scores.get("distortion", 0.0), scores.get("scam", 0.0))
 
 
 def _features(signals: list[Signal]) -> list[Signal]:
@@ -107,7 +138,7 @@ def _features(signals: list[Signal]) -> list[Signal]:
 def prepare_many(texts: Iterable[str], facts: FactBase) -> list[str]:
     """Classifier inputs for training: the same path as serving (passage inputs are not built:
     training reads whole texts)."""
-    return [prepare(t, facts, claims=False).model_text for t in texts]
+    return [p.model_text for p in prepare_batch(list(texts), facts, claims=False)]
 
 
 def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
@@ -213,12 +244,14 @@ class Analyzer:
 
     def analyze(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         """One result per text, with the fields of the ``duluan predict`` contract."""
-        prepared = [prepare(t, self.facts) for t in texts]
+        memo: dict[str, Any] = {}
+        prepared = prepare_batch(texts, self.facts, memo=memo)
         inputs = [p.model_text for p in prepared]
         if not inputs:
             return []
         proba = self._proba_all(inputs)
         claims = self._claims(prepared)
+        prepared = self._hints(prepared, proba["misinfo"], claims, memo)
         return [
             self._result(p, r, s, m, c)
             for p, r, s, m, c in zip(
@@ -230,6 +263,38 @@ class Analyzer:
                 strict=True,
             )
         ]
+
+    def _hints(
+        self,
+        prepared: list[Prepared],
+        misinfo: list[dict[str, float]],
+        claims: list[tuple[int, int, dict[str, float]] | None],
+        memo: dict[str, Any],
+    ) -> list[Prepared]:
+        """Add the meaning matches that are for the reviewer (``similar_claim``: a confirmed
+        match without an assertion cue, which keeps a model flag, or the closest suggested claim)
+        to the texts that may reach one: those whose misinfo score or strongest passage reaches
+        :data:`HINT_SCORE`. The others are not embedded (the cost of the encoder stays with the
+        texts it can matter for)."""
+        chosen = [
+            i
+            for i, (p, c) in enumerate(zip(misinfo, claims, strict=True))
+            if max(_strength(p), _strength(c[2]) if c else 0.0) >= HINT_SCORE
+        ]
+        if not chosen:
+            return prepared
+        extra = meaning_findings(
+            self.facts,
+            [prepared[i].text for i in chosen],
+            [prepared[i].signals for i in chosen],
+            memo=memo,
+        )
+        out = list(prepared)
+        for i, signals in zip(chosen, extra, strict=True):
+            if signals:
+                p = out[i]
+                out[i] = Prepared(p.text, [*p.signals, *signals], p.model_text, p.windows)
+        return out
 
     def _claims(self, prepared: list[Prepared]) -> list[tuple[int, int, dict[str, float]] | None]:
         """Each long text's strongest claim window: (start, end, misinfo probabilities)."""

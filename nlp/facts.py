@@ -63,6 +63,17 @@ class FactBase:
     # the known false claims indexed by meaning; None when the encoder cannot be loaded
     meaning: meaning.ClaimIndex | None = None
 
+    @property
+    def claim_vocabulary(self) -> tuple[frozenset[str], int]:
+        """Every word 1–2-gram of any wording, and the fewest a wording has (a sentence sharing
+        fewer than ``SUGGESTED`` × that with the whole vocabulary cannot match one)."""
+        cached = self.__dict__.get("_claim_vocabulary")
+        if cached is None:
+            grams = [g for _, g in self.claim_grams]
+            cached = (frozenset().union(*grams), min(map(len, grams), default=0))
+            object.__setattr__(self, "_claim_vocabulary", cached)
+        return cached
+
 
 def _grams(folded: str) -> frozenset[str]:
     words = _TOKEN_RE.findall(expand_teencode(folded))
@@ -239,13 +250,16 @@ def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
     return out
 
 
-def _check_claims(
-    facts: FactBase, text: str, folded: str, cues: Sequence[Signal] = ()
-) -> list[Signal]:
+def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
+    """Sentences that share most word 1–2-grams with a known false claim's wording."""
     best: dict[str, tuple[float, int, int]] = {}
+    vocabulary, fewest = facts.claim_vocabulary
     for sm in _SENT_RE.finditer(folded):
         grams = _grams(sm.group(0))
         if len(grams) < 3:
+            continue
+        grams &= vocabulary
+        if len(grams) < SUGGESTED * fewest:
             continue
         for claim, cgrams in facts.claim_grams:
             score = len(grams & cgrams) / len(cgrams)
@@ -253,8 +267,6 @@ def _check_claims(
                 best[claim["id"]] = (score, sm.start(), sm.end())
     out = []
     by_id = {c["id"]: c for c in facts.false_claims}
-    if facts.meaning is not None:
-        out.extend(_meaning_claims(facts, text, by_id, set(best), cues))
     for cid, (score, s, e) in best.items():
         claim = by_id[cid]
         level = "confirmed" if score >= CONFIRMED else "suggested"
@@ -303,39 +315,68 @@ ASSERTION_CUES = frozenset(
 )
 
 
-def _meaning_claims(
+def meaning_findings(
     facts: FactBase,
-    text: str,
-    by_id: dict[str, dict[str, Any]],
-    matched: set[str],
-    cues: Sequence[Signal],
-) -> list[Signal]:
-    """Signals for sentences close in meaning to a known false claim not already matched by words.
+    texts: Sequence[str],
+    found: Sequence[Sequence[Signal]],
+    *,
+    asserted_only: bool = False,
+    memo: dict[str, Any] | None = None,
+) -> list[list[Signal]]:
+    """Signals, per text, for sentences close in meaning to a known false claim that its word
+    findings (``found``: the text's cues and fact findings so far) have not already matched.
 
     * confirmed (``nlp.meaning``) in a sentence that carries an assertion cue (``ASSERTION_CUES``
-      among ``cues``): ``known_false_claim``, weight 0.4 + 0.5 × cosine, like a word match;
+      among ``found``): ``known_false_claim``, weight 0.4 + 0.5 × cosine, like a word match;
     * confirmed without one: ``similar_claim``, weight 0.5 — evidence that keeps a flag the
       misinfo model gives, but its token is not one the models learnt, so it never makes one (the
       encoder reads topic more than assertion: "the portal is slow" sits as close to "the portal
       charges a fee" as a paraphrase does);
     * otherwise the closest suggested claim only: ``similar_claim``, weight 0, a hint for the
-      reviewer."""
-    assert facts.meaning is not None
+      reviewer.
+
+    With ``asserted_only`` only candidate sentences that carry an assertion cue are embedded and
+    only ``known_false_claim`` signals returned — the part the classifiers read; the rest is for
+    the reviewer and is computed for the texts that may reach one. ``memo`` (sentence → vector)
+    is shared by the calls of one analysis so no sentence is embedded twice. All sentences of all
+    ``texts`` are embedded in one encoder call (~10–20 ms a sentence on one core). Without the
+    encoder (``facts.meaning`` is None) every list is empty."""
+    index = facts.meaning
+    if index is None:
+        return [[] for _ in texts]
+    spans = []
+    for text, signals in zip(texts, found, strict=True):
+        candidates = index.candidates(text)
+        if asserted_only:
+            candidates = [(a, b) for a, b in candidates if _asserted(signals, a, b)]
+        spans.append(candidates)
+    by_id = {c["id"]: c for c in facts.false_claims}
     out = []
-    hint = None
-    for m in facts.meaning.match(text):
-        if m.claim_id in matched:
-            continue
-        if m.level != "confirmed":
-            hint = hint or m
-            continue
-        asserted = any(
-            c.kind in ASSERTION_CUES and c.start < m.end and m.start < c.end for c in cues
-        )
-        out.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
-    if hint is not None and not out:
-        out.append(_meaning_signal(by_id[hint.claim_id], hint, text, asserted=False))
+    for text, signals, matches in zip(
+        texts, found, index.match_many(texts, spans, memo), strict=True
+    ):
+        matched = {
+            (s.detail or {}).get("fact_id") for s in signals if s.kind == "known_false_claim"
+        }
+        mine: list[Signal] = []
+        hint = None
+        for m in matches:
+            if m.claim_id in matched:
+                continue
+            if m.level != "confirmed":
+                hint = hint or m
+                continue
+            asserted = _asserted(signals, m.start, m.end)
+            if asserted or not asserted_only:
+                mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
+        if hint is not None and not mine and not asserted_only:
+            mine.append(_meaning_signal(by_id[hint.claim_id], hint, text, asserted=False))
+        out.append(mine)
     return out
+
+
+def _asserted(signals: Sequence[Signal], start: int, end: int) -> bool:
+    return any(c.kind in ASSERTION_CUES and c.start < end and start < c.end for c in signals)
 
 
 def _meaning_signal(
@@ -377,13 +418,19 @@ def _meaning_signal(
     )
 
 
-def match_facts(facts: FactBase, text: str, cues: Sequence[Signal] = ()) -> list[Signal]:
+def match_facts(
+    facts: FactBase, text: str, cues: Sequence[Signal] = (), *, meaning: bool = True
+) -> list[Signal]:
     """Findings where normalised ``text`` contradicts or echoes the fact base; ``cues`` are the
-    text's cue signals (``nlp.signals.detect``), which decide whether a meaning match is evidence."""
+    text's cue signals (``nlp.signals.detect``), which decide whether a meaning match is evidence.
+    With ``meaning`` false, known false claims are matched by shared words only (the caller runs
+    :func:`meaning_findings` over a batch)."""
     folded = fold(text)
     out: list[Signal] = []
     for m in _REF_RE.finditer(folded):
         out.extend(_check_reference(facts, text, folded, m))
     out.extend(_check_targets(facts, text, folded))
-    out.extend(_check_claims(facts, text, folded, cues))
+    out.extend(_check_claims(facts, text, folded))
+    if meaning:
+        out.extend(meaning_findings(facts, [text], [[*cues, *out]])[0])
     return out

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -203,25 +204,35 @@ class ClaimIndex:
         )
         return path
 
+    def _postings(self) -> dict[str, tuple[int, ...]]:
+        """Content word → the wordings that hold it (built once per index)."""
+        cached = self.__dict__.get("_postings_map")
+        if cached is None:
+            lists: dict[str, list[int]] = {}
+            for j, words in enumerate(self.words):
+                for w in words:
+                    lists.setdefault(w, []).append(j)
+            cached = {w: tuple(js) for w, js in lists.items()}
+            object.__setattr__(self, "_postings_map", cached)
+        return cached
+
     def candidates(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of the sentences of ``text`` that share at least ``MIN_SHARED_WORDS``
         content words and ``MIN_SHARED_BIGRAMS`` word pairs with one wording (the cheap filter
         before embedding), at most ``MAX_CANDIDATES`` (most shared pairs first), in text order."""
         scored = []
+        postings = self._postings()
         for m in _SENTENCE.finditer(text):
             tokens = _words(m.group(0))
-            words = content_words(m.group(0), tokens)
-            if len(words) < MIN_SHARED_WORDS:
+            hits: dict[int, int] = {}
+            for word in content_words(m.group(0), tokens):
+                for j in postings.get(word, ()):
+                    hits[j] = hits.get(j, 0) + 1
+            near = [j for j, n in hits.items() if n >= MIN_SHARED_WORDS]
+            if not near:
                 continue
             pairs = word_pairs(m.group(0), tokens)
-            shared = max(
-                (
-                    len(pairs & p)
-                    for w, p in zip(self.words, self.pairs, strict=True)
-                    if len(words & w) >= MIN_SHARED_WORDS
-                ),
-                default=0,
-            )
+            shared = max(len(pairs & self.pairs[j]) for j in near)
             if shared >= MIN_SHARED_BIGRAMS:
                 start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
                 end = m.start() + len(m.group(0).rstrip())
@@ -232,10 +243,32 @@ class ClaimIndex:
     def match(self, text: str) -> list[Match]:
         """Best match per claim among the candidate sentences of ``text`` (cosine >=
         ``SUGGESTED`` and closer to the claim than to its correction), strongest first."""
-        spans = self.candidates(text)
+        return self.match_many([text], [self.candidates(text)])[0]
+
+    def match_many(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        memo: dict[str, np.ndarray] | None = None,
+    ) -> list[list[Match]]:
+        """:meth:`match` for many texts at once, each on the given (start, end) sentence spans
+        (usually a subset of :meth:`candidates`): every sentence not in ``memo`` (sentence text →
+        its vector, filled here; one analysis call shares it) is embedded in one encoder call."""
+        memo = {} if memo is None else memo
+        todo = list(
+            dict.fromkeys(t[a:b] for t, ss in zip(texts, spans, strict=True) for a, b in ss)
+        )
+        todo = [s for s in todo if s not in memo]
+        for sentence, vector in zip(todo, embed(todo), strict=True):
+            memo[sentence] = vector
+        return [self._best(t, list(ss), memo) for t, ss in zip(texts, spans, strict=True)]
+
+    def _best(
+        self, text: str, spans: list[tuple[int, int]], memo: dict[str, np.ndarray]
+    ) -> list[Match]:
         if not spans:
             return []
-        vectors = embed([text[a:b] for a, b in spans])
+        vectors = np.vstack([memo[text[a:b]] for a, b in spans])
         sims = vectors @ self.vectors.T  # (n_spans, n_wordings)
         to_correction = vectors @ self.correction_vectors.T  # (n_spans, n_claims)
         best: dict[str, Match] = {}
