@@ -172,7 +172,7 @@ def train(
         list[str] | None,
         typer.Option(
             help="A permissively licensed real corpus from shared/ added to the data "
-            "(repeatable): vntc (relevance). Read in place, never copied.",
+            "(repeatable): vntc (relevance, misinfo), vihos (misinfo). Read in place, never copied.",
         ),
     ] = None,
     label_column: Annotated[
@@ -319,6 +319,7 @@ def _print_train(task: str, version: str, meta: dict[str, Any]) -> None:
                     if fpr
                     else ""
                 )
+                + (f", ECE {m['reliability']['ece']}" if m.get("reliability") else "")
             )
     if cmp["refusals"]:
         typer.secho("  gate: would refuse — " + "; ".join(cmp["refusals"]), fg=typer.colors.YELLOW)

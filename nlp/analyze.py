@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import re
@@ -35,8 +36,11 @@ CLAIM_WINDOW = 400
 # review threshold 0.5 whatever the score).
 UNSUPPORTED_RISK = 0.45
 # A passage needs this much evidence (the weights of its distinct positive cues) to be a
-# candidate claim: one weak cue (an urgency word, a mention of OTP, a short link) is not enough.
-CLAIM_EVIDENCE = 0.5
+# candidate claim: a mention of OTP or an urgency word (0.3 and less) alone is not enough, a
+# money request is. Warning and refutation cues in it do not exclude it: the classifier reads
+# their tokens in the passage as it does in a short text (a fact-check quoting a rumour stays
+# none; a scam that opens with "Cảnh báo" stays a scam).
+CLAIM_EVIDENCE = 0.3
 # ... and the misinfo model's probability for it must reach this.
 CLAIM_CONFIDENCE = 0.7
 # Signals for the reviewer only, never a classifier feature: meaning matches (nlp/meaning.py) came
@@ -48,6 +52,8 @@ NOT_FEATURES = frozenset({"similar_claim"})
 # passage) reaches this: every text a flag, the review threshold or the queue's uncertain share
 # can bring to a reviewer in practice (nlp/meaning.py costs ~10–20 ms a sentence).
 HINT_SCORE = 0.3
+_SENTENCE_SPAN = re.compile(r"[^.!?\n]+[.!?]*")
+_PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
@@ -63,25 +69,42 @@ class Prepared:
     windows: tuple[tuple[int, int, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Claim:
+    """The strongest passage of a long text: its span (characters), the misinfo model's
+    probabilities for it and its relevance probability."""
+
+    start: int
+    end: int
+    scores: dict[str, float]
+    relevance: float
+
+
 def claim_windows(text: str, limit: int = CLAIM_WINDOW) -> list[tuple[int, int]]:
-    """(start, end) character spans of ``text`` that join whole sentences up to ``limit``
-    characters (a longer sentence is a window of its own); sentences end at . ! ? … ; or a
-    line break. Empty when ``text`` is no longer than ``limit``."""
+    """(start, end) character spans of ``text`` (normalised: one line per paragraph) that join
+    whole sentences of one paragraph up to ``limit`` characters (a longer sentence is a window of
+    its own; a window never crosses a line break, so a post quoted inside an article is scored
+    apart from the article around it); sentences end at . ! ? … or ;. Empty when ``text`` is no
+    longer than ``limit``."""
     if len(text) <= limit:
         return []
-    bounds, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        bounds.append((start, m.start()))
-        start = m.end()
-    bounds.append((start, len(text)))
     windows: list[tuple[int, int]] = []
-    for a, b in bounds:
-        if b <= a:
-            continue
-        if windows and b - windows[-1][0] <= limit:
-            windows[-1] = (windows[-1][0], b)
-        else:
-            windows.append((a, b))
+    for para in _PARAGRAPH.finditer(text):
+        offset, body = para.start(), para.group(0)
+        bounds, start = [], 0
+        for m in _SENTENCE_END.finditer(body):
+            bounds.append((start, m.start()))
+            start = m.end()
+        bounds.append((start, len(body)))
+        first = len(windows)
+        for a, b in bounds:
+            if b <= a:
+                continue
+            a, b = a + offset, b + offset
+            if len(windows) > first and b - windows[-1][0] <= limit:
+                windows[-1] = (windows[-1][0], b)
+            else:
+                windows.append((a, b))
     return windows
 
 
@@ -119,12 +142,27 @@ def _prepared(text: str, signals: list[Signal], claims: bool) -> Prepared:
     for a, b in claim_windows(text) if claims else []:
         inside = [s for s in signals if a <= s.start and s.end <= b]
         # A passage is a candidate claim only with evidence a reviewer can check in it (a cue,
-        # a suspicious link, a fact difference) and no warning or refutation around it: the
-        # model alone, on one sentence of a news article, is no reason to flag it.
+        # a suspicious link, a fact difference): the model alone, on one sentence of a news
+        # article, is no reason to flag it.
         evidence = sum({s.kind: s.weight for s in inside if s.weight > 0}.values())
-        if evidence >= CLAIM_EVIDENCE and not any(s.weight < 0 for s in inside):
+        if evidence >= CLAIM_EVIDENCE:
             windows.append((a, b, model_input(text[a:b], _features(inside))))
     return Prepared(text, signals, model_input(text, _features(signals)), tuple(windows))
+
+
+def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
+    """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
+    ``refutation`` cue: a fact-check quotes the rumour it refutes (its claim cues, the known false
+    claim, the fact difference all sit in the refuting sentence) and none of it is evidence of a
+    distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
+    Sentences end at . ! ? or a line break (a colon does not end one: "X là sai sự thật: …")."""
+    bounds = [m.end() for m in _SENTENCE_SPAN.finditer(text)]
+
+    def sentence(pos: int) -> int:
+        return bisect.bisect_right(bounds, pos)
+
+    refuted = {sentence(s.start) for s in signals if s.kind == "refutation"}
+    return [s for s in signals if s.weight > 0 and sentence(s.start) not in refuted]
 
 
 def _strength(scores: dict[str, float]) -> float:
@@ -229,11 +267,14 @@ class Analyzer:
             models[task] = registry.load(models_dir, task, version)
         return cls(models, load_facts(facts_path))
 
-    def _proba_all(self, inputs: list[str]) -> dict[str, list[dict[str, float]]]:
+    def _proba_all(
+        self, inputs: list[str], tasks: Iterable[str] = TASKS
+    ) -> dict[str, list[dict[str, float]]]:
         """Each task's class probabilities, vectorising once per distinct feature step."""
         matrices: dict[str, Any] = {}
         out = {}
-        for task, (pipeline, _) in self.models.items():
+        for task in tasks:
+            pipeline = self.models[task][0]
             key = self._features[task]
             if key not in matrices:
                 matrices[key] = pipeline.named_steps["features"].transform(inputs)
@@ -268,7 +309,7 @@ class Analyzer:
         self,
         prepared: list[Prepared],
         misinfo: list[dict[str, float]],
-        claims: list[tuple[int, int, dict[str, float]] | None],
+        claims: list[Claim | None],
         memo: dict[str, Any],
     ) -> list[Prepared]:
         """Add the meaning matches that are for the reviewer (``similar_claim``: a confirmed
@@ -279,7 +320,7 @@ class Analyzer:
         chosen = [
             i
             for i, (p, c) in enumerate(zip(misinfo, claims, strict=True))
-            if max(_strength(p), _strength(c[2]) if c else 0.0) >= HINT_SCORE
+            if max(_strength(p), _strength(c.scores) if c else 0.0) >= HINT_SCORE
         ]
         if not chosen:
             return prepared
@@ -296,25 +337,24 @@ class Analyzer:
                 out[i] = Prepared(p.text, [*p.signals, *signals], p.model_text, p.windows)
         return out
 
-    def _claims(self, prepared: list[Prepared]) -> list[tuple[int, int, dict[str, float]] | None]:
-        """Each long text's strongest claim window: (start, end, misinfo probabilities)."""
+    def _claims(self, prepared: list[Prepared]) -> list[Claim | None]:
+        """Each long text's strongest claim window (misinfo probability at least
+        :data:`CLAIM_CONFIDENCE`), with its misinfo probabilities and its own relevance."""
         spans = [(i, a, b, x) for i, p in enumerate(prepared) for a, b, x in p.windows]
-        best: list[tuple[int, int, dict[str, float]] | None] = [None] * len(prepared)
+        best: list[Claim | None] = [None] * len(prepared)
         if not spans:
             return best
-        pipeline = self.models["misinfo"][0]
-        proba = pipeline.predict_proba([x for *_, x in spans])
-        classes = [str(c) for c in pipeline.named_steps["clf"].classes_]
-        for (i, a, b, _), p in zip(spans, proba, strict=True):
-            scores = {c: float(v) for c, v in zip(classes, p, strict=True)}
-            strength = max(scores.get("distortion", 0.0), scores.get("scam", 0.0))
+        inputs = [x for *_, x in spans]
+        proba = self._proba_all(inputs, tasks=("misinfo", "relevance"))
+        for (i, a, b, _), scores, rel in zip(
+            spans, proba["misinfo"], proba["relevance"], strict=True
+        ):
+            strength = _strength(scores)
             if strength < CLAIM_CONFIDENCE:
                 continue  # the models learnt from short posts: one passage needs a clear score
             current = best[i]
-            if current is None or strength > max(
-                current[2].get("distortion", 0.0), current[2].get("scam", 0.0)
-            ):
-                best[i] = (a, b, scores)
+            if current is None or strength > _strength(current.scores):
+                best[i] = Claim(a, b, scores, rel.get("relevant", 0.0))
         return best
 
     def _result(
@@ -323,21 +363,31 @@ class Analyzer:
         rel: dict[str, float],
         sent: dict[str, float],
         mis: dict[str, float],
-        claim: tuple[int, int, dict[str, float]] | None = None,
+        claim: Claim | None = None,
     ) -> dict[str, Any]:
         relevance = round(rel.get("relevant", 0.0), 4)
         sentiment = str(max(sent, key=sent.__getitem__))
         span = None
-        if claim is not None and max(
-            claim[2].get("distortion", 0.0), claim[2].get("scam", 0.0)
-        ) > max(mis.get("distortion", 0.0), mis.get("scam", 0.0)):
-            span, mis = (claim[0], claim[1]), claim[2]
+        claim_relevance = relevance
+        if claim is not None and _strength(claim.scores) > _strength(mis):
+            span, mis = (claim.start, claim.end), claim.scores
+            # A distortion's weight follows the relevance of the passage that carries it, not of
+            # the article around it (a false claim about the policy inside sports news).
+            claim_relevance = max(relevance, claim.relevance)
         label = str(max(mis, key=mis.__getitem__))
         misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in ("distortion", "scam")}
-        risk = risk_score(relevance, misinfo_scores)
-        if label != "none" and span is None and not any(s.weight > 0 for s in prep.signals):
+        risk = risk_score(claim_relevance, misinfo_scores)
+        evidence = (
+            prep.signals
+            if span is None
+            else [s for s in prep.signals if span[0] <= s.start and s.end <= span[1]]
+        )
+        if label == "distortion":
+            evidence = unrefuted(evidence, prep.text)
+        if label != "none" and not any(s.weight > 0 for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
-            # claim): the model's score alone is no flag. It stays as a score, below the
+            # claim; for a distortion, none outside the sentences that refute it): the model's
+            # score alone is no flag. It stays as a score, below the
             # review threshold, so the queue's uncertain share can still bring it to a human.
             label = "none"
             risk = round(risk * UNSUPPORTED_RISK, 4)

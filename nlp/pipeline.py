@@ -162,8 +162,12 @@ def build_pipeline(
     char_ngrams: tuple[int, int] = (1, 4),
     word_ngrams: tuple[int, int] = (1, 3),
     random_state: int = 42,
+    class_weight: str | None = "balanced",
 ) -> Pipeline:
-    """Character and word n-gram TF-IDF into a class-balanced logistic regression."""
+    """Character and word n-gram TF-IDF into a logistic regression, class-balanced
+    (``class_weight="balanced"``: scikit-learn balances the total sample weight of each class) or,
+    with ``None``, weighted only by the sample weights ``fit`` is given
+    (``nlp.train.balanced_weights``)."""
     features = FeatureUnion(
         [
             (
@@ -190,5 +194,7 @@ def build_pipeline(
             ),
         ]
     )
-    clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=random_state)
+    clf = LogisticRegression(
+        C=C, max_iter=3000, class_weight=class_weight, random_state=random_state
+    )
     return Pipeline([("features", features), ("clf", clf)])

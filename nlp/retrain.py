@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.tables import Item, ReviewTask, TaskStatus, Verdict
 from nlp.analyze import prepare_many
-from nlp.evaluate import load_rows
+from nlp.evaluate import load_rows, reliability
 from nlp.facts import FactBase
 from nlp.pipeline import TASKS
 from nlp.train import Dataset, display_path
@@ -200,9 +200,11 @@ def build_snapshot(
     eval_reviews = labelled[len(labelled) - n_eval :]
     texts, labels = list(base.texts), list(base.labels)
     weights = base.weights()
+    outside = base.outside()
     texts += [r.text for r in fit_reviews]
     labels += [r.label(task) for r in fit_reviews]  # type: ignore[misc]
     weights += [1.0] * len(fit_reviews)
+    outside += [False] * len(fit_reviews)
     sources = {
         ("seed" if base.source.endswith("seed.jsonl") else f"base:{base.source}"): len(base.texts),
         "reviews": len(fit_reviews),
@@ -211,6 +213,7 @@ def build_snapshot(
         texts += ds.texts
         labels += ds.labels
         weights += ds.weights()
+        outside += ds.outside()
         sources[f"external:{ds.source}"] = len(ds.texts)
     eval_rows = (
         seed_eval
@@ -255,6 +258,7 @@ def build_snapshot(
         sha256=train_digest,
         skipped=base.skipped,
         row_weights=weights if set(weights) != {1.0} else None,
+        outside_balance=outside if any(outside) else None,
     )
     return Snapshot(task, dataset, eval_rows, info)
 
@@ -262,16 +266,22 @@ def build_snapshot(
 def scores(
     pipeline: Pipeline, eval_rows: list[dict[str, Any]], task: str, facts: FactBase
 ) -> dict[str, Any]:
-    """Macro-F1 on the evaluation rows and, for misinfo, the share of criticism and scam warnings
-    flagged (false-positive rates), with the predictions themselves."""
+    """Macro-F1 on the evaluation rows, the reliability of the classifier's scores on them
+    (``reliability``: ECE and 10 bins, ``nlp.evaluate.reliability``, of P(relevant) for
+    relevance, of max(P(distortion), P(scam)) against "flagged" for misinfo, of the top
+    probability against "correct" for sentiment) and, for misinfo, the share of criticism and scam
+    warnings flagged (false-positive rates)."""
     X = prepare_many([r["text"] for r in eval_rows], facts)
     y = [r["label"] for r in eval_rows]
-    pred = [str(p) for p in pipeline.predict(X)]
+    proba = pipeline.predict_proba(X)
+    classes = [str(c) for c in pipeline.named_steps["clf"].classes_]
+    pred = [classes[int(i)] for i in proba.argmax(axis=1)]
     out: dict[str, Any] = {
         "rows": len(y),
         "macro_f1": round(
             float(f1_score(y, pred, labels=list(TASKS[task]), average="macro", zero_division=0)), 4
         ),
+        "reliability": _reliability(task, classes, proba, y, pred),
     }
     if task == "misinfo":
         fpr = {}
@@ -285,6 +295,22 @@ def scores(
     if reviewed:
         out["recent_reviews_accuracy"] = round(sum(a == b for a, b in reviewed) / len(reviewed), 4)
     return out
+
+
+def _reliability(
+    task: str, classes: list[str], proba: Any, y: list[str], pred: list[str]
+) -> dict[str, Any] | None:
+    if task == "relevance":
+        col = classes.index("relevant")
+        return reliability([float(p[col]) for p in proba], [t == "relevant" for t in y])
+    if task == "misinfo":
+        cols = [classes.index(c) for c in ("distortion", "scam") if c in classes]
+        return reliability(
+            [max(float(p[c]) for c in cols) for p in proba], [t != "none" for t in y]
+        )
+    return reliability(
+        [float(p.max()) for p in proba], [a == b for a, b in zip(y, pred, strict=True)]
+    )
 
 
 def gate(challenger: dict[str, Any], champion: dict[str, Any] | None) -> list[str]:

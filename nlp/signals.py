@@ -92,6 +92,7 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "refutation": (
         r"\b(?:(?:la|hoan toan) sai su that|khong dung su that|bac bo|dinh chinh|"
+        r"(?:la|hoan toan) (?:tin )?bia(?: dat)?|tin bia|bia dat|"
         r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
         r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin)\b",
         -0.6,
@@ -215,6 +216,7 @@ _REQUESTS = frozenset(
 AMBIGUOUS: dict[str, frozenset[str]] = {
     "gap": frozenset({"gấp"}),
     "bac bo": frozenset({"bác bỏ"}),
+    "bia": frozenset({"bịa"}),
     "de phong": frozenset({"đề phòng"}),
     "khan cap": frozenset({"khẩn cấp"}),
     "lua dao": frozenset({"lừa đảo"}),

@@ -24,6 +24,14 @@ def test_windows_join_whole_sentences_and_cover_the_text() -> None:
     assert claim_windows(NEWS) == []  # a short text is one claim
 
 
+def test_a_window_never_crosses_a_paragraph() -> None:
+    """A post quoted in an article is scored apart from the article's sentences around it."""
+    text = NEWS.strip() + "\n" + SCAM + "\n" + NEWS.strip()
+    windows = [text[a:b] for a, b in claim_windows(text)]
+    assert SCAM in windows
+    assert all("\n" not in w for w in windows)
+
+
 def test_a_scam_keeps_its_flag_and_its_evidence_inside_a_long_article(analyzer) -> None:  # type: ignore[no-untyped-def]
     alone = analyzer.analyze([SCAM])[0]
     assert alone["misinfo"] == "scam"
@@ -33,6 +41,29 @@ def test_a_scam_keeps_its_flag_and_its_evidence_inside_a_long_article(analyzer) 
     claim = next(r for r in result["reasons"] if r["kind"] == "claim")
     assert SCAM[:40] in claim["evidence"]
     assert result["risk"] >= 0.5
+
+
+def test_a_scam_that_opens_like_a_warning_keeps_its_flag_in_its_own_paragraph(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A warning word inside a passage does not exclude it: the classifier weighs it, as in a
+    short text (an impersonated "Cảnh báo" opening a phishing message)."""
+    scam = (
+        "[VNeID] Cảnh báo: tài khoản định danh của bạn sắp hết hạn. Gia hạn miễn phí tại "
+        "vneid-giahan.click, nhập mật khẩu và mã OTP để tiếp tục sử dụng."
+    )
+    assert analyzer.analyze([scam])[0]["misinfo"] == "scam"
+    result = analyzer.analyze([NEWS * 8 + "\n" + scam + "\n" + NEWS * 8])[0]
+    assert result["misinfo"] == "scam"
+    assert result["risk"] >= 0.5
+
+
+def test_a_fact_check_inside_a_long_article_is_not_flagged(analyzer) -> None:  # type: ignore[no-untyped-def]
+    factcheck = (
+        'Thông tin "từ tháng sau ai không cài VNeID sẽ bị phạt 5 triệu đồng" là sai sự thật: '
+        "không có văn bản nào quy định mức phạt này, cơ quan chức năng đã bác bỏ."
+    )
+    result = analyzer.analyze([NEWS * 8 + "\n" + factcheck + "\n" + NEWS * 8])[0]
+    assert result["misinfo"] == "none"
+    assert result["risk"] < 0.5
 
 
 def test_plain_long_news_is_not_flagged_by_its_passages(analyzer) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +78,12 @@ def test_a_flag_needs_evidence_a_reviewer_can_check(analyzer) -> None:  # type: 
     claim the same kind of text is flagged and its reasons carry the evidence."""
     from nlp.analyze import UNSUPPORTED_RISK
 
-    vague = analyzer.analyze(["Nghe nói app mới sẽ lấy hết dữ liệu của mọi người đó, cẩn thận."])[0]
+    vague = analyzer.analyze(
+        [
+            "Nghị quyết 57 cho phép các tập đoàn công nghệ nước ngoài toàn quyền sử dụng dữ liệu "
+            "y tế của dân mà không cần hỏi ý kiến"
+        ]
+    )[0]
     assert vague["misinfo_scores"]["distortion"] > 0.5  # the model alone would flag it
     assert vague["misinfo"] == "none"
     assert vague["risk"] <= UNSUPPORTED_RISK

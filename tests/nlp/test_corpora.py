@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from nlp.corpora import corpus_card, load_corpus
@@ -64,3 +65,75 @@ def test_row_weights_reach_the_classifier() -> None:
     coef_heavy = heavy.pipeline.named_steps["clf"].coef_
     assert not np.allclose(coef_even, coef_heavy)
     assert tuple(TASKS["relevance"]) == ("off_topic", "relevant")
+
+
+def test_real_corpora_give_misinfo_negatives() -> None:
+    """News of every topic and real comments, rude ones included, are all ``none``."""
+    for name, path in (("vntc", "vntc/train.csv"), ("vihos", "vihos/span/train.csv")):
+        if not (SHARED / "data" / path).is_file():
+            pytest.skip(f"{path} absent under {SHARED} (set DULUAN_SHARED to the shared/ folder)")
+        data = load_corpus(name, "misinfo", SHARED)
+        assert set(data.labels) == {"none"}
+        assert len(data.texts) > 8_000
+        assert data.weight < 1.0
+        card = corpus_card(data)
+        assert card is not None
+        assert card["licence"].startswith("MIT")
+    with pytest.raises(DataError, match="no relevance labels"):
+        load_corpus("vihos", "relevance", SHARED)
+
+
+def test_a_one_class_corpus_adds_to_its_class_without_changing_the_balance() -> None:
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from nlp.train import balanced_weights
+
+    labels = ["none"] * 6 + ["scam"] * 2 + ["distortion"] * 2
+    classes = np.array(["distortion", "none", "scam"])
+    sk = dict(
+        zip(classes, compute_class_weight("balanced", classes=classes, y=labels), strict=True)
+    )
+    plain = balanced_weights(labels, [1.0] * len(labels))
+    assert plain == pytest.approx([sk[label] for label in labels])  # = class_weight="balanced"
+    news = ["none"] * 1000
+    more = balanced_weights(
+        [*labels, *news], [1.0] * len(labels) + [0.05] * 1000, [False] * len(labels) + [True] * 1000
+    )
+    assert more[: len(labels)] == pytest.approx(plain)  # the seed's rows keep their weight
+    assert more[-1] == pytest.approx(0.05 * plain[0])  # a news row: 0.05 of a seed none row
+    inside = balanced_weights([*labels, *news], [1.0] * len(labels) + [0.05] * 1000)
+    # in the balance, news would shrink the seed's negatives against the flags many-fold
+    assert inside[0] / inside[6] < plain[0] / plain[6] / 5
+    with pytest.raises(DataError, match="every class"):
+        balanced_weights(["none", "scam"], [1.0, 1.0], [False, True])
+
+
+def test_corpus_rows_of_one_class_stay_out_of_the_balance() -> None:
+    if not (SHARED / "data" / "vntc" / "train.csv").is_file():
+        pytest.skip(f"VNTC absent under {SHARED} (set DULUAN_SHARED to the shared/ folder)")
+    assert load_corpus("vntc", "relevance", SHARED).in_balance
+    assert not load_corpus("vntc", "misinfo", SHARED).in_balance
+
+
+def test_the_model_card_comparison_reports_reliability() -> None:
+    """ECE and bins of each classifier's scores on the evaluation rows (nlp.retrain.scores)."""
+    from core.config import ROOT
+    from nlp import registry
+    from nlp.facts import load_facts
+    from nlp.retrain import scores
+
+    facts = load_facts(ROOT / "data" / "facts")
+    rows = [
+        {"text": "Cung cấp mã OTP tại vcb-xacminh.top để nhận hỗ trợ", "label": "scam"},
+        {"text": "Đội bóng của xã thắng 2-1 trong trận chung kết.", "label": "none"},
+        {"text": "Cổng dịch vụ công chậm quá, nộp hồ sơ cả buổi vẫn lỗi.", "label": "none"},
+    ]
+    rows = [{**r, "category": None, "origin": "check"} for r in rows]
+    for task in ("misinfo", "relevance", "sentiment"):
+        version = registry.current_version(ROOT / "models", task)
+        assert version is not None
+        pipeline = registry.load(ROOT / "models", task, version)[0]
+        labelled = rows if task == "misinfo" else [{**r, "label": "x"} for r in rows]
+        rel = scores(pipeline, labelled, task, facts)["reliability"]
+        assert 0.0 <= rel["ece"] <= 1.0
+        assert sum(b["n"] for b in rel["bins"]) == len(rows)
