@@ -13,7 +13,7 @@ publicly, hand-transcribed) and overall:
 * false-positive rate: the share of label-0 messages it would queue, with the warnings among them
   counted apart (label 0 and a warning phrase such as "không cung cấp" / "cảnh báo").
 
-    .venv/bin/python bench/smishing.py [--csv PATH] [--threshold 0.5] [--show 10] [--models DIR]
+    .venv/bin/python bench/smishing.py [--csv PATH] [--threshold T] [--show 10] [--models DIR]
 """
 
 from __future__ import annotations
@@ -44,10 +44,16 @@ def _rate(hits: int, n: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
-    parser.add_argument("--threshold", type=float, default=0.5, help="review risk threshold")
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="review risk threshold (default: the setting)"
+    )
     parser.add_argument("--show", type=int, default=10, help="print this many of each mistake")
     parser.add_argument("--models", type=Path, default=ROOT / "models", help="models folder")
     args = parser.parse_args()
+    if args.threshold is None:
+        from core.config import Settings
+
+        args.threshold = Settings().review_risk_threshold
     if not args.csv.is_file():
         sys.exit(f"{args.csv} not found: this benchmark reads the shared IE403 SMS corpus")
     with args.csv.open(encoding="utf-8", newline="") as fh:

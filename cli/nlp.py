@@ -389,6 +389,18 @@ def evaluate_cmd(
                 for b in rel["bins"]
             )
             typer.echo(f"  {name} ECE {rel['ece']}   ({bins})")
+    table = f.get("thresholds")
+    if table:
+        cells = "  ".join(
+            f"{r['threshold']:.2f}: P {r['precision']} R {r['recall']}"
+            for r in table["by_threshold"]
+            if r["threshold"] in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+        )
+        typer.echo(
+            f"  review threshold (risk >= t queued): {cells}; lowest t with precision >= "
+            f"{table['precision_target']}: {table['lowest_threshold_reaching_target']} "
+            f"(in service: {get_settings().review_risk_threshold})"
+        )
     if show_mistakes:
         for m in f["mistakes"]:
             typer.echo(f"  ✗ {m['category']:<12} → {m['predicted']}  {m['text']}")

@@ -33,7 +33,7 @@ MAX_TEXT_CHARS = 20_000
 # flag is its strongest window's, so a false claim or a scam keeps its flag wherever it sits.
 CLAIM_WINDOW = 400
 # A flag needs evidence: without any, the model's risk is scaled by this (below the default
-# review threshold 0.5 whatever the score).
+# review threshold 0.6 whatever the score).
 UNSUPPORTED_RISK = 0.45
 # A passage needs this much evidence (the weights of its distinct positive cues) to be a
 # candidate claim: a mention of OTP or an urgency word (0.3 and less) alone is not enough, a

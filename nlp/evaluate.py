@@ -62,6 +62,40 @@ def reliability(
     return {"ece": round(ece, 4), "bins": table}
 
 
+# The review threshold is chosen so that at least this share of what it queues is misinformation
+# on the project's labelled check set (the lowest threshold of THRESHOLD_GRID that reaches it).
+PRECISION_TARGET = 0.9
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 20))
+
+
+def threshold_table(scores: Sequence[float], truth: Sequence[bool]) -> dict[str, Any]:
+    """Precision and recall of "queued" (score >= t) against ``truth`` for each t of
+    :data:`THRESHOLD_GRID`, and the lowest t whose precision reaches :data:`PRECISION_TARGET`
+    (None when none does). Precision depends on the share of misinformation in the rows: on real
+    traffic, where it is rare, the same threshold queues a larger share of false alarms."""
+    positives = sum(map(bool, truth))
+    table: list[dict[str, Any]] = []
+    reaching: list[float] = []
+    for t in THRESHOLD_GRID:
+        queued = [y for s, y in zip(scores, truth, strict=True) if s >= t]
+        hits = sum(map(bool, queued))
+        table.append(
+            {
+                "threshold": t,
+                "queued": len(queued),
+                "precision": round(hits / len(queued), 4) if queued else None,
+                "recall": round(hits / positives, 4) if positives else None,
+            }
+        )
+        if queued and hits / len(queued) >= PRECISION_TARGET:
+            reaching.append(t)
+    return {
+        "precision_target": PRECISION_TARGET,
+        "lowest_threshold_reaching_target": min(reaching) if reaching else None,
+        "by_threshold": table,
+    }
+
+
 def figures(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
     """Targets' figures from labelled rows and their analyses (same order)."""
 
@@ -116,6 +150,10 @@ def figures(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[s
         if all("risk" in res for res in results)
         else None,
     }
+    if all("risk" in res for res in results):
+        out["thresholds"] = threshold_table(
+            [res["risk"] for res in results], [row["misinfo"] != "none" for row in rows]
+        )
     out["mistakes"] = [
         {
             "id": row.get("id"),

@@ -93,7 +93,43 @@ GENERIC = frozenset(
     ]
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# A "sentence" longer than this (a run-on line of news, a list) is read clause by clause (split at
+# , ; :), each clause cut at a word boundary to this length: a claim people repeat is short, and the
+# encoder's cost grows with length (~1 ms a token; bench/nlp.py).
+MAX_CANDIDATE_CHARS = 240
+_CLAUSE = re.compile(r"[^,;:]+[,;:]?")
 _WORD = re.compile(r"\w+")
+
+
+class _Unit:
+    """A candidate unit of text: a sentence, or a clause of a long one (``re.Match``-like)."""
+
+    __slots__ = ("_start", "_text")
+
+    def __init__(self, start: int, text: str) -> None:
+        self._start, self._text = start, text
+
+    def start(self) -> int:
+        return self._start
+
+    def group(self, _: int = 0) -> str:
+        return self._text
+
+
+def _units(text: str) -> list[_Unit]:
+    """Sentences of ``text``; one longer than :data:`MAX_CANDIDATE_CHARS` as its clauses, each
+    cut to that length at a word boundary."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        if len(m.group(0)) <= MAX_CANDIDATE_CHARS:
+            out.append(_Unit(m.start(), m.group(0)))
+            continue
+        for c in _CLAUSE.finditer(m.group(0)):
+            piece = c.group(0)
+            if len(piece) > MAX_CANDIDATE_CHARS:
+                piece = piece[:MAX_CANDIDATE_CHARS].rsplit(" ", 1)[0] or piece[:MAX_CANDIDATE_CHARS]
+            out.append(_Unit(m.start() + c.start(), piece))
+    return out
 
 
 class EncoderUnavailable(RuntimeError):
@@ -222,7 +258,7 @@ class ClaimIndex:
         before embedding), at most ``MAX_CANDIDATES`` (most shared pairs first), in text order."""
         scored = []
         postings = self._postings()
-        for m in _SENTENCE.finditer(text):
+        for m in _units(text):
             tokens = _words(m.group(0))
             hits: dict[int, int] = {}
             for word in content_words(m.group(0), tokens):

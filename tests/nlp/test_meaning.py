@@ -101,3 +101,14 @@ def test_dev_set_figures(facts: FactBase) -> None:
             for r in chosen
         )
         assert evidence / len(chosen) <= 0.05, kind
+
+
+def test_a_run_on_sentence_is_read_clause_by_clause(facts: FactBase) -> None:
+    """A line longer than MAX_CANDIDATE_CHARS is split at commas: the claim's clause is the
+    candidate, not the whole line (shorter to embed, closer to how the claim is said)."""
+    assert facts.meaning is not None
+    filler = ", ".join(["giá lúa vụ này tăng nhẹ so với cùng kỳ năm ngoái"] * 5)
+    text = normalize(f"{filler}, không cài VNeID là bị phạt tiền đấy bà con ơi, {filler}")
+    spans = facts.meaning.candidates(text)
+    assert [text[a:b] for a, b in spans] == ["không cài VNeID là bị phạt tiền đấy bà con ơi,"]
+    assert all(b - a <= meaning.MAX_CANDIDATE_CHARS for a, b in spans)
