@@ -172,7 +172,7 @@ def train(
         list[str] | None,
         typer.Option(
             help="A permissively licensed real corpus from shared/ added to the data "
-            "(repeatable): vntc (relevance, misinfo), vihos (misinfo). Read in place, never copied.",
+            "(repeatable): vntc (relevance, misinfo; sentiment: features only), vihos (misinfo). Read in place, never copied.",
         ),
     ] = None,
     label_column: Annotated[

@@ -15,6 +15,9 @@ only and are refused here.
   For **misinfo** the same rows are all ``none``: real news — of every topic, reports of fraud
   and court cases included — is neither a distortion nor a scam; it teaches the model that the
   words of news ("triệu đồng", "phạt", "nghị quyết", "tài khoản") are not a flag by themselves.
+  For **sentiment** VNTC has no labels: its rows come with weight 0 (placeholder label
+  ``neutral``, never learnt from, never scored) and only shape the TF-IDF vocabulary, so that the
+  three classifiers share one feature step and ``Analyzer`` vectorises a text once.
 * ``vihos`` — ViHOS (Phu Gia Hoang et al., "ViHOS: Hate Speech Spans Detection for Vietnamese",
   EACL 2023; MIT, © 2023 Phu Hoang Gia): 8,844 real Facebook/YouTube comments (``span/train.csv``),
   half of them with offensive spans. For **misinfo** every comment is ``none``: rude or angry
@@ -34,7 +37,7 @@ from nlp.train import DataError, Dataset
 VNTC_RELEVANT = frozenset({"Khoa hoc", "Vi tinh"})
 CORPORA = {
     "vntc": {
-        "tasks": ("relevance", "misinfo"),
+        "tasks": ("relevance", "misinfo", "sentiment"),
         "licence": "MIT (VNTC, © 2019 Vu Cong Duy Hoang); article texts © their newspapers",
         "attribution": "VNTC — A Large-scale Vietnamese News Text Classification Corpus "
         "(duyvuleo/VNTC), via the underthesea project's copy",
@@ -80,6 +83,8 @@ def corpus_weight(name: str, task: str = "relevance") -> float:
     ViHOS dev, ViHSD dev and the check set: ``models/README.md``)."""
     if task == "misinfo":
         return MISINFO_WEIGHTS.get(name, 1.0)
+    if task == "sentiment":
+        return 0.0  # no sentiment labels: the rows shape the shared features only
     return 0.2 if name == "vntc" else 1.0
 
 
@@ -113,6 +118,8 @@ def load_corpus(name: str, task: str, shared_dir: Path, *, seed: int = 7) -> Dat
         texts, labels = _vntc_relevance(path, seed)
         if task == "misinfo":
             labels = ["none"] * len(texts)
+        elif task == "sentiment":
+            labels = ["neutral"] * len(texts)
     else:
         texts = _column(path, "content")
         labels = ["none"] * len(texts)
@@ -125,7 +132,7 @@ def load_corpus(name: str, task: str, shared_dir: Path, *, seed: int = 7) -> Dat
         f"{name}:{path.name}",
         digest,
         weight=corpus_weight(name, task),
-        in_balance=len(set(labels)) > 1,
+        in_balance=len(set(labels)) > 1 and corpus_weight(name, task) > 0,
     )
 
 

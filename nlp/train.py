@@ -206,10 +206,14 @@ def balanced_weights(
     for label, w, out in zip(labels, weights, outside, strict=True):
         if not out:
             mass[label] = mass.get(label, 0.0) + w
-    if set(mass) != set(labels):
-        raise DataError(f"every class needs rows in the balance: {sorted(set(labels) - set(mass))}")
+    weighted = {label for label, w in zip(labels, weights, strict=True) if w > 0}
+    if not weighted <= set(mass):
+        raise DataError(f"every class needs rows in the balance: {sorted(weighted - set(mass))}")
     total, k = sum(mass.values()), len(mass)
-    return [w * total / (k * mass[label]) for label, w in zip(labels, weights, strict=True)]
+    return [
+        w * total / (k * mass[label]) if w > 0 else 0.0
+        for label, w in zip(labels, weights, strict=True)
+    ]
 
 
 def select_C(
@@ -249,7 +253,7 @@ def train(
     w = data.weights()
     outside = data.outside()
     n_test = max(int(round(len(y) * test_size)), len(counts))
-    X_tr, X_te, y_tr, y_te, w_tr, _, out_tr, _ = train_test_split(
+    X_tr, X_te, y_tr, y_te, w_tr, w_te, out_tr, _ = train_test_split(
         X, y, w, outside, test_size=n_test, stratify=y, random_state=seed
     )
     selection = None
@@ -260,7 +264,9 @@ def train(
     held = clone(build_pipeline(**fit_params)).fit(
         X_tr, y_tr, clf__sample_weight=balanced_weights(y_tr, w_tr, out_tr)
     )
-    holdout = evaluate(held, X_te, y_te, TASKS[task])
+    # Rows of weight 0 only shape the features (an unlabelled corpus): never scored.
+    scored = [i for i, w in enumerate(w_te) if w > 0]
+    holdout = evaluate(held, [X_te[i] for i in scored], [y_te[i] for i in scored], TASKS[task])
     final = build_pipeline(**fit_params).fit(
         X, y, clf__sample_weight=balanced_weights(y, w, outside)
     )

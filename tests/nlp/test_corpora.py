@@ -20,7 +20,7 @@ def test_research_only_and_unknown_corpora_are_refused() -> None:
     with pytest.raises(DataError, match="unknown corpus"):
         load_corpus("nope", "relevance", SHARED)
     with pytest.raises(DataError, match="no sentiment labels"):
-        load_corpus("vntc", "sentiment", SHARED)
+        load_corpus("vihos", "sentiment", SHARED)
 
 
 def test_vntc_gives_relevance_rows_with_snippets_and_a_card() -> None:
@@ -137,3 +137,32 @@ def test_the_model_card_comparison_reports_reliability() -> None:
         rel = scores(pipeline, labelled, task, facts)["reliability"]
         assert 0.0 <= rel["ece"] <= 1.0
         assert sum(b["n"] for b in rel["bins"]) == len(rows)
+
+
+def test_rows_of_weight_zero_shape_the_features_only() -> None:
+    """An unlabelled corpus (sentiment from VNTC) joins the vocabulary, so the classifiers share
+    one feature step, but is never learnt from nor scored in the hold-out."""
+    from core.config import ROOT
+    from nlp.facts import load_facts
+
+    facts = load_facts(ROOT / "data" / "facts")
+    texts = [f"dịch vụ rất tốt hài lòng {i}" for i in range(10)] + [
+        f"dịch vụ quá tệ bực mình {i}" for i in range(10)
+    ]
+    labels = ["positive"] * 10 + ["negative"] * 10
+    news = [f"trận bóng đá tối qua kết thúc {i}" for i in range(40)]
+    data = Dataset(
+        texts + news,
+        labels + ["neutral"] * 40,
+        "t",
+        "x",
+        row_weights=[1.0] * 20 + [0.0] * 40,
+        outside_balance=[False] * 20 + [True] * 40,
+    )
+    result = train(data, "sentiment", facts, C=1.0)
+    holdout = result.metadata["evaluation"]["holdout"]
+    assert holdout["rows"] < 20  # only the labelled rows of the 20 % split were scored
+    assert "neutral" not in {c for c, s in holdout["per_class"].items() if s["support"]}
+    word = dict(result.pipeline.named_steps["features"].transformer_list)["word"]
+    assert "tran" in word.vocabulary_  # the unlabelled rows shaped the (folded) features
+    assert result.pipeline.predict(["dịch vụ rất tốt hài lòng"])[0] == "positive"
