@@ -143,7 +143,7 @@ def _news(index: meaning.ClaimIndex, n: int) -> None:
     csv.field_size_limit(10_000_000)
     with path.open(encoding="utf-8", newline="") as fh:
         texts = [normalize(r["text"]) for r in csv.DictReader(fh)][:n]
-    sentences = sum(len(meaning._SENTENCE.findall(t)) for t in texts)
+    sentences = sum(len(meaning.SENTENCE.findall(t)) for t in texts)
     candidates = sum(len(index.candidates(t)) for t in texts)
     started = time.perf_counter()
     matched = [t for t in texts if index.match(t)]

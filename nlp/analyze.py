@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.tables import Analysis, Item
-from nlp import registry
+from nlp import meaning, registry
 from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
 from nlp.pipeline import TASKS, model_input
 from nlp.signals import Signal, detect
@@ -52,7 +52,6 @@ NOT_FEATURES = frozenset({"similar_claim"})
 # passage) reaches this: every text a flag, the review threshold or the queue's uncertain share
 # can bring to a reviewer in practice (nlp/meaning.py costs ~10–20 ms a sentence).
 HINT_SCORE = 0.3
-_SENTENCE_SPAN = re.compile(r"[^.!?\n]+[.!?]*")
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
@@ -156,7 +155,7 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
     claim, the fact difference all sit in the refuting sentence) and none of it is evidence of a
     distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
     Sentences end at . ! ? or a line break (a colon does not end one: "X là sai sự thật: …")."""
-    bounds = [m.end() for m in _SENTENCE_SPAN.finditer(text)]
+    bounds = [m.end() for m in meaning.SENTENCE.finditer(text)]
 
     def sentence(pos: int) -> int:
         return bisect.bisect_right(bounds, pos)

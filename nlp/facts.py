@@ -17,6 +17,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,6 @@ _YEAR_RE = re.compile(r"\bnam\s+(20\d\d)\b")
 _RANK_RE = re.compile(
     r"\b(?:top|nhom|trong)\s+(\d{1,2})\b|\b(dung (?:dau|so 1|so mot|thu nhat)|so 1)\b"
 )
-_SENT_RE = re.compile(r"[^.!?\n]+[.!?]?")
 _TOKEN_RE = re.compile(r"\w+")
 _KIND = {
     "nq": "resolution",
@@ -63,16 +63,12 @@ class FactBase:
     # the known false claims indexed by meaning; None when the encoder cannot be loaded
     meaning: meaning.ClaimIndex | None = None
 
-    @property
+    @cached_property
     def claim_vocabulary(self) -> tuple[frozenset[str], int]:
         """Every word 1–2-gram of any wording, and the fewest a wording has (a sentence sharing
         fewer than ``SUGGESTED`` × that with the whole vocabulary cannot match one)."""
-        cached = self.__dict__.get("_claim_vocabulary")
-        if cached is None:
-            grams = [g for _, g in self.claim_grams]
-            cached = (frozenset().union(*grams), min(map(len, grams), default=0))
-            object.__setattr__(self, "_claim_vocabulary", cached)
-        return cached
+        grams = [g for _, g in self.claim_grams]
+        return frozenset().union(*grams), min(map(len, grams), default=0)
 
 
 def _grams(folded: str) -> frozenset[str]:
@@ -254,7 +250,7 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
     """Sentences that share most word 1–2-grams with a known false claim's wording."""
     best: dict[str, tuple[float, int, int]] = {}
     vocabulary, fewest = facts.claim_vocabulary
-    for sm in _SENT_RE.finditer(folded):
+    for sm in meaning.SENTENCE.finditer(folded):
         grams = _grams(sm.group(0))
         if len(grams) < 3:
             continue

@@ -34,7 +34,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +92,7 @@ GENERIC = frozenset(
         "cung",
     ]
 )
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 # A "sentence" longer than this (a run-on line of news, a list) is read clause by clause (split at
 # , ; :), each clause cut at a word boundary to this length: a claim people repeat is short, and the
 # encoder's cost grows with length (~1 ms a token; bench/nlp.py).
@@ -101,34 +101,19 @@ _CLAUSE = re.compile(r"[^,;:]+[,;:]?")
 _WORD = re.compile(r"\w+")
 
 
-class _Unit:
-    """A candidate unit of text: a sentence, or a clause of a long one (``re.Match``-like)."""
-
-    __slots__ = ("_start", "_text")
-
-    def __init__(self, start: int, text: str) -> None:
-        self._start, self._text = start, text
-
-    def start(self) -> int:
-        return self._start
-
-    def group(self, _: int = 0) -> str:
-        return self._text
-
-
-def _units(text: str) -> list[_Unit]:
-    """Sentences of ``text``; one longer than :data:`MAX_CANDIDATE_CHARS` as its clauses, each
-    cut to that length at a word boundary."""
+def _units(text: str) -> list[tuple[int, str]]:
+    """(start, text) of the sentences of ``text``; one longer than :data:`MAX_CANDIDATE_CHARS` as
+    its clauses, each cut to that length at a word boundary."""
     out = []
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         if len(m.group(0)) <= MAX_CANDIDATE_CHARS:
-            out.append(_Unit(m.start(), m.group(0)))
+            out.append((m.start(), m.group(0)))
             continue
         for c in _CLAUSE.finditer(m.group(0)):
             piece = c.group(0)
             if len(piece) > MAX_CANDIDATE_CHARS:
                 piece = piece[:MAX_CANDIDATE_CHARS].rsplit(" ", 1)[0] or piece[:MAX_CANDIDATE_CHARS]
-            out.append(_Unit(m.start() + c.start(), piece))
+            out.append((m.start() + c.start(), piece))
     return out
 
 
@@ -240,38 +225,35 @@ class ClaimIndex:
         )
         return path
 
-    def _postings(self) -> dict[str, tuple[int, ...]]:
+    @cached_property
+    def postings(self) -> dict[str, tuple[int, ...]]:
         """Content word → the wordings that hold it (built once per index)."""
-        cached = self.__dict__.get("_postings_map")
-        if cached is None:
-            lists: dict[str, list[int]] = {}
-            for j, words in enumerate(self.words):
-                for w in words:
-                    lists.setdefault(w, []).append(j)
-            cached = {w: tuple(js) for w, js in lists.items()}
-            object.__setattr__(self, "_postings_map", cached)
-        return cached
+        lists: dict[str, list[int]] = {}
+        for j, words in enumerate(self.words):
+            for w in words:
+                lists.setdefault(w, []).append(j)
+        return {w: tuple(js) for w, js in lists.items()}
 
     def candidates(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of the sentences of ``text`` that share at least ``MIN_SHARED_WORDS``
         content words and ``MIN_SHARED_BIGRAMS`` word pairs with one wording (the cheap filter
         before embedding), at most ``MAX_CANDIDATES`` (most shared pairs first), in text order."""
         scored = []
-        postings = self._postings()
-        for m in _units(text):
-            tokens = _words(m.group(0))
+        postings = self.postings
+        for offset, unit in _units(text):
+            tokens = _words(unit)
             hits: dict[int, int] = {}
-            for word in content_words(m.group(0), tokens):
+            for word in content_words(unit, tokens):
                 for j in postings.get(word, ()):
                     hits[j] = hits.get(j, 0) + 1
             near = [j for j, n in hits.items() if n >= MIN_SHARED_WORDS]
             if not near:
                 continue
-            pairs = word_pairs(m.group(0), tokens)
+            pairs = word_pairs(unit, tokens)
             shared = max(len(pairs & self.pairs[j]) for j in near)
             if shared >= MIN_SHARED_BIGRAMS:
-                start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
-                end = m.start() + len(m.group(0).rstrip())
+                start = offset + len(unit) - len(unit.lstrip())
+                end = offset + len(unit.rstrip())
                 scored.append((shared, start, end))
         kept = sorted(scored, key=lambda c: -c[0])[:MAX_CANDIDATES]
         return sorted((a, b) for _, a, b in kept)
