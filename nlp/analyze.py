@@ -195,8 +195,9 @@ def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any)
     }
 
 
-def _top_ngram(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> str | None:
-    """The word n-gram of the input that pushed the classifier most towards ``label``.
+def _top_ngrams(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> list[str]:
+    """The word n-grams of the input that pushed the classifier towards ``label``, strongest
+    first.
 
     ``x_word`` is the input's row of the word TF-IDF features, ``names`` their names. Cue tokens
     and n-grams made only of one- or two-letter words ("em", "a", "ib") are passed over: quoted
@@ -210,13 +211,13 @@ def _top_ngram(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> str |
         coef = -coef
     offset = len(dict(features.transformer_list)["char"].vocabulary_)
     row = x_word.tocoo()
-    best, best_score = None, 0.0
+    scored = []
     for j, v in zip(row.col, row.data, strict=True):
         score = v * coef[offset + j]
         name = names[j]
-        if score > best_score and not name.startswith("zz") and max(map(len, name.split())) > 2:
-            best, best_score = name, score
-    return best
+        if score > 0 and not name.startswith("zz") and max(map(len, name.split())) > 2:
+            scored.append((score, name))
+    return [name for _, name in sorted(scored, reverse=True)]
 
 
 def _fingerprint(pipeline: Pipeline) -> str:
@@ -230,11 +231,6 @@ def _fingerprint(pipeline: Pipeline) -> str:
         digest.update(np.fromiter(vec.vocabulary_.values(), dtype=np.int64).tobytes())
         digest.update(np.ascontiguousarray(vec.idf_).tobytes())
     return digest.hexdigest()
-
-
-def _span(text: str, folded_ngram: str) -> str | None:
-    pos = fold(text).find(folded_ngram)
-    return text[pos : pos + len(folded_ngram)] if pos >= 0 else None
 
 
 class Analyzer:
@@ -437,8 +433,12 @@ class Analyzer:
             return reasons
         evidence_found = any(r["weight"] > 0 for r in reasons)
         x_word = self._misinfo_word.transform([prep.model_text])
-        ngram = _top_ngram(self.models["misinfo"][0], x_word, label, self._misinfo_word_names)
-        span = _span(prep.text, ngram) if ngram else None
+        # the strongest n-gram a reviewer can find in the text (one made by teencode expansion,
+        # "ib" -> "nhan tin", is not in it)
+        ngrams = _top_ngrams(self.models["misinfo"][0], x_word, label, self._misinfo_word_names)
+        folded = fold(prep.text)
+        pos, ngram = next(((folded.find(g), g) for g in ngrams if g in folded), (-1, ""))
+        span = prep.text[pos : pos + len(ngram)] if pos >= 0 else None
         if span is None and not evidence_found:
             span = prep.text[:160]
         reasons.append(

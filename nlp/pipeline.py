@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from nlp.signals import Signal, official
-from nlp.text import expand_teencode, fold, urls
+from nlp.text import expand_teencode, fold, unmask, urls
 
 PREPROCESS = "fold-teencode-signals-polarity-v1"
 
@@ -146,7 +146,7 @@ def model_input(text: str, signals: Iterable[Signal] = ()) -> str:
         last = end
     parts.append(text[last:])
     body = _PHONE_RE.sub(" zzphone ", "".join(parts))
-    body = expand_teencode(fold(body))
+    body = expand_teencode(unmask(fold(body)))
     tokens = " ".join(sorted({s.token for s in signals}) + polarity_tokens(body))
     return _SPACE_RE.sub(" ", f"{body} {tokens}").strip()
 

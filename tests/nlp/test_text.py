@@ -46,3 +46,40 @@ def test_urls_trim_trailing_punctuation() -> None:
 def test_segment_joins_syllables() -> None:
     assert segment("Chuyển đổi số là nhiệm vụ") == "Chuyển_đổi số là nhiệm_vụ"
     assert segment("") == ""
+
+
+# --- spam letter masks (nlp.text.unmask) -----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nlp.text import unmask  # noqa: E402
+
+_MASKED = st.text(alphabet="abcdeghiklmnotuy 0134@!$-_~.,%kÄäøåü", max_size=60)
+
+
+def test_unmask_reads_masked_spam_words() -> None:
+    assert unmask(fold("KH0NG DUOC CH4P NH4N")) == "khong duoc chap nhan"
+    assert unmask(fold("Ban du d!eu k!en nhan t!en")) == "ban du dieu kien nhan tien"
+    assert unmask(fold("Näp dau Høi nhän t3legram")) == "nap dau hoi nhan telegram"
+    assert unmask(fold("1OO% 6OOk 5O ngan 1O0tr")) == "100% 600k 50 ngan 100tr"
+    assert unmask(fold("QUA-HAN-SE-KHONG")) == "qua han se khong"
+
+
+def test_unmask_leaves_ordinary_numbers_and_codes_alone() -> None:
+    for text in ("mp3 4g covid-19 a1 b2b iphone15", "ho tro 100.000 dong", "4.0", "ma 0123", "5o"):
+        assert unmask(text) == text.replace("5o", "50")
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MASKED)
+def test_unmask_keeps_length_and_is_idempotent(text: str) -> None:
+    once = unmask(text)
+    assert len(once) == len(text)  # spans found on it map back to the text
+    assert unmask(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeghiklmnopqrstuvxy ,.?", max_size=80))
+def test_unmask_changes_nothing_without_masks(text: str) -> None:
+    assert unmask(text) == text
