@@ -302,6 +302,11 @@ def _print_train(task: str, version: str, meta: dict[str, Any]) -> None:
         f"share, {r['from_audit_sample']} from the audit sample), {r['held_out']} newest held out"
     )
     _print_scores("held-out split", meta["evaluation"]["holdout"])
+    if cal := meta.get("calibration"):
+        typer.echo(
+            f"calibration: temperature {cal['temperature']:g} fitted on that split "
+            f"(log-loss {cal['log_loss_before']:g} -> {cal['log_loss_after']:g})"
+        )
     cmp = meta["comparison"]
     e = d["eval_set"]
     typer.echo(

@@ -16,6 +16,7 @@ import numpy as np
 import sklearn
 import skops
 import underthesea
+from scipy.optimize import minimize_scalar
 from sklearn.base import clone
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
@@ -216,6 +217,58 @@ def balanced_weights(
     ]
 
 
+def _log_loss(logits: np.ndarray, y: np.ndarray, weights: np.ndarray, temperature: float) -> float:
+    z = logits / temperature
+    z = z - z.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-(weights * log_p[np.arange(len(y)), y]).sum() / weights.sum())
+
+
+def _logits(pipeline: Pipeline, X: list[str]) -> np.ndarray:
+    """Each row's class logits, (n, k): a binary model's decision d becomes (0, d)."""
+    d = np.asarray(pipeline.decision_function(X), dtype=float)
+    return np.column_stack([np.zeros_like(d), d]) if d.ndim == 1 else d
+
+
+def fit_temperature(
+    pipeline: Pipeline, X: list[str], y: list[str], weights: list[float]
+) -> dict[str, float]:
+    """Temperature scaling (Guo et al. 2017, "On Calibration of Modern Neural Networks"): the
+    T in [0.25, 4] that minimises the weighted log-loss of softmax(logits / T) on held-out rows
+    ``X``/``y`` (rows of weight 0 do not count). One parameter, so the ranking and every argmax
+    stay as they are; only how sure the probabilities are changes.
+
+    Returns ``{"temperature", "log_loss_before", "log_loss_after"}`` (log-loss in nats).
+    Raises ``DataError`` when no row has a positive weight."""
+    w = np.asarray(weights, dtype=float)
+    if not (w > 0).any():
+        raise DataError("temperature scaling needs held-out rows with a positive weight")
+    classes = [str(c) for c in pipeline.classes_]
+    target = np.asarray([classes.index(label) for label in y])
+    logits = _logits(pipeline, X)
+    found = minimize_scalar(
+        lambda log_t: _log_loss(logits, target, w, float(np.exp(log_t))),
+        bounds=(np.log(0.25), np.log(4.0)),
+        method="bounded",
+    )
+    t = float(np.exp(found.x))
+    return {
+        "temperature": round(t, 4),
+        "log_loss_before": round(_log_loss(logits, target, w, 1.0), 4),
+        "log_loss_after": round(_log_loss(logits, target, w, t), 4),
+    }
+
+
+def apply_temperature(pipeline: Pipeline, temperature: float) -> Pipeline:
+    """Divide the logistic regression's coefficients and intercepts by ``temperature`` in place:
+    its ``predict_proba`` is then softmax(logits / T) (sigmoid(d / T) for two classes) wherever
+    the model is used, with no new type in the stored pipeline; ``predict`` is unchanged."""
+    clf = pipeline.named_steps["clf"]
+    clf.coef_ = clf.coef_ / temperature
+    clf.intercept_ = clf.intercept_ / temperature
+    return pipeline
+
+
 def select_C(
     X: list[str], y: list[str], classes: tuple[str, ...], seed: int
 ) -> tuple[float, dict[str, float]]:
@@ -241,7 +294,8 @@ def train(
     test_size: float = 0.2,
     seed: int = 42,
 ) -> TrainResult:
-    """Fit on a stratified split, evaluate on the hold-out, then refit on every row."""
+    """Fit on a stratified split, evaluate on the hold-out and fit a temperature on it
+    (:func:`fit_temperature`), then refit on every row and apply that temperature."""
     counts = Counter(data.labels)
     if len(counts) < 2:
         raise DataError(f"need at least two labels, got {dict(counts)}")
@@ -253,7 +307,7 @@ def train(
     w = data.weights()
     outside = data.outside()
     n_test = max(int(round(len(y) * test_size)), len(counts))
-    X_tr, X_te, y_tr, y_te, w_tr, w_te, out_tr, _ = train_test_split(
+    X_tr, X_te, y_tr, y_te, w_tr, w_te, out_tr, out_te = train_test_split(
         X, y, w, outside, test_size=n_test, stratify=y, random_state=seed
     )
     selection = None
@@ -266,10 +320,16 @@ def train(
     )
     # Rows of weight 0 only shape the features (an unlabelled corpus): never scored.
     scored = [i for i, w in enumerate(w_te) if w > 0]
-    holdout = evaluate(held, [X_te[i] for i in scored], [y_te[i] for i in scored], TASKS[task])
+    X_sc, y_sc = [X_te[i] for i in scored], [y_te[i] for i in scored]
+    holdout = evaluate(held, X_sc, y_sc, TASKS[task])
+    # Calibrated on the hold-out with the weights training gave its rows (the model's own
+    # objective: the classes balanced, a one-class corpus outside the balance).
+    test_weights = balanced_weights(y_te, w_te, out_te)
+    calibration = fit_temperature(held, X_sc, y_sc, [test_weights[i] for i in scored])
     final = build_pipeline(**fit_params).fit(
         X, y, clf__sample_weight=balanced_weights(y, w, outside)
     )
+    apply_temperature(final, calibration["temperature"])
     metadata = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "preprocess": PREPROCESS,
@@ -284,6 +344,12 @@ def train(
             "label_counts": dict(sorted(counts.items())),
             "skipped_rows": len(data.skipped),
             "weighted": sorted(set(w)) != [1.0],
+        },
+        "calibration": {
+            "method": "temperature scaling (Guo et al. 2017) fitted on the hold-out by weighted "
+            "log-loss (the training weights); the saved model's coefficients and intercepts are "
+            "divided by T (nlp.train.fit_temperature, apply_temperature)",
+            **calibration,
         },
         "evaluation": {
             "method": f"stratified hold-out {test_size:.0%}, random_state={seed}; "

@@ -143,3 +143,40 @@ def test_a_model_trained_on_other_inputs_loads_with_a_warning(tmp_path: Path) ->
     version = registry.save(tmp_path, "sentiment", result.pipeline, meta)
     with pytest.warns(UserWarning, match="trained on fold-teencode-v0 inputs"):
         registry.load(tmp_path, "sentiment", version)
+
+
+def test_temperature_scaling_recovers_a_known_overconfidence() -> None:
+    """A model made three times too sure (logits × 3) is brought back: T ≈ 3, lower log-loss,
+    the same predictions; the training run records and applies its temperature."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from nlp.train import apply_temperature, fit_temperature
+
+    rng = np.random.default_rng(0)
+    w_true = np.array([[1.5, -1.0], [-0.5, 1.2], [0.0, 0.0]])
+
+    def sample(n: int) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.normal(size=(n, 2))
+        z = x @ w_true.T
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        return x, np.array([rng.choice(3, p=row) for row in p])
+
+    x_fit, y_fit = sample(4000)
+    x_held, y_held = sample(4000)
+    model = Pipeline([("clf", LogisticRegression(C=100.0))]).fit(x_fit, y_fit)
+    before = model.predict(x_held)
+    apply_temperature(model, 1 / 3)  # over-confident
+    assert (model.predict(x_held) == before).all()
+    labels = [str(v) for v in y_held]
+    model.named_steps["clf"].classes_ = np.array(["0", "1", "2"])
+    cal = fit_temperature(model, x_held, labels, [1.0] * len(labels))  # type: ignore[arg-type]
+    assert 2.6 < cal["temperature"] < 3.4, cal
+    assert cal["log_loss_after"] < cal["log_loss_before"]
+    apply_temperature(model, cal["temperature"])
+    again = fit_temperature(model, x_held, labels, [1.0] * len(labels))  # type: ignore[arg-type]
+    assert 0.95 < again["temperature"] < 1.05, again  # calibrated: nothing left to fix
+
+    result = train(_dataset(), "sentiment", load_facts(ROOT / "data" / "facts"))
+    assert 0.25 <= result.metadata["calibration"]["temperature"] <= 4.0
