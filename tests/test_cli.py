@@ -240,7 +240,7 @@ def test_retrain_loop_from_the_command_line(
 
     result = runner.invoke(app, ["train", "--task", "sentiment", "--include-reviews", "--C", "1"])
     assert result.exit_code == 0, result.output
-    assert "evaluation set: 325 rows (145 held-out seed + 180 check set" in result.output
+    assert "evaluation set: 330 rows (150 held-out seed + 180 check set" in result.output
     version = re.search(r"sentiment (\S+): ", result.output).group(1)
     before = json.loads(runner.invoke(app, ["models", "show", "sentiment"]).output)["version"]
     result = runner.invoke(

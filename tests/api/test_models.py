@@ -76,7 +76,7 @@ def test_train_job_promote_hot_reload_rollback(
     card = c.get("/api/v1/models/sentiment").json()
     mine = next(v for v in card["versions"] if v["version"] == challenger)
     assert mine["comparison"]["champion"]["version"] == before
-    assert mine["dataset"]["eval_set"]["rows"] == 145 + 180  # held-out seed + check set
+    assert mine["dataset"]["eval_set"]["rows"] == 150 + 180  # held-out seed + check set
 
     r = c.post(
         "/api/v1/models/sentiment/promote",
