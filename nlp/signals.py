@@ -85,7 +85,7 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "warning_context": (
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
-        r"(?:khong|ko|k|kh|dung) (?:bao gio |nen |duoc |tuyet doi )?"
+        r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao)\b",
         -0.6,
@@ -189,8 +189,8 @@ CUES["prize_lure"] = (
     "Hứa quà, giải thưởng, hoa hồng hoặc lợi nhuận bất thường",
 )
 CUES["premium_or_forgery"] = (
-    r"\b(?:goi (?:ngay )?1900|soan tin [a-z]+ gui \d|(?:nhan )?lam (?:cac loai )?(?:giay to|bang|cmnd|"
-    r"cccd|can cuoc)|khong can thi|(?:doc|gui|cho) (?:cho )?(?:minh|em|chau|toi)?\s?(?:ma|anh 2 mat the|so id))",
+    r"\b(?:goi (?:ngay )?1900|soan tin [a-z]+ gui \d|(?:nhan )?lam (?:tat ca )?(?:cac loai )?"
+    r"(?:giay to|bang|gplx|gp xe|cmnd|cccd|can cuoc|cavet|chung minh thu)|khong can thi|(?:doc|gui|cho) (?:cho )?(?:minh|em|chau|toi)?\s?(?:ma|anh 2 mat the|so id))",
     0.5,
     "Đầu số thu cước cao, làm giấy tờ giả hoặc đòi mã/ảnh thẻ",
 )
@@ -231,6 +231,17 @@ CUES["benefit_lure"] = (
     r"phat nguoi[^.!?\n]{0,40}(?:lien he|goi)|(?:con|se) bi (?:cat dien|khoa 2 chieu|khoa hai chieu))",
     0.5,
     "Báo được nhận tiền, hoàn thuế, trợ cấp hoặc bị phạt, bị cắt dịch vụ kèm thời hạn",
+)
+
+# "If it was not you, log in / click here to cancel": the phishing turn of a fake bank or account
+# notice. A cue only when the text carries a link outside the official list (a real bank says
+# "call the hotline" or "open the app").
+CUES["not_you_link"] = (
+    r"\bneu (?:(?:do )?khong phai|ko phai|k phai|(?:quy khach|ban) khong (?:thuc hien|yeu cau|"
+    r"chu dong))[^.!?\n]{0,60}?(?:nhap vao|bam vao|nhan vao|truy cap|dang nhap|click|vao link|"
+    r"huy (?:tai|o|qua)|xac (?:thuc|minh) (?:tai|o|qua))",
+    0.7,
+    'Báo một giao dịch hay đăng nhập lạ rồi bảo "nếu không phải bạn" thì bấm vào đường link',
 )
 
 _COMPILED = {kind: re.compile(p) for kind, (p, _, _) in CUES.items()}
@@ -522,6 +533,11 @@ def url_signals(text: str) -> list[Signal]:
     return found
 
 
+def _unofficial_link(text: str) -> bool:
+    """Whether ``text`` links to a host outside the official list (``data/links/official.tsv``)."""
+    return any((host := _host(url)) and official(host) is None for _, _, url in urls(text))
+
+
 def has_diacritics(text: str) -> bool:
     """Whether ``text`` is typed with its diacritics: at least one word in twenty has a marked
     letter (text typed without them — social posts, SMS — is read by folded matching alone)."""
@@ -566,6 +582,8 @@ def detect(text: str) -> list[Signal]:
             if accented and _accent_mismatch(text, folded, m.start(), m.end()):
                 continue
             if kind == "money_request" and _OWN_LINE_AFTER.match(folded, m.end()):
+                continue
+            if kind == "not_you_link" and not _unofficial_link(text):
                 continue
             if (
                 kind == "warning_context"

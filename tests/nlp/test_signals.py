@@ -173,3 +173,20 @@ def test_a_receipt_and_a_last_warning_are_what_they_say() -> None:
     assert "money_request" in kinds("Ban nap 100k de nhan thuong 500k")
     assert "warning_context" not in kinds("CANH BAO LAN CUOI: truoc 17h phai thanh toan")
     assert "warning_context" in kinds("Cảnh báo lừa đảo qua tin nhắn")
+
+
+def test_not_you_link_needs_a_link_outside_the_official_list() -> None:
+    scam = "Phát hiện đăng nhập lạ. Nếu không phải bạn, vui lòng truy cập https://vcb-xacthuc.com để hủy"
+    real = (
+        "Phát hiện đăng nhập lạ. Nếu không phải bạn, vui lòng truy cập https://vietcombank.com.vn"
+    )
+    assert "not_you_link" in kinds(scam)
+    assert "not_you_link" not in kinds(real)
+    assert "not_you_link" not in kinds("Nếu không phải bạn, vui lòng gọi tổng đài 1900 545413")
+
+
+def test_thousand_is_no_negation() -> None:
+    """ "88 k nhận 88 k" is 88 thousand, not "không nhận" (a warning's "do not accept")."""
+    assert "warning_context" not in kinds("Nap dau 88 k nhan 88 k")
+    assert "warning_context" in kinds("k nhận tin nhắn lạ")
+    assert "premium_or_forgery" in kinds("Ben em nhan lam cac loai gplx, cavet, can cuoc")
