@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.tables import Analysis, Item
-from nlp import meaning, registry
+from nlp import registry
 from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
 from nlp.pipeline import TASKS, model_input
 from nlp.signals import Signal, detect
@@ -153,19 +153,61 @@ def _prepared(text: str, signals: list[Signal], claims: bool) -> Prepared:
     return Prepared(text, signals, model_input(text, _features(signals)), tuple(windows))
 
 
+# Where a sentence ends, for scoping a refutation or a warning: . ! ? … before a space or the end,
+# or a line break (not the dot of a link or of a number: "vneid-giahan.click", "10.000").
+_SENTENCE_BOUND = re.compile(r"[.!?…]+(?=\s|$)|\n")
+
+
+def _bounds(text: str) -> list[int]:
+    return [m.end() for m in _SENTENCE_BOUND.finditer(text)]
+
+
+def _outside(signals: Sequence[Signal], text: str, cancelled: set[int]) -> list[Signal]:
+    bounds = _bounds(text)
+    return [
+        s for s in signals if s.weight > 0 and bisect.bisect_right(bounds, s.start) not in cancelled
+    ]
+
+
+def _sentences_with(signals: Sequence[Signal], text: str, kind: str) -> set[int]:
+    bounds = _bounds(text)
+    return {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == kind}
+
+
 def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
     ``refutation`` cue: a fact-check quotes the rumour it refutes (its claim cues, the known false
     claim, the fact difference all sit in the refuting sentence) and none of it is evidence of a
     distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
-    Sentences end at . ! ? or a line break (a colon does not end one: "X là sai sự thật: …")."""
-    bounds = [m.end() for m in meaning.SENTENCE.finditer(text)]
+    Sentences end at . ! ? … before a space, or at a line break (a colon does not end one: "X là
+    sai sự thật: …"; nor does the dot of a link or a number)."""
+    return _outside(signals, text, _sentences_with(signals, text, "refutation"))
 
-    def sentence(pos: int) -> int:
-        return bisect.bisect_right(bounds, pos)
 
-    refuted = {sentence(s.start) for s in signals if s.kind == "refutation"}
-    return [s for s in signals if s.weight > 0 and sentence(s.start) not in refuted]
+# "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most three words before it) opening a
+# sentence is an alert header, which scams use as much as warnings do: it scopes nothing.
+_HEADER_AFTER = re.compile(r"\s*[:!]")
+
+
+def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
+    """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
+    ``warning_context`` cue (other than an alert header: the cue within the first three words of
+    its sentence and followed by ":" or "!"): a warning names
+    the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
+    is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
+    Sentences as in :func:`unrefuted`."""
+    bounds = _bounds(text)
+    starts = [0, *bounds]
+    warned = set()
+    for s in signals:
+        if s.kind != "warning_context":
+            continue
+        i = bisect.bisect_right(bounds, s.start)
+        head = text[starts[i] if i < len(starts) else 0 : s.start]
+        if len(head.split()) <= 3 and _HEADER_AFTER.match(text, s.end):
+            continue
+        warned.add(i)
+    return _outside(signals, text, warned)
 
 
 def _strength(scores: dict[str, float]) -> float:
@@ -383,9 +425,12 @@ class Analyzer:
         )
         if label == "distortion":
             evidence = unrefuted(evidence, prep.text)
+        elif label == "scam":
+            evidence = unwarned(evidence, prep.text)
         if label != "none" and not any(s.weight > 0 for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
-            # claim; for a distortion, none outside the sentences that refute it): the model's
+            # claim; for a distortion, none outside the sentences that refute it; for a scam,
+            # none outside the sentences that warn about it): the model's
             # score alone is no flag. It stays as a score, below the
             # review threshold, so the queue's uncertain share can still bring it to a human.
             label = "none"

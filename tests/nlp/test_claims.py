@@ -97,3 +97,24 @@ def test_a_flag_needs_evidence_a_reviewer_can_check(analyzer) -> None:  # type: 
     kinds = {r["kind"] for r in claim["reasons"] if r["weight"] > 0}
     assert "policy_claim" in kinds
     assert kinds - {"model"}
+
+
+def test_a_warning_that_names_the_fake_link_is_no_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Warning context is scoped to its sentence: the link a warning names is not evidence of a
+    scam, an alert header ("Cảnh báo:", "Vietcombank lưu ý:") scopes nothing, and a stray
+    warning word in another sentence leaves a scam's evidence alone."""
+    from nlp.analyze import unwarned
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    warning = "Cảnh báo: trang vneid-giahan.click là giả mạo, định danh không có hạn để gia hạn."
+    assert analyzer.analyze([warning])[0]["misinfo"] == "none"
+    text = normalize(warning)
+    assert unwarned(detect(text), text) == []
+    for scam in (
+        "CẢNH BÁO: tài khoản của bạn bị khóa, đăng nhập vcb-xacthuc.com để mở khóa ngay",
+        "Vietcombank lưu ý: điểm thưởng hết hạn sau 24 giờ, truy cập vietcombanks.cfd để đổi quà",
+        "Tài khoản của bạn bị khóa, đăng nhập vcb-xacthuc.com để mở khóa. Lưu ý không chia sẻ.",
+    ):
+        text = normalize(scam)
+        assert unwarned(detect(text), text), scam
