@@ -27,25 +27,26 @@ from nlp.text import fold, normalize
 log = logging.getLogger(__name__)
 
 RELEVANCE_THRESHOLD = 0.5
-MAX_TEXT_CHARS = 20_000
+# The analyser reads this many characters of a text (about 15,000 words: a long report; a scam
+# near the end of a 3,000-word article is read). Beyond it the text is cut, and the cut is logged.
+MAX_TEXT_CHARS = 100_000
 # Misinformation is a property of claims, not of whole articles: a text longer than this is
 # also scored window by window (runs of whole sentences up to this many characters), and its
 # flag is its strongest window's, so a false claim or a scam keeps its flag wherever it sits.
 CLAIM_WINDOW = 400
 # A flag needs evidence: without any, the model's risk is scaled by this (below the default
-# review threshold 0.5 whatever the score).
-UNSUPPORTED_RISK = 0.45
+# review threshold 0.45 whatever the score).
+UNSUPPORTED_RISK = 0.4
 # A passage needs this much evidence (the weights of its distinct positive cues) to be a
 # candidate claim: a mention of OTP or an urgency word (0.3 and less) alone is not enough, a
 # money request is. Warning and refutation cues in it do not exclude it: the classifier reads
 # their tokens in the passage as it does in a short text (a fact-check quoting a rumour stays
 # none; a scam that opens with "Cảnh báo" stays a scam).
 CLAIM_EVIDENCE = 0.3
-# ... and the misinfo model's probability for it must reach this: the default review threshold
-# (the models are calibrated, so a passage counts when it is as likely misinformation as a short
-# text that would be queued). Measured with bench/real_traffic.py: 0.7 -> 0.5 kept true flags
-# inside ~2,000 words of news 164/186 -> 181/186, paddings alone flagged 0/200 both, VNTC and
-# Báo Mới dev flagged 0.0 % both.
+# ... and the misinfo model's probability for it must reach this (the models are calibrated: a
+# passage counts when it is about as likely misinformation as a short text that is queued).
+# Measured with bench/real_traffic.py: 0.7 -> 0.5 kept true flags inside ~2,000 words of news
+# 164/186 -> 181/186, paddings alone flagged 0/200 both, VNTC and Báo Mới dev flagged 0.0 % both.
 CLAIM_CONFIDENCE = 0.5
 # Signals for the reviewer only, never a classifier feature: meaning matches (nlp/meaning.py) came
 # after the shipped models were trained, and a token they never learnt still moves their
@@ -129,6 +130,10 @@ def prepare_batch(
     Known false claims are matched by meaning only in sentences that carry an assertion cue (the
     part the classifiers read, embedded in one batch; ``memo`` keeps the vectors for
     :meth:`Analyzer.analyze`'s second pass, which adds the reviewer's hints)."""
+    if any(len(t) > MAX_TEXT_CHARS for t in texts):
+        log.warning(
+            "texts longer than %d characters are analysed up to that length", MAX_TEXT_CHARS
+        )
     texts = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
     found = []
     for text in texts:
@@ -189,16 +194,22 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
 _HEADER_AFTER = re.compile(r"\s*[:!]")
 
 
+# A quotation: what a warning or a fact-check cites ("nhận được tin nhắn 'tài khoản bị khóa…'").
+_QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]{4,}»")
+
+
 def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
     ``warning_context`` cue (other than an alert header: the cue within the first three words of
     its sentence and followed by ":" or "!"): a warning names
     the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
     is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
-    Sentences as in :func:`unrefuted`."""
+    Sentences as in :func:`unrefuted`. In a text that warns (any warning cue, a header too), a
+    message inside quotation marks (four words or more) is quoted, not asserted: no evidence
+    either."""
     bounds = _bounds(text)
     starts = [0, *bounds]
-    warned = set()
+    warned: set[int] = set()
     for s in signals:
         if s.kind != "warning_context":
             continue
@@ -207,7 +218,14 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
         if len(head.split()) <= 3 and _HEADER_AFTER.match(text, s.end):
             continue
         warned.add(i)
-    return _outside(signals, text, warned)
+    kept = _outside(signals, text, warned)
+    if any(s.kind == "warning_context" for s in signals):
+        # a quoted message (four words or more), not a quoted word or link
+        quotes = [
+            (m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4
+        ]
+        kept = [s for s in kept if not any(a <= s.start and s.end <= b for a, b in quotes)]
+    return kept
 
 
 def _strength(scores: dict[str, float]) -> float:

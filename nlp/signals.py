@@ -77,7 +77,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Thúc ép phải làm ngay",
     ),
     "impersonation": (
-        r"\b(?:(?:chung toi|toi|day) (?:la|tu) (?:can bo|cong an|ngan hang|bo|so|tong dai|nhan vien)|"
+        r"\b(?:(?:chung toi|toi|day) (?:la|tu) (?:can bo|cong an|ngan hang|bo(?! phan)|so|tong dai|nhan vien)|"
         r"cong an (?:phuong|xa|quan|tinh) (?:thong bao|yeu cau)|"
         r"(?:cskh|cham soc khach hang|tong dai vien) (?:vneid|ngan hang|vietcombank|bidv|agribank|momo))",
         0.5,
@@ -87,7 +87,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
-        r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao)\b",
+        r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
+        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi))\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
     ),
@@ -189,8 +190,9 @@ CUES["prize_lure"] = (
     "Hứa quà, giải thưởng, hoa hồng hoặc lợi nhuận bất thường",
 )
 CUES["premium_or_forgery"] = (
-    r"\b(?:goi (?:ngay )?1900|soan tin [a-z]+ gui \d|(?:nhan )?lam (?:tat ca )?(?:cac loai )?"
-    r"(?:giay to|bang|gplx|gp xe|cmnd|cccd|can cuoc|cavet|chung minh thu)|khong can thi|(?:doc|gui|cho) (?:cho )?(?:minh|em|chau|toi)?\s?(?:ma|anh 2 mat the|so id))",
+    r"\b(?:goi (?:ngay )?1900|soan tin [a-z]+ gui \d|(?:nhan lam|lam gia|lam (?:tat ca )?cac loai) "
+    r"(?:tat ca )?(?:cac loai )?(?:giay to|bang|gplx|gp xe|cmnd|cccd|can cuoc|cavet|chung minh thu)|"
+    r"khong can thi|(?:doc|gui|cho) (?:cho )?(?:minh|em|chau|toi)?\s?(?:ma|anh 2 mat the|so id))",
     0.5,
     "Đầu số thu cước cao, làm giấy tờ giả hoặc đòi mã/ảnh thẻ",
 )
@@ -268,6 +270,7 @@ _REQUESTS = frozenset(
 AMBIGUOUS: dict[str, frozenset[str]] = {
     "gap": frozenset({"gấp"}),
     "dung tin": frozenset({"đừng tin"}),
+    "thu doan": frozenset({"thủ đoạn"}),
     "bac bo": frozenset({"bác bỏ"}),
     "bia": frozenset({"bịa"}),
     "de phong": frozenset({"đề phòng"}),
@@ -301,10 +304,16 @@ _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, revers
 # "ai không cài … sẽ bị phạt" (whoever does not install … is fined) states a condition, it does
 # not warn: a negated verb right after one of these is no warning context.
 _CONDITION_BEFORE = re.compile(
-    r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai)\s+(?:\w+\s+){0,2}$"
+    r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai|nhung nguoi|nguoi dan nao|ho dan nao)\s+(?:\w+\s+){0,2}$"
 )
 # "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
 _NOT_URGENT_AFTER = re.compile(r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|\d)")
+# In text typed without diacritics "gap" is "gặp" (meet) as often as "gấp" (urgent): it is read as
+# urgent only where nothing that is met follows it ("gap lai ban", "gap mat", "gap cac ban").
+_MET_AFTER = re.compile(
+    r"\s+(?:lai|mat|nhau|ban|anh|chi|em|co|chu|bac|ong|ba|cac|moi|nguoi|khach|gia dinh|duoc|go|"
+    r"truc tiep|thay|minh|toi|ho|may|nhieu)\b"
+)
 _MARKED = re.compile("[^\x00-\x7f]")
 # "nạp 10.000đ vào tài khoản chính / thuê bao": topping up one's own line, not paying someone.
 _OWN_LINE_AFTER = re.compile(
@@ -581,9 +590,26 @@ def detect(text: str) -> list[Signal]:
                 continue
             if accented and _accent_mismatch(text, folded, m.start(), m.end()):
                 continue
+            if (
+                not accented
+                and kind == "urgency"
+                and m.group(0) == "gap"
+                and (_MET_AFTER.match(folded, m.end()) or _NOT_URGENT_AFTER.match(folded, m.end()))
+            ):
+                continue
             if kind == "money_request" and _OWN_LINE_AFTER.match(folded, m.end()):
                 continue
             if kind == "not_you_link" and not _unofficial_link(text):
+                continue
+            # "Nhập mã OTP … trong 2 phút", "mã xác nhận OTP": what every genuine OTP message
+            # says (enter it in the app). Entering or confirming a code is a credential request
+            # only where the text points to a link outside the official list; giving, sending
+            # or reading it out always is.
+            if (
+                kind == "credential_request"
+                and m.group(0).startswith(("nhap", "dien", "xac nhan"))
+                and not _unofficial_link(text)
+            ):
                 continue
             if (
                 kind == "warning_context"

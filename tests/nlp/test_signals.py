@@ -190,3 +190,10 @@ def test_thousand_is_no_negation() -> None:
     assert "warning_context" not in kinds("Nap dau 88 k nhan 88 k")
     assert "warning_context" in kinds("k nhận tin nhắn lạ")
     assert "premium_or_forgery" in kinds("Ben em nhan lam cac loai gplx, cavet, can cuoc")
+
+
+def test_entering_a_code_is_a_request_only_towards_an_unofficial_link() -> None:
+    genuine = "025563 la ma xac nhan OTP MyVNPT cua ban. Vui long nhap ma OTP trong vong 2 phut."
+    assert "credential_request" not in kinds(genuine)
+    assert "credential_request" in kinds("Tai khoan bi khoa, nhap ma OTP tai vcb-xacthuc.com")
+    assert "credential_request" in kinds("Doc cho em ma OTP vua gui ve may nhe")

@@ -141,7 +141,8 @@ def test_uncertain_and_audit_shares_and_one_task_per_cluster(
         make_analysis(session, item, risk=0.9)
     calm = [make_item(session) for _ in range(40)]
     for i, item in enumerate(calm):
-        p = 0.45 if i == 7 else 0.01  # item 7 is the one the model is unsure about
+        # item 7 is the one the model is unsure about (just below the review threshold)
+        p = settings.review_risk_threshold - 0.05 if i == 7 else 0.01
         make_analysis(
             session, item, risk=p, misinfo="none", misinfo_scores={"distortion": p, "scam": 0.0}
         )
