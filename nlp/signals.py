@@ -223,7 +223,9 @@ CUES["debt_threat"] = (
     r"(?:gui|ban giao|chuyen) (?:ho so|hs)[^.!?\n]{0,30}(?:ve|den|toi) (?:dia phuong|nha|nguoi than|"
     r"noi (?:o|lam viec)|co quan|trung tam)|(?:lien he|bao|nhan|thong bao)[^.!?\n]{0,20}"
     r"(?:nguoi than|dong nghiep)[^.!?\n]{0,40}(?:no|khoan vay|thanh toan)|"
-    r"thoa thuan[^.!?\n]{0,5}giam no|xoa no xau|lenh (?:trieu tap|truy na)[^.!?\n]{0,80}(?:lien he|goi))",
+    r"thoa thuan[^.!?\n]{0,5}giam no|xoa no xau|lenh (?:trieu tap|truy na)[^.!?\n]{0,80}(?:lien he|goi)|"
+    r"(?:se|ben (?:toi|em|chi|anh) se) (?:goi|nhan tin|gui tin|thong bao|bao)[^.!?\n]{0,20}"
+    r"(?:toan bo danh ba|danh ba|nguoi than|dong nghiep|bo me|vo con|noi lam viec)|boc phot)",
     0.5,
     "Đe dọa đòi nợ, gửi hồ sơ cho người thân hoặc tự xưng cơ quan điều tra",
 )

@@ -197,3 +197,12 @@ def test_entering_a_code_is_a_request_only_towards_an_unofficial_link() -> None:
     assert "credential_request" not in kinds(genuine)
     assert "credential_request" in kinds("Tai khoan bi khoa, nhap ma OTP tai vcb-xacthuc.com")
     assert "credential_request" in kinds("Doc cho em ma OTP vua gui ve may nhe")
+
+
+def test_a_collector_threatening_to_call_relatives_is_a_debt_threat() -> None:
+    assert "debt_threat" in kinds(
+        "Neu hom nay khong thanh toan chung toi se goi cho toan bo danh ba, dong nghiep cua anh."
+    )
+    assert "debt_threat" in kinds("Không trả tiền thì bên chị sẽ nhắn tin cho bố mẹ, vợ con em")
+    # advice in a warning is not a threat
+    assert "debt_threat" not in kinds("Hãy gọi điện cho người thân để xác minh trước khi chuyển")
