@@ -167,16 +167,11 @@ def _bounds(text: str) -> list[int]:
     return [m.end() for m in _SENTENCE_BOUND.finditer(text)]
 
 
-def _outside(signals: Sequence[Signal], text: str, cancelled: set[int]) -> list[Signal]:
-    bounds = _bounds(text)
+def _outside(signals: Sequence[Signal], bounds: list[int], cancelled: set[int]) -> list[Signal]:
+    """The positive signals not in a sentence (an index into ``bounds``) of ``cancelled``."""
     return [
         s for s in signals if s.weight > 0 and bisect.bisect_right(bounds, s.start) not in cancelled
     ]
-
-
-def _sentences_with(signals: Sequence[Signal], text: str, kind: str) -> set[int]:
-    bounds = _bounds(text)
-    return {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == kind}
 
 
 def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
@@ -186,7 +181,9 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
     distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
     Sentences end at . ! ? … before a space, or at a line break (a colon does not end one: "X là
     sai sự thật: …"; nor does the dot of a link or a number)."""
-    return _outside(signals, text, _sentences_with(signals, text, "refutation"))
+    bounds = _bounds(text)
+    refuted = {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == "refutation"}
+    return _outside(signals, bounds, refuted)
 
 
 # "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most three words before it) opening a
@@ -214,11 +211,10 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
         if s.kind != "warning_context":
             continue
         i = bisect.bisect_right(bounds, s.start)
-        head = text[starts[i] if i < len(starts) else 0 : s.start]
-        if len(head.split()) <= 3 and _HEADER_AFTER.match(text, s.end):
+        if len(text[starts[i] : s.start].split()) <= 3 and _HEADER_AFTER.match(text, s.end):
             continue
         warned.add(i)
-    kept = _outside(signals, text, warned)
+    kept = _outside(signals, bounds, warned)
     if any(s.kind == "warning_context" for s in signals):
         # a quoted message (four words or more), not a quoted word or link
         quotes = [

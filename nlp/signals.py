@@ -231,7 +231,7 @@ CUES["debt_threat"] = (
 )
 CUES["benefit_lure"] = (
     r"\b(?:(?:da )?du dieu kien (?:de )?(?:nhan|huong|hoan|duoc nhan)|thuoc dien (?:duoc )?nhan|"
-    r"qua han (?:se )?(?:khong|ko|kh0ng|bi huy)|bien lai (?:phat )?chua nop|"
+    r"qua han (?:se )?(?:khong|ko|bi huy)|bien lai (?:phat )?chua nop|"
     r"phat nguoi[^.!?\n]{0,40}(?:lien he|goi)|(?:con|se) bi (?:cat dien|khoa 2 chieu|khoa hai chieu))",
     0.5,
     "Báo được nhận tiền, hoàn thuế, trợ cấp hoặc bị phạt, bị cắt dịch vụ kèm thời hạn",
@@ -577,12 +577,14 @@ def _accent_mismatch(text: str, folded: str, start: int, end: int) -> bool:
 def detect(text: str) -> list[Signal]:
     """All cue-phrase and URL signals in normalised ``text``, in order of appearance.
 
-    Cues match on the folded text with spam's letter masks undone (``nlp.text.unmask``); in text typed with its diacritics (:func:`has_diacritics`)
+    Cues match on the folded text with spam's letter masks undone (``nlp.text.unmask``); in text
+    typed with its diacritics (:func:`has_diacritics`)
     a match that rests on the wrong one of two words sharing a folded form (``AMBIGUOUS``) is
     dropped."""
     folded = unmask(fold(text))
     accented = has_diacritics(text)
     found = url_signals(text)
+    unofficial: bool | None = None  # whether it links outside the official list, when asked
     for kind, pattern in _COMPILED.items():
         _, weight, message = CUES[kind]
         for m in pattern.finditer(folded):
@@ -601,17 +603,16 @@ def detect(text: str) -> list[Signal]:
                 continue
             if kind == "money_request" and _OWN_LINE_AFTER.match(folded, m.end()):
                 continue
-            if kind == "not_you_link" and not _unofficial_link(text):
-                continue
-            # "Nhập mã OTP … trong 2 phút", "mã xác nhận OTP": what every genuine OTP message
-            # says (enter it in the app). Entering or confirming a code is a credential request
-            # only where the text points to a link outside the official list; giving, sending
-            # or reading it out always is.
-            if (
-                kind == "credential_request"
-                and m.group(0).startswith(("nhap", "dien", "xac nhan"))
-                and not _unofficial_link(text)
-            ):
+            # Both need a link outside the official list: "nếu không phải bạn" + a link, and
+            # entering or confirming a code ("nhập mã OTP … trong 2 phút", "mã xác nhận OTP" is
+            # what every genuine OTP message says: enter it in the app). Giving, sending or
+            # reading a code out is a credential request whatever the links.
+            needs_link = kind == "not_you_link" or (
+                kind == "credential_request" and m.group(0).startswith(("nhap", "dien", "xac nhan"))
+            )
+            if needs_link and unofficial is None:
+                unofficial = _unofficial_link(text)
+            if needs_link and not unofficial:
                 continue
             if (
                 kind == "warning_context"

@@ -17,6 +17,7 @@ import sklearn
 import skops
 import underthesea
 from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax
 from sklearn.base import clone
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import train_test_split
@@ -218,9 +219,7 @@ def balanced_weights(
 
 
 def _log_loss(logits: np.ndarray, y: np.ndarray, weights: np.ndarray, temperature: float) -> float:
-    z = logits / temperature
-    z = z - z.max(axis=1, keepdims=True)
-    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    log_p = log_softmax(logits / temperature, axis=1)
     return float(-(weights * log_p[np.arange(len(y)), y]).sum() / weights.sum())
 
 
