@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -50,8 +51,10 @@ def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depend
     return credentials.credentials
 
 
-def get_current_user(session: SessionDep, token: Annotated[str, Depends(get_token)]) -> User:
-    return user_for_token(session, token)
+def get_current_user(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str, Depends(get_token)]
+) -> User:
+    return user_for_token(session, token, idle=timedelta(minutes=settings.session_idle_minutes))
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

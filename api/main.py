@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import metrics, web
 from api.middleware import BodyLimit
@@ -59,8 +60,11 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
             CORSMiddleware,
             allow_origins=origins,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         )
+    proxies = [p.strip() for p in app.state.settings.trusted_proxies.split(",") if p.strip()]
+    if proxies:  # outermost: the login limits and the logs see the forwarded client address
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     v1 = APIRouter(prefix="/api/v1", responses=ERRORS)  # every error has the one documented shape
     v1.include_router(health.router)
     v1.include_router(auth.router)

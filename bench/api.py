@@ -226,7 +226,7 @@ def main() -> None:
         env = {
             **os.environ,
             "DULUAN_DATABASE_URL": url,
-            "DULUAN_LOGIN_ATTEMPTS_PER_MINUTE": "10000",
+            "DULUAN_LOGIN_ADDRESS_MAX_FAILURES": "10000",
         }
         server = subprocess.Popen(
             [

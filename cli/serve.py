@@ -8,7 +8,7 @@ import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,9 @@ from cli.app import app, make_factory
 from cli.collect import run_collect
 from cli.nlp import analyze_and_queue
 from core.config import ROOT, Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEMO_USERS = (
     ("ctv1", "collaborator", "ctv1-demo-2026"),
@@ -56,6 +59,9 @@ def serve(
         "host": host or settings.api_host,
         "port": port or settings.api_port,
         "http": HTTP_PROTOCOL,
+        # forwarded headers are believed only from DULUAN_TRUSTED_PROXIES (api.main), never
+        # from any loopback client as uvicorn would by default
+        "proxy_headers": False,
     }
     if workers > 1:  # each worker builds its own app from the environment's settings
         # The workers add up their request latencies through one folder (see api/metrics.py).
@@ -85,9 +91,8 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
     """Register the bundled demo feeds, collect them over local HTTP, analyse, queue, add demo users."""
     from sqlalchemy import select
 
-    from core.accounts import create_user
     from core.db import session_scope
-    from core.tables import Feed, User
+    from core.tables import Feed
 
     server = serve_folder(settings.data_dir / "demo" / "feeds")
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -119,10 +124,25 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
         server.server_close()
     analysed, queued = analyze_and_queue(settings)
     with session_scope(factory) as session:
-        for username, role, password in DEMO_USERS:
-            if session.scalar(select(User.id).where(User.username == username)) is None:
-                create_user(session, username, role, password)
-    return {"new": summary.new, "analysed": analysed, "queued": queued}
+        added = seed_demo_users(session)
+    return {"new": summary.new, "analysed": analysed, "queued": queued, "demo_users": int(added)}
+
+
+def seed_demo_users(session: Session) -> bool:
+    """Add the demo accounts (``DEMO_USERS``, fixed published passwords) that are missing —
+    unless the database has any other account: then nothing is added and the answer is False."""
+    from sqlalchemy import select
+
+    from core.accounts import create_user
+    from core.tables import User
+
+    names = [username for username, _, _ in DEMO_USERS]
+    if session.scalar(select(User.id).where(User.username.not_in(names)).limit(1)) is not None:
+        return False
+    for username, role, password in DEMO_USERS:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            create_user(session, username, role, password)
+    return True
 
 
 @app.command()
@@ -148,8 +168,14 @@ def demo(
     typer.echo(f"Trang rà soát / web app: {url}/")
     typer.echo(f"API:                {url}/api/v1/health")
     typer.echo(f"Tài liệu API / docs: {url}/docs")
-    typer.echo("Tài khoản demo / demo logins (username / password):")
-    for username, role, password in DEMO_USERS:
-        typer.echo(f"  {username} / {password}   ({role})")
+    if stats["demo_users"]:
+        typer.echo("Tài khoản demo / demo logins (username / password):")
+        for username, role, password in DEMO_USERS:
+            typer.echo(f"  {username} / {password}   ({role})")
+    else:
+        typer.echo(
+            "Cơ sở dữ liệu đã có tài khoản khác: không tạo tài khoản demo với mật khẩu cố định. "
+            "(The database has other accounts: the fixed demo accounts were not added.)"
+        )
     if serve_api:
         serve(host=settings.api_host, port=port)

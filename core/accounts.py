@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, and_, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
+from zxcvbn import zxcvbn
 
 from core.audit import record
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.security import hash_password, new_token, token_digest, verify_password
-from core.tables import AuthToken, Role, User
+from core.tables import AuthToken, LoginThrottle, Role, User
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
+# zxcvbn's score (0-4): 2 is "somewhat guessable" (about 10^8 guesses), enough behind the login
+# throttle; 0 and 1 are the common and breached-list passwords, keyboard walks and repeats.
+MIN_PASSWORD_SCORE = 2
+# Words every duluan password must not lean on (with the username itself).
+_HOUSE_WORDS = ("duluan", "du luan", "matkhau", "mat khau", "congtacvien", "ctv")
+# A token's last use is written at most this often (not on every request).
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 class AuthError(DomainError):
@@ -40,10 +51,7 @@ def create_user(
     if not USERNAME_RE.match(username):
         raise DomainError("username: 2–64 characters, a-z 0-9 . _ -", code="bad_username")
     role = _role(role)
-    if len(password) < MIN_PASSWORD:
-        raise DomainError(
-            f"password must have at least {MIN_PASSWORD} characters", code="weak_password"
-        )
+    check_password(username, password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists", code="user_exists")
     user = User(username=username, role=role, password_hash=hash_password(password))
@@ -60,9 +68,121 @@ def create_user(
     return user
 
 
+def check_password(username: str, password: str) -> None:
+    """Refuse a weak password (``DomainError`` code ``weak_password``, 422 through the API).
+
+    Weak: under ``MIN_PASSWORD`` characters, only spaces, the username itself, or a zxcvbn
+    score under ``MIN_PASSWORD_SCORE`` (its dictionaries hold the common and breached-list
+    passwords; the username and the house words count as known words).
+    """
+    reason = None
+    if len(password) < MIN_PASSWORD:
+        reason = f"cần ít nhất {MIN_PASSWORD} ký tự (at least {MIN_PASSWORD} characters)"
+    elif not password.strip():
+        reason = "không được chỉ có dấu cách (not only spaces)"
+    elif username and "".join(password.split()).lower() == username.lower():
+        reason = "không được trùng tên đăng nhập (must not be the username)"
+    else:
+        # zxcvbn refuses more than 72 characters; the first 72 are what it can judge
+        result = zxcvbn(password[:72], user_inputs=[username, *_HOUSE_WORDS])
+        if result["score"] < MIN_PASSWORD_SCORE:
+            hint = result["feedback"].get("warning") or "too easy to guess"
+            reason = f"quá dễ đoán ({hint})"
+    if reason is not None:
+        raise DomainError(f"Mật khẩu yếu: {reason}.", code="weak_password", status_code=422)
+
+
+def set_password(session: Session, username: str, password: str, actor: User | None = None) -> User:
+    """Give an account a new password (checked by ``check_password``); its tokens are revoked."""
+    user = get_user(session, username)
+    check_password(user.username, password)
+    user.password_hash = hash_password(password)
+    for token in session.scalars(
+        select(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = utcnow()
+    session.flush()
+    record(session, actor, "user.password", "user", user.id)
+    return user
+
+
 class AccountLocked(DomainError):
     status_code = 429
     code = "account_locked"
+
+
+class AddressLimited(DomainError):
+    status_code = 429
+    code = "rate_limited"
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """How failed logins are limited (``core.config.Settings`` ``login_*``)."""
+
+    max_failures: int = 5  # per username, known or not
+    lock_minutes: int = 5
+    window_minutes: int = 60
+    address_max_failures: int = 50  # per client address
+
+
+def _scope_key(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+
+
+def _charge(
+    conn: Connection | Session, key: str, now: datetime, window: timedelta
+) -> tuple[int, datetime | None]:
+    """Count one attempt against ``key`` atomically (one upsert, ``RETURNING``): the attempts in
+    this window including this one, and the lock in force. A count whose window ended or whose
+    lock ran out starts again at 1."""
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    t = LoginThrottle
+    stale = or_(
+        t.window_started_at < now - window,
+        and_(t.locked_until.is_not(None), t.locked_until <= now),
+    )
+    upsert = insert(t).values(key=key, failures=1, window_started_at=now, locked_until=None)
+    stmt = upsert.on_conflict_do_update(
+        index_elements=[t.key],
+        set_={
+            "failures": case((stale, 1), else_=t.failures + 1),
+            "window_started_at": case((stale, now), else_=t.window_started_at),
+            "locked_until": case((stale, None), else_=t.locked_until),
+        },
+    ).returning(t.failures, t.locked_until)
+    row = conn.execute(stmt).one()
+    return int(row[0]), row[1]
+
+
+def _lock(conn: Connection | Session, key: str, until: datetime) -> bool:
+    """Lock ``key`` until ``until`` unless it is locked already: True for the one caller that
+    set the lock (a compare-and-set)."""
+    done = conn.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key, LoginThrottle.locked_until.is_(None))
+        .values(locked_until=until)
+    )
+    return bool(done.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _separately(session: Session):  # type: ignore[no-untyped-def]
+    """A transaction of its own for the throttle, committed at once so that every concurrent
+    login (any process) sees it; the caller's session when it is bound to one connection."""
+    bind = session.get_bind()
+    return bind.begin() if not isinstance(bind, Connection) else _Joined(session)
+
+
+class _Joined:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def authenticate(
@@ -70,38 +190,77 @@ def authenticate(
     username: str,
     password: str,
     *,
-    max_failures: int = 5,
-    lock_minutes: int = 5,
+    address: str | None = None,
+    limits: LoginLimits | None = None,
     now: datetime | None = None,
 ) -> User:
     """The active user with these credentials, or ``AuthError`` (same message either way).
 
-    After ``max_failures`` wrong passwords in a row the account is locked for ``lock_minutes``
-    (``AccountLocked``, even with the right password). Failures are flushed: the caller must
-    commit them although it then reports the error.
+    Every attempt is counted *before* the password is checked, in a transaction of its own
+    (``login_throttle``), so concurrent guesses in any number of processes cannot outrun the
+    count: after ``limits.max_failures`` failures for one username — an existing account or
+    not, answered alike — it is locked for ``limits.lock_minutes`` (``AccountLocked``, 429, even
+    with the right password; at most ``max_failures`` passwords are ever checked per lock
+    period); after ``limits.address_max_failures`` failures from ``address`` that address is
+    refused likewise (``AddressLimited``, 429). A success clears the username's count and takes
+    its own attempt off the address's count. The caller commits its session (the lock's audit
+    event) although it then reports the error.
     """
+    limits = limits or LoginLimits()
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    name = username.strip().lower()
+    window = timedelta(minutes=limits.window_minutes)
+    lock_until = now + timedelta(minutes=limits.lock_minutes)
+    user_key = _scope_key("user", name)
+    address_key = _scope_key("address", address) if address else None
+    with _separately(session) as conn:
+        attempts, locked = _charge(conn, user_key, now, window)
+        by_address, address_locked = (
+            _charge(conn, address_key, now, window) if address_key else (0, None)
+        )
+        if address_key and (address_locked or by_address > limits.address_max_failures):
+            _lock(conn, address_key, lock_until)
+    user = session.scalar(select(User).where(User.username == name))
+    if locked is not None or attempts > limits.max_failures:
+        if locked is None:
+            _locked(session, user_key, user, lock_until)
         raise AccountLocked(
             "Tài khoản tạm khóa do đăng nhập sai nhiều lần, hãy thử lại sau ít phút. "
             "(Account locked for a few minutes after repeated failures.)"
         )
+    if address_key and (address_locked or by_address > limits.address_max_failures):
+        raise AddressLimited(
+            "Quá nhiều lần đăng nhập sai từ địa chỉ này, hãy thử lại sau ít phút. "
+            "(Too many failed logins from this address.)"
+        )
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        if user is not None and not ok:
-            user.failed_logins += 1
-            if user.failed_logins >= max_failures:
-                user.locked_until = now + timedelta(minutes=lock_minutes)
-                user.failed_logins = 0
-                record(session, None, "auth.locked", "user", user.id)
-            session.flush()
+        if attempts >= limits.max_failures:
+            _locked(session, user_key, user, lock_until)
         raise AuthError(
             "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
         )
-    user.failed_logins = 0
+    with _separately(session) as conn:
+        conn.execute(delete(LoginThrottle).where(LoginThrottle.key == user_key))
+        if address_key:
+            conn.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == address_key, LoginThrottle.failures > 0)
+                .values(failures=LoginThrottle.failures - 1)
+            )
     user.locked_until = None
     return user
+
+
+def _locked(session: Session, key: str, user: User | None, until: datetime) -> None:
+    """Lock the username's scope; the request that sets the lock shows it on the account (for
+    admins) and audits it, once."""
+    with _separately(session) as conn:
+        won = _lock(conn, key, until)
+    if won and user is not None:
+        user.locked_until = until
+        record(session, None, "auth.locked", "user", user.id)
+        session.flush()
 
 
 def list_users(session: Session) -> list[User]:
@@ -168,18 +327,41 @@ def issue_token(
     return token, row
 
 
-def user_for_token(session: Session, token: str, now: datetime | None = None) -> User:
-    """The user a live token belongs to, or ``AuthError``."""
+def user_for_token(
+    session: Session,
+    token: str,
+    now: datetime | None = None,
+    idle: timedelta | None = None,
+) -> User:
+    """The user a live token belongs to, or ``AuthError``.
+
+    With ``idle``, a token not used for that long is refused (the session timed out); its use is
+    recorded at most once per ``TOUCH_EVERY``.
+    """
     now = now or utcnow()
     row = session.scalar(
         select(AuthToken)
         .options(joinedload(AuthToken.user))
         .where(AuthToken.token_hash == token_digest(token))
     )
-    if row is None or row.revoked_at is not None or row.expires_at < now or not row.user.is_active:
+    last_used = (row.last_used_at or row.created_at) if row is not None else None
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.expires_at < now
+        or not row.user.is_active
+        or (idle is not None and last_used is not None and last_used + idle < now)
+    ):
         raise AuthError(
             "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. (Invalid or expired token.)",
             code="invalid_token",
+        )
+    if last_used is None or now - last_used >= TOUCH_EVERY:
+        session.execute(
+            update(AuthToken)
+            .where(AuthToken.id == row.id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
         )
     return row.user
 

@@ -61,9 +61,18 @@ class Settings(BaseSettings):
 
     # API
     token_ttl_hours: int = 12
-    login_max_failures: int = 5  # failed logins in a row before the account locks briefly
+    # Failed logins are counted in the database (every process shares the count): per username,
+    # known or not (it then locks for login_lock_minutes), and per client address (then refused for
+    # login_lock_minutes). A success clears the username's count; counts older than
+    # login_window_minutes are forgotten.
+    login_max_failures: int = 5
     login_lock_minutes: int = 5
-    login_attempts_per_minute: int = 20  # per client address, per API process
+    login_window_minutes: int = 60
+    login_address_max_failures: int = 50  # enough for an office or carrier NAT full of colleagues
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
+    # e.g. "127.0.0.1,10.0.0.0/8"); empty: the client address is the connecting peer's.
+    trusted_proxies: str = ""
+    session_idle_minutes: int = 120  # a token unused this long is refused (and its session ends)
     max_body_bytes: int = 1_000_000  # larger request bodies are refused (413)
     cors_origins: str = (
         ""  # comma-separated origins allowed to call the API from a browser; none by default

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -172,7 +173,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    # Set while the account is locked after repeated failed logins (shown to admins); the count
+    # itself lives in ``LoginThrottle``, shared by every process.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -188,8 +190,27 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the token last authenticated a request (written at most once a minute): a token idle
+    # for longer than ``session_idle_minutes`` is refused.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins counted per scope, shared by every API process.
+
+    A scope is a username (whether or not the account exists, so that an unknown name is answered
+    like a real one) or a client address. ``key`` is the SHA-256 of the scope: the table keeps no
+    names or addresses in clear.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ReviewTask(Base):
@@ -225,7 +246,19 @@ class ReviewTask(Base):
         return self.cluster.source_count if self.cluster is not None else 1
 
     # The claim walks it backwards: status = ?, ORDER BY priority DESC, id DESC LIMIT 1.
-    __table_args__ = (Index("ix_review_task_claim", "status", "priority", "id"),)
+    # One lease per reviewer, enforced by the database: every step that ends a lease clears
+    # ``lease_holder_id`` (an expired lease keeps it until its holder claims again or another
+    # reviewer takes the task over).
+    __table_args__ = (
+        Index("ix_review_task_claim", "status", "priority", "id"),
+        Index(
+            "uq_review_task_one_lease",
+            "lease_holder_id",
+            unique=True,
+            sqlite_where=text("lease_holder_id IS NOT NULL"),
+            postgresql_where=text("lease_holder_id IS NOT NULL"),
+        ),
+    )
 
 
 class TaskSkip(Base):
@@ -261,8 +294,15 @@ class Verdict(Base):
     relevant: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The client's key for one submission (web form field or API ``Idempotency-Key`` header): a
+    # repeated request with the same key returns this verdict instead of storing another.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     task: Mapped[ReviewTask] = relationship(back_populates="verdicts")
+
+    __table_args__ = (
+        Index("uq_verdict_idempotency", "reviewer_id", "idempotency_key", unique=True),
+    )
 
 
 class AuditEvent(Base):

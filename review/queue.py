@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from core.audit import record
@@ -204,12 +205,25 @@ def claim_next(
 
     A reviewer who already holds a live lease gets that task back. The lease is taken with a
     compare-and-set UPDATE, so two reviewers can never hold one task, on SQLite or PostgreSQL;
-    on PostgreSQL the candidate is also picked with ``FOR UPDATE SKIP LOCKED``.
+    on PostgreSQL the candidate is also picked with ``FOR UPDATE SKIP LOCKED``. One reviewer
+    never holds two leases: the database refuses it (``uq_review_task_one_lease``), so of two
+    simultaneous claims by one person the second gets the first one's task.
     """
     now = now or utcnow()
     held = held_task(session, user, now)
     if held is not None:
         return held
+    # The caller's own expired lease goes back to the queue first (it would count as held).
+    session.execute(
+        update(ReviewTask)
+        .where(
+            ReviewTask.lease_holder_id == user.id,
+            ReviewTask.status == TaskStatus.claimed,
+            ReviewTask.lease_expires_at < now,
+        )
+        .values(status=TaskStatus.pending, lease_holder_id=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
     expires = now + timedelta(minutes=settings.lease_minutes)
     for _ in range(20):
         # Two index walks instead of one OR (which makes the database sort the whole queue):
@@ -232,17 +246,22 @@ def claim_next(
         if not found:
             return None
         task_id = max(found)[1]
-        taken = session.execute(
-            update(ReviewTask)
-            .where(ReviewTask.id == task_id, _claimable(now))
-            .values(
-                status=TaskStatus.claimed,
-                lease_holder_id=user.id,
-                lease_expires_at=expires,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        try:
+            with session.begin_nested():
+                taken = session.execute(
+                    update(ReviewTask)
+                    .where(ReviewTask.id == task_id, _claimable(now))
+                    .values(
+                        status=TaskStatus.claimed,
+                        lease_holder_id=user.id,
+                        lease_expires_at=expires,
+                        updated_at=now,
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+        except IntegrityError:
+            # A simultaneous claim of the same person won: theirs is the one lease.
+            return _held_after_race(session, user, now)
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             task = session.get(ReviewTask, task_id, populate_existing=True, options=TASK_LOADS)
             assert task is not None
@@ -257,6 +276,13 @@ def claim_next(
             session.flush()
             return task
     return None
+
+
+def _held_after_race(session: Session, user: User, now: datetime) -> ReviewTask | None:
+    """The lease a simultaneous request of ``user`` took (committed by now: the unique index
+    waited for it)."""
+    session.expire_all()
+    return held_task(session, user, now)
 
 
 def _verdict_kind(verdict: str) -> VerdictKind:
@@ -291,32 +317,47 @@ def decide(
     relevant: bool | None = None,
     settings: Settings | None = None,
     now: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> Verdict:
     """Record the lease holder's verdict; ``escalate`` sends the task to analysts.
 
-    With the two-person rule on, a ``distortion`` or ``scam`` verdict counts once a second
-    collaborator agrees: until then the task goes back to the queue (not to the same person);
-    a disagreement sends it to the analysts.
+    The verdict ends the lease with one compare-and-set UPDATE on (status, lease holder, lease
+    expiry): of simultaneous submissions exactly one is stored, the others — and a verdict that
+    loses the race with the lease's expiry — get ``LeaseError`` (409). A repeated request with
+    the same ``idempotency_key`` (at most 64 characters) returns the verdict already stored.
+
+    With the two-person rule on, a ``distortion`` or ``scam`` verdict counts once a second,
+    different collaborator agrees: until then the task goes back to the queue (not to the same
+    person); a disagreement sends it to the analysts.
     """
     now = now or utcnow()
     kind = _verdict_kind(verdict)
-    _check_lease(task, user, now)
-    before = {"status": task.status, "lease_holder_id": task.lease_holder_id}
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()[:64] or None
+    done = _replayed(session, user, idempotency_key)
+    if done is not None:
+        return done
+    try:
+        _, before = _end_lease(session, task, user, kind, settings, now)
+    except Conflict:
+        # a simultaneous request with the same key may have stored it meanwhile
+        done = _replayed(session, user, idempotency_key)
+        if done is not None:
+            return done
+        raise
     row = Verdict(
-        task=task,
+        task_id=task.id,
         reviewer_id=user.id,
         verdict=kind,
         note=note or "",
         sentiment=sentiment,
         relevant=relevant,
         created_at=now,
+        idempotency_key=idempotency_key,
     )
     session.add(row)
-    task.status = _status_after(session, task, kind, settings)
-    task.lease_holder_id = None
-    task.lease_expires_at = None
-    task.updated_at = now
     session.flush()
+    session.refresh(task)
     record(
         session,
         user,
@@ -337,29 +378,83 @@ def decide(
     return row
 
 
+def _end_lease(
+    session: Session,
+    task: ReviewTask,
+    user: User,
+    kind: VerdictKind,
+    settings: Settings | None,
+    now: datetime,
+) -> tuple[str, dict[str, Any]]:
+    """End ``user``'s lease on ``task`` for a verdict ``kind`` with one compare-and-set UPDATE:
+    (the task's new status, its state before), or ``LeaseError``/``Conflict`` when the lease is
+    not (or no longer) the caller's or the caller already judged the task."""
+    _check_lease(task, user, now)
+    if session.scalar(
+        select(Verdict.id).where(
+            Verdict.task_id == task.id, Verdict.reviewer_id == user.id, Verdict.kind == "review"
+        )
+    ):
+        raise Conflict(
+            "Bạn đã cho ý kiến về tin này. (You already gave a verdict on this task.)",
+            code="already_decided",
+        )
+    before = {"status": task.status, "lease_holder_id": task.lease_holder_id}
+    status = _status_after(session, task, user, kind, settings)
+    ended = session.execute(
+        update(ReviewTask)
+        .where(
+            ReviewTask.id == task.id,
+            ReviewTask.status == TaskStatus.claimed,
+            ReviewTask.lease_holder_id == user.id,
+            ReviewTask.lease_expires_at >= now,
+        )
+        .values(status=status, lease_holder_id=None, lease_expires_at=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if ended.rowcount != 1:  # type: ignore[attr-defined]
+        session.expire_all()
+        raise LeaseError(
+            "Tin này vừa được xử lý hoặc đã hết thời gian giữ. "
+            "(The task was decided meanwhile or your lease ended.)"
+        )
+    return status, before
+
+
+def _replayed(session: Session, user: User, key: str | None) -> Verdict | None:
+    """The verdict ``user`` already stored under ``key`` (a repeated submission), if any."""
+    if key is None:
+        return None
+    return session.scalar(
+        select(Verdict).where(Verdict.reviewer_id == user.id, Verdict.idempotency_key == key)
+    )
+
+
 def _status_after(
-    session: Session, task: ReviewTask, kind: VerdictKind, settings: Settings | None
+    session: Session, task: ReviewTask, user: User, kind: VerdictKind, settings: Settings | None
 ) -> str:
+    """The task's status once ``user``'s verdict ``kind`` is stored. Under the two-person rule
+    only the latest review verdict of each *other* reviewer counts as the earlier opinion."""
     if kind == VerdictKind.escalate:
         return TaskStatus.escalated
     if settings is None or not settings.two_person_rule:
         return TaskStatus.decided
-    session.flush()
-    given = [
-        v.verdict
-        for v in session.scalars(
-            select(Verdict)
-            .where(Verdict.task_id == task.id, Verdict.kind == "review")
-            .order_by(Verdict.id)
+    earlier = session.scalars(
+        select(Verdict)
+        .where(
+            Verdict.task_id == task.id,
+            Verdict.kind == "review",
+            Verdict.reviewer_id != user.id,
         )
-    ]
-    if len(given) == 1:
+        .order_by(Verdict.id)
+    ).all()
+    if not earlier:
         return (
             TaskStatus.pending
             if kind in (VerdictKind.distortion, VerdictKind.scam)
             else TaskStatus.decided
         )
-    return TaskStatus.decided if len(set(given[-2:])) == 1 else TaskStatus.escalated
+    return TaskStatus.decided if earlier[-1].verdict == kind.value else TaskStatus.escalated
 
 
 def renew(

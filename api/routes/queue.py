@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api.deps import MAX_ID, Reviewer, SessionDep, SettingsDep, TaskDep, require
 from api.schemas import OverrideRequest, SkipRequest, TaskRead, VerdictCreate, VerdictRead
@@ -51,9 +51,22 @@ def _verdict_read(row: Verdict, task: ReviewTask) -> VerdictRead:
 
 @router.post("/tasks/{task_id}/verdict", response_model=VerdictRead)
 def verdict(
-    task: TaskDep, body: VerdictCreate, session: SessionDep, settings: SettingsDep, user: Reviewer
+    task: TaskDep,
+    body: VerdictCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Reviewer,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=64,
+            description="A key of the client's choosing for this one submission: a repeated "
+            "request with the same key returns the verdict already stored (no second verdict).",
+        ),
+    ] = None,
 ) -> VerdictRead:
-    """Record the lease holder's decision (409 for anyone else or after the lease expired)."""
+    """Record the lease holder's decision (409 for anyone else, after the lease expired, or
+    when a simultaneous request already decided it)."""
     row = queue.decide(
         session,
         task,
@@ -63,6 +76,7 @@ def verdict(
         sentiment=body.sentiment,
         relevant=body.relevant,
         settings=settings,
+        idempotency_key=idempotency_key,
     )
     return _verdict_read(row, task)
 

@@ -30,7 +30,7 @@ VI: dict[str, str] = {
     "login_submit": "Đăng nhập",
     "login_failed": "Sai tên đăng nhập hoặc mật khẩu.",
     "login_locked": "Tài khoản tạm khóa do đăng nhập sai nhiều lần. Hãy thử lại sau ít phút.",
-    "login_rate": "Quá nhiều lần đăng nhập. Hãy thử lại sau một phút.",
+    "login_rate": "Quá nhiều lần đăng nhập sai từ địa chỉ này. Hãy thử lại sau ít phút.",
     "msg_logged_out": "Bạn đã đăng xuất.",
     "msg_session_expired": "Phiên làm việc đã hết hạn, hãy đăng nhập lại.",
     # queue

@@ -4,6 +4,7 @@ a reload never posts twice) or render."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 from api.deps import MAX_ID, Id, SessionDep, SettingsDep
-from api.routes.auth import check_attempts
+from api.routes.auth import client_address, login_limits
 from api.routes.reports import parse_week, report_response
 from api.web import render
 from api.web.i18n import translate
@@ -155,13 +156,12 @@ def login(
         return go("/login", "bad_form")
     error = None
     try:
-        check_attempts(request, settings.login_attempts_per_minute)
         user = accounts.authenticate(
             session,
             username,
             password,
-            max_failures=settings.login_max_failures,
-            lock_minutes=settings.login_lock_minutes,
+            address=client_address(request),
+            limits=login_limits(settings),
         )
     except AccountLocked:
         error = "login_locked"
@@ -170,7 +170,7 @@ def login(
     except DomainError:
         error = "login_rate"
     if error is not None:
-        session.commit()  # keep the failure count
+        session.commit()  # keep the lock's audit event
         token = new_login_csrf()
         response = page(
             request,
@@ -236,6 +236,8 @@ def _card(task: ReviewTask) -> dict[str, Any]:
         "lease_seconds": max(0, int((task.lease_expires_at - utcnow()).total_seconds()))
         if task.lease_expires_at
         else 0,
+        # the verdict form's idempotency key: a double tap or a resent form stores one verdict
+        "submission": secrets.token_urlsafe(16),
     }
 
 
@@ -285,6 +287,7 @@ def verdict(
     verdict: Annotated[str, Form(max_length=30)] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
     sentiment: Annotated[str, Form(max_length=10)] = "",
+    submission: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     task = queue.get_task(session, task_id)
     problem = _on_held_task(
@@ -296,6 +299,8 @@ def verdict(
             note=note.strip(),
             sentiment=sentiment if sentiment in {"negative", "neutral", "positive"} else None,
             settings=settings,
+            # one key per rendered card: a double tap or a resent form stores one verdict
+            idempotency_key=submission or None,
         )
     )
     if problem is not None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
 from core.accounts import AuthError, user_for_token
 from core.errors import DomainError
 from core.permissions import Permission, allowed
@@ -58,14 +59,14 @@ def safe_next(path: str | None) -> str:
     return path
 
 
-def web_user(request: Request, session: SessionDep) -> User:
+def web_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
     """The signed-in user of the session cookie (else ``LoginRequired``)."""
     token = request.cookies.get(SESSION_COOKIE)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if not token:
         raise LoginRequired(path)
     try:
-        user = user_for_token(session, token)
+        user = user_for_token(session, token, idle=timedelta(minutes=settings.session_idle_minutes))
     except AuthError as exc:
         raise LoginRequired(path, expired=True) from exc
     request.state.csrf = csrf_for(token)

@@ -130,16 +130,33 @@ def test_repeated_failures_lock_the_account_briefly(
     login(client, "ctv1")  # other accounts are unaffected
 
 
-def test_login_attempts_per_address_are_limited(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
+def test_failed_logins_per_address_are_limited_and_successes_are_not_counted(
+    settings: Settings, client: TestClient, analyzer
 ) -> None:  # type: ignore[no-untyped-def]
-    limited = settings.model_copy(update={"login_attempts_per_minute": 3})
+    limited = settings.model_copy(update={"login_address_max_failures": 3})
     with TestClient(create_app(limited, analyzer)) as c:
+        # colleagues behind one address: successes never use up the address's allowance
+        for _ in range(10):
+            ok = c.post(
+                "/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"}
+            )
+            assert ok.status_code == 200
         codes = [
-            c.post("/api/v1/auth/login", json={"username": "nobody", "password": "x"}).status_code
-            for _ in range(4)
+            c.post(
+                "/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x"}
+            ).status_code
+            for i in range(4)
         ]
-    assert codes == [401, 401, 401, 429]
+        assert codes == [401, 401, 401, 429]
+        assert (
+            c.post(
+                "/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"}
+            ).json()["error"]["code"]
+            == "rate_limited"
+        )
+    with TestClient(create_app(limited, analyzer), client=("10.9.8.7", 5555)) as other:
+        r = other.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
+        assert r.status_code == 200  # another address is not limited
 
 
 def test_escalate_then_an_analyst_overrides_with_a_reason(

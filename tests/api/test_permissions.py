@@ -80,9 +80,7 @@ def client(
     tmp_path_factory: pytest.TempPathFactory, analyzer
 ) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:  # type: ignore[no-untyped-def]
     db = tmp_path_factory.mktemp("perm") / "p.db"
-    settings = Settings(
-        database_url=f"sqlite:///{db}", login_attempts_per_minute=1000, _env_file=None
-    )
+    settings = Settings(database_url=f"sqlite:///{db}", _env_file=None)
     engine = make_engine(settings.database_url)
     Base.metadata.create_all(engine)
     with make_sessionmaker(engine)() as s:

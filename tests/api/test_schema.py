@@ -34,7 +34,7 @@ _SETTINGS = Settings(
     database_url=f"sqlite:///{_DB}",
     models_dir=_MODELS,
     data_dir=ROOT / "data",
-    login_attempts_per_minute=100_000,
+    login_address_max_failures=100_000,
     login_max_failures=100_000,
     _env_file=None,
 )

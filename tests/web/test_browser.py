@@ -43,9 +43,7 @@ def served(
     tmp_path_factory: pytest.TempPathFactory, analyzer
 ) -> Iterator[tuple[str, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
     db = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    settings = Settings(
-        database_url=f"sqlite:///{db}", login_attempts_per_minute=1000, _env_file=None
-    )
+    settings = Settings(database_url=f"sqlite:///{db}", _env_file=None)
     engine = make_engine(settings.database_url)
     Base.metadata.create_all(engine)
     factory = make_sessionmaker(engine)

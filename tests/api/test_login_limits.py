@@ -1,0 +1,166 @@
+"""Login limits that fit real users: weak passwords refused, idle sessions end, forwarded addresses
+believed only from configured proxies, demo accounts never seeded beside real ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.main import create_app
+from cli.serve import DEMO_USERS, seed_demo_users
+from core.accounts import check_password, create_user
+from core.config import Settings
+from core.db import make_engine, make_sessionmaker, utcnow
+from core.errors import DomainError
+from core.tables import AuthToken, Base, User
+from tests.factories import make_user
+
+
+@pytest.fixture
+def app_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(settings.database_url)
+    Base.metadata.create_all(engine)
+    with make_sessionmaker(engine)() as s:
+        make_user(s, "ctv1", "collaborator", "ctv1-password")
+        make_user(s, "admin1", "admin", "admin1-password")
+        s.commit()
+    yield make_sessionmaker(engine)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def _login(c: TestClient, name: str, **headers: str) -> dict[str, str]:
+    r = c.post(
+        "/api/v1/auth/login",
+        json={"username": name, "password": f"{name}-password"},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.mark.parametrize(
+    "password", ["        ", "12345678", "password", "qwertyuiop", "aaaaaaaaaa", "matkhau123"]
+)
+def test_common_and_breached_list_passwords_are_refused(password: str) -> None:
+    with pytest.raises(DomainError) as err:
+        check_password("ctv9", password)
+    assert err.value.code == "weak_password"
+
+
+def test_the_username_itself_is_refused_and_good_passwords_pass() -> None:
+    with pytest.raises(DomainError):
+        check_password("nguyenvana2026", "NguyenVanA2026")
+    for ok in ("ctv1-demo-2026", "Lúa chín vàng đồng 2026", "xq7#Lm2!pw"):
+        check_password("ctv1", ok)
+
+
+def test_an_admin_cannot_create_an_account_with_a_weak_password(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(settings, analyzer)) as c:
+        admin = _login(c, "admin1")
+        for weak in ("        ", "12345678"):
+            r = c.post(
+                "/api/v1/users",
+                headers=admin,
+                json={"username": "ctv5", "role": "admin", "password": weak},
+            )
+            assert r.status_code == 422, r.text
+            assert r.json()["error"]["code"] == "weak_password"
+    with app_factory() as s:
+        assert s.scalar(select(User.id).where(User.username == "ctv5")) is None
+
+
+def test_an_idle_session_ends(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(settings, analyzer)) as c:
+        me = _login(c, "admin1")
+        assert c.get("/api/v1/items", headers=me).status_code == 200
+        with app_factory() as s:
+            s.execute(
+                update(AuthToken).values(
+                    last_used_at=utcnow()
+                    - timedelta(minutes=settings.session_idle_minutes, seconds=5)
+                )
+            )
+            s.commit()
+        r = c.get("/api/v1/items", headers=me)
+        assert r.status_code == 401
+        assert r.json()["error"]["code"] == "invalid_token"
+
+
+def test_a_used_session_stays_open(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(settings, analyzer)) as c:
+        me = _login(c, "admin1")
+        with app_factory() as s:
+            # created long ago but used a minute ago: still open
+            s.execute(
+                update(AuthToken).values(
+                    created_at=utcnow() - timedelta(hours=3),
+                    last_used_at=utcnow() - timedelta(minutes=2),
+                )
+            )
+            s.commit()
+        assert c.get("/api/v1/items", headers=me).status_code == 200
+        with app_factory() as s:
+            used = s.scalar(select(AuthToken.last_used_at))
+        assert used is not None
+        assert utcnow() - used < timedelta(minutes=1)
+
+
+def _failures_until_refused(c: TestClient, headers: dict[str, str]) -> list[int]:
+    return [
+        c.post(
+            "/api/v1/auth/login",
+            json={"username": f"nobody{i}", "password": "x"},
+            headers=headers | {"X-Forwarded-For": f"203.0.113.{i}"},
+        ).status_code
+        for i in range(4)
+    ]
+
+
+def test_forwarded_addresses_are_ignored_unless_from_a_trusted_proxy(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    """Before: any client's X-Forwarded-For was believed from loopback, so an attacker rotating
+    it was never limited."""
+    limited = settings.model_copy(update={"login_address_max_failures": 2})
+    with TestClient(create_app(limited, analyzer), client=("127.0.0.1", 40000)) as c:
+        assert _failures_until_refused(c, {}) == [401, 401, 429, 429]
+
+
+def test_a_trusted_proxy_forwards_each_client_address(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    behind = settings.model_copy(
+        update={"login_address_max_failures": 2, "trusted_proxies": "10.0.0.0/8"}
+    )
+    with TestClient(create_app(behind, analyzer), client=("10.1.2.3", 40000)) as c:
+        # four different clients behind the proxy: each has its own allowance
+        assert _failures_until_refused(c, {}) == [401, 401, 401, 401]
+
+
+def test_demo_accounts_are_never_seeded_beside_real_ones(factory: sessionmaker[Session]) -> None:
+    with factory() as s:
+        assert seed_demo_users(s) is True  # an empty database gets them
+        s.commit()
+        assert seed_demo_users(s) is True  # again: nothing new, nothing refused
+        names = set(s.scalars(select(User.username)))
+    assert names == {u for u, _, _ in DEMO_USERS}
+    with factory() as s:
+        for name, _, _ in DEMO_USERS:
+            s.delete(s.scalar(select(User).where(User.username == name)))
+        create_user(s, "chuyenvien", "admin", "Chuyen-vien-2026!")
+        s.commit()
+        assert seed_demo_users(s) is False
+        s.commit()
+        assert set(s.scalars(select(User.username))) == {"chuyenvien"}
