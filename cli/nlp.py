@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ import typer
 
 from cli.app import app, facts_app, fail, make_factory
 from core.config import ROOT, Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 
 def _analyzer(settings: Settings) -> Any:
@@ -73,6 +76,51 @@ def analyze(
     typer.echo(f"Analysed {done} items; {queued} new review tasks.")
 
 
+def _json_line(obj: dict[str, Any]) -> str:
+    """``obj`` as one JSON line, non-ASCII kept as UTF-8; a value holding a lone surrogate (which
+    UTF-8 cannot carry; JSON can name it ``\\udXXX``) is written with ASCII escapes instead."""
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj)
+    return line + "\n"
+
+
+def read_predict_line(n: int, raw: bytes) -> tuple[Any, str | None, str | None]:
+    """One input line of ``duluan predict``: ``(id, text, None)`` or ``(id or None, None, why)``.
+
+    ``raw`` is the line's bytes (a leading UTF-8 BOM is allowed on line 1), ``n`` its 1-based
+    number, named in ``why`` ("line 2: not valid UTF-8 (byte 0xff at column 12)"). Never raises
+    for any input: bytes that are not UTF-8, text that is not JSON, JSON nested too deeply or with
+    a number too long to read, a value that is not an object or without a string ``text``.
+    """
+    if n == 1:
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return (
+            None,
+            None,
+            f"line {n}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",
+        )
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return None, None, f"line {n}: invalid JSON: {exc.msg} (column {exc.colno})"
+    except RecursionError:
+        return None, None, f"line {n}: invalid JSON: nested too deeply"
+    except ValueError:  # the one other refusal of json.loads: an integer over 4,300 digits
+        return None, None, f"line {n}: invalid JSON: a number too long to read"
+    if not isinstance(row, dict):
+        return None, None, f"line {n}: not a JSON object"
+    id_ = row.get("id")
+    if not isinstance(row.get("text"), str):
+        return id_, None, f"line {n}: field `text` (a string) is required"
+    return id_, row["text"], None
+
+
 @app.command()
 def predict(
     input: Annotated[
@@ -85,42 +133,59 @@ def predict(
 ) -> None:
     """Score JSON Lines {"id", "text"} without a database; one result line per input line.
 
+    A line that cannot be read (not UTF-8, not JSON, nested too deeply, no string `text`) or
+    scored gets {"id", "error"} in its place and the later lines go on; the exit status is 1
+    when any line failed, 0 otherwise.
     Example: echo '{"id": 1, "text": "Cung cấp mã OTP để nhận tiền"}' | duluan predict
     """
     analyzer = _analyzer(get_settings())
-    src = input.open(encoding="utf-8") if input else sys.stdin
+    if input:
+        src: Any = input.open("rb")
+    else:
+        src = getattr(sys.stdin, "buffer", None) or (
+            line.encode("utf-8", "surrogateescape") for line in sys.stdin
+        )
     dst = output.open("w", encoding="utf-8") if output else sys.stdout
     ok = bad = 0
-    pending: list[tuple[Any, str]] = []
+    pending: list[tuple[int, Any, str]] = []
+
+    def error(id_: Any, why: str) -> None:
+        nonlocal bad
+        dst.write(_json_line({"id": id_, "error": why}))
+        bad += 1
 
     def flush() -> None:
         nonlocal ok
-        results = analyzer.analyze([t for _, t in pending])
-        for (id_, _), res in zip(pending, results, strict=True):
-            dst.write(json.dumps({"id": id_, **res}, ensure_ascii=False) + "\n")
-        ok += len(pending)
+        if not pending:
+            return
+        try:
+            results = analyzer.analyze([t for _, _, t in pending])
+        except Exception:  # noqa: BLE001 - one text must not cost the batch: score them one by one
+            results = []
+            for n, _, text in pending:
+                try:
+                    results.append(analyzer.analyze([text])[0])
+                except Exception as exc:  # noqa: BLE001 - reported in that line's place
+                    log.exception("predict: line %d could not be scored", n)
+                    results.append({"error": f"line {n}: not scored ({type(exc).__name__})"})
+        for (_, id_, _), res in zip(pending, results, strict=True):
+            if "error" in res:
+                error(id_, res["error"])
+            else:
+                dst.write(_json_line({"id": id_, **res}))
+                ok += 1
         pending.clear()
 
     try:
-        for n, line in enumerate(src, 1):
-            if not line.strip():
+        for n, raw in enumerate(src, 1):
+            if not raw.strip():
                 continue
-            id_, error = None, None
-            try:
-                row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise ValueError("not a JSON object")
-                id_ = row.get("id")
-                if not isinstance(row.get("text"), str):
-                    raise ValueError("field `text` (a string) is required")
-            except (json.JSONDecodeError, ValueError) as exc:
-                error = f"line {n}: {exc}"
-            if error:
-                flush()
-                dst.write(json.dumps({"id": id_, "error": error}, ensure_ascii=False) + "\n")
-                bad += 1
+            id_, text, why = read_predict_line(n, raw.rstrip(b"\r\n"))
+            if why is not None or text is None:
+                flush()  # results keep the order of the input
+                error(id_, why or f"line {n}: unreadable")
                 continue
-            pending.append((id_, row["text"]))
+            pending.append((n, id_, text))
             if len(pending) >= batch:
                 flush()
         flush()
@@ -130,6 +195,8 @@ def predict(
         if output:
             dst.close()
     typer.echo(f"predict: {ok} scored, {bad} errors; models {analyzer.versions}", err=True)
+    if bad:
+        raise typer.Exit(code=1)
 
 
 def _print_scores(title: str, h: dict[str, Any]) -> None:

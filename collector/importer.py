@@ -14,9 +14,12 @@ Files as real exports and Excel write them are read:
   by :func:`collector.decode.decode_bytes`; separator ``,`` ``;`` tab or ``|`` (``csv.Sniffer``,
   checked against the header, which must have a ``text`` or ``title`` column). Column names are
   matched case-insensitively. A file whose encoding or header cannot be told raises
-  :class:`ImportFormatError` with a one-line message.
+  :class:`ImportFormatError` with a one-line message. A quote left open is reported on its line and the rows it
+  swallowed are read again; a stray NUL is removed (with a warning), not a reason to refuse
+  the file.
 * JSON Lines (``.jsonl``, ``.ndjson``, ``.json``): UTF-8, one object a line; a line that is not
-  UTF-8 or not JSON is reported with its number and the other lines are imported.
+  UTF-8 or not JSON (nested too deeply, a number too long) is reported with its number and
+  the other lines are imported; so is a row the database refuses.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ import codecs
 import csv
 import io
 import json
+import logging
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,17 +40,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.dates import parse_date
-from collector.decode import charset_label, decode_bytes, looks_binary
+from collector.decode import charset_label, decode_bytes
 from collector.store import NewItem, save_items
 from core.tables import Feed, FeedKind
 from core.text import clean
 
+log = logging.getLogger(__name__)
+
 MAX_TEXT = 100_000
+# A quoted CSV field may hold line breaks, but a record over this many lines is an open quote.
+MAX_RECORD_LINES = 2_000
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
 SEPARATORS = ",;\t|"
 _ONE_COLUMN = "\x1f"  # the unit separator: never in a one-column file's text
 _SNIFF_CHARS = 16_384
 _HEADER_NAMES = ("text", "title")
+# C0 controls other than tab and line breaks: a text file holds a few at most (a stray NUL
+# costs its row nothing: the text key removes it); more than 1 % (and 16) means the bytes are
+# not text.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 Row = tuple[int, dict[str, Any] | None, str | None]  # (line, row or None, error)
@@ -107,6 +121,9 @@ def _jsonl(data: bytes, name: str = "") -> _Read:
             continue
         except RecursionError:
             rows.append((n, None, "invalid JSON: nested too deeply"))
+            continue
+        except ValueError:  # json.loads' one other refusal: an integer over 4,300 digits
+            rows.append((n, None, "invalid JSON: a number too long to read"))
             continue
         rows.append((n, row, None) if isinstance(row, dict) else (n, None, "not a JSON object"))
     return _Read(rows, [], encoding)
@@ -172,12 +189,16 @@ def _decode_csv(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str]]
             f"cannot tell the encoding of {name} ({looks}); save it as CSV UTF-8"
         )
     text = decoded.text
-    if looks_binary(text):
+    if len(_CONTROL.findall(text)) > max(16, len(text) // 100):
         raise ImportFormatError(
             f"{name} does not look like a text file (read as {charset_label(decoded.encoding)}, "
             "it is full of control characters); save it as CSV UTF-8"
         )
     warnings: list[tuple[int, str]] = []
+    if "\x00" in text:
+        for n, line in enumerate(text.split("\n"), 1):
+            if nuls := line.count("\x00"):
+                warnings.append((n, f"{nuls} NUL character(s) removed"))
     if decoded.encoding == "utf-8" and decoded.note:  # a few invalid bytes were replaced
         for n, raw in enumerate(data.split(b"\n"), 1):
             bad = raw.decode("utf-8", "replace").count("\ufffd") - raw.decode(
@@ -188,35 +209,102 @@ def _decode_csv(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str]]
     return text, decoded.encoding, warnings
 
 
+def _closes_cleanly(lines: list[str], separator: str) -> bool:
+    """Whether ``lines`` read as CSV with ``strict`` quoting raise nothing: every quote that
+    opens a field closes, right before a separator or the end of the line."""
+    try:
+        for _ in csv.reader(lines, delimiter=separator, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
+
+
+class _Budget:
+    """``lines`` from ``start`` on, ending early once ``left`` more lines have been given."""
+
+    def __init__(self, lines: list[str], start: int) -> None:
+        self.lines, self.next, self.left = lines, start, MAX_RECORD_LINES
+
+    def __iter__(self) -> _Budget:
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines) or self.left <= 0:
+            raise StopIteration
+        self.left -= 1
+        self.next += 1
+        return self.lines[self.next - 1]
+
+
+def _records(
+    lines: list[str], separator: str, at: int = 1
+) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """The CSV records of ``lines`` (the file's physical lines, ends kept) from index ``at`` on
+    (after the header), as (first line number, fields, None) or (line number, None, why).
+
+    A record over several lines is a quoted field with line breaks, unless its quotes do not
+    close cleanly (:func:`_closes_cleanly`) or it runs over ``MAX_RECORD_LINES`` lines: then a
+    quote was left open and swallowed the rows after it, so its first line is reported and
+    reading starts again on the next line (each such restart reads at most that many lines).
+    """
+    while at < len(lines):  # ``at``: index in ``lines`` where the current reader starts
+        feed = _Budget(lines, at)
+        reader = csv.reader(feed, delimiter=separator)
+        done = 0  # lines the reader has consumed
+        while True:
+            first = at + done
+            feed.left = MAX_RECORD_LINES
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                done = reader.line_num
+                yield first + 1, None, f"unreadable CSV: {exc}"
+                continue
+            done = reader.line_num
+            last = at + done
+            if last - first > 1 and (
+                last - first >= MAX_RECORD_LINES
+                or not _closes_cleanly(lines[first:last], separator)
+            ):
+                ends = "the end of the file" if last == len(lines) else f"line {last}"
+                yield (
+                    first + 1,
+                    None,
+                    f"a quote opened on this line is not closed (the row ran on to {ends}); "
+                    "this line is skipped and the lines after it are read as rows",
+                )
+                at = first + 1
+                break
+            yield first + 1, fields, None
+
+
 def _csv(data: bytes, name: str) -> _Read:
     text, encoding, warnings = _decode_csv(data, name)
     csv.field_size_limit(max(csv.field_size_limit(), 16 * MAX_TEXT))  # longer fields are cut
     separator = _separator(text, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    names = [f.strip().lstrip("\ufeff").strip().lower() for f in next(reader)]
+    lines = io.StringIO(text, newline="").readlines()
+    names = [
+        f.strip().lstrip("\ufeff").strip().lower()
+        for f in next(csv.reader(lines[:1], delimiter=separator), [])
+    ]
     rows: list[Row] = []
-    line = reader.line_num + 1
-    while True:
-        start = line
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows.append((start, None, f"unreadable CSV: {exc}"))
+    for line, fields, error in _records(lines, separator):
+        if fields is None:
+            rows.append((line, None, error))
             continue
-        finally:
-            line = reader.line_num + 1
         if not any(f.strip() for f in fields):
             continue
         if len(fields) > len(names):
             warnings.append(
                 (
-                    start,
+                    line,
                     f"{len(fields)} fields for {len(names)} columns; the extra ones are ignored",
                 )
             )
-        rows.append((start, dict(zip(names, fields, strict=False)), None))
+        rows.append((line, dict(zip(names, fields, strict=False)), None))
     return _Read(rows, warnings, encoding, separator)
 
 
@@ -255,31 +343,59 @@ def import_file(session: Session, path: Path, *, default_source: str | None = No
         warnings=list(read.warnings), encoding=read.encoding, separator=read.separator
     )
     now = datetime.now(UTC)
-    by_source: dict[str, list[NewItem]] = {}
+    by_source: dict[str, list[tuple[int, NewItem]]] = {}
     for line, row, error in read.rows:
         stats.rows += 1
         if row is None:
             stats.errors.append((line, error or "unreadable"))
             continue
-        text = str(row.get("text") or "").strip()[:MAX_TEXT]
-        title = str(row.get("title") or "").strip()[:1000]
-        source = clean(str(row.get("source") or default_source or ""))[:200]
-        if not text and not title:
-            stats.errors.append((line, "no text and no title"))
-            continue
-        if not source:
-            stats.errors.append((line, "no source (give a `source` column or --source)"))
-            continue
-        raw_date = row.get("published_at")
-        published = parse_date(raw_date, now)
-        if published.when is None and published.note:
-            stats.warnings.append(
-                (
-                    line,
-                    f"date {_quoted(raw_date)} not read; the fetch time is used ({published.note})",
-                )
+        try:
+            _add_row(stats, by_source, line, row, default_source, now)
+        except Exception:  # noqa: BLE001 - one row's bug must not cost the file
+            log.exception("%s line %d could not be read", path.name, line)
+            stats.errors.append((line, "this row could not be read (see the log)"))
+    stats.warnings.sort(key=lambda w: w[0])
+    for source, numbered in by_source.items():
+        result = save_items(session, _source_feed(session, source), [new for _, new in numbered])
+        stats.new += result.new
+        stats.duplicate += result.duplicate
+        stats.errors.extend(
+            (numbered[i][0], "refused by the database (see the log)") for i in result.refused
+        )
+    stats.errors.sort(key=lambda e: e[0])
+    return stats
+
+
+def _add_row(
+    stats: ImportStats,
+    by_source: dict[str, list[tuple[int, NewItem]]],
+    line: int,
+    row: dict[str, Any],
+    default_source: str | None,
+    now: datetime,
+) -> None:
+    """File one row of the import under its source, or report it in ``stats``."""
+    text = str(row.get("text") or "").strip()[:MAX_TEXT]
+    title = str(row.get("title") or "").strip()[:1000]
+    source = clean(str(row.get("source") or default_source or ""))[:200]
+    if not text and not title:
+        stats.errors.append((line, "no text and no title"))
+        return
+    if not source:
+        stats.errors.append((line, "no source (give a `source` column or --source)"))
+        return
+    raw_date = row.get("published_at")
+    published = parse_date(raw_date, now)
+    if published.when is None and published.note:
+        stats.warnings.append(
+            (
+                line,
+                f"date {_quoted(raw_date)} not read; the fetch time is used ({published.note})",
             )
-        by_source.setdefault(source, []).append(
+        )
+    by_source.setdefault(source, []).append(
+        (
+            line,
             NewItem(
                 source=source,
                 title=title,
@@ -292,11 +408,6 @@ def import_file(session: Session, path: Path, *, default_source: str | None = No
                     if published.when is None and published.note
                     else ()
                 ),
-            )
+            ),
         )
-    stats.warnings.sort(key=lambda w: w[0])
-    for source, items in by_source.items():
-        result = save_items(session, _source_feed(session, source), items)
-        stats.new += result.new
-        stats.duplicate += result.duplicate
-    return stats
+    )

@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 
 # At most this many feeds leased and waiting in one collector: the rest is left to the others.
 MAX_QUEUED = 1000
+# The feed's health line (shown to admins) after an internal error: a plain cause in the UI's
+# language; the detail (exception, SQL and its parameters) is logged, never stored.
+STORE_FAILED = "Lỗi nội bộ khi lưu tin của nguồn này; chi tiết trong nhật ký của bộ thu thập."
+WORKER_FAILED = "Lỗi nội bộ khi tải hoặc đọc nguồn này; chi tiết trong nhật ký của bộ thu thập."
 
 __all__ = ["Outcome", "FeedResult", "RunSummary", "collect_due", "new_owner"]
 
@@ -88,6 +92,7 @@ class FeedResult:
     new: int = 0
     duplicate: int = 0
     future_dates: int = 0
+    refused: int = 0  # entries skipped because the database refused them
     error: str | None = None
 
 
@@ -299,6 +304,7 @@ def store_fetched(
                 ],
             )
             result.new, result.duplicate = stats.new, stats.duplicate
+            result.refused = len(stats.refused)
             result.future_dates = sum(e.future_date for e in fetched.parsed.entries)
             if result.future_dates:
                 log.warning(
@@ -307,7 +313,7 @@ def store_fetched(
                     result.future_dates,
                 )
             ttl = fetched.parsed.ttl_s
-            feed.last_warning = _warning(fetched.parsed)
+            feed.last_warning = _warning(fetched.parsed, result.refused)
         if fetched.body_hash:
             feed.body_hash = fetched.body_hash
         if fetched.result is not None and fetched.result.moved_to:
@@ -355,9 +361,12 @@ def _date_notes(entry: ParsedEntry) -> tuple[dict[str, str], ...]:
     return ({"code": code, "detail": entry.date_note},)
 
 
-def _warning(parsed: ParsedFeed) -> str | None:
-    """What went wrong in a fetch that still succeeded, in one line for the feed's health."""
+def _warning(parsed: ParsedFeed, refused: int = 0) -> str | None:
+    """What went wrong in a fetch that still succeeded, in one line for the feed's health;
+    ``refused``: entries the database would not store (skipped; the cause is in the log)."""
     parts = list(parsed.warnings)
+    if refused:
+        parts.append(f"{refused} entries could not be stored and were skipped (see the log)")
     undated = sum(1 for e in parsed.entries if e.date_note and not e.future_date)
     if undated:
         parts.append(f"{undated} entries with a date that could not be read: fetch time used")
@@ -404,15 +413,11 @@ def _store(
             result = store_fetched(session, feed, fetched, settings, now)
             session.commit()
             return result
-        except Exception as exc:  # noqa: BLE001 - a job boundary: one bad feed loses only itself
+        except Exception:  # noqa: BLE001 - a job boundary: one bad feed loses only itself
             session.rollback()
             log.exception("feed %s: storing failed", fetched.job.id)
             # The detail (SQL, parameters) goes to the log, not to the feed's health line.
-            failed = Fetched(
-                fetched.job,
-                Outcome.hard_error,
-                error=f"internal error while storing ({type(exc).__name__}); see the collector log",
-            )
+            failed = Fetched(fetched.job, Outcome.hard_error, error=STORE_FAILED)
             feed = session.get(Feed, fetched.job.id)
             assert feed is not None
             result = store_fetched(session, feed, failed, settings, now)
@@ -547,9 +552,9 @@ def collect_due(
             for future, job in dispatcher.finished(timeout=wait_s if dispatcher.queued else None):
                 try:
                     fetched = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker bug must not stop the run
+                except Exception:  # noqa: BLE001 - a worker bug must not stop the run
                     log.exception("feed %s: worker failed", job.id)
-                    fetched = Fetched(job, Outcome.hard_error, error=f"internal error: {exc}")
+                    fetched = Fetched(job, Outcome.hard_error, error=WORKER_FAILED)
                 result = _store(factory, fetched, settings, owner, run_now)
                 summary.results.append(result)
                 if on_result:

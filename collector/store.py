@@ -7,21 +7,24 @@ placement, ``ð`` for ``đ``, TCVN3…) is a duplicate, not a second story.
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from courlan.clean import clean_query
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from collector.cluster import shingles
 from core.db import utcnow
 from core.tables import Feed, FeedKind, Item
 from core.text import clean_report, content_digest, search_key
+
+log = logging.getLogger(__name__)
 
 MAX_TITLE = 1000
 MAX_HISTORY = 20
@@ -62,6 +65,9 @@ class SaveStats:
     new: int = 0
     duplicate: int = 0
     updated: int = 0  # known GUIDs whose headline was edited at the source
+    # Positions in ``items`` of the entries that could not be stored (the database refused the
+    # row, or preparing it failed); each is logged with its cause, the others are stored.
+    refused: list[int] = field(default_factory=list)
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -69,7 +75,8 @@ def canonical_url(url: str | None) -> str | None:
     tracking parameters (courlan's maintained list: utm_*, fbclid, gclid, ref, source…), the
     query sorted, no fragment (kept only for "#!"/"#/" client-side routes), no trailing slash.
 
-    Returns None for anything that is not an absolute http(s) URL with a host.
+    Returns None for anything that is not an absolute http(s) URL with a host, or whose
+    canonical form is longer than ``MAX_URL`` (2,048) characters (it could not be stored).
     """
     if not url:
         return None
@@ -88,7 +95,8 @@ def canonical_url(url: str | None) -> str | None:
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/")
     fragment = parts.fragment if parts.fragment[:1] in {"!", "/"} else ""
-    return urlunsplit((parts.scheme.lower(), netloc, path, clean_query(parts.query), fragment))
+    canonical = urlunsplit((parts.scheme.lower(), netloc, path, clean_query(parts.query), fragment))
+    return canonical if len(canonical) <= MAX_URL else None  # "http://h?q" gains a "/"
 
 
 content_hash = content_digest  # the collector's name for the one digest (core.text)
@@ -96,6 +104,7 @@ content_hash = content_digest  # the collector's name for the one digest (core.t
 
 @dataclass(frozen=True)
 class _Row:
+    index: int  # position in save_items' ``items``
     new: NewItem  # title and text already cleaned
     url: str | None
     digest: str
@@ -199,7 +208,9 @@ def save_items(
     """Insert the items not stored yet; flushes, never commits.
 
     Titles and texts are cleaned first (:func:`core.text.clean`). An item is known when its
-    feed already has its GUID, or any item has its canonical URL or content digest. A known
+    feed already has its GUID, or any item has its canonical URL or content digest. An entry
+    the database refuses (or that fails to be prepared) costs only itself: it is logged and its
+    position in ``items`` listed in ``SaveStats.refused``; the others are stored. A known
     GUID whose headline was edited at the source gets the new title; the first one stays in
     ``item.title_history`` (and in search). A byline is kept only for news feeds: duluan keeps
     no record of social authors. Lookups and inserts go by chunks; a chunk that races another
@@ -209,17 +220,22 @@ def save_items(
     seen: set[str] = set()
     keep_author = feed is not None and feed.kind == FeedKind.news
     rows: list[_Row] = []
-    for raw in items:
-        new, notes = _cleaned(raw)
-        url = canonical_url(new.url)
-        digest = content_digest(new.title, new.text)
+    for index, raw in enumerate(items):
+        try:
+            new, notes = _cleaned(raw)
+            url = canonical_url(new.url)
+            digest = content_digest(new.title, new.text)
+        except Exception:  # noqa: BLE001 - one entry's bug must not cost the others
+            log.exception("entry %d (%r) could not be prepared; skipped", index, raw.url)
+            stats.refused.append(index)
+            continue
         guid = new.external_id if new.external_id and feed is not None else None
         keys = [k for k in (digest, url and "u:" + url, guid and "g:" + guid) if k]
         if any(k in seen for k in keys):
             stats.duplicate += 1
             continue
         seen.update(keys)
-        rows.append(_Row(new, url, digest, guid, notes))
+        rows.append(_Row(index, new, url, digest, guid, notes))
     now = utcnow()
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
@@ -227,7 +243,12 @@ def save_items(
         fresh = []
         for r in part:
             if r.guid in guids and _same_story(r, guids[r.guid]):
-                stats.updated += _edit_title(session, r, guids[r.guid], now)
+                try:
+                    with session.begin_nested():
+                        stats.updated += _edit_title(session, r, guids[r.guid], now)
+                except DBAPIError as exc:
+                    _refused(stats, r, exc)
+                    continue
                 stats.duplicate += 1
             elif r.digest in hashes or r.url in urls:
                 stats.duplicate += 1
@@ -243,16 +264,31 @@ def save_items(
                 if values:
                     session.execute(insert(Item), values)
             stats.new += len(values)
-        except IntegrityError:
-            # Another collector stored some of them meanwhile: go row by row.
-            for v in values:
+        except DBAPIError:
+            # Another collector stored some of them meanwhile, or the database refuses one of
+            # them: go row by row, so that only the row at fault is lost.
+            for r, v in zip(fresh, values, strict=True):
                 try:
                     with session.begin_nested():
                         session.execute(insert(Item), [v])
                     stats.new += 1
                 except IntegrityError:
                     stats.duplicate += 1
+                except DBAPIError as exc:
+                    _refused(stats, r, exc)
+    stats.refused.sort()
     return stats
+
+
+def _refused(stats: SaveStats, r: _Row, exc: DBAPIError) -> None:
+    """Count a row the database refused; its cause (with the SQL) goes to the log only."""
+    log.warning(
+        "entry %d (%s) refused by the database, skipped: %s",
+        r.index,
+        r.new.url or r.new.external_id or r.digest[:12],
+        exc,
+    )
+    stats.refused.append(r.index)
 
 
 def _values(feed: Feed | None, r: _Row, keep_author: bool, now: datetime) -> dict[str, object]:

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -35,9 +37,14 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert len(result.output) > 100
 
 
-def _predict(lines: list[str]) -> tuple[list[dict], str]:
-    result = runner.invoke(app, ["predict"], input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
+def _predict(lines: list[str] | list[bytes], exit_code: int = 0) -> tuple[list[dict], str]:
+    data: str | bytes = (
+        b"\n".join(lines) + b"\n"  # type: ignore[arg-type]
+        if lines and isinstance(lines[0], bytes)
+        else "\n".join(lines) + "\n"  # type: ignore[arg-type]
+    )
+    result = runner.invoke(app, ["predict"], input=data)
+    assert result.exit_code == exit_code, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     return rows, result.stderr
 
@@ -100,13 +107,104 @@ def test_predict_bad_lines_yield_errors_and_processing_goes_on() -> None:
             '{"id": 3}',
             "[1, 2]",
             '{"id": 5, "text": "Cảm ơn tổ công nghệ số"}',
-        ]
+        ],
+        exit_code=1,  # any failed line: the exit status says so
     )
     assert [r["id"] for r in rows] == [1, None, 3, None, 5]
     assert "error" in rows[1]
     assert "text" in rows[2]["error"]
     assert "sentiment" in rows[4]
     assert "2 scored, 3 errors" in stderr
+
+
+def test_predict_unreadable_bytes_deep_nesting_and_huge_numbers_cost_only_their_line() -> None:
+    good = [
+        json.dumps({"id": i, "text": t}, ensure_ascii=False).encode()
+        for i, t in enumerate(["Dịch vụ công nhanh", "Cảm ơn tổ công nghệ số", "Cổng chậm quá"])
+    ]
+    rows, stderr = _predict(
+        [
+            b"\xef\xbb\xbf" + good[0],  # a BOM on the first line is allowed
+            b'{"id": 9, "text": "Ng\xff\xfei d\xf9ng"}',
+            b"[" * 100_000,
+            b'{"id": 8, "text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            good[1],
+            b'{"id": ' + b"7" * 5000 + b', "text": "x"}',
+            b'{"id": "\\ud800", "text": "Mot \\udc00 hai"}',  # lone surrogates (JSON escapes)
+            good[2],
+        ],
+        exit_code=1,
+    )
+    assert [r.get("error") for r in rows] == [
+        None,
+        "line 2: not valid UTF-8 (byte 0xff at column 22)",
+        "line 3: invalid JSON: nested too deeply",
+        "line 4: invalid JSON: nested too deeply",
+        None,
+        "line 6: invalid JSON: a number too long to read",
+        None,
+        None,
+    ]
+    assert [r["id"] for r in rows] == [0, None, None, None, 1, None, "\ud800", 2]
+    assert all("sentiment" in rows[i] for i in (0, 4, 6, 7))
+    assert "4 scored, 4 errors" in stderr
+
+
+def test_predict_a_text_that_breaks_the_scorer_costs_only_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nlp.analyze import Analyzer
+
+    real = Analyzer.analyze
+
+    def breaks_on_boom(self: Analyzer, texts: list[str]) -> list[dict]:
+        if "BOOM" in texts:
+            raise RuntimeError("scorer bug")
+        return real(self, texts)
+
+    monkeypatch.setattr(Analyzer, "analyze", breaks_on_boom)
+    rows, stderr = _predict(
+        ['{"id": 1, "text": "Một"}', '{"id": 2, "text": "BOOM"}', '{"id": 3, "text": "Ba"}'],
+        exit_code=1,
+    )
+    assert [r["id"] for r in rows] == [1, 2, 3]
+    assert rows[1] == {"id": 2, "error": "line 2: not scored (RuntimeError)"}
+    assert "sentiment" in rows[0]
+    assert "sentiment" in rows[2]
+    assert "2 scored, 1 errors" in stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+            lambda inner: (
+                st.lists(inner, max_size=4)
+                | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+            ),
+            max_leaves=20,
+        ).map(lambda v: json.dumps(v).encode()),
+        st.fixed_dictionaries({"id": st.integers() | st.text(), "text": st.text()}).map(
+            lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        ),
+    )
+)
+def test_read_predict_line_never_raises_and_keeps_every_readable_text(raw: bytes) -> None:
+    from cli.nlp import read_predict_line
+
+    raw = raw.replace(b"\n", b" ")
+    id_, text, why = read_predict_line(2, raw)
+    assert (text is None) != (why is None)
+    if why is not None:
+        assert why.startswith("line 2: ")
+    try:
+        row = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return
+    if isinstance(row, dict) and isinstance(row.get("text"), str):
+        assert (id_, text) == (row.get("id"), row["text"])
 
 
 def test_predict_files(tmp_path: Path) -> None:
