@@ -12,6 +12,7 @@ from core.config import Settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import Base
 from tests.factories import make_task, make_user
+from tests.web.helpers import login
 
 
 @pytest.fixture
@@ -54,6 +55,32 @@ def test_weekly_report_markdown_and_csv(client: TestClient) -> None:
     assert csv.text.splitlines()[0].startswith("item_id,source,title")
     bad = client.get("/api/v1/reports/weekly", params={"week": "2026-48"})
     assert bad.status_code == 422
+
+
+def _policy(header: str) -> dict[str, str]:
+    """A Content-Security-Policy header as {directive: sources}."""
+    return {d.split()[0]: " ".join(d.split()[1:]) for d in header.split(";") if d.strip()}
+
+
+def test_reports_may_not_be_framed_nor_run_anything(
+    client: TestClient, sqlite_settings: Settings, analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("html", "md", "csv", "docx"):
+        r = client.get("/api/v1/reports/weekly", params={"week": "2026-W48", "format": fmt})
+        assert r.status_code == 200, fmt
+        policy = _policy(r.headers["content-security-policy"])
+        assert policy["frame-ancestors"] == "'none'"
+        assert policy["default-src"] == "'none'"
+        assert "script-src" not in policy  # falls back to default-src: none
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["x-content-type-options"] == "nosniff"
+    # the web app serves the same report page (signed in with a session cookie)
+    with TestClient(create_app(sqlite_settings, analyzer)) as web:
+        login(web, "pt1", "pt1-password")
+        page = web.get("/reports/weekly", params={"week": "2026-W48"})
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert _policy(page.headers["content-security-policy"])["frame-ancestors"] == "'none'"
 
 
 def test_metrics_in_prometheus_text(client: TestClient) -> None:
