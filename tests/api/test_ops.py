@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +12,7 @@ from api.main import create_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import Base
-from tests.factories import make_task, make_user
+from tests.factories import make_item, make_task, make_user
 from tests.web.helpers import login
 
 
@@ -81,6 +82,23 @@ def test_reports_may_not_be_framed_nor_run_anything(
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/html")
         assert _policy(page.headers["content-security-policy"])["frame-ancestors"] == "'none'"
+
+
+def test_a_control_character_from_a_feed_breaks_no_report(
+    client: TestClient, sqlite_settings: Settings
+) -> None:
+    engine = make_engine(sqlite_settings.database_url)
+    with make_sessionmaker(engine)() as s:
+        published = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+        make_item(
+            s, source="Nguồn\x0b", title="Tin\x00", text="Trích\x1fđoạn", published_at=published
+        )
+        s.commit()
+    engine.dispose()
+    for fmt in ("docx", "html", "md", "csv"):
+        r = client.get("/api/v1/reports/weekly", params={"week": "2026-W48", "format": fmt})
+        assert r.status_code == 200, (fmt, r.text[:200])
+        assert fmt == "docx" or b"\x0b" not in r.content  # a DOCX is a zip: any byte
 
 
 def test_metrics_in_prometheus_text(client: TestClient) -> None:
