@@ -16,12 +16,14 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from report import safe
 from report.weekly import (
     MISINFO_VI,
     SENTIMENT_VI,
     STATUS_VI,
     VIETNAM,
     Week,
+    _excerpt,
     _when,
     load_coverage,
     load_week,
@@ -115,6 +117,23 @@ def charts(summary: dict[str, Any]) -> dict[str, bytes]:
     return out
 
 
+def confirmed_rows(confirmed: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of the "Tin đã xác nhận" table as display text (HTML and DOCX): ``kind``,
+    ``source``, ``first_seen`` (local time), ``reach`` (int), ``excerpt`` (the excerpt, else the
+    title, at most 200 characters on one line) and ``contradicts``; blanks shown as a dash."""
+    return [
+        {
+            "kind": MISINFO_VI[r["verdict"]],
+            "source": safe.line(r["source"]),
+            "first_seen": _when(r["first_seen"]),
+            "reach": int(r["reach"]),
+            "excerpt": safe.line(_excerpt(r["excerpt"], r["title"]), 200),
+            "contradicts": safe.line(r["contradicts"]),
+        }
+        for r in confirmed.to_dict("records")
+    ]
+
+
 def _context(
     summary: dict[str, Any], week: Week, coverage: dict[str, list[str]] | None
 ) -> dict[str, Any]:
@@ -131,14 +150,28 @@ def _context(
         "reviewed_share": reviewed / t["tasks"] if t["tasks"] else None,
         "flagged_total": int(summary["flags"]["flagged"].sum()),
         "by_day": summary["by_day"].to_dict("records"),
-        "by_source": summary["by_source"].to_dict("records"),
+        "by_source": [
+            {"source": safe.line(r["source"]), "items": r["items"]}
+            for r in summary["by_source"].to_dict("records")
+        ],
         "sentiment": summary["sentiment"].to_dict("records"),
         "change": summary["change"].to_dict("records"),
-        "concerns": summary["concerns"].to_dict("records"),
+        "concerns": [
+            {
+                "term": safe.line(r["term"]),
+                "items": r["items"],
+                "examples": safe.texts(r["examples"]),
+            }
+            for r in summary["concerns"].to_dict("records")
+        ],
         "flags": summary["flags"].to_dict("records"),
-        "confirmed": summary["confirmed"].to_dict("records"),
+        "confirmed": confirmed_rows(summary["confirmed"]),
         "pending": summary["pending"].to_dict("records"),
-        "coverage": coverage,
+        "coverage": (
+            {key: safe.texts(names) for key, names in coverage.items()}
+            if coverage is not None
+            else None
+        ),
         "SENTIMENT_VI": SENTIMENT_VI,
         "MISINFO_VI": MISINFO_VI,
         "STATUS_VI": STATUS_VI,
@@ -285,12 +318,12 @@ def render_docx(
             ],
             [
                 [
-                    MISINFO_VI[r["verdict"]],
+                    r["kind"],
                     r["source"],
-                    _when(r["first_seen"]),
+                    r["first_seen"],
                     r["reach"],
-                    str(r["excerpt"] or r["title"])[:200],
-                    r["contradicts"] or "—",
+                    r["excerpt"],
+                    r["contradicts"],
                 ]
                 for r in c["confirmed"]
             ],
@@ -304,16 +337,17 @@ def render_docx(
         f"({pct(c['reviewed_share'])}); máy gắn cờ {c['flagged_total']} tin.",
         style="List Bullet",
     )
-    if coverage is not None:
+    if c["coverage"] is not None:
+        silent, failing = c["coverage"]["silent"], c["coverage"]["failing"]
         doc.add_paragraph(
-            f"Nguồn không có tin mới trong tuần ({len(coverage['silent'])}): "
-            + (", ".join(coverage["silent"]) or "không có")
+            f"Nguồn không có tin mới trong tuần ({len(silent)}): "
+            + (", ".join(silent) or "không có")
             + ".",
             style="List Bullet",
         )
         doc.add_paragraph(
-            f"Nguồn đang lỗi hoặc bị tắt ({len(coverage['failing'])}): "
-            + ("; ".join(coverage["failing"]) or "không có")
+            f"Nguồn đang lỗi hoặc bị tắt ({len(failing)}): "
+            + ("; ".join(failing) or "không có")
             + ".",
             style="List Bullet",
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.items import join_latest_analysis
 from core.tables import Analysis, Cluster, Feed, FeedKind, Item, ReviewTask, Verdict
+from report import safe
 
 VIETNAM = timezone(timedelta(hours=7))
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -442,7 +443,10 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
     found: dict[str, set[int]] = {}
     texts: dict[int, tuple[str, str]] = {}
     for row in neg.itertuples():
-        texts[row.item_id] = (str(row.title or ""), str(getattr(row, "excerpt", "") or ""))
+        texts[row.item_id] = (
+            safe.plain(row.title, ""),
+            safe.plain(getattr(row, "excerpt", None), ""),
+        )
         for term in _phrases(". ".join(texts[row.item_id])):
             found.setdefault(term, set()).add(row.item_id)
     shared = {term: frozenset(ids) for term, ids in found.items() if len(ids) >= 2}
@@ -576,12 +580,12 @@ def _coverage_lines(summary: dict, coverage: dict[str, list[str]] | None) -> lis
         silent, failing = coverage["silent"], coverage["failing"]
         lines.append(
             f"- Nguồn không có tin mới trong tuần ({len(silent)}): "
-            + (", ".join(silent) or "không có")
+            + (", ".join(safe.markdown(name) for name in silent) or "không có")
             + "."
         )
         lines.append(
             f"- Nguồn đang lỗi hoặc bị tắt ({len(failing)}): "
-            + ("; ".join(failing) or "không có")
+            + ("; ".join(safe.markdown(name) for name in failing) or "không có")
             + "."
         )
     lines.append(
@@ -590,9 +594,9 @@ def _coverage_lines(summary: dict, coverage: dict[str, list[str]] | None) -> lis
     return lines
 
 
-def _cell(value: object, limit: int = 120) -> str:
-    text = " ".join(str(value).split())[:limit]
-    return text.replace("|", "/")
+def _excerpt(excerpt: object, title: object) -> object:
+    """What a confirmed item's row quotes: its excerpt, else its title (either may be blank)."""
+    return title if safe.is_blank(excerpt) else excerpt
 
 
 def _when(value: object) -> str:
@@ -622,7 +626,10 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
         "",
         "| Nguồn | Số tin |",
         "|---|---:|",
-        *[f"| {r.source} | {r.items} |" for r in summary["by_source"].itertuples()],
+        *[
+            f"| {safe.markdown(r.source, table=True)} | {r.items} |"
+            for r in summary["by_source"].itertuples()
+        ],
         "",
         "## 2. Sắc thái dư luận (tin liên quan)",
         "| Sắc thái | Số tin | Tỷ lệ |",
@@ -650,7 +657,8 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
         "",
         *(
             [
-                f"- **{r.term}** ({r.items} tin): " + "; ".join(f"“{t}”" for t in r.examples)
+                f"- **{safe.markdown(r.term)}** ({r.items} tin): "
+                + "; ".join(f"“{safe.markdown(e)}”" for e in r.examples)
                 for r in summary["concerns"].itertuples()
             ]
             or ["- Chưa đủ tin để nêu vấn đề nổi bật."]
@@ -677,8 +685,10 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
             "|---|---|---|---:|---|---|",
         ]
         lines += [
-            f"| {MISINFO_VI[r.verdict]} | {_cell(r.source)} | {_when(r.first_seen)} | {r.reach} | "
-            f"{_cell(r.excerpt or r.title, 160)} | {_cell(r.contradicts or '—', 200)} |"
+            f"| {MISINFO_VI[r.verdict]} | {safe.markdown(r.source, 120, table=True)} | "
+            f"{_when(r.first_seen)} | {r.reach} | "
+            f"{safe.markdown(_excerpt(r.excerpt, r.title), 160, table=True)} | "
+            f"{safe.markdown(r.contradicts, 200, table=True)} |"
             for r in confirmed.itertuples()
         ]
     if len(summary["pending"]):
@@ -694,5 +704,7 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
 
 
 def render_csv(frame: pd.DataFrame) -> str:
-    """The week's underlying table, one row per item (no person appears in it)."""
-    return frame.to_csv(index=False)
+    """The week's underlying table, one row per item (no person appears in it). Text cells are
+    neutralised for spreadsheets (``safe.csv_value``: no formula runs); empty cells stay empty.
+    Lines end in CRLF (RFC 4180), so a cell holding a line break, even a lone CR, is quoted."""
+    return safe.csv_frame(frame).to_csv(index=False, lineterminator="\r\n")

@@ -14,8 +14,19 @@ from report.weekly import Week
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require(Permission.reports))]
 
-# A standalone document: no script at all, only its own inline style and embedded images.
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# A standalone document: no script at all, only its own inline style and embedded images; no
+# form, no <base>, and no other site may show it in a frame (clickjacking).
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+REPORT_HEADERS = {
+    "Content-Security-Policy": REPORT_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",  # flagged items of the week: not left in shared caches
+}
 
 
 def parse_week(week: str) -> Week:
@@ -26,12 +37,14 @@ def parse_week(week: str) -> Week:
 
 
 def report_response(session: SessionDep, week: Week, fmt: str) -> Response:
-    """The report as an HTTP response (HTML shown in the browser, the others downloaded)."""
+    """The report as an HTTP response (HTML shown in the browser, the others downloaded), with
+    ``REPORT_HEADERS`` (a CSP that allows no script and no framing). Raises ``DomainError``
+    (422, ``bad_format``) for a format not in ``FORMATS``."""
     if fmt not in FORMATS:
         raise DomainError(
             f"format must be one of {', '.join(FORMATS)}", code="bad_format", status_code=422
         )
-    headers = {"Content-Security-Policy": REPORT_CSP, "X-Content-Type-Options": "nosniff"}
+    headers = dict(REPORT_HEADERS)
     if fmt != "html":
         headers["Content-Disposition"] = f'attachment; filename="weekly-{week.label}.{fmt}"'
     return Response(build(session, week, fmt), media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +12,8 @@ from api.main import create_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import Base
-from tests.factories import make_task, make_user
+from tests.factories import make_item, make_task, make_user
+from tests.web.helpers import login
 
 
 @pytest.fixture
@@ -54,6 +56,49 @@ def test_weekly_report_markdown_and_csv(client: TestClient) -> None:
     assert csv.text.splitlines()[0].startswith("item_id,source,title")
     bad = client.get("/api/v1/reports/weekly", params={"week": "2026-48"})
     assert bad.status_code == 422
+
+
+def _policy(header: str) -> dict[str, str]:
+    """A Content-Security-Policy header as {directive: sources}."""
+    return {d.split()[0]: " ".join(d.split()[1:]) for d in header.split(";") if d.strip()}
+
+
+def test_reports_may_not_be_framed_nor_run_anything(
+    client: TestClient, sqlite_settings: Settings, analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("html", "md", "csv", "docx"):
+        r = client.get("/api/v1/reports/weekly", params={"week": "2026-W48", "format": fmt})
+        assert r.status_code == 200, fmt
+        policy = _policy(r.headers["content-security-policy"])
+        assert policy["frame-ancestors"] == "'none'"
+        assert policy["default-src"] == "'none'"
+        assert "script-src" not in policy  # falls back to default-src: none
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["x-content-type-options"] == "nosniff"
+    # the web app serves the same report page (signed in with a session cookie)
+    with TestClient(create_app(sqlite_settings, analyzer)) as web:
+        login(web, "pt1", "pt1-password")
+        page = web.get("/reports/weekly", params={"week": "2026-W48"})
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert _policy(page.headers["content-security-policy"])["frame-ancestors"] == "'none'"
+
+
+def test_a_control_character_from_a_feed_breaks_no_report(
+    client: TestClient, sqlite_settings: Settings
+) -> None:
+    engine = make_engine(sqlite_settings.database_url)
+    with make_sessionmaker(engine)() as s:
+        published = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+        make_item(
+            s, source="Nguồn\x0b", title="Tin\x00", text="Trích\x1fđoạn", published_at=published
+        )
+        s.commit()
+    engine.dispose()
+    for fmt in ("docx", "html", "md", "csv"):
+        r = client.get("/api/v1/reports/weekly", params={"week": "2026-W48", "format": fmt})
+        assert r.status_code == 200, (fmt, r.text[:200])
+        assert fmt == "docx" or b"\x0b" not in r.content  # a DOCX is a zip: any byte
 
 
 def test_metrics_in_prometheus_text(client: TestClient) -> None:
