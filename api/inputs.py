@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Request, params
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 from starlette.datastructures import UploadFile
@@ -77,16 +77,18 @@ async def reject_control_characters(request: Request) -> None:
     for key, value in request.query_params.multi_items():
         if CONTROL_RE.search(key) or CONTROL_RE.search(value):
             found.append(("query", key))
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        form = await request.form()  # cached: the route reads the same parsed form
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    if body_field is None:
+        pass  # the route reads no body
+    elif isinstance(body_field.field_info, params.Form):
+        form = await request.form()  # already parsed by FastAPI for this route: cached
         for key, field in form.multi_items():
             text = (field.filename or "") if isinstance(field, UploadFile) else field
             if CONTROL_RE.search(key) or CONTROL_RE.search(text):
                 found.append(("body", key))
-    elif content_type == "application/json" or content_type.endswith("+json"):
+    else:
         try:
-            body = await request.json()  # cached: the route reads the same decoded body
+            body = await request.json()  # already decoded by FastAPI for a JSON body: cached
         except ValueError:
             body = None  # not JSON: the route's own validation answers
         found.extend(loc for loc, text in _strings(body, ("body",)) if CONTROL_RE.search(text))
