@@ -73,13 +73,34 @@ class BodyLimit:
                 await _send_413(send, self.max_bytes)
 
 
-class Timing:
-    """Observe each request's latency under its method and route (numeric ids folded)."""
+# Methods that keep their own label; anything else a client invents is counted as OTHER.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UNMATCHED = "<unmatched>"
 
-    def __init__(
-        self, app: ASGIApp, observe: Callable[[str, str, float], None], fold: Callable[[str], str]
-    ) -> None:
-        self.app, self.observe, self.fold = app, observe, fold
+
+def route_label(scope: Scope) -> str:
+    """The matched route's full template (``/api/v1/items/{item_id}``) or ``UNMATCHED``: label
+    values stay bounded by the app's routes whatever paths clients send.
+
+    FastAPI keeps included routers nested, so ``scope["route"]`` holds the route as its router
+    declared it (``/items/{item_id}``); the full template is on the route context FastAPI leaves
+    in the scope (not a documented interface: tests/api/test_metrics.py checks it, and without
+    it the router's own template is used, still bounded)."""
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    for candidate in (
+        getattr(context, "path_format", None),
+        getattr(scope.get("route"), "path", None),
+    ):
+        if isinstance(candidate, str) and candidate and scope.get("route") is not None:
+            return candidate
+    return UNMATCHED
+
+
+class Timing:
+    """Observe each request's latency under its method and route template (``route_label``)."""
+
+    def __init__(self, app: ASGIApp, observe: Callable[[str, str, float], None]) -> None:
+        self.app, self.observe = app, observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,5 +110,5 @@ class Timing:
         try:
             await self.app(scope, receive, send)
         finally:
-            path = self.fold(scope["path"]) if scope.get("route") is not None else "unmatched"
-            self.observe(scope["method"], path, time.perf_counter() - started)
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            self.observe(method, route_label(scope), time.perf_counter() - started)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.main import create_app
 from core.config import Settings
@@ -23,7 +24,11 @@ def client(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type
         make_task(s)
         s.commit()
     settings = sqlite_settings.model_copy(
-        update={"max_body_bytes": 2000, "cors_origins": "https://ui.example"}
+        update={
+            "max_body_bytes": 2000,
+            "cors_origins": "https://ui.example",
+            "metrics_token": SecretStr("scrape-secret"),
+        }
     )
     with TestClient(create_app(settings, analyzer)) as c:
         token = c.post(
@@ -58,7 +63,7 @@ def test_weekly_report_markdown_and_csv(client: TestClient) -> None:
 
 def test_metrics_in_prometheus_text(client: TestClient) -> None:
     client.post("/api/v1/queue/claim")
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}).text
     assert "duluan_items_total 1" in text
     assert 'duluan_queue_tasks{status="claimed"} 1' in text
     assert "duluan_claims_total 1" in text
