@@ -36,7 +36,11 @@ async def _send_413(send: Send, max_bytes: int) -> None:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` (declared or streamed) with 413 in the error shape."""
+    """Refuse request bodies over ``max_bytes`` (declared or streamed) with 413 in the error shape.
+
+    A body without a declared length (chunked) is counted as it is read: the moment it passes the
+    limit the 413 is sent, and whatever the app answers after (FastAPI turns a failed body read
+    into a 400) is dropped."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
@@ -50,26 +54,31 @@ class BodyLimit:
             await _send_413(send, self.max_bytes)
             return
         seen = 0
-        started = False
+        started = refused = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    if not started and not refused:
+                        refused = True
+                        await _send_413(send, self.max_bytes)
                     raise _TooLarge
             return message
 
         async def tracking(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 is the answer
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited, tracking)
         except _TooLarge:
-            if not started:
+            if not started and not refused:
                 await _send_413(send, self.max_bytes)
 
 

@@ -76,6 +76,33 @@ def test_oversized_bodies_are_refused(client: TestClient) -> None:
     assert r.json()["error"]["code"] == "too_large"
 
 
+def test_oversized_chunked_bodies_are_refused_with_413(client: TestClient) -> None:
+    # No Content-Length: the body is counted as it is read (2,000-byte limit in this fixture).
+    def chunks(n: int) -> Iterator[bytes]:
+        yield b'{"username": "pt1", "password": "'
+        for _ in range(n):
+            yield b"x" * 500
+        yield b'"}'
+
+    for path in ("/api/v1/auth/login", "/api/v1/feeds", "/api/v1/users"):
+        r = client.post(path, content=chunks(10), headers={"content-type": "application/json"})
+        assert "content-length" not in r.request.headers
+        assert r.status_code == 413, (path, r.text)
+        assert r.json()["error"]["code"] == "too_large"
+    page = client.post(
+        "/login",
+        content=(b"username=" + b"x" * 500 for _ in range(10)),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert page.status_code == 413
+    small = client.post(
+        "/api/v1/auth/login",
+        content=iter([b'{"username": "pt1", ', b'"password": "wrong"}']),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 401  # under the limit: read and answered as usual
+
+
 def test_cors_only_for_configured_origins(client: TestClient) -> None:
     ok = client.options(
         "/api/v1/health",
