@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 _CODES = {
     400: "bad_request",
@@ -21,6 +24,8 @@ _CODES = {
     413: "too_large",
     422: "invalid",
     429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -36,7 +41,10 @@ def _is_api(request: Request) -> bool:
 
 
 def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
-    """JSON errors for the API; pages of the web app get ``html(request, status, code, message)``."""
+    """JSON errors for the API; pages of the web app get ``html(request, status, code, message)``.
+
+    An exception nothing else handles becomes a 500 in the same shape (``internal_error``; the
+    page of the web app), logged with its traceback; its text is never shown to the caller."""
 
     def _answer(
         request: Request, status: int, code: str, message: str, **extra: object
@@ -69,3 +77,16 @@ def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
             "Dữ liệu gửi lên không hợp lệ. (Invalid request.)",
             details=details,
         )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Starlette's outermost middleware calls this, sends the answer, then re-raises for the
+        # server to log: log here too, with the request, so the cause is found.
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        message = "Lỗi máy chủ, vui lòng thử lại sau. (Internal server error.)"
+        if html is not None and not _is_api(request):
+            try:
+                return html(request, 500, "internal_error", message)
+            except Exception:  # noqa: BLE001 - the page itself failed: plain JSON then
+                log.exception("the error page failed too")
+        return JSONResponse(_body("internal_error", message), status_code=500)

@@ -6,11 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import metrics, web
+from api.inputs import reject_control_characters
 from api.middleware import BodyLimit
 from api.routes import auth, feeds, health, items, models, queue, reports, users
 from api.schemas import ERRORS
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         summary="Review queue for Vietnamese public-opinion monitoring: flagged distortions and scams, "
         "decided by people.",
         lifespan=lifespan,
+        # Before any route: no NUL or other control character in any request string (422).
+        dependencies=[Depends(reject_control_characters)],
     )
     app.state.settings = settings or get_settings()
     app.state.analyzer = analyzer

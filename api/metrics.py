@@ -4,13 +4,24 @@ collected and analysed, queue depth by status, claims and verdicts.
 Latency is counted in each API process. With ``DULUAN_METRICS_DIR`` set (``duluan serve
 --workers N`` sets it), every process also writes its histogram there every few seconds and
 ``/metrics`` — whichever process answers — adds them all up, so one scrape sees every worker.
+
+Latency is labelled by the matched route's template (``/api/v1/items/{item_id}``; any path no
+route matches is ``<unmatched>``, a method outside the usual ones ``OTHER``), so label values are
+bounded by the app's routes whatever clients send.
+
+Who may read it: with ``DULUAN_METRICS_TOKEN`` set, only a request carrying
+``Authorization: Bearer <that token>`` (401 otherwise). Without it, a client on the loopback
+interface (a Prometheus on the same host) or an admin's API token (401 without a token, 403 for
+another role). Behind a reverse proxy on the same host every client looks local unless the
+server reads the proxy's forwarded address: set the token there.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 import os
-import re
 import threading
 import time
 import uuid
@@ -19,11 +30,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.middleware import Timing
-from core.tables import Analysis, AuditEvent, Item, ReviewTask, Verdict
+from core.accounts import AuthError, user_for_token
+from core.errors import DomainError
+from core.tables import Analysis, AuditEvent, Item, ReviewTask, Role, Verdict
 
-_ID_RE = re.compile(r"/\d+(?=/|$)")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -99,16 +112,50 @@ class Latency:
         return out
 
 
+def _bearer(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return (credentials.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def _loopback(request: Request) -> bool:
+    try:
+        return request.client is not None and ipaddress.ip_address(request.client.host).is_loopback
+    except ValueError:  # not an address (a test client's name, a Unix socket)
+        return False
+
+
+def check_access(request: Request, session: Session) -> None:
+    """Let the scrape through, or raise ``AuthError`` (401) / ``DomainError`` (403): the metrics
+    token when ``DULUAN_METRICS_TOKEN`` is set (not empty); otherwise a loopback client or an admin's token."""
+    token = _bearer(request)
+    secret = request.app.state.settings.metrics_token
+    expected = secret.get_secret_value() if secret is not None else ""
+    if expected:  # an empty DULUAN_METRICS_TOKEN counts as unset
+        if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
+            raise AuthError(
+                "Cần mã truy cập số liệu. (Metrics token required.)", code="not_authenticated"
+            )
+        return
+    if _loopback(request):
+        return
+    if token is None:
+        raise AuthError("Cần đăng nhập. (Authentication required.)", code="not_authenticated")
+    if user_for_token(session, token).role != Role.admin:
+        raise DomainError(
+            "Chỉ quản trị viên xem được số liệu. (Admins only.)", code="forbidden", status_code=403
+        )
+
+
 def install(app: FastAPI) -> None:
     latency = Latency(app.state.settings.metrics_dir)
     app.state.latency = latency
 
-    # The path with numeric ids folded ("/api/v1/tasks/{id}/verdict"): bounded label values.
-    app.add_middleware(Timing, observe=latency.observe, fold=lambda path: _ID_RE.sub("/{id}", path))
+    app.add_middleware(Timing, observe=latency.observe)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics(request: Request) -> Response:
         with request.app.state.sessionmaker() as session:
+            check_access(request, session)
             items = session.scalar(select(func.count(Item.id))) or 0
             analysed = session.scalar(select(func.count(func.distinct(Analysis.item_id)))) or 0
             depth = dict(

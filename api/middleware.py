@@ -36,7 +36,11 @@ async def _send_413(send: Send, max_bytes: int) -> None:
 
 
 class BodyLimit:
-    """Refuse request bodies over ``max_bytes`` (declared or streamed) with 413 in the error shape."""
+    """Refuse request bodies over ``max_bytes`` (declared or streamed) with 413 in the error shape.
+
+    A body without a declared length (chunked) is counted as it is read: the moment it passes the
+    limit the 413 is sent, and whatever the app answers after (FastAPI turns a failed body read
+    into a 400) is dropped."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max_bytes = app, max_bytes
@@ -50,36 +54,62 @@ class BodyLimit:
             await _send_413(send, self.max_bytes)
             return
         seen = 0
-        started = False
+        started = refused = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    if not started and not refused:
+                        refused = True
+                        await _send_413(send, self.max_bytes)
                     raise _TooLarge
             return message
 
         async def tracking(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 is the answer
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited, tracking)
         except _TooLarge:
-            if not started:
+            if not started and not refused:
                 await _send_413(send, self.max_bytes)
 
 
-class Timing:
-    """Observe each request's latency under its method and route (numeric ids folded)."""
+# Methods that keep their own label; anything else a client invents is counted as OTHER.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UNMATCHED = "<unmatched>"
 
-    def __init__(
-        self, app: ASGIApp, observe: Callable[[str, str, float], None], fold: Callable[[str], str]
-    ) -> None:
-        self.app, self.observe, self.fold = app, observe, fold
+
+def route_label(scope: Scope) -> str:
+    """The matched route's full template (``/api/v1/items/{item_id}``) or ``UNMATCHED``: label
+    values stay bounded by the app's routes whatever paths clients send.
+
+    FastAPI keeps included routers nested, so ``scope["route"]`` holds the route as its router
+    declared it (``/items/{item_id}``); the full template is on the route context FastAPI leaves
+    in the scope (not a documented interface: tests/api/test_metrics.py checks it, and without
+    it the router's own template is used, still bounded)."""
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    for candidate in (
+        getattr(context, "path_format", None),
+        getattr(scope.get("route"), "path", None),
+    ):
+        if isinstance(candidate, str) and candidate and scope.get("route") is not None:
+            return candidate
+    return UNMATCHED
+
+
+class Timing:
+    """Observe each request's latency under its method and route template (``route_label``)."""
+
+    def __init__(self, app: ASGIApp, observe: Callable[[str, str, float], None]) -> None:
+        self.app, self.observe = app, observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,5 +119,5 @@ class Timing:
         try:
             await self.app(scope, receive, send)
         finally:
-            path = self.fold(scope["path"]) if scope.get("route") is not None else "unmatched"
-            self.observe(scope["method"], path, time.perf_counter() - started)
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            self.observe(method, route_label(scope), time.perf_counter() - started)

@@ -121,6 +121,12 @@ class Health(BaseModel):
     models: dict[str, str | None]
 
 
+class Ready(BaseModel):
+    status: Literal["ready"]
+    database_writable: bool = Field(description="A write was made and rolled back")
+    models_loaded: bool = Field(description="Analysis available (not required to be ready)")
+
+
 class FeedRead(BaseModel):
     id: int
     url: str

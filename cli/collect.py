@@ -35,6 +35,7 @@ def feeds_add(
     Example: duluan feeds add https://vnexpress.net/rss/so-hoa.rss --name "VnExpress Số hóa"
     """
     from collector.feeds import add_feed
+    from collector.guard import Allowlist
     from core.db import session_scope
     from core.errors import DomainError
 
@@ -48,6 +49,7 @@ def feeds_add(
                 kind=kind,
                 interval_s=interval or settings.poll_interval_s,
                 extract_full_text=extract,
+                allowlist=Allowlist.parse(settings.fetch_allowlist),
             )
             typer.echo(f"Feed {feed.id} added: {feed.name} <{feed.url}>")
     except DomainError as exc:
@@ -128,13 +130,19 @@ def feeds_import_opml(
 
     Example: duluan feeds import-opml feeds.opml
     """
+    from collector.guard import Allowlist
     from collector.opml import import_opml
     from core.db import session_scope
 
     settings = get_settings()
     try:
         with session_scope(make_factory(settings)) as session:
-            added, known = import_opml(session, file.read_bytes(), settings.poll_interval_s)
+            added, known = import_opml(
+                session,
+                file.read_bytes(),
+                settings.poll_interval_s,
+                Allowlist.parse(settings.fetch_allowlist),
+            )
     except ValueError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"{added} feeds added, {known} already registered.")

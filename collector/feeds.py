@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collector.guard import Allowlist, BlockedURL, check_registration
 from core.audit import record
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
@@ -38,6 +39,18 @@ def _validate(url: str | None = None, kind: str | None = None, interval: int | N
         )
 
 
+def check_address(url: str, allowlist: Allowlist | None) -> None:
+    """``DomainError`` 422 ``blocked_url`` unless the fetcher may reach ``url``'s host."""
+    try:
+        check_registration(url, allowlist or Allowlist())
+    except BlockedURL as exc:
+        raise DomainError(
+            f"Địa chỉ nguồn tin không được phép (mạng nội bộ). (Not a public address: {exc}.)",
+            code="blocked_url",
+            status_code=422,
+        ) from exc
+
+
 def add_feed(
     session: Session,
     url: str,
@@ -47,10 +60,17 @@ def add_feed(
     interval_s: int = 1800,
     extract_full_text: bool = False,
     actor: User | None = None,
+    allowlist: Allowlist | None = None,
 ) -> Feed:
-    """Register a feed; 409 if the URL is already registered. Flushes."""
+    """Register a feed; 409 if the URL is already registered. Flushes.
+
+    ``DomainError`` 422 ``bad_url`` for a URL that is not http(s), and ``blocked_url`` for one the
+    fetcher would never reach (``collector.guard.check_registration``: a loopback or private
+    address, literal or resolved, unless in ``allowlist`` — pass the one built from
+    ``DULUAN_FETCH_ALLOWLIST``; ``None`` allows nothing)."""
     url = url.strip()
     _validate(url, kind, interval_s)
+    check_address(url, allowlist)
     if session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
         raise Conflict(f"feed already registered: {url}", code="feed_exists")
     feed = Feed(

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.guard import Allowlist, BlockedURL, check_registration
 from core.tables import Feed, FeedKind
 
 KINDS = {FeedKind.news.value, FeedKind.official.value, FeedKind.social.value}
@@ -46,10 +47,28 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     return found
 
 
-def import_opml(session: Session, data: bytes, interval_s: int) -> tuple[int, int]:
-    """Register the feeds of an OPML document; returns (added, already registered). Flushes."""
+def import_opml(
+    session: Session, data: bytes, interval_s: int, allowlist: Allowlist | None = None
+) -> tuple[int, int]:
+    """Register the feeds of an OPML document; returns (added, already registered). Flushes.
+
+    ``ValueError`` (nothing added) if the document is not OPML or if any feed points at an
+    address the fetcher would never reach (``collector.guard.check_registration``; ``allowlist``
+    from ``DULUAN_FETCH_ALLOWLIST``, ``None`` allows nothing)."""
+    feeds = read_opml(data)
+    blocked = []
+    for f in feeds:
+        try:
+            check_registration(f.url, allowlist or Allowlist())
+        except BlockedURL as exc:
+            blocked.append(str(exc))
+    if blocked:
+        raise ValueError(
+            f"{len(blocked)} feed(s) point at non-public addresses, nothing imported: "
+            + "; ".join(blocked[:5])
+        )
     added = known = 0
-    for f in read_opml(data):
+    for f in feeds:
         if session.scalar(select(Feed.id).where(Feed.url == f.url)) is not None:
             known += 1
             continue

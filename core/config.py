@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,8 @@ class Settings(BaseSettings):
         ""  # comma-separated origins allowed to call the API from a browser; none by default
     )
     metrics_dir: Path | None = None  # shared by API processes so /metrics adds up every worker
+    # Set: /metrics needs "Authorization: Bearer <token>". Unset: loopback clients or admins only.
+    metrics_token: SecretStr | None = None
     cookie_secure: bool = False  # web app: send the session cookie over HTTPS only (set behind TLS)
     api_host: str = "127.0.0.1"
     api_port: int = 8000

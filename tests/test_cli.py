@@ -392,3 +392,20 @@ def test_serve_refuses_a_database_that_is_not_migrated(cli_env: Path) -> None:
     result = runner.invoke(app, ["serve", "--port", "8799"])
     assert result.exit_code == 1
     assert "run `duluan migrate` first" in result.output
+
+
+def test_feeds_add_and_import_refuse_non_public_addresses(cli_env: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    result = runner.invoke(app, ["feeds", "add", "http://[2002:7f00:1::]/rss", "--name", "X"])
+    assert result.exit_code != 0
+    assert "Not a public address" in result.output
+    opml = tmp_path / "f.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="L" xmlUrl="http://192.168.1.1/rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["feeds", "import-opml", str(opml)])
+    assert result.exit_code != 0
+    assert "non-public" in result.output
+    assert "192.168.1.1" not in runner.invoke(app, ["feeds", "list"]).output

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from api.deps import Id, SessionDep, require
+from api.deps import Id, SessionDep, SettingsDep, require
 from api.schemas import FeedCreate, FeedRead, FeedUpdate
 from collector import feeds
+from collector.guard import Allowlist
 from core.permissions import Permission
 from core.tables import Feed, User
 
@@ -39,8 +40,11 @@ def list_feeds(session: SessionDep, _: Admin) -> list[FeedRead]:
 
 
 @router.post("", response_model=FeedRead, status_code=201)
-def create_feed(body: FeedCreate, session: SessionDep, user: Admin) -> FeedRead:
-    """Register a feed (409 if its URL is already registered)."""
+def create_feed(
+    body: FeedCreate, session: SessionDep, settings: SettingsDep, user: Admin
+) -> FeedRead:
+    """Register a feed (409 if its URL is already registered; 422 ``blocked_url`` if it points at
+    a loopback or private address, literal or resolved, not in ``DULUAN_FETCH_ALLOWLIST``)."""
     feed = feeds.add_feed(
         session,
         body.url,
@@ -49,6 +53,7 @@ def create_feed(body: FeedCreate, session: SessionDep, user: Admin) -> FeedRead:
         interval_s=body.poll_interval_s,
         extract_full_text=body.extract_full_text,
         actor=user,
+        allowlist=Allowlist.parse(settings.fetch_allowlist),
     )
     return _read(feed, 0)
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import MAX_ID, Id, SessionDep, require
+from api.inputs import VnDateTime
 from api.schemas import (
     AnalysisRead,
     ClusterRead,
@@ -37,8 +37,16 @@ def _summary(item: Item, analysis: Analysis | None, task: ReviewTask | None) -> 
 def items(
     session: SessionDep,
     _: Reader,
-    since: datetime | None = Query(None, description="Published (or fetched) at or after"),
-    until: datetime | None = Query(None, description="Published (or fetched) before"),
+    since: VnDateTime | None = Query(
+        None,
+        description="Published (or fetched) at or after; ISO 8601, without an offset it is "
+        "Vietnam time (UTC+7); years 1970-2100",
+    ),
+    until: VnDateTime | None = Query(
+        None,
+        description="Published (or fetched) before; ISO 8601, without an offset it is "
+        "Vietnam time (UTC+7); years 1970-2100",
+    ),
     feed_id: int | None = Query(None, ge=1, le=MAX_ID),
     relevant: bool | None = None,
     sentiment: Literal["negative", "neutral", "positive"] | None = None,

@@ -31,6 +31,7 @@ from api.web.session import (
     safe_next,
 )
 from collector import feeds as feed_registry
+from collector.guard import Allowlist
 from core import accounts, items
 from core.accounts import AccountLocked, AuthError
 from core.db import utcnow
@@ -577,6 +578,7 @@ def feeds_page(request: Request, session: SessionDep, user: FeedAdmin) -> HTMLRe
 def add_feed(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: FeedAdmin,
     _: None = Csrf,
     url: Annotated[str, Form(max_length=2048)] = "",
@@ -588,7 +590,14 @@ def add_feed(
         session,
         user,
         "feeds.html",
-        lambda: feed_registry.add_feed(session, url, name, kind=kind, actor=user),
+        lambda: feed_registry.add_feed(
+            session,
+            url,
+            name,
+            kind=kind,
+            actor=user,
+            allowlist=Allowlist.parse(settings.fetch_allowlist),
+        ),
         _feeds_context,
         {"url": url, "name": name, "kind": kind},
         "feed_added",

@@ -88,3 +88,66 @@ def test_collaborators_and_anonymous_cannot_touch_feeds(
         == 403
     )
     assert c.get("/api/v1/feeds").status_code == 401
+
+
+# Loopback, private, link-local and reserved addresses in the forms a URL can carry them: dotted,
+# short, decimal, octal and hex IPv4; IPv6 literals and IPv6 carrying an IPv4 (mapped, 6to4,
+# NAT64, Teredo); names that resolve locally. None resolves through the network.
+NON_PUBLIC_URLS = [
+    *(f"http://{h}/rss" for h in ("127.0.0.1", "127.0.0.1:8080", "127.1", "127.255.255.254")),
+    *(f"http://{h}/rss" for h in ("2130706433", "0x7f000001", "0177.0.0.1", "0x7f.0.0.1")),
+    *(f"https://{h}/rss" for h in ("localhost", "LOCALHOST", "localhost.", "localhost:8443")),
+    *(f"http://{h}/rss" for h in ("0.0.0.0", "0", "10.0.0.1", "10.255.255.255", "172.16.0.1")),
+    *(f"http://{h}/rss" for h in ("172.31.255.255", "192.168.0.1", "192.168.1.254")),
+    *(f"http://{h}/" for h in ("169.254.169.254", "169.254.0.1", "100.64.0.1", "100.127.255.254")),
+    *(f"http://{h}/rss" for h in ("192.0.0.1", "192.0.2.1", "198.18.0.1", "198.51.100.1")),
+    *(f"http://{h}/rss" for h in ("203.0.113.1", "224.0.0.1", "239.255.255.250", "240.0.0.1")),
+    "http://255.255.255.255/rss",
+    *(f"http://[{h}]/rss" for h in ("::1", "::", "fe80::1", "fe80::1%25eth0", "fc00::1")),
+    *(f"http://[{h}]/rss" for h in ("fd12:3456:789a::1", "ff02::1", "::ffff:127.0.0.1")),
+    *(f"http://[{h}]/rss" for h in ("::ffff:7f00:1", "::ffff:10.0.0.1", "::127.0.0.1")),
+    *(f"http://[{h}]/rss" for h in ("2002:7f00:1::", "2002:a00:1::", "2002:c0a8:101::1")),
+    *(f"http://[{h}]/rss" for h in ("2002:a9fe:a9fe::", "64:ff9b::7f00:1", "64:ff9b::a00:1")),
+    *(f"http://[{h}]/rss" for h in ("64:ff9b:1::808:808", "2001:0:4136:e378:8000:63bf:80ff:fffe")),
+    *(f"http://[{h}]/rss" for h in ("2001:db8::1", "::ffff:0:7f00:1", "::ffff:169.254.169.254")),
+    "http://user:pass@127.0.0.1:9/rss",
+]
+
+
+def test_non_public_feed_urls_are_refused_at_registration(
+    client: tuple[TestClient, sessionmaker[Session]],
+) -> None:
+    c, factory = client
+    admin = _auth(c, "admin1")
+    accepted = []
+    for i, url in enumerate(NON_PUBLIC_URLS):
+        r = c.post("/api/v1/feeds", headers=admin, json={"url": url, "name": f"F{i}"})
+        if r.status_code != 422:
+            accepted.append((url, r.status_code))
+            continue
+        assert r.json()["error"]["code"] == "blocked_url", r.text
+        assert "public" in r.json()["error"]["message"]
+    assert len(NON_PUBLIC_URLS) >= 55
+    assert accepted == []
+    with factory() as s:
+        assert s.scalars(select(AuditEvent).where(AuditEvent.entity == "feed")).all() == []
+
+
+def test_the_fetch_allowlist_lets_local_feeds_register(sqlite_settings: Settings, analyzer) -> None:  # type: ignore[no-untyped-def]
+    settings = sqlite_settings.model_copy(update={"fetch_allowlist": "127.0.0.1"})
+    engine = make_engine(settings.database_url)
+    Base.metadata.create_all(engine)
+    with make_sessionmaker(engine)() as s:
+        make_user(s, "admin1", "admin", "admin1-password")
+        s.commit()
+    with TestClient(create_app(settings, analyzer)) as c:
+        admin = _auth(c, "admin1")
+        ok = c.post(
+            "/api/v1/feeds", headers=admin, json={"url": "http://127.0.0.1:9/rss", "name": "L"}
+        )
+        assert ok.status_code == 201, ok.text
+        other = c.post(
+            "/api/v1/feeds", headers=admin, json={"url": "http://10.0.0.1/", "name": "P"}
+        )
+        assert other.status_code == 422
+    engine.dispose()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.main import create_app
 from core.config import Settings
@@ -25,7 +26,11 @@ def client(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type
         make_task(s)
         s.commit()
     settings = sqlite_settings.model_copy(
-        update={"max_body_bytes": 2000, "cors_origins": "https://ui.example"}
+        update={
+            "max_body_bytes": 2000,
+            "cors_origins": "https://ui.example",
+            "metrics_token": SecretStr("scrape-secret"),
+        }
     )
     with TestClient(create_app(settings, analyzer)) as c:
         token = c.post(
@@ -103,7 +108,7 @@ def test_a_control_character_from_a_feed_breaks_no_report(
 
 def test_metrics_in_prometheus_text(client: TestClient) -> None:
     client.post("/api/v1/queue/claim")
-    text = client.get("/metrics").text
+    text = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"}).text
     assert "duluan_items_total 1" in text
     assert 'duluan_queue_tasks{status="claimed"} 1' in text
     assert "duluan_claims_total 1" in text
@@ -114,6 +119,33 @@ def test_oversized_bodies_are_refused(client: TestClient) -> None:
     r = client.post("/api/v1/auth/login", json={"username": "pt1", "password": "x" * 5000})
     assert r.status_code == 413
     assert r.json()["error"]["code"] == "too_large"
+
+
+def test_oversized_chunked_bodies_are_refused_with_413(client: TestClient) -> None:
+    # No Content-Length: the body is counted as it is read (2,000-byte limit in this fixture).
+    def chunks(n: int) -> Iterator[bytes]:
+        yield b'{"username": "pt1", "password": "'
+        for _ in range(n):
+            yield b"x" * 500
+        yield b'"}'
+
+    for path in ("/api/v1/auth/login", "/api/v1/feeds", "/api/v1/users"):
+        r = client.post(path, content=chunks(10), headers={"content-type": "application/json"})
+        assert "content-length" not in r.request.headers
+        assert r.status_code == 413, (path, r.text)
+        assert r.json()["error"]["code"] == "too_large"
+    page = client.post(
+        "/login",
+        content=(b"username=" + b"x" * 500 for _ in range(10)),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert page.status_code == 413
+    small = client.post(
+        "/api/v1/auth/login",
+        content=iter([b'{"username": "pt1", ', b'"password": "wrong"}']),
+        headers={"content-type": "application/json"},
+    )
+    assert small.status_code == 401  # under the limit: read and answered as usual
 
 
 def test_cors_only_for_configured_origins(client: TestClient) -> None:

@@ -40,3 +40,13 @@ def test_not_opml_is_a_clear_error() -> None:
         read_opml(b"<html><body/></html>")
     with pytest.raises(ValueError, match="not OPML"):
         read_opml(b"garbage <")
+
+
+def test_import_refuses_non_public_feeds_and_adds_nothing(session: Session) -> None:
+    from collector.guard import Allowlist
+
+    local = OPML.replace(b"https://baoa.example/rss", b"http://127.0.0.1:9/rss")
+    with pytest.raises(ValueError, match=r"1 feed\(s\) point at non-public addresses"):
+        import_opml(session, local, 1800)
+    assert session.scalars(select(Feed)).all() == []
+    assert import_opml(session, local, 1800, Allowlist.parse("127.0.0.1")) == (3, 0)

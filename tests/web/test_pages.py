@@ -354,6 +354,13 @@ def test_admin_adds_and_disables_feeds_from_the_page(
     assert bad.status_code == 422
     assert "http://" in bad.text
     assert 'value="Báo A"' in bad.text  # what was typed is kept
+    local = c.post(
+        "/feeds",
+        data={"csrf": csrf, "url": "http://127.0.0.1:9/rss", "name": "Nội bộ", "kind": "news"},
+    )
+    assert local.status_code == 422
+    assert "Địa chỉ nguồn tin không được phép" in local.text
+    assert 'value="Nội bộ"' in local.text
     ok = c.post(
         "/feeds",
         data={"csrf": csrf, "url": "https://example.vn/rss", "name": "Báo A", "kind": "official"},
