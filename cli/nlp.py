@@ -55,6 +55,7 @@ def analyze_and_queue(
             since=since,
             rescore=rescore,
             progress=lambda n, total: bar.update(job, completed=n, total=total),
+            commit=True,  # per batch: reviewers' claims are not held up by a long run
         )
         queued = enqueue_flagged(session, settings)
     return done, queued

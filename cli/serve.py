@@ -91,6 +91,7 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
     """Register the bundled demo feeds, collect them over local HTTP, analyse, queue, add demo users."""
     from sqlalchemy import select
 
+    from collector.run import shutdown_parse_pool
     from core.db import session_scope
     from core.tables import Feed
 
@@ -122,6 +123,7 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
     finally:
         server.shutdown()
         server.server_close()
+        shutdown_parse_pool()  # the demo serves next: no parser processes left behind
     analysed, queued = analyze_and_queue(settings)
     with session_scope(factory) as session:
         added = seed_demo_users(session)

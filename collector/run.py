@@ -46,7 +46,7 @@ from collector.store import NewItem, save_items
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.tables import Feed
+from core.tables import Feed, Item
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,61 @@ class RunSummary:
 def new_owner() -> str:
     """A collector's lease name: host, process and a random part."""
     return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _unclustered(factory: sessionmaker[Session]) -> bool:
+    with factory() as session:
+        return session.scalar(select(Item.id).where(Item.cluster_id.is_(None)).limit(1)) is not None
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (``os.kill(pid, 0)``)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by another user
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def release_dead_leases(session: Session, now: datetime) -> int:
+    """Release the live leases of collectors on this host whose process is gone (a collector
+    killed with -9 or lost with its machine's power): their feeds need not wait out
+    ``feed_lease_s``. The owner name (``new_owner``: host, pid, random part) tells whose lease
+    it is; a lease whose pid runs (or was reused) is left to expire as before. Returns how many
+    feeds were released; the caller commits.
+
+    Collectors that share a host name but not a process namespace (containers given the same
+    host name) must not share a database: one would release the other's leases.
+    """
+    host = socket.gethostname()[:32]
+    rows = session.execute(
+        select(Feed.id, Feed.lease_owner).where(
+            Feed.lease_owner.like(f"{host}:%"), Feed.lease_expires_at >= now
+        )
+    ).all()
+    released = 0
+    for feed_id, owner in rows:
+        parts = (owner or "").rsplit(":", 2)
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        if int(parts[1]) == os.getpid() or _alive(int(parts[1])):
+            continue
+        done = session.execute(
+            update(Feed)
+            .where(Feed.id == feed_id, Feed.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount == 1:  # type: ignore[attr-defined]
+            log.warning(
+                "feed %s: released the lease of a collector that is gone (%s)", feed_id, owner
+            )
+            released += 1
+    return released
 
 
 def _due(now: datetime):  # type: ignore[no-untyped-def]
@@ -199,10 +254,23 @@ def _parse_pool(processes: int) -> ProcessPoolExecutor | None:
 
 
 def _ignore_signals() -> None:
-    # SIGTERM/SIGINT sent to the whole process group must not kill the parsers under the feeds
-    # in hand: the collector finishes them, then shuts the pool down itself.
+    """A parser process's start: SIGTERM/SIGINT sent to the whole process group must not kill
+    the parsers under the feeds in hand (the collector finishes them, then shuts the pool down
+    itself); and a parser whose collector is gone — killed with -9, or stopped without shutting
+    the pool down — exits within ``_ORPHAN_CHECK_S`` instead of living on as an orphan."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_ORPHAN_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
+_ORPHAN_CHECK_S = 1.0
 
 
 def shutdown_parse_pool() -> None:
@@ -501,6 +569,9 @@ def collect_due(
     """
     owner = owner or new_owner()
     stop = stop or threading.Event()
+    with factory() as session:
+        release_dead_leases(session, now or utcnow())
+        session.commit()
     limiter = HostLimiter(settings.per_host_limit, settings.per_host_gap_s)  # for article pages
     dispatcher = _Dispatcher(settings)
     summary = RunSummary()
@@ -559,7 +630,8 @@ def collect_due(
                 summary.results.append(result)
                 if on_result:
                     on_result(result)
-    if cluster and summary.new:
+    if cluster and (summary.new or _unclustered(factory)):
+        # also items stored by a pass that was killed before it clustered them
         with factory() as session:
             summary.clustered = cluster_pending(
                 session,

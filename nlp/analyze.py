@@ -525,30 +525,34 @@ def analyze_pending(
     since: datetime | None = None,
     rescore: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    commit: bool = False,
 ) -> int:
-    """Analyse items that have no analysis yet (or, with ``rescore``, every item since ``since``).
+    """Analyse items that have no analysis yet (or, with ``rescore``, every item since ``since``);
+    the number of items analysed.
 
-    Flushes once per batch; the caller commits. ``progress(done, total)`` follows the batches.
+    Items are read ``batch_size`` at a time (only the ids of the backlog are held). Each batch is
+    flushed; with ``commit`` it is also committed, so a long run never holds the database's write
+    lock (SQLite) for more than a batch and a crash loses at most the batch in hand; without it
+    the caller commits. ``progress(done, total)`` follows the batches.
     """
-    query = select(Item).order_by(Item.id)
+    query = select(Item.id).order_by(Item.id)
     if since is not None:
         query = query.where(Item.fetched_at >= since)
     if not rescore:
         query = query.where(~select(Analysis.id).where(Analysis.item_id == Item.id).exists())
-    done = 0
-    batch: list[Item] = []
-    items = session.scalars(query).all()
+    ids = list(session.scalars(query))
+    if commit:
+        session.commit()  # the read above must not keep a transaction open
     report = progress or (lambda _done, _total: None)
-    report(0, len(items))
-    for item in items:
-        batch.append(item)
-        if len(batch) >= batch_size:
-            done += _score(session, analyzer, batch)
-            batch = []
-            report(done, len(items))
-    if batch:
-        done += _score(session, analyzer, batch)
-        report(done, len(items))
+    report(0, len(ids))
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        items = list(session.scalars(select(Item).where(Item.id.in_(chunk)).order_by(Item.id)))
+        done += _score(session, analyzer, items)
+        if commit:
+            session.commit()
+        report(done, len(ids))
     return done
 
 

@@ -32,6 +32,10 @@ STATUS_VI = {
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+# The years an item can be dated (the collector's MIN_YEAR..MAX_YEAR, collector/dates.py).
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
 @dataclass(frozen=True)
 class Week:
     year: int
@@ -39,10 +43,15 @@ class Week:
 
     @classmethod
     def parse(cls, text: str) -> Week:
+        """``2026-W48`` as a ``Week``; ``ValueError`` for a malformed week, a week the year does
+        not have, or a year outside ``FIRST_YEAR..LAST_YEAR`` (the calendar's edges, ``0001-W01``
+        or ``9999-W52``, would overflow once in UTC)."""
         m = _WEEK_RE.match(text.strip())
         if not m:
             raise ValueError(f"week must look like 2026-W48, not {text!r}")
         year, week = int(m.group(1)), int(m.group(2))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"the week's year must be between {FIRST_YEAR} and {LAST_YEAR}")
         date.fromisocalendar(year, week, 1)  # raises ValueError for a week that does not exist
         return cls(year, week)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -22,6 +24,41 @@ FEEDS = Path(__file__).parent / "data" / "feeds"
 # shared/ sits beside the repository (CI lays a copy there); DULUAN_SHARED points elsewhere.
 SHARED = Path(os.environ.get("DULUAN_SHARED") or ROOT.parent / "shared")
 CASES = SHARED / "cases" / "feeds-and-text"
+
+
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "testserver", "testclient"}
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _offline_getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Resolve only address literals and local names; any other name fails as it would
+    offline. Tests never touch the internet, not even a DNS resolver (the SSRF guard resolves
+    a feed's host at registration and at fetch time)."""
+    name = host.decode() if isinstance(host, bytes) else host
+    local = name is None or _literal(str(name)) or str(name).lower().rstrip(".") in _LOCAL_NAMES
+    if not local:
+        raise socket.gaierror(socket.EAI_NONAME, f"{name}: no DNS in tests")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def _literal(name: str) -> bool:
+    """An address the resolver reads without DNS: IPv6, IPv4 and inet_aton's shorthands
+    ("127.1", "0x7f000001", "2130706433")."""
+    try:
+        ipaddress.ip_address(name.strip("[]").split("%")[0])
+        return True
+    except ValueError:
+        pass
+    try:
+        socket.inet_aton(name)
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _offline_getaddrinfo)
 
 
 def cp1258(text: str) -> bytes:

@@ -136,3 +136,36 @@ def test_sigterm_finishes_the_feeds_in_hand_and_exits_cleanly(tmp_path: Path) ->
         assert s.scalar(select(func.count(Item.id))) == done * 5  # every fetched feed stored whole
         assert s.scalar(select(func.count(Feed.id)).where(Feed.lease_owner.is_not(None))) == 0
     engine.dispose()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" in status.read_text()  # exited, not yet reaped
+
+
+def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
+    """Before: a collector killed (or a demo stopped) left its parser process and the resource
+    tracker running as orphans."""
+    script = (
+        "import os, sys, time\n"
+        "from collector.run import _parse_pool\n"
+        "pool = _parse_pool(1)\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert owner.stdout is not None
+    worker = int(owner.stdout.readline())
+    assert not _gone(worker)
+    owner.send_signal(signal.SIGKILL)
+    owner.wait(10)
+    deadline = time.monotonic() + 15
+    while not _gone(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _gone(worker), f"parser process {worker} outlived its collector"

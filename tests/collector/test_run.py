@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -71,3 +72,46 @@ def test_fetch_refuses_bodies_over_the_cap(settings: Settings, feed_server: str)
 def test_fetch_refuses_non_http_schemes(settings: Settings) -> None:
     with make_client(settings) as client, pytest.raises(FetchError, match="only http"):
         fetch(client, "file:///etc/passwd", FetchPolicy.from_settings(settings))
+
+
+def test_a_killed_collectors_leases_come_back_at_once(
+    factory: sessionmaker[Session], settings: Settings, feed_server: str
+) -> None:
+    """Before: after kill -9 of a collector its leased feeds waited feed_lease_s (10 min)."""
+    import socket
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    ids = _feeds(factory, feed_server, ["basic.rss", "relative.atom"])
+    host = socket.gethostname()[:32]
+    future = datetime.now(UTC) + timedelta(minutes=10)
+    with factory() as s:
+        dead, alive = s.get(Feed, ids[0]), s.get(Feed, ids[1])
+        assert dead is not None
+        assert alive is not None
+        dead.lease_owner, dead.lease_expires_at = f"{host}:{gone.pid}:dead0001", future
+        # a live process's lease (this one's parent) stays until it expires
+        alive.lease_owner, alive.lease_expires_at = f"{host}:{os.getppid()}:live0001", future
+        s.commit()
+    with make_client(settings) as client:
+        summary = collect_due(factory, client, settings)
+    assert [r.feed_id for r in summary.results] == [ids[0]]
+    assert summary.results[0].outcome == Outcome.ok
+
+
+def test_items_a_killed_pass_left_unclustered_are_clustered_by_the_next(
+    factory: sessionmaker[Session], settings: Settings, feed_server: str
+) -> None:
+    """Before: items stored before a kill stayed unclustered until a pass brought new items."""
+    _feeds(factory, feed_server, ["basic.rss"])
+    with make_client(settings) as client:
+        collect_due(factory, client, settings, cluster=False)  # killed before it clustered
+        with factory() as s:
+            assert s.scalar(select(func.count()).where(Item.cluster_id.is_(None))) == 3
+        later = datetime.now(UTC) + timedelta(hours=2)
+        again = collect_due(factory, client, settings, later)
+    assert again.new == 0
+    with factory() as s:
+        assert s.scalar(select(func.count()).where(Item.cluster_id.is_(None))) == 0

@@ -31,6 +31,10 @@ def test_week_boundaries_are_vietnam_time() -> None:
         Week.parse("2026-48")
     with pytest.raises(ValueError, match="week"):
         Week.parse("2026-W60")
+    for edge in ("0001-W01", "9999-W52", "1969-W40"):  # the calendar's edges overflowed in UTC
+        with pytest.raises(ValueError, match="between 1970 and 2100"):
+            Week.parse(edge)
+    assert Week.parse("2100-W52").end.year == 2101  # the last week ends in the new year
 
 
 def _frame() -> pd.DataFrame:

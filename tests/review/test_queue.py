@@ -254,22 +254,29 @@ def test_fifty_claimers_drain_two_thousand_tasks_on_postgresql(
         user_ids = [make_user(s, f"ctv{i}").id for i in range(claimers)]
         s.commit()
     claimed: list[int] = []
+    errors: list[BaseException] = []
     lock = threading.Lock()
 
     def drain(user_id: int) -> None:
-        with factory() as s:
-            user = s.get(User, user_id)
-            while (task := claim_next(s, user, settings, NOW)) is not None:
-                with lock:
-                    claimed.append(task.id)
-                decide(s, task, user, "not_misinformation", now=NOW)
-                s.commit()
+        try:
+            with factory() as s:
+                user = s.get(User, user_id)
+                while (task := claim_next(s, user, settings, NOW)) is not None:
+                    with lock:
+                        claimed.append(task.id)
+                    decide(s, task, user, "not_misinformation", now=NOW)
+                    s.commit()
+        except BaseException as exc:  # a claimer that dies must fail the test, not vanish
+            with lock:
+                errors.append(exc)
 
     threads = [threading.Thread(target=drain, args=(uid,)) for uid in user_ids]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
     assert len(claimed) == tasks
     assert len(set(claimed)) == tasks
     with factory() as s:
