@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)  ## create .venv and install the project with dev extras
 
-run: install  ## migrate, seed the demo from bundled feeds, serve on 127.0.0.1:8000
-	$(BIN)/duluan demo
+run: install  ## migrate, seed the demo from bundled feeds, serve on 127.0.0.1:8000 (or PORT=…)
+	$(BIN)/duluan demo $(if $(PORT),--port $(PORT))
 
 browser:  ## Debian's chromium for the browser tests (installed with apt when absent)
 	@if [ ! -x /usr/bin/chromium ]; then \

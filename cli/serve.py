@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.admin import migrate
-from cli.app import app, make_factory
+from cli.app import app, fail, make_factory
 from cli.collect import run_collect
 from cli.nlp import analyze_and_queue
 from core.config import ROOT, Settings, get_settings
@@ -147,6 +147,22 @@ def seed_demo_users(session: Session) -> bool:
     return True
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Raise the CLI's one-line error (exit 1) when ``host:port`` cannot be listened on (another
+    server holds it, or the address is not this machine's)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise fail(
+                f"cổng {port} trên {host} đang được dùng hoặc không mở được ({exc.strerror}); "
+                f"hãy chọn cổng khác: make run PORT=8080 hoặc duluan demo --port 8080 "
+                f"(port {port} is in use or cannot be opened)"
+            ) from exc
+
+
 @app.command()
 def demo(
     serve_api: Annotated[
@@ -159,9 +175,11 @@ def demo(
     Example: duluan demo
     """
     settings = get_settings()
+    port = port or settings.api_port
+    if serve_api:
+        check_port_free(settings.api_host, port)  # before minutes of setup, not after
     migrate()
     stats = seed_demo(settings)
-    port = port or settings.api_port
     url = f"http://{settings.api_host}:{port}"
     typer.echo(
         f"\nDemo: {stats['new']} tin mới / new items, {stats['analysed']} đã phân tích / analysed, "
