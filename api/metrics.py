@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -140,7 +141,8 @@ def check_access(request: Request, session: Session) -> None:
         return
     if token is None:
         raise AuthError("Cần đăng nhập. (Authentication required.)", code="not_authenticated")
-    if user_for_token(session, token).role != Role.admin:
+    idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
+    if user_for_token(session, token, idle=idle).role != Role.admin:
         raise DomainError(
             "Chỉ quản trị viên xem được số liệu. (Admins only.)", code="forbidden", status_code=403
         )

@@ -249,18 +249,20 @@ def _parse_pool(processes: int) -> ProcessPoolExecutor | None:
                 processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_ignore_signals,
+                initargs=(os.getpid(),),
             )
         return _POOL
 
 
-def _ignore_signals() -> None:
+def _ignore_signals(parent: int) -> None:
     """A parser process's start: SIGTERM/SIGINT sent to the whole process group must not kill
     the parsers under the feeds in hand (the collector finishes them, then shuts the pool down
     itself); and a parser whose collector is gone — killed with -9, or stopped without shutting
     the pool down — exits within ``_ORPHAN_CHECK_S`` instead of living on as an orphan."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
+    # ``parent`` is the collector's pid, handed over at the start: read here, after this
+    # process's imports, it could already be init's if the collector died meanwhile.
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,8 @@ MIN_PASSWORD = 8
 MIN_PASSWORD_SCORE = 2
 # Words every duluan password must not lean on (with the username itself).
 _HOUSE_WORDS = ("duluan", "du luan", "matkhau", "mat khau", "congtacvien", "ctv")
+# One login attempt in this many also deletes the counts that no longer limit anyone.
+PURGE_SHARE = 0.02
 # A token's last use is written at most this often (not on every request).
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -156,6 +159,17 @@ def _charge(
     return int(row[0]), row[1]
 
 
+def _purge(conn: Connection | Session, now: datetime, window: timedelta) -> None:
+    """Forget counts whose window ended and whose lock (if any) ran out: the table keeps only
+    what still limits someone."""
+    conn.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.window_started_at < now - window,
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
+        )
+    )
+
+
 def _lock(conn: Connection | Session, key: str, until: datetime) -> bool:
     """Lock ``key`` until ``until`` unless it is locked already: True for the one caller that
     set the lock (a compare-and-set)."""
@@ -214,12 +228,25 @@ def authenticate(
     user_key = _scope_key("user", name)
     address_key = _scope_key("address", address) if address else None
     with _separately(session) as conn:
-        attempts, locked = _charge(conn, user_key, now, window)
         by_address, address_locked = (
             _charge(conn, address_key, now, window) if address_key else (0, None)
         )
-        if address_key and (address_locked or by_address > limits.address_max_failures):
+        refused_address = bool(
+            address_key and (address_locked or by_address > limits.address_max_failures)
+        )
+        if refused_address:
+            assert address_key is not None
             _lock(conn, address_key, lock_until)
+            attempts, locked = 0, None  # a refused address adds no row for the name it tried
+        else:
+            attempts, locked = _charge(conn, user_key, now, window)
+        if random.random() < PURGE_SHARE:
+            _purge(conn, now, window)
+    if refused_address:
+        raise AddressLimited(
+            "Quá nhiều lần đăng nhập sai từ địa chỉ này, hãy thử lại sau ít phút. "
+            "(Too many failed logins from this address.)"
+        )
     user = session.scalar(select(User).where(User.username == name))
     if locked is not None or attempts > limits.max_failures:
         if locked is None:
@@ -227,11 +254,6 @@ def authenticate(
         raise AccountLocked(
             "Tài khoản tạm khóa do đăng nhập sai nhiều lần, hãy thử lại sau ít phút. "
             "(Account locked for a few minutes after repeated failures.)"
-        )
-    if address_key and (address_locked or by_address > limits.address_max_failures):
-        raise AddressLimited(
-            "Quá nhiều lần đăng nhập sai từ địa chỉ này, hãy thử lại sau ít phút. "
-            "(Too many failed logins from this address.)"
         )
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:

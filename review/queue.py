@@ -7,7 +7,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -176,6 +176,30 @@ def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | 
     return (row[0], row[1]) if row is not None else None
 
 
+def claimable_count(session: Session, user: User, now: datetime | None = None) -> int:
+    """How many tasks ``user`` could claim now: pending or with an expired lease, neither
+    skipped nor already judged by them (what "Còn n tin" means to that person)."""
+    now = now or utcnow()
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ReviewTask)
+            .where(_claimable(now))
+            .where(
+                ~select(TaskSkip.id)
+                .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
+                .exists()
+            )
+            .where(
+                ~select(Verdict.id)
+                .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
+                .exists()
+            )
+        )
+        or 0
+    )
+
+
 def get_task(session: Session, task_id: int) -> ReviewTask:
     """A task with its item, analysis and cluster (``NotFound`` if there is none)."""
     task = session.get(ReviewTask, task_id, options=TASK_LOADS)
@@ -334,14 +358,14 @@ def decide(
     kind = _verdict_kind(verdict)
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()[:64] or None
-    done = _replayed(session, user, idempotency_key)
+    done = _replayed(session, user, idempotency_key, task, kind)
     if done is not None:
         return done
     try:
         _, before = _end_lease(session, task, user, kind, settings, now)
     except Conflict:
         # a simultaneous request with the same key may have stored it meanwhile
-        done = _replayed(session, user, idempotency_key)
+        done = _replayed(session, user, idempotency_key, task, kind)
         if done is not None:
             return done
         raise
@@ -401,7 +425,20 @@ def _end_lease(
         )
     before = {"status": task.status, "lease_holder_id": task.lease_holder_id}
     status = _status_after(session, task, user, kind, settings)
-    ended = session.execute(
+    _held_update(
+        session, task, user, now, status=status, lease_holder_id=None, lease_expires_at=None
+    )
+    return status, before
+
+
+def _held_update(
+    session: Session, task: ReviewTask, user: User, now: datetime, **values: Any
+) -> None:
+    """Change ``task`` only while ``user`` holds its live lease, in one compare-and-set UPDATE
+    (a verdict, skip, release or renew racing another of them: one wins, the others get
+    ``LeaseError``); the task object is refreshed from the database."""
+    _check_lease(task, user, now)
+    done = session.execute(
         update(ReviewTask)
         .where(
             ReviewTask.id == task.id,
@@ -409,25 +446,37 @@ def _end_lease(
             ReviewTask.lease_holder_id == user.id,
             ReviewTask.lease_expires_at >= now,
         )
-        .values(status=status, lease_holder_id=None, lease_expires_at=None, updated_at=now)
+        .values(updated_at=now, **values)
         .execution_options(synchronize_session=False)
     )
-    if ended.rowcount != 1:  # type: ignore[attr-defined]
+    if done.rowcount != 1:  # type: ignore[attr-defined]
         session.expire_all()
         raise LeaseError(
             "Tin này vừa được xử lý hoặc đã hết thời gian giữ. "
             "(The task was decided meanwhile or your lease ended.)"
         )
-    return status, before
+    session.refresh(task)
 
 
-def _replayed(session: Session, user: User, key: str | None) -> Verdict | None:
-    """The verdict ``user`` already stored under ``key`` (a repeated submission), if any."""
+def _replayed(
+    session: Session, user: User, key: str | None, task: ReviewTask, kind: VerdictKind
+) -> Verdict | None:
+    """The verdict ``user`` already stored under ``key`` for this same submission (this task,
+    this verdict), if any; ``DomainError`` 422 ``idempotency_key_reused`` when the key was used
+    for another task or another verdict (never answer with another submission's verdict)."""
     if key is None:
         return None
-    return session.scalar(
+    done = session.scalar(
         select(Verdict).where(Verdict.reviewer_id == user.id, Verdict.idempotency_key == key)
     )
+    if done is not None and (done.task_id != task.id or done.verdict != kind.value):
+        raise DomainError(
+            "Khóa gửi (Idempotency-Key) này đã được dùng cho một kết luận khác. "
+            "(This Idempotency-Key was already used for another verdict.)",
+            code="idempotency_key_reused",
+            status_code=422,
+        )
+    return done
 
 
 def _status_after(
@@ -462,9 +511,10 @@ def renew(
 ) -> ReviewTask:
     """Extend the caller's live lease by ``lease_minutes`` from now."""
     now = now or utcnow()
-    _check_lease(task, user, now)
-    task.lease_expires_at = now + timedelta(minutes=settings.lease_minutes)
-    task.updated_at = now
+    _held_update(
+        session, task, user, now, lease_expires_at=now + timedelta(minutes=settings.lease_minutes)
+    )
+    assert task.lease_expires_at is not None
     record(
         session,
         user,
@@ -486,14 +536,16 @@ def skip(
         raise DomainError(
             "Hãy ghi lý do bỏ qua. (A reason is required.)", code="reason_required", status_code=422
         )
-    _check_lease(task, user, now)
-    session.add(TaskSkip(task_id=task.id, user_id=user.id, reason=reason.strip(), created_at=now))
-    task.status, task.lease_holder_id, task.lease_expires_at, task.updated_at = (
-        TaskStatus.pending,
-        None,
-        None,
+    _held_update(
+        session,
+        task,
+        user,
         now,
+        status=TaskStatus.pending,
+        lease_holder_id=None,
+        lease_expires_at=None,
     )
+    session.add(TaskSkip(task_id=task.id, user_id=user.id, reason=reason.strip(), created_at=now))
     record(
         session,
         user,
@@ -593,11 +645,15 @@ def release(
 ) -> ReviewTask:
     """Give a held task back to the queue."""
     now = now or utcnow()
-    _check_lease(task, user, now)
-    task.status = TaskStatus.pending
-    task.lease_holder_id = None
-    task.lease_expires_at = None
-    task.updated_at = now
+    _held_update(
+        session,
+        task,
+        user,
+        now,
+        status=TaskStatus.pending,
+        lease_holder_id=None,
+        lease_expires_at=None,
+    )
     record(
         session,
         user,

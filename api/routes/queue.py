@@ -60,6 +60,7 @@ def verdict(
         str | None,
         Header(
             max_length=64,
+            pattern=r"^[\x21-\x7e]+$",  # printable ASCII, no spaces or control characters
             description="A key of the client's choosing for this one submission: a repeated "
             "request with the same key returns the verdict already stored (no second verdict).",
         ),

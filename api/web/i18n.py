@@ -37,6 +37,9 @@ VI: dict[str, str] = {
     "queue_title": "Rà soát tin",
     "queue_intro": "Nhận một tin, đọc lý do máy gắn cờ, rồi chọn kết luận của bạn.",
     "queue_depth": "Còn {n} tin chờ rà soát.",
+    "queue_depth_others": (
+        "{n} tin khác đang chờ người khác (bạn đã bỏ qua hoặc đã cho ý kiến về chúng)."
+    ),
     "claim_next": "Nhận tin tiếp theo",
     "queue_empty": "Hiện không còn tin nào chờ rà soát. Cảm ơn bạn!",
     "msg_saved": "Đã lưu kết luận.",
@@ -60,6 +63,8 @@ VI: dict[str, str] = {
     "lease_left": "Thời gian giữ tin còn",
     "lease_until": "đến {time}",
     "lease_over": "Đã hết thời gian giữ tin — kết luận sẽ không được lưu. Hãy nhận lại tin.",
+    "lease_warn": "Còn dưới một phút giữ tin. Thời gian sẽ tự gia hạn khi bạn đang thao tác.",
+    "lease_auto_renewed": "Đã tự gia hạn thời gian giữ tin.",
     "renew": "Gia hạn",
     "sources_count": "{n} nguồn đăng tin này",
     "first_seen": "xuất hiện đầu tiên {time}",

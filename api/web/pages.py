@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
@@ -246,12 +246,14 @@ def _card(task: ReviewTask) -> dict[str, Any]:
 def queue_page(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
     task = queue.held_task(session, user)
     depth = session.scalar(select(func.count()).where(ReviewTask.status == TaskStatus.pending))
+    mine = queue.claimable_count(session, user)
     return page(
         request,
         "queue.html",
         user,
         card=_card(task) if task is not None else None,
-        depth=depth or 0,
+        depth=mine,
+        others=max(0, (depth or 0) - mine),
         empty=request.query_params.get("empty") == "1",
     )
 
@@ -335,9 +337,26 @@ def release(task_id: Id, session: SessionDep, user: Reviewer, _: None = Csrf) ->
 
 @router.post("/tasks/{task_id}/renew")
 def renew(
-    task_id: Id, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
+    request: Request,
+    task_id: Id,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Reviewer,
+    _: None = Csrf,
 ) -> Response:
+    """Extend the caller's lease. The page's script renews in the background while the person is
+    active on the card (``X-Lease-Renew: auto``): it gets JSON (``lease_seconds``, or 409 with
+    ``problem``) instead of a redirect, so the card and a typed note stay as they are."""
     task = queue.get_task(session, task_id)
+    if request.headers.get("x-lease-renew") == "auto":
+        try:
+            queue.renew(session, task, user, settings)
+        except DomainError as exc:
+            if exc.status_code != 409:
+                raise
+            return JSONResponse({"problem": _lease_problem(exc)}, status_code=409)
+        left = (task.lease_expires_at - utcnow()).total_seconds() if task.lease_expires_at else 0
+        return JSONResponse({"lease_seconds": max(0, int(left))})
     return _on_held_task(lambda: queue.renew(session, task, user, settings)) or go(
         "/queue", "renewed"
     )

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.main import create_app
@@ -164,3 +164,44 @@ def test_demo_accounts_are_never_seeded_beside_real_ones(factory: sessionmaker[S
         assert seed_demo_users(s) is False
         s.commit()
         assert set(s.scalars(select(User.username))) == {"chuyenvien"}
+
+
+def test_metrics_refuse_an_idle_admin_token(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer
+) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(create_app(settings, analyzer), client=("10.20.30.40", 5000)) as c:
+        admin = _login(c, "admin1")
+        assert c.get("/metrics", headers=admin).status_code == 200
+        with app_factory() as s:
+            s.execute(
+                update(AuthToken).values(
+                    last_used_at=utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)
+                )
+            )
+            s.commit()
+        assert c.get("/metrics", headers=admin).status_code == 401
+
+
+def test_stale_counts_are_purged_and_a_refused_address_adds_no_name(
+    settings: Settings, app_factory: sessionmaker[Session], analyzer, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import core.accounts
+    from core.tables import LoginThrottle
+
+    limited = settings.model_copy(update={"login_address_max_failures": 2})
+    with TestClient(create_app(limited, analyzer)) as c:
+        for i in range(6):
+            c.post("/api/v1/auth/login", json={"username": f"guess{i}", "password": "x"})
+        with app_factory() as s:
+            # two names counted, then the address was refused: no rows for the other names
+            assert s.scalar(select(func.count()).select_from(LoginThrottle)) == 3
+            s.execute(
+                update(LoginThrottle).values(
+                    window_started_at=utcnow() - timedelta(days=1), locked_until=None
+                )
+            )
+            s.commit()
+        monkeypatch.setattr(core.accounts, "PURGE_SHARE", 1.0)
+        c.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
+        with app_factory() as s:
+            assert s.scalar(select(func.count()).select_from(LoginThrottle)) <= 1

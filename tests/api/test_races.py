@@ -298,3 +298,76 @@ def test_a_verdict_loses_to_the_expiry_of_its_lease(
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Verdict)) == 0
         assert s.scalar(select(ReviewTask.lease_holder_id)) == b.id
+
+
+@pytest.mark.parametrize("other", ["skip", "release", "renew"])
+def test_a_verdict_racing_the_same_reviewers_skip_release_or_renew(
+    served: Served, other: str
+) -> None:
+    """Before (PostgreSQL, 2 workers): a verdict and a skip or release both answered 200 and the
+    decided task went back to the queue; a renew 'renewed' a decided task."""
+    _people(served, "ctv3")
+    rounds = 4
+    _tasks(served, rounds)
+    me = served.login("ctv3")
+    for _ in range(rounds):
+        task_id = _claim(served, me)
+        calls = [
+            ("verdict", {"verdict": "not_misinformation"}),
+            (other, {"reason": "để người khác xem"} if other == "skip" else None),
+        ]
+        answers = _together(
+            2,
+            lambda i, t=task_id, c=calls: httpx.post(
+                f"{served.base}/api/v1/tasks/{t}/{c[i][0]}",
+                headers=me,
+                json=c[i][1],
+                timeout=30,
+            ),
+        )
+        codes = [r.status_code for r in answers]
+        verdict_won = codes[0] == 200
+        if other == "renew":  # a renew first, then the verdict: both may stand, in that order
+            assert verdict_won, codes
+        else:
+            assert sorted(codes) == [200, 409], [r.text for r in answers]
+        with served.factory() as s:
+            task = s.get(ReviewTask, task_id)
+            assert task is not None
+            verdicts = s.scalar(select(func.count()).where(Verdict.task_id == task_id))
+            if verdict_won:
+                assert task.status == TaskStatus.decided
+                assert task.lease_expires_at is None
+                assert task.lease_holder_id is None
+                assert verdicts == 1
+            else:
+                assert task.status == TaskStatus.pending
+                assert verdicts == 0
+
+
+def test_an_idempotency_key_never_answers_for_another_task_or_verdict(served: Served) -> None:
+    _people(served, "ctv1")
+    _tasks(served, 3)
+    me = served.login("ctv1")
+    first = _claim(served, me)
+    key = {**me, "Idempotency-Key": "K1"}
+    url = f"{served.base}/api/v1/tasks/{{}}/verdict"
+    ok = httpx.post(url.format(first), headers=key, json={"verdict": "scam"}, timeout=30)
+    assert ok.status_code == 200
+    other_verdict = httpx.post(
+        url.format(first), headers=key, json={"verdict": "not_misinformation"}, timeout=30
+    )
+    assert other_verdict.status_code == 422
+    assert other_verdict.json()["error"]["code"] == "idempotency_key_reused"
+    second = _claim(served, me)
+    other_task = httpx.post(url.format(second), headers=key, json={"verdict": "scam"}, timeout=30)
+    assert other_task.status_code == 422
+    with served.factory() as s:
+        assert s.scalar(select(ReviewTask.status).where(ReviewTask.id == second)) == "claimed"
+    bad = httpx.post(
+        url.format(second),
+        headers={**me, "Idempotency-Key": "a\x01b"},
+        json={"verdict": "scam"},
+        timeout=30,
+    )
+    assert bad.status_code in (400, 422)

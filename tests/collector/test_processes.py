@@ -169,3 +169,30 @@ def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
     while not _gone(worker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _gone(worker), f"parser process {worker} outlived its collector"
+
+
+def test_parser_processes_exit_when_the_collector_dies_while_they_start() -> None:
+    """Before: a collector killed while its parsers were still importing left them orphaned
+    (they read their parent's pid only after the imports, by then init's)."""
+    script = (
+        "import os, signal\n"
+        "from collector.run import _parse_pool\n"
+        "pool = _parse_pool(2)\n"
+        "pool.submit(os.getpid)\n"
+        "print(' '.join(str(p) for p in pool._processes), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    owner = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert owner.stdout is not None
+    workers = [int(p) for p in owner.stdout.readline().split()]
+    owner.wait(30)
+    assert workers
+    deadline = time.monotonic() + 60  # they finish importing, then notice
+    while not all(_gone(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = [w for w in workers if not _gone(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert left == [], f"parser processes {left} outlived their collector"

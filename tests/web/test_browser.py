@@ -140,14 +140,14 @@ def test_collaborator_claims_decides_sees_next_and_history(
     assert box["height"] >= 44
 
     page.get_by_label("Ghi chú (không bắt buộc)").fill("Xin mã OTP qua đường link lạ")
-    scam.click()
-    page.wait_for_url(re.compile(r".*/queue\?msg=saved_next"))
+    with page.expect_navigation():  # the one-off ?msg= is then taken off the address
+        scam.click()
     assert "Đã lưu kết luận. Đây là tin tiếp theo." in page.locator(".flash").inner_text()
     second_title = page.locator("article.card h2").inner_text()
     assert second_title != first_title
 
-    page.get_by_role("button", name="Chưa chắc – chuyển cấp trên").click()
-    page.wait_for_url(re.compile(r".*/queue\?msg=saved"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Chưa chắc – chuyển cấp trên").click()
     page.get_by_role("link", name="Đã làm").click()
     page.wait_for_url(f"{base}/history")
     history = page.locator("main").inner_text()
@@ -183,8 +183,9 @@ def test_analyst_overrides_an_escalation_with_a_reason(
     form.get_by_role("button", name="Không có vấn đề").click()
     assert page.url == f"{base}/escalations"
     form.get_by_label("Lý do (bắt buộc)").fill("Đã đối chiếu nguồn chính thức")
-    form.get_by_role("button", name="Không có vấn đề").click()
-    page.wait_for_url(re.compile(r".*/escalations\?msg=overridden"))
+    with page.expect_navigation():
+        form.get_by_role("button", name="Không có vấn đề").click()
+    assert page.locator(".flash").count() == 1
     page.screenshot(path=str(output_dir / "escalations-360x740.png"))
     page.get_by_role("link", name="Tổng quan").click()
     page.wait_for_url(f"{base}/dashboard")
@@ -203,3 +204,66 @@ def test_analyst_overrides_an_escalation_with_a_reason(
         assert override is not None
         assert override.note == "Đã đối chiếu nguồn chính thức" or override.verdict
         assert s.scalar(select(AuditEvent).where(AuditEvent.action == "task.override"))
+
+
+def test_the_lease_renews_while_the_person_works_and_the_note_survives_a_reload(
+    served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from core.db import utcnow
+
+    base, factory = served
+    from tests.factories import make_task
+
+    with factory() as s:
+        make_task(s, priority=0.99)
+        s.commit()
+    context, page = _phone(browser)
+    _login(page, base, "ctv2")
+    page.get_by_role("button", name="Nhận tin tiếp theo").click()
+    page.locator("article.card").wait_for()
+    note = page.get_by_label("Ghi chú (không bắt buộc)")
+    note.fill("Đường link lạ, cần kiểm tra")
+    page.reload()  # the typed note is kept across a reload (and an expiry)
+    assert page.get_by_label("Ghi chú (không bắt buộc)").input_value() == (
+        "Đường link lạ, cần kiểm tra"
+    )
+    with factory() as s:  # the lease is about to run out…
+        from core.tables import User
+
+        ctv2 = s.scalar(select(User.id).where(User.username == "ctv2"))
+        held = s.scalar(
+            select(ReviewTask).where(
+                ReviewTask.status == TaskStatus.claimed, ReviewTask.lease_holder_id == ctv2
+            )
+        )
+        assert held is not None
+        task_id = held.id
+        s.execute(
+            update(ReviewTask)
+            .where(ReviewTask.id == task_id)
+            .values(lease_expires_at=utcnow() + timedelta(seconds=75))
+        )
+        s.commit()
+    page.reload()
+    assert "msg=" not in page.url
+    page.get_by_label("Ghi chú (không bắt buộc)").type(" ngay")  # …while the person works
+    page.locator(".lease-note", has_text="tự gia hạn").wait_for(timeout=10_000)
+    page.screenshot(path=str(output_dir / "lease-renewed-360x740.png"))
+    with factory() as s:
+        expires = s.scalar(select(ReviewTask.lease_expires_at).where(ReviewTask.id == task_id))
+    assert expires is not None
+    assert expires - utcnow() > timedelta(minutes=5)
+    # the lease countdown line is one sentence, never "…còn: Đã hết…"
+    assert "Đã hết" not in page.locator(".lease").inner_text()
+    page.get_by_role("button", name="Không có vấn đề", exact=True).click()
+    page.wait_for_url(re.compile(r".*/queue"))
+    page.wait_for_load_state()
+    # the verdict is stored: its kept note is gone
+    assert (
+        page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('duluan-note-'))") == []
+    )
+    context.close()

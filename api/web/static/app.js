@@ -1,24 +1,106 @@
-// The only script: the lease countdown and "no double submit". Pages work without it.
+// The only script: the lease countdown (a warning at one minute, renewed in the background while
+// the person is active on the card), a typed note kept across expiry and reload, and "no double
+// submit". Pages work without it.
 (function () {
   "use strict";
+  var ACTIVE_MS = 120000; // activity this recent keeps the lease alive
+  var RENEW_AT_S = 90; // renew when this little is left and the person is active
+  var WARN_AT_S = 60;
+
+  var msg = new URLSearchParams(window.location.search).get("msg");
+  // A one-off message (?msg=renewed…) is for this visit only: a reload must not show it again.
+  if (window.history && window.history.replaceState && /[?&]msg=/.test(window.location.search)) {
+    var url = new URL(window.location.href);
+    url.searchParams.delete("msg");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+  }
+
   var lease = document.querySelector(".lease[data-lease-seconds]");
+  var note = document.getElementById("note");
+  var task = lease ? lease.getAttribute("data-task") : null;
+  var noteKey = task ? "duluan-note-" + task : null;
+
+  if (window.localStorage && (msg === "saved" || msg === "saved_next")) {
+    // a verdict was stored: the notes kept for other tasks have done their job
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf("duluan-note-") === 0 && key !== noteKey) {
+          window.localStorage.removeItem(key);
+        }
+      });
+    } catch (e) { /* ignore */ }
+  }
+
+  if (note && noteKey && window.localStorage) {
+    try {
+      var kept = window.localStorage.getItem(noteKey);
+      if (kept && !note.value) { note.value = kept; }
+      note.addEventListener("input", function () {
+        try { window.localStorage.setItem(noteKey, note.value); } catch (e) { /* full or private */ }
+      });
+    } catch (e) { /* storage refused: the note just is not kept */ }
+  }
+
   if (lease) {
     var left = parseInt(lease.getAttribute("data-lease-seconds"), 10) || 0;
     var out = lease.querySelector(".lease-left");
+    var text = lease.querySelector(".lease-text");
+    var status = lease.querySelector(".lease-note");
+    var renewForm = lease.querySelector("form.lease-renew");
     var end = Date.now() + left * 1000;
+    var lastActive = Date.now();
+    var renewing = false;
+    var over = false;
+    ["input", "keydown", "pointerdown", "scroll", "touchstart"].forEach(function (name) {
+      document.addEventListener(name, function () { lastActive = Date.now(); }, { passive: true });
+    });
+    var say = function (message) { if (status) { status.textContent = message; } };
+    var renew = function () {
+      if (renewing || !renewForm || !window.fetch) { return; }
+      renewing = true;
+      fetch(renewForm.action, {
+        method: "POST",
+        body: new FormData(renewForm),
+        headers: { "X-Lease-Renew": "auto" },
+        credentials: "same-origin"
+      }).then(function (r) {
+        return r.json().then(function (body) {
+          if (r.ok && typeof body.lease_seconds === "number") {
+            end = Date.now() + body.lease_seconds * 1000;
+            lease.classList.remove("warn");
+            lease.removeAttribute("role");
+            say(lease.getAttribute("data-renewed"));
+          }
+        });
+      }).catch(function () { /* offline: the countdown goes on, the warning shows */ })
+        .then(function () { renewing = false; });
+    };
     var tick = function () {
       var s = Math.max(0, Math.round((end - Date.now()) / 1000));
-      out.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
       if (s === 0) {
+        over = true;
+        lease.classList.remove("warn");
         lease.classList.add("over");
         lease.setAttribute("role", "alert");
-        out.textContent = lease.getAttribute("data-over");
+        if (text) { text.textContent = lease.getAttribute("data-over"); }
+        say("");
+        var flash = document.querySelector(".flash");
+        if (flash) { flash.hidden = true; } // e.g. "renewed", no longer true
         return;
       }
-      setTimeout(tick, 1000);
+      out.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+      if (s <= RENEW_AT_S && Date.now() - lastActive < ACTIVE_MS) {
+        renew();
+      } else if (s <= WARN_AT_S && !lease.classList.contains("warn")) {
+        lease.classList.add("warn");
+        lease.setAttribute("role", "alert");
+        say(lease.getAttribute("data-warn"));
+      }
+      if (!over) { setTimeout(tick, 1000); }
     };
     tick();
   }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.dataset.sent) { event.preventDefault(); return; }
