@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session
 
 from report import safe
 from report.weekly import (
+    GOOD_NOTE,
     MISINFO_VI,
+    NO_GOOD,
     SENTIMENT_VI,
     STATUS_VI,
     VIETNAM,
     Week,
     _excerpt,
     _when,
+    load_cluster_sources,
     load_coverage,
     load_week,
     render_csv,
@@ -134,6 +137,21 @@ def confirmed_rows(confirmed: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def good_rows(good: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of the "Mô hình hay, cách làm hiệu quả" table as display text (HTML and DOCX):
+    ``title`` (one line, at most 200 characters), ``sources`` (names joined by ", "), ``reach``
+    (int) and ``when`` (local time)."""
+    return [
+        {
+            "title": safe.line(r["title"], 200),
+            "sources": ", ".join(safe.texts(r["sources"])) or safe.EMPTY,
+            "reach": int(r["reach"]),
+            "when": _when(r["when"]),
+        }
+        for r in good.to_dict("records")
+    ]
+
+
 def _context(
     summary: dict[str, Any], week: Week, coverage: dict[str, list[str]] | None
 ) -> dict[str, Any]:
@@ -164,6 +182,9 @@ def _context(
             }
             for r in summary["concerns"].to_dict("records")
         ],
+        "good": good_rows(summary["good"]),
+        "GOOD_NOTE": GOOD_NOTE,
+        "NO_GOOD": NO_GOOD,
         "flags": summary["flags"].to_dict("records"),
         "confirmed": confirmed_rows(summary["confirmed"]),
         "pending": summary["pending"].to_dict("records"),
@@ -295,7 +316,17 @@ def render_docx(
     else:
         doc.add_paragraph("Chưa đủ tin để nêu vấn đề nổi bật.")
 
-    doc.add_heading("3. Thông tin xuyên tạc và lừa đảo", level=1)
+    doc.add_heading("3. Mô hình hay, cách làm hiệu quả", level=1)
+    note(GOOD_NOTE)
+    if c["good"]:
+        table(
+            ["Tin", "Nguồn đưa tin", "Số nguồn", "Thời điểm"],
+            [[r["title"], r["sources"], r["reach"], r["when"]] for r in c["good"]],
+        )
+    else:
+        doc.add_paragraph(NO_GOOD)
+
+    doc.add_heading("4. Thông tin xuyên tạc và lừa đảo", level=1)
     picture("flags")
     table(
         ["Loại", "Máy gắn cờ", "Đã xác nhận"],
@@ -331,7 +362,7 @@ def render_docx(
     if c["pending"]:
         doc.add_paragraph(f"Còn {len(c['pending'])} tin bị gắn cờ đang chờ kết luận.")
 
-    doc.add_heading("4. Độ bao phủ và lưu ý", level=1)
+    doc.add_heading("5. Độ bao phủ và lưu ý", level=1)
     doc.add_paragraph(
         f"Tin đã được rà soát: {c['reviewed']}/{t['tasks']} tin trong hàng đợi "
         f"({pct(c['reviewed_share'])}); máy gắn cờ {c['flagged_total']} tin.",
@@ -371,7 +402,10 @@ def build(session: Session, week: Week, fmt: str) -> bytes:
     frame = load_week(session, week)
     if fmt == "csv":
         return render_csv(frame).encode("utf-8")
-    summary = summarize(frame, load_week(session, week.previous))
+    clusters = [int(c) for c in frame["cluster_id"].dropna()]
+    summary = summarize(
+        frame, load_week(session, week.previous), load_cluster_sources(session, clusters)
+    )
     coverage = load_coverage(session, week)
     if fmt == "md":
         return render_markdown(summary, week, coverage).encode("utf-8")
