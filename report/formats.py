@@ -68,17 +68,38 @@ def _png(plt, fig) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
-def charts(summary: dict[str, Any]) -> dict[str, bytes]:
-    """PNG charts: items per day, sentiment shares with their 95 % intervals, flags vs confirmed."""
-    out: dict[str, bytes] = {}
-    plt, fig, ax = _figure()
-    by_day = summary["by_day"]
-    labels = [f"{d[8:10]}/{d[5:7]}" for d in by_day["day"]] if len(by_day) else []
-    ax.bar(labels, list(by_day["items"]) if len(by_day) else [], color="#0b5cad")
-    ax.set_title("Số tin theo ngày")
-    ax.set_ylabel("tin")
-    out["volume"] = _png(plt, fig)
+NO_DATA = "Không có dữ liệu trong tuần."
 
+
+def has_previous(summary: dict[str, Any]) -> bool:
+    """Whether the sentiment chart marks the previous week's shares (it had relevant items)."""
+    return bool(summary["change"]["previous_share"].notna().any())
+
+
+def charts(summary: dict[str, Any]) -> dict[str, bytes]:
+    """PNG charts, by name: ``volume`` (items per day), ``sentiment`` (shares of relevant items
+    with their 95 % intervals, and the previous week's shares when it had any) and ``flags``
+    (machine flags vs confirmed). A chart with nothing to draw is left out (no empty axes): no
+    item this week, no relevant analysed item, no flag and no confirmation; the formats print
+    ``NO_DATA`` in its place."""
+    out: dict[str, bytes] = {}
+    by_day = summary["by_day"]
+    if len(by_day):
+        plt, fig, ax = _figure()
+        labels = [f"{d[8:10]}/{d[5:7]}" for d in by_day["day"]]
+        ax.bar(labels, list(by_day["items"]), color="#0b5cad")
+        ax.set_title("Số tin theo ngày")
+        ax.set_ylabel("tin")
+        out["volume"] = _png(plt, fig)
+    if int(summary["change"]["items"].sum()):
+        out["sentiment"] = _sentiment_chart(summary)
+    flags = summary["flags"]
+    if int(flags["flagged"].sum()) + int(flags["confirmed"].sum()):
+        out["flags"] = _flags_chart(flags)
+    return out
+
+
+def _sentiment_chart(summary: dict[str, Any]) -> bytes:
     plt, fig, ax = _figure()
     change = summary["change"]
     names = [SENTIMENT_VI[s] for s in change["sentiment"]]
@@ -103,10 +124,11 @@ def charts(summary: dict[str, Any]) -> dict[str, bytes]:
     ax.set_ylim(0, 100)
     ax.set_ylabel("% tin liên quan")
     ax.set_title("Sắc thái dư luận (khoảng tin cậy 95 %)")
-    out["sentiment"] = _png(plt, fig)
+    return _png(plt, fig)
 
+
+def _flags_chart(flags: pd.DataFrame) -> bytes:
     plt, fig, ax = _figure()
-    flags = summary["flags"]
     kinds = [MISINFO_VI[k] for k in flags["misinfo"]]
     x = range(len(kinds))
     ax.bar([i - 0.2 for i in x], flags["flagged"], width=0.4, label="Máy gắn cờ", color="#e67e22")
@@ -116,8 +138,7 @@ def charts(summary: dict[str, Any]) -> dict[str, bytes]:
     ax.set_xticks(list(x), kinds)
     ax.legend(frameon=False)
     ax.set_title("Tin sai lệch, lừa đảo: máy gắn cờ và người xác nhận")
-    out["flags"] = _png(plt, fig)
-    return out
+    return _png(plt, fig)
 
 
 def confirmed_rows(confirmed: pd.DataFrame) -> list[dict[str, Any]]:
@@ -184,6 +205,8 @@ def _context(
         ],
         "good": good_rows(summary["good"]),
         "GOOD_NOTE": GOOD_NOTE,
+        "NO_DATA": NO_DATA,
+        "has_previous": has_previous(summary),
         "NO_GOOD": NO_GOOD,
         "flags": summary["flags"].to_dict("records"),
         "confirmed": confirmed_rows(summary["confirmed"]),
@@ -268,6 +291,8 @@ def render_docx(
     def picture(name: str) -> None:
         if name in images:
             doc.add_picture(io.BytesIO(images[name]), width=Cm(16))
+        else:
+            note(NO_DATA)
 
     t = c["t"]
     doc.add_heading(f"Tổng hợp dư luận tuần {c['week']}", level=0)

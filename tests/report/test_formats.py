@@ -267,3 +267,36 @@ def test_good_practices_keep_the_top_n_by_reach_then_recency() -> None:
     assert good["sources"].tolist() == [["F", "G", "H", "K"], ["B", "C"], ["D"], ["E"]]
     assert good["reach"].tolist() == [4, 2, 1, 1]
     assert good_practices(frame.iloc[0:0]).empty
+
+
+def test_an_empty_week_draws_no_empty_axes(session: Session) -> None:
+    week = Week.parse("2020-W01")
+    assert charts(summarize(load_week(session, week))) == {}
+    html = lxml.html.fromstring(build(session, week, "html"))
+    assert html.findall(".//img") == []
+    assert html.findall(".//figcaption") == []
+    assert html.text_content().count("Không có dữ liệu trong tuần.") == 3
+    doc = Document(io.BytesIO(build(session, week, "docx")))
+    assert len(doc.inline_shapes) == 0
+    assert [p.text for p in doc.paragraphs].count("Không có dữ liệu trong tuần.") == 3
+
+
+def test_captions_describe_only_the_marks_drawn(session: Session) -> None:
+    # relevant items but none flagged, and no previous week: no flags chart, no "last week" mark
+    for day in range(2):
+        it = make_item(session, published_at=MON + timedelta(days=day), title=f"Tin {day}")
+        make_analysis(session, it, sentiment="positive", misinfo="none", risk=0.1)
+    images = charts(summarize(load_week(session, WEEK), load_week(session, WEEK.previous)))
+    assert set(images) == {"volume", "sentiment"}
+    html = lxml.html.fromstring(build(session, WEEK, "html"))
+    captions = [c.text_content() for c in html.iter("figcaption")]
+    assert captions == [
+        "Hình 1. Số tin theo ngày",
+        "Hình 2. Tỷ lệ sắc thái, khoảng tin cậy 95 % (Wilson)",
+    ]
+    assert html.text_content().count("Không có dữ liệu trong tuần.") == 1
+    # with a previous week, the black marks are drawn and the caption says so
+    last = make_item(session, published_at=MON - timedelta(days=3))
+    make_analysis(session, last, sentiment="negative", misinfo="none", risk=0.1)
+    html = lxml.html.fromstring(build(session, WEEK, "html"))
+    assert "vạch đen: tuần trước" in [c.text_content() for c in html.iter("figcaption")][1]
