@@ -261,6 +261,7 @@ def render_docx(
 ) -> bytes:
     """An editable Word document with the same sections, tables and charts."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     images = images if images is not None else charts(summary)
@@ -272,18 +273,32 @@ def render_docx(
         setattr(section, side, Cm(2))
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(12)
+    props = doc.core_properties
+    props.title = f"Tổng hợp dư luận tuần {week.label}"
+    props.subject = "Lĩnh vực khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+    props.author = props.last_modified_by = "duluan"  # never a person (python-docx's default)
+    props.language = "vi-VN"
 
-    def table(header: list[str], rows: list[list[Any]]) -> None:
+    def table(
+        header: list[str], rows: list[list[Any]], widths: list[float], numeric: set[int]
+    ) -> None:
+        """A grid with fixed column ``widths`` (cm, summing to at most the 17 cm between the
+        margins) and the columns of ``numeric`` (indices) right-aligned, header included."""
         grid = doc.add_table(rows=1, cols=len(header))
         grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, header, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in rows:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
+        grid.autofit = False
+        for row_values in [header, *rows]:
+            cells = grid.rows[0].cells if row_values is header else grid.add_row().cells
+            for i, (cell, value) in enumerate(zip(cells, row_values, strict=True)):
                 cell.text = str(value)
+                cell.width = Cm(widths[i])
+                if i in numeric:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if row_values is header:
+                    for run in cell.paragraphs[0].runs:
+                        run.bold = True
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = Cm(width)
 
     def note(text: str) -> None:
         doc.add_paragraph().add_run(text).italic = True
@@ -307,9 +322,9 @@ def render_docx(
         f"lĩnh vực: {t['relevant']} ({pct(t['relevant_share'])} số tin đã phân tích)."
     )
     picture("volume")
-    table(["Ngày", "Số tin"], [[r["day"], r["items"]] for r in c["by_day"]])
+    table(["Ngày", "Số tin"], [[r["day"], r["items"]] for r in c["by_day"]], [4, 3], {1})
     doc.add_paragraph("Theo nguồn tin:")
-    table(["Nguồn", "Số tin"], [[r["source"], r["items"]] for r in c["by_source"]])
+    table(["Nguồn", "Số tin"], [[r["source"], r["items"]] for r in c["by_source"]], [13, 3], {1})
 
     doc.add_heading("2. Sắc thái dư luận (tin liên quan)", level=1)
     picture("sentiment")
@@ -326,6 +341,8 @@ def render_docx(
             ]
             for r in c["change"]
         ],
+        [3, 2, 2, 4, 2.5, 3.5],
+        {1, 2, 3, 4, 5},
     )
     note(
         "Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là "
@@ -347,6 +364,8 @@ def render_docx(
         table(
             ["Tin", "Nguồn đưa tin", "Số nguồn", "Thời điểm"],
             [[r["title"], r["sources"], r["reach"], r["when"]] for r in c["good"]],
+            [7.5, 4.5, 2, 3],
+            {2},
         )
     else:
         doc.add_paragraph(NO_GOOD)
@@ -356,6 +375,8 @@ def render_docx(
     table(
         ["Loại", "Máy gắn cờ", "Đã xác nhận"],
         [[MISINFO_VI[r["misinfo"]], r["flagged"], r["confirmed"]] for r in c["flags"]],
+        [8, 4, 4],
+        {1, 2},
     )
     doc.add_paragraph(
         f"Hàng đợi rà soát: {t['tasks']} tin; đã kết luận {t['decided']}, chờ xử lý "
@@ -383,6 +404,8 @@ def render_docx(
                 ]
                 for r in c["confirmed"]
             ],
+            [2.5, 2.5, 2.6, 1.6, 4.5, 3.3],
+            {3},
         )
     if c["pending"]:
         doc.add_paragraph(f"Còn {len(c['pending'])} tin bị gắn cờ đang chờ kết luận.")

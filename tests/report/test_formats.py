@@ -300,3 +300,31 @@ def test_captions_describe_only_the_marks_drawn(session: Session) -> None:
     make_analysis(session, last, sentiment="negative", misinfo="none", risk=0.1)
     html = lxml.html.fromstring(build(session, WEEK, "html"))
     assert "vạch đen: tuần trước" in [c.text_content() for c in html.iter("figcaption")][1]
+
+
+def test_docx_has_a_title_fixed_column_widths_and_numbers_on_the_right(session: Session) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    _good_week(session)
+    doc = Document(io.BytesIO(build(session, WEEK, "docx")))
+    assert doc.core_properties.title == "Tổng hợp dư luận tuần 2026-W48"
+    assert doc.core_properties.author == "duluan"  # not python-docx's default, never a person
+    text_width = doc.sections[0].page_width - doc.sections[0].left_margin * 2
+    numeric_headers = {"Số tin", "Số nguồn", "Tỷ lệ", "Máy gắn cờ", "Đã xác nhận", "Thay đổi"}
+    numeric_headers |= {"Khoảng tin cậy 95 %", "Tuần trước"}
+    checked = 0
+    for grid in doc.tables:
+        widths = [cell.width for cell in grid.rows[0].cells]
+        assert all(w is not None and w >= Cm(1.5) for w in widths), widths
+        assert sum(widths) <= text_width
+        assert not grid.autofit
+        for i, head in enumerate(c.text for c in grid.rows[0].cells):
+            right = head in numeric_headers
+            for row in grid.rows:
+                alignment = row.cells[i].paragraphs[0].alignment
+                assert (alignment == WD_ALIGN_PARAGRAPH.RIGHT) == right, (head, row.cells[i].text)
+            checked += right
+    assert checked >= 8
+    good = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tin")
+    assert [round(c.width.cm, 1) for c in good.rows[1].cells] == [7.5, 4.5, 2.0, 3.0]
