@@ -4,6 +4,7 @@ link — ``hxxps://bad[.]example/...`` — in Markdown, HTML and Word."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -102,3 +103,42 @@ def test_every_format_shows_scam_links_defanged_never_linked(session: Session) -
     assert "<w:hyperlink" not in xml
     assert "hyperlink" not in rels
     assert "bad.example" not in xml
+
+
+# Families that carry every Vietnamese letter (Latin Extended Additional, U+1EA0–U+1EF9).
+VIETNAMESE_FONTS = {
+    "Noto Serif",
+    "Noto Sans",
+    "Times New Roman",
+    "Arial",
+    "Liberation Serif",
+    "Liberation Sans",
+    "DejaVu Serif",
+    "DejaVu Sans",
+}
+
+
+def _families(css: str, selector: str) -> list[list[str]]:
+    """The font-family lists of every rule whose selector list names ``selector``."""
+    found = []
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if selector in [s.strip() for s in selectors.split(",")]:
+            m = re.search(r"font-family:\s*([^;]+)", body)
+            if m:
+                found.append([f.strip().strip('"') for f in m.group(1).split(",")])
+    return found
+
+
+def test_html_names_fonts_that_cover_vietnamese_on_screen_and_in_print(session: Session) -> None:
+    html = build(session, WEEK, "html").decode()
+    css = lxml.html.fromstring(html.encode()).find(".//style").text
+    screen, _, print_css = css.partition("@media print")
+    for part, selectors in ((screen, ("body", "h1", "h2")), (print_css, ("body",))):
+        for selector in selectors:
+            stacks = _families(part, selector)
+            assert stacks, (selector, part[:80])
+            for stack in stacks:
+                assert stack[0] in {"Noto Serif", "Noto Sans"}, stack  # named first
+                assert set(stack[:-1]) <= VIETNAMESE_FONTS, stack
+                assert stack[-1] in {"serif", "sans-serif"}
