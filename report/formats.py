@@ -18,13 +18,16 @@ from sqlalchemy.orm import Session
 
 from report import safe
 from report.weekly import (
+    GOOD_NOTE,
     MISINFO_VI,
+    NO_GOOD,
     SENTIMENT_VI,
     STATUS_VI,
     VIETNAM,
     Week,
     _excerpt,
     _when,
+    load_cluster_sources,
     load_coverage,
     load_week,
     render_csv,
@@ -65,17 +68,38 @@ def _png(plt, fig) -> bytes:  # type: ignore[no-untyped-def]
     return buffer.getvalue()
 
 
-def charts(summary: dict[str, Any]) -> dict[str, bytes]:
-    """PNG charts: items per day, sentiment shares with their 95 % intervals, flags vs confirmed."""
-    out: dict[str, bytes] = {}
-    plt, fig, ax = _figure()
-    by_day = summary["by_day"]
-    labels = [f"{d[8:10]}/{d[5:7]}" for d in by_day["day"]] if len(by_day) else []
-    ax.bar(labels, list(by_day["items"]) if len(by_day) else [], color="#0b5cad")
-    ax.set_title("Số tin theo ngày")
-    ax.set_ylabel("tin")
-    out["volume"] = _png(plt, fig)
+NO_DATA = "Không có dữ liệu trong tuần."
 
+
+def has_previous(summary: dict[str, Any]) -> bool:
+    """Whether the sentiment chart marks the previous week's shares (it had relevant items)."""
+    return bool(summary["change"]["previous_share"].notna().any())
+
+
+def charts(summary: dict[str, Any]) -> dict[str, bytes]:
+    """PNG charts, by name: ``volume`` (items per day), ``sentiment`` (shares of relevant items
+    with their 95 % intervals, and the previous week's shares when it had any) and ``flags``
+    (machine flags vs confirmed). A chart with nothing to draw is left out (no empty axes): no
+    item this week, no relevant analysed item, no flag and no confirmation; the formats print
+    ``NO_DATA`` in its place."""
+    out: dict[str, bytes] = {}
+    by_day = summary["by_day"]
+    if len(by_day):
+        plt, fig, ax = _figure()
+        labels = [f"{d[8:10]}/{d[5:7]}" for d in by_day["day"]]
+        ax.bar(labels, list(by_day["items"]), color="#0b5cad")
+        ax.set_title("Số tin theo ngày")
+        ax.set_ylabel("tin")
+        out["volume"] = _png(plt, fig)
+    if int(summary["change"]["items"].sum()):
+        out["sentiment"] = _sentiment_chart(summary)
+    flags = summary["flags"]
+    if int(flags["flagged"].sum()) + int(flags["confirmed"].sum()):
+        out["flags"] = _flags_chart(flags)
+    return out
+
+
+def _sentiment_chart(summary: dict[str, Any]) -> bytes:
     plt, fig, ax = _figure()
     change = summary["change"]
     names = [SENTIMENT_VI[s] for s in change["sentiment"]]
@@ -100,10 +124,11 @@ def charts(summary: dict[str, Any]) -> dict[str, bytes]:
     ax.set_ylim(0, 100)
     ax.set_ylabel("% tin liên quan")
     ax.set_title("Sắc thái dư luận (khoảng tin cậy 95 %)")
-    out["sentiment"] = _png(plt, fig)
+    return _png(plt, fig)
 
+
+def _flags_chart(flags: pd.DataFrame) -> bytes:
     plt, fig, ax = _figure()
-    flags = summary["flags"]
     kinds = [MISINFO_VI[k] for k in flags["misinfo"]]
     x = range(len(kinds))
     ax.bar([i - 0.2 for i in x], flags["flagged"], width=0.4, label="Máy gắn cờ", color="#e67e22")
@@ -113,8 +138,7 @@ def charts(summary: dict[str, Any]) -> dict[str, bytes]:
     ax.set_xticks(list(x), kinds)
     ax.legend(frameon=False)
     ax.set_title("Tin sai lệch, lừa đảo: máy gắn cờ và người xác nhận")
-    out["flags"] = _png(plt, fig)
-    return out
+    return _png(plt, fig)
 
 
 def confirmed_rows(confirmed: pd.DataFrame) -> list[dict[str, Any]]:
@@ -131,6 +155,21 @@ def confirmed_rows(confirmed: pd.DataFrame) -> list[dict[str, Any]]:
             "contradicts": safe.line(r["contradicts"]),
         }
         for r in confirmed.to_dict("records")
+    ]
+
+
+def good_rows(good: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of the "Mô hình hay, cách làm hiệu quả" table as display text (HTML and DOCX):
+    ``title`` (one line, at most 200 characters), ``sources`` (names joined by ", "), ``reach``
+    (int) and ``when`` (local time)."""
+    return [
+        {
+            "title": safe.line(r["title"], 200),
+            "sources": ", ".join(safe.texts(r["sources"])) or safe.EMPTY,
+            "reach": int(r["reach"]),
+            "when": _when(r["when"]),
+        }
+        for r in good.to_dict("records")
     ]
 
 
@@ -164,6 +203,11 @@ def _context(
             }
             for r in summary["concerns"].to_dict("records")
         ],
+        "good": good_rows(summary["good"]),
+        "GOOD_NOTE": GOOD_NOTE,
+        "NO_DATA": NO_DATA,
+        "has_previous": has_previous(summary),
+        "NO_GOOD": NO_GOOD,
         "flags": summary["flags"].to_dict("records"),
         "confirmed": confirmed_rows(summary["confirmed"]),
         "pending": summary["pending"].to_dict("records"),
@@ -217,6 +261,7 @@ def render_docx(
 ) -> bytes:
     """An editable Word document with the same sections, tables and charts."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     images = images if images is not None else charts(summary)
@@ -228,18 +273,32 @@ def render_docx(
         setattr(section, side, Cm(2))
     doc.styles["Normal"].font.name = "Times New Roman"
     doc.styles["Normal"].font.size = Pt(12)
+    props = doc.core_properties
+    props.title = f"Tổng hợp dư luận tuần {week.label}"
+    props.subject = "Lĩnh vực khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+    props.author = props.last_modified_by = "duluan"  # never a person (python-docx's default)
+    props.language = "vi-VN"
 
-    def table(header: list[str], rows: list[list[Any]]) -> None:
+    def table(
+        header: list[str], rows: list[list[Any]], widths: list[float], numeric: set[int]
+    ) -> None:
+        """A grid with fixed column ``widths`` (cm, summing to at most the 17 cm between the
+        margins) and the columns of ``numeric`` (indices) right-aligned, header included."""
         grid = doc.add_table(rows=1, cols=len(header))
         grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, header, strict=True):
-            cell.text = text
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in rows:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
+        grid.autofit = False
+        for row_values in [header, *rows]:
+            cells = grid.rows[0].cells if row_values is header else grid.add_row().cells
+            for i, (cell, value) in enumerate(zip(cells, row_values, strict=True)):
                 cell.text = str(value)
+                cell.width = Cm(widths[i])
+                if i in numeric:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if row_values is header:
+                    for run in cell.paragraphs[0].runs:
+                        run.bold = True
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = Cm(width)
 
     def note(text: str) -> None:
         doc.add_paragraph().add_run(text).italic = True
@@ -247,6 +306,8 @@ def render_docx(
     def picture(name: str) -> None:
         if name in images:
             doc.add_picture(io.BytesIO(images[name]), width=Cm(16))
+        else:
+            note(NO_DATA)
 
     t = c["t"]
     doc.add_heading(f"Tổng hợp dư luận tuần {c['week']}", level=0)
@@ -261,9 +322,9 @@ def render_docx(
         f"lĩnh vực: {t['relevant']} ({pct(t['relevant_share'])} số tin đã phân tích)."
     )
     picture("volume")
-    table(["Ngày", "Số tin"], [[r["day"], r["items"]] for r in c["by_day"]])
+    table(["Ngày", "Số tin"], [[r["day"], r["items"]] for r in c["by_day"]], [4, 3], {1})
     doc.add_paragraph("Theo nguồn tin:")
-    table(["Nguồn", "Số tin"], [[r["source"], r["items"]] for r in c["by_source"]])
+    table(["Nguồn", "Số tin"], [[r["source"], r["items"]] for r in c["by_source"]], [13, 3], {1})
 
     doc.add_heading("2. Sắc thái dư luận (tin liên quan)", level=1)
     picture("sentiment")
@@ -280,6 +341,8 @@ def render_docx(
             ]
             for r in c["change"]
         ],
+        [3, 2, 2, 4, 2.5, 3.5],
+        {1, 2, 3, 4, 5},
     )
     note(
         "Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là "
@@ -295,11 +358,25 @@ def render_docx(
     else:
         doc.add_paragraph("Chưa đủ tin để nêu vấn đề nổi bật.")
 
-    doc.add_heading("3. Thông tin xuyên tạc và lừa đảo", level=1)
+    doc.add_heading("3. Mô hình hay, cách làm hiệu quả", level=1)
+    note(GOOD_NOTE)
+    if c["good"]:
+        table(
+            ["Tin", "Nguồn đưa tin", "Số nguồn", "Thời điểm"],
+            [[r["title"], r["sources"], r["reach"], r["when"]] for r in c["good"]],
+            [7.5, 4.5, 2, 3],
+            {2},
+        )
+    else:
+        doc.add_paragraph(NO_GOOD)
+
+    doc.add_heading("4. Thông tin xuyên tạc và lừa đảo", level=1)
     picture("flags")
     table(
         ["Loại", "Máy gắn cờ", "Đã xác nhận"],
         [[MISINFO_VI[r["misinfo"]], r["flagged"], r["confirmed"]] for r in c["flags"]],
+        [8, 4, 4],
+        {1, 2},
     )
     doc.add_paragraph(
         f"Hàng đợi rà soát: {t['tasks']} tin; đã kết luận {t['decided']}, chờ xử lý "
@@ -327,11 +404,13 @@ def render_docx(
                 ]
                 for r in c["confirmed"]
             ],
+            [2.5, 2.5, 2.6, 1.6, 4.5, 3.3],
+            {3},
         )
     if c["pending"]:
         doc.add_paragraph(f"Còn {len(c['pending'])} tin bị gắn cờ đang chờ kết luận.")
 
-    doc.add_heading("4. Độ bao phủ và lưu ý", level=1)
+    doc.add_heading("5. Độ bao phủ và lưu ý", level=1)
     doc.add_paragraph(
         f"Tin đã được rà soát: {c['reviewed']}/{t['tasks']} tin trong hàng đợi "
         f"({pct(c['reviewed_share'])}); máy gắn cờ {c['flagged_total']} tin.",
@@ -371,7 +450,10 @@ def build(session: Session, week: Week, fmt: str) -> bytes:
     frame = load_week(session, week)
     if fmt == "csv":
         return render_csv(frame).encode("utf-8")
-    summary = summarize(frame, load_week(session, week.previous))
+    clusters = [int(c) for c in frame["cluster_id"].dropna()]
+    summary = summarize(
+        frame, load_week(session, week.previous), load_cluster_sources(session, clusters)
+    )
     coverage = load_coverage(session, week)
     if fmt == "md":
         return render_markdown(summary, week, coverage).encode("utf-8")

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pandas as pd
+from linkify_it import LinkifyIt
 
 EMPTY = "—"
 # Not allowed in XML 1.0 (lxml, hence python-docx, refuses them) or meaningless in a document:
@@ -23,7 +24,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _FORMULA_LEADS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 _CONTROL_LEADS = frozenset("\t\r\n")
 # Markdown: a token a renderer could turn into a link — a URI (any scheme), a www. address or an
-# e-mail address (linked as mailto:). Only a plain http(s) one is left as it is.
+# e-mail address (linked as mailto:). ``line`` has defanged web and e-mail addresses already;
+# what is left of them (``hxxps://…``) is shown as a code span.
 _LINKISH = re.compile(
     r"(?<![\w.+-])(?:[A-Za-z][A-Za-z0-9+.-]*:(?=\S)|www\.)\S+|\S*://\S*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -32,6 +34,12 @@ _WEB = re.compile(r"(?:https?://|www\.)[^\s@]+", re.IGNORECASE)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~|!#])")
 _SPECIAL = re.compile(r"[\\`*_\[\]~|!#&<>]")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# What a renderer would make a link of: linkify-it (markdown-it's linkifier: schemes, www.,
+# e-mail addresses, host names under known top-level domains, IP addresses), and any lower-case
+# ASCII host name whatever its top-level domain ("vneid-gov.top/login"); not "TP.HCM" or "v.v.".
+_LINKIFY = LinkifyIt(options={"fuzzy_ip": True})
+_HOST = re.compile(r"(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+[a-z]{2,63}(?![\w-])")
+_FANG_SCHEME = re.compile(r"^(h)tt(ps?)|^(f)t(p)", re.IGNORECASE)
 
 
 def is_blank(value: object) -> bool:
@@ -54,13 +62,49 @@ def plain(value: object, empty: str = EMPTY) -> str:
     return _ILLEGAL.sub("", str(value))
 
 
+def _defang_token(token: str) -> str:
+    """``https://bad.example/a`` → ``hxxps://bad[.]example/a[.]`` style: http(s)/ftp schemes
+    lose their t's, every dot becomes ``[.]`` and every ``@`` becomes ``[@]``."""
+    token = _FANG_SCHEME.sub(
+        lambda m: f"{m[1]}xx{m[2]}" if m[1] else f"{m[3]}x{m[4]}", token, count=1
+    )
+    return token.replace(".", "[.]").replace("@", "[@]")
+
+
+def defang(text: str) -> str:
+    """``text`` with every web address, e-mail address and host name defanged so that no
+    renderer, mail client or word processor makes a link of it: ``https://bad.example/x.php``
+    becomes ``hxxps://bad[.]example/x[.]php``, ``a@b.vn`` becomes ``a[@]b[.]vn``. Text without
+    such a token is returned unchanged (``TP.HCM``, ``v.v.``). Never raises."""
+    for _ in range(4):  # a defanged token can uncover a shorter one inside it (rare)
+        spans = [(m.index, m.last_index) for m in _LINKIFY.match(text) or []]
+        spans += [m.span() for m in _HOST.finditer(text)]
+        if not spans:
+            break
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        out: list[str] = []
+        last = 0
+        for start, end in merged:
+            out += [text[last:start], _defang_token(text[start:end])]
+            last = end
+        out.append(text[last:])
+        text = "".join(out)
+    return text
+
+
 def line(value: object, limit: int | None = None, empty: str = EMPTY) -> str:
     """``plain(value)`` on one line (runs of whitespace become one space), cut to ``limit``
-    characters when given; ``empty`` when nothing is left."""
+    characters when given, then ``defang``-ed (no web or e-mail address in a report is a
+    link: scam links stay readable, never clickable); ``empty`` when nothing is left."""
     text = " ".join(plain(value, "").split())
     if limit is not None:
         text = text[:limit].rstrip()
-    return text or empty
+    return defang(text) or empty
 
 
 def _code_span(token: str, table: bool) -> str:
@@ -81,7 +125,8 @@ def _escape(text: str) -> str:
 def markdown(
     value: object, limit: int | None = None, *, table: bool = False, empty: str = EMPTY
 ) -> str:
-    """``line(value, limit)`` as Markdown inline text that renders as exactly that text:
+    """``line(value, limit)`` (defanged: no link) as Markdown inline text that renders as
+    exactly that text:
     ``& < >`` become entities (no HTML), Markdown's control characters (``\\ ` * _ [ ] ~ | ! #``)
     are backslash-escaped (no emphasis, link, image or table cell boundary), and a URI whose
     scheme is not http/https, an e-mail address, or a web address holding one of those

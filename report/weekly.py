@@ -93,12 +93,14 @@ COLUMNS = [
     "reach",
     "first_seen",
     "contradicts",
+    "cluster_id",
 ]
 
 
 def load_week(session: Session, week: Week) -> pd.DataFrame:
     """One row per item of the week (by publication time, else fetch time) with its latest analysis,
-    task status and latest verdict."""
+    task status and latest verdict: the columns of ``COLUMNS``; ``reach`` is the number of sources
+    of the item's cluster (1 without one), ``cluster_id`` is None without one."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
     last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
     columns = (
@@ -117,6 +119,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Cluster.source_count.label("reach"),
             Cluster.first_seen_at.label("first_seen"),
             Analysis.id.label("analysis_id"),
+            Item.cluster_id,
         )
     ).select_from(Item)
     query = (
@@ -144,6 +147,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "reach",
             "first_seen",
             "analysis_id",
+            "cluster_id",
         ],
     )
     verdicts = session.execute(
@@ -181,6 +185,21 @@ def _contradicted_facts(session: Session, analysis_ids: list[int]) -> dict[int, 
                     out[analysis_id] = official
                     break
     return out
+
+
+def load_cluster_sources(session: Session, cluster_ids: list[int]) -> dict[int, list[str]]:
+    """The sources (feed or publisher names, never authors) that carried each cluster, over all
+    time: ``{cluster_id: [source, …]}``, names sorted, each once."""
+    out: dict[int, set[str]] = {}
+    ids = sorted(set(cluster_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for cluster_id, source in session.execute(
+            select(Item.cluster_id, Item.source).where(Item.cluster_id.in_(chunk)).distinct()
+        ):
+            if cluster_id is not None:
+                out.setdefault(cluster_id, set()).add(source)
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def load_coverage(session: Session, week: Week) -> dict[str, list[str]]:
@@ -482,11 +501,77 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
     )
 
 
+MISINFO_KINDS = ("distortion", "scam")
+GOOD_COLUMNS = ["item_id", "title", "excerpt", "when", "reach", "sources"]
+
+
+def good_practices(
+    frame: pd.DataFrame, cluster_sources: dict[int, list[str]] | None = None, top: int = 10
+) -> pd.DataFrame:
+    """The section "Mô hình hay, cách làm hiệu quả": the week's positive news about the field, for communes
+    to find and spread. Columns ``GOOD_COLUMNS``: ``sources`` is a list of source names.
+
+    Rule: an item qualifies when it is relevant, its sentiment is positive, no reviewer confirmed
+    it as misinformation (verdict distortion or scam) and, if the machine flagged it, a reviewer
+    cleared it (verdict not_misinformation). Qualifying items of one cluster (the same story
+    carried by several sources) make one row, shown by the cluster's most recent qualifying item
+    of the week; an item without a cluster is its own row. Rows are ranked by reach (the
+    cluster's number of sources) descending, then the most recent first, then the lower item id;
+    the first ``top`` are kept. ``sources`` are the names that carried the cluster
+    (``cluster_sources[cluster_id]`` when given, e.g. from ``load_cluster_sources``), else the
+    sources of its qualifying items this week; never an author."""
+    if frame.empty:
+        return pd.DataFrame(columns=GOOD_COLUMNS)
+    verdict = frame["verdict"].where(frame["verdict"].notna(), None)
+    flagged = frame["misinfo"].isin(MISINFO_KINDS)
+    good = frame[
+        frame["relevant"].fillna(False).astype(bool)
+        & (frame["sentiment"] == "positive")
+        & ~verdict.isin(MISINFO_KINDS)
+        & (~flagged | (verdict == "not_misinformation"))
+    ]
+    if good.empty:
+        return pd.DataFrame(columns=GOOD_COLUMNS)
+    clusters = good["cluster_id"] if "cluster_id" in good else pd.Series(None, index=good.index)
+    keys = pd.Series(
+        [
+            f"c{int(c)}" if pd.notna(c) else f"i{int(i)}"
+            for c, i in zip(clusters, good["item_id"], strict=True)
+        ],
+        index=good.index,
+    )
+    rows = []
+    for key, group in good.groupby(keys, sort=False):
+        latest = group.sort_values(["when", "item_id"], ascending=[False, True]).iloc[0]
+        known = (cluster_sources or {}).get(int(key[1:])) if key.startswith("c") else None
+        sources = known or sorted({str(s) for s in group["source"] if not safe.is_blank(s)})
+        rows.append(
+            {
+                "item_id": int(latest["item_id"]),
+                "title": latest["title"],
+                "excerpt": latest["excerpt"],
+                "when": latest["when"],
+                "reach": int(group["reach"].max()),
+                "sources": list(sources),
+            }
+        )
+    out = pd.DataFrame(rows, columns=GOOD_COLUMNS)
+    out["_rank_when"] = pd.to_datetime(out["when"], utc=True)
+    return (
+        out.sort_values(["reach", "_rank_when", "item_id"], ascending=[False, False, True])
+        .head(top)
+        .drop(columns="_rank_when")
+        .reset_index(drop=True)
+    )
+
+
 def summarize(
-    frame: pd.DataFrame, previous: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    previous: pd.DataFrame | None = None,
+    cluster_sources: dict[int, list[str]] | None = None,
 ) -> dict[str, pd.DataFrame | dict[str, float | int]]:
     """Summary tables of a week's frame and, if given, the previous week's (pure: tested on
-    hand-built frames)."""
+    hand-built frames); ``cluster_sources`` names who carried each cluster (``good_practices``)."""
     analysed = frame[frame["sentiment"].notna()]
     relevant = analysed[analysed["relevant"].astype(bool)]
     by_day = (
@@ -537,6 +622,7 @@ def summarize(
         "decided": int(tasks.get("decided", 0)),
     }
     return {
+        "good": good_practices(frame, cluster_sources),
         "concerns": concerns(frame),
         "change": sentiment_change(frame, previous),
         "totals": totals,
@@ -565,6 +651,13 @@ def summarize(
     }
 
 
+GOOD_NOTE = (
+    "Tin tích cực về lĩnh vực (không bị gắn cờ hoặc xác nhận là sai lệch), xếp theo số nguồn "
+    "đưa tin rồi theo thời gian mới nhất; các xã tham khảo, nhân rộng."
+)
+NO_GOOD = "Không có tin tích cực nổi bật trong tuần."
+
+
 def _pct(x: float) -> str:
     return f"{x * 100:.1f}%".replace(".", ",")
 
@@ -581,7 +674,7 @@ def _coverage_lines(summary: dict, coverage: dict[str, list[str]] | None) -> lis
     reviewed = t["decided"] + t["escalated"]
     lines = [
         "",
-        "## 4. Độ bao phủ và lưu ý",
+        "## 5. Độ bao phủ và lưu ý",
         f"- Tin đã được rà soát: {reviewed}/{t['tasks']} tin trong hàng đợi "
         f"({_pct(reviewed / t['tasks']) if t['tasks'] else '—'}); máy gắn cờ {flagged} tin.",
     ]
@@ -673,7 +766,25 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
             or ["- Chưa đủ tin để nêu vấn đề nổi bật."]
         ),
         "",
-        "## 3. Thông tin xuyên tạc và lừa đảo",
+        "## 3. Mô hình hay, cách làm hiệu quả",
+        f"_{GOOD_NOTE}_",
+        "",
+        *(
+            [
+                "| Tin | Nguồn đưa tin | Số nguồn | Thời điểm |",
+                "|---|---|---:|---|",
+                *[
+                    f"| {safe.markdown(r.title, 160, table=True)} | "
+                    + ", ".join(safe.markdown(n, 120, table=True) for n in r.sources)
+                    + f" | {r.reach} | {_when(r.when)} |"
+                    for r in summary["good"].itertuples()
+                ],
+            ]
+            if len(summary["good"])
+            else [f"- {NO_GOOD}"]
+        ),
+        "",
+        "## 4. Thông tin xuyên tạc và lừa đảo",
         "| Loại | Máy gắn cờ | Đã xác nhận |",
         "|---|---:|---:|",
         *[

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pandas as pd
 import pytest
 from docx import Document
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.tables import Cluster, ReviewTask, TaskStatus, Verdict
 from report.formats import build, charts
-from report.weekly import Week, load_week, summarize
+from report.weekly import Week, good_practices, load_week, summarize
 from tests.factories import make_analysis, make_item, make_user
 
 WEEK = Week.parse("2026-W48")  # Mon 23/11 – Sun 29/11/2026, Vietnam time
@@ -155,3 +156,175 @@ def test_charts_are_png_images(session: Session) -> None:
 def test_an_empty_week_still_renders(session: Session) -> None:
     for fmt in ("html", "md", "csv", "docx"):
         assert build(session, Week.parse("2020-W01"), fmt)
+
+
+def _good_week(session: Session) -> dict[str, int]:
+    """The fixture week plus positive news: a story carried by three sources (two this week,
+    one a month ago), one a reviewer cleared, and positive items the section must leave out."""
+    ids = _fixture_week(session)
+    reviewer = make_user(session, "ctv-good")
+    story = Cluster(first_seen_at=MON - timedelta(days=30), item_count=3, source_count=3)
+    session.add(story)
+    session.flush()
+
+    def positive(day: float, title: str, source: str, misinfo: str = "none", **kw):  # type: ignore[no-untyped-def]
+        relevant = kw.pop("relevant", True)
+        it = make_item(
+            session, published_at=MON + timedelta(days=day), title=title, source=source, **kw
+        )
+        an = make_analysis(session, it, relevant=relevant, sentiment="positive", misinfo=misinfo)
+        return it, an
+
+    def verdict(it, an, kind: str) -> None:  # type: ignore[no-untyped-def]
+        task = ReviewTask(item_id=it.id, analysis_id=an.id, status=TaskStatus.decided, priority=0.5)
+        session.add(task)
+        session.flush()
+        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=kind))
+
+    make_item(  # the story's first source, a month ago (not this week)
+        session, published_at=MON - timedelta(days=30), source="Báo D", cluster_id=story.id
+    )
+    positive(1, "Xã Tân Lập số hoá hồ sơ đất đai", "Báo B", cluster_id=story.id)
+    newest, _ = positive(3, "Tân Lập: mỗi hộ một mã QR", "Cổng C", cluster_id=story.id)
+    cleared, an = positive(4, "Thôn bản phủ sóng 4G", "Nhóm Z", misinfo="distortion")
+    verdict(cleared, an, "not_misinformation")
+    positive(4.5, "Nhận quà từ chính quyền số", "Nhóm Y", misinfo="scam")  # flagged, not cleared
+    fake, an = positive(5, "Bộ tặng điện thoại miễn phí", "Nhóm Y", misinfo="distortion")
+    verdict(fake, an, "distortion")
+    positive(5, "Đội bóng thắng lớn", "Báo A", relevant=False)
+    session.flush()
+    return {**ids, "story": newest.id, "cleared": cleared.id}
+
+
+# Hand-ranked: the story (3 sources, incl. one of last month), then by recency the cleared item
+# (Fri) and the fixture's "Ứng dụng VNeID tiện lợi" (Wed), one source each.
+GOOD = [
+    ("Tân Lập: mỗi hộ một mã QR", ["Báo B", "Báo D", "Cổng C"], 3, "10:00 26/11/2026"),
+    ("Thôn bản phủ sóng 4G", ["Nhóm Z"], 1, "10:00 27/11/2026"),
+    ("Ứng dụng VNeID tiện lợi", ["Báo A"], 1, "10:00 25/11/2026"),
+]
+
+
+def test_good_practices_by_hand(session: Session) -> None:
+    ids = _good_week(session)
+    md = build(session, WEEK, "md").decode()
+    section = md.split("## 3. Mô hình hay, cách làm hiệu quả")[1].split("## 4.")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == [
+        "| Tin | Nguồn đưa tin | Số nguồn | Thời điểm |",
+        *[f"| {t} | {', '.join(s)} | {r} | {when} |" for t, s, r, when in GOOD],
+    ]
+    assert "Nhận quà" not in section
+    assert "tặng điện thoại" not in section
+    assert "Đội bóng" not in section
+    assert "## 5. Độ bao phủ và lưu ý" in md
+
+    html = lxml.html.fromstring(build(session, WEEK, "html"))
+    table = html.xpath("//h2[contains(., 'Mô hình hay')]/following-sibling::table[1]")[0]
+    cells = [[td.text_content() for td in tr.findall("td")] for tr in table.iter("tr")][1:]
+    assert cells == [[t, ", ".join(s), str(r), when] for t, s, r, when in GOOD]
+
+    doc = Document(io.BytesIO(build(session, WEEK, "docx")))
+    good = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tin")
+    assert [[c.text for c in row.cells][:3] for row in good.rows[1:]] == [
+        [t, ", ".join(s), str(r)] for t, s, r, _ in GOOD
+    ]
+    frame = load_week(session, WEEK)
+    assert good_practices(frame)["item_id"].tolist()[:2] == [ids["story"], ids["cleared"]]
+
+
+def test_good_practices_keep_the_top_n_by_reach_then_recency() -> None:
+    when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
+    rows = [
+        # item, source, cluster, reach, hours after `when`
+        (1, "A", None, 1, 0),
+        (2, "B", 7, 2, 1),
+        (3, "C", 7, 2, 5),  # the same story as 2: one row, shown by its newest item
+        (4, "D", None, 1, 9),
+        (5, "E", None, 1, 9),  # a tie with 4: the lower id first
+        (6, "F", 8, 4, -30),
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "item_id": i,
+                "source": s,
+                "title": f"t{i}",
+                "excerpt": "",
+                "when": when + pd.Timedelta(hours=h),
+                "relevant": True,
+                "sentiment": "positive",
+                "misinfo": "none",
+                "verdict": None,
+                "reach": r,
+                "cluster_id": c,
+            }
+            for i, s, c, r, h in rows
+        ]
+    )
+    good = good_practices(frame, {8: ["F", "G", "H", "K"]}, top=4)
+    assert good["item_id"].tolist() == [6, 3, 4, 5]
+    assert good["sources"].tolist() == [["F", "G", "H", "K"], ["B", "C"], ["D"], ["E"]]
+    assert good["reach"].tolist() == [4, 2, 1, 1]
+    assert good_practices(frame.iloc[0:0]).empty
+
+
+def test_an_empty_week_draws_no_empty_axes(session: Session) -> None:
+    week = Week.parse("2020-W01")
+    assert charts(summarize(load_week(session, week))) == {}
+    html = lxml.html.fromstring(build(session, week, "html"))
+    assert html.findall(".//img") == []
+    assert html.findall(".//figcaption") == []
+    assert html.text_content().count("Không có dữ liệu trong tuần.") == 3
+    doc = Document(io.BytesIO(build(session, week, "docx")))
+    assert len(doc.inline_shapes) == 0
+    assert [p.text for p in doc.paragraphs].count("Không có dữ liệu trong tuần.") == 3
+
+
+def test_captions_describe_only_the_marks_drawn(session: Session) -> None:
+    # relevant items but none flagged, and no previous week: no flags chart, no "last week" mark
+    for day in range(2):
+        it = make_item(session, published_at=MON + timedelta(days=day), title=f"Tin {day}")
+        make_analysis(session, it, sentiment="positive", misinfo="none", risk=0.1)
+    images = charts(summarize(load_week(session, WEEK), load_week(session, WEEK.previous)))
+    assert set(images) == {"volume", "sentiment"}
+    html = lxml.html.fromstring(build(session, WEEK, "html"))
+    captions = [c.text_content() for c in html.iter("figcaption")]
+    assert captions == [
+        "Hình 1. Số tin theo ngày",
+        "Hình 2. Tỷ lệ sắc thái, khoảng tin cậy 95 % (Wilson)",
+    ]
+    assert html.text_content().count("Không có dữ liệu trong tuần.") == 1
+    # with a previous week, the black marks are drawn and the caption says so
+    last = make_item(session, published_at=MON - timedelta(days=3))
+    make_analysis(session, last, sentiment="negative", misinfo="none", risk=0.1)
+    html = lxml.html.fromstring(build(session, WEEK, "html"))
+    assert "vạch đen: tuần trước" in [c.text_content() for c in html.iter("figcaption")][1]
+
+
+def test_docx_has_a_title_fixed_column_widths_and_numbers_on_the_right(session: Session) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    _good_week(session)
+    doc = Document(io.BytesIO(build(session, WEEK, "docx")))
+    assert doc.core_properties.title == "Tổng hợp dư luận tuần 2026-W48"
+    assert doc.core_properties.author == "duluan"  # not python-docx's default, never a person
+    text_width = doc.sections[0].page_width - doc.sections[0].left_margin * 2
+    numeric_headers = {"Số tin", "Số nguồn", "Tỷ lệ", "Máy gắn cờ", "Đã xác nhận", "Thay đổi"}
+    numeric_headers |= {"Khoảng tin cậy 95 %", "Tuần trước"}
+    checked = 0
+    for grid in doc.tables:
+        widths = [cell.width for cell in grid.rows[0].cells]
+        assert all(w is not None and w >= Cm(1.5) for w in widths), widths
+        assert sum(widths) <= text_width
+        assert not grid.autofit
+        for i, head in enumerate(c.text for c in grid.rows[0].cells):
+            right = head in numeric_headers
+            for row in grid.rows:
+                alignment = row.cells[i].paragraphs[0].alignment
+                assert (alignment == WD_ALIGN_PARAGRAPH.RIGHT) == right, (head, row.cells[i].text)
+            checked += right
+    assert checked >= 8
+    good = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tin")
+    assert [round(c.width.cm, 1) for c in good.rows[1].cells] == [7.5, 4.5, 2.0, 3.0]
