@@ -40,6 +40,11 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/metrics"
 
 
+def _bad_path(exc: RequestValidationError) -> bool:
+    """Whether a validation error is about the URL's path (a path parameter of the wrong type)."""
+    return any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors())
+
+
 def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
     """JSON errors for the API; pages of the web app get ``html(request, status, code, message)``.
 
@@ -69,6 +74,9 @@ def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if html is not None and not _is_api(request) and _bad_path(exc):
+            # a page address that cannot exist (``/items/abc``): not found, not a form error
+            return html(request, 404, "not_found", "Không có trang này. (Not found.)")
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return _answer(
             request,

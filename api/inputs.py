@@ -42,7 +42,10 @@ def vietnam_utc(value: datetime) -> datetime:
     except OverflowError:
         year = value.year  # past 9999 or before year 1 once converted: outside anyway
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"the year must be between {MIN_YEAR} and {MAX_YEAR} (Vietnam time)")
+        raise ValueError(
+            f"Năm phải từ {MIN_YEAR} đến {MAX_YEAR} (giờ Việt Nam). "
+            f"(the year must be between {MIN_YEAR} and {MAX_YEAR}, Vietnam time)"
+        )
     return local.astimezone(UTC)
 
 

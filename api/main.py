@@ -5,9 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import metrics, web
@@ -21,6 +30,10 @@ from nlp.analyze import Analyzer
 from nlp.live import LiveAnalyzer
 
 log = logging.getLogger(__name__)
+
+# Swagger UI and ReDoc from the fastapi-offline wheel, served here: the docs work offline.
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DOCS_STATIC = "/docs/assets"
 
 
 @asynccontextmanager
@@ -49,6 +62,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         summary="Review queue for Vietnamese public-opinion monitoring: flagged distortions and scams, "
         "decided by people.",
         lifespan=lifespan,
+        docs_url=None,  # the docs pages are added by ``install_docs``, with local assets
+        redoc_url=None,
         # Before any route: no NUL or other control character in any request string (422).
         dependencies=[Depends(reject_control_characters)],
     )
@@ -78,4 +93,39 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     v1.include_router(reports.router)
     v1.include_router(users.router)
     app.include_router(v1)
+    install_docs(app)
     return app
+
+
+def install_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` whose scripts, styles and icon are all served by the
+    app (``/docs/assets/*`` from the fastapi-offline package, ``/favicon.ico``): no CDN, so the
+    pages work on a machine without internet."""
+    app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_ASSETS), name="docs-static")
+    openapi_url = app.openapi_url or "/openapi.json"
+    redirect_url = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} · Swagger UI",
+            oauth2_redirect_url=redirect_url,
+            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url="/favicon.ico",
+        )
+
+    @app.get(redirect_url, include_in_schema=False)
+    def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} · ReDoc",
+            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
+            redoc_favicon_url="/favicon.ico",
+            with_google_fonts=False,
+        )

@@ -27,15 +27,29 @@ class FeedHealth:
 def _validate(url: str | None = None, kind: str | None = None, interval: int | None = None) -> None:
     if url is not None and not url.startswith(("http://", "https://")):
         raise DomainError(
-            "only http:// and https:// feeds can be collected", code="bad_url", status_code=422
+            "Chỉ thu thập được nguồn tin có địa chỉ http:// hoặc https://. "
+            "(only http:// and https:// feeds can be collected)",
+            code="bad_url",
+            status_code=422,
         )
     if url is not None and len(url) > 2048:
-        raise DomainError("URL longer than 2,048 characters", code="bad_url", status_code=422)
+        raise DomainError(
+            "Địa chỉ dài quá 2.048 ký tự. (URL longer than 2,048 characters)",
+            code="bad_url",
+            status_code=422,
+        )
     if kind is not None and kind not in KINDS:
-        raise DomainError("kind must be news, official or social", code="bad_kind", status_code=422)
+        raise DomainError(
+            "Loại nguồn phải là news (báo chí), official (cổng chính thức) hoặc social (mạng xã hội). "
+            "(kind must be news, official or social)",
+            code="bad_kind",
+            status_code=422,
+        )
     if interval is not None and not 60 <= interval <= 7 * 86_400:
         raise DomainError(
-            "poll interval must be between 60 s and 7 days", code="bad_interval", status_code=422
+            "Chu kỳ lấy tin phải từ 60 giây đến 7 ngày. (poll interval must be between 60 s and 7 days)",
+            code="bad_interval",
+            status_code=422,
         )
 
 
@@ -72,7 +86,10 @@ def add_feed(
     _validate(url, kind, interval_s)
     check_address(url, allowlist)
     if session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
-        raise Conflict(f"feed already registered: {url}", code="feed_exists")
+        raise Conflict(
+            f"Nguồn tin này đã được đăng ký: {url} (feed already registered: {url})",
+            code="feed_exists",
+        )
     feed = Feed(
         url=url,
         name=(name.strip() or url)[:200],
@@ -100,7 +117,9 @@ def _state(feed: Feed) -> dict[str, Any]:
 def get_feed(session: Session, feed_id: int) -> Feed:
     feed = session.get(Feed, feed_id)
     if feed is None or feed.kind == FeedKind.imported:
-        raise NotFound(f"no feed {feed_id}", code="feed_not_found")
+        raise NotFound(
+            f"Không có nguồn tin số {feed_id}. (no feed {feed_id})", code="feed_not_found"
+        )
     return feed
 
 

@@ -42,7 +42,9 @@ def _role(role: str) -> Role:
         return Role(role)
     except ValueError as exc:
         raise DomainError(
-            f"role must be one of {', '.join(r.value for r in Role)}", code="bad_role"
+            f"Vai trò không hợp lệ: chọn một trong {', '.join(r.value for r in Role)}. "
+            f"(role must be one of {', '.join(r.value for r in Role)})",
+            code="bad_role",
         ) from exc
 
 
@@ -52,11 +54,18 @@ def create_user(
     """Add an account; names are lower-case, passwords at least eight characters."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
-        raise DomainError("username: 2–64 characters, a-z 0-9 . _ -", code="bad_username")
+        raise DomainError(
+            "Tên đăng nhập cần 2–64 ký tự, chỉ gồm a-z 0-9 . _ - và bắt đầu bằng chữ hoặc số. "
+            "(username: 2–64 characters, a-z 0-9 . _ -)",
+            code="bad_username",
+        )
     role = _role(role)
     check_password(username, password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"user {username!r} already exists", code="user_exists")
+        raise Conflict(
+            f"Tài khoản {username!r} đã tồn tại. (user {username!r} already exists)",
+            code="user_exists",
+        )
     user = User(username=username, role=role, password_hash=hash_password(password))
     session.add(user)
     session.flush()
@@ -292,7 +301,9 @@ def list_users(session: Session) -> list[User]:
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(f"no user {username!r}", code="user_not_found")
+        raise NotFound(
+            f"Không có tài khoản {username!r}. (no user {username!r})", code="user_not_found"
+        )
     return user
 
 
@@ -301,7 +312,10 @@ def set_role(session: Session, username: str, role: str, actor: User | None = No
     user = get_user(session, username)
     role = _role(role)
     if actor is not None and actor.id == user.id and role != user.role:
-        raise Conflict("you cannot change your own role", code="own_role")
+        raise Conflict(
+            "Bạn không thể tự đổi vai trò của mình. (you cannot change your own role)",
+            code="own_role",
+        )
     before = {"role": user.role}
     user.role = role.value
     session.flush()
@@ -313,7 +327,10 @@ def set_active(session: Session, username: str, active: bool, actor: User | None
     """Disable (or enable) an account; disabling revokes its tokens."""
     user = get_user(session, username)
     if not active and actor is not None and actor.id == user.id:
-        raise Conflict("you cannot disable your own account", code="own_account")
+        raise Conflict(
+            "Bạn không thể tự khóa tài khoản của mình. (you cannot disable your own account)",
+            code="own_account",
+        )
     before = {"is_active": user.is_active}
     user.is_active = active
     if not active:

@@ -34,7 +34,10 @@ def status(job: TrainJob) -> str:
 def get_job(session: Session, job_id: int) -> TrainJob:
     job = session.get(TrainJob, job_id)
     if job is None:
-        raise NotFound(f"no training job {job_id}", code="job_not_found")
+        raise NotFound(
+            f"Không có lượt huấn luyện số {job_id}. (no training job {job_id})",
+            code="job_not_found",
+        )
     return job
 
 
@@ -45,7 +48,11 @@ def create_job(session: Session, task: str, include_reviews: bool, actor: User |
         select(TrainJob).where(TrainJob.task == task, TrainJob.status.in_(["queued", "running"]))
     ).all()
     if any(not _stale(j) for j in running):
-        raise Conflict(f"a {task} model is already being trained", code="job_running")
+        raise Conflict(
+            f"Mô hình {task} đang được huấn luyện, hãy chờ lượt đó xong. "
+            f"(a {task} model is already being trained)",
+            code="job_running",
+        )
     job = TrainJob(
         task=task,
         include_reviews=include_reviews,

@@ -40,7 +40,11 @@ class GateRefused(Conflict):
 def check_task(task: str) -> str:
     """``task`` if it is one of the tasks, else ``NotFound``."""
     if task not in TASKS:
-        raise NotFound(f"no task {task!r}: one of {', '.join(TASKS)}", code="task_not_found")
+        raise NotFound(
+            f"Không có nhiệm vụ {task!r}: chọn một trong {', '.join(TASKS)}. "
+            f"(no task {task!r}: one of {', '.join(TASKS)})",
+            code="task_not_found",
+        )
     return task
 
 
@@ -48,7 +52,8 @@ def _eval_rows(settings: Settings, task: str, version: str) -> list[dict[str, An
     path = registry.version_file(settings.models_dir, task, version, EVAL_FILE)
     if not path.is_file():
         raise DomainError(
-            f"{task}/{version} has no evaluation set: train it with `duluan train` to compare",
+            f"Mô hình {task}/{version} không có tập đánh giá, hãy huấn luyện bằng `duluan train` để so sánh. "
+            f"({task}/{version} has no evaluation set: train it with `duluan train` to compare)",
             code="no_eval_set",
             status_code=409,
         )
@@ -182,9 +187,16 @@ def promote(
     """Make ``version`` current if it is no worse than the champion (or ``force`` with a reason)."""
     check_task(task)
     if version not in registry.versions(settings.models_dir, task):
-        raise NotFound(f"no model {task}/{version}", code="model_not_found")
+        raise NotFound(
+            f"Không có mô hình {task}/{version}. (no model {task}/{version})",
+            code="model_not_found",
+        )
     if force and not reason.strip():
-        raise DomainError("--force needs a reason", code="reason_required", status_code=422)
+        raise DomainError(
+            "Dùng --force thì phải ghi lý do. (--force needs a reason)",
+            code="reason_required",
+            status_code=422,
+        )
     comparison = compare(settings, task, version)
     if comparison["refusals"] and not force:
         record(
@@ -201,10 +213,11 @@ def promote(
             },
         )
         session.commit()  # the refusal is on record although the request fails
+        refusals = "; ".join(comparison["refusals"])
         raise GateRefused(
-            f"{task}/{version} not promoted: "
-            + "; ".join(comparison["refusals"])
-            + " (force it with a reason if you must)"
+            f"Chưa đưa {task}/{version} vào dùng: mô hình mới kém hơn mô hình đang dùng; nếu "
+            f"thật cần, dùng --force kèm lý do. ({task}/{version} not promoted: {refusals} "
+            "(force it with a reason if you must))"
         )
     previous = registry.promote(settings.models_dir, task, version)
     now = utcnow()
@@ -236,7 +249,9 @@ def rollback(
     try:
         replaced, restored = registry.rollback(settings.models_dir, task)
     except registry.RegistryError as exc:
-        raise Conflict(str(exc), code="nothing_to_roll_back") from exc
+        raise Conflict(
+            f"Không quay lại được phiên bản trước. ({exc})", code="nothing_to_roll_back"
+        ) from exc
     _mirror(session, task, restored, utcnow())
     record(
         session,

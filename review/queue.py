@@ -204,7 +204,9 @@ def get_task(session: Session, task_id: int) -> ReviewTask:
     """A task with its item, analysis and cluster (``NotFound`` if there is none)."""
     task = session.get(ReviewTask, task_id, options=TASK_LOADS)
     if task is None:
-        raise NotFound(f"no task {task_id}", code="task_not_found")
+        raise NotFound(
+            f"Không có lượt rà soát số {task_id}. (no task {task_id})", code="task_not_found"
+        )
     return task
 
 
@@ -314,7 +316,9 @@ def _verdict_kind(verdict: str) -> VerdictKind:
         return VerdictKind(verdict)
     except ValueError as exc:
         raise DomainError(
-            f"unknown verdict {verdict!r}", code="bad_verdict", status_code=422
+            f"Kết luận không hợp lệ: {verdict!r}. (unknown verdict {verdict!r})",
+            code="bad_verdict",
+            status_code=422,
         ) from exc
 
 
@@ -595,7 +599,8 @@ def override(
     kind = _verdict_kind(verdict)
     if kind == VerdictKind.escalate:
         raise DomainError(
-            "an override decides: distortion, scam or not_misinformation",
+            "Quyết định cuối cùng phải là sai lệch, lừa đảo hoặc không có vấn đề. "
+            "(an override decides: distortion, scam or not_misinformation)",
             code="bad_verdict",
             status_code=422,
         )

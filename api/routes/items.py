@@ -73,7 +73,7 @@ def item(item_id: Id, session: SessionDep, _: Reader) -> ItemDetail:
     """One item: its analysis and reasons, the facts it contradicts, its near-duplicate cluster."""
     row = get_item(session, item_id)
     if row is None:
-        raise NotFound(f"no item {item_id}", code="item_not_found")
+        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
     it, analysis, task = row
     facts = [
         Reason.model_validate(r) for r in (analysis.reasons if analysis else []) if r.get("fact")

@@ -77,9 +77,17 @@ def analyze_texts(body: AnalyzeRequest, request: Request, _: Analyst) -> list[di
     which model versions produced it)."""
     analyzer = request.app.state.models.get()
     if analyzer is None:
-        raise DomainError("models are not loaded", code="models_unavailable", status_code=503)
+        raise DomainError(
+            "Chưa nạp được mô hình, máy chưa phân tích được. (models are not loaded)",
+            code="models_unavailable",
+            status_code=503,
+        )
     if any(len(t) > 20_000 for t in body.texts):
-        raise DomainError("each text at most 20,000 characters", code="too_long", status_code=422)
+        raise DomainError(
+            "Mỗi văn bản tối đa 20.000 ký tự. (each text at most 20,000 characters)",
+            code="too_long",
+            status_code=422,
+        )
     return analyzer.analyze(body.texts)
 
 

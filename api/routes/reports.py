@@ -36,7 +36,11 @@ def parse_week(week: str) -> Week:
     try:
         return Week.parse(week)
     except ValueError as exc:
-        raise DomainError(str(exc), code="bad_week", status_code=422) from exc
+        raise DomainError(
+            f"Tuần không hợp lệ: cần dạng 2026-W48, năm từ 1970 đến 2100. ({exc})",
+            code="bad_week",
+            status_code=422,
+        ) from exc
 
 
 def report_response(session: SessionDep, week: Week, fmt: str) -> Response:
@@ -45,7 +49,10 @@ def report_response(session: SessionDep, week: Week, fmt: str) -> Response:
     (422, ``bad_format``) for a format not in ``FORMATS``."""
     if fmt not in FORMATS:
         raise DomainError(
-            f"format must be one of {', '.join(FORMATS)}", code="bad_format", status_code=422
+            f"Định dạng không hợp lệ: chọn một trong {', '.join(FORMATS)}. "
+            f"(format must be one of {', '.join(FORMATS)})",
+            code="bad_format",
+            status_code=422,
         )
     headers = dict(REPORT_HEADERS)
     if fmt != "html":

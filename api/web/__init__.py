@@ -5,14 +5,16 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.web.i18n import VI, translate
 from api.web.pages import HERE, page, router
 from api.web.session import LoginRequired, PageForbidden
 
 _ERROR_KEYS = {403: "forbidden", 404: "not_found"}
+FAVICON = HERE / "static" / "favicon.svg"
 
 
 def _error_page(request: Request, status: int, code: str, message: str) -> Response:
@@ -25,6 +27,7 @@ def _error_page(request: Request, status: int, code: str, message: str) -> Respo
         user,
         status_code=status,
         status=status,
+        title=translate(f"error_{status}" if f"error_{status}" in VI else "error_other"),
         key=_ERROR_KEYS.get(status),
         detail=message,
     )
@@ -44,6 +47,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PageForbidden)
     async def _forbidden(request: Request, _: PageForbidden) -> Response:
         return _error_page(request, 403, "forbidden", "")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> FileResponse:
+        """The app's icon (SVG) where browsers look for it without a link."""
+        return FileResponse(
+            FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"}
+        )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)

@@ -533,7 +533,7 @@ def item_page(
 ) -> HTMLResponse:
     found = items.get_item(session, item_id)
     if found is None:
-        raise NotFound(f"no item {item_id}", code="item_not_found")
+        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
     item, analysis, task = found
     return page(
         request,

@@ -94,7 +94,7 @@ def check_csrf(request: Request, csrf: Annotated[str, Form(max_length=64)] = "")
     """Refuse a signed-in form whose CSRF token is not this session's."""
     token = request.cookies.get(SESSION_COOKIE, "")
     if not token or not hmac.compare_digest(csrf, csrf_for(token)):
-        raise BadForm("CSRF token missing or wrong")
+        raise BadForm("Biểu mẫu đã cũ hoặc không hợp lệ. (CSRF token missing or wrong)")
 
 
 Csrf = Depends(check_csrf)

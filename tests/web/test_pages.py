@@ -24,7 +24,16 @@ from tests.api.test_permissions import _walk
 from tests.web.helpers import XSS_URL, csrf_of, flagged, login, people
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
-PUBLIC_PAGES = {("GET", "/"), ("GET", "/login"), ("POST", "/login")}
+PUBLIC_PAGES = {
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    # the API's documentation (as FastAPI's own /docs and /redoc were) and the icon
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+    ("GET", "/favicon.ico"),
+}
 
 
 @pytest.fixture
