@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from courlan.clean import clean_query
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from collector.cluster import shingles
@@ -43,6 +43,14 @@ def _identifier(value: str | None, limit: int) -> str | None:
         return None
     value = _UNSTORABLE.sub("", value).strip()
     return value if value and len(value) <= limit else None
+
+
+# What one row's data can make the database refuse: a duplicate key, a value it cannot hold
+# (too long, out of range, a NUL on PostgreSQL) or one the driver cannot bind. Anything else — a
+# lock timeout, a lost connection — is not the row's fault: it fails the feed's transaction,
+# whose entries are fetched again at the next pass, instead of being skipped as "refused"
+# (which would lose them).
+_ROW_FAULTS = (IntegrityError, DataError, ProgrammingError)
 
 
 @dataclass(frozen=True)
@@ -246,7 +254,7 @@ def save_items(
                 try:
                     with session.begin_nested():
                         stats.updated += _edit_title(session, r, guids[r.guid], now)
-                except DBAPIError as exc:
+                except _ROW_FAULTS as exc:
                     _refused(stats, r, exc)
                     continue
                 stats.duplicate += 1
@@ -264,7 +272,7 @@ def save_items(
                 if values:
                     session.execute(insert(Item), values)
             stats.new += len(values)
-        except DBAPIError:
+        except _ROW_FAULTS:
             # Another collector stored some of them meanwhile, or the database refuses one of
             # them: go row by row, so that only the row at fault is lost.
             for r, v in zip(fresh, values, strict=True):
@@ -274,13 +282,13 @@ def save_items(
                     stats.new += 1
                 except IntegrityError:
                     stats.duplicate += 1
-                except DBAPIError as exc:
+                except _ROW_FAULTS as exc:
                     _refused(stats, r, exc)
     stats.refused.sort()
     return stats
 
 
-def _refused(stats: SaveStats, r: _Row, exc: DBAPIError) -> None:
+def _refused(stats: SaveStats, r: _Row, exc: Exception) -> None:
     """Count a row the database refused; its cause (with the SQL) goes to the log only."""
     log.warning(
         "entry %d (%s) refused by the database, skipped: %s",

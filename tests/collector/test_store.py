@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from collector.store import NewItem, canonical_url, content_hash, save_items
@@ -35,3 +37,23 @@ def test_save_items_is_idempotent(session: Session) -> None:
     assert (first.new, first.duplicate) == (1, 2)
     assert (again.new, again.duplicate) == (0, 3)
     assert session.scalar(select(func.count(Item.id))) == 1
+
+
+def test_a_database_that_cannot_write_fails_the_batch_instead_of_skipping_its_rows(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock timeout or a lost connection is not a row's fault: the entries must not be
+    counted as refused (and so lost); the feed's store fails and the next pass fetches them."""
+    feed = make_feed(session)
+    real = session.execute
+
+    def locked(statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if getattr(statement, "is_insert", False):
+            raise OperationalError("INSERT INTO item …", {}, Exception("database is locked"))
+        return real(statement, *args, **kwargs)
+
+    monkeypatch.setattr(session, "execute", locked)
+    with pytest.raises(OperationalError):
+        save_items(
+            session, feed, [NewItem(source="S", title="A", text="một", url="https://e.org/1")]
+        )
