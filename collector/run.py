@@ -595,16 +595,19 @@ def collect_due(
             if not exhausted and not stop.is_set() and want_more:
                 next_claim = time.monotonic() + 0.2
                 remaining = [i for i in feed_ids if i not in claimed] if feed_ids else None
-                jobs: list[FeedJob] = []
+                leased: list[FeedJob] = []
                 if feed_ids is None or remaining:
                     with factory() as session:
-                        jobs = claim_feeds(
+                        leased = claim_feeds(
                             session, owner, run_now, settings, dispatcher.concurrency * 4, remaining
                         )
                         session.commit()
-                jobs = [j for j in jobs if j.id not in claimed]
+                # A lease can run out while its feed waits in this pass's queue: the claim then
+                # takes it again (renewing it), which is no new work, but the pass is done only
+                # when the claim finds nothing at all (else an unclaimed feed could be skipped).
+                jobs = [j for j in leased if j.id not in claimed]
                 claimed.update(j.id for j in jobs)
-                exhausted = not jobs
+                exhausted = not leased
                 dispatcher.add(jobs)
             if stop.is_set():
                 _release(factory, owner, [j.id for j in dispatcher.drain_queued()])

@@ -115,3 +115,28 @@ def test_items_a_killed_pass_left_unclustered_are_clustered_by_the_next(
     assert again.new == 0
     with factory() as s:
         assert s.scalar(select(func.count()).where(Item.cluster_id.is_(None))) == 0
+
+
+def test_a_pass_fetches_every_due_feed_even_when_leases_run_out_in_its_queue(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    """Before: when the leases of feeds waiting in a pass's own queue ran out, a claim could
+    take only those again; the pass then thought nothing was left and skipped unclaimed feeds
+    (a killed collector's survivor left one of 60 feeds unfetched)."""
+    from tests.collector.feedfarm import FeedFarm
+
+    farm = FeedFarm(feeds=80, items=1, latency_s=0.05)
+    try:
+        with factory() as s:
+            for url in farm.urls():
+                make_feed(s, url=url, name=url.rsplit("/", 1)[1])
+            s.commit()
+        # leases that are over at once: every claim may take the pass's own queued feeds again
+        quick = settings.model_copy(update={"feed_lease_s": -1, "fetch_concurrency": 2})
+        with make_client(quick) as client:
+            summary = collect_due(factory, client, quick)
+    finally:
+        farm.close()
+    assert len({r.feed_id for r in summary.results}) == 80
+    with factory() as s:
+        assert s.scalar(select(func.count(Feed.id)).where(Feed.last_success_at.is_(None))) == 0
