@@ -97,6 +97,18 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     return app
 
 
+# The API docs pages load only what the app serves; their inline start-up scripts (Swagger UI's,
+# ReDoc's) need 'unsafe-inline'; workers for ReDoc come from blob: URLs. Never framed.
+DOCS_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 def install_docs(app: FastAPI) -> None:
     """``/docs`` (Swagger UI) and ``/redoc`` whose scripts, styles and icon are all served by the
     app (``/docs/assets/*`` from the fastapi-offline package, ``/favicon.ico``): no CDN, so the
@@ -105,27 +117,35 @@ def install_docs(app: FastAPI) -> None:
     openapi_url = app.openapi_url or "/openapi.json"
     redirect_url = "/docs/oauth2-redirect"
 
+    def guarded(page: HTMLResponse) -> HTMLResponse:
+        page.headers.update(DOCS_HEADERS)
+        return page
+
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} · Swagger UI",
-            oauth2_redirect_url=redirect_url,
-            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
-            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
-            swagger_favicon_url="/favicon.ico",
+        return guarded(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} · Swagger UI",
+                oauth2_redirect_url=redirect_url,
+                swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+                swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+                swagger_favicon_url="/favicon.ico",
+            )
         )
 
     @app.get(redirect_url, include_in_schema=False)
     def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        return guarded(get_swagger_ui_oauth2_redirect_html())
 
     @app.get("/redoc", include_in_schema=False)
     def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} · ReDoc",
-            redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
-            redoc_favicon_url="/favicon.ico",
-            with_google_fonts=False,
+        return guarded(
+            get_redoc_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} · ReDoc",
+                redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
+                redoc_favicon_url="/favicon.ico",
+                with_google_fonts=False,
+            )
         )

@@ -267,3 +267,35 @@ def test_the_lease_renews_while_the_person_works_and_the_note_survives_a_reload(
         page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('duluan-note-'))") == []
     )
     context.close()
+
+
+def test_the_api_docs_work_offline_under_their_csp(
+    served: tuple[str, sessionmaker[Session]], browser
+) -> None:  # type: ignore[no-untyped-def]
+    base, _ = served
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+
+    def only_local(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(base) or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    response = page.goto(f"{base}/docs")
+    assert response is not None
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.locator(".opblock").first.wait_for(timeout=20_000)  # the operations are listed
+    assert page.get_by_text("/api/v1/auth/login").count() >= 1
+    page.goto(f"{base}/redoc")
+    page.get_by_text("/api/v1/auth/login").first.wait_for(timeout=30_000)
+    assert outside == []
+    # the policy blocks only what would come from outside (ReDoc's "powered by" logo), never the
+    # pages' own scripts
+    assert not [e for e in errors if "Content Security Policy" in e and "https://" not in e], errors
+    context.close()
