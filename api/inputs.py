@@ -80,16 +80,14 @@ async def reject_control_characters(request: Request) -> None:
     for key, value in request.query_params.multi_items():
         if CONTROL_RE.search(key) or CONTROL_RE.search(value):
             found.append(("query", key))
-    body_field = getattr(request.scope.get("route"), "body_field", None)
-    if body_field is None:
-        pass  # the route reads no body
-    elif isinstance(body_field.field_info, params.Form):
+    body_field = getattr(request.scope.get("route"), "body_field", None)  # None: reads no body
+    if body_field is not None and isinstance(body_field.field_info, params.Form):
         form = await request.form()  # already parsed by FastAPI for this route: cached
         for key, field in form.multi_items():
             text = (field.filename or "") if isinstance(field, UploadFile) else field
             if CONTROL_RE.search(key) or CONTROL_RE.search(text):
                 found.append(("body", key))
-    else:
+    elif body_field is not None:
         try:
             body = await request.json()  # already decoded by FastAPI for a JSON body: cached
         except ValueError:

@@ -148,6 +148,18 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+def _open_to(user: User) -> tuple[Any, Any]:
+    """The conditions for a task ``user`` may be offered: neither skipped nor judged by them."""
+    return (
+        ~select(TaskSkip.id)
+        .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
+        .exists(),
+        ~select(Verdict.id)
+        .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
+        .exists(),
+    )
+
+
 def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | None:
     """(priority, id) of the best task in ``state`` that ``user`` neither skipped nor judged.
 
@@ -157,16 +169,7 @@ def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | 
     query = (
         select(ReviewTask.priority, ReviewTask.id)
         .where(state)
-        .where(
-            ~select(TaskSkip.id)
-            .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
-            .exists()
-        )
-        .where(
-            ~select(Verdict.id)
-            .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
-            .exists()
-        )
+        .where(*_open_to(user))
         .order_by(ReviewTask.priority.desc(), ReviewTask.id.desc())
         .limit(1)
     )
@@ -185,16 +188,7 @@ def claimable_count(session: Session, user: User, now: datetime | None = None) -
             select(func.count())
             .select_from(ReviewTask)
             .where(_claimable(now))
-            .where(
-                ~select(TaskSkip.id)
-                .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
-                .exists()
-            )
-            .where(
-                ~select(Verdict.id)
-                .where(Verdict.task_id == ReviewTask.id, Verdict.reviewer_id == user.id)
-                .exists()
-            )
+            .where(*_open_to(user))
         )
         or 0
     )
