@@ -191,9 +191,25 @@ class ClusterRead(BaseModel):
     source_count: int = Field(description="How many distinct sources carried it")
 
 
+class LabelsRead(BaseModel):
+    """The labels shown for an item: a reviewer's correction wins over the machine's."""
+
+    model_config = ConfigDict(from_attributes=True)
+    sentiment: str | None = Field(description="As shown: the reviewer's if corrected")
+    relevant: bool | None = Field(description="As shown: the reviewer's if corrected")
+    machine_sentiment: str | None = Field(description="The newest analysis' sentiment")
+    machine_relevant: bool | None = Field(description="The newest analysis' relevance")
+    sentiment_by_human: bool
+    relevant_by_human: bool
+
+
 class ItemSummary(BaseModel):
     item: ItemRead
     analysis: AnalysisRead | None
+    labels: LabelsRead = Field(
+        description="Sentiment and relevance as shown and counted (human-corrected where a "
+        "reviewer corrected them), with the machine's values"
+    )
     task_status: str | None = Field(description="Review status, or null if never queued")
     task_id: int | None
 

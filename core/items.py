@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
+from core.labels import Labels, human_labels, labels
 from core.tables import Analysis, Item, ReviewTask
 from core.text import search_key
+
+# One row of a listing: the item, its newest analysis, its review task, its labels as shown.
+Row = tuple[Item, Analysis | None, ReviewTask | None, Labels]
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,15 @@ def join_latest_analysis(query: Select) -> Select:  # type: ignore[type-arg]
 
 
 def _query(f: ItemFilter) -> Select:  # type: ignore[type-arg]
-    query = join_latest_analysis(select(Item, Analysis, ReviewTask).select_from(Item)).outerjoin(
-        ReviewTask, ReviewTask.item_id == Item.id
+    human = human_labels()
+    query = (
+        join_latest_analysis(
+            select(Item, Analysis, ReviewTask, human.c.sentiment, human.c.relevant).select_from(
+                Item
+            )
+        )
+        .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
+        .outerjoin(human, human.c.item_id == Item.id)
     )
     when = func.coalesce(Item.published_at, Item.fetched_at)
     if f.since:
@@ -57,10 +69,11 @@ def _query(f: ItemFilter) -> Select:  # type: ignore[type-arg]
         query = query.where(when < f.until)
     if f.feed_id is not None:
         query = query.where(Item.feed_id == f.feed_id)
+    # the labels as shown: a reviewer's correction wins over the machine's
     if f.relevant is not None:
-        query = query.where(Analysis.relevant.is_(f.relevant))
+        query = query.where(func.coalesce(human.c.relevant, Analysis.relevant).is_(f.relevant))
     if f.sentiment:
-        query = query.where(Analysis.sentiment == f.sentiment)
+        query = query.where(func.coalesce(human.c.sentiment, Analysis.sentiment) == f.sentiment)
     if f.misinfo:
         query = query.where(Analysis.misinfo == f.misinfo)
     if f.status == "none":
@@ -73,21 +86,27 @@ def _query(f: ItemFilter) -> Select:  # type: ignore[type-arg]
     return query
 
 
+def _row(found: Any) -> Row:
+    item, analysis, task, sentiment, relevant = found
+    return item, analysis, task, labels(analysis, sentiment, relevant)
+
+
 def list_items(
     session: Session, f: ItemFilter, *, limit: int = 50, before_id: int | None = None
-) -> tuple[list[tuple[Item, Analysis | None, ReviewTask | None]], int | None]:
-    """Newest first; returns the page and the cursor for the next one (``None`` at the end)."""
+) -> tuple[list[Row], int | None]:
+    """Newest first: a page of ``(item, newest analysis, review task, labels as shown)`` and the
+    cursor for the next one (``None`` at the end). The relevance and sentiment filters match the
+    labels as shown (a reviewer's correction wins over the machine's)."""
     query = _query(f).order_by(Item.id.desc()).limit(limit + 1)
     if before_id is not None:
         query = query.where(Item.id < before_id)
-    rows = [tuple(r) for r in session.execute(query).all()]
+    rows = [_row(r) for r in session.execute(query).all()]
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (rows[-1][0].id if more and rows else None)  # type: ignore[return-value]
+    return rows, (rows[-1][0].id if more and rows else None)
 
 
-def get_item(
-    session: Session, item_id: int
-) -> tuple[Item, Analysis | None, ReviewTask | None] | None:
+def get_item(session: Session, item_id: int) -> Row | None:
+    """``(item, newest analysis, review task, labels as shown)`` or ``None`` for no such item."""
     row = session.execute(_query(ItemFilter()).where(Item.id == item_id)).first()
-    return tuple(row) if row else None  # type: ignore[return-value]
+    return _row(row) if row else None

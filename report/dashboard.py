@@ -1,5 +1,6 @@
-"""The analysts' dashboard figures: items per day, sentiment of relevant items per day, machine
-flags and reviewers' verdicts per day, and the queue right now. Aggregates only — no person."""
+"""The analysts' dashboard figures: items per day, sentiment of relevant items per day (a
+reviewer's corrected sentiment or relevance wins over the machine's), machine flags and reviewers'
+verdicts per day, and the queue right now. Aggregates only — no person."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.items import join_latest_analysis
+from core.labels import human_labels
 from core.tables import Analysis, Item, ReviewTask, Verdict
 from report.weekly import SENTIMENTS, VIETNAM
 
@@ -32,9 +34,17 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
     sentiment = {s: [0] * days for s in SENTIMENTS}
     flags = {"distortion": [0] * days, "scam": [0] * days}
     when = func.coalesce(Item.published_at, Item.fetched_at)
-    columns = select(when, Analysis.relevant, Analysis.sentiment, Analysis.misinfo)
+    human = human_labels()  # a reviewer's corrected sentiment/relevance wins
+    columns = select(
+        when,
+        func.coalesce(human.c.relevant, Analysis.relevant),
+        func.coalesce(human.c.sentiment, Analysis.sentiment),
+        Analysis.misinfo,
+    )
     rows = session.execute(
-        join_latest_analysis(columns.select_from(Item)).where(when >= since)
+        join_latest_analysis(columns.select_from(Item))
+        .outerjoin(human, human.c.item_id == Item.id)
+        .where(when >= since)
     ).all()
     for at, relevant, label, misinfo in rows:
         i = index.get(_day(at))

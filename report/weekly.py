@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.items import join_latest_analysis
+from core.labels import human_labels
 from core.tables import Analysis, Cluster, Feed, FeedKind, Item, ReviewTask, Verdict
+from nlp.signals import warns_or_refutes
 from report import safe
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -94,15 +96,29 @@ COLUMNS = [
     "first_seen",
     "contradicts",
     "cluster_id",
+    "machine_sentiment",
+    "machine_relevant",
+    "labelled_by_human",
+    "genre",
 ]
+
+# What kind of text an item is, for the summary of opinion: an official feed's item, a warning or
+# fact-check (``nlp.signals.warns_or_refutes``), else opinion — only opinion is a public concern.
+GENRES = ("opinion", "official", "warning_or_factcheck")
 
 
 def load_week(session: Session, week: Week) -> pd.DataFrame:
     """One row per item of the week (by publication time, else fetch time) with its latest analysis,
     task status and latest verdict: the columns of ``COLUMNS``; ``reach`` is the number of sources
-    of the item's cluster (1 without one), ``cluster_id`` is None without one."""
+    of the item's cluster (1 without one), ``cluster_id`` is None without one.
+
+    ``sentiment`` and ``relevant`` are the labels as shown: a reviewer's correction
+    (``core.labels.human_labels``) wins over the newest analysis, whose values stay in
+    ``machine_sentiment``/``machine_relevant``; ``labelled_by_human`` says a reviewer corrected
+    either. ``genre`` is one of ``GENRES``."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
     last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
+    human = human_labels()  # a reviewer's corrected sentiment/relevance wins over the machine's
     columns = (
         select(
             Item.id.label("item_id"),
@@ -110,8 +126,8 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Item.title,
             func.substr(Item.text, 1, 300).label("excerpt"),
             when.label("when"),
-            Analysis.relevant,
-            Analysis.sentiment,
+            func.coalesce(human.c.relevant, Analysis.relevant).label("relevant"),
+            func.coalesce(human.c.sentiment, Analysis.sentiment).label("sentiment"),
             Analysis.misinfo,
             Analysis.risk,
             ReviewTask.id.label("task_id"),
@@ -120,12 +136,19 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Cluster.first_seen_at.label("first_seen"),
             Analysis.id.label("analysis_id"),
             Item.cluster_id,
+            Analysis.sentiment.label("machine_sentiment"),
+            Analysis.relevant.label("machine_relevant"),
+            (human.c.item_id.is_not(None)).label("labelled_by_human"),
+            Feed.kind.label("feed_kind"),
+            Analysis.reasons,
         )
     ).select_from(Item)
     query = (
         join_latest_analysis(columns)
         .outerjoin(ReviewTask, ReviewTask.item_id == Item.id)
         .outerjoin(Cluster, Cluster.id == Item.cluster_id)
+        .outerjoin(human, human.c.item_id == Item.id)
+        .outerjoin(Feed, Feed.id == Item.feed_id)
         .where(when >= week.start, when < week.end)
         .order_by(Item.id)
     )
@@ -148,8 +171,18 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "first_seen",
             "analysis_id",
             "cluster_id",
+            "machine_sentiment",
+            "machine_relevant",
+            "labelled_by_human",
+            "feed_kind",
+            "reasons",
         ],
     )
+    frame["labelled_by_human"] = frame["labelled_by_human"].fillna(False).astype(bool)
+    frame["genre"] = [
+        _genre(kind, reasons)
+        for kind, reasons in zip(frame["feed_kind"], frame["reasons"], strict=True)
+    ]
     verdicts = session.execute(
         select(Verdict.task_id, Verdict.verdict).join(last_verdict, last_verdict.c.id == Verdict.id)
     ).all()
@@ -162,13 +195,25 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     frame["contradicts"] = frame["analysis_id"].map(
         lambda a: facts.get(int(a)) if pd.notna(a) else None
     )
-    frame = frame.drop(columns=["task_id", "analysis_id"])
+    frame = frame.drop(columns=["task_id", "analysis_id", "feed_kind", "reasons"])
     if not frame.empty:
         for column in ("when", "first_seen"):
             frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(
                 "Asia/Ho_Chi_Minh"
             )
     return frame[COLUMNS]
+
+
+def _genre(feed_kind: object, reasons: object) -> str:
+    """One of ``GENRES`` for an item from its feed's kind and its analysis' reasons."""
+    if feed_kind == FeedKind.official:
+        return "official"
+    cues = [
+        (str(r.get("kind", "")), str(r.get("evidence", "")))
+        for r in (reasons if isinstance(reasons, list) else [])
+        if isinstance(r, dict)
+    ]
+    return "warning_or_factcheck" if warns_or_refutes(cues) else "opinion"
 
 
 def _contradicted_facts(session: Session, analysis_ids: list[int]) -> dict[int, str]:
@@ -459,7 +504,8 @@ def _overlaps(a: str, b: str) -> bool:
 
 def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFrame:
     """The phrases (2–4 content words) most used by negative relevant items that are not
-    misinformation, each with the number of items that use it and a few representative
+    misinformation and are opinion (``genre``: not an official feed's item, a warning or a
+    fact-check — those are not the public's concerns), each with the number of items that use it and a few representative
     excerpts (criticism is reported as opinion). A phrase needs at least two items; of
     overlapping phrases used by the same items the longest is kept, and a phrase that is part of
     (or contains) one already listed is not listed again; ties go to the longer phrase."""
@@ -467,6 +513,7 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
         (frame["sentiment"] == "negative")
         & frame["relevant"].fillna(False).astype(bool)
         & (frame["misinfo"].fillna("none") == "none")
+        & (frame["genre"] == "opinion" if "genre" in frame else True)
     ]
     found: dict[str, set[int]] = {}
     texts: dict[int, tuple[str, str]] = {}

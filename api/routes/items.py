@@ -13,10 +13,12 @@ from api.schemas import (
     ItemPage,
     ItemRead,
     ItemSummary,
+    LabelsRead,
     Reason,
 )
 from core.errors import NotFound
 from core.items import ItemFilter, get_item, list_items
+from core.labels import Labels
 from core.permissions import Permission
 from core.tables import Analysis, Item, ReviewTask, User
 
@@ -24,10 +26,13 @@ router = APIRouter(prefix="/items", tags=["items"])
 Reader = Annotated[User, Depends(require(Permission.read_items))]
 
 
-def _summary(item: Item, analysis: Analysis | None, task: ReviewTask | None) -> ItemSummary:
+def _summary(
+    item: Item, analysis: Analysis | None, task: ReviewTask | None, labels: Labels
+) -> ItemSummary:
     return ItemSummary(
         item=ItemRead.model_validate(item),
         analysis=AnalysisRead.model_validate(analysis) if analysis else None,
+        labels=LabelsRead.model_validate(labels),
         task_status=task.status if task else None,
         task_id=task.id if task else None,
     )
@@ -74,12 +79,12 @@ def item(item_id: Id, session: SessionDep, _: Reader) -> ItemDetail:
     row = get_item(session, item_id)
     if row is None:
         raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
-    it, analysis, task = row
+    it, analysis, task, labels = row
     facts = [
         Reason.model_validate(r) for r in (analysis.reasons if analysis else []) if r.get("fact")
     ]
     return ItemDetail(
-        **_summary(it, analysis, task).model_dump(),
+        **_summary(it, analysis, task, labels).model_dump(),
         cluster=ClusterRead.model_validate(it.cluster) if it.cluster else None,
         fact_differences=facts,
     )

@@ -534,12 +534,13 @@ def item_page(
     found = items.get_item(session, item_id)
     if found is None:
         raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
-    item, analysis, task = found
+    item, analysis, task, labels = found
     return page(
         request,
         "item.html",
         user,
         card=_item_view(item, analysis),
+        labels=labels,
         task=task,
         verdicts=sorted(task.verdicts, key=lambda v: v.created_at) if task is not None else [],
     )

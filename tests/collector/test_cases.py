@@ -54,7 +54,7 @@ def _items(factory: sessionmaker[Session]) -> list[Item]:
 def _search(factory: sessionmaker[Session], q: str) -> set[int]:
     with factory() as s:
         rows, _ = list_items(s, ItemFilter(q=q), limit=100)
-    return {item.id for item, _, _ in rows}
+    return {item.id for item, *_ in rows}
 
 
 def test_c01_escaped_cdata_becomes_the_item_text(
