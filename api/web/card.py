@@ -114,6 +114,25 @@ def marks(
     return in_title, in_text
 
 
+def shown(reasons: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reasons worth a reviewer's attention: all but the weight-0 hints ("có thể cùng chủ
+    đề với tin sai…", ``similar_claim`` at weight 0) about a sentence that a confirmed fact
+    finding already covers — another, unsure fact under the same words only confuses."""
+    covered = [
+        str(r.get("evidence") or "").strip()
+        for r in reasons
+        if (r.get("fact") or {}).get("official") and _weight(r) > 0
+    ]
+
+    def superseded(r: dict[str, Any]) -> bool:
+        if not (r.get("fact") or {}).get("official") or _weight(r) > 0:
+            return False
+        evidence = str(r.get("evidence") or "").strip()
+        return bool(evidence) and any(evidence in c or c in evidence for c in covered if c)
+
+    return [r for r in reasons if not superseded(r)]
+
+
 def suspicion(misinfo: str | None, reasons: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The card's header: what the machine suspects (``label``: scam, distortion or none, and
     its Vietnamese ``text``) and the counter-evidence (``counter``: the distinct warning or

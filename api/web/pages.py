@@ -220,7 +220,7 @@ LONG_TEXT = 600
 def _item_view(item: Item, analysis: Analysis | None) -> dict[str, Any]:
     """An item as a reviewer reads it: what the machine suspects and what speaks against it,
     the findings highlighted where they are, the reasons said once, one fact block per fact."""
-    reasons = list(analysis.reasons or []) if analysis is not None else []
+    reasons = findings.shown(analysis.reasons or []) if analysis is not None else []
     title, text = item.title or "", item.text or ""
     title_marks, text_marks = findings.marks(title, text, reasons)
     anchor = f"flagged-{item.id}"

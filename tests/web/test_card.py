@@ -270,3 +270,23 @@ def test_highlight_stays_inert_with_its_anchor() -> None:
     # only marks, with nothing but our class and anchor: the feed's tags are text
     assert elements == [("mark", [("id", "flagged-7")]), ("mark", [("class", "counter")])]
     assert '<mark id="flagged-7">mã OTP</mark>' in html
+
+
+def test_an_unsure_hint_about_a_sentence_a_confirmed_fact_covers_is_left_out() -> None:
+    text = f"{CLAIM} {CLAIM_2}"
+    hint = {
+        "kind": "similar_claim",
+        "evidence": CLAIM,
+        "message": "Có thể cùng chủ đề với tin sai đã được đính chính (cần xem lại): Khác.",
+        "weight": 0.0,
+        "start": 0,
+        "fact": {"fact_id": "other", "official": "Khác.", "in_text": CLAIM, "source": "seed"},
+    }
+    other_sentence = {**hint, "evidence": CLAIM_2, "start": text.index(CLAIM_2)}
+    view = _view("", text, [_false_claim(CLAIM, 0), hint])
+    assert [f["official"] for f in view["facts"]] == [CORRECTION]
+    assert "cần xem lại" not in _render(view, "_reasons.html")
+    # a hint about a sentence nothing else explains stays, marked as unsure
+    view = _view("", text, [_false_claim(CLAIM, 0), other_sentence])
+    assert [f["hint"] for f in view["facts"]] == [False, True]
+    assert "Máy chưa chắc" in _render(view, "_facts.html")
