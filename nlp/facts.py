@@ -1,7 +1,8 @@
 """The reference fact base (``data/facts/``) and a matcher that says what a claim gets wrong.
 
 Two kinds of findings, both returned as ``Signal``s whose ``detail`` carries the fact card
-(``fact_id``, ``official``, ``in_text``, ``differs``):
+(``fact_id``, ``official``, ``in_text``, ``differs`` and ``source``: where the official text
+comes from — ``seed`` for the guideline the base was built from, a document, or a publisher):
 
 * references to a known document whose date, issuer or number differs from the record, and
   target figures (PII/DTI rank, target year) that differ from the resolution;
@@ -122,6 +123,17 @@ def _official(doc: dict[str, Any]) -> str:
     return f"Số {_doc_label(doc)} ngày {int(d)}/{int(m)}/{y} của {doc['issuer']} {doc['title']}"
 
 
+_KIND_NAME = {"resolution": "Nghị quyết", "directive": "Chỉ thị", "guidance": "Hướng dẫn"}
+
+
+def _cited(doc: dict[str, Any]) -> str:
+    """How a fact card names a document as its source: "Nghị quyết số 06-NQ/TU ngày 30/1/2026"."""
+    y, m, d = doc["date"].split("-")
+    return (
+        f"{_KIND_NAME.get(doc['kind'], 'Văn bản')} số {_doc_label(doc)} ngày {int(d)}/{int(m)}/{y}"
+    )
+
+
 def _finding(text: str, start: int, end: int, message: str, weight: float, **detail: Any) -> Signal:
     return Signal("fact_mismatch", start, end, text[start:end], message, weight, detail)
 
@@ -140,6 +152,8 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
     window = folded[m.end() : window_end]
     official = _official(doc)
     label = _doc_label(doc)
+    # where the record of the document comes from (``seed``: the guideline the base was built from)
+    source = doc.get("source")
     if suffix and suffix != doc["suffix"].split("/")[1].lower():
         out.append(
             _finding(
@@ -150,6 +164,7 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                 0.5,
                 fact_id=doc["id"],
                 official=official,
+                source=source,
                 in_text=text[m.start() : m.end()],
                 differs="number",
             )
@@ -169,6 +184,7 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                     0.6,
                     fact_id=doc["id"],
                     official=official,
+                    source=source,
                     in_text=text[s:e],
                     differs="date",
                 )
@@ -186,6 +202,7 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                     0.5,
                     fact_id=doc["id"],
                     official=official,
+                    source=source,
                     in_text=text[s:e],
                     differs="date",
                 )
@@ -207,6 +224,7 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                     0.6,
                     fact_id=doc["id"],
                     official=official,
+                    source=source,
                     in_text=name,
                     differs="issuer",
                 )
@@ -217,9 +235,12 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
 
 def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
     out: list[Signal] = []
+    documents = {d["id"]: d for d in facts.documents}
     for target in facts.targets:
         if "rank" not in target:
             continue
+        doc = documents.get(target.get("document", ""))
+        source = _cited(doc) if doc is not None else target.get("source")
         for key in target["indicator_keys"]:
             for km in re.finditer(rf"\b{re.escape(key)}\b", folded):
                 lo, hi = max(0, km.start() - 60), min(len(folded), km.end() + 60)
@@ -238,6 +259,7 @@ def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
                             0.6,
                             fact_id=target["id"],
                             official=target["statement"],
+                            source=source,
                             in_text=text[rank.start() : rank.end()],
                             differs="figure",
                         )

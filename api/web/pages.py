@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from api.deps import MAX_ID, Id, SessionDep, SettingsDep
 from api.routes.auth import client_address, login_limits
 from api.routes.reports import parse_week, report_response
+from api.web import card as findings
 from api.web import render
 from api.web.i18n import translate
 from api.web.session import (
@@ -212,17 +213,29 @@ def logout(request: Request, user: WebUser, session: SessionDep, _: None = Csrf)
 # --- the queue -------------------------------------------------------------------------------
 
 
+# A text longer than this gets a "Xem đoạn bị gắn cờ" link to its first highlighted finding.
+LONG_TEXT = 600
+
+
 def _item_view(item: Item, analysis: Analysis | None) -> dict[str, Any]:
-    """An item as a reviewer reads it: evidence highlighted, reasons and fact cards in words."""
-    reasons = analysis.reasons if analysis is not None else []
-    evidences = [r.get("evidence", "") for r in reasons if float(r.get("weight", 0)) > 0]
+    """An item as a reviewer reads it: what the machine suspects and what speaks against it,
+    the findings highlighted where they are, the reasons said once, one fact block per fact."""
+    reasons = findings.shown(analysis.reasons or []) if analysis is not None else []
+    title, text = item.title or "", item.text or ""
+    title_marks, text_marks = findings.marks(title, text, reasons)
+    anchor = f"flagged-{item.id}"
+    jump = len(text) > LONG_TEXT and any(not m.counter for m in text_marks)
     return {
         "item": item,
         "analysis": analysis,
-        "title_html": render.highlight(item.title or "", evidences),
-        "text_html": render.highlight(item.text or "", evidences),
-        "reasons": render.reason_lines(reasons),
-        "facts": render.fact_cards(reasons),
+        "suspicion": findings.suspicion(
+            analysis.misinfo if analysis is not None else None, reasons
+        ),
+        "title_html": render.highlight(title, title_marks),
+        "text_html": render.highlight(text, text_marks, anchor=anchor if jump else None),
+        "flagged_anchor": anchor if jump else None,
+        "reasons": findings.reason_lines(reasons),
+        "facts": findings.fact_blocks(title, text, reasons),
         "url": render.safe_url(item.url),
     }
 

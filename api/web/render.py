@@ -9,6 +9,7 @@ Content-Security-Policy without inline scripts, so even a mistake here would sta
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,33 +17,45 @@ from urllib.parse import urlsplit
 import nh3
 from markupsafe import Markup, escape
 
+from api.web.card import Span
 from api.web.i18n import translate as t
 
 VIETNAM = timezone(timedelta(hours=7))
 
 
-def highlight(text: str, evidences: list[str]) -> Markup:
-    """``text`` escaped, with every occurrence of each evidence phrase wrapped in ``<mark>``."""
-    spans: list[tuple[int, int]] = []
-    folded = text.casefold()
-    for phrase in {e.strip() for e in evidences if e and len(e.strip()) >= 2}:
-        needle, start = phrase.casefold(), 0
-        while (found := folded.find(needle, start)) != -1:
-            spans.append((found, found + len(needle)))
-            start = found + len(needle)
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
+def highlight(text: str, spans: Sequence[Span], anchor: str | None = None) -> Markup:
+    """``text`` escaped, with each of ``spans`` (character offsets into ``text``, see
+    ``api.web.card.marks``) wrapped in ``<mark>``; a warning/refutation cue gets
+    ``class="counter"``. Overlapping spans merge (a merged span is a counter only if all its
+    parts are). ``anchor``, when given, becomes the ``id`` of the first mark that is evidence
+    (else of the first mark): the card's "Xem đoạn bị gắn cờ" link jumps there. Spans outside
+    ``text`` are clipped or ignored."""
+    merged: list[list[Any]] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        start, end = max(0, span.start), min(len(text), span.end)
+        if start >= end:
+            continue
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] = merged[-1][2] and span.counter
         else:
-            merged.append([start, end])
+            merged.append([start, end, span.counter])
+    target = next((i for i, m in enumerate(merged) if not m[2]), 0)
     parts, pos = [], 0
-    for start, end in merged:
+    for i, (start, end, counter) in enumerate(merged):
+        attrs = ' class="counter"' if counter else ""
+        if anchor and i == target:
+            attrs += f' id="{escape(anchor)}"'
         parts.append(str(escape(text[pos:start])))
-        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        parts.append(f"<mark{attrs}>{escape(text[start:end])}</mark>")
         pos = end
     parts.append(str(escape(text[pos:])))
-    return Markup(nh3.clean("".join(parts), tags={"mark"}, attributes={}))
+    allowed = {"class": {"counter"}, **({"id": {anchor}} if anchor else {})}
+    return Markup(
+        nh3.clean(
+            "".join(parts), tags={"mark"}, attributes={}, tag_attribute_values={"mark": allowed}
+        )
+    )
 
 
 def safe_url(url: str | None) -> str | None:
@@ -154,25 +167,6 @@ def feed_health(
             warning=feed_problem(feed.last_warning),
         )
     return "ok", t("feed_ok", ago=ago(feed.last_success_at, now))
-
-
-def reason_lines(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The reasons as the card shows them: strongest first, pushes-away last."""
-    return sorted(reasons, key=lambda r: -float(r.get("weight", 0)))
-
-
-def fact_cards(reasons: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Official text vs the item's words, one card per fact finding (deduplicated)."""
-    cards, seen = [], set()
-    for r in reasons:
-        fact = r.get("fact") or {}
-        if not fact.get("official"):
-            continue
-        key = (fact["official"], fact.get("in_text", ""))
-        if key not in seen:
-            seen.add(key)
-            cards.append({"official": fact["official"], "in_text": fact.get("in_text", "")})
-    return cards
 
 
 def bar_chart(

@@ -52,3 +52,20 @@ def test_known_false_claim_levels(facts: FactBase) -> None:
 def test_fact_base_can_be_a_single_file(tmp_path: Path) -> None:
     (tmp_path / "f.yaml").write_text('version: "x"\nfalse_claims: []\n', encoding="utf-8")
     assert load_facts(tmp_path / "f.yaml").version == "x"
+
+
+def test_every_fact_finding_names_its_source(facts: FactBase) -> None:
+    # a reviewer's fact card says where the official text comes from: the document a target
+    # belongs to, the record a document's facts come from, the source of a correction
+    text = normalize(
+        "Nghị quyết 06-NQ/TU ngày 12/5/2025 đặt mục tiêu chỉ số DTI đứng đầu cả nước. "
+        "Nghe nói không cài VNeID bị phạt 5 triệu đồng."
+    )
+    sources = {
+        (s.detail or {}).get("differs"): (s.detail or {}).get("source")
+        for s in match_facts(facts, text, meaning=False)
+        if s.detail
+    }
+    assert sources["figure"] == "Nghị quyết số 06-NQ/TU ngày 30/1/2026"
+    assert sources["date"] == "seed"
+    assert sources["obligation"] == "seed"
