@@ -31,6 +31,12 @@ STATUS_VI = {
     "escalated": "chuyển cấp trên",
 }
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_LOOSE_WEEK = re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*w\s*(?P<week>\d{1,2})$")
+_LOOSE_WEEK_FIRST = re.compile(r"^w?\s*(?P<week>\d{1,2})\s*[-/ ]\s*(?P<year>\d{4})$")
+_LOOSE_DAY = re.compile(
+    r"^(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+    r"|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))$"
+)
 
 
 # The years an item can be dated (the collector's MIN_YEAR..MAX_YEAR, collector/dates.py).
@@ -77,6 +83,34 @@ class Week:
     @property
     def previous(self) -> Week:
         return Week.containing(self.start - timedelta(days=3))
+
+    @property
+    def next(self) -> Week:
+        return Week.containing(self.end + timedelta(days=3))
+
+    @classmethod
+    def parse_input(cls, text: str) -> Week:
+        """The week a person typed in a form: what ``<input type="week">`` sends (``2026-W48``)
+        and, for browsers that show it as a plain text field, ``2026-w48``, ``2026 W48``,
+        ``W48/2026``, ``48/2026``, ``tuần 48/2026`` or a day of the week (``25/11/2026``,
+        ``2026-11-25``). ``ValueError`` for anything else, a week the year does not have or a
+        year outside ``FIRST_YEAR..LAST_YEAR``."""
+        cleaned = " ".join(text.strip().lower().replace("tuần", " ").split())
+        if m := _LOOSE_WEEK.match(cleaned):
+            return cls.parse(f"{m['year']}-W{int(m['week']):02d}")
+        if m := _LOOSE_WEEK_FIRST.match(cleaned):
+            return cls.parse(f"{m['year']}-W{int(m['week']):02d}")
+        if m := _LOOSE_DAY.match(cleaned):
+            year, month, day = (
+                int(m["y"] or m["y2"]),
+                int(m["m"] or m["m2"]),
+                int(m["d"] or m["d2"]),
+            )
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(f"the week's year must be between {FIRST_YEAR} and {LAST_YEAR}")
+            iso = date(year, month, day).isocalendar()
+            return cls.parse(f"{iso.year}-W{iso.week:02d}")
+        raise ValueError(f"week must look like 2026-W48, not {text!r}")
 
 
 COLUMNS = [
