@@ -71,6 +71,13 @@ def _figure(width: float = 6.4, height: float = 2.6):  # type: ignore[no-untyped
     return plt, fig, ax
 
 
+def _counts_axis(ax) -> None:  # type: ignore[no-untyped-def]
+    """Whole numbers only on a count axis (no "0,5 tin")."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _png(plt, fig) -> bytes:  # type: ignore[no-untyped-def]
     buffer = io.BytesIO()
     fig.tight_layout()
@@ -94,6 +101,7 @@ def charts(summary: dict[str, Any]) -> dict[str, bytes]:
         ax.bar(labels, list(by_day["items"]), color="#0b5cad")
         ax.set_title("Số tin theo ngày")
         ax.set_ylabel("tin")
+        _counts_axis(ax)
         out["volume"] = _png(plt, fig)
     if "sentiment" in names:
         out["sentiment"] = _sentiment_chart(summary)
@@ -139,7 +147,10 @@ def _flags_chart(flags: pd.DataFrame) -> bytes:
         [i + 0.2 for i in x], flags["confirmed"], width=0.4, label="Đã xác nhận", color="#2c3e50"
     )
     ax.set_xticks(list(x), kinds)
-    ax.legend(frameon=False)
+    _counts_axis(ax)
+    # beside the bars, never over them (a legend inside the axes hid the tallest bar's top)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_ylabel("tin")
     ax.set_title("Tin sai lệch, lừa đảo: máy gắn cờ và người xác nhận")
     return _png(plt, fig)
 
