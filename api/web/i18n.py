@@ -141,13 +141,14 @@ VI: dict[str, str] = {
     "report_week_title": "Báo cáo tuần cho Ban chỉ đạo",
     "report_week_label": "Chọn tuần",
     "report_week_hint": "Dạng 2026-W48 (năm, tuần), hoặc một ngày trong tuần như 25/11/2026.",
-    "report_week_show": "Xem tuần này",
+    "report_week_show": "Xem tuần đã chọn",
     "report_week_bad": (
         "Tuần không hợp lệ: nhập dạng 2026-W48 hoặc một ngày như 25/11/2026, năm từ 1970 đến 2100."
     ),
     "report_week_previous": "← Tuần trước ({week})",
     "report_week_next": "Tuần sau ({week}) →",
     "report_week_current": "Về tuần hiện tại",
+    "report_week_nav": "Tuần trước, tuần sau",
     "report_week_range": "Tuần {week}: từ {start} đến {end}",
     "report_formats": "Tải báo cáo tuần {week}:",
     "report_format_html": "Báo cáo tuần {week} (HTML, để in)",
