@@ -28,8 +28,6 @@ from report.document import (
     Table,
     chart_names,
     has_previous,
-    pct,
-    signed,
     weekly_document,
 )
 from report.weekly import (
@@ -43,8 +41,6 @@ from report.weekly import (
     render_markdown,
     summarize,
 )
-
-__all__ = ["FORMATS", "MEDIA_TYPES", "build", "charts", "has_previous", "pct", "signed"]
 
 FORMATS = ("html", "md", "csv", "docx")
 MEDIA_TYPES = {
@@ -121,7 +117,7 @@ def _sentiment_chart(summary: dict[str, Any]) -> bytes:
     ]
     ax.bar(names, shares, yerr=errors, capsize=6, color=[COLOURS[s] for s in change["sentiment"]])
     previous = [100 * v if pd.notna(v) else None for v in change["previous_share"]]
-    if any(v is not None for v in previous):
+    if has_previous(summary):  # the condition the caption's "vạch đen: tuần trước" follows
         ax.scatter(
             [n for n, v in zip(names, previous, strict=True) if v is not None],
             [v for v in previous if v is not None],
