@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser run test lint clean
+.PHONY: install browser fonts run test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ browser:  ## Debian's chromium for the browser tests (installed with apt when ab
 		echo "make test: could not install chromium; the browser tests will be skipped (see their reason)"; \
 	fi
 
-test: install browser  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
+fonts:  ## Debian's Noto fonts (Noto Serif, Noto Sans: every Vietnamese letter) for the printed report
+	@if ! fc-list 2>/dev/null | grep -q 'NotoSerif-Regular'; then \
+		echo "make test: the Noto fonts are absent: installing Debian's fonts-noto-core with apt (the weekly report prints in Noto Serif and Noto Sans)"; \
+		( $(SUDO) apt-get install -y -qq fonts-noto-core >/dev/null 2>&1 || \
+		  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq fonts-noto-core >/dev/null ) ) || \
+		echo "make test: could not install fonts-noto-core; the report's print test will be skipped (see its reason)"; \
+	fi
+
+test: install browser fonts  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
 	$(BIN)/python -m pytest
 
 lint: install

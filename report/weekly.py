@@ -1,4 +1,5 @@
-"""The weekly opinion summary: ``load_week`` (SQL → DataFrame), ``summarize`` (pure), ``render_markdown``.
+"""The weekly opinion summary: ``load_week`` (SQL → DataFrame), ``summarize`` (pure); the formats
+are rendered from one document model (``report.document``).
 
 Weeks are ISO weeks in Vietnam time (UTC+7), Monday 00:00 to the next Monday. No person appears
 in any report: rows are items, grouped by day, source, sentiment and flag.
@@ -32,6 +33,12 @@ STATUS_VI = {
     "escalated": "chuyển cấp trên",
 }
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+_LOOSE_WEEK = re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*w\s*(?P<week>\d{1,2})$")
+_LOOSE_WEEK_FIRST = re.compile(r"^w?\s*(?P<week>\d{1,2})\s*[-/ ]\s*(?P<year>\d{4})$")
+_LOOSE_DAY = re.compile(
+    r"^(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
+    r"|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))$"
+)
 
 
 # The years an item can be dated (the collector's MIN_YEAR..MAX_YEAR, collector/dates.py).
@@ -78,6 +85,34 @@ class Week:
     @property
     def previous(self) -> Week:
         return Week.containing(self.start - timedelta(days=3))
+
+    @property
+    def next(self) -> Week:
+        return Week.containing(self.end + timedelta(days=3))
+
+    @classmethod
+    def parse_input(cls, text: str) -> Week:
+        """The week a person typed in a form: what ``<input type="week">`` sends (``2026-W48``)
+        and, for browsers that show it as a plain text field, ``2026-w48``, ``2026 W48``,
+        ``W48/2026``, ``48/2026``, ``tuần 48/2026`` or a day of the week (``25/11/2026``,
+        ``2026-11-25``). ``ValueError`` for anything else, a week the year does not have or a
+        year outside ``FIRST_YEAR..LAST_YEAR``."""
+        cleaned = " ".join(text.strip().lower().replace("tuần", " ").split())
+        if m := _LOOSE_WEEK.match(cleaned):
+            return cls.parse(f"{m['year']}-W{int(m['week']):02d}")
+        if m := _LOOSE_WEEK_FIRST.match(cleaned):
+            return cls.parse(f"{m['year']}-W{int(m['week']):02d}")
+        if m := _LOOSE_DAY.match(cleaned):
+            year, month, day = (
+                int(m["y"] or m["y2"]),
+                int(m["m"] or m["m2"]),
+                int(m["d"] or m["d2"]),
+            )
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(f"the week's year must be between {FIRST_YEAR} and {LAST_YEAR}")
+            iso = date(year, month, day).isocalendar()
+            return cls.parse(f"{iso.year}-W{iso.week:02d}")
+        raise ValueError(f"week must look like 2026-W48, not {text!r}")
 
 
 COLUMNS = [
@@ -705,44 +740,6 @@ GOOD_NOTE = (
 NO_GOOD = "Không có tin tích cực nổi bật trong tuần."
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%".replace(".", ",")
-
-
-def _signed(points: float | None) -> str:
-    if points is None or pd.isna(points):
-        return "—"
-    return f"{points:+.1f} điểm %".replace(".", ",")
-
-
-def _coverage_lines(summary: dict, coverage: dict[str, list[str]] | None) -> list[str]:  # type: ignore[type-arg]
-    t = summary["totals"]
-    flagged = int(summary["flags"]["flagged"].sum())
-    reviewed = t["decided"] + t["escalated"]
-    lines = [
-        "",
-        "## 5. Độ bao phủ và lưu ý",
-        f"- Tin đã được rà soát: {reviewed}/{t['tasks']} tin trong hàng đợi "
-        f"({_pct(reviewed / t['tasks']) if t['tasks'] else '—'}); máy gắn cờ {flagged} tin.",
-    ]
-    if coverage is not None:
-        silent, failing = coverage["silent"], coverage["failing"]
-        lines.append(
-            f"- Nguồn không có tin mới trong tuần ({len(silent)}): "
-            + (", ".join(safe.markdown(name) for name in silent) or "không có")
-            + "."
-        )
-        lines.append(
-            f"- Nguồn đang lỗi hoặc bị tắt ({len(failing)}): "
-            + ("; ".join(safe.markdown(name) for name in failing) or "không có")
-            + "."
-        )
-    lines.append(
-        "- Số liệu chỉ phản ánh các nguồn đang theo dõi, không đại diện cho toàn bộ dư luận."
-    )
-    return lines
-
-
 def _excerpt(excerpt: object, title: object) -> object:
     """What a confirmed item's row quotes: its excerpt, else its title (either may be blank)."""
     return title if safe.is_blank(excerpt) else excerpt
@@ -755,119 +752,11 @@ def _when(value: object) -> str:
 
 
 def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | None = None) -> str:  # type: ignore[type-arg]
-    """The Vietnamese Markdown report."""
-    t = summary["totals"]
-    start = week.start.astimezone(VIETNAM).date()
-    end = (week.end.astimezone(VIETNAM) - timedelta(days=1)).date()
-    lines = [
-        f"# Tổng hợp dư luận tuần {week.label}",
-        f"_Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} — lĩnh vực khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số._",
-        "",
-        "## 1. Khối lượng thông tin",
-        f"- Tổng số tin, bài thu thập: **{t['items']}** (đã phân tích: {t['analysed']}).",
-        f"- Liên quan đến lĩnh vực: **{t['relevant']}** ({_pct(t['relevant_share'])} số tin đã phân tích).",
-        "",
-        "| Ngày | Số tin |",
-        "|---|---:|",
-        *[f"| {r.day} | {r.items} |" for r in summary["by_day"].itertuples()],
-        "",
-        "**Theo nguồn tin**",
-        "",
-        "| Nguồn | Số tin |",
-        "|---|---:|",
-        *[
-            f"| {safe.markdown(r.source, table=True)} | {r.items} |"
-            for r in summary["by_source"].itertuples()
-        ],
-        "",
-        "## 2. Sắc thái dư luận (tin liên quan)",
-        "| Sắc thái | Số tin | Tỷ lệ |",
-        "|---|---:|---:|",
-        *[
-            f"| {SENTIMENT_VI[r.sentiment]} | {r.items} | {_pct(r.share)} |"
-            for r in summary["sentiment"].itertuples()
-        ],
-        "",
-        "",
-        "**So với tuần trước** (khoảng tin cậy 95 % theo Wilson; mẫu nhỏ thì khoảng rộng)",
-        "",
-        "| Sắc thái | Tỷ lệ tuần này | Khoảng tin cậy 95 % | Tuần trước | Thay đổi |",
-        "|---|---:|---:|---:|---:|",
-        *[
-            f"| {SENTIMENT_VI[r.sentiment]} | {_pct(r.share)} | {_pct(r.ci_low)} – {_pct(r.ci_high)} | "
-            f"{_pct(r.previous_share) if r.previous_share is not None and not pd.isna(r.previous_share) else '—'} | "
-            f"{_signed(r.change_pp)} |"
-            for r in summary["change"].itertuples()
-        ],
-        "",
-        "_Ý kiến phê bình, góp ý được tính là sắc thái tiêu cực của dư luận, không bị coi là thông tin sai lệch._",
-        "",
-        "**Vấn đề được quan tâm nhiều** (trong các tin tiêu cực, không tính tin sai lệch)",
-        "",
-        *(
-            [
-                f"- **{safe.markdown(r.term)}** ({r.items} tin): "
-                + "; ".join(f"“{safe.markdown(e)}”" for e in r.examples)
-                for r in summary["concerns"].itertuples()
-            ]
-            or ["- Chưa đủ tin để nêu vấn đề nổi bật."]
-        ),
-        "",
-        "## 3. Mô hình hay, cách làm hiệu quả",
-        f"_{GOOD_NOTE}_",
-        "",
-        *(
-            [
-                "| Tin | Nguồn đưa tin | Số nguồn | Thời điểm |",
-                "|---|---|---:|---|",
-                *[
-                    f"| {safe.markdown(r.title, 160, table=True)} | "
-                    + ", ".join(safe.markdown(n, 120, table=True) for n in r.sources)
-                    + f" | {r.reach} | {_when(r.when)} |"
-                    for r in summary["good"].itertuples()
-                ],
-            ]
-            if len(summary["good"])
-            else [f"- {NO_GOOD}"]
-        ),
-        "",
-        "## 4. Thông tin xuyên tạc và lừa đảo",
-        "| Loại | Máy gắn cờ | Đã xác nhận |",
-        "|---|---:|---:|",
-        *[
-            f"| {MISINFO_VI[r.misinfo]} | {r.flagged} | {r.confirmed} |"
-            for r in summary["flags"].itertuples()
-        ],
-        "",
-        f"- Hàng đợi rà soát: {t['tasks']} tin; đã kết luận {t['decided']}, chờ xử lý {t['pending']}, "
-        f"chuyển cấp trên {t['escalated']}.",
-    ]
-    confirmed = summary["confirmed"]
-    if len(confirmed):
-        lines += [
-            "",
-            "**Tin đã xác nhận**",
-            "",
-            "| Loại | Nguồn | Xuất hiện đầu tiên | Số nguồn | Trích đoạn | Nội dung chính thức |",
-            "|---|---|---|---:|---|---|",
-        ]
-        lines += [
-            f"| {MISINFO_VI[r.verdict]} | {safe.markdown(r.source, 120, table=True)} | "
-            f"{_when(r.first_seen)} | {r.reach} | "
-            f"{safe.markdown(_excerpt(r.excerpt, r.title), 160, table=True)} | "
-            f"{safe.markdown(r.contradicts, 200, table=True)} |"
-            for r in confirmed.itertuples()
-        ]
-    if len(summary["pending"]):
-        lines += ["", f"- Còn {len(summary['pending'])} tin bị gắn cờ đang chờ kết luận."]
-    lines += _coverage_lines(summary, coverage)
-    lines += [
-        "",
-        "_Báo cáo do duluan tạo tự động từ dữ liệu đã thu thập; mọi kết luận về tin sai lệch "
-        "đều do cộng tác viên xem xét._",
-        "",
-    ]
-    return "\n".join(lines)
+    """The Vietnamese Markdown report, rendered from the one document model
+    (``report.document.weekly_document``) like the HTML and DOCX."""
+    from report.document import render_markdown as render
+
+    return render(summary, week, coverage)
 
 
 def render_csv(frame: pd.DataFrame) -> str:

@@ -42,7 +42,7 @@ from core.tables import Analysis, Item, ReviewTask, TaskStatus, User, Verdict
 from nlp import registry
 from nlp.pipeline import TASKS
 from report.dashboard import dashboard
-from report.weekly import Week
+from report.weekly import VIETNAM, Week
 from review import queue
 from review.agreement import agreement
 
@@ -424,7 +424,24 @@ def override(
 
 
 @router.get("/dashboard")
-def dashboard_page(request: Request, session: SessionDep, user: Analyst) -> HTMLResponse:
+def dashboard_page(
+    request: Request,
+    session: SessionDep,
+    user: Analyst,
+    week: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    """The analysts' overview, and the weekly report of any ``week`` (default this week): a week
+    picker (``<input type="week">``; typed text is read by ``Week.parse_input`` for browsers that
+    show a text field), the previous/next weeks and a link to every format. A week that cannot
+    be read answers 422 with the Vietnamese error next to the picker and the current week's
+    links."""
+    now = Week.containing(utcnow())
+    chosen, bad_week = now, False
+    if week.strip():
+        try:
+            chosen = Week.parse_input(week)
+        except ValueError:
+            bad_week = True
     data = dashboard(session)
     days = data["days"]
     t = translate
@@ -468,7 +485,13 @@ def dashboard_page(request: Request, session: SessionDep, user: Analyst) -> HTML
         agreement=agreement(session, since=utcnow() - timedelta(weeks=8)),
         charts=list(zip(titles, charts, strict=True)),
         queue=data["queue"],
-        week=Week.containing(utcnow()).label,
+        week=chosen,
+        week_start=f"{chosen.start.astimezone(VIETNAM):%d/%m/%Y}",
+        week_end=f"{chosen.end.astimezone(VIETNAM) - timedelta(days=1):%d/%m/%Y}",
+        this_week=now,
+        typed_week=week.strip() if bad_week else chosen.label,
+        bad_week=bad_week,
+        status_code=422 if bad_week else 200,
     )
 
 

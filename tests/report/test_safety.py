@@ -152,7 +152,8 @@ def _only_safe_markup(md: str) -> None:
     html = MARKDOWN.render(md)
     root = lxml.html.fromstring(f"<div>{html}</div>")
     tags = {el.tag for el in root.iter() if isinstance(el.tag, str)}
-    allowed = {"div", "h1", "h2", "p", "em", "strong", "ul", "li", "code", "a"}
+    # h1–h3: the report's own title, sections and their parts (feed text never makes one)
+    allowed = {"div", "h1", "h2", "h3", "p", "em", "strong", "ul", "li", "code", "a"}
     assert tags <= allowed | {"table", "thead", "tbody", "tr", "th", "td"}, tags
     for a in root.iter("a"):
         assert re.match(r"https?://", a.get("href", "")), a.get("href")
