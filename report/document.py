@@ -314,8 +314,23 @@ def weekly_document(
         "thông tin sai lệch. Mẫu nhỏ thì khoảng tin cậy rộng.",
         style="note",
     )
+    corrected = (
+        int(summary["totals"].get("corrected_sentiment", 0)),
+        int(summary["totals"].get("corrected_relevance", 0)),
+    )
+    if any(corrected):
+        para(
+            "Nhãn do người duyệt sửa được dùng thay cho nhãn của máy: "
+            f"{number(corrected[0])} tin được sửa sắc thái, "
+            f"{number(corrected[1])} tin được sửa về mức liên quan trong tuần.",
+            style="note",
+        )
     blocks.append(
-        Heading(2, "Vấn đề được quan tâm nhiều (trong các tin tiêu cực, không tính tin sai lệch)")
+        Heading(
+            2,
+            "Vấn đề được quan tâm nhiều (trong các tin tiêu cực; không tính tin sai lệch, "
+            "tin cảnh báo, đính chính và tin của cơ quan chính thức)",
+        )
     )
     concerns = summary["concerns"].to_dict("records")
     if concerns:

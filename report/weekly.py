@@ -647,6 +647,17 @@ def good_practices(
     )
 
 
+def _corrected(frame: pd.DataFrame, label: str) -> int:
+    """How many rows of ``frame`` show a reviewer's ``label`` that differs from the machine's
+    (``machine_<label>``); 0 for a frame without those columns (a hand-built one)."""
+    machine = f"machine_{label}"
+    if machine not in frame or "labelled_by_human" not in frame:
+        return 0
+    by_human = frame["labelled_by_human"].fillna(False).astype(bool)
+    differs = frame[label].astype(object) != frame[machine].astype(object)
+    return int((by_human & differs & frame[machine].notna()).sum())
+
+
 def summarize(
     frame: pd.DataFrame,
     previous: pd.DataFrame | None = None,
@@ -702,6 +713,9 @@ def summarize(
         "pending": int(tasks.get("pending", 0) + tasks.get("claimed", 0)),
         "escalated": int(tasks.get("escalated", 0)),
         "decided": int(tasks.get("decided", 0)),
+        # labels a reviewer corrected to another value than the machine's (shown and counted)
+        "corrected_sentiment": _corrected(analysed, "sentiment"),
+        "corrected_relevance": _corrected(analysed, "relevant"),
     }
     return {
         "good": good_practices(frame, cluster_sources),

@@ -17,7 +17,8 @@ from core.items import ItemFilter, get_item, list_items
 from core.tables import Base, FeedKind, ReviewTask, TaskStatus, Verdict
 from nlp.signals import detect, warns_or_refutes
 from report.dashboard import dashboard
-from report.weekly import Week, concerns, load_week
+from report.formats import build
+from report.weekly import Week, concerns, load_week, summarize
 from tests.factories import make_analysis, make_feed, make_item, make_user
 from tests.web.helpers import PASSWORD, login, people
 
@@ -93,6 +94,11 @@ def test_dashboard_and_week_count_the_human_labels(session: Session) -> None:
     assert list(frame["machine_sentiment"]) == ["negative", "negative", "negative"]
     assert list(frame["relevant"]) == [True, False, True]
     assert list(frame["labelled_by_human"]) == [True, True, False]
+
+    totals = summarize(frame.reset_index())["totals"]
+    assert (totals["corrected_sentiment"], totals["corrected_relevance"]) == (1, 1)
+    report = build(session, Week.containing(utcnow()), "md").decode()
+    assert "1 tin được sửa sắc thái, 1 tin được sửa về mức liên quan" in report
 
 
 def test_warnings_factchecks_and_official_notices_are_not_concerns(session: Session) -> None:

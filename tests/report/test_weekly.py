@@ -92,6 +92,8 @@ def test_summarize_counts_by_hand() -> None:
         "pending": 1,
         "escalated": 0,
         "decided": 1,
+        "corrected_sentiment": 0,
+        "corrected_relevance": 0,
     }
     expected = pd.DataFrame(
         {
