@@ -102,7 +102,12 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     task status and latest verdict: the columns of ``COLUMNS``; ``reach`` is the number of sources
     of the item's cluster (1 without one), ``cluster_id`` is None without one."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
-    last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
+    last_verdict = (
+        select(func.max(Verdict.id).label("id"))
+        .where(Verdict.withdrawn_at.is_(None))
+        .group_by(Verdict.task_id)
+        .subquery()
+    )
     columns = (
         select(
             Item.id.label("item_id"),
