@@ -742,7 +742,8 @@ def undo(
 ) -> ReviewTask:
     """Withdraw ``user``'s own verdict within the undo window and give them the task back.
 
-    The verdict is kept, marked withdrawn (``withdrawn_at``); the task returns to ``user``
+    The verdict is kept, marked withdrawn (``withdrawn_at``; its idempotency key is cleared,
+    so the same submission sent again is a new verdict); the task returns to ``user``
     with a fresh lease of ``lease_minutes`` so its card shows again. A lease ``user`` holds on
     another task (the next one, claimed after the verdict) goes back to the queue first — one
     lease per reviewer. Refused with ``Conflict`` (409): ``undo_too_late`` once
@@ -781,6 +782,8 @@ def undo(
         lease_expires_at=expires,
     )
     verdict.withdrawn_at = now
+    # its submission key no longer answers: the same form sent again is a new verdict
+    verdict.idempotency_key = None
     record(
         session,
         user,
@@ -856,6 +859,7 @@ def change_verdict(
     before = {"status": task.status, "verdict": verdict.verdict, "verdict_id": verdict.id}
     seen = task.updated_at
     verdict.withdrawn_at = now
+    verdict.idempotency_key = None  # an old form sent again must not answer with this one
     session.flush()  # the old verdict no longer counts when the status is recomputed
     status = _status_after(session, task, user, kind, settings)
     row = Verdict(

@@ -47,7 +47,7 @@ def test_undo_gives_the_task_back_and_the_verdict_counts_no_more(
     task = claim_next(session, ctv, settings, now)
     assert task is not None
     assert task.id == first.id
-    given = decide(session, task, ctv, "scam", settings=settings, now=now)
+    given = decide(session, task, ctv, "scam", settings=settings, now=now, idempotency_key="card-1")
     following = claim_next(session, ctv, settings, now)  # the page claims the next one
     assert following is not None
     assert following.id == second.id
@@ -71,10 +71,18 @@ def test_undo_gives_the_task_back_and_the_verdict_counts_no_more(
     assert event.before == {"status": "decided", "verdict": "scam", "verdict_id": given.id}
     assert event.after is not None
     assert event.after["status"] == "claimed"
-    # the collaborator decides again: the withdrawn verdict does not count as "already decided"
+    # the collaborator decides again: the withdrawn verdict does not count as "already decided",
+    # and its submission key (the same card's form sent again) stores a new verdict
     again = decide(
-        session, back, ctv, "not_misinformation", settings=settings, now=now + timedelta(seconds=8)
+        session,
+        back,
+        ctv,
+        "not_misinformation",
+        settings=settings,
+        now=now + timedelta(seconds=8),
+        idempotency_key="card-1",
     )
+    assert again.id != given.id
     assert again.verdict == "not_misinformation"
     assert back.status == TaskStatus.decided
 
