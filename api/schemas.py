@@ -81,7 +81,8 @@ class TaskRead(BaseModel):
     id: int
     status: str
     reason: str = Field(
-        description="Why it is queued: risk (flagged), uncertain (the model is unsure), audit (random sample)"
+        description="Why it is queued: risk (flagged), uncertain (the model is unsure), audit "
+        "(random sample), analyst (an analyst sent it)"
     )
     sources: int = Field(
         description="How many sources carried this story (near-duplicates count once)"
@@ -113,6 +114,9 @@ class VerdictRead(BaseModel):
     relevant: bool | None
     created_at: datetime
     task_status: str
+    withdrawn_at: datetime | None = Field(
+        default=None, description="When its reviewer undid or replaced it (it no longer counts)"
+    )
 
 
 class Health(BaseModel):
@@ -180,6 +184,17 @@ class OverrideRequest(BaseModel):
     )
     sentiment: Literal["negative", "neutral", "positive"] | None = None
     relevant: bool | None = None
+
+
+class ChangeVerdictRequest(BaseModel):
+    verdict: Literal["distortion", "scam", "not_misinformation", "escalate"]
+    reason: str = Field(
+        min_length=1, max_length=4000, description="Mandatory: why the reviewer changes it"
+    )
+
+
+class SendToReviewRequest(BaseModel):
+    note: str = Field(default="", max_length=4000, description="Why the analyst sends it")
 
 
 class ClusterRead(BaseModel):

@@ -58,7 +58,10 @@ class Settings(BaseSettings):
     review_uncertain_share: float = 0.05  # of analysed, unflagged items: the most uncertain ones
     review_audit_share: float = 0.02  # of analysed, unflagged items: a random sample
     two_person_rule: bool = False  # a distortion/scam verdict counts once two collaborators agree
-    lease_minutes: int = 10
+    lease_minutes: float = 10  # a fraction is allowed (e.g. 1.5 for a short test lease)
+    # After a verdict its reviewer may undo it ("Hoàn tác") for this long; the server allows a
+    # little slack (review.queue.UNDO_SLACK_S) for the time the request takes to arrive.
+    undo_seconds: float = 10.0
 
     # API
     token_ttl_hours: int = 12

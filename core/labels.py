@@ -18,19 +18,19 @@ from core.tables import Analysis, ReviewTask, Verdict
 
 
 def human_labels() -> Subquery:
-    """``(item_id, sentiment, relevant)`` for each item whose review task has a verdict that
-    corrected its sentiment or its relevance: each column is the value of the latest verdict (by
-    id) that set it, ``None`` when no verdict set that one. One row per item (an item has at most
+    """``(item_id, sentiment, relevant)`` for each item whose review task has a standing verdict
+    (not undone or replaced) that corrected its sentiment or its relevance: each column is the
+    value of the latest such verdict (by id) that set it, ``None`` when no verdict set that one. One row per item (an item has at most
     one review task); join it with an outer join."""
     last_sentiment = (
         select(Verdict.task_id, func.max(Verdict.id).label("id"))
-        .where(Verdict.sentiment.is_not(None))
+        .where(Verdict.sentiment.is_not(None), Verdict.withdrawn_at.is_(None))
         .group_by(Verdict.task_id)
         .subquery("last_sentiment")
     )
     last_relevant = (
         select(Verdict.task_id, func.max(Verdict.id).label("id"))
-        .where(Verdict.relevant.is_not(None))
+        .where(Verdict.relevant.is_not(None), Verdict.withdrawn_at.is_(None))
         .group_by(Verdict.task_id)
         .subquery("last_relevant")
     )

@@ -297,8 +297,20 @@ class Verdict(Base):
     # The client's key for one submission (web form field or API ``Idempotency-Key`` header): a
     # repeated request with the same key returns this verdict instead of storing another.
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
+    # Never deleted: a verdict its reviewer undid (within the undo window) or replaced (from
+    # "Đã làm") is marked withdrawn and no longer counts anywhere; ``replaced_by_id`` names the
+    # verdict that took its place (NULL for an undo).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replaced_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("verdict.id", ondelete="SET NULL")
+    )
 
     task: Mapped[ReviewTask] = relationship(back_populates="verdicts")
+
+    @property
+    def standing(self) -> bool:
+        """Whether the verdict counts: neither undone nor replaced."""
+        return self.withdrawn_at is None
 
     __table_args__ = (
         Index("uq_verdict_idempotency", "reviewer_id", "idempotency_key", unique=True),

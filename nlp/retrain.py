@@ -81,7 +81,7 @@ class ReviewLabel:
 def review_labels(session: Session, since: datetime | None = None) -> list[ReviewLabel]:
     """Final labels of decided tasks, oldest decision first. An override wins; otherwise the last
     collaborator verdict that is not an escalation (with the two-person rule a task is decided
-    only once two agreed). Corrections of sentiment/relevance: the latest one given."""
+    only once two agreed); verdicts undone or replaced by their reviewer do not count. Corrections of sentiment/relevance: the latest one given."""
     query = (
         select(ReviewTask, Item)
         .options(selectinload(ReviewTask.verdicts))
@@ -91,7 +91,7 @@ def review_labels(session: Session, since: datetime | None = None) -> list[Revie
     )
     labels = []
     for task, item in session.execute(query):
-        verdicts: list[Verdict] = list(task.verdicts)
+        verdicts: list[Verdict] = [v for v in task.verdicts if v.standing]  # not undone/replaced
         overrides = [v for v in verdicts if v.kind == "override"]
         reviews = [v for v in verdicts if v.kind != "override" and v.verdict != "escalate"]
         final = overrides[-1] if overrides else (reviews[-1] if reviews else None)

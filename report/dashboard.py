@@ -58,7 +58,9 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
 
     verdicts = {k: [0] * days for k in ("distortion", "scam", "not_misinformation", "escalate")}
     for at, kind in session.execute(
-        select(Verdict.created_at, Verdict.verdict).where(Verdict.created_at >= since)
+        select(Verdict.created_at, Verdict.verdict).where(
+            Verdict.created_at >= since, Verdict.withdrawn_at.is_(None)
+        )
     ):
         i = index.get(_day(at))
         if i is not None and kind in verdicts:

@@ -152,7 +152,12 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     ``machine_sentiment``/``machine_relevant``; ``labelled_by_human`` says a reviewer corrected
     either. ``genre`` is one of ``GENRES``."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
-    last_verdict = select(func.max(Verdict.id).label("id")).group_by(Verdict.task_id).subquery()
+    last_verdict = (
+        select(func.max(Verdict.id).label("id"))
+        .where(Verdict.withdrawn_at.is_(None))
+        .group_by(Verdict.task_id)
+        .subquery()
+    )
     human = human_labels()  # a reviewer's corrected sentiment/relevance wins over the machine's
     columns = (
         select(

@@ -50,7 +50,11 @@ def agreement(session: Session, since: datetime | None = None) -> list[dict[str,
         w["confusion"][LABELS.index(lab.misinfo)][LABELS.index(model)] += 1
 
     by_task: dict[int, list[Verdict]] = defaultdict(list)
-    query = select(Verdict).where(Verdict.kind != "override").order_by(Verdict.id)
+    query = (
+        select(Verdict)
+        .where(Verdict.kind != "override", Verdict.withdrawn_at.is_(None))  # undone/replaced: no
+        .order_by(Verdict.id)
+    )
     if since is not None:
         query = query.where(Verdict.created_at >= since)
     for v in session.scalars(query):

@@ -15,15 +15,19 @@ from api.schemas import (
     ItemSummary,
     LabelsRead,
     Reason,
+    SendToReviewRequest,
+    TaskRead,
 )
 from core.errors import NotFound
 from core.items import ItemFilter, get_item, list_items
 from core.labels import Labels
 from core.permissions import Permission
 from core.tables import Analysis, Item, ReviewTask, User
+from review import queue
 
 router = APIRouter(prefix="/items", tags=["items"])
 Reader = Annotated[User, Depends(require(Permission.read_items))]
+Analyst = Annotated[User, Depends(require(Permission.escalations))]
 
 
 def _summary(
@@ -88,3 +92,16 @@ def item(item_id: Id, session: SessionDep, _: Reader) -> ItemDetail:
         cluster=ClusterRead.model_validate(it.cluster) if it.cluster else None,
         fact_differences=facts,
     )
+
+
+@router.post("/{item_id}/review", response_model=TaskRead)
+def send_to_review(
+    analyst: Analyst, item_id: Id, session: SessionDep, body: SendToReviewRequest | None = None
+) -> ReviewTask:
+    """An analyst sends any item to review: a new task, or its decided/escalated task reopened
+    (earlier verdicts kept; audited). 409 ``already_queued`` when it is already waiting."""
+    it = session.get(Item, item_id)
+    if it is None:
+        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
+    task = queue.send_to_review(session, it, analyst, body.note if body is not None else "")
+    return queue.get_task(session, task.id)

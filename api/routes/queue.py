@@ -4,8 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from api.deps import MAX_ID, Reviewer, SessionDep, SettingsDep, TaskDep, require
-from api.schemas import OverrideRequest, SkipRequest, TaskRead, VerdictCreate, VerdictRead
+from api.deps import MAX_ID, Id, Reviewer, SessionDep, SettingsDep, TaskDep, require
+from api.schemas import (
+    ChangeVerdictRequest,
+    OverrideRequest,
+    SkipRequest,
+    TaskRead,
+    VerdictCreate,
+    VerdictRead,
+)
 from core.errors import DomainError
 from core.permissions import Permission, allowed
 from core.tables import ReviewTask, User, Verdict
@@ -46,6 +53,7 @@ def _verdict_read(row: Verdict, task: ReviewTask) -> VerdictRead:
         relevant=row.relevant,
         created_at=row.created_at,
         task_status=task.status,
+        withdrawn_at=row.withdrawn_at,
     )
 
 
@@ -129,3 +137,27 @@ def override(
         relevant=body.relevant,
     )
     return _verdict_read(row, task)
+
+
+@router.post("/verdicts/{verdict_id}/undo", response_model=TaskRead)
+def undo(verdict_id: Id, session: SessionDep, settings: SettingsDep, user: Reviewer) -> ReviewTask:
+    """Undo one's own verdict within ``undo_seconds`` (default 10 s): it is kept, marked
+    withdrawn, and the task comes back to the caller with a fresh lease. 409 ``undo_too_late``
+    after the window, ``task_moved_on`` when someone acted on the task since."""
+    return queue.undo(session, queue.get_verdict(session, verdict_id), user, settings)
+
+
+@router.post("/verdicts/{verdict_id}/change", response_model=VerdictRead)
+def change(
+    verdict_id: Id,
+    body: ChangeVerdictRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Reviewer,
+) -> VerdictRead:
+    """Replace one's own verdict with a reason, until an analyst has acted on the task (409
+    ``analyst_decided``); the old verdict is kept, marked replaced, and the task's status is
+    recomputed (two-person rule included)."""
+    old = queue.get_verdict(session, verdict_id)
+    row = queue.change_verdict(session, old, user, body.verdict, body.reason, settings=settings)
+    return _verdict_read(row, old.task)

@@ -4,6 +4,7 @@ a reload never posts twice) or render."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -85,6 +86,42 @@ MESSAGES = {
     "feed_changed",
     "logged_out",
     "session_expired",
+    # taking a verdict back, and an analyst's work on any item
+    "undone",
+    "undo_too_late",
+    "task_moved_on",
+    "verdict_withdrawn",
+    "not_yours",
+    "verdict_changed",
+    "analyst_decided",
+    "task_busy",
+    "same_verdict",
+    "sent_to_review",
+    "already_queued",
+    "not_decided",
+}
+# Messages that say something was refused or lost (shown as a warning).
+WARNINGS = {"lease_expired", "not_holder", "bad_form", "reason_required", "session_expired"} | {
+    "undo_too_late",
+    "task_moved_on",
+    "verdict_withdrawn",
+    "not_yours",
+    "analyst_decided",
+    "task_busy",
+    "same_verdict",
+    "already_queued",
+    "not_decided",
+}
+# Refusals of the domain (their ``code``) that a page explains with a message of the same name.
+REFUSALS = {
+    "undo_too_late",
+    "task_moved_on",
+    "verdict_withdrawn",
+    "analyst_decided",
+    "task_busy",
+    "same_verdict",
+    "already_queued",
+    "reason_required",
 }
 
 router = APIRouter(include_in_schema=False)
@@ -112,6 +149,7 @@ def page(
             "user": user,
             "csrf": getattr(request.state, "csrf", ""),
             "message": msg if msg in MESSAGES else None,
+            "warning": msg in WARNINGS,
             "path": request.url.path,
             **context,
         },
@@ -121,8 +159,25 @@ def page(
     return response
 
 
-def go(path: str, msg: str | None = None) -> RedirectResponse:
-    return RedirectResponse(f"{path}?msg={msg}" if msg else path, status_code=303)
+def go(path: str, msg: str | None = None, **params: object) -> RedirectResponse:
+    query = urlencode({**({"msg": msg} if msg else {}), **params})
+    return RedirectResponse(f"{path}?{query}" if query else path, status_code=303)
+
+
+def _refused(session: SessionDep, path: str, action: Callable[[], object]) -> Response | None:
+    """Run a domain ``action``: ``None`` when done; a refusal the person can act on (window
+    passed, someone else acted, …) rolls back and goes to ``path`` with its message."""
+    try:
+        action()
+    except DomainError as exc:
+        if exc.status_code == 403:
+            session.rollback()
+            return go(path, "not_yours")
+        if exc.code not in REFUSALS:
+            raise
+        session.rollback()
+        return go(path, exc.code)
+    return None
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -255,8 +310,32 @@ def _card(task: ReviewTask) -> dict[str, Any]:
     }
 
 
+def _undo_offer(
+    session: SessionDep, settings: SettingsDep, user: User, verdict_id: str | None
+) -> dict[str, Any] | None:
+    """The undo banner for the verdict ``user`` just gave (``?undo=<id>``), while its window
+    lasts and nobody acted on the task since; ``None`` otherwise."""
+    if not verdict_id or not verdict_id.isdigit() or int(verdict_id) > MAX_ID:
+        return None
+    verdict = session.get(Verdict, int(verdict_id))
+    if verdict is None or verdict.reviewer_id != user.id or not verdict.standing:
+        return None
+    left = queue.undo_left(verdict, settings)
+    if left <= 0 or verdict.kind != "review" or verdict.task.updated_at > verdict.created_at:
+        return None
+    item = verdict.task.item
+    return {
+        "id": verdict.id,
+        "verdict": verdict.verdict,
+        "title": (item.title or item.text or "")[:100],
+        "seconds": math.ceil(left),
+    }
+
+
 @router.get("/queue")
-def queue_page(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
+def queue_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: Reviewer
+) -> HTMLResponse:
     task = queue.held_task(session, user)
     depth = session.scalar(select(func.count()).where(ReviewTask.status == TaskStatus.pending))
     mine = queue.claimable_count(session, user)
@@ -268,6 +347,7 @@ def queue_page(request: Request, session: SessionDep, user: Reviewer) -> HTMLRes
         depth=mine,
         others=max(0, (depth or 0) - mine),
         empty=request.query_params.get("empty") == "1",
+        undo=_undo_offer(session, settings, user, request.query_params.get("undo")),
     )
 
 
@@ -306,24 +386,58 @@ def verdict(
     submission: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     task = queue.get_task(session, task_id)
+    given: list[Verdict] = []
     problem = _on_held_task(
-        lambda: queue.decide(
-            session,
-            task,
-            user,
-            verdict,
-            note=note.strip(),
-            sentiment=sentiment if sentiment in {"negative", "neutral", "positive"} else None,
-            settings=settings,
-            # one key per rendered card: a double tap or a resent form stores one verdict
-            idempotency_key=submission or None,
+        lambda: given.append(
+            queue.decide(
+                session,
+                task,
+                user,
+                verdict,
+                note=note.strip(),
+                sentiment=sentiment if sentiment in {"negative", "neutral", "positive"} else None,
+                settings=settings,
+                # one key per rendered card: a double tap or a resent form stores one verdict
+                idempotency_key=submission or None,
+            )
         )
     )
     if problem is not None:
         return problem
     session.commit()  # the verdict stands even if claiming the next task fails
     following = queue.claim_next(session, user, settings)
-    return go("/queue", "saved_next" if following is not None else "saved")
+    # the next page offers to undo it ("Hoàn tác") for settings.undo_seconds
+    return go("/queue", "saved_next" if following is not None else "saved", undo=given[0].id)
+
+
+@router.post("/verdicts/{verdict_id}/undo")
+def undo(
+    verdict_id: Id, session: SessionDep, settings: SettingsDep, user: Reviewer, _: None = Csrf
+) -> Response:
+    """Undo the verdict just given: its task comes back to the caller's screen."""
+    verdict = queue.get_verdict(session, verdict_id)
+    return _refused(session, "/queue", lambda: queue.undo(session, verdict, user, settings)) or go(
+        "/queue", "undone"
+    )
+
+
+@router.post("/verdicts/{verdict_id}/change")
+def change_verdict(
+    verdict_id: Id,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: Reviewer,
+    _: None = Csrf,
+    verdict: Annotated[str, Form(max_length=30)] = "",
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """Replace one's own verdict from "Đã làm", with a reason."""
+    old = queue.get_verdict(session, verdict_id)
+    return _refused(
+        session,
+        "/history",
+        lambda: queue.change_verdict(session, old, user, verdict, reason, settings=settings),
+    ) or go("/history", "verdict_changed")
 
 
 @router.post("/tasks/{task_id}/skip")
@@ -378,21 +492,41 @@ def renew(
 @router.get("/history")
 def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLResponse:
     week = Week.containing(utcnow())
+    decided_by_analyst = set(
+        session.scalars(
+            select(Verdict.task_id).where(
+                Verdict.kind == "override",
+                Verdict.task_id.in_(select(Verdict.task_id).where(Verdict.reviewer_id == user.id)),
+            )
+        )
+    )
     entries = [
-        {"verdict": v, "item": item}
+        {
+            "verdict": v,
+            "item": item,
+            "can_change": v.kind == "review" and v.task_id not in decided_by_analyst,
+        }
         for v, item in session.execute(
             select(Verdict, Item)
             .join(ReviewTask, ReviewTask.id == Verdict.task_id)
             .join(Item, Item.id == ReviewTask.item_id)
             .where(
                 Verdict.reviewer_id == user.id,
+                Verdict.withdrawn_at.is_(None),  # undone or replaced: not theirs any more
                 Verdict.created_at >= week.start,
                 Verdict.created_at < week.end,
             )
             .order_by(Verdict.created_at.desc())
         )
     ]
-    return page(request, "history.html", user, entries=entries, week=week.label)
+    return page(
+        request,
+        "history.html",
+        user,
+        entries=entries,
+        week=week.label,
+        choices=("distortion", "scam", "not_misinformation", "escalate"),
+    )
 
 
 # --- analysts --------------------------------------------------------------------------------
@@ -579,6 +713,52 @@ def item_page(
         labels=labels,
         task=task,
         verdicts=sorted(task.verdicts, key=lambda v: v.created_at) if task is not None else [],
+        decided=task is not None and task.status in DECIDED,
+        can_queue=task is None or task.status in DECIDED,
+    )
+
+
+DECIDED = (TaskStatus.decided, TaskStatus.escalated)
+
+
+@router.post("/items/{item_id}/override")
+def override_item(
+    item_id: Id,
+    session: SessionDep,
+    user: Analyst,
+    _: None = Csrf,
+    verdict: Annotated[str, Form(max_length=30)] = "",
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """An analyst's final decision on any decided (or escalated) item, with a reason."""
+    found = items.get_item(session, item_id)
+    if found is None:
+        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
+    task = found[2]
+    here = f"/items/{item_id}"
+    if task is None or task.status not in DECIDED:
+        return go(here, "not_decided")
+    if not reason.strip():
+        return go(here, "reason_required")
+    queue.override(session, task, user, verdict, reason.strip())
+    return go(here, "overridden")
+
+
+@router.post("/items/{item_id}/review")
+def send_item_to_review(
+    item_id: Id,
+    session: SessionDep,
+    user: Analyst,
+    _: None = Csrf,
+    note: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    """An analyst sends any item to the collaborators' queue (new or reopened task)."""
+    item = session.get(Item, item_id)
+    if item is None:
+        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
+    here = f"/items/{item_id}"
+    return _refused(session, here, lambda: queue.send_to_review(session, item, user, note)) or go(
+        here, "sent_to_review"
     )
 
 

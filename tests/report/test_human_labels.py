@@ -65,6 +65,15 @@ def test_the_latest_correction_wins_and_the_machine_value_stays(session: Session
     session.flush()
     labels = get_item(session, item_id)[3]  # type: ignore[index]
     assert (labels.sentiment, labels.relevant, labels.relevant_differs) == ("positive", False, True)
+    # an undone or replaced verdict's correction no longer counts
+    for v in task.verdicts:
+        v.withdrawn_at = utcnow()
+    session.flush()
+    labels = get_item(session, item_id)[3]  # type: ignore[index]
+    assert (labels.sentiment, labels.sentiment_by_human) == ("negative", False)
+    for v in task.verdicts:
+        v.withdrawn_at = None
+    session.flush()
     plain_labels = get_item(session, plain.id)[3]  # type: ignore[index]
     assert not plain_labels.sentiment_by_human
     assert plain_labels.sentiment == "negative"

@@ -276,7 +276,7 @@ def test_every_string_key_used_in_templates_exists_in_every_language() -> None:
     used |= {f"verdict_help_{v}" for v in ("distortion", "scam", "not_misinformation", "escalate")}
     used |= {f"sentiment_{v}" for v in ("negative", "neutral", "positive")}
     used |= {f"status_{v}" for v in ("pending", "claimed", "decided", "escalated")}
-    used |= {f"queue_reason_{v}" for v in ("risk", "uncertain", "audit", "two_person")}
+    used |= {f"queue_reason_{v}" for v in ("risk", "uncertain", "audit", "two_person", "analyst")}
     used |= {f"task_{v}" for v in ("relevance", "sentiment", "misinfo")}
     missing = used - set(VI)
     assert not missing

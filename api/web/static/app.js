@@ -1,6 +1,6 @@
 // The only script: the lease countdown (a warning at one minute, renewed in the background while
-// the person is active on the card), a typed note kept across expiry and reload, and "no double
-// submit". Pages work without it.
+// the person is active on the card), a typed note kept across expiry and reload, "no double
+// submit", the undo banner's end, and keys 1–4 / ? on the card. Pages work without it.
 (function () {
   "use strict";
   var ACTIVE_MS = 120000; // activity this recent keeps the lease alive
@@ -101,8 +101,44 @@
     tick();
   }
 
+  // "Hoàn tác": the banner goes when its window ends (the server refuses a late undo anyway).
+  var undoBox = document.querySelector(".undo[data-undo-seconds]");
+  if (undoBox) {
+    var undoLeft = parseInt(undoBox.getAttribute("data-undo-seconds"), 10) || 0;
+    setTimeout(function () { undoBox.parentNode.removeChild(undoBox); }, undoLeft * 1000);
+  }
+
+  // Keys on the card: 1–4 choose the verdict shown on each button, ? lists the keys (a modal
+  // dialog; Esc closes it). Never while typing (the note, a skip reason) or with a modifier.
+  var bar = document.querySelector(".verdict-bar");
+  var keys = document.getElementById("keys");
+  var opener = document.querySelector(".keys-open");
+  var canDialog = keys && typeof keys.showModal === "function";
+  if (opener && canDialog) {
+    opener.hidden = false;
+    opener.addEventListener("click", function () { keys.showModal(); });
+  }
+  document.addEventListener("keydown", function (event) {
+    if (!bar || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) { return; }
+    var el = event.target;
+    var tag = el && el.tagName;
+    if (tag === "TEXTAREA" || tag === "INPUT" || tag === "SELECT" || (el && el.isContentEditable)) {
+      return;
+    }
+    if (keys && keys.open) { return; } // Esc closes the dialog natively
+    if (event.key === "?") {
+      if (canDialog) { event.preventDefault(); keys.showModal(); }
+      return;
+    }
+    if (/^[1-4]$/.test(event.key)) {
+      var button = bar.querySelector('button[data-key="' + event.key + '"]');
+      if (button) { event.preventDefault(); button.click(); }
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (form.getAttribute("method") === "dialog") { return; } // closes the keys list, sends nothing
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "1";
     setTimeout(function () { delete form.dataset.sent; }, 5000);
