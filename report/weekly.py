@@ -218,7 +218,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "reasons",
         ],
     )
-    frame["labelled_by_human"] = frame["labelled_by_human"].fillna(False).astype(bool)
+    frame["labelled_by_human"] = frame["labelled_by_human"].eq(True)
     frame["genre"] = [
         _genre(kind, reasons)
         for kind, reasons in zip(frame["feed_kind"], frame["reasons"], strict=True)
@@ -658,7 +658,7 @@ def _corrected(frame: pd.DataFrame, label: str) -> int:
     machine = f"machine_{label}"
     if machine not in frame or "labelled_by_human" not in frame:
         return 0
-    by_human = frame["labelled_by_human"].fillna(False).astype(bool)
+    by_human = frame["labelled_by_human"].eq(True)
     differs = frame[label].astype(object) != frame[machine].astype(object)
     return int((by_human & differs & frame[machine].notna()).sum())
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -179,6 +179,7 @@ GOOD_ROW = st.fixed_dictionaries(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(GOOD_ROW, HOSTILE), max_size=12))
+@example([b"\xef\xbb\xbf", {"id": "1", "text": "x", "published_at": ""}])
 def test_jsonl_reader_keeps_every_good_line_whatever_the_others_hold(
     lines: list[dict[str, str] | bytes],
 ) -> None:
@@ -199,7 +200,9 @@ def test_jsonl_reader_keeps_every_good_line_whatever_the_others_hold(
     read = _jsonl(b"\n".join(raw))
     by_line = {n: (row, error) for n, row, error in read.rows}
     for n, (x, r) in enumerate(zip(lines, raw, strict=True), 1):
-        if not r.strip():
+        # the file's UTF-8 byte order mark is not part of its first line: a line of a BOM and
+        # blanks is blank (hypothesis found b"\xef\xbb\xbf" as a first line)
+        if not (r.removeprefix(b"\xef\xbb\xbf") if n == 1 else r).strip():
             assert n not in by_line
             continue
         row, error = by_line[n]
