@@ -1,5 +1,6 @@
 """``/metrics`` in Prometheus text format: request latency and, from the database, items
-collected and analysed, queue depth by status, claims and verdicts.
+collected and analysed, the analysis backlog (items waiting, age of the oldest), queue depth by
+status, claims and verdicts.
 
 Latency is counted in each API process. With ``DULUAN_METRICS_DIR`` set (``duluan serve
 --workers N`` sets it), every process also writes its histogram there every few seconds and
@@ -26,7 +27,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
@@ -35,8 +36,10 @@ from sqlalchemy.orm import Session
 
 from api.middleware import Timing
 from core.accounts import AuthError, user_for_token
+from core.db import utcnow
 from core.errors import DomainError
 from core.tables import Analysis, AuditEvent, Item, ReviewTask, Role, Verdict
+from nlp.analyze import count_pending
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -148,6 +151,10 @@ def check_access(request: Request, session: Session) -> None:
         )
 
 
+def _age_s(oldest: datetime | None) -> float:
+    return max(0.0, (utcnow() - oldest).total_seconds()) if oldest is not None else 0.0
+
+
 def install(app: FastAPI) -> None:
     latency = Latency(app.state.settings.metrics_dir)
     app.state.latency = latency
@@ -160,6 +167,7 @@ def install(app: FastAPI) -> None:
             check_access(request, session)
             items = session.scalar(select(func.count(Item.id))) or 0
             analysed = session.scalar(select(func.count(func.distinct(Analysis.item_id)))) or 0
+            waiting, oldest = count_pending(session)
             depth = dict(
                 session.execute(
                     select(ReviewTask.status, func.count(ReviewTask.id)).group_by(ReviewTask.status)
@@ -183,6 +191,13 @@ def install(app: FastAPI) -> None:
             "# HELP duluan_items_analysed_total Items with at least one analysis.",
             "# TYPE duluan_items_analysed_total gauge",
             f"duluan_items_analysed_total {analysed}",
+            "# HELP duluan_backlog_items Items waiting for analysis.",
+            "# TYPE duluan_backlog_items gauge",
+            f"duluan_backlog_items {waiting}",
+            "# HELP duluan_backlog_oldest_seconds Age of the oldest item waiting for analysis "
+            "(since it was fetched; 0 when none waits).",
+            "# TYPE duluan_backlog_oldest_seconds gauge",
+            f"duluan_backlog_oldest_seconds {_age_s(oldest):.0f}",
             "# HELP duluan_queue_tasks Review tasks by status.",
             "# TYPE duluan_queue_tasks gauge",
             *[

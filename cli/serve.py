@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -89,36 +90,14 @@ def serve_folder(folder: Path) -> ThreadingHTTPServer:
 
 def seed_demo(settings: Settings) -> dict[str, Any]:
     """Register the bundled demo feeds, collect them over local HTTP, analyse, queue, add demo users."""
-    from sqlalchemy import select
-
     from collector.run import shutdown_parse_pool
     from core.db import session_scope
-    from core.tables import Feed
 
     server = serve_folder(settings.data_dir / "demo" / "feeds")
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    # The demo feeds come from this machine: let the SSRF guard through to 127.0.0.1 only.
-    allow = ",".join(filter(None, [settings.fetch_allowlist, "127.0.0.1"]))
-    local = settings.model_copy(update={"fetch_allowlist": allow, "per_host_gap_s": 0.0})
+    local = _local(settings)
     factory = make_factory(settings)
     try:
-        with session_scope(factory) as session:
-            ids = []
-            for filename, name, kind in DEMO_FEEDS:
-                feed = session.scalar(select(Feed).where(Feed.name == name))
-                if feed is None:
-                    feed = Feed(name=name, kind=kind, url=f"{base}/{filename}")
-                    session.add(feed)
-                # The local server's port changes between runs; conditional-GET state goes with it.
-                feed.url, feed.etag, feed.last_modified, feed.body_hash = (
-                    f"{base}/{filename}",
-                    None,
-                    None,
-                    None,
-                )
-                feed.enabled = True
-                session.flush()
-                ids.append(feed.id)
+        ids = point_demo_feeds(factory, server)
         summary = run_collect(local, ids)
     finally:
         server.shutdown()
@@ -128,6 +107,62 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
     with session_scope(factory) as session:
         added = seed_demo_users(session)
     return {"new": summary.new, "analysed": analysed, "queued": queued, "demo_users": int(added)}
+
+
+def _local(settings: Settings) -> Settings:
+    """The demo feeds come from this machine: let the SSRF guard through to 127.0.0.1 only."""
+    allow = ",".join(filter(None, [settings.fetch_allowlist, "127.0.0.1"]))
+    return settings.model_copy(update={"fetch_allowlist": allow, "per_host_gap_s": 0.0})
+
+
+def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
+    """Register the demo feeds (or find them) at ``server``'s address; their ids. The local
+    server's port changes between runs, so conditional-GET state goes with it."""
+    from sqlalchemy import select
+
+    from core.db import session_scope
+    from core.tables import Feed
+
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with session_scope(factory) as session:
+        ids = []
+        for filename, name, kind in DEMO_FEEDS:
+            feed = session.scalar(select(Feed).where(Feed.name == name))
+            if feed is None:
+                feed = Feed(name=name, kind=kind, url=f"{base}/{filename}")
+                session.add(feed)
+            feed.url, feed.etag, feed.last_modified, feed.body_hash = (
+                f"{base}/{filename}",
+                None,
+                None,
+                None,
+            )
+            feed.enabled = True
+            session.flush()
+            ids.append(feed.id)
+    return ids
+
+
+def start_demo_worker(settings: Settings) -> Callable[[], None]:
+    """Serve the demo feeds again and run the pipeline worker (collect, analyse, queue) in a
+    background thread while the demo serves; the function returned stops both (the worker
+    finishes the batch in hand) and waits for them."""
+    from cli.worker import Worker
+
+    server = serve_folder(settings.data_dir / "demo" / "feeds")
+    point_demo_feeds(make_factory(settings), server)
+    stop = threading.Event()
+    worker = Worker(_local(settings), stop=stop, say=lambda line: typer.echo(f"worker: {line}"))
+    thread = threading.Thread(target=worker.run, name="duluan-worker", daemon=True)
+    thread.start()
+
+    def stop_all() -> None:
+        stop.set()
+        thread.join(60)
+        server.shutdown()
+        server.server_close()
+
+    return stop_all
 
 
 def seed_demo_users(session: Session) -> bool:
@@ -170,7 +205,9 @@ def demo(
     ] = True,
     port: Annotated[int | None, typer.Option(help="API port (default DULUAN_API_PORT).")] = None,
 ) -> None:
-    """Migrate, collect the bundled demo feeds through a local HTTP server, analyse, add demo users, serve.
+    """Migrate, collect the bundled demo feeds through a local HTTP server, analyse, add demo users,
+    serve — with the pipeline worker running beside the server (it keeps collecting the demo
+    feeds and any feed added, analysing and queueing), stopped with it.
 
     Example: duluan demo
     """
@@ -198,4 +235,11 @@ def demo(
             "(The database has other accounts: the fixed demo accounts were not added.)"
         )
     if serve_api:
-        serve(host=settings.api_host, port=port)
+        typer.echo(
+            "Bộ xử lý / worker: thu thập, phân tích và xếp hàng tin mới liên tục (Ctrl-C dừng)."
+        )
+        stop_worker = start_demo_worker(settings)
+        try:
+            serve(host=settings.api_host, port=port)
+        finally:
+            stop_worker()

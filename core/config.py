@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     cluster_threshold: float = 0.7
     cluster_window_days: int = 14
 
+    # Pipeline worker (duluan worker)
+    worker_batch: int = 256  # items analysed and committed together
+    worker_idle_s: float = 5.0  # the longest an idle worker waits before looking again
+    # A worker whose analysis batch stays open this long is cut off by PostgreSQL and its batch
+    # freed for the others (idle_in_transaction_session_timeout on its connections)
+    analysis_lease_s: float = 600.0
+
     # Review queue
     # The lowest risk that queues an item: the lowest threshold (steps of 0.05) at which what is
     # queued is at least 90 % misinformation on data/eval/check.jsonl (nlp.evaluate:

@@ -7,7 +7,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -29,6 +29,10 @@ from core.tables import (
 )
 
 RECENCY_HALF_LIFE_H = 72.0
+# PostgreSQL advisory lock taken by ``enqueue_flagged`` for its transaction ("dulq"): triage runs
+# in one process at a time, so two workers never both queue an item (ReviewTask.item_id is
+# unique: the second insert would fail and roll its batch back) or two items of one cluster.
+ENQUEUE_LOCK_ID = 0x64756C71
 # What a reviewer's screen needs with a task, loaded in the same query.
 TASK_LOADS = (
     joinedload(ReviewTask.item),
@@ -75,8 +79,14 @@ def enqueue_flagged(session: Session, settings: Settings, now: datetime | None =
     (``review_uncertain_share``, closest to a flag) and a random audit sample
     (``review_audit_share``). One task per near-duplicate cluster: an item whose cluster already
     has a task does not get another one.
+
+    Safe with several workers on PostgreSQL: the pass holds an advisory transaction lock
+    (``ENQUEUE_LOCK_ID``) until the caller commits, and reads only after taking it, so the next
+    worker's pass sees this one's tasks and ``triaged_at`` marks (SQLite writes one at a time).
     """
     now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ENQUEUE_LOCK_ID})
     latest = newest_analysis_ids()
     queued_clusters = select(ReviewTask.cluster_id).where(ReviewTask.cluster_id.is_not(None))
     rows = session.execute(

@@ -41,6 +41,7 @@ from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
 from core.tables import Analysis, Item, ReviewTask, TaskStatus, User, Verdict
 from nlp import registry
+from nlp.analyze import count_pending
 from nlp.pipeline import TASKS
 from report.dashboard import dashboard
 from report.weekly import VIETNAM, Week
@@ -771,7 +772,13 @@ def _feeds_context(session: SessionDep) -> dict[str, Any]:
         {"feed": h.feed, "items_7d": h.items_7d, "health": render.feed_health(h.feed, now)}
         for h in feed_registry.feed_health(session)
     ]
-    return {"feeds": rows, "kinds": feed_registry.KINDS}
+    waiting, oldest = count_pending(session)
+    backlog = (
+        render.t("backlog_items", n=waiting, ago=render.ago(oldest, now))
+        if waiting and oldest is not None
+        else render.t("backlog_none")
+    )
+    return {"feeds": rows, "kinds": feed_registry.KINDS, "backlog": backlog}
 
 
 def _users_context(session: SessionDep) -> dict[str, Any]:
