@@ -41,7 +41,8 @@ def last_alerts(session: Session, rule: str, kind: str, ids: list[int]) -> dict[
             .where(Alert.rule == rule, Alert.subject_kind == kind, Alert.subject_id.in_(part))
             .group_by(Alert.subject_id)
         )
-        found.update(dict(rows.tuples().all()))
+        for subject_id, at in rows:
+            found[subject_id] = at
     return found
 
 
@@ -112,8 +113,8 @@ def _hour_counts(session: Session, start: datetime, end: datetime) -> Any:
     return (
         select(
             Item.cluster_id.label("cluster_id"),
-            func.count(Item.id).label("items"),
-            func.count(func.distinct(Item.source)).label("sources"),
+            func.count(Item.id).label("n_items"),
+            func.count(func.distinct(Item.source)).label("n_sources"),
         )
         .where(
             Item.fetched_at >= start,
@@ -130,7 +131,7 @@ def new_clusters(session: Session, now: datetime, new_within: timedelta) -> list
     sources of the last hour (only those that gained any)."""
     counts = _hour_counts(session, now - timedelta(hours=1), now).subquery()
     rows = session.execute(
-        select(Cluster.id, Cluster.first_seen_at, counts.c.items, counts.c.sources)
+        select(Cluster.id, Cluster.first_seen_at, counts.c.n_items, counts.c.n_sources)
         .join(counts, counts.c.cluster_id == Cluster.id)
         .where(Cluster.first_seen_at >= now - new_within)
     ).all()
@@ -144,7 +145,7 @@ def growth_baseline(session: Session, now: datetime, days: int) -> tuple[list[in
     for start, end in baseline_hours(now, days):
         counts = _hour_counts(session, start, end).subquery()
         top_items, top_sources = session.execute(
-            select(func.max(counts.c.items), func.max(counts.c.sources))
+            select(func.max(counts.c.n_items), func.max(counts.c.n_sources))
         ).one()
         items.append(int(top_items or 0))
         sources.append(int(top_sources or 0))
