@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from core.feed_problems import feed_problem  # the feed page's words
 from core.tables import AlertRule
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -80,8 +81,6 @@ def compose(
             f"Xem hàng đợi: {base_url.rstrip('/')}/queue",
         ]
     elif rule == AlertRule.feed_silent:
-        from api.web.render import feed_problem  # a pure function: the feed page's words
-
         name = details["feed"]
         if details["why"] == "failing":
             title = f"Nguồn tin «{name}» đang lỗi"

@@ -36,7 +36,12 @@ def evaluate(session: Session, settings: Settings, now: datetime) -> list[rules.
         ),
         settings.alert_spread_min_new_sources,
     )
-    new = load.new_clusters(session, now, timedelta(hours=settings.alert_new_cluster_hours))
+    new = [
+        c
+        for c in load.new_clusters(session, now, timedelta(hours=settings.alert_new_cluster_hours))
+        if c.items >= settings.alert_growth_min_items
+        or c.sources >= settings.alert_growth_min_sources
+    ]  # below both minimums a cluster cannot fire (rules.unusual): no baseline needed for it
     if new:  # the baseline costs 3 queries a day of it: only read when there is a candidate
         items, sources = load.growth_baseline(session, now, settings.alert_growth_baseline_days)
         found += rules.fast_growth(
