@@ -96,6 +96,7 @@ def compose(
         lines.append(f"Xem tình trạng nguồn tin: {base_url.rstrip('/')}/feeds")
     else:
         raise ValueError(f"unknown alert rule {rule!r}")
+    title = " ".join(title.split())  # one line: feed text must not break an e-mail header
     if len(title) > 300:
         title = title[:299] + "…"
     return title, "\n".join(lines)
