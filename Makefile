@@ -42,7 +42,7 @@ test: install browser fonts  ## the whole suite, on SQLite and (when reachable) 
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
-	$(BIN)/mypy core collector nlp review report api cli
+	$(BIN)/mypy core collector nlp review report api cli alerts
 
 clean:
 	rm -rf $(VENV) var/*.db

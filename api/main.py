@@ -22,7 +22,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import metrics, web
 from api.inputs import reject_control_characters
 from api.middleware import BodyLimit
-from api.routes import auth, feeds, health, items, models, queue, reports, users
+from api.routes import alerts, auth, feeds, health, items, models, queue, reports, users
 from api.schemas import ERRORS
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     v1.include_router(models.router)
     v1.include_router(reports.router)
     v1.include_router(users.router)
+    v1.include_router(alerts.router)
     app.include_router(v1)
     install_docs(app)
     return app

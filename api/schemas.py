@@ -295,3 +295,48 @@ class UserUpdate(BaseModel):
     is_active: bool | None = Field(
         default=None, description="false disables the account and revokes its tokens"
     )
+
+
+AlertRuleName = Literal["spreading", "fast_growth", "queue_wait", "feed_silent"]
+AlertChannel = Literal["email", "webhook"]
+
+
+class AlertDeliveryRead(BaseModel):
+    """How one channel fared (no addresses: an alert names no person)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    channel: AlertChannel
+    status: Literal["pending", "sent", "failed"]
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+
+
+class AlertRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    rule: AlertRuleName = Field(
+        description="spreading (a confirmed distortion or scam gains new sources after its "
+        "verdict), fast_growth (a new cluster grows faster than its baseline), queue_wait (the "
+        "oldest pending task waits too long), feed_silent (a feed brings nothing new or fails)"
+    )
+    subject_kind: Literal["cluster", "feed", "queue"]
+    subject_id: int = Field(description="The cluster's or feed's id; 0 for the queue")
+    title: str = Field(description="Vietnamese headline of the alert")
+    text: str = Field(description="Vietnamese text: content, sources, counts, a link")
+    details: dict[str, Any] = Field(description="The rule's figures (counts, z-scores, sources)")
+    created_at: datetime
+    deliveries: list[AlertDeliveryRead]
+
+
+class AlertSubscriptionWrite(BaseModel):
+    rules: list[AlertRuleName] = Field(default_factory=list, max_length=4)
+    channels: list[AlertChannel] = Field(default_factory=list, max_length=2)
+    email: str | None = Field(
+        default=None, max_length=320, description="Needed when channels include email"
+    )
+
+
+class AlertSubscriptionRead(AlertSubscriptionWrite):
+    updated_at: datetime | None = Field(None, description="None: never chosen")

@@ -26,12 +26,17 @@ models_app = typer.Typer(
 )
 labels_app = typer.Typer(help="Reviewers' decided labels.", no_args_is_help=True)
 facts_app = typer.Typer(help="The reference fact base (data/facts).", no_args_is_help=True)
+alerts_app = typer.Typer(
+    help="Alerts to analysts and admins (e-mail, webhook): check the rules once.",
+    no_args_is_help=True,
+)
 app.add_typer(users_app, name="users")
 app.add_typer(models_app, name="models")
 app.add_typer(labels_app, name="labels")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(report_app, name="report")
 app.add_typer(facts_app, name="facts")
+app.add_typer(alerts_app, name="alerts")
 
 
 def fail(message: str) -> typer.Exit:

@@ -33,9 +33,7 @@ worker exits with status 0.
 Periodic jobs: :data:`JOBS` lists ``PeriodicJob(name, interval_s, run)``; ``run(session,
 settings, now)`` is called in a transaction of its own, committed after it returns (rolled back
 and logged if it raises: a failing job never stops the pipeline; it is tried again after its
-interval). ``interval_s = 0`` runs it every cycle. The alert and retention hooks are registered
-here when their modules exist (``alerts.check_and_send``: every cycle; ``core.retention.purge``
-or ``retention.purge``: daily). To add another, one line::
+interval). ``interval_s = 0`` runs it every cycle. The jobs are listed in ``default_jobs`` (``alerts.check_and_send``: every cycle). To add another, one line::
 
     JOBS.append(PeriodicJob("digest", 3600, digest.send))
 
@@ -47,8 +45,6 @@ runs once a day per worker and must be idempotent (a second purge finds nothing 
 from __future__ import annotations
 
 import fcntl
-import importlib
-import importlib.util
 import logging
 import os
 import signal
@@ -91,32 +87,12 @@ class PeriodicJob:
     run: Callable[[Session, Settings, datetime], Any]
 
 
-def _hook(modules: tuple[str, ...], attr: str) -> Callable[..., Any] | None:
-    """``attr`` of the first of ``modules`` that exists; None when none is installed. A module
-    that exists but fails to import raises (a broken hook must be seen, not skipped)."""
-    for name in modules:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:  # its parent package is absent
-            found = False
-        if found:
-            fn = getattr(importlib.import_module(name), attr, None)
-            if callable(fn):
-                return fn  # type: ignore[no-any-return]
-    return None
-
-
 def default_jobs() -> list[PeriodicJob]:
-    """The hooks of other parts of duluan that are installed: alerts every cycle, retention
-    daily."""
-    jobs = []
-    alerts = _hook(("alerts",), "check_and_send")
-    if alerts is not None:
-        jobs.append(PeriodicJob("alerts", 0, alerts))
-    purge = _hook(("core.retention", "retention"), "purge")
-    if purge is not None:
-        jobs.append(PeriodicJob("retention", DAY_S, purge))
-    return jobs
+    """The worker's periodic jobs: the alert rules every cycle (``alerts.check_and_send``, which
+    commits what it records before it sends)."""
+    from alerts import check_and_send
+
+    return [PeriodicJob("alerts", 0, check_and_send)]
 
 
 JOBS: list[PeriodicJob] = default_jobs()

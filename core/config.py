@@ -94,6 +94,40 @@ class Settings(BaseSettings):
     cookie_secure: bool = False  # web app: send the session cookie over HTTPS only (set behind TLS)
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # The web app's address as people open it: alerts link to its item pages.
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Alerts (alerts/): one alert per (rule, cluster | feed | queue) within this many minutes.
+    alert_window_minutes: int = 360
+    # A confirmed distortion or scam "keeps spreading" once this many sources carry it that did
+    # not before the verdict (or before its last alert); only items fetched this recently count.
+    alert_spread_min_new_sources: int = 1
+    alert_spread_lookback_hours: int = 48
+    # A new cluster (first seen this recently) "grows unusually fast" when its last hour's items
+    # or sources reach the minimum and a z-score of alert_growth_z against the baseline: the
+    # fastest story's hourly pace at the same hour of day (±1 h) on each of the previous days.
+    alert_new_cluster_hours: int = 24
+    alert_growth_baseline_days: int = 7
+    alert_growth_z: float = 3.0
+    alert_growth_min_items: int = 5
+    alert_growth_min_sources: int = 3
+    alert_queue_max_wait_minutes: int = 60  # the oldest pending task waits longer: an alert
+    # A polled feed is silent after this many poll intervals without a new item; failing after
+    # this many errors in a row (or once the collector disabled it).
+    alert_feed_silent_intervals: int = 48
+    alert_feed_failing_errors: int = 3
+    # E-mail over SMTP: no host, no e-mail (deliveries wait, marked failed, until one is set).
+    # alert_smtp_tls: "none", "starttls" or "ssl" (implicit TLS, usually port 465).
+    alert_smtp_host: str = ""
+    alert_smtp_port: int = 25
+    alert_smtp_tls: str = "none"
+    alert_smtp_user: str = ""
+    alert_smtp_password: SecretStr | None = None
+    alert_smtp_from: str = "duluan@localhost"
+    # A JSON webhook (a chat bot): every alert a subscriber chose "webhook" for is POSTed there.
+    alert_webhook_url: str = ""
+    alert_send_timeout_s: float = 10.0
+    alert_max_attempts: int = 8  # a failed delivery is retried after 1, 2, 4… minutes (≤ 1 h)
 
 
 @lru_cache

@@ -16,6 +16,7 @@ class Permission(StrEnum):
     reports = "reports"  # read the weekly reports
     feeds = "feeds"  # manage the feed registry
     users = "users"  # manage user accounts
+    alerts = "alerts"  # read alerts and subscribe to them (e-mail, webhook)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -27,6 +28,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.escalations,
             Permission.models,
             Permission.reports,
+            Permission.alerts,
         }
     ),
     Role.admin: frozenset(Permission),

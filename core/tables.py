@@ -369,6 +369,86 @@ class TrainJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class AlertRule(StrEnum):
+    """What an alert is about (the rules live in ``alerts.rules``)."""
+
+    spreading = "spreading"  # a confirmed distortion or scam gains new sources after its verdict
+    fast_growth = "fast_growth"  # a new cluster grows faster than stories usually do
+    queue_wait = "queue_wait"  # the oldest pending task waits longer than allowed
+    feed_silent = "feed_silent"  # a feed brings nothing new for too long, or keeps failing
+
+
+class Alert(Base):
+    """One alert, recorded before it is sent: it names content and sources, never a person.
+
+    ``subject_kind`` is ``cluster``, ``feed`` or ``queue``; ``subject_id`` the cluster's or the
+    feed's id (0 for the queue). One alert per (rule, subject) within ``DULUAN_ALERT_WINDOW_MINUTES``.
+    """
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(20))
+    subject_kind: Mapped[str] = mapped_column(String(10))
+    subject_id: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    # The figures behind it: counts, sources, item id and link, z-score… (alerts.rules.Finding)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    deliveries: Mapped[list[AlertDelivery]] = relationship(
+        back_populates="alert", order_by="AlertDelivery.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_alert_subject", "rule", "subject_kind", "subject_id", "created_at"),
+        Index("ix_alert_created_at", "created_at"),
+    )
+
+
+class AlertDelivery(Base):
+    """One alert sent (or to be sent) over one channel to one target: an e-mail address or the
+    webhook. A failure is kept with its error and tried again at ``next_attempt_at``."""
+
+    __tablename__ = "alert_delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))  # email | webhook
+    target: Mapped[str] = mapped_column(String(320))  # the address, or "webhook"
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    alert: Mapped[Alert] = relationship(back_populates="deliveries")
+
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", "target", name="uq_alert_delivery_target"),
+        Index("ix_alert_delivery_due", "status", "next_attempt_at"),
+    )
+
+
+class AlertSubscription(Base):
+    """Which alerts an analyst or admin wants, over which channels (one row per person)."""
+
+    __tablename__ = "alert_subscription"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), unique=True
+    )
+    rules: Mapped[list[Any]] = mapped_column(JSON, default=list)  # AlertRule values
+    channels: Mapped[list[Any]] = mapped_column(JSON, default=list)  # "email", "webhook"
+    email: Mapped[str | None] = mapped_column(String(320))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
 class AuditIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete an audit event."""
 

@@ -132,3 +132,21 @@ def test_real_traffic_benchmark_runs_on_small_corpora(tmp_path: Path) -> None:
     assert figures["sms"]["by_origin"]["inbox"]["positives"] == 1
     assert "kept_flag" in figures["long"]
     _says_its_data_is_missing("bench/real_traffic.py", "--shared", str(tmp_path / "absent"))
+
+
+def test_alerts_benchmark_runs_on_a_small_database() -> None:
+    result = subprocess.run(
+        [sys.executable, "bench/alerts.py", "--items", "2000", "--feeds", "20"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "sqlite: 2,000 items" in out
+    for step in ("spreading", "fast_growth (baseline)", "queue_wait", "feed_silent"):
+        assert step in out
+    assert "'fast_growth': 1" in out  # the planted story that took off
+    assert "second (deduplicated)" in out
+    assert out.rstrip().endswith("alerts: 0 {}")

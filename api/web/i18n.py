@@ -18,6 +18,7 @@ VI: dict[str, str] = {
     "nav_feeds": "Nguồn tin",
     "nav_items": "Tra cứu tin",
     "nav_users": "Tài khoản",
+    "nav_alerts": "Cảnh báo",
     "nav_logout": "Đăng xuất",
     "signed_in_as": "Đang đăng nhập: {name} ({role})",
     "role_collaborator": "cộng tác viên",
@@ -302,6 +303,53 @@ VI: dict[str, str] = {
     "forbidden": "Bạn không có quyền xem trang này.",
     "not_found": "Không tìm thấy trang hoặc tin này.",
     "back_home": "Về trang đầu",
+    # alerts
+    "alerts_title": "Cảnh báo",
+    "alerts_intro": (
+        "Hệ thống tự cảnh báo khi tin đã xác nhận sai lệch hoặc lừa đảo vẫn lan, khi một câu "
+        "chuyện mới lan nhanh bất thường, khi hàng đợi rà soát chờ quá lâu hoặc một nguồn tin "
+        "im lặng hay bị lỗi. Mỗi việc chỉ được báo một lần trong {hours} giờ."
+    ),
+    "alerts_all": "Tất cả",
+    "alerts_none": "Chưa có cảnh báo nào.",
+    "alerts_more": "Xem các cảnh báo cũ hơn",
+    "alerts_open_item": "Xem tin",
+    "alert_rule_spreading": "Tin đã xác nhận vẫn lan",
+    "alert_rule_fast_growth": "Lan nhanh bất thường",
+    "alert_rule_queue_wait": "Hàng đợi chờ lâu",
+    "alert_rule_feed_silent": "Nguồn tin im lặng / lỗi",
+    "alert_rule_help_spreading": (
+        "Tin đã được xác nhận là sai lệch hoặc lừa đảo nhưng có thêm nguồn mới đăng lại."
+    ),
+    "alert_rule_help_fast_growth": (
+        "Câu chuyện mới có số tin hoặc số nguồn trong 1 giờ qua cao bất thường so với "
+        "những ngày trước vào cùng giờ."
+    ),
+    "alert_rule_help_queue_wait": "Tin chờ rà soát lâu nhất đã chờ quá {minutes} phút.",
+    "alert_rule_help_feed_silent": (
+        "Nguồn tin không có tin mới quá lâu so với chu kỳ lấy tin, hoặc lỗi nhiều lần liên tiếp."
+    ),
+    "alert_channel_email": "E-mail",
+    "alert_channel_webhook": "Nhóm chat (webhook)",
+    "alert_delivery_sent": "{channel}: đã gửi",
+    "alert_delivery_pending": "{channel}: đang chờ gửi",
+    "alert_delivery_failed": "{channel}: gửi lỗi, sẽ thử lại",
+    "alert_delivery_gave_up": "{channel}: gửi lỗi {n} lần, đã dừng thử",
+    "alerts_subscription": "Tôi muốn nhận cảnh báo",
+    "alerts_rules": "Loại cảnh báo",
+    "alerts_channels": "Gửi qua",
+    "alerts_email": "Địa chỉ e-mail nhận cảnh báo",
+    "alerts_save": "Lưu lựa chọn",
+    "alerts_nothing_chosen": "Bạn chưa chọn nhận cảnh báo nào; cảnh báo vẫn hiện ở trang này.",
+    "alerts_email_off": (
+        "Máy chủ e-mail chưa được cấu hình: cảnh báo qua e-mail sẽ được gửi khi quản trị "
+        "cấu hình xong."
+    ),
+    "alerts_webhook_off": (
+        "Webhook nhóm chat chưa được cấu hình: cảnh báo qua webhook sẽ được gửi khi quản trị "
+        "cấu hình xong."
+    ),
+    "msg_alerts_saved": "Đã lưu lựa chọn nhận cảnh báo.",
 }
 
 LANGUAGES = {"vi": VI}

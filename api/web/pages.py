@@ -17,6 +17,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
+from alerts import service as alert_service
+from alerts.channels import CHANNELS as ALERT_CHANNELS
 from api.deps import MAX_ID, Id, SessionDep, SettingsDep
 from api.routes.auth import client_address, login_limits
 from api.routes.reports import parse_week, report_response
@@ -39,7 +41,7 @@ from core.accounts import AccountLocked, AuthError
 from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
-from core.tables import Analysis, Item, ReviewTask, TaskStatus, User, Verdict
+from core.tables import AlertRule, Analysis, Item, ReviewTask, TaskStatus, User, Verdict
 from nlp import registry
 from nlp.analyze import count_pending
 from nlp.pipeline import TASKS
@@ -100,6 +102,7 @@ MESSAGES = {
     "sent_to_review",
     "already_queued",
     "not_decided",
+    "alerts_saved",
 }
 # Messages that say something was refused or lost (shown as a warning).
 WARNINGS = {"lease_expired", "not_holder", "bad_form", "reason_required", "session_expired"} | {
@@ -133,6 +136,7 @@ Admin = Annotated[User, Depends(page_require(Permission.users))]
 FeedAdmin = Annotated[User, Depends(page_require(Permission.feeds))]
 ReportReader = Annotated[User, Depends(page_require(Permission.reports))]
 ItemsReader = Annotated[User, Depends(page_require(Permission.read_items))]
+AlertsReader = Annotated[User, Depends(page_require(Permission.alerts))]
 
 
 def page(
@@ -761,6 +765,93 @@ def send_item_to_review(
     return _refused(session, here, lambda: queue.send_to_review(session, item, user, note)) or go(
         here, "sent_to_review"
     )
+
+
+# --- alerts ----------------------------------------------------------------------------------
+
+ALERTS_PAGE = 50
+
+
+def _alerts_context(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: User,
+    rule: str,
+    before: int | None,
+) -> dict[str, Any]:
+    rule = rule if rule in set(AlertRule) else ""
+    shown = alert_service.list_alerts(
+        session, rule=rule or None, limit=ALERTS_PAGE, before_id=before
+    )
+    more = None
+    if len(shown) == ALERTS_PAGE:
+        more = "/alerts?" + urlencode({**({"rule": rule} if rule else {}), "before": shown[-1].id})
+    sub = alert_service.get_subscription(session, user)
+    return {
+        "alerts": shown,
+        "rule": rule,
+        "rules": list(AlertRule),
+        "channels": ALERT_CHANNELS,
+        "more": more,
+        "chosen": {
+            "rules": sub.rules if sub else [],
+            "channels": sub.channels if sub else [],
+            "email": sub.email if sub else None,
+        },
+        "window_hours": f"{settings.alert_window_minutes / 60:g}",
+        "queue_minutes": settings.alert_queue_max_wait_minutes,
+        "email_ready": bool(settings.alert_smtp_host.strip()),
+        "webhook_ready": bool(settings.alert_webhook_url.strip()),
+    }
+
+
+@router.get("/alerts")
+def alerts_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: AlertsReader,
+    rule: Annotated[str, Query(max_length=20)] = "",
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> HTMLResponse:
+    """Recorded alerts (newest first, 50 a page, one rule or all) and the person's own choice
+    of alerts and channels."""
+    return page(
+        request,
+        "alerts.html",
+        user,
+        **_alerts_context(session, settings, user, rule, before),
+    )
+
+
+@router.post("/alerts/subscription")
+def save_alert_subscription(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: AlertsReader,
+    _: None = Csrf,
+    rules: Annotated[list[str] | None, Form(max_length=4)] = None,
+    channels: Annotated[list[str] | None, Form(max_length=2)] = None,
+    email: Annotated[str, Form(max_length=320)] = "",
+) -> Response:
+    """Save which alerts the person wants and how (audited); a refusal (no e-mail address for
+    e-mail, an unknown choice) is explained above the form, which keeps what was chosen."""
+    try:
+        alert_service.set_subscription(session, user, rules or [], channels or [], email)
+    except DomainError as exc:
+        session.rollback()
+        context = _alerts_context(session, settings, user, "", None)
+        context["chosen"] = {"rules": rules or [], "channels": channels or [], "email": email}
+        return page(
+            request,
+            "alerts.html",
+            user,
+            status_code=exc.status_code,
+            error=exc.message,
+            **context,
+        )
+    return go("/alerts", "alerts_saved")
 
 
 # --- admins ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("core", "collector", "review", "nlp", "api", "cli")
+PACKAGES = ("core", "collector", "review", "nlp", "api", "cli", "alerts")
 # The errors whose message reaches a person: the API's JSON ``message``, the web app's error
 # page and flash, the CLI's ``fail(exc.message)``.
 SHOWN = {
