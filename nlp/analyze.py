@@ -535,7 +535,9 @@ def analyze_pending(
     lock (SQLite) for more than a batch and a crash loses at most the batch in hand; without it
     the caller commits. ``progress(done, total)`` follows the batches.
     """
-    query = select(Item.id).order_by(Item.id)
+    # An item whose text retention blanked (core.retention) is never scored again: its
+    # analyses may be deleted, and there is no text left to score.
+    query = select(Item.id).where(Item.purged_at.is_(None)).order_by(Item.id)
     if since is not None:
         query = query.where(Item.fetched_at >= since)
     if not rescore:
