@@ -4,7 +4,7 @@ Commands live in modules by concern (admin, collect, nlp, report, serve); import
 registers them on ``app``.
 """
 
-from cli import admin, collect, models, nlp, report, serve  # noqa: F401 - registers the commands
+from cli import admin, collect, models, nlp, report, retention, serve  # noqa: F401 - registers the commands
 from cli.app import app
 from cli.serve import DEMO_USERS, serve_folder
 
