@@ -39,12 +39,23 @@ records one audit event with its counts (``retention.purge``), or, if it fails,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from core import audit
@@ -201,7 +212,11 @@ def strip_reason(reason: Any) -> Any:
 
 
 def _blank_batch(session: Session, ids: list[int], now: datetime) -> int:
-    """Blank the texts of ``ids`` (one transaction, not committed here); how many were blanked."""
+    """Blank the texts of ``ids`` (one transaction, not committed here); how many were blanked.
+
+    Two statements run once per row (executemany), whatever the batch size: the item's update
+    repeats the conditions (a task opened since the batch was chosen — an analyst sent the item
+    to review — keeps the item), then the reasons of the items it blanked lose their quotes."""
     from report.weekly import frozen_labels
 
     kinds = dict(
@@ -211,50 +226,57 @@ def _blank_batch(session: Session, ids: list[int], now: datetime) -> int:
             .where(Item.id.in_(ids))
         ).all()
     )
-    analyses = list(
-        session.scalars(select(Analysis).where(Analysis.item_id.in_(ids)).order_by(Analysis.id))
-    )
-    newest: dict[int, Analysis] = {a.item_id: a for a in analyses}  # ordered by id: last wins
-    done = 0
-    for item_id in ids:
-        # The conditions again, in the statement: a task opened since the batch was chosen (an
-        # analyst sent the item to review) keeps the item.
-        result = session.execute(
-            update(Item)
-            .where(Item.id == item_id, Item.purged_at.is_(None), ~_open_review())
-            .values(
-                title="",
-                text="",
-                author=None,
-                search_text="",
-                minhash=None,
-                title_history=None,
-                purged_at=now,
-                retained=frozen_labels(newest.get(item_id), kinds.get(item_id)),
-            )
-            .execution_options(synchronize_session=False)
+    by_item: dict[int, list[tuple[int, Any]]] = {}
+    newest: dict[int, Analysis] = {}
+    for analysis in session.scalars(
+        select(Analysis).where(Analysis.item_id.in_(ids)).order_by(Analysis.id)
+    ):
+        by_item.setdefault(analysis.item_id, []).append((analysis.id, analysis.reasons))
+        newest[analysis.item_id] = analysis  # ordered by id: the last one is the newest
+    items = cast(Table, Item.__table__)
+    connection = session.connection()
+    connection.execute(
+        update(items)
+        .where(
+            items.c.id == bindparam("item_id"),
+            items.c.purged_at.is_(None),
+            ~exists().where(  # no IN (…) here: executemany cannot expand it
+                ReviewTask.item_id == items.c.id,
+                or_(*(ReviewTask.status == status for status in OPEN_STATUSES)),
+            ),
         )
-        if result.rowcount:  # type: ignore[attr-defined]
-            done += 1
-            for analysis in analyses:
-                if analysis.item_id == item_id and analysis.reasons:
-                    stripped = [r for r in map(strip_reason, analysis.reasons) if r is not None]
-                    session.execute(
-                        update(Analysis)
-                        .where(Analysis.id == analysis.id)
-                        .values(reasons=stripped)
-                        .execution_options(synchronize_session=False)
-                    )
-    return done
+        .values(
+            title="",
+            text="",
+            author=None,
+            search_text="",
+            minhash=None,
+            title_history=None,
+            purged_at=now,
+            retained=bindparam("kept", type_=items.c.retained.type),
+        ),
+        [{"item_id": i, "kept": frozen_labels(newest.get(i), kinds.get(i))} for i in ids],
+    )
+    blanked = list(session.scalars(select(Item.id).where(Item.id.in_(ids), Item.purged_at == now)))
+    stripped = [
+        {"analysis_id": analysis_id, "stripped": [r for r in map(strip_reason, reasons) if r]}
+        for item_id in blanked
+        for analysis_id, reasons in by_item.get(item_id, [])
+        if reasons
+    ]
+    if stripped:
+        analyses = cast(Table, Analysis.__table__)
+        connection.execute(
+            update(analyses)
+            .where(analyses.c.id == bindparam("analysis_id"))
+            .values(reasons=bindparam("stripped", type_=analyses.c.reasons.type)),
+            stripped,
+        )
+    return len(blanked)
 
 
-def _run_step(
-    session: Session,
-    query: Select[Any] | None,
-    apply: Callable[[list[int]], int],
-    batch_size: int,
-) -> Any:
-    """Batches of ``query``'s ids, each applied and committed; yields each batch's count."""
+def _keyset(session: Session, query: Select[Any] | None, batch_size: int) -> Iterator[list[int]]:
+    """``query``'s ids (its first column, in order), ``batch_size`` at a time."""
     if query is None:
         return
     last = 0
@@ -262,9 +284,44 @@ def _run_step(
         ids = list(session.scalars(query.where(query.selected_columns[0] > last).limit(batch_size)))
         if not ids:
             return
-        done = apply(ids)
-        session.commit()
+        yield ids
         last = ids[-1]
+
+
+def _text_batches(session: Session, report: PurgeReport, batch_size: int) -> Iterator[list[int]]:
+    """The ids of the items to blank, batch by batch: the items past the text retention in id
+    order, less those under open review or kept as confirmed evidence, looked up by id. (One
+    query with both exclusions as anti-joins let PostgreSQL, with statistics stale after a bulk
+    import, scan the task table once per item: 0.35 s a batch at 20,000 items.)"""
+    if report.text_cutoff is None:
+        return
+    past = (
+        select(Item.id)
+        .where(Item.purged_at.is_(None), _older(report.text_cutoff))
+        .order_by(Item.id)
+    )
+    for ids in _keyset(session, past, batch_size):
+        kept = set(
+            session.scalars(
+                select(ReviewTask.item_id).where(
+                    ReviewTask.item_id.in_(ids), ReviewTask.status.in_(OPEN_STATUSES)
+                )
+            )
+        )
+        confirmed = select(Item.id).where(Item.id.in_(ids), _confirmed())
+        if report.audit_cutoff is not None:
+            confirmed = confirmed.where(~_older(report.audit_cutoff))
+        kept.update(session.scalars(confirmed))
+        yield [i for i in ids if i not in kept]
+
+
+def _run_step(
+    session: Session, batches: Iterator[list[int]], apply: Callable[[list[int]], int]
+) -> Iterator[int]:
+    """Each batch of ids applied and committed; yields each batch's count."""
+    for ids in batches:
+        done = apply(ids) if ids else 0
+        session.commit()
         yield done
 
 
@@ -317,13 +374,26 @@ def purge(
         return report
     session.commit()  # the counts above must not keep a transaction open
     try:
-        steps: list[tuple[str, Select[Any] | None, Callable[[list[int]], int]]] = [
-            ("texts", _text_candidates(report), lambda ids: _blank_batch(session, ids, now)),
-            ("analyses", _analysis_candidates(report), lambda ids: _delete(session, Analysis, ids)),
-            ("audit", _audit_candidates(report), lambda ids: _delete(session, AuditEvent, ids)),
+        size = settings.retention_batch_size
+        steps: list[tuple[str, Iterator[list[int]], Callable[[list[int]], int]]] = [
+            (
+                "texts",
+                _text_batches(session, report, size),
+                lambda ids: _blank_batch(session, ids, now),
+            ),
+            (
+                "analyses",
+                _keyset(session, _analysis_candidates(report), size),
+                lambda ids: _delete(session, Analysis, ids),
+            ),
+            (
+                "audit",
+                _keyset(session, _audit_candidates(report), size),
+                lambda ids: _delete(session, AuditEvent, ids),
+            ),
         ]
-        for name, query, apply in steps:
-            for done in _run_step(session, query, apply, settings.retention_batch_size):
+        for name, batches, apply in steps:
+            for done in _run_step(session, batches, apply):
                 report.batches += 1
                 if name == "texts":
                     report.texts_blanked += done
