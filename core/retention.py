@@ -4,9 +4,9 @@ Three settings (``core.config``, days; 0 = kept forever):
 
 - ``retention_text_days`` (180): an item fetched *and* dated (published, else fetched) longer
   ago than that has its text blanked: title, text, byline, search key, shingles and title
-  history are emptied, and the evidence its analyses quote from the text (``reasons``:
-  ``evidence``, offsets, the fact card's ``in_text``) is dropped, keeping each reason's cue,
-  message, weight and the official fact. The item *row* stays — source, dates, link, digest,
+  history are emptied, and so is the evidence its analyses quote from the text (each reason's
+  ``evidence`` becomes empty, its offsets and the fact card's ``in_text`` go; its cue, message,
+  weight and official fact stay). The item *row* stays — source, dates, link, digest,
   cluster, review task and verdicts — with ``purged_at`` set and the labels the weekly report
   needs frozen in ``retained`` (``report.weekly.frozen_labels``). So a purged week still reports
   its volume, sources, sentiment shares, flags and confirmed counts from the same rows as
@@ -199,12 +199,13 @@ def _count(session: Session, query: Select[Any] | None) -> int:
 
 
 def strip_reason(reason: Any) -> Any:
-    """A reason without what it quotes from the item's text (``KEPT_REASON_KEYS`` and the fact
-    card's ``KEPT_FACT_KEYS`` stay): what is left of an analysis' reasons once the text is
-    blanked."""
+    """A reason without what it quotes from the item's text: ``KEPT_REASON_KEYS`` and the fact
+    card's ``KEPT_FACT_KEYS`` stay, ``evidence`` is empty, offsets go. What is left of an
+    analysis' reasons once the text is blanked."""
     if not isinstance(reason, dict):
         return None
     out = {k: reason[k] for k in KEPT_REASON_KEYS if k in reason}
+    out["evidence"] = ""  # blank, not missing: readers (the API's Reason) expect the field
     fact = reason.get("fact")
     if isinstance(fact, dict):
         out["fact"] = {k: fact[k] for k in KEPT_FACT_KEYS if k in fact}

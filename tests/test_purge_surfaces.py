@@ -124,3 +124,35 @@ def test_pages_and_api_of_a_blanked_item(client, sqlite_settings: Settings) -> N
     refused = c.post(f"/api/v1/items/{item_id}/review", headers=headers, json={})
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "text_purged"
+
+
+def test_a_blanked_item_whose_analysis_is_kept(client, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """200 days old: the text is gone, the analysis stays with its reasons stripped of quotes;
+    the page, the list filtered by flag and the API still read it."""
+    c, factory = client
+    with factory() as s:
+        when = utcnow() - timedelta(days=200)
+        item = make_item(
+            s,
+            title="Nhập mã OTP bí mật",
+            text="Hãy nhập mã OTP bí mật tại đây",
+            published_at=when,
+            fetched_at=when,
+        )
+        make_analysis(s, item, created_at=when)  # a scam flag quoting "mã OTP"
+        item_id = item.id
+        s.commit()
+        purge(s, sqlite_settings, utcnow())
+    login(c, "pt1")
+    page = c.get(f"/items/{item_id}")
+    assert page.status_code == 200
+    assert PURGED in page.text
+    assert "bí mật" not in page.text
+    assert "Yêu cầu OTP" in page.text  # the reason's message stays
+    assert f"/items/{item_id}" in c.get("/items", params={"misinfo": "scam"}).text
+    token = c.post("/api/v1/auth/login", json={"username": "pt1", "password": "web-password-1"})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    detail = c.get(f"/api/v1/items/{item_id}", headers=headers)
+    assert detail.status_code == 200, detail.text
+    reasons = detail.json()["analysis"]["reasons"]
+    assert [(r["kind"], r["evidence"]) for r in reasons] == [("credential_request", "")]

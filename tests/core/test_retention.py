@@ -217,7 +217,9 @@ def test_purge_blanks_deletes_and_keeps_what_it_must(session: Session) -> None:
     assert remaining == {ids["c"], ids["d"], ids["h"], ids["i"]}
     # i keeps its analysis, without the quoted evidence
     reasons = session.scalar(select(Analysis.reasons).where(Analysis.item_id == ids["i"]))
-    assert reasons == [{"kind": "credential_request", "message": "Yêu cầu OTP", "weight": 0.8}]
+    assert reasons == [
+        {"kind": "credential_request", "evidence": "", "message": "Yêu cầu OTP", "weight": 0.8}
+    ]
     # c, the confirmed scam, keeps its evidence
     kept = session.scalar(select(Analysis.reasons).where(Analysis.item_id == ids["c"]))
     assert kept[0]["evidence"] == "mã OTP"
@@ -356,7 +358,7 @@ def test_an_interrupted_purge_leaves_consistent_data_and_the_next_run_finishes(
         assert item.title == ""
         assert item.retained is not None
         for reasons in session.scalars(select(Analysis.reasons).where(Analysis.item_id == item.id)):
-            assert all("evidence" not in r for r in reasons)
+            assert all(r["evidence"] == "" for r in reasons)
     assert (
         session.scalar(select(func.count(Analysis.id))) == 9
     )  # none deleted yet (a..i, g twice, not f)
@@ -435,6 +437,7 @@ def test_strip_reason_keeps_the_cue_and_the_official_fact_only() -> None:
     }
     assert strip_reason(reason) == {
         "kind": "known_false_claim",
+        "evidence": "",
         "message": "Trùng với tin sai đã được đính chính",
         "weight": 0.8,
         "fact": {"fact_id": "f1", "official": "Thẻ căn cước không hết hạn"},
