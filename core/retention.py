@@ -337,7 +337,8 @@ def purge(
 ) -> PurgeReport:
     """Blank the item texts, delete the analyses and the audit events past their retention
     (module docstring), committing every ``settings.retention_batch_size`` rows; the
-    ``PurgeReport``. ``now`` is an aware datetime (the worker passes the clock's).
+    ``PurgeReport``. ``now`` is an aware datetime (the worker passes the clock's). ``session``
+    should hold no pending work: a run commits it batch by batch (a dry run leaves it as is).
 
     ``dry_run``: count what would go and change nothing (no audit event either). ``actor``:
     who asked (None for the CLI and the worker). ``progress(step, count)`` is called after each
