@@ -74,6 +74,11 @@ class ItemRead(BaseModel):
     title_history: list[TitleEdit] | None = Field(
         None, description="Earlier headlines, when the source edited it (oldest first)"
     )
+    purged_at: datetime | None = Field(
+        None,
+        description="When its text was removed under the retention policy (title and text are "
+        "then empty); null while it is kept",
+    )
 
 
 class TaskRead(BaseModel):

@@ -268,8 +268,9 @@ def main() -> None:
             ],
             capture_output=True,
             text=True,
-            check=True,
         )
+        if driver.returncode != 0:
+            raise SystemExit(f"the reviewers' driver failed:\n{driver.stderr[-3000:]}")
         r = json.loads(driver.stdout.strip().splitlines()[-1])
         print(
             f"decided {r['decided']} tasks in {r['wall_s']:.1f} s: {r['rate']:.1f} verdicts/s "

@@ -1,10 +1,10 @@
 """``duluan``: the one command line. The only package that may import every other package.
 
-Commands live in modules by concern (admin, alerts, collect, nlp, report, serve, worker);
+Commands live in modules by concern (admin, alerts, collect, nlp, report, retention, serve, worker);
 importing them here registers them on ``app``.
 """
 
-from cli import admin, alerts, collect, models, nlp, report, serve, worker  # noqa: F401 - registers
+from cli import admin, alerts, collect, models, nlp, report, retention, serve, worker  # noqa: F401
 from cli.app import app
 from cli.serve import DEMO_USERS, serve_folder
 

@@ -33,7 +33,7 @@ worker exits with status 0.
 Periodic jobs: :data:`JOBS` lists ``PeriodicJob(name, interval_s, run)``; ``run(session,
 settings, now)`` is called in a transaction of its own, committed after it returns (rolled back
 and logged if it raises: a failing job never stops the pipeline; it is tried again after its
-interval). ``interval_s = 0`` runs it every cycle. The jobs are listed in ``default_jobs`` (``alerts.check_and_send``: every cycle). To add another, one line::
+interval). ``interval_s = 0`` runs it every cycle. The jobs are listed in ``default_jobs`` (``alerts.check_and_send``: every cycle; ``core.retention.purge``: daily). To add another, one line::
 
     JOBS.append(PeriodicJob("digest", 3600, digest.send))
 
@@ -89,10 +89,12 @@ class PeriodicJob:
 
 def default_jobs() -> list[PeriodicJob]:
     """The worker's periodic jobs: the alert rules every cycle (``alerts.check_and_send``, which
-    commits what it records before it sends)."""
+    commits what it records before it sends) and retention daily (``core.retention.purge``, which
+    commits batch by batch and is idempotent: on PostgreSQL one worker runs it at a time)."""
     from alerts import check_and_send
+    from core.retention import purge
 
-    return [PeriodicJob("alerts", 0, check_and_send)]
+    return [PeriodicJob("alerts", 0, check_and_send), PeriodicJob("retention", DAY_S, purge)]
 
 
 JOBS: list[PeriodicJob] = default_jobs()

@@ -107,7 +107,7 @@ def cluster_pending(
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
     pending = session.execute(
         select(Item.id, Item.title, Item.text, Item.published_at, Item.fetched_at)
-        .where(Item.cluster_id.is_(None))
+        .where(Item.cluster_id.is_(None), Item.purged_at.is_(None))  # no text: no signature
         .order_by(Item.id)
     ).all()
     if not pending:

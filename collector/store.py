@@ -197,9 +197,10 @@ def _edit_title(session: Session, r: _Row, known: _Known, now: datetime) -> bool
     if not r.new.title or r.new.title == old_title:
         return False
     entry = {"title": old_title, "replaced_at": now.isoformat()}
-    session.execute(
+    result = session.execute(
         update(Item)
-        .where(Item.id == item_id)
+        # an item whose text retention blanked (core.retention) stays blank: it is known
+        .where(Item.id == item_id, Item.purged_at.is_(None))
         .values(
             title=r.new.title,
             title_history=[*(history or []), entry][-MAX_HISTORY:],
@@ -207,7 +208,7 @@ def _edit_title(session: Session, r: _Row, known: _Known, now: datetime) -> bool
         )
         .execution_options(synchronize_session=False)
     )
-    return True
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def save_items(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +128,58 @@ class Settings(BaseSettings):
     alert_webhook_url: str = ""
     alert_send_timeout_s: float = 10.0
     alert_max_attempts: int = 8  # a failed delivery is retried after 1, 2, 4… minutes (≤ 1 h)
+
+    # Retention (core.retention.purge, `duluan purge`), in days; 0 or empty = kept forever.
+    # Item texts (title, text, byline, search key, shingles, the evidence quoted by analyses) are
+    # blanked after retention_text_days; an item's analyses are deleted retention_analysis_days
+    # after they were made, once superseded or once the item's text is gone; audit events go after
+    # retention_audit_days. Audit events outlive item texts: the record of a decision must outlast
+    # what it was about, so an audit retention shorter than the text retention is refused.
+    retention_text_days: int = 180
+    retention_analysis_days: int = 365
+    retention_audit_days: int = 730
+    retention_batch_size: int = 500  # rows per purge transaction (bounded memory and locks)
+
+    @field_validator(
+        "retention_text_days", "retention_analysis_days", "retention_audit_days", mode="before"
+    )
+    @classmethod
+    def _empty_is_forever(cls, value: object) -> object:
+        """An empty ``DULUAN_RETENTION_*`` means 0 (keep forever); negative days are refused."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return 0
+        if isinstance(value, int | str) and int(value) < 0:
+            raise ValueError("retention days must be 0 (keep forever) or a positive number")
+        return value
+
+    @field_validator("retention_batch_size")
+    @classmethod
+    def _positive_batch(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("DULUAN_RETENTION_BATCH_SIZE must be at least 1")
+        return value
+
+    @model_validator(mode="after")
+    def _audit_outlives_texts(self) -> Settings:
+        """Refuse an audit retention shorter than the text retention (``retention_problem``)."""
+        problem = retention_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def retention_problem(settings: Settings) -> str | None:
+    """Why the retention settings are inconsistent, or ``None``: audit events must be kept at
+    least as long as item texts (0 = forever counts as longer than any number of days)."""
+    text, audit = settings.retention_text_days, settings.retention_audit_days
+    if audit and (not text or audit < text):
+        kept = "forever" if not text else f"{text} days"
+        return (
+            f"DULUAN_RETENTION_AUDIT_DAYS ({audit}) must not be shorter than "
+            f"DULUAN_RETENTION_TEXT_DAYS ({kept}): audit events outlive item texts; "
+            "raise the audit retention or set it to 0 (keep forever)"
+        )
+    return None
 
 
 @lru_cache

@@ -124,6 +124,15 @@ class Item(Base):
     notes: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     # Earlier headlines of an article edited at its source: [{"title", "replaced_at"}], oldest first.
     title_history: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Retention (core.retention): when the item's text was blanked (title, text, byline, search
+    # key, shingles, title history, quoted evidence); None while it is kept. The row itself stays
+    # (its source, dates, link, digest, cluster, task and verdicts), so that counts stay reportable
+    # and the collector does not take it for a new item.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the weekly report needs of its newest analysis once analyses may be deleted, frozen
+    # when the text was blanked: {"relevant", "sentiment", "misinfo", "risk", "genre",
+    # "contradicts"}; None for an item never analysed (or not purged).
+    retained: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
     feed: Mapped[Feed | None] = relationship()
     cluster: Mapped[Cluster | None] = relationship()

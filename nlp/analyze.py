@@ -520,8 +520,12 @@ class Analyzer:
 def pending_items(clustered_only: bool = False):  # type: ignore[no-untyped-def]
     """The condition for an item that waits for analysis: no analysis row yet (with
     ``clustered_only``, also given its near-duplicate cluster, so that the queue's one task per
-    cluster holds for items a worker analyses while a collector is still storing)."""
-    cond = ~select(Analysis.id).where(Analysis.item_id == Item.id).exists()
+    cluster holds for items a worker analyses while a collector is still storing). An item whose
+    text retention blanked (``core.retention``) never waits: its analyses may be deleted, and
+    there is no text left to score."""
+    cond = (
+        Item.purged_at.is_(None) & ~select(Analysis.id).where(Analysis.item_id == Item.id).exists()
+    )
     return cond & Item.cluster_id.is_not(None) if clustered_only else cond
 
 
@@ -623,7 +627,12 @@ def analyze_pending(
     done, cursor = 0, 0
     while stop is None or not stop():
         if rescore:
-            query = select(Item).where(Item.id > cursor).order_by(Item.id).limit(batch_size)
+            query = (
+                select(Item)
+                .where(Item.id > cursor, Item.purged_at.is_(None))
+                .order_by(Item.id)
+                .limit(batch_size)
+            )
             if since is not None:
                 query = query.where(Item.fetched_at >= since)
             items = list(session.scalars(query))

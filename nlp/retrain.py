@@ -87,6 +87,8 @@ def review_labels(session: Session, since: datetime | None = None) -> list[Revie
         .options(selectinload(ReviewTask.verdicts))
         .join(Item, Item.id == ReviewTask.item_id)
         .where(ReviewTask.status == TaskStatus.decided)
+        # a text blanked by retention (core.retention) has nothing left to learn from
+        .where(Item.purged_at.is_(None))
         .order_by(ReviewTask.id)
     )
     labels = []

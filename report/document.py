@@ -255,6 +255,14 @@ def weekly_document(
         Span(number(t["relevant"]), strong=True),
         f" ({pct(t['relevant_share'])} số tin đã phân tích).",
     )
+    if t.get("texts_purged"):
+        para(
+            f"Nội dung (tiêu đề, bài viết) của {number(t['texts_purged'])} tin trong tuần đã xoá "
+            "theo thời hạn lưu trữ; số liệu về khối lượng, nguồn tin, sắc thái, tin bị gắn cờ và "
+            "tin đã xác nhận vẫn được giữ, còn các vấn đề nổi bật và trích dẫn chỉ dựa trên những "
+            "tin còn nội dung.",
+            style="note",
+        )
     figure("volume", "Số tin theo ngày", "Biểu đồ số tin theo ngày")
     if len(summary["by_day"]):
         blocks.append(

@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -135,7 +136,12 @@ COLUMNS = [
     "machine_relevant",
     "labelled_by_human",
     "genre",
+    "text_purged",
 ]
+
+# What shows in place of a title or text blanked by retention (core.retention): the web app's
+# item pages, the CSV and the report say the same.
+PURGED_VI = "nội dung đã xoá theo thời hạn lưu trữ"
 
 # What kind of text an item is, for the summary of opinion: an official feed's item, a warning or
 # fact-check (``nlp.signals.warns_or_refutes``), else opinion — only opinion is a public concern.
@@ -150,7 +156,12 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     ``sentiment`` and ``relevant`` are the labels as shown: a reviewer's correction
     (``core.labels.human_labels``) wins over the newest analysis, whose values stay in
     ``machine_sentiment``/``machine_relevant``; ``labelled_by_human`` says a reviewer corrected
-    either. ``genre`` is one of ``GENRES``."""
+    either. ``genre`` is one of ``GENRES``.
+
+    An item whose text retention blanked (``Item.purged_at``, ``core.retention``) keeps its row:
+    ``title`` and ``excerpt`` are empty, ``text_purged`` is true, and its machine labels, risk,
+    genre and contradicted fact come from what was frozen when its text went (``Item.retained``),
+    since its analyses may since have been deleted; a reviewer's correction still wins."""
     when = func.coalesce(Item.published_at, Item.fetched_at)
     last_verdict = (
         select(func.max(Verdict.id).label("id"))
@@ -181,6 +192,10 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             (human.c.item_id.is_not(None)).label("labelled_by_human"),
             Feed.kind.label("feed_kind"),
             Analysis.reasons,
+            human.c.sentiment.label("human_sentiment"),
+            human.c.relevant.label("human_relevant"),
+            Item.purged_at,
+            Item.retained,
         )
     ).select_from(Item)
     query = (
@@ -216,13 +231,19 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "labelled_by_human",
             "feed_kind",
             "reasons",
+            "human_sentiment",
+            "human_relevant",
+            "purged_at",
+            "retained",
         ],
     )
+    frame["text_purged"] = frame["purged_at"].notna()
     frame["labelled_by_human"] = frame["labelled_by_human"].eq(True)
     frame["genre"] = [
         _genre(kind, reasons)
         for kind, reasons in zip(frame["feed_kind"], frame["reasons"], strict=True)
     ]
+    _apply_retained(frame)
     verdicts = session.execute(
         select(Verdict.task_id, Verdict.verdict).join(last_verdict, last_verdict.c.id == Verdict.id)
     ).all()
@@ -232,16 +253,94 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     frame["first_seen"] = frame["first_seen"].where(frame["first_seen"].notna(), frame["when"])
     confirmed = frame[frame["verdict"].isin(["distortion", "scam"]) & frame["analysis_id"].notna()]
     facts = _contradicted_facts(session, [int(a) for a in confirmed["analysis_id"]])
-    frame["contradicts"] = frame["analysis_id"].map(
-        lambda a: facts.get(int(a)) if pd.notna(a) else None
+    frame["contradicts"] = [
+        (kept or {}).get("contradicts") if purged else facts.get(int(a)) if pd.notna(a) else None
+        for a, purged, kept in zip(
+            frame["analysis_id"], frame["text_purged"], frame["retained"], strict=True
+        )
+    ]
+    frame = frame.drop(
+        columns=[
+            "task_id",
+            "analysis_id",
+            "feed_kind",
+            "reasons",
+            "human_sentiment",
+            "human_relevant",
+            "purged_at",
+            "retained",
+        ]
     )
-    frame = frame.drop(columns=["task_id", "analysis_id", "feed_kind", "reasons"])
     if not frame.empty:
         for column in ("when", "first_seen"):
             frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_convert(
                 "Asia/Ho_Chi_Minh"
             )
     return frame[COLUMNS]
+
+
+def _apply_retained(frame: pd.DataFrame) -> None:
+    """In place: the rows of purged items take their machine labels, risk and genre from
+    ``retained`` (frozen by ``frozen_labels``; a purged item never analysed has none), and a
+    reviewer's correction (``human_*``) still wins for ``sentiment``/``relevant``."""
+    if not frame["text_purged"].any():
+        return
+    kept = [
+        (k if isinstance(k, dict) else {}) if purged else None
+        for purged, k in zip(frame["text_purged"], frame["retained"], strict=True)
+    ]
+
+    def column(name: str, key: str, human: str | None = None, default: Any = None) -> None:
+        values = []
+        for current, frozen, corrected in zip(
+            frame[name], kept, frame[human] if human else [None] * len(frame), strict=True
+        ):
+            if frozen is None:
+                values.append(current)
+            elif corrected is not None and not pd.isna(corrected):
+                values.append(corrected)
+            else:
+                values.append(frozen.get(key, default))
+        frame[name] = pd.Series(values, index=frame.index, dtype=object)
+
+    column("machine_sentiment", "sentiment")
+    column("machine_relevant", "relevant")
+    column("misinfo", "misinfo")
+    column("risk", "risk")
+    column("genre", "genre", default="opinion")
+    column("sentiment", "sentiment", "human_sentiment")
+    column("relevant", "relevant", "human_relevant")
+
+
+def frozen_labels(
+    analysis: Analysis | None, feed_kind: str | None, reasons: list[Any] | None = None
+) -> dict[str, Any] | None:
+    """What ``load_week`` needs of an item's newest ``analysis`` once its text is blanked and its
+    analyses may be deleted (``core.retention``): ``{"relevant", "sentiment", "misinfo", "risk",
+    "genre", "contradicts"}`` — ``genre`` from ``feed_kind`` and the reasons *before* their
+    evidence is stripped (``reasons``, default the analysis'), ``contradicts`` the official text
+    of the first fact it contradicts (or None). None without an analysis."""
+    if analysis is None:
+        return None
+    reasons = analysis.reasons if reasons is None else reasons
+    return {
+        "relevant": bool(analysis.relevant),
+        "sentiment": analysis.sentiment,
+        "misinfo": analysis.misinfo,
+        "risk": float(analysis.risk),
+        "genre": _genre(feed_kind, reasons),
+        "contradicts": _first_official(reasons),
+    }
+
+
+def _first_official(reasons: object) -> str | None:
+    """The official text of the first fact that ``reasons`` say the item contradicts."""
+    for reason in reasons if isinstance(reasons, list) else []:
+        if isinstance(reason, dict):
+            official = (reason.get("fact") or {}).get("official")
+            if official:
+                return str(official)
+    return None
 
 
 def _genre(feed_kind: object, reasons: object) -> str:
@@ -652,6 +751,18 @@ def good_practices(
     )
 
 
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``PURGED_VI`` as the title (and no excerpt) of items whose text was
+    blanked, for the tables that quote items; ``frame`` itself when none was."""
+    if "text_purged" not in frame or not frame["text_purged"].any():
+        return frame
+    purged = frame["text_purged"].fillna(False).astype(bool)
+    return frame.assign(
+        title=frame["title"].where(~purged, PURGED_VI),
+        excerpt=frame["excerpt"].where(~purged, ""),
+    )
+
+
 def _corrected(frame: pd.DataFrame, label: str) -> int:
     """How many rows of ``frame`` show a reviewer's ``label`` that differs from the machine's
     (``machine_<label>``); 0 for a frame without those columns (a hand-built one)."""
@@ -669,7 +780,12 @@ def summarize(
     cluster_sources: dict[int, list[str]] | None = None,
 ) -> dict[str, pd.DataFrame | dict[str, float | int]]:
     """Summary tables of a week's frame and, if given, the previous week's (pure: tested on
-    hand-built frames); ``cluster_sources`` names who carried each cluster (``good_practices``)."""
+    hand-built frames); ``cluster_sources`` names who carried each cluster (``good_practices``).
+
+    Items whose text retention blanked (``text_purged``) count everywhere like the others;
+    ``totals["texts_purged"]`` says how many there are, the tables that quote items show
+    ``PURGED_VI`` as their title, and the main concerns (phrases of texts) rest on the others."""
+    shown = _shown(frame)
     analysed = frame[frame["sentiment"].notna()]
     relevant = analysed[analysed["relevant"].astype(bool)]
     by_day = (
@@ -721,9 +837,12 @@ def summarize(
         # labels a reviewer corrected to another value than the machine's (shown and counted)
         "corrected_sentiment": _corrected(analysed, "sentiment"),
         "corrected_relevance": _corrected(analysed, "relevant"),
+        "texts_purged": int(frame["text_purged"].sum()) if "text_purged" in frame else 0,
     }
+    confirmed = shown[shown["verdict"].isin(["distortion", "scam"])]
+    flagged = shown.loc[flagged.index]
     return {
-        "good": good_practices(frame, cluster_sources),
+        "good": good_practices(shown, cluster_sources),
         "concerns": concerns(frame),
         "change": sentiment_change(frame, previous),
         "totals": totals,
@@ -781,5 +900,7 @@ def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | 
 def render_csv(frame: pd.DataFrame) -> str:
     """The week's underlying table, one row per item (no person appears in it). Text cells are
     neutralised for spreadsheets (``safe.csv_value``: no formula runs); empty cells stay empty.
-    Lines end in CRLF (RFC 4180), so a cell holding a line break, even a lone CR, is quoted."""
-    return safe.csv_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    Lines end in CRLF (RFC 4180), so a cell holding a line break, even a lone CR, is quoted.
+    An item whose text retention blanked says so in its title cell (``PURGED_VI``) and in
+    ``text_purged``."""
+    return safe.csv_frame(_shown(frame)).to_csv(index=False, lineterminator="\r\n")

@@ -921,10 +921,17 @@ def send_to_review(
     decided or escalated task reopened (pending, earlier verdicts kept). Its priority is that
     of the highest risk (1.0 × recency × reach), so it comes before the machine's flags.
 
-    ``Conflict`` ``already_queued`` when its task is already waiting or being reviewed.
-    Audited as ``task.send_to_review`` (with the note, if any).
+    ``Conflict`` ``already_queued`` when its task is already waiting or being reviewed;
+    ``Conflict`` ``text_purged`` when its text was blanked by retention (``core.retention``):
+    nothing is left to review. Audited as ``task.send_to_review`` (with the note, if any).
     """
     now = now or utcnow()
+    if item.purged_at is not None:
+        raise Conflict(
+            "Nội dung tin này đã xoá theo thời hạn lưu trữ, không còn gì để rà soát. "
+            "(This item's text was removed under the retention policy.)",
+            code="text_purged",
+        )
     task = session.scalar(select(ReviewTask).where(ReviewTask.item_id == item.id))
     if task is not None and task.status in (TaskStatus.pending, TaskStatus.claimed):
         raise Conflict(

@@ -101,6 +101,7 @@ MESSAGES = {
     "same_verdict",
     "sent_to_review",
     "already_queued",
+    "text_purged",
     "not_decided",
     "alerts_saved",
 }
@@ -114,6 +115,7 @@ WARNINGS = {"lease_expired", "not_holder", "bad_form", "reason_required", "sessi
     "task_busy",
     "same_verdict",
     "already_queued",
+    "text_purged",
     "not_decided",
 }
 # Refusals of the domain (their ``code``) that a page explains with a message of the same name.
@@ -125,6 +127,7 @@ REFUSALS = {
     "task_busy",
     "same_verdict",
     "already_queued",
+    "text_purged",
     "reason_required",
 }
 
@@ -719,7 +722,7 @@ def item_page(
         task=task,
         verdicts=sorted(task.verdicts, key=lambda v: v.created_at) if task is not None else [],
         decided=task is not None and task.status in DECIDED,
-        can_queue=task is None or task.status in DECIDED,
+        can_queue=item.purged_at is None and (task is None or task.status in DECIDED),
     )
 
 

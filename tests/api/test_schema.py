@@ -124,8 +124,12 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     if in_body:
         case.body = body
     response = case.call(headers=HEADERS)
-    if first.status_code in (400, 413, 415):
-        # A body the app could not read at all (negative testing): that answer comes first.
+    unread = first.status_code in (413, 415) or (
+        first.status_code == 400 and first.json()["error"]["code"] == "bad_request"
+    )
+    if unread:
+        # A body the app could not read at all (negative testing): that answer comes first. A
+        # domain refusal of a readable body (400 ``bad_username``…) comes after the NUL check.
         assert response.status_code == first.status_code
         return
     assert response.status_code == 422, (case.method, case.formatted_path, response.text[:300])

@@ -94,6 +94,7 @@ def test_summarize_counts_by_hand() -> None:
         "decided": 1,
         "corrected_sentiment": 0,
         "corrected_relevance": 0,
+        "texts_purged": 0,  # a hand-built frame without the column: none
     }
     expected = pd.DataFrame(
         {
