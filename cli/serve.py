@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,12 +89,79 @@ def serve_folder(folder: Path) -> ThreadingHTTPServer:
     return server
 
 
+# The demo's live feed: posts written for duluan (data/demo/live/entries.jsonl) that appear one
+# every LIVE_EVERY_S seconds while the demo runs, so a newcomer sees the worker bring new items.
+LIVE_FEED = ("live.xml", "Tin mới minh họa (demo, thêm một tin mỗi phút)", "social")
+LIVE_EVERY_S = 60.0
+LIVE_POLL_S = 30
+
+
+def live_feed_xml(
+    entries: list[dict[str, str]], started: datetime, now: datetime, every: float
+) -> str:
+    """The RSS of the live feed at ``now``: the first ``1 + (now - started) // every`` of
+    ``entries`` (each ``{"id", "title", "text"}``), newest first, each dated when it appeared."""
+    from email.utils import format_datetime
+    from xml.sax.saxutils import escape
+
+    shown = min(len(entries), 1 + int(max(0.0, (now - started).total_seconds()) // every))
+    items = []
+    for i in reversed(range(shown)):
+        e = entries[i]
+        when = format_datetime(started + timedelta(seconds=i * every))
+        items.append(
+            f"<item><title>{escape(e['title'])}</title>"
+            f"<link>https://live.demo.example/{escape(e['id'])}</link>"
+            f'<guid isPermaLink="false">{escape(e["id"])}</guid>'
+            f"<pubDate>{when}</pubDate><description>{escape(e['text'])}</description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{escape(LIVE_FEED[1])}</title><link>https://live.demo.example/</link>"
+        "<description>Bài đăng minh họa viết cho duluan</description>"
+        + "".join(items)
+        + "</channel></rss>"
+    )
+
+
+def serve_demo_feeds(folder: Path, every: float = LIVE_EVERY_S) -> ThreadingHTTPServer:
+    """Serve the demo feeds in ``folder/feeds`` and the live feed ``/live.xml`` (from
+    ``folder/live/entries.jsonl``, one more entry every ``every`` seconds from now) on
+    127.0.0.1 (a free port) in a background thread."""
+    import json
+
+    entries = [
+        json.loads(line)
+        for line in (folder / "live" / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    started = datetime.now(UTC)
+
+    class Handler(_QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            if self.path.split("?")[0] != "/" + LIVE_FEED[0]:
+                super().do_GET()
+                return
+            body = live_feed_xml(entries, started, datetime.now(UTC), every).encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(Handler, directory=str(folder / "feeds"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def seed_demo(settings: Settings) -> dict[str, Any]:
     """Register the bundled demo feeds, collect them over local HTTP, analyse, queue, add demo users."""
     from collector.run import shutdown_parse_pool
     from core.db import session_scope
 
-    server = serve_folder(settings.data_dir / "demo" / "feeds")
+    server = serve_demo_feeds(settings.data_dir / "demo")
     local = _local(settings)
     factory = make_factory(settings)
     try:
@@ -110,9 +178,17 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
 
 
 def _local(settings: Settings) -> Settings:
-    """The demo feeds come from this machine: let the SSRF guard through to 127.0.0.1 only."""
+    """The demo feeds come from this machine: let the SSRF guard through to 127.0.0.1 only, and
+    poll the live feed every ``LIVE_POLL_S`` (the collector's floor is lowered to it; the other
+    demo feeds keep their half-hour interval)."""
     allow = ",".join(filter(None, [settings.fetch_allowlist, "127.0.0.1"]))
-    return settings.model_copy(update={"fetch_allowlist": allow, "per_host_gap_s": 0.0})
+    return settings.model_copy(
+        update={
+            "fetch_allowlist": allow,
+            "per_host_gap_s": 0.0,
+            "min_interval_s": min(settings.min_interval_s, LIVE_POLL_S),
+        }
+    )
 
 
 def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
@@ -126,11 +202,13 @@ def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     with session_scope(factory) as session:
         ids = []
-        for filename, name, kind in DEMO_FEEDS:
+        for filename, name, kind in (*DEMO_FEEDS, LIVE_FEED):
             feed = session.scalar(select(Feed).where(Feed.name == name))
             if feed is None:
                 feed = Feed(name=name, kind=kind, url=f"{base}/{filename}")
                 session.add(feed)
+            if filename == LIVE_FEED[0]:
+                feed.poll_interval_s = LIVE_POLL_S
             feed.url, feed.etag, feed.last_modified, feed.body_hash = (
                 f"{base}/{filename}",
                 None,
@@ -143,13 +221,14 @@ def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
     return ids
 
 
-def start_demo_worker(settings: Settings) -> Callable[[], None]:
-    """Serve the demo feeds again and run the pipeline worker (collect, analyse, queue) in a
-    background thread while the demo serves; the function returned stops both (the worker
-    finishes the batch in hand) and waits for them."""
+def start_demo_worker(settings: Settings, every: float = LIVE_EVERY_S) -> Callable[[], None]:
+    """Serve the demo feeds again (the live one gains an entry every ``every`` seconds) and run
+    the pipeline worker (collect, analyse, queue) in a background thread while the demo serves;
+    the function returned stops both (the worker finishes the batch in hand) and waits for
+    them."""
     from cli.worker import Worker
 
-    server = serve_folder(settings.data_dir / "demo" / "feeds")
+    server = serve_demo_feeds(settings.data_dir / "demo", every)
     point_demo_feeds(make_factory(settings), server)
     stop = threading.Event()
     worker = Worker(_local(settings), stop=stop, say=lambda line: typer.echo(f"worker: {line}"))

@@ -217,6 +217,65 @@ def test_predict_files(tmp_path: Path) -> None:
     assert json.loads(dst.read_text(encoding="utf-8"))["id"] == "a"
 
 
+def test_the_live_demo_feed_gains_an_entry_every_interval() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cli.serve import live_feed_xml
+
+    entries = [{"id": f"e{i}", "title": f"Tin <{i}>", "text": "x & y"} for i in range(3)]
+    start = datetime(2026, 11, 30, tzinfo=UTC)
+    counts = [
+        live_feed_xml(entries, start, start + timedelta(seconds=s), 60).count("<item>")
+        for s in (0, 59, 60, 130, 10_000)
+    ]
+    assert counts == [1, 1, 2, 3, 3]
+    assert "Tin &lt;1&gt;" in live_feed_xml(entries, start, start + timedelta(seconds=61), 60)
+
+
+def test_the_demo_worker_brings_new_items_while_the_demo_serves(cli_env: Path) -> None:
+    """What a newcomer sees after `make run`: the worker collects the live feed's new posts,
+    analyses them, and they appear among the items."""
+    import time
+
+    from sqlalchemy import func, select, update
+
+    from cli.app import make_factory
+    from cli.serve import LIVE_FEED, start_demo_worker
+    from core.tables import Analysis, Feed, Item
+
+    assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
+    settings = get_settings()
+    factory = make_factory(settings)
+    with factory() as s:
+        before = s.scalar(select(func.count(Item.id)))
+        # poll the live feed every second here instead of every 30 s
+        s.execute(
+            update(Feed)
+            .where(Feed.name == LIVE_FEED[1])
+            .values(poll_interval_s=1, next_check_at=None)
+        )
+        s.commit()
+    stop = start_demo_worker(settings.model_copy(update={"min_interval_s": 1}), every=1.0)
+    try:
+        deadline = time.monotonic() + 90
+        grown = 0
+        while time.monotonic() < deadline and grown < 2:
+            time.sleep(0.5)
+            with factory() as s:
+                grown = (s.scalar(select(func.count(Item.id))) or 0) - (before or 0)
+    finally:
+        stop()
+    assert grown >= 2
+    with factory() as s:  # and the worker analysed them
+        waiting = s.scalar(
+            select(func.count(Item.id)).where(
+                ~select(Analysis.id).where(Analysis.item_id == Item.id).exists()
+            )
+        )
+    assert waiting is not None
+    assert waiting <= 1  # at most the last one, caught between collection and analysis
+
+
 def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None:
     """The foundation's promise: fresh database → demo → log in, claim, read reasons, decide."""
     result = runner.invoke(app, ["demo", "--no-serve"])
