@@ -25,6 +25,13 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """The request's session, committed when the endpoint has returned (rolled back if it
+    raised).
+
+    That commit comes after FastAPI has checked the response in a worker thread. A route that
+    many people hit at once and that writes (a login, on SQLite every write) commits itself
+    before it returns: otherwise the locks it holds wait for a free thread while the threads
+    wait for its locks, until the database's busy timeout or the pool's timeout."""
     session = request.app.state.sessionmaker()
     try:
         yield session

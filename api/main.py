@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 import fastapi_offline
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -36,10 +37,28 @@ DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 DOCS_STATIC = "/docs/assets"
 
 
+SQLITE_THREADS = 8
+
+
+def pool_for(threads: int) -> dict[str, int]:
+    """SQLAlchemy pool arguments for an API process of ``threads`` worker threads: ``threads``
+    + 4 connections at most (10 kept open), so that no request waits for a connection."""
+    kept = min(10, threads)
+    return {"pool_size": kept, "max_overflow": threads + 4 - kept}
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    engine = make_engine(settings.database_url)
+    # As many worker threads as connections, and a few connections more (Settings.api_threads);
+    # SQLite writes one transaction at a time: more than SQLITE_THREADS requests at once only
+    # wait on its lock (60 simultaneous logins: 26 "database is locked" after 10 s with 32).
+    threads = settings.api_threads
+    if settings.database_url.startswith("sqlite"):
+        threads = min(threads, SQLITE_THREADS)
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+    in_memory = settings.database_url.endswith(":memory:")  # one connection, no pool to size
+    engine = make_engine(settings.database_url, **({} if in_memory else pool_for(threads)))
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.models = LiveAnalyzer(
         settings.models_dir,

@@ -249,6 +249,12 @@ def authenticate(
             attempts, locked = 0, None  # a refused address adds no row for the name it tried
         else:
             attempts, locked = _charge(conn, user_key, now, window)
+        # the account, read in this short transaction too: no connection of the request is
+        # held while the password hash is checked (a slow, CPU-bound step that many logins at
+        # once queue for) — holding one let 50 simultaneous logins exhaust the pool
+        found = conn.execute(
+            select(User.id, User.password_hash, User.is_active).where(User.username == name)
+        ).first()
         if random.random() < PURGE_SHARE:
             _purge(conn, now, window)
     if refused_address:
@@ -256,21 +262,24 @@ def authenticate(
             "Quá nhiều lần đăng nhập sai từ địa chỉ này, hãy thử lại sau ít phút. "
             "(Too many failed logins from this address.)"
         )
-    user = session.scalar(select(User).where(User.username == name))
     if locked is not None or attempts > limits.max_failures:
         if locked is None:
-            _locked(session, user_key, user, lock_until)
+            _locked(session, user_key, found.id if found else None, lock_until)
         raise AccountLocked(
             "Tài khoản tạm khóa do đăng nhập sai nhiều lần, hãy thử lại sau ít phút. "
             "(Account locked for a few minutes after repeated failures.)"
         )
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or not user.is_active:
+    ok = verify_password(found.password_hash if found else None, password)
+    if found is None or not ok or not found.is_active:
         if attempts >= limits.max_failures:
-            _locked(session, user_key, user, lock_until)
+            _locked(session, user_key, found.id if found else None, lock_until)
         raise AuthError(
             "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
         )
+    # Forgotten in a short transaction of its own too, before the request's session takes a
+    # connection: every login from one address updates that address's row, and a row lock held
+    # until the end of the request made the others wait, holding worker threads, for a commit
+    # that needed a free thread (50 simultaneous logins never finished).
     with _separately(session) as conn:
         conn.execute(delete(LoginThrottle).where(LoginThrottle.key == user_key))
         if address_key:
@@ -279,16 +288,26 @@ def authenticate(
                 .where(LoginThrottle.key == address_key, LoginThrottle.failures > 0)
                 .values(failures=LoginThrottle.failures - 1)
             )
+    user = session.get(User, found.id)
+    if user is None or not user.is_active:  # removed or disabled meanwhile
+        raise AuthError(
+            "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
+        )
     user.locked_until = None
     return user
 
 
-def _locked(session: Session, key: str, user: User | None, until: datetime) -> None:
+def _locked(session: Session, key: str, user_id: int | None, until: datetime) -> None:
     """Lock the username's scope; the request that sets the lock shows it on the account (for
-    admins) and audits it, once."""
+    admins) and audits it, once. The compare-and-set runs in a short transaction of its own
+    (``authenticate`` calls this before its session has taken a connection): a row lock held
+    until the end of the request would make every other attempt on the name wait, holding a
+    worker thread. The account's change and the audit event are the caller's to commit, even
+    when the login fails."""
     with _separately(session) as conn:
         won = _lock(conn, key, until)
-    if won and user is not None:
+    user = session.get(User, user_id) if won and user_id is not None else None
+    if user is not None:
         user.locked_until = until
         record(session, None, "auth.locked", "user", user.id)
         session.flush()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,16 +13,25 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = _hasher.hash("duluan-no-such-user")
+# Argon2 is CPU- and memory-bound (64 MiB a hash by default): more hashes at once than cores
+# only share the cores and multiply the memory (50 simultaneous logins: 1.6 GB per process).
+# They wait here, one per core, and no caller holds a database connection while it waits.
+_HASHING = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    """An Argon2id hash of ``password`` (at most one hash per core at a time)."""
+    with _HASHING:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when ``password`` matches; always spends one Argon2 verification."""
+    """True when ``password`` matches; always spends one Argon2 verification (at most one per
+    core at a time)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        with _HASHING:
+            ok = _hasher.verify(password_hash or _DUMMY_HASH, password)
+        return ok and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -54,6 +54,10 @@ def login(
         session.commit()  # keep the lock's audit event although the request fails
         raise
     token, row = issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
+    # Committed here, in the request's thread: once the response leaves this function FastAPI
+    # needs a free worker thread to check it, and on SQLite the write lock held meanwhile
+    # made a burst of logins wait on each other until the busy timeout (see api.deps).
+    session.commit()
     return TokenRead(access_token=token, expires_at=row.expires_at)
 
 

@@ -30,6 +30,7 @@ Analyst = Annotated[User, Depends(require(Permission.escalations))]
 def claim(session: SessionDep, settings: SettingsDep, user: Reviewer) -> ReviewTask | Response:
     """Lease the highest-priority flagged item to the caller (204 when the queue is empty)."""
     task = queue.claim_next(session, user, settings)
+    session.commit()  # before the response is checked in another thread (api.deps.get_session)
     return task if task is not None else Response(status_code=204)
 
 
@@ -87,6 +88,7 @@ def verdict(
         settings=settings,
         idempotency_key=idempotency_key,
     )
+    session.commit()  # before the response is checked in another thread (api.deps.get_session)
     return _verdict_read(row, task)
 
 

@@ -251,6 +251,7 @@ def login(
         )
         return response
     token, _ = accounts.issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
+    session.commit()  # in the request's thread (see api.deps.get_session)
     signed_in = RedirectResponse(safe_next(next), status_code=303)
     signed_in.set_cookie(
         SESSION_COOKIE,
