@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from api.deps import MAX_ID, Id, SessionDep, SettingsDep
 from api.routes.auth import client_address, login_limits
@@ -46,6 +47,7 @@ from report.dashboard import dashboard
 from report.weekly import VIETNAM, Week
 from review import queue
 from review.agreement import agreement
+from review.reports import reports_of_item
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -99,6 +101,9 @@ MESSAGES = {
     "sent_to_review",
     "already_queued",
     "not_decided",
+    # collaborators' reports
+    "report_saved",
+    "ocr_saved",
 }
 # Messages that say something was refused or lost (shown as a warning).
 WARNINGS = {"lease_expired", "not_holder", "bad_form", "reason_required", "session_expired"} | {
@@ -292,6 +297,10 @@ def _item_view(item: Item, analysis: Analysis | None) -> dict[str, Any]:
         "reasons": findings.reason_lines(reasons),
         "facts": findings.fact_blocks(title, text, reasons),
         "url": render.safe_url(item.url),
+        # what collaborators handed in with it: place, note, link, screenshots and OCR text
+        "reports": reports_of_item(object_session(item), item)  # type: ignore[arg-type]
+        if object_session(item) is not None
+        else [],
     }
 
 
