@@ -212,7 +212,9 @@ _CHROME = [
         r"|trả lời|phản hồi|lượt xem|lượt bày tỏ cảm xúc)(\W+(\d+([.,]\d+)?\s*[KkNn]?\s*)?"
         r"(lượt thích|lượt chia sẻ|bình luận|chia sẻ|thích|trả lời|phản hồi|lượt xem))*\W*$",
         r"^\W*\d+([.,]\d+)?\s*[KkNn]?\W*$",  # a bare count: 1,2K · 35
-        r"^\W*(\d{1,3}\s*%|LTE|4G|5G|Wi-?Fi)(\W+(\d{1,3}\s*%|LTE|4G|5G|Wi-?Fi))*\W*$",  # status bar
+        # a status bar: clock, battery, network, in any order ("9:41 87% 4G")
+        r"^\W*(\d{1,2}[:.]\d{2}|\d{1,3}\s*%|LTE|4G|5G|Wi-?Fi|VoLTE)"
+        r"(\W+(\d{1,2}[:.]\d{2}|\d{1,3}\s*%|LTE|4G|5G|Wi-?Fi|VoLTE))*\W*$",
         r"^\W*(Viết bình luận|Nhập tin nhắn|Soạn tin nhắn|Aa)\W*\.*$",
     )
 ]
@@ -220,15 +222,18 @@ _CHROME = [
 
 def drop_chrome(text: str) -> str:
     """``text`` without the lines that are only interface chrome (times, "2 giờ", "Thích ·
-    Bình luận · Chia sẻ", reaction counts, status-bar items, the message box) and without
-    empty lines; the other lines kept in order."""
-    kept = []
+    Bình luận · Chia sẻ", reaction counts, status-bar items, the message box), and with the
+    lines a screen wrapped joined again: one line per paragraph (Tesseract ends a paragraph
+    with a blank line; a dropped chrome line ends one too)."""
+    paragraphs: list[list[str]] = [[]]
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or any(p.match(stripped) for p in _CHROME):
+            if paragraphs[-1]:
+                paragraphs.append([])
             continue
-        kept.append(stripped)
-    return "\n".join(kept)
+        paragraphs[-1].append(stripped)
+    return "\n".join(" ".join(p) for p in paragraphs if p)
 
 
 def tesseract_missing(lang: str = "vie") -> str | None:

@@ -34,6 +34,10 @@ class FeedKind(StrEnum):
     report = "report"
 
 
+# The source name of every collaborator's report (review.reports; counted apart in the weekly report).
+REPORT_SOURCE = "Phản ánh của cộng tác viên"
+
+
 class Role(StrEnum):
     collaborator = "collaborator"
     analyst = "analyst"

@@ -32,6 +32,7 @@ from core.config import Settings
 from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.tables import (
+    REPORT_SOURCE,
     Analysis,
     Feed,
     FeedKind,
@@ -49,7 +50,6 @@ from review.queue import priority
 
 log = logging.getLogger(__name__)
 
-REPORT_SOURCE = "Phản ánh của cộng tác viên"
 REPORT_FEED_URL = "duluan:reports"  # not a URL anyone fetches: the feed is never enabled
 MAX_TEXT = 100_000
 MAX_PLACE = 200

@@ -426,3 +426,35 @@ def test_too_many_or_too_large_images_are_refused(client: TestClient, conf: Sett
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "image_too_large"
     assert "tối đa 5 MB" in r.json()["error"]["message"]
+
+
+def test_reports_count_in_the_weekly_summary_as_their_own_source_with_the_share_confirmed(
+    client: TestClient, factory: sessionmaker[Session]
+) -> None:
+    from core.db import utcnow
+    from report.document import markdown_of, weekly_document
+    from report.weekly import Week, load_week, summarize
+
+    me, other = login(client, "ctv1"), login(client, "ctv2")
+    texts = [
+        "Nhắn mã OTP cho số 0912345678 để nhận hỗ trợ chuyển đổi số 2 triệu đồng.",
+        ORDINARY,
+        "Trường học của xã vừa có phòng máy tính mới cho học sinh học tin học.",
+    ]
+    for text in texts:
+        assert client.post("/api/v1/reports", headers=me, json={"text": text}).status_code == 201
+    for verdict in ("scam", "not_misinformation"):  # two of three decided, one confirmed
+        task = client.post("/api/v1/queue/claim", headers=other).json()
+        client.post(f"/api/v1/tasks/{task['id']}/verdict", headers=other, json={"verdict": verdict})
+    with factory() as s:
+        week = Week.containing(utcnow())
+        summary = summarize(load_week(s, week))
+    totals = summary["totals"]
+    assert isinstance(totals, dict)
+    assert (totals["reports"], totals["reports_decided"], totals["reports_confirmed"]) == (3, 2, 1)
+    assert totals["reports_confirmed_share"] == 0.5
+    by_source = summary["by_source"]
+    assert REPORT_SOURCE in set(by_source["source"])  # type: ignore[index]
+    text = markdown_of(weekly_document(summary, week))
+    assert "Phản ánh của cộng tác viên (tính là một nguồn riêng): **3** tin" in text
+    assert "xác nhận sai lệch hoặc lừa đảo 1 tin (50,0% số đã kết luận)" in text

@@ -94,6 +94,11 @@ def test_summarize_counts_by_hand() -> None:
         "decided": 1,
         "corrected_sentiment": 0,
         "corrected_relevance": 0,
+        # no collaborator's report in this frame
+        "reports": 0,
+        "reports_decided": 0,
+        "reports_confirmed": 0,
+        "reports_confirmed_share": 0.0,
     }
     expected = pd.DataFrame(
         {
