@@ -458,3 +458,32 @@ def test_reports_count_in_the_weekly_summary_as_their_own_source_with_the_share_
     text = markdown_of(weekly_document(summary, week))
     assert "Phản ánh của cộng tác viên (tính là một nguồn riêng): **3** tin" in text
     assert "xác nhận sai lệch hoặc lừa đảo 1 tin (50,0% số đã kết luận)" in text
+
+
+def test_screenshots_past_their_retention_are_deleted_and_their_text_kept(
+    client: TestClient, factory: sessionmaker[Session], conf: Settings
+) -> None:
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from review.reports import purge_images
+
+    me = login(client, "ctv1")
+    shot = _screenshot(["Tin đồn trong nhóm"])
+    r = client.post("/api/v1/reports", headers=me, files=[("images", ("a.png", shot, "image/png"))])
+    assert r.status_code == 201, r.text
+    image_id = r.json()["images"][0]["id"]
+    with factory() as s:
+        assert purge_images(s, conf) == 0  # not old yet
+        later = utcnow() + timedelta(days=conf.report_image_days + 1)
+        assert purge_images(s, conf, now=later) == 1
+        s.commit()
+        row = s.get(ReportImage, image_id)
+        assert row is not None
+        assert row.purged_at is not None
+        assert row.ocr_text == r.json()["images"][0]["ocr_text"]
+        assert s.scalar(select(AuditEvent).where(AuditEvent.action == "report.images_purged"))
+    assert list(Path(conf.report_image_dir).iterdir()) == []
+    served = client.get(f"/api/v1/report-images/{image_id}", headers=login(client, "ctv2"))
+    assert served.status_code == 404
+    assert served.json()["error"]["code"] == "image_gone"
