@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import Id, Reviewer, SessionDep, SettingsDep
+from api.inputs import refuse_control_characters
 from core.config import Settings
 from core.errors import DomainError
 from core.tables import Report
@@ -129,10 +131,32 @@ def _field(form: Any, name: str, limit: int) -> str:
     return value
 
 
+async def checked_body(request: Request) -> None:
+    """The app-wide control-character rule for a body the route reads itself, before the
+    caller is even authenticated (as for every other route): 422 ``invalid``."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        settings: Settings = request.app.state.settings
+        form = await request.form(max_files=settings.report_max_images + 1)  # cached
+        refuse_control_characters(
+            {
+                key: (value.filename or "") if isinstance(value, StarletteUpload) else value
+                for key, value in form.multi_items()
+            }
+        )
+        return
+    try:
+        raw = json.loads(await request.body() or b"{}")  # cached for the route
+    except ValueError:
+        return  # not JSON: the route answers
+    refuse_control_characters(raw)
+
+
 @router.post(
     "/reports",
     response_model=ReportRead,
     status_code=201,
+    dependencies=[Depends(checked_body)],
     openapi_extra={
         "requestBody": {
             "content": {
@@ -176,7 +200,13 @@ async def submit(
         images = await read_uploads(form.getlist("images"), settings)
     else:
         try:
-            body = ReportCreate.model_validate_json(await request.body() or b"{}")
+            raw = json.loads(await request.body() or b"{}")
+        except ValueError as exc:
+            raise RequestValidationError(
+                [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error"}]
+            ) from exc
+        try:
+            body = ReportCreate.model_validate(raw)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from exc
         fields = body.model_dump()

@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
-from sqlalchemy.orm import object_session
+from sqlalchemy import func, inspect, select
 
 from api.deps import MAX_ID, Id, SessionDep, SettingsDep
 from api.routes.auth import client_address, login_limits
@@ -298,10 +297,16 @@ def _item_view(item: Item, analysis: Analysis | None) -> dict[str, Any]:
         "facts": findings.fact_blocks(title, text, reasons),
         "url": render.safe_url(item.url),
         # what collaborators handed in with it: place, note, link, screenshots and OCR text
-        "reports": reports_of_item(object_session(item), item)  # type: ignore[arg-type]
-        if object_session(item) is not None
-        else [],
+        "reports": _reports_of(item),
     }
+
+
+def _reports_of(item: Item) -> list[Any]:
+    """The collaborators' reports an item came from ([] for a collected item, or an item not
+    loaded from the database)."""
+    state = inspect(item, raiseerr=False)
+    session = state.session if state is not None else None
+    return reports_of_item(session, item) if session is not None else []
 
 
 def _card(task: ReviewTask) -> dict[str, Any]:

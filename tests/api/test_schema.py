@@ -124,7 +124,12 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
     if in_body:
         case.body = body
     response = case.call(headers=HEADERS)
-    if first.status_code in (400, 413, 415):
+    unreadable = first.status_code in (413, 415) or (
+        # a 400 of the HTTP layer (a body it could not parse), not a domain refusal such as
+        # bad_username, which the control-character rule comes before
+        first.status_code == 400 and first.json()["error"]["code"] == "bad_request"
+    )
+    if unreadable:
         # A body the app could not read at all (negative testing): that answer comes first.
         assert response.status_code == first.status_code
         return
