@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install browser fonts run test lint clean
+.PHONY: install browser fonts ocr run test lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)  ## create .venv and install the project with dev extras
 
-run: install  ## migrate, seed the demo from bundled feeds, serve on 127.0.0.1:8000 (or PORT=…)
+run: install ocr  ## migrate, seed the demo from bundled feeds, serve on 127.0.0.1:8000 (or PORT=…)
 	$(BIN)/duluan demo $(if $(PORT),--port $(PORT))
 
 browser:  ## Debian's chromium for the browser tests (installed with apt when absent)
@@ -37,7 +37,15 @@ fonts:  ## Debian's Noto fonts (Noto Serif, Noto Sans: every Vietnamese letter) 
 		echo "make test: could not install fonts-noto-core; the report's print test will be skipped (see its reason)"; \
 	fi
 
-test: install browser fonts  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
+ocr:  ## Debian's Tesseract with its Vietnamese data, for collaborators' screenshots (installed with apt when absent)
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+		echo "make: tesseract-ocr or tesseract-ocr-vie is absent: installing them with apt (screenshots in reports are read by OCR)"; \
+		( $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null 2>&1 || \
+		  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null ) ) || \
+		echo "make: could not install Tesseract; screenshots are kept without their text and the OCR tests are skipped (see their reason)"; \
+	fi
+
+test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
 	$(BIN)/python -m pytest
 
 lint: install

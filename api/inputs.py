@@ -93,6 +93,10 @@ async def reject_control_characters(request: Request) -> None:
         except ValueError:
             body = None  # not JSON: the route's own validation answers
         found.extend(loc for loc, text in _strings(body, ("body",)) if CONTROL_RE.search(text))
+    _refuse(found)
+
+
+def _refuse(found: list[tuple[str | int, ...]]) -> None:
     if found:
         raise RequestValidationError(
             [
@@ -100,3 +104,10 @@ async def reject_control_characters(request: Request) -> None:
                 for loc in dict.fromkeys(found)
             ]
         )
+
+
+def refuse_control_characters(value: Any, loc: tuple[str | int, ...] = ("body",)) -> None:
+    """The same rule for a body a route reads itself (``POST /api/v1/reports``: JSON or
+    multipart): ``RequestValidationError`` (422) if any string of ``value`` (keys included)
+    holds a control character other than tab, LF or CR."""
+    _refuse([where for where, text in _strings(value, loc) if CONTROL_RE.search(text)])

@@ -23,7 +23,18 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import metrics, web
 from api.inputs import reject_control_characters
 from api.middleware import BodyLimit
-from api.routes import alerts, auth, feeds, health, items, models, queue, reports, users
+from api.routes import (
+    alerts,
+    auth,
+    feeds,
+    health,
+    items,
+    models,
+    queue,
+    reports,
+    submissions,
+    users,
+)
 from api.schemas import ERRORS
 from core.config import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
@@ -72,6 +83,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine.dispose()
 
 
+def settings_upload_bytes(settings: Settings) -> int:
+    """The body limit of a report: every image at its cap, plus the other limit for the fields."""
+    return settings.report_max_images * settings.report_image_max_bytes + settings.max_body_bytes
+
+
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
     """Build the app; nothing touches the database or the models until the lifespan starts
     (an already loaded ``analyzer`` may be handed in, as tests do)."""
@@ -90,7 +106,13 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.state.analyzer = analyzer
     web.install(app)  # JSON errors for /api, pages for the web app
     metrics.install(app)
-    app.add_middleware(BodyLimit, max_bytes=app.state.settings.max_body_bytes)
+    # Reports carry screenshots: their two routes take up to report_max_images × the image cap.
+    upload = settings_upload_bytes(app.state.settings)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=app.state.settings.max_body_bytes,
+        larger={"/api/v1/reports": upload, "/reports/new": upload},
+    )
     origins = [o.strip() for o in app.state.settings.cors_origins.split(",") if o.strip()]
     if origins:  # closed unless configured
         app.add_middleware(
@@ -110,6 +132,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     v1.include_router(items.router)
     v1.include_router(models.router)
     v1.include_router(reports.router)
+    v1.include_router(submissions.router)
     v1.include_router(users.router)
     v1.include_router(alerts.router)
     app.include_router(v1)

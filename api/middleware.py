@@ -40,18 +40,19 @@ class BodyLimit:
 
     A body without a declared length (chunked) is counted as it is read: the moment it passes the
     limit the 413 is sent, and whatever the app answers after (FastAPI turns a failed body read
-    into a 400) is dropped."""
+    into a 400) is dropped. ``larger`` gives exact paths (uploads) a limit of their own."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+        self.app, self.default, self.larger = app, max_bytes, larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.default)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_413(send, self.max_bytes)
+        if declared.isdigit() and int(declared) > limit:
+            await _send_413(send, limit)
             return
         seen = 0
         started = refused = False
@@ -61,10 +62,10 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     if not started and not refused:
                         refused = True
-                        await _send_413(send, self.max_bytes)
+                        await _send_413(send, limit)
                     raise _TooLarge
             return message
 
@@ -79,7 +80,7 @@ class BodyLimit:
             await self.app(scope, limited, tracking)
         except _TooLarge:
             if not started and not refused:
-                await _send_413(send, self.max_bytes)
+                await _send_413(send, limit)
 
 
 # Methods that keep their own label; anything else a client invents is counted as OTHER.

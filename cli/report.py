@@ -53,3 +53,16 @@ def report_weekly(
     tmp.write_bytes(body)
     tmp.replace(out)
     typer.echo(f"Report written: {out}")
+
+
+@report_app.command("purge-images")
+def report_purge_images() -> None:
+    """Delete collaborators' screenshots older than DULUAN_REPORT_IMAGE_DAYS (their OCR text
+    stays with the item; audited). Run it daily from cron."""
+    from review.reports import purge_images
+
+    settings = get_settings()
+    with make_factory(settings)() as session:
+        n = purge_images(session, settings)
+        session.commit()
+    typer.echo(f"Screenshots deleted: {n} (older than {settings.report_image_days} days)")

@@ -90,11 +90,17 @@ class PeriodicJob:
 def default_jobs() -> list[PeriodicJob]:
     """The worker's periodic jobs: the alert rules every cycle (``alerts.check_and_send``, which
     commits what it records before it sends) and retention daily (``core.retention.purge``, which
-    commits batch by batch and is idempotent: on PostgreSQL one worker runs it at a time)."""
+    commits batch by batch and is idempotent: on PostgreSQL one worker runs it at a time) and
+    collaborators' screenshots past ``report_image_days`` daily (``review.reports.purge_images``)."""
     from alerts import check_and_send
     from core.retention import purge
+    from review.reports import purge_images
 
-    return [PeriodicJob("alerts", 0, check_and_send), PeriodicJob("retention", DAY_S, purge)]
+    return [
+        PeriodicJob("alerts", 0, check_and_send),
+        PeriodicJob("retention", DAY_S, purge),
+        PeriodicJob("report_images", DAY_S, purge_images),
+    ]
 
 
 JOBS: list[PeriodicJob] = default_jobs()

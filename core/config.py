@@ -70,6 +70,22 @@ class Settings(BaseSettings):
     # little slack (review.queue.UNDO_SLACK_S) for the time the request takes to arrive.
     undo_seconds: float = 10.0
 
+    # Collaborators' reports (review.reports)
+    # A report is always queued; its task's priority is multiplied by this (a person saw it
+    # circulating where no feed reaches).
+    report_priority_boost: float = 1.5
+    report_max_images: int = 4
+    report_image_max_bytes: int = 5_000_000  # one uploaded screenshot, as sent
+    # Decoded size limit: a larger image is refused before its pixels are decoded (a
+    # decompression bomb); 40 Mpx holds any phone screenshot (e.g. 1440 × 20,000 scrolled).
+    report_image_max_pixels: int = 40_000_000
+    # Screenshots (re-encoded, without metadata) live here, never under a name the uploader chose.
+    report_image_dir: Path = ROOT / "var" / "report-images"
+    # Days a screenshot's file is kept (then deleted by `duluan reports purge-images`; its OCR
+    # text stays with the item). Its own setting until the pipeline's retention settings exist.
+    report_image_days: int = 90
+    ocr_lang: str = "vie"  # Tesseract language(s) for screenshots
+
     # API
     token_ttl_hours: int = 12
     # Failed logins are counted in the database (every process shares the count): per username,

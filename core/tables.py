@@ -30,6 +30,12 @@ class FeedKind(StrEnum):
     official = "official"
     social = "social"
     imported = "import"
+    # What collaborators hand in ("Phản ánh của cộng tác viên", review.reports): never polled.
+    report = "report"
+
+
+# The source name of every collaborator's report (review.reports; counted apart in the weekly report).
+REPORT_SOURCE = "Phản ánh của cộng tác viên"
 
 
 class Role(StrEnum):
@@ -456,6 +462,75 @@ class AlertSubscription(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class Report(Base):
+    """What a collaborator handed in (text, a link, screenshots): the item it became, where it
+    was seen (a free-text place such as "nhóm Zalo thôn", never a person's name or account), a
+    note, and what became of its link. Who handed it in is not here: see ``ReportSubmitter``."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("item.id", ondelete="SET NULL"), index=True
+    )
+    place: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    link_url: Mapped[str | None] = mapped_column(String(2048))
+    # Why the link could not be read (Vietnamese, shown to people); None when read or no link.
+    link_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    item: Mapped[Item | None] = relationship()
+    images: Mapped[list[ReportImage]] = relationship(
+        back_populates="report", order_by="ReportImage.position"
+    )
+
+
+class ReportSubmitter(Base):
+    """Which account handed in a report: read only by "Phản ánh của tôi" (the submitter sees
+    what became of their reports) and by the claim's rule that a report's submitter never
+    reviews it (review.queue). Nothing else reads it; it is no score of anyone."""
+
+    __tablename__ = "report_submitter"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+
+
+class ReportImage(Base):
+    """A screenshot of a report, re-encoded without metadata and stored under
+    ``report_image_dir`` as ``stored_name`` (random, never the uploader's name); its OCR text and
+    a reviewer's correction. ``purged_at``: the file was deleted by retention."""
+
+    __tablename__ = "report_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    media_type: Mapped[str] = mapped_column(String(40), default="image/png")
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    ocr_text: Mapped[str | None] = mapped_column(Text)
+    # Why there is no OCR text (Tesseract absent, failed…), Vietnamese; None when read.
+    ocr_error: Mapped[str | None] = mapped_column(Text)
+    corrected_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    report: Mapped[Report] = relationship(back_populates="images")
+
+    @property
+    def text(self) -> str:
+        """The text a reviewer stands by: the correction, else the OCR text ('' when none)."""
+        return self.corrected_text if self.corrected_text is not None else (self.ocr_text or "")
 
 
 class AuditIsAppendOnly(RuntimeError):

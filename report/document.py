@@ -285,6 +285,18 @@ def weekly_document(
                 ),
             )
         )
+    if t.get("reports"):
+        para(
+            "Phản ánh của cộng tác viên (tính là một nguồn riêng): ",
+            Span(number(t["reports"]), strong=True),
+            f" tin; người rà soát đã kết luận {number(t['reports_decided'])} tin, trong đó xác "
+            f"nhận sai lệch hoặc lừa đảo {number(t['reports_confirmed'])} tin"
+            + (
+                f" ({pct(t['reports_confirmed_share'])} số đã kết luận)."
+                if t["reports_decided"]
+                else "."
+            ),
+        )
 
     # 2. sentiment
     blocks.append(Heading(1, "2. Sắc thái dư luận (tin liên quan)"))

@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from core.items import join_latest_analysis
 from core.labels import human_labels
-from core.tables import Analysis, Cluster, Feed, FeedKind, Item, ReviewTask, Verdict
+from core.tables import (
+    REPORT_SOURCE,
+    Analysis,
+    Cluster,
+    Feed,
+    FeedKind,
+    Item,
+    ReviewTask,
+    Verdict,
+)
 from nlp.signals import warns_or_refutes
 from report import safe
 
@@ -774,6 +783,21 @@ def _corrected(frame: pd.DataFrame, label: str) -> int:
     return int((by_human & differs & frame[machine].notna()).sum())
 
 
+def _reports(frame: pd.DataFrame) -> dict[str, float | int]:
+    """Collaborators' reports of the week, their own source (``review.reports.REPORT_SOURCE``):
+    how many, how many reviewers decided, how many of those they confirmed as distortion or
+    scam, and that share of the decided (0.0 when none is decided)."""
+    mine = frame[frame["source"] == REPORT_SOURCE]
+    decided = mine[mine["task_status"] == "decided"]
+    confirmed = int(decided["verdict"].isin(["distortion", "scam"]).sum())
+    return {
+        "reports": len(mine),
+        "reports_decided": len(decided),
+        "reports_confirmed": confirmed,
+        "reports_confirmed_share": round(confirmed / len(decided), 4) if len(decided) else 0.0,
+    }
+
+
 def summarize(
     frame: pd.DataFrame,
     previous: pd.DataFrame | None = None,
@@ -838,6 +862,7 @@ def summarize(
         "corrected_sentiment": _corrected(analysed, "sentiment"),
         "corrected_relevance": _corrected(analysed, "relevant"),
         "texts_purged": int(frame["text_purged"].sum()) if "text_purged" in frame else 0,
+        **_reports(frame),
     }
     confirmed = shown[shown["verdict"].isin(["distortion", "scam"])]
     flagged = shown.loc[flagged.index]

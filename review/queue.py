@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from core.audit import record
 from core.config import Settings
@@ -20,6 +20,8 @@ from core.tables import (
     Analysis,
     Cluster,
     Item,
+    Report,
+    ReportSubmitter,
     ReviewTask,
     TaskSkip,
     TaskStatus,
@@ -158,9 +160,26 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def _open_to(user: User) -> tuple[Any, Any]:
-    """The conditions for a task ``user`` may be offered: neither skipped nor judged by them."""
+def _open_to(user: User) -> tuple[Any, Any, Any]:
+    """The conditions for a task ``user`` may be offered: neither skipped nor judged by them,
+    nor of a story they reported themselves (the task's item, or an item of its cluster, is
+    one of their reports: a report is reviewed by another collaborator)."""
+    reported = aliased(Item)
     return (
+        ~select(ReportSubmitter.report_id)
+        .join(Report, Report.id == ReportSubmitter.report_id)
+        .join(reported, reported.id == Report.item_id)
+        .where(
+            ReportSubmitter.user_id == user.id,
+            or_(
+                reported.id == ReviewTask.item_id,
+                and_(
+                    ReviewTask.cluster_id.is_not(None),
+                    reported.cluster_id == ReviewTask.cluster_id,
+                ),
+            ),
+        )
+        .exists(),
         ~select(TaskSkip.id)
         .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
         .exists(),

@@ -280,3 +280,4 @@ def test_the_worker_runs_the_alert_rules_every_cycle_and_retention_daily() -> No
     assert jobs["alerts"].run is check_and_send
     assert jobs["retention"].interval_s == 86_400
     assert jobs["retention"].run is purge
+    assert jobs["report_images"].interval_s == 86_400

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.web import reports as report_pages
 from api.web.i18n import VI, translate
 from api.web.pages import HERE, page, router
 from api.web.session import LoginRequired, PageForbidden
@@ -57,3 +58,4 @@ def install(app: FastAPI) -> None:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(router)
+    app.include_router(report_pages.router)

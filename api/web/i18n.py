@@ -105,6 +105,7 @@ VI: dict[str, str] = {
     "queue_reason_audit": "Tin được chọn ngẫu nhiên để kiểm tra chất lượng.",
     "queue_reason_two_person": "Cần người thứ hai xác nhận.",
     "queue_reason_analyst": "Chuyên viên đề nghị rà soát tin này.",
+    "queue_reason_report": "Cộng tác viên phản ánh tin này (không phải bạn).",
     "no_reasons": "Không có dấu hiệu cụ thể; máy chỉ dựa vào đánh giá chung.",
     "pushes_away": "(làm giảm nghi ngờ)",
     "fact_card": "Đối chiếu với nội dung chính thức",
@@ -288,6 +289,41 @@ VI: dict[str, str] = {
     "user_disable": "Khóa",
     "user_enable": "Mở khóa",
     "user_password_hint": "Ít nhất 8 ký tự.",
+    # collaborators' reports
+    "nav_report": "Phản ánh tin",
+    "report_new_title": "Phản ánh tin",
+    "report_new_intro": (
+        "Gửi điều bạn thấy ở nơi chưa có nguồn tin: dán nội dung, một đường link hoặc ảnh chụp "
+        "màn hình. Một cộng tác viên khác sẽ rà soát."
+    ),
+    "report_text": "Nội dung",
+    "report_link": "Đường link",
+    "report_images": "Ảnh chụp màn hình",
+    "report_images_hint": "Tối đa {n} ảnh PNG, JPEG hoặc WebP, mỗi ảnh không quá 5 MB.",
+    "report_images_count": "{n} ảnh",
+    "report_place": "Nơi thấy tin",
+    "report_place_hint": (
+        "Ví dụ: nhóm Zalo thôn, trang Facebook của xã. Chỉ ghi nơi thấy tin — không ghi tên "
+        "hay tài khoản của bất kỳ ai."
+    ),
+    "report_note": "Ghi chú",
+    "report_submit": "Gửi phản ánh",
+    "report_mine_title": "Phản ánh của tôi",
+    "report_mine_empty": "Bạn chưa gửi phản ánh nào.",
+    "report_status_pending": "Đang chờ rà soát",
+    "report_status_claimed": "Đang được rà soát",
+    "report_status_escalated": "Đã chuyển cấp trên",
+    "report_status_decided": "Đã có kết luận",
+    "report_status_none": "Chưa vào hàng đợi",
+    "report_card_title": "Cộng tác viên phản ánh",
+    "report_link_failed": "Không đọc được link:",
+    "report_image_alt": "Ảnh chụp màn hình {n} do cộng tác viên gửi",
+    "report_image_purged": "Ảnh đã được xoá theo thời hạn lưu trữ; chữ đọc được vẫn còn.",
+    "report_ocr_text": "Chữ đọc được từ ảnh (hãy sửa nếu sai)",
+    "report_ocr_corrected": "Chữ trong ảnh (đã được sửa)",
+    "report_ocr_save": "Lưu chữ đã sửa",
+    "msg_report_saved": "Đã nhận phản ánh. Một cộng tác viên khác sẽ rà soát.",
+    "msg_ocr_saved": "Đã lưu chữ đã sửa và phân tích lại tin.",
     # errors
     "forbidden_title": "Không có quyền",
     "error_400": "Yêu cầu không hợp lệ",

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from alerts import service as alert_service
 from alerts.channels import CHANNELS as ALERT_CHANNELS
@@ -49,6 +49,7 @@ from report.dashboard import dashboard
 from report.weekly import VIETNAM, Week
 from review import queue
 from review.agreement import agreement
+from review.reports import reports_of_item
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -104,6 +105,9 @@ MESSAGES = {
     "text_purged",
     "not_decided",
     "alerts_saved",
+    # collaborators' reports
+    "report_saved",
+    "ocr_saved",
 }
 # Messages that say something was refused or lost (shown as a warning).
 WARNINGS = {"lease_expired", "not_holder", "bad_form", "reason_required", "session_expired"} | {
@@ -301,7 +305,17 @@ def _item_view(item: Item, analysis: Analysis | None) -> dict[str, Any]:
         "reasons": findings.reason_lines(reasons),
         "facts": findings.fact_blocks(title, text, reasons),
         "url": render.safe_url(item.url),
+        # what collaborators handed in with it: place, note, link, screenshots and OCR text
+        "reports": _reports_of(item),
     }
+
+
+def _reports_of(item: Item) -> list[Any]:
+    """The collaborators' reports an item came from ([] for a collected item, or an item not
+    loaded from the database)."""
+    state = inspect(item, raiseerr=False)
+    session = state.session if state is not None else None
+    return reports_of_item(session, item) if session is not None else []
 
 
 def _card(task: ReviewTask) -> dict[str, Any]:

@@ -95,6 +95,11 @@ def test_summarize_counts_by_hand() -> None:
         "corrected_sentiment": 0,
         "corrected_relevance": 0,
         "texts_purged": 0,  # a hand-built frame without the column: none
+        # no collaborator's report in this frame
+        "reports": 0,
+        "reports_decided": 0,
+        "reports_confirmed": 0,
+        "reports_confirmed_share": 0.0,
     }
     expected = pd.DataFrame(
         {
