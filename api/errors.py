@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,6 +46,14 @@ def _bad_path(exc: RequestValidationError) -> bool:
     return any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors())
 
 
+# The router's own refusals (an unknown address, a method a route does not take) in Vietnamese,
+# English in brackets as the API's other messages.
+_VI_STATUS = {
+    404: "Không có trang này. (Not found.)",
+    405: "Địa chỉ này không nhận cách gửi này. (Method not allowed.)",
+}
+
+
 def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
     """JSON errors for the API; pages of the web app get ``html(request, status, code, message)``.
 
@@ -65,9 +74,10 @@ def install(app: FastAPI, html: HtmlErrors | None = None) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        response = _answer(
-            request, exc.status_code, _CODES.get(exc.status_code, "error"), str(exc.detail)
-        )
+        message = str(exc.detail)
+        if exc.status_code in _VI_STATUS and message == HTTPStatus(exc.status_code).phrase:
+            message = _VI_STATUS[exc.status_code]  # Starlette's bare "Not Found", in words
+        response = _answer(request, exc.status_code, _CODES.get(exc.status_code, "error"), message)
         for key, value in (getattr(exc, "headers", None) or {}).items():
             response.headers[key] = value
         return response

@@ -396,16 +396,23 @@ def load_cluster_sources(session: Session, cluster_ids: list[int]) -> dict[int, 
 
 
 def load_coverage(session: Session, week: Week) -> dict[str, list[str]]:
-    """Feeds that brought nothing this week (enabled, HTTP) and feeds failing at the week's end."""
+    """Polled feeds (enabled, HTTP) that have no item of this week, and polled feeds failing or
+    turned off at the week's end. An item belongs to the week by its publication time, else its
+    fetch time, as in every other figure of the report (counting by fetch time, a past week's
+    report named as silent the very feeds whose items it counted). Imports and collaborators'
+    reports are never polled: they are neither silent nor failing."""
+    when = func.coalesce(Item.published_at, Item.fetched_at)
     counts = dict(
         session.execute(
             select(Item.feed_id, func.count(Item.id))
-            .where(Item.fetched_at >= week.start, Item.fetched_at < week.end)
+            .where(when >= week.start, when < week.end)
             .group_by(Item.feed_id)
         ).all()
     )
     feeds = session.scalars(
-        select(Feed).where(Feed.kind != FeedKind.imported).order_by(Feed.name)
+        select(Feed)
+        .where(Feed.kind.not_in([FeedKind.imported, FeedKind.report]))
+        .order_by(Feed.name)
     ).all()
     return {
         "silent": [f.name for f in feeds if f.enabled and not counts.get(f.id)],

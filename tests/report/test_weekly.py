@@ -276,6 +276,16 @@ def test_coverage_names_silent_and_failing_feeds(session: Session) -> None:
     make_feed(session, name="Cổng B")  # nothing this week
     make_feed(session, name="Kênh C", error_count=3, last_error="HTTP 500")
     make_item(session, feed_id=busy.id, fetched_at=datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+    # an item of the week by its publication, fetched the week after: the feed is not silent
+    late = make_feed(session, name="Diễn đàn D")
+    make_item(
+        session,
+        feed_id=late.id,
+        published_at=datetime(2026, 11, 26, 3, 0, tzinfo=UTC),
+        fetched_at=datetime(2026, 12, 2, 3, 0, tzinfo=UTC),
+    )
+    # never polled: collaborators' reports (and imports) are neither silent nor failing
+    make_feed(session, name="Phản ánh của cộng tác viên", kind="report", enabled=False)
     coverage = load_coverage(session, week)
     assert coverage["silent"] == ["Cổng B", "Kênh C"]
     assert coverage["failing"] == ["Kênh C: HTTP 500"]

@@ -73,6 +73,11 @@ def test_error_pages_name_the_error_in_words(client: TestClient) -> None:
     r = client.get("/logout")  # a form's address opened as a page: 405, in words
     assert r.status_code == 405
     assert re.search(r"<h1>\s*Không làm được thao tác này ở đây\s*</h1>", r.text)
+    assert "Method Not Allowed" not in r.text
+    r = client.get("/no-such-page")  # the router's own 404: no bare "Not Found"
+    assert r.status_code == 404
+    assert "Không có trang này" in r.text
+    assert "Not Found" not in r.text
     assert re.search(r"<title>\s*\d{3}", r.text) is None
 
 
