@@ -30,7 +30,7 @@ On SQLite one worker runs: a second one (or a second ``duluan demo``) finds the 
 SIGTERM or SIGINT: the feeds and the analysis batch in hand are finished and committed, and the
 worker exits with status 0.
 
-Periodic jobs: :data:`JOBS` lists ``PeriodicJob(name, interval_s, run)``; ``run(session,
+Periodic jobs: ``default_jobs()`` and :data:`JOBS` list ``PeriodicJob(name, interval_s, run)``; ``run(session,
 settings, now)`` is called in a transaction of its own, committed after it returns (rolled back
 and logged if it raises: a failing job never stops the pipeline; it is tried again after its
 interval). ``interval_s = 0`` runs it every cycle. The jobs are listed in ``default_jobs`` (``alerts.check_and_send``: every cycle; ``core.retention.purge``: daily). To add another, one line::
@@ -103,7 +103,9 @@ def default_jobs() -> list[PeriodicJob]:
     ]
 
 
-JOBS: list[PeriodicJob] = default_jobs()
+# Jobs added to the defaults (``default_jobs``, built when a worker starts, not when any
+# ``duluan`` command imports this module).
+JOBS: list[PeriodicJob] = []
 
 
 @dataclass
@@ -206,7 +208,7 @@ class Worker:
         self.settings = settings
         self.collect, self.analyze = collect, analyze
         self.stop = stop or threading.Event()
-        self.jobs = list(JOBS if jobs is None else jobs)
+        self.jobs = [*default_jobs(), *JOBS] if jobs is None else list(jobs)
         self.drain, self.say = drain, say
         self.factory = factory or worker_factory(settings)
         self.analyzer: Any = None
