@@ -61,4 +61,5 @@ def feed_problem(text: str) -> str:
             sentence = "Lỗi khác, xem chi tiết trong nhật ký"
         if sentence not in sentences:
             sentences.append(sentence)
-    return f"{'; '.join(sentences)}. ({text})"
+    # only separators (";"): no cause named, an unknown one (hypothesis found ";")
+    return f"{'; '.join(sentences or ['Lỗi khác, xem chi tiết trong nhật ký'])}. ({text})"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from api.web.render import feed_health, feed_problem
@@ -71,6 +71,7 @@ def test_vietnamese_text_is_kept_as_it_is() -> None:
 
 
 @given(st.text(max_size=300))
+@example(";")
 def test_any_stored_text_reads_in_vietnamese_and_keeps_the_original(stored: str) -> None:
     shown = feed_problem(stored)
     assert stored.strip() in shown
