@@ -56,6 +56,7 @@ def _setup(url: str, items: int, reviewers: int, queued_share: float) -> None:
                     "language": "vi",
                     "content_hash": uuid.uuid4().hex,
                     "fetched_at": now,
+                    "analyzed_at": now,
                     "canonical_url": None,
                 }
                 for i in range(items)

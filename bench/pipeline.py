@@ -166,6 +166,9 @@ def _fill(url: str, backlog: int, waiting: int) -> None:
             ),
             {"n": backlog},
         )
+        conn.execute(
+            text("UPDATE item SET analyzed_at = now() WHERE id IN (SELECT item_id FROM analysis)")
+        )
         conn.execute(text("ANALYZE"))
     engine.dispose()
 

@@ -68,6 +68,7 @@ def _fill(url: str, items: int) -> None:
                         "canonical_url": f"https://example.org/{i}",
                         "published_at": old,
                         "fetched_at": old,
+                        "analyzed_at": old,
                         "minhash": b"\x00" * 512,
                     }
                     for i in ids

@@ -101,6 +101,12 @@ class Cluster(Base):
     source_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# The partial index condition of what waits for analysis (``Item``, ``ix_item_pending``).
+_WAITING_FOR_ANALYSIS = text("analyzed_at IS NULL AND purged_at IS NULL")
+# … and of the analyses the review queue has not triaged yet (``Analysis``, ``ix_analysis_untriaged``).
+_UNTRIAGED = text("triaged_at IS NULL")
+
+
 class Item(Base):
     """A collected article or post. ``author`` is only a news article's displayed byline."""
 
@@ -135,6 +141,10 @@ class Item(Base):
     # (its source, dates, link, digest, cluster, task and verdicts), so that counts stay reportable
     # and the collector does not take it for a new item.
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the item was first analysed (None: it waits for analysis, unless purged). Kept on the
+    # item, not derived from ``analysis``, so that what waits is a partial-index lookup however
+    # many items are stored (``nlp.analyze.pending_items``, ``ix_item_pending``).
+    analyzed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What the weekly report needs of its newest analysis once analyses may be deleted, frozen
     # when the text was blanked: {"relevant", "sentiment", "misinfo", "risk", "genre",
     # "contradicts"}; None for an item never analysed (or not purged).
@@ -149,6 +159,13 @@ class Item(Base):
     __table_args__ = (
         Index("ix_item_published_at", "published_at"),
         Index("ix_item_fetched_at", "fetched_at"),
+        # What waits for analysis: a few rows at most, whatever the table's size.
+        Index(
+            "ix_item_pending",
+            "id",
+            postgresql_where=_WAITING_FOR_ANALYSIS,
+            sqlite_where=_WAITING_FOR_ANALYSIS,
+        ),
         UniqueConstraint("feed_id", "external_id", name="uq_item_feed_id_external_id"),
     )
 
@@ -158,7 +175,17 @@ class Analysis(Base):
 
     __tablename__ = "analysis"
     # (item_id, id): an item's newest analysis is one index lookup, whatever the statistics say
-    __table_args__ = (Index("ix_analysis_item_latest", "item_id", "id"),)
+    # ix_analysis_untriaged: the analyses the queue has not looked at yet (review.queue), a few
+    # rows at most whatever the table's size.
+    __table_args__ = (
+        Index("ix_analysis_item_latest", "item_id", "id"),
+        Index(
+            "ix_analysis_untriaged",
+            "id",
+            postgresql_where=_UNTRIAGED,
+            sqlite_where=_UNTRIAGED,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))

@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.db import utcnow
 from core.tables import Analysis, Item
 from nlp import registry
 from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
@@ -522,10 +523,10 @@ def pending_items(clustered_only: bool = False):  # type: ignore[no-untyped-def]
     ``clustered_only``, also given its near-duplicate cluster, so that the queue's one task per
     cluster holds for items a worker analyses while a collector is still storing). An item whose
     text retention blanked (``core.retention``) never waits: its analyses may be deleted, and
-    there is no text left to score."""
-    cond = (
-        Item.purged_at.is_(None) & ~select(Analysis.id).where(Analysis.item_id == Item.id).exists()
-    )
+    there is no text left to score. It reads ``item.analyzed_at`` (set with the first analysis,
+    :func:`_score`) and so is served by the partial index ``ix_item_pending``: its cost does not
+    grow with the items already analysed."""
+    cond = Item.purged_at.is_(None) & Item.analyzed_at.is_(None)
     return cond & Item.cluster_id.is_not(None) if clustered_only else cond
 
 
@@ -655,7 +656,10 @@ def analyze_pending(
 
 def _score(session: Session, analyzer: Analyzer, items: list[Item]) -> int:
     results = analyzer.analyze([f"{i.title}. {i.text}" if i.title else i.text for i in items])
+    now = utcnow()
     for item, res in zip(items, results, strict=True):
+        if item.analyzed_at is None:
+            item.analyzed_at = now
         session.add(
             Analysis(
                 item_id=item.id,

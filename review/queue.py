@@ -15,7 +15,6 @@ from core.audit import record
 from core.config import Settings
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
-from core.items import newest_analysis_ids
 from core.tables import (
     Analysis,
     Cluster,
@@ -89,14 +88,21 @@ def enqueue_flagged(session: Session, settings: Settings, now: datetime | None =
     now = now or utcnow()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ENQUEUE_LOCK_ID})
-    latest = newest_analysis_ids()
+    # Only an item's newest analysis counts; an untriaged one is found through the partial index
+    # ``ix_analysis_untriaged`` and checked against newer ones through ``ix_analysis_item_latest``,
+    # so a pass costs what waits, not every analysis ever stored.
+    newer = aliased(Analysis)
     queued_clusters = select(ReviewTask.cluster_id).where(ReviewTask.cluster_id.is_not(None))
     rows = session.execute(
         select(Analysis, Item, Cluster.source_count)
-        .join(latest, latest.c.id == Analysis.id)
         .join(Item, Item.id == Analysis.item_id)
         .outerjoin(Cluster, Cluster.id == Item.cluster_id)
         .where(Analysis.triaged_at.is_(None))
+        .where(
+            ~select(newer.id)
+            .where(newer.item_id == Analysis.item_id, newer.id > Analysis.id)
+            .exists()
+        )
         .where(~select(ReviewTask.id).where(ReviewTask.item_id == Item.id).exists())
         .where(or_(Item.cluster_id.is_(None), Item.cluster_id.not_in(queued_clusters)))
         .order_by(Item.id)

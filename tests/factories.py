@@ -66,6 +66,8 @@ def make_analysis(session: Session, item: Item, **kw: Any) -> Analysis:
         "model_versions": {"misinfo": "t"},
     }
     analysis = Analysis(item_id=item.id, **{**defaults, **kw})
+    if item.analyzed_at is None:
+        item.analyzed_at = analysis.created_at or utcnow()
     session.add(analysis)
     session.flush()
     return analysis

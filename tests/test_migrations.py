@@ -96,3 +96,40 @@ def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(db_url: str
     assert rows[3].notes is None
     assert counts == {1: 3, 2: 1}
     command.downgrade(cfg, "base")
+
+
+def test_analyzed_at_is_backfilled_from_the_oldest_analysis(db_url: str) -> None:
+    """Items analysed before ``item.analyzed_at`` existed are not taken for waiting ones: the
+    column is filled from their oldest analysis; an item never analysed stays waiting."""
+    from sqlalchemy import text
+
+    cfg = _config(db_url)
+    command.upgrade(cfg, "7e1b3c5d9a42")  # the revision before item.analyzed_at
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        for n in (1, 2):
+            conn.execute(
+                text(
+                    "INSERT INTO item (id, source, title, text, language, content_hash, "
+                    "search_text, fetched_at) VALUES (:id, 'Nguồn', '', 'Tin', 'vi', :h, 'tin', "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"id": n, "h": f"h{n}"},
+            )
+        for aid, created in ((1, "2026-11-01 08:00:00"), (2, "2026-11-03 08:00:00")):
+            conn.execute(
+                text(
+                    "INSERT INTO analysis (id, item_id, model_versions, relevance, relevant, "
+                    "sentiment, sentiment_scores, misinfo, misinfo_scores, risk, reasons, "
+                    "created_at) VALUES (:id, 1, '{}', 0.5, true, 'neutral', '{}', 'none', '{}', "
+                    "0.1, '[]', :c)"
+                ),
+                {"id": aid, "c": created},
+            )
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, analyzed_at FROM item ORDER BY id")).all())
+    engine.dispose()
+    assert rows[2] is None
+    assert str(rows[1]).startswith("2026-11-01 08:00:00")
+    command.downgrade(cfg, "base")
