@@ -9,6 +9,7 @@ Runs in one process at a time (a PostgreSQL advisory lock), so clusters are neve
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -93,23 +94,39 @@ class _Leaders:
         return float(sims[i]), self.keys[rows[i]]
 
 
+# Items clustered per round trip: what waits is read this many at a time (keyset order), so memory
+# does not grow with the number of items waiting (an import of a million rows, a collector that
+# was down for a day).
+CHUNK = 2_000
+
+
 def cluster_pending(
-    session: Session, *, threshold: float = 0.7, window_days: int = 14, now: datetime | None = None
+    session: Session,
+    *,
+    threshold: float = 0.7,
+    window_days: int = 14,
+    now: datetime | None = None,
+    chunk: int = CHUNK,
 ) -> int:
     """Give every item without a cluster one (its own or an earlier near-duplicate's); flushes.
+    Returns the number of items clustered.
 
-    Works on rows, not ORM objects, and writes with bulk statements: a collection pass can
-    bring tens of thousands of items. Item objects already in the session are expired.
+    Works on rows, not ORM objects, and writes with bulk statements, ``chunk`` items at a time
+    in id order: a collection pass or an import can bring hundreds of thousands of items, and
+    only the leaders' signatures (one per recent cluster) stay in memory. Item objects already
+    in the session are expired.
     """
     now = now or utcnow()
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-    pending = session.execute(
+    waiting = (
         select(Item.id, Item.title, Item.text, Item.published_at, Item.fetched_at)
         .where(Item.cluster_id.is_(None), Item.purged_at.is_(None))  # no text: no signature
         .order_by(Item.id)
-    ).all()
+        .limit(chunk)
+    )
+    pending = session.execute(waiting).all()
     if not pending:
         return 0
     # Leader clustering: only each cluster's first item is indexed, so a story carried by
@@ -126,6 +143,28 @@ def cluster_pending(
         m = _unpack(raw)
         leaders.add(f"c{cluster_id}", m)
         lsh.insert(f"c{cluster_id}", m)
+    cluster_of: dict[str, int] = {}  # "n<leader item id>" -> its new cluster's id
+    touched: set[int] = set()
+    done = 0
+    while pending:
+        touched |= _assign(session, pending, lsh, leaders, cluster_of, threshold)
+        done += len(pending)
+        pending = session.execute(waiting.where(Item.id > pending[-1][0])).all()
+    session.expire_all()
+    _recount(session, touched)
+    return done
+
+
+def _assign(
+    session: Session,
+    pending: Sequence[Any],  # rows of (id, title, text, published_at, fetched_at)
+    lsh: MinHashLSH,
+    leaders: _Leaders,
+    cluster_of: dict[str, int],
+    threshold: float,
+) -> set[int]:
+    """Cluster one chunk of waiting items against the leaders (adding its own new leaders, whose
+    clusters it creates); writes each item's cluster and signature. Returns the clusters touched."""
     target: dict[int, str] = {}  # item id -> leader key ("c<cluster id>" or "n<leader item id>")
     packed: dict[int, bytes] = {}
     new_leaders: list[dict[str, object]] = []
@@ -146,18 +185,12 @@ def cluster_pending(
                 }
             )
         target[item_id] = key
-    new_ids = (
-        list(
-            session.scalars(
-                insert(Cluster).returning(Cluster.id, sort_by_parameter_order=True), new_leaders
-            )
+    if new_leaders:
+        new_ids = session.scalars(
+            insert(Cluster).returning(Cluster.id, sort_by_parameter_order=True), new_leaders
         )
-        if new_leaders
-        else []
-    )
-    cluster_of = {
-        f"n{row['first_item_id']}": cid for row, cid in zip(new_leaders, new_ids, strict=True)
-    }
+        for row, cid in zip(new_leaders, new_ids, strict=True):
+            cluster_of[f"n{row['first_item_id']}"] = cid
     updates: list[dict[str, Any]] = [
         {
             "id": item_id,
@@ -167,9 +200,7 @@ def cluster_pending(
         for item_id, key in target.items()
     ]
     session.execute(update(Item), updates)
-    session.expire_all()
-    _recount(session, {u["cluster_id"] for u in updates})
-    return len(pending)
+    return {int(u["cluster_id"]) for u in updates}
 
 
 def _recount(session: Session, cluster_ids: set[int]) -> None:

@@ -46,3 +46,19 @@ def test_near_duplicates_from_several_sources_share_a_cluster(session: Session) 
     assert cluster.source_count == 3
     assert cluster_pending(session) == 0
     assert session.scalar(select(Item.id).where(Item.minhash.is_(None))) is None
+
+
+def test_clustering_in_chunks_joins_twins_across_chunk_boundaries(session: Session) -> None:
+    """What waits is read a chunk at a time; a twin in a later chunk still joins the cluster a
+    leader of an earlier chunk created, and the counts cover every chunk."""
+    twins = [
+        make_item(session, title="Cảnh báo", text=STORY + f" Nguồn: Báo {n}.", source=f"Báo {n}")
+        for n in range(5)
+    ]
+    other = make_item(session, title="Giá lúa", text="Giá lúa tươi tại các huyện phía Nam tăng")
+    assert cluster_pending(session, chunk=2) == 6
+    assert len({t.cluster_id for t in twins}) == 1
+    assert other.cluster_id not in {None, twins[0].cluster_id}
+    cluster = session.get(Cluster, twins[0].cluster_id)
+    assert (cluster.first_item_id, cluster.item_count, cluster.source_count) == (twins[0].id, 5, 5)
+    assert session.scalar(select(Item.id).where(Item.cluster_id.is_(None))) is None
