@@ -200,9 +200,12 @@ def test_analyst_overrides_an_escalation_with_a_reason(
     page.screenshot(path=str(output_dir / "weekly-report.png"), full_page=True)
     context.close()
     with factory() as s:
-        override = s.scalar(select(Verdict).where(Verdict.kind == "override"))
+        override = s.scalar(
+            select(Verdict).where(Verdict.kind == "override").order_by(Verdict.id.desc())
+        )
         assert override is not None
-        assert override.note == "Đã đối chiếu nguồn chính thức" or override.verdict
+        assert override.note == "Đã đối chiếu nguồn chính thức"
+        assert override.verdict == "not_misinformation"
         assert s.scalar(select(AuditEvent).where(AuditEvent.action == "task.override"))
 
 
