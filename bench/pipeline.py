@@ -150,12 +150,12 @@ def _fill(url: str, backlog: int, waiting: int) -> None:
         conn.execute(
             text(
                 "INSERT INTO item (source, title, text, language, content_hash, search_text, "
-                "fetched_at, cluster_id) SELECT 'Lưu trữ', 'Tin cũ ' || g, "
+                "fetched_at, cluster_id, analyzed_at) SELECT 'Lưu trữ', 'Tin cũ ' || g, "
                 "'Nội dung lưu trữ về chuyển đổi số số ' || g || ' của xã ' || (g % 997), 'vi', "
-                "md5('b' || g), 'tin cu ' || g, now() - (g % 20160) * interval '1 minute', :c "
-                "FROM generate_series(1, :n) g"
+                "md5('b' || g), 'tin cu ' || g, now() - (g % 20160) * interval '1 minute', :c, "
+                "CASE WHEN g <= :b THEN now() END FROM generate_series(1, :n) g ORDER BY g"
             ),
-            {"n": backlog + waiting, "c": cluster},
+            {"n": backlog + waiting, "b": backlog, "c": cluster},
         )
         conn.execute(
             text(
@@ -166,10 +166,12 @@ def _fill(url: str, backlog: int, waiting: int) -> None:
             ),
             {"n": backlog},
         )
-        conn.execute(
-            text("UPDATE item SET analyzed_at = now() WHERE id IN (SELECT item_id FROM analysis)")
-        )
-        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    # As autovacuum would have left a database that grew over months: statistics and visibility
+    # maps up to date (VACUUM cannot run inside a transaction).
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
 
 
