@@ -48,9 +48,11 @@ ocr:  ## Debian's Tesseract with its Vietnamese data, for collaborators' screens
 test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install  ## ruff, its formatter, mypy and the layering's import contracts (lint-imports)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/mypy --strict core collector nlp review report alerts
 	$(BIN)/mypy core collector nlp review report api cli alerts
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var/*.db

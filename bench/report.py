@@ -32,10 +32,10 @@ def main() -> None:
 
     from sqlalchemy import text
 
+    from core.calendar import Week
     from core.db import make_engine, make_sessionmaker, utcnow
     from report.dashboard import dashboard
     from report.formats import build
-    from report.weekly import Week
 
     engine = make_engine(args.database_url)
     with engine.begin() as conn:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app, fail, make_factory, users_app
+from cli.app import app, make_factory, users_app
 from core.config import ROOT, get_settings
 
 
@@ -48,19 +48,15 @@ def users_add(
     """
     from core.accounts import create_user
     from core.db import session_scope
-    from core.errors import DomainError
 
     password = (
         sys.stdin.readline().rstrip("\n")
         if password_stdin
         else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
-    try:
-        with session_scope(make_factory(get_settings())) as session:
-            user = create_user(session, name, role, password)
-            typer.echo(f"Added {user.username} ({user.role}).")
-    except DomainError as exc:
-        raise fail(exc.message) from exc
+    with session_scope(make_factory(get_settings())) as session:
+        user = create_user(session, name, role, password)
+        typer.echo(f"Added {user.username} ({user.role}).")
 
 
 @users_app.command("list")
@@ -80,13 +76,9 @@ def users_list() -> None:
 def _set_active(name: str, active: bool) -> None:
     from core.accounts import set_active
     from core.db import session_scope
-    from core.errors import DomainError
 
-    try:
-        with session_scope(make_factory(get_settings())) as session:
-            user = set_active(session, name, active)
-    except DomainError as exc:
-        raise fail(exc.message) from exc
+    with session_scope(make_factory(get_settings())) as session:
+        user = set_active(session, name, active)
     typer.echo(f"{user.username} {'enabled' if active else 'disabled'}.")
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
+from core.errors import DomainError
 
 app = typer.Typer(
     help="duluan — theo dõi dư luận về khoa học, công nghệ và chuyển đổi số.",
@@ -95,3 +98,30 @@ def _main(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+def _refusals_fail(f: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(f)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except DomainError as exc:
+            raise fail(exc.message) from exc
+
+    run._converts_refusals = True  # type: ignore[attr-defined]
+    return run
+
+
+def convert_refusals(typer_app: typer.Typer) -> None:
+    """Make every command of ``typer_app`` (and of its sub-apps) turn a ``DomainError`` — a
+    refusal the domain explains: not found, conflict, invalid input — into the one-line ``fail``
+    message and exit code 1: the conversion lives here once, no command repeats it. Other
+    exceptions propagate. Call once, after every command is registered (``cli/__init__.py``)."""
+    for command in typer_app.registered_commands:
+        if command.callback is not None and not getattr(
+            command.callback, "_converts_refusals", False
+        ):
+            command.callback = _refusals_fail(command.callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            convert_refusals(group.typer_instance)

@@ -37,23 +37,19 @@ def feeds_add(
     from collector.feeds import add_feed
     from collector.guard import Allowlist
     from core.db import session_scope
-    from core.errors import DomainError
 
     settings = get_settings()
-    try:
-        with session_scope(make_factory(settings)) as session:
-            feed = add_feed(
-                session,
-                url,
-                name,
-                kind=kind,
-                interval_s=interval or settings.poll_interval_s,
-                extract_full_text=extract,
-                allowlist=Allowlist.parse(settings.fetch_allowlist),
-            )
-            typer.echo(f"Feed {feed.id} added: {feed.name} <{feed.url}>")
-    except DomainError as exc:
-        raise fail(exc.message) from exc
+    with session_scope(make_factory(settings)) as session:
+        feed = add_feed(
+            session,
+            url,
+            name,
+            kind=kind,
+            interval_s=interval or settings.poll_interval_s,
+            extract_full_text=extract,
+            allowlist=Allowlist.parse(settings.fetch_allowlist),
+        )
+        typer.echo(f"Feed {feed.id} added: {feed.name} <{feed.url}>")
 
 
 @feeds_app.command("list")
@@ -81,17 +77,13 @@ def feeds_list() -> None:
 def _set_feed(feed_id: int, changes: dict[str, Any], done: str) -> None:
     from collector.feeds import get_feed, remove_feed, update_feed
     from core.db import session_scope
-    from core.errors import DomainError
 
-    try:
-        with session_scope(make_factory(get_settings())) as session:
-            feed = get_feed(session, feed_id)
-            if changes.get("remove"):
-                remove_feed(session, feed)
-            else:
-                update_feed(session, feed, changes)
-    except DomainError as exc:
-        raise fail(exc.message) from exc
+    with session_scope(make_factory(get_settings())) as session:
+        feed = get_feed(session, feed_id)
+        if changes.get("remove"):
+            remove_feed(session, feed)
+        else:
+            update_feed(session, feed, changes)
     typer.echo(f"Feed {feed_id} {done}.")
 
 
@@ -185,14 +177,10 @@ def run_collect(
     factory = make_factory(settings)
     if feed_ids:
         from collector.feeds import get_feed
-        from core.errors import DomainError
 
         with factory() as session:
-            try:
-                for feed_id in feed_ids:
-                    get_feed(session, feed_id)
-            except DomainError as exc:
-                raise fail(exc.message) from exc
+            for feed_id in feed_ids:
+                get_feed(session, feed_id)
     if quiet or not sys.stdout.isatty():
 
         def show(r: Any) -> None:

@@ -79,17 +79,13 @@ def models_promote(
     Example: duluan models promote misinfo 20261127T174834Z
     """
     from core.db import session_scope
-    from core.errors import DomainError
     from nlp import lifecycle
 
     settings = get_settings()
-    try:
-        with session_scope(make_factory(settings)) as session:
-            done = lifecycle.promote(
-                session, settings, _task(task), version, None, force=force, reason=reason, via="cli"
-            )
-    except DomainError as exc:
-        raise fail(exc.message) from exc
+    with session_scope(make_factory(settings)) as session:
+        done = lifecycle.promote(
+            session, settings, _task(task), version, None, force=force, reason=reason, via="cli"
+        )
     typer.echo(f"{task}: {done['current']} in service (was {done['previous']}).")
     typer.echo("Re-score recent items with: duluan analyze --since YYYY-MM-DD")
 
@@ -101,15 +97,11 @@ def models_rollback(task: Annotated[str, typer.Argument(help=TASK_HELP)]) -> Non
     Example: duluan models rollback misinfo
     """
     from core.db import session_scope
-    from core.errors import DomainError
     from nlp import lifecycle
 
     settings = get_settings()
-    try:
-        with session_scope(make_factory(settings)) as session:
-            done = lifecycle.rollback(session, settings, _task(task), None, via="cli")
-    except DomainError as exc:
-        raise fail(exc.message) from exc
+    with session_scope(make_factory(settings)) as session:
+        done = lifecycle.rollback(session, settings, _task(task), None, via="cli")
     typer.echo(f"{task}: {done['current']} back in service (was {done['previous']}).")
 
 
@@ -122,7 +114,7 @@ def labels_export(
 
     Example: duluan labels export --format csv --out labels.csv
     """
-    from nlp.retrain import review_labels
+    from review.decisions import review_labels
 
     if format not in {"jsonl", "csv"}:
         raise fail("--format must be jsonl or csv")

@@ -280,14 +280,13 @@ def train(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from core.db import session_scope
-    from core.errors import DomainError
     from nlp import lifecycle, registry
     from nlp.analyze import prepare_many
     from nlp.corpora import load_corpus
     from nlp.facts import load_facts
     from nlp.pipeline import TASKS
-    from nlp.retrain import review_labels
     from nlp.train import DataError, evaluate, parse_mapping, read_labelled
+    from review.decisions import review_labels
 
     settings = get_settings()
     if task not in TASKS:
@@ -339,20 +338,17 @@ def train(
             _print_scores(str(eval_data), external)
         _print_train(task, version, meta)
         if promote:
-            try:
-                with session_scope(factory) as session:
-                    done = lifecycle.promote(
-                        session,
-                        settings,
-                        task,
-                        version,
-                        None,
-                        force=force,
-                        reason=reason,
-                        via="cli",
-                    )
-            except DomainError as exc:
-                raise fail(exc.message) from exc
+            with session_scope(factory) as session:
+                done = lifecycle.promote(
+                    session,
+                    settings,
+                    task,
+                    version,
+                    None,
+                    force=force,
+                    reason=reason,
+                    via="cli",
+                )
             typer.echo(f"Promoted {task} {version} to current (was {done['previous']}).")
     except DataError as exc:
         raise fail(str(exc)) from exc

@@ -33,8 +33,8 @@ def report_weekly(
 
     Example: duluan report weekly --week 2026-W48 --format docx --out tuan48.docx
     """
+    from core.calendar import Week
     from report.formats import FORMATS, build
-    from report.weekly import Week
 
     if format is None:
         suffix = out.suffix.lstrip(".").lower() if out is not None else ""
@@ -59,7 +59,7 @@ def report_weekly(
 def report_purge_images() -> None:
     """Delete collaborators' screenshots older than DULUAN_REPORT_IMAGE_DAYS (their OCR text
     stays with the item; audited). Run it daily from cron."""
-    from review.reports import purge_images
+    from collector.submissions import purge_images
 
     settings = get_settings()
     with make_factory(settings)() as session:

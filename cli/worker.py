@@ -91,10 +91,10 @@ def default_jobs() -> list[PeriodicJob]:
     """The worker's periodic jobs: the alert rules every cycle (``alerts.check_and_send``, which
     commits what it records before it sends) and retention daily (``core.retention.purge``, which
     commits batch by batch and is idempotent: on PostgreSQL one worker runs it at a time) and
-    collaborators' screenshots past ``report_image_days`` daily (``review.reports.purge_images``)."""
+    collaborators' screenshots past ``report_image_days`` daily (``collector.submissions.purge_images``)."""
     from alerts import check_and_send
+    from collector.submissions import purge_images
     from core.retention import purge
-    from review.reports import purge_images
 
     return [
         PeriodicJob("alerts", 0, check_and_send),
@@ -259,7 +259,7 @@ class Worker:
             session.commit()
 
     def _analyse(self, stats: CycleStats) -> None:
-        from nlp.analyze import _score, claim_pending
+        from nlp.analyze import claim_pending, score_items
         from review.queue import enqueue_flagged
 
         analyzer = self._load_analyzer()
@@ -279,7 +279,7 @@ class Worker:
                     session.rollback()
                     break
                 try:
-                    stats.analysed += _score(session, analyzer, items) if items else 0
+                    stats.analysed += score_items(session, analyzer, items) if items else 0
                     session.commit()
                 except Exception:
                     session.rollback()

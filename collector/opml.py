@@ -106,4 +106,4 @@ def export_opml(session: Session) -> bytes:
             category=feed.kind,
         )
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

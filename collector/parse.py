@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -131,7 +132,7 @@ def _html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _when(entry: dict, now: datetime) -> tuple[datetime | None, bool, str | None]:
+def _when(entry: dict[str, Any], now: datetime) -> tuple[datetime | None, bool, str | None]:
     """The entry's UTC time, whether it was dropped for lying in the future, and a note when
     the date could not be read unambiguously (the item then keeps its fetch time).
 
@@ -151,7 +152,7 @@ def _when(entry: dict, now: datetime) -> tuple[datetime | None, bool, str | None
     return None, False, None
 
 
-def _entry(entry: dict, now: datetime, base: str | None) -> ParsedEntry | None:
+def _entry(entry: dict[str, Any], now: datetime, base: str | None) -> ParsedEntry | None:
     title = html_to_text(entry.get("title", "") or "")
     content = ""
     for c in entry.get("content") or []:

@@ -64,7 +64,7 @@ def _png_end(data: bytes) -> int | None:
         kind = data[pos + 4 : pos + 8]
         pos += 12 + length
         if kind == b"IEND":
-            return pos
+            return int(pos)
     return None
 
 
@@ -79,7 +79,7 @@ def _webp_end(data: bytes) -> int | None:
     if len(data) < 12:
         return None
     (size,) = struct.unpack("<I", data[4:8])
-    return 8 + size + (size & 1)
+    return int(8 + size + (size & 1))
 
 
 def _jpeg_metadata(data: bytes) -> int:

@@ -8,7 +8,7 @@ Three settings (``core.config``, days; 0 = kept forever):
   ``evidence`` becomes empty, its offsets and the fact card's ``in_text`` go; its cue, message,
   weight and official fact stay). The item *row* stays — source, dates, link, digest,
   cluster, review task and verdicts — with ``purged_at`` set and the labels the weekly report
-  needs frozen in ``retained`` (``report.weekly.frozen_labels``). So a purged week still reports
+  needs frozen in ``retained`` (``core.genre.frozen_labels``). So a purged week still reports
   its volume, sources, sentiment shares, flags and confirmed counts from the same rows as
   before (``report.weekly.load_week``), the collector still knows the item (no re-collection
   as new), and a search simply no longer finds its words.
@@ -218,7 +218,7 @@ def _blank_batch(session: Session, ids: list[int], now: datetime) -> int:
     Two statements run once per row (executemany), whatever the batch size: the item's update
     repeats the conditions (a task opened since the batch was chosen — an analyst sent the item
     to review — keeps the item), then the reasons of the items it blanked lose their quotes."""
-    from report.weekly import frozen_labels
+    from core.genre import frozen_labels
 
     kinds = dict(
         session.execute(
@@ -439,7 +439,7 @@ def _count_analyses_after_blanking(session: Session, report: PurgeReport) -> int
         return _count(session, due)
     item_ids = blanked.order_by(None).scalar_subquery()
     also = select(Analysis.id).where(
-        Analysis.created_at < report.analysis_cutoff,  # type: ignore[operator]
+        Analysis.created_at < report.analysis_cutoff,
         Analysis.item_id.in_(item_ids),
     )
     union = due.order_by(None).union(also).subquery()

@@ -524,7 +524,7 @@ def pending_items(clustered_only: bool = False):  # type: ignore[no-untyped-def]
     cluster holds for items a worker analyses while a collector is still storing). An item whose
     text retention blanked (``core.retention``) never waits: its analyses may be deleted, and
     there is no text left to score. It reads ``item.analyzed_at`` (set with the first analysis,
-    :func:`_score`) and so is served by the partial index ``ix_item_pending``: its cost does not
+    :func:`score_items`) and so is served by the partial index ``ix_item_pending``: its cost does not
     grow with the items already analysed."""
     cond = Item.purged_at.is_(None) & Item.analyzed_at.is_(None)
     return cond & Item.cluster_id.is_not(None) if clustered_only else cond
@@ -645,7 +645,7 @@ def analyze_pending(
             more = cursor != before
         if not more:
             break
-        done += _score(session, analyzer, items) if items else 0
+        done += score_items(session, analyzer, items) if items else 0
         if commit:
             session.commit()
         report(done, max(total, done))
@@ -654,7 +654,9 @@ def analyze_pending(
     return done
 
 
-def _score(session: Session, analyzer: Analyzer, items: list[Item]) -> int:
+def score_items(session: Session, analyzer: Analyzer, items: list[Item]) -> int:
+    """Analyse ``items`` with ``analyzer`` and add one ``Analysis`` each (an item's first one
+    also sets ``item.analyzed_at``); flushes. The number of items analysed."""
     results = analyzer.analyze([f"{i.title}. {i.text}" if i.title else i.text for i in items])
     now = utcnow()
     for item, res in zip(items, results, strict=True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from core.db import session_scope, utcnow
 from core.errors import Conflict, NotFound
 from core.tables import TrainJob, User
 from nlp import lifecycle
-from nlp.retrain import review_labels
+from nlp.retrain import ReviewedText
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=15)  # a running job silent this long lost its process
@@ -65,8 +66,16 @@ def create_job(session: Session, task: str, include_reviews: bool, actor: User |
     return job
 
 
-def run_job(factory: sessionmaker[Session], settings: Settings, job_id: int) -> None:
-    """Run a queued job to its end, reporting progress in its row."""
+# Where a job that includes reviewers' decisions reads them (``review.decisions.review_labels``,
+# handed in by the API: ``nlp`` does not read verdicts itself).
+Reviews = Callable[[Session], Sequence[ReviewedText]]
+
+
+def run_job(
+    factory: sessionmaker[Session], settings: Settings, job_id: int, reviews_of: Reviews
+) -> None:
+    """Run a queued job to its end, reporting progress in its row; a job that includes reviews
+    trains on ``reviews_of(session)`` as well."""
 
     def report(message: str, fraction: float, **fields: object) -> None:
         with session_scope(factory) as s:
@@ -82,7 +91,7 @@ def run_job(factory: sessionmaker[Session], settings: Settings, job_id: int) -> 
             job = session.get(TrainJob, job_id)
             assert job is not None
             task, requested_by = job.task, job.requested_by
-            reviews = review_labels(session) if job.include_reviews else []
+            reviews = reviews_of(session) if job.include_reviews else []
         version, meta = lifecycle.train_challenger(settings, task, reviews=reviews, progress=report)
         with session_scope(factory) as session:
             actor = session.get(User, requested_by) if requested_by else None
@@ -93,9 +102,15 @@ def run_job(factory: sessionmaker[Session], settings: Settings, job_id: int) -> 
         report(f"lỗi / failed: {exc}", 1.0, status="failed", error=str(exc), finished_at=utcnow())
 
 
-def start(factory: sessionmaker[Session], settings: Settings, job_id: int) -> threading.Thread:
+def start(
+    factory: sessionmaker[Session], settings: Settings, job_id: int, reviews_of: Reviews
+) -> threading.Thread:
+    """Run the job in a background thread of this process (``run_job``)."""
     thread = threading.Thread(
-        target=run_job, args=(factory, settings, job_id), name=f"train-{job_id}", daemon=True
+        target=run_job,
+        args=(factory, settings, job_id, reviews_of),
+        name=f"train-{job_id}",
+        daemon=True,
     )
     thread.start()
     return thread

@@ -9,6 +9,7 @@ same evaluation set (``nlp.retrain.gate``) unless forced with a reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from nlp import registry
 from nlp.corpora import corpus_card
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import TASKS
-from nlp.retrain import Progress, ReviewLabel, build_snapshot, gate, scores
+from nlp.retrain import Progress, ReviewedText, build_snapshot, gate, scores
 from nlp.train import Dataset
 from nlp.train import train as fit
 
@@ -84,7 +85,7 @@ def train_challenger(
     settings: Settings,
     task: str,
     *,
-    reviews: list[ReviewLabel] | None = None,
+    reviews: Sequence[ReviewedText] | None = None,
     base: Dataset | None = None,
     external: list[Dataset] | None = None,
     C: float | None = None,

@@ -137,11 +137,16 @@ def save(
 
 
 def metadata(models_dir: Path, task: str, version: str) -> dict[str, Any]:
+    """A stored version's model card (``metadata.json``); ``RegistryError`` for a version that
+    is not stored or a card that is not a JSON object."""
     if not _VERSION_RE.match(version) or version not in versions(models_dir, task):
         raise RegistryError(f"no model {task}/{version} in {models_dir}")
-    return json.loads(
+    card = json.loads(
         (_task_dir(models_dir, task) / version / METADATA_FILE).read_text(encoding="utf-8")
     )
+    if not isinstance(card, dict):
+        raise RegistryError(f"the model card of {task}/{version} is not a JSON object")
+    return card
 
 
 def version_file(models_dir: Path, task: str, version: str, name: str) -> Path:

@@ -1,8 +1,9 @@
 """Learning from reviewers: their decided labels, a dataset snapshot, champion vs challenger.
 
-Labels come from decided review tasks (an analyst's override wins over collaborators' verdicts);
-a reviewer's corrected sentiment or relevance is a label for that task too. Nobody's name is
-carried: a label is an item's text and what was decided about it.
+Labels come from decided review tasks (``review.decisions.review_labels``: an analyst's override
+wins over collaborators' verdicts; a reviewer's corrected sentiment or relevance is a label for
+that task too), handed in through the ``ReviewedText`` protocol: this module never reads
+verdicts. Nobody's name is carried: a label is an item's text and what was decided about it.
 
 The evaluation set is the same for champion and challenger and never trained on:
   * a fixed held-out part of the seed data: the rows whose id hashes into the first
@@ -17,106 +18,45 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
 
-from core.tables import Item, ReviewTask, TaskStatus, Verdict
 from nlp.analyze import prepare_many
 from nlp.evaluate import load_rows, reliability
 from nlp.facts import FactBase
 from nlp.pipeline import TASKS
 from nlp.train import Dataset, display_path
 
-MISINFO_OF_VERDICT = {"distortion": "distortion", "scam": "scam", "not_misinformation": "none"}
 # Categories of the check set whose items must not be flagged (the gate's false-positive rates).
 PROTECTED = ("criticism", "scam_warning")
 SEED_HOLDOUT_PERCENT = 10
 Progress = Callable[[str, float], None]
 
 
-@dataclass(frozen=True)
-class ReviewLabel:
-    """What was decided about one item (the final verdict of its task)."""
+class ReviewedText(Protocol):
+    """What retraining needs of one reviewed item (``review.decisions.ReviewLabel`` is one): its
+    text, when and why it was decided, by whom (``"review"`` or ``"override"``), and its label for
+    a classifier (``label(task)``: a class name, or None when the decision says nothing of it)."""
 
-    item_id: int
-    task_id: int
-    text: str
-    decided_at: datetime
-    queue_reason: str  # risk | uncertain | audit: "uncertain" ones are active learning
-    misinfo: str | None
-    sentiment: str | None
-    relevant: bool | None
-    by: str  # "review" or "override" (an analyst's final decision)
+    @property
+    def text(self) -> str: ...
 
-    def label(self, task: str) -> str | None:
-        if task == "misinfo":
-            return self.misinfo
-        if task == "sentiment":
-            return self.sentiment
-        if self.relevant is None:
-            return None
-        return "relevant" if self.relevant else "off_topic"
+    @property
+    def decided_at(self) -> datetime: ...
 
-    def row(self) -> dict[str, Any]:
-        return {
-            "item_id": self.item_id,
-            "text": self.text,
-            "misinfo": self.misinfo,
-            "sentiment": self.sentiment,
-            "relevant": self.relevant,
-            "decided_at": self.decided_at.isoformat(),
-            "queue_reason": self.queue_reason,
-            "decided_by": self.by,
-        }
+    @property
+    def queue_reason(self) -> str: ...
 
+    @property
+    def by(self) -> str: ...
 
-def review_labels(session: Session, since: datetime | None = None) -> list[ReviewLabel]:
-    """Final labels of decided tasks, oldest decision first. An override wins; otherwise the last
-    collaborator verdict that is not an escalation (with the two-person rule a task is decided
-    only once two agreed); verdicts undone or replaced by their reviewer do not count. Corrections of sentiment/relevance: the latest one given."""
-    query = (
-        select(ReviewTask, Item)
-        .options(selectinload(ReviewTask.verdicts))
-        .join(Item, Item.id == ReviewTask.item_id)
-        .where(ReviewTask.status == TaskStatus.decided)
-        # a text blanked by retention (core.retention) has nothing left to learn from
-        .where(Item.purged_at.is_(None))
-        .order_by(ReviewTask.id)
-    )
-    labels = []
-    for task, item in session.execute(query):
-        verdicts: list[Verdict] = [v for v in task.verdicts if v.standing]  # not undone/replaced
-        overrides = [v for v in verdicts if v.kind == "override"]
-        reviews = [v for v in verdicts if v.kind != "override" and v.verdict != "escalate"]
-        final = overrides[-1] if overrides else (reviews[-1] if reviews else None)
-        if final is None or final.verdict not in MISINFO_OF_VERDICT:
-            continue
-        if since is not None and final.created_at < since:
-            continue
-        sentiment = next((v.sentiment for v in reversed(verdicts) if v.sentiment), None)
-        relevant = next((v.relevant for v in reversed(verdicts) if v.relevant is not None), None)
-        labels.append(
-            ReviewLabel(
-                item_id=item.id,
-                task_id=task.id,
-                text=f"{item.title}. {item.text}" if item.title else item.text,
-                decided_at=final.created_at,
-                queue_reason=task.reason,
-                misinfo=MISINFO_OF_VERDICT[final.verdict],
-                sentiment=sentiment,
-                relevant=relevant,
-                by="override" if final.kind == "override" else "review",
-            )
-        )
-    return sorted(labels, key=lambda lab: (lab.decided_at, lab.item_id))
+    def label(self, task: str) -> str | None: ...
 
 
 @dataclass
@@ -182,7 +122,7 @@ def build_snapshot(
     *,
     seed: Path | Dataset,
     check: Path,
-    reviews: list[ReviewLabel] | None = None,
+    reviews: Sequence[ReviewedText] | None = None,
     external: list[Dataset] | None = None,
     eval_share: float = 0.2,
 ) -> Snapshot:

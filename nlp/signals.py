@@ -9,7 +9,6 @@ cue counts and in which company (an OTP request inside a warning is not a scam).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -631,23 +630,3 @@ def detect(text: str) -> list[Signal]:
 # A warning cue that opens with a negation ("không cung cấp…", "đừng bấm…") is the imperative of
 # a warning, but also the plain "không được cung cấp" of a complaint ("tài liệu không được cung
 # cấp"); alone it does not make a text a warning, two of them do.
-_NEGATION_FIRST = re.compile(r"(?:khong|ko|k|kh|dung)\b")
-
-
-def warns_or_refutes(cues: Iterable[tuple[str, str]]) -> bool:
-    """Whether a text whose cues are ``cues`` (``(kind, evidence)`` pairs, e.g. an analysis'
-    reasons) is a warning or a fact-check rather than an opinion: a ``refutation`` cue, a
-    ``warning_context`` cue that does not open with a negation ("cảnh báo", "thủ đoạn", "giả
-    mạo"…), or two warning cues that do.
-
-    Measured (2026-11-29) on negative texts: scam warnings of the seed and check set 105 of 138,
-    criticism 0 of 194; real student complaints (UIT-VSFC dev, negative) 3 of 705."""
-    negated = 0
-    for kind, evidence in cues:
-        if kind == "refutation":
-            return True
-        if kind == "warning_context":
-            if not _NEGATION_FIRST.match(fold(evidence).lower()):
-                return True
-            negated += 1
-    return negated >= 2

@@ -13,7 +13,9 @@ import unicodedata
 
 from underthesea import word_tokenize
 
-from core.text import clean, fold  # re-exported: every package folds and cleans text one way
+# Re-exported: every package folds and cleans text one way.
+from core.text import clean as clean
+from core.text import fold as fold
 
 _SPACE_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.calendar import VIETNAM
 from core.db import utcnow
 from core.items import join_latest_analysis
 from core.labels import human_labels
 from core.tables import Analysis, Item, ReviewTask, Verdict
-from report.weekly import SENTIMENTS, VIETNAM
+from report.weekly import SENTIMENTS
 
 
 def _day(value: datetime) -> date:

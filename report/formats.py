@@ -16,6 +16,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from report.document import (
     NO_DATA,
     SUBJECT,
@@ -33,7 +34,6 @@ from report.document import (
 from report.weekly import (
     MISINFO_VI,
     SENTIMENT_VI,
-    Week,
     load_cluster_sources,
     load_coverage,
     load_week,

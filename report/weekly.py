@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
+from core.genre import genre
 from core.items import join_latest_analysis
 from core.labels import human_labels
 from core.tables import (
@@ -29,10 +29,8 @@ from core.tables import (
     ReviewTask,
     Verdict,
 )
-from nlp.signals import warns_or_refutes
 from report import safe
 
-VIETNAM = timezone(timedelta(hours=7))
 SENTIMENTS = ("negative", "neutral", "positive")
 SENTIMENT_VI = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
 MISINFO_VI = {"distortion": "Xuyên tạc, sai lệch", "scam": "Lừa đảo"}
@@ -42,89 +40,6 @@ STATUS_VI = {
     "decided": "đã kết luận",
     "escalated": "chuyển cấp trên",
 }
-_WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-_LOOSE_WEEK = re.compile(r"^(?P<year>\d{4})\s*[-/ ]?\s*w\s*(?P<week>\d{1,2})$")
-_LOOSE_WEEK_FIRST = re.compile(r"^w?\s*(?P<week>\d{1,2})\s*[-/ ]\s*(?P<year>\d{4})$")
-_LOOSE_DAY = re.compile(
-    r"^(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"
-    r"|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))$"
-)
-
-
-# The years an item can be dated (the collector's MIN_YEAR..MAX_YEAR, collector/dates.py).
-FIRST_YEAR, LAST_YEAR = 1970, 2100
-
-
-@dataclass(frozen=True)
-class Week:
-    year: int
-    week: int
-
-    @classmethod
-    def parse(cls, text: str) -> Week:
-        """``2026-W48`` as a ``Week``; ``ValueError`` for a malformed week, a week the year does
-        not have, or a year outside ``FIRST_YEAR..LAST_YEAR`` (the calendar's edges, ``0001-W01``
-        or ``9999-W52``, would overflow once in UTC)."""
-        m = _WEEK_RE.match(text.strip())
-        if not m:
-            raise ValueError(f"week must look like 2026-W48, not {text!r}")
-        year, week = int(m.group(1)), int(m.group(2))
-        if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise ValueError(f"the week's year must be between {FIRST_YEAR} and {LAST_YEAR}")
-        date.fromisocalendar(year, week, 1)  # raises ValueError for a week that does not exist
-        return cls(year, week)
-
-    @classmethod
-    def containing(cls, when: datetime) -> Week:
-        iso = when.astimezone(VIETNAM).isocalendar()
-        return cls(iso.year, iso.week)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}-W{self.week:02d}"
-
-    @property
-    def start(self) -> datetime:
-        monday = date.fromisocalendar(self.year, self.week, 1)
-        return datetime(monday.year, monday.month, monday.day, tzinfo=VIETNAM).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        return self.start + timedelta(days=7)
-
-    @property
-    def previous(self) -> Week:
-        return Week.containing(self.start - timedelta(days=3))
-
-    @property
-    def next(self) -> Week:
-        return Week.containing(self.end + timedelta(days=3))
-
-    @classmethod
-    def parse_input(cls, text: str) -> Week:
-        """The week a person typed in a form: what ``<input type="week">`` sends (``2026-W48``)
-        and, for browsers that show it as a plain text field, ``2026-w48``, ``2026 W48``,
-        ``W48/2026``, ``48/2026``, ``tuần 48/2026`` or a day of the week (``25/11/2026``,
-        ``2026-11-25``). ``ValueError`` for anything else, a week the year does not have or a
-        year outside ``FIRST_YEAR..LAST_YEAR``."""
-        cleaned = " ".join(text.strip().lower().replace("tuần", " ").split())
-        if m := _LOOSE_WEEK.match(cleaned):
-            return cls.parse(f"{m['year']}-W{int(m['week']):02d}")
-        if m := _LOOSE_WEEK_FIRST.match(cleaned):
-            return cls.parse(f"{m['year']}-W{int(m['week']):02d}")
-        if m := _LOOSE_DAY.match(cleaned):
-            year, month, day = (
-                int(m["y"] or m["y2"]),
-                int(m["m"] or m["m2"]),
-                int(m["d"] or m["d2"]),
-            )
-            if not FIRST_YEAR <= year <= LAST_YEAR:
-                raise ValueError(f"the week's year must be between {FIRST_YEAR} and {LAST_YEAR}")
-            iso = date(year, month, day).isocalendar()
-            return cls.parse(f"{iso.year}-W{iso.week:02d}")
-        raise ValueError(f"week must look like 2026-W48, not {text!r}")
-
-
 COLUMNS = [
     "item_id",
     "source",
@@ -151,10 +66,6 @@ COLUMNS = [
 # What shows in place of a title or text blanked by retention (core.retention): the web app's
 # item pages, the CSV and the report say the same.
 PURGED_VI = "nội dung đã xoá theo thời hạn lưu trữ"
-
-# What kind of text an item is, for the summary of opinion: an official feed's item, a warning or
-# fact-check (``nlp.signals.warns_or_refutes``), else opinion — only opinion is a public concern.
-GENRES = ("opinion", "official", "warning_or_factcheck")
 
 
 def load_week(session: Session, week: Week) -> pd.DataFrame:
@@ -249,7 +160,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     frame["text_purged"] = frame["purged_at"].notna()
     frame["labelled_by_human"] = frame["labelled_by_human"].eq(True)
     frame["genre"] = [
-        _genre(kind, reasons)
+        genre(kind, reasons)
         for kind, reasons in zip(frame["feed_kind"], frame["reasons"], strict=True)
     ]
     _apply_retained(frame)
@@ -319,49 +230,6 @@ def _apply_retained(frame: pd.DataFrame) -> None:
     column("genre", "genre", default="opinion")
     column("sentiment", "sentiment", "human_sentiment")
     column("relevant", "relevant", "human_relevant")
-
-
-def frozen_labels(
-    analysis: Analysis | None, feed_kind: str | None, reasons: list[Any] | None = None
-) -> dict[str, Any] | None:
-    """What ``load_week`` needs of an item's newest ``analysis`` once its text is blanked and its
-    analyses may be deleted (``core.retention``): ``{"relevant", "sentiment", "misinfo", "risk",
-    "genre", "contradicts"}`` — ``genre`` from ``feed_kind`` and the reasons *before* their
-    evidence is stripped (``reasons``, default the analysis'), ``contradicts`` the official text
-    of the first fact it contradicts (or None). None without an analysis."""
-    if analysis is None:
-        return None
-    reasons = analysis.reasons if reasons is None else reasons
-    return {
-        "relevant": bool(analysis.relevant),
-        "sentiment": analysis.sentiment,
-        "misinfo": analysis.misinfo,
-        "risk": float(analysis.risk),
-        "genre": _genre(feed_kind, reasons),
-        "contradicts": _first_official(reasons),
-    }
-
-
-def _first_official(reasons: object) -> str | None:
-    """The official text of the first fact that ``reasons`` say the item contradicts."""
-    for reason in reasons if isinstance(reasons, list) else []:
-        if isinstance(reason, dict):
-            official = (reason.get("fact") or {}).get("official")
-            if official:
-                return str(official)
-    return None
-
-
-def _genre(feed_kind: object, reasons: object) -> str:
-    """One of ``GENRES`` for an item from its feed's kind and its analysis' reasons."""
-    if feed_kind == FeedKind.official:
-        return "official"
-    cues = [
-        (str(r.get("kind", "")), str(r.get("evidence", "")))
-        for r in (reasons if isinstance(reasons, list) else [])
-        if isinstance(r, dict)
-    ]
-    return "warning_or_factcheck" if warns_or_refutes(cues) else "opinion"
 
 
 def _contradicted_facts(session: Session, analysis_ids: list[int]) -> dict[int, str]:
@@ -791,7 +659,7 @@ def _corrected(frame: pd.DataFrame, label: str) -> int:
 
 
 def _reports(frame: pd.DataFrame) -> dict[str, float | int]:
-    """Collaborators' reports of the week, their own source (``review.reports.REPORT_SOURCE``):
+    """Collaborators' reports of the week, their own source (``core.tables.REPORT_SOURCE``):
     how many, how many reviewers decided, how many of those they confirmed as distortion or
     scam, and that share of the decided (0.0 when none is decided)."""
     mine = frame[frame["source"] == REPORT_SOURCE]
@@ -918,7 +786,7 @@ def _excerpt(excerpt: object, title: object) -> object:
 def _when(value: object) -> str:
     if value is None or pd.isna(value):
         return "—"
-    return pd.Timestamp(value).tz_convert("Asia/Ho_Chi_Minh").strftime("%H:%M %d/%m/%Y")
+    return str(pd.Timestamp(value).tz_convert("Asia/Ho_Chi_Minh").strftime("%H:%M %d/%m/%Y"))
 
 
 def render_markdown(summary: dict, week: Week, coverage: dict[str, list[str]] | None = None) -> str:  # type: ignore[type-arg]
@@ -935,4 +803,4 @@ def render_csv(frame: pd.DataFrame) -> str:
     Lines end in CRLF (RFC 4180), so a cell holding a line break, even a lone CR, is quoted.
     An item whose text retention blanked says so in its title cell (``PURGED_VI``) and in
     ``text_purged``."""
-    return safe.csv_frame(_shown(frame)).to_csv(index=False, lineterminator="\r\n")
+    return str(safe.csv_frame(_shown(frame)).to_csv(index=False, lineterminator="\r\n"))

@@ -1,7 +1,7 @@
 """How far reviewers agree — with the model, and with each other — per ISO week.
 
 Reviewer vs model: the model's misinformation label at the time of the analysis the task was
-made from, against the final decision (``nlp.retrain.review_labels``). Between reviewers: where
+made from, against the final decision (``review.decisions.review_labels``). Between reviewers: where
 two collaborators judged the same task (the two-person rule), Cohen's kappa over their verdicts.
 Aggregates only: no reviewer is named or scored.
 """
@@ -16,9 +16,9 @@ from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from core.tables import Analysis, ReviewTask, Verdict
-from nlp.retrain import review_labels
-from report.weekly import Week
+from review.decisions import review_labels
 
 LABELS = ("none", "distortion", "scam")
 

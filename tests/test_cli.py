@@ -468,3 +468,40 @@ def test_feeds_add_and_import_refuse_non_public_addresses(cli_env: Path, tmp_pat
     assert result.exit_code != 0
     assert "non-public" in result.output
     assert "192.168.1.1" not in runner.invoke(app, ["feeds", "list"]).output
+
+
+def test_a_domain_refusal_is_one_error_line_and_exit_code_1_for_every_command() -> None:
+    """``cli.app.convert_refusals`` wraps every command of every sub-app once: a DomainError
+    becomes the one-line message and exit 1; any other exception still propagates."""
+    import typer
+
+    from cli.app import convert_refusals
+    from core.errors import NotFound
+
+    toy, sub = typer.Typer(), typer.Typer()
+    toy.add_typer(sub, name="sub")
+
+    @toy.command("top")
+    def top() -> None:
+        raise NotFound("Không có gì. (nothing)", code="nothing")
+
+    @sub.command("deep")
+    def deep() -> None:
+        raise NotFound("Không có tin. (no item)", code="no_item")
+
+    @sub.command("bug")
+    def bug() -> None:
+        raise RuntimeError("a bug")
+
+    convert_refusals(toy)
+    convert_refusals(toy)  # idempotent: wrapped once
+    out = runner.invoke(toy, ["top"])
+    assert out.exit_code == 1
+    assert "Lỗi / error: Không có gì. (nothing)" in out.output
+    out = runner.invoke(toy, ["sub", "deep"])
+    assert out.exit_code == 1
+    assert "Không có tin" in out.output
+    assert isinstance(runner.invoke(toy, ["sub", "bug"]).exception, RuntimeError)
+    wrapped = [c.callback for c in app.registered_commands if c.callback is not None]
+    assert wrapped
+    assert all(getattr(f, "_converts_refusals", False) for f in wrapped)

@@ -12,6 +12,7 @@ from core.tables import TrainJob, User
 from nlp import jobs, lifecycle, registry
 from nlp.pipeline import TASKS
 from review.agreement import agreement
+from review.decisions import review_labels
 
 router = APIRouter(prefix="/models", tags=["models"])
 Analyst = Annotated[User, Depends(require(Permission.models))]
@@ -116,7 +117,7 @@ def train(
     challenger is compared with the champion but not put in service."""
     job = jobs.create_job(session, lifecycle.check_task(task), body.include_reviews, analyst)
     session.commit()
-    jobs.start(request.app.state.sessionmaker, settings, job.id)
+    jobs.start(request.app.state.sessionmaker, settings, job.id, review_labels)
     return _job(job)
 
 

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import SessionDep, require
+from core.calendar import Week
 from core.errors import DomainError
 from core.permissions import Permission
 from core.tables import User
 from report.formats import FORMATS, MEDIA_TYPES, build
-from report.weekly import Week
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[User, Depends(require(Permission.reports))]

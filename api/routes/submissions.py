@@ -13,8 +13,10 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from api import submissions
 from api.deps import Id, Reviewer, SessionDep, SettingsDep
 from api.inputs import refuse_control_characters
+from collector import submissions as intake
 from core.config import Settings
 from core.errors import DomainError
 from core.tables import Report
@@ -26,14 +28,14 @@ router = APIRouter(tags=["reports"])
 class ReportCreate(BaseModel):
     """A report as JSON (screenshots need ``multipart/form-data`` with ``images`` files)."""
 
-    text: str = Field(default="", max_length=reports.MAX_TEXT, description="What was said")
+    text: str = Field(default="", max_length=intake.MAX_TEXT, description="What was said")
     link: str = Field(default="", max_length=2048, description="An http(s) address where it is")
     place: str = Field(
         default="",
-        max_length=reports.MAX_PLACE,
+        max_length=intake.MAX_PLACE,
         description='Where it was seen, e.g. "nhóm Zalo thôn" — never a person\'s name or account',
     )
-    note: str = Field(default="", max_length=reports.MAX_NOTE)
+    note: str = Field(default="", max_length=intake.MAX_NOTE)
 
 
 class ReportImageRead(BaseModel):
@@ -62,7 +64,7 @@ class ReportRead(BaseModel):
 
 
 class OcrCorrection(BaseModel):
-    text: str = Field(max_length=reports.MAX_TEXT)
+    text: str = Field(max_length=intake.MAX_TEXT)
 
 
 def _read(mine: reports.MyReport) -> ReportRead:
@@ -103,14 +105,14 @@ async def read_uploads(files: list[Any], settings: Settings) -> list[bytes]:
         if not data and not upload.filename:
             continue
         if len(data) > settings.report_image_max_bytes:
-            raise reports.ReportRefused(
+            raise intake.ReportRefused(
                 f"Ảnh {len(out) + 1}: ảnh quá lớn, tối đa "
                 f"{settings.report_image_max_bytes // 1_000_000} MB mỗi ảnh. (Image too large.)",
                 code="image_too_large",
             )
         out.append(data)
     if len(out) > settings.report_max_images:
-        raise reports.ReportRefused(
+        raise intake.ReportRefused(
             f"Tối đa {settings.report_max_images} ảnh mỗi lần phản ánh. (Too many images.)",
             code="too_many_images",
         )
@@ -124,7 +126,7 @@ def _field(form: Any, name: str, limit: int) -> str:
             f"Trường {name} phải là chữ. (Field {name} must be text.)", code="validation_error"
         )
     if len(value) > limit:
-        raise reports.ReportRefused(
+        raise intake.ReportRefused(
             f"Trường {name} quá dài (tối đa {limit} ký tự). (Field {name} too long.)",
             code="report_too_long",
         )
@@ -192,10 +194,10 @@ async def submit(
     if content_type.startswith("multipart/form-data"):
         form = await request.form(max_files=settings.report_max_images + 1)
         fields = {
-            "text": _field(form, "text", reports.MAX_TEXT),
+            "text": _field(form, "text", intake.MAX_TEXT),
             "link": _field(form, "link", 2048),
-            "place": _field(form, "place", reports.MAX_PLACE),
-            "note": _field(form, "note", reports.MAX_NOTE),
+            "place": _field(form, "place", intake.MAX_PLACE),
+            "note": _field(form, "note", intake.MAX_NOTE),
         }
         images = await read_uploads(form.getlist("images"), settings)
     else:
@@ -212,7 +214,7 @@ async def submit(
         fields = body.model_dump()
 
     report = await run_in_threadpool(
-        lambda: reports.submit(
+        lambda: submissions.submit(
             session,
             settings,
             request.app.state.models.get(),
@@ -239,8 +241,8 @@ def image_response(session: Any, settings: Settings, image_id: int) -> Response:
     """A stored screenshot as a download-safe response: ``Content-Disposition: inline`` with a
     fixed name, ``X-Content-Type-Options: nosniff``, a CSP that runs nothing, no caching by
     shared caches. 404 once retention deleted the file."""
-    image = reports.get_image(session, image_id)
-    path = reports.image_path(settings, image)
+    image = intake.get_image(session, image_id)
+    path = intake.image_path(settings, image)
     if path is None:
         raise DomainError(
             "Ảnh đã bị xoá theo thời hạn lưu trữ. (Image deleted by retention.)",
@@ -275,7 +277,7 @@ def correct_text(
     user: Reviewer,
 ) -> ReportImageRead:
     """Correct a screenshot's OCR text (audited; the report's item is analysed again)."""
-    row = reports.correct_ocr(
+    row = submissions.correct_ocr(
         session, settings, request.app.state.models.get(), user, image_id, body.text
     )
     return ReportImageRead(

@@ -36,8 +36,10 @@ from api.web.session import (
 )
 from collector import feeds as feed_registry
 from collector.guard import Allowlist
+from collector.submissions import reports_of_item
 from core import accounts, items
 from core.accounts import AccountLocked, AuthError
+from core.calendar import VIETNAM, Week
 from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
@@ -46,10 +48,8 @@ from nlp import registry
 from nlp.analyze import count_pending
 from nlp.pipeline import TASKS
 from report.dashboard import dashboard
-from report.weekly import VIETNAM, Week
 from review import queue
 from review.agreement import agreement
-from review.reports import reports_of_item
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import submissions
 from api.deps import Id, SessionDep, SettingsDep
 from api.routes.submissions import image_response, read_uploads
 from api.web.pages import go, page
 from api.web.session import Csrf, page_require, safe_next
+from collector import submissions as intake
 from core.permissions import Permission
 from core.tables import User
 from review import reports
@@ -20,10 +22,10 @@ from review import reports
 router = APIRouter(include_in_schema=False)
 Reviewer = Annotated[User, Depends(page_require(Permission.review))]
 FIELDS = {
-    "text": reports.MAX_TEXT,
+    "text": intake.MAX_TEXT,
     "link": 2048,
-    "place": reports.MAX_PLACE,
-    "note": reports.MAX_NOTE,
+    "place": intake.MAX_PLACE,
+    "note": intake.MAX_NOTE,
 }
 
 
@@ -63,7 +65,7 @@ async def submit_report(
     try:
         images = await read_uploads(form.getlist("images"), settings)
         await run_in_threadpool(
-            lambda: reports.submit(
+            lambda: submissions.submit(
                 session,
                 settings,
                 request.app.state.models.get(),
@@ -75,7 +77,7 @@ async def submit_report(
                 note=values["note"],
             )
         )
-    except reports.ReportRefused as exc:
+    except intake.ReportRefused as exc:
         session.rollback()
         return _form_page(request, user, settings, values, exc.message, 422)
     return go("/reports/mine", "report_saved")
@@ -98,9 +100,9 @@ def correct_text(
     session: SessionDep,
     settings: SettingsDep,
     user: Reviewer,
-    text: Annotated[str, Form(max_length=reports.MAX_TEXT)] = "",
+    text: Annotated[str, Form(max_length=intake.MAX_TEXT)] = "",
     next: Annotated[str, Form(max_length=500)] = "/queue",  # noqa: A002
     _: None = Csrf,
 ) -> Response:
-    reports.correct_ocr(session, settings, request.app.state.models.get(), user, image_id, text)
+    submissions.correct_ocr(session, settings, request.app.state.models.get(), user, image_id, text)
     return go(safe_next(next), "ocr_saved")

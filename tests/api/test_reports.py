@@ -22,6 +22,7 @@ from collector.screenshot import tesseract_missing
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import (
+    REPORT_SOURCE,
     AuditEvent,
     Base,
     Item,
@@ -31,7 +32,6 @@ from core.tables import (
     ReviewTask,
     TaskStatus,
 )
-from review.reports import REPORT_SOURCE
 from tests.factories import make_analysis, make_item, make_user
 
 ARTICLE = (
@@ -431,9 +431,10 @@ def test_too_many_or_too_large_images_are_refused(client: TestClient, conf: Sett
 def test_reports_count_in_the_weekly_summary_as_their_own_source_with_the_share_confirmed(
     client: TestClient, factory: sessionmaker[Session]
 ) -> None:
+    from core.calendar import Week
     from core.db import utcnow
     from report.document import markdown_of, weekly_document
-    from report.weekly import Week, load_week, summarize
+    from report.weekly import load_week, summarize
 
     me, other = login(client, "ctv1"), login(client, "ctv2")
     texts = [
@@ -465,8 +466,8 @@ def test_screenshots_past_their_retention_are_deleted_and_their_text_kept(
 ) -> None:
     from datetime import timedelta
 
+    from collector.submissions import purge_images
     from core.db import utcnow
-    from review.reports import purge_images
 
     me = login(client, "ctv1")
     shot = _screenshot(["Tin đồn trong nhóm"])

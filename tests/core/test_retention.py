@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from collector.store import NewItem, save_items
+from core.calendar import Week
 from core.config import Settings
 from core.items import ItemFilter, list_items
 from core.retention import RetentionConfigError, purge, strip_reason
@@ -26,7 +27,7 @@ from core.tables import (
     Verdict,
 )
 from report.formats import build, load_summary
-from report.weekly import PURGED_VI, Week, load_week
+from report.weekly import PURGED_VI, load_week
 from tests.factories import make_analysis, make_feed, make_item, make_user
 
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)

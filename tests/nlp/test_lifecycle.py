@@ -20,7 +20,8 @@ from nlp.analyze import prepare_many
 from nlp.evaluate import load_rows
 from nlp.facts import load_facts
 from nlp.lifecycle import GateRefused
-from nlp.retrain import build_snapshot, gate, review_labels, seed_held_out
+from nlp.retrain import build_snapshot, gate, seed_held_out
+from review.decisions import review_labels
 from tests.factories import make_analysis, make_item, make_user
 
 # A group the shipped model has never seen: a fake "agricultural" app that reviewers know is a

@@ -13,6 +13,7 @@ from docx import Document as Docx
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from core.tables import Cluster, ReviewTask, TaskStatus, Verdict
 from report.document import (
     NO_DATA,
@@ -25,7 +26,7 @@ from report.document import (
     weekly_document,
 )
 from report.formats import charts, load_summary, render_docx, render_html
-from report.weekly import Week, render_markdown
+from report.weekly import render_markdown
 from tests.factories import make_analysis, make_feed, make_item, make_user
 from tests.report.test_formats import _good_week
 

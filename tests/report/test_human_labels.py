@@ -11,14 +11,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.main import create_app
+from core.calendar import Week
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
+from core.genre import warns_or_refutes
 from core.items import ItemFilter, get_item, list_items
 from core.tables import Base, FeedKind, ReviewTask, TaskStatus, Verdict
-from nlp.signals import detect, warns_or_refutes
+from nlp.signals import detect
 from report.dashboard import dashboard
 from report.formats import build
-from report.weekly import Week, concerns, load_week, summarize
+from report.weekly import concerns, load_week, summarize
 from tests.factories import make_analysis, make_feed, make_item, make_user
 from tests.web.helpers import PASSWORD, login, people
 

@@ -16,10 +16,10 @@ from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from core.tables import ReviewTask, TaskStatus, Verdict
 from report import safe
 from report.formats import build
-from report.weekly import Week
 from tests.factories import make_analysis, make_item, make_user
 
 WEEK = Week.parse("2026-W48")

@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from core.tables import ReviewTask, TaskStatus, Verdict
 from report import safe
 from report.formats import build, charts, render_docx, render_html
-from report.weekly import COLUMNS, Week, render_csv, render_markdown, summarize
+from report.weekly import COLUMNS, render_csv, render_markdown, summarize
 from tests.factories import make_analysis, make_feed, make_item, make_user
 
 WEEK = Week.parse("2026-W48")

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from core.tables import ReviewTask, TaskStatus, Verdict
 from report.weekly import (
-    Week,
     _example,
     _phrases,
     concerns,

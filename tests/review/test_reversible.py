@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.calendar import Week
 from core.config import Settings
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.tables import AuditEvent, ReviewTask, TaskStatus, Verdict
-from nlp.retrain import review_labels
-from report.weekly import Week, load_week
+from report.weekly import load_week
 from review.agreement import agreement
+from review.decisions import review_labels
 from review.queue import (
     UNDO_SLACK_S,
     change_verdict,

@@ -20,8 +20,7 @@ from api.main import create_app
 from collector.screenshot import tesseract_missing
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
-from core.tables import Base, Item, ReviewTask, TaskStatus, Verdict
-from review.reports import REPORT_SOURCE
+from core.tables import REPORT_SOURCE, Base, Item, ReviewTask, TaskStatus, Verdict
 from tests.api.test_reports import _screenshot, site  # noqa: F401 - the local web server fixture
 from tests.web import test_browser as shared
 from tests.web.helpers import people

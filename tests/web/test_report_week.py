@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from core.calendar import Week
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.tables import Base
-from report.weekly import Week
 from tests.web.helpers import login, people
 
 FORMATS = ("html", "docx", "md", "csv")
