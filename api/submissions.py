@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.submissions import MAX_TEXT, ReportRefused, get_image, take_in
+from collector.submissions import MAX_TEXT, ReportRefused, Submission, get_image, take_in
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
@@ -38,12 +38,7 @@ def submit(
     settings: Settings,
     analyzer: Any,
     user: User,
-    *,
-    text: str = "",
-    link: str = "",
-    place: str = "",
-    note: str = "",
-    images: list[bytes] | None = None,
+    submission: Submission,
     now: datetime | None = None,
 ) -> Report:
     """Take in one report (``collector.submissions.take_in``: its refusals raise
@@ -53,17 +48,7 @@ def submit(
     Audited as ``report.submit`` (the only place besides ``report_submitter`` that names the
     submitter)."""
     now = now or utcnow()
-    report, item, n_images = take_in(
-        session,
-        settings,
-        user,
-        text=text,
-        link=link,
-        place=place,
-        note=note,
-        images=images,
-        now=now,
-    )
+    report, item, n_images = take_in(session, settings, user, submission, now)
     if not session.scalar(select(func.count(Analysis.id)).where(Analysis.item_id == item.id)):
         _analyze(session, analyzer, item)
     task = enqueue_report(session, settings, item, now)

@@ -218,16 +218,23 @@ def the_item(session: Session, feed: Feed, title: str, body: str, url: str | Non
     return found
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What a collaborator hands in, as typed: ``text`` they saw, a ``link``, where they saw it
+    (``place``), a ``note`` for the reviewer, and screenshots (``images``, the uploaded bytes)."""
+
+    text: str = ""
+    link: str = ""
+    place: str = ""
+    note: str = ""
+    images: tuple[bytes, ...] = ()
+
+
 def take_in(
     session: Session,
     settings: Settings,
     submitter: User,
-    *,
-    text: str = "",
-    link: str = "",
-    place: str = "",
-    note: str = "",
-    images: list[bytes] | None = None,
+    submission: Submission,
     now: datetime | None = None,
 ) -> tuple[Report, Item, int]:
     """Store one report as an item: ``(report, item, n_images)``; flushes, the caller commits.
@@ -241,8 +248,9 @@ def take_in(
     in ``report_submitter`` only, never on the item.
     """
     now = now or utcnow()
-    text, link, place, note = text.strip(), link.strip(), place.strip(), note.strip()
-    uploads = images or []
+    text, link = submission.text.strip(), submission.link.strip()
+    place, note = submission.place.strip(), submission.note.strip()
+    uploads = list(submission.images)
     if not (text or link or uploads):
         raise ReportRefused(
             "Hãy dán nội dung, một đường link hoặc ảnh chụp màn hình. (Nothing to report.)",

@@ -219,11 +219,13 @@ async def submit(
             settings,
             request.app.state.models.get(),
             user,
-            images=images,
-            text=fields["text"],
-            link=fields["link"],
-            place=fields["place"],
-            note=fields["note"],
+            intake.Submission(
+                text=fields["text"],
+                link=fields["link"],
+                place=fields["place"],
+                note=fields["note"],
+                images=tuple(images),
+            ),
         )
     )
     mine = next(m for m in reports.my_reports(session, user, limit=5) if m.report.id == report.id)

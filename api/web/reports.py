@@ -70,11 +70,13 @@ async def submit_report(
                 settings,
                 request.app.state.models.get(),
                 user,
-                images=images,
-                text=values["text"],
-                link=values["link"],
-                place=values["place"],
-                note=values["note"],
+                intake.Submission(
+                    text=values["text"],
+                    link=values["link"],
+                    place=values["place"],
+                    note=values["note"],
+                    images=tuple(images),
+                ),
             )
         )
     except intake.ReportRefused as exc:
