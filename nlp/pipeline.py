@@ -104,6 +104,14 @@ POSITIVE = (
     "tam huyet",
     "tien bo",
     "yeu thich",
+    "than thien",
+    "de thuong",
+    "hoa dong",
+    "thu hut",
+    "vui tinh",
+    "kien nhan",
+    "lich su",
+    "nhanh chong",
     "yeu men",
     "de tinh",
     "thoai mai",
@@ -118,7 +126,6 @@ POSITIVE = (
     "cong bang",
     "ton trong",
     "quan tam",
-    "day du",
     # "hay" (good) is also "hãy" (do) and "or" once folded: only after a word that makes it the
     # adjective
     "rat hay",
@@ -210,6 +217,12 @@ NEGATIVE = (
     "kho khan",
     "cang thang",
     "lo la",
+    "qua loa",
+    "go bo",
+    "lac de",
+    "den muon",
+    "di muon",
+    "vao muon",
     "ap luc",
     "buon ngu",
     "kho tiep thu",
@@ -322,7 +335,11 @@ _EMOTICON_RE = re.compile(
 _EMOTICON_TAG = dict.fromkeys(EMOTICONS_POSITIVE, "zzpos") | dict.fromkeys(
     EMOTICONS_NEGATIVE, "zzneg"
 )
-NEGATORS = frozenset({"khong", "chua", "chang", "cha", "dung"})
+NEGATORS = frozenset({"khong", "chua", "chang", "cha", "dung", "thieu"})
+# A good quality asked for "more" in a suggestion ("cần nhiệt tình hơn", "mong cô giảng dễ hiểu
+# hơn nữa") says the present falls short of it: the positive hit counts as negative when "hơn"
+# follows it and one of these words comes up to eight words before it.
+SUGGESTION = frozenset({"nen", "can", "mong"})
 # Words that may stand between a negator and what it negates ("không được tốt", "chưa thật sự
 # rõ ràng", "không mấy hài lòng")
 BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "con"})
@@ -345,7 +362,8 @@ def _negated(words: list[str], i: int) -> bool:
 def polarity_tokens(folded: str) -> list[str]:
     """`zzpos`/`zzneg` per lexicon hit in accent-folded text (longest match first; a phrase of
     ``NEUTRAL`` is matched and adds nothing), flipped after a negator ("không tốt", "chưa thật sự
-    rõ ràng", "không tệ"); then one per emoticon or emoji of ``EMOTICONS_POSITIVE`` /
+    rõ ràng", "không tệ"), negative when a suggestion asks for more of it ("cần nhiệt tình
+    hơn"); then one per emoticon or emoji of ``EMOTICONS_POSITIVE`` /
     ``EMOTICONS_NEGATIVE`` in the text (folding keeps them)."""
     words = re.findall(r"\w+", folded)
     out, i = [], 0
@@ -355,6 +373,12 @@ def polarity_tokens(folded: str) -> list[str]:
             if tag is not None:
                 if tag and _negated(words, i):
                     tag = "zzneg" if tag == "zzpos" else "zzpos"
+                elif (
+                    tag == "zzpos"
+                    and words[i + n : i + n + 1] == ["hon"]
+                    and SUGGESTION.intersection(words[max(i - 8, 0) : i])
+                ):
+                    tag = "zzneg"
                 if tag:
                     out.append(tag)
                 i += n
