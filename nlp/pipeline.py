@@ -18,7 +18,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from nlp.signals import Signal, official
 from nlp.text import expand_teencode, fold, unmask, urls
 
-PREPROCESS = "fold-teencode-signals-polarity-v1"
+PREPROCESS = "fold-teencode-signals-polarity-v2"
 
 TASKS: dict[str, tuple[str, ...]] = {
     "relevance": ("off_topic", "relevant"),
@@ -86,12 +86,58 @@ POSITIVE = (
     "thuan tien",
     "chuyen nghiep",
     "xuat sac",
+    "colonsmile",
+    "colonsmilesmile",
+    "colonlove",
+    "colonlovelove",
+    "colonhihi",
     "thu vi",
     "ly thu",
     "kip thoi",
     "dung gio",
     "theo kip",
     "on dinh",
+    # everyday feedback (measured on UIT-VSFC dev, never trained on; bench/real_traffic.py)
+    "sinh dong",
+    "ky luong",
+    "co tam",
+    "tam huyet",
+    "tien bo",
+    "yeu thich",
+    "than thien",
+    "de thuong",
+    "hoa dong",
+    "thu hut",
+    "vui tinh",
+    "kien nhan",
+    "lich su",
+    "nhanh chong",
+    "yeu men",
+    "de tinh",
+    "thoai mai",
+    "co ich",
+    "loi ich",
+    "tich cuc",
+    "nhiet huyet",
+    "hai huoc",
+    "cuon hut",
+    "hap dan",
+    "tan tuy",
+    "cong bang",
+    "ton trong",
+    "quan tam",
+    # "hay" (good) is also "hãy" (do) and "or" once folded: only after a word that makes it the
+    # adjective
+    "rat hay",
+    "day hay",
+    "giang hay",
+    "noi hay",
+    "kha hay",
+    "that hay",
+    "hay lam",
+    "hay qua",
+    "qua hay",
+    "hay va",
 )
 NEGATIVE = (
     "cham",
@@ -118,7 +164,8 @@ NEGATIVE = (
     "nghi ngo",
     "khong tin",
     "xuong cap",
-    "roi",
+    "roi ram",
+    "roi loan",
     "phan nan",
     "bo quen",
     "rom ra",
@@ -151,27 +198,194 @@ NEGATIVE = (
     "on ao",
     "ngot ngat",
     "tham te",
+    # a hedge before a fault ("hơi nhanh", "hơi khó") is a complaint, and teaching or speaking
+    # too fast is one ("nhanh" alone is praise of a service)
+    "hoi nhanh",
+    "hoi kho",
+    "hoi cham",
+    "hoi it",
+    "hoi nhieu",
+    "hoi cao",
+    "hoi dai",
+    "hoi nang",
+    "day nhanh",
+    "giang nhanh",
+    "noi nhanh",
+    "con it",
+    "chua hieu",
+    "chua ro",
+    "kho khan",
+    "cang thang",
+    "lo la",
+    "qua loa",
+    "go bo",
+    "lac de",
+    "den muon",
+    "di muon",
+    "vao muon",
+    "ap luc",
+    "buon ngu",
+    "kho tiep thu",
+    "thieu thuc te",
+    "khong nhiet tinh",
+    "nhieu qua",
+    "it qua",
+    "colonsad",
+    "colonsadcolon",
 )
-NEGATORS = frozenset({"khong", "chua", "chang", "cha", "dung"})
-_LEXICON = dict.fromkeys(POSITIVE, "zzpos") | dict.fromkeys(NEGATIVE, "zzneg")
+# Folded phrases that contain a lexicon word but are not an evaluation ("phát triển" holds
+# "phạt", "kinh tế" "tệ", "yêu cầu" "yếu", "các mặt" "mất", "kèm theo" "kém", "chấm điểm"
+# "chậm", "trả lời" "lỗi"; "rồi" (already) and "rối" fold alike, so only "rối rắm", "rối loạn",
+# "rời rạc" count): matched first
+# (longest match), they add no token.
+NEUTRAL = (
+    "phat trien",
+    "phat hanh",
+    "phat hien",
+    "phat bieu",
+    "phat huy",
+    "phat am",
+    "thuc tien",
+    "tien do",
+    "tien hanh",
+    "tien si",
+    "cac mat",
+    "mat khau",
+    "mat troi",
+    "kem theo",
+    "di kem",
+    "cham diem",
+    "cham bai",
+    "tra loi",
+    "loi giai",
+    "loi noi",
+    "loi khuyen",
+    "loi nhan",
+    "hinh thuc hoc",
+    "hinh thuc thi",
+    "hinh thuc kiem tra",
+    "khong co y kien",
+    "kinh te",
+    "thuc te",
+    "y te",
+    "quoc te",
+    "kho bac",
+    "lo trinh",
+    "yeu cau",
+    "yeu to",
+    "phien ban",
+    "phien hop",
+    "ton tai",
+    "lua chon",
+    "mat do",
+    "thieu nhi",
+)
+# Emoticons and emoji of clear polarity, as typed (":)", "😊") and as UIT-VSFC's placeholder
+# words for the same emoticons ("colonsmile" for ":)", "colonsad" for ":("; the words are in the
+# lexicons above and below): each adds a `zzpos`/`zzneg` token. Laughing, winking and playful
+# faces (":v", ":p", "😂") are left out: in comments they mock as often as they please.
+EMOTICONS_POSITIVE = (
+    ":)",
+    ":-)",
+    "=)",
+    ":d",
+    "^^",
+    "<3",
+    "❤",
+    "♥",
+    "😊",
+    "😀",
+    "😁",
+    "😃",
+    "😄",
+    "😍",
+    "🥰",
+    "👍",
+    "👏",
+    "💯",
+)
+EMOTICONS_NEGATIVE = (
+    ":(",
+    ":-(",
+    ":'(",
+    "☹",
+    "🙁",
+    "😞",
+    "😟",
+    "😢",
+    "😭",
+    "😡",
+    "😠",
+    "🤬",
+    "👎",
+    "😤",
+    "😒",
+    "😩",
+    "😫",
+)
+# an ASCII emoticon counts only where no letter or digit follows it (":d" is not "Lưu ý:đăng…",
+# "<3" not "<30")
+_EMOTICON_RE = re.compile(
+    "|".join(
+        re.escape(e) + (r"(?!\w)" if e.isascii() else "")
+        for e in sorted(EMOTICONS_POSITIVE + EMOTICONS_NEGATIVE, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
+_EMOTICON_TAG = dict.fromkeys(EMOTICONS_POSITIVE, "zzpos") | dict.fromkeys(
+    EMOTICONS_NEGATIVE, "zzneg"
+)
+NEGATORS = frozenset({"khong", "chua", "chang", "cha", "dung", "thieu"})
+# A good quality asked for "more" in a suggestion ("cần nhiệt tình hơn", "mong cô giảng dễ hiểu
+# hơn nữa") says the present falls short of it: the positive hit counts as negative when "hơn"
+# follows it and one of these words comes up to eight words before it.
+SUGGESTION = frozenset({"nen", "can", "mong"})
+# Words that may stand between a negator and what it negates ("không được tốt", "chưa thật sự
+# rõ ràng", "không mấy hài lòng")
+BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "con"})
+_LEXICON = (
+    dict.fromkeys(POSITIVE, "zzpos") | dict.fromkeys(NEGATIVE, "zzneg") | dict.fromkeys(NEUTRAL, "")
+)
 _MAX_WORDS = max(len(w.split()) for w in _LEXICON)
 
 
+def _negated(words: list[str], i: int) -> bool:
+    """Whether the word at ``i`` follows a negator, directly or across up to two bridge words."""
+    for j in range(i - 1, max(i - 4, -1), -1):
+        if words[j] in NEGATORS:
+            return True
+        if words[j] not in BRIDGES:
+            return False
+    return False
+
+
 def polarity_tokens(folded: str) -> list[str]:
-    """`zzpos`/`zzneg` per lexicon hit in accent-folded text (longest match first)."""
+    """`zzpos`/`zzneg` per lexicon hit in accent-folded text (longest match first; a phrase of
+    ``NEUTRAL`` is matched and adds nothing), flipped after a negator ("không tốt", "chưa thật sự
+    rõ ràng", "không tệ"), negative when a suggestion asks for more of it ("cần nhiệt tình
+    hơn"); then one per emoticon or emoji of ``EMOTICONS_POSITIVE`` /
+    ``EMOTICONS_NEGATIVE`` in the text (folding keeps them)."""
     words = re.findall(r"\w+", folded)
     out, i = [], 0
     while i < len(words):
         for n in range(_MAX_WORDS, 0, -1):
             tag = _LEXICON.get(" ".join(words[i : i + n]))
-            if tag:
-                if i > 0 and words[i - 1] in NEGATORS:
+            if tag is not None:
+                if tag and _negated(words, i):
                     tag = "zzneg" if tag == "zzpos" else "zzpos"
-                out.append(tag)
+                elif (
+                    tag == "zzpos"
+                    and words[i + n : i + n + 1] == ["hon"]
+                    and SUGGESTION.intersection(words[max(i - 8, 0) : i])
+                ):
+                    tag = "zzneg"
+                if tag:
+                    out.append(tag)
                 i += n
                 break
         else:
             i += 1
+    out += [_EMOTICON_TAG[m.group(0).lower()] for m in _EMOTICON_RE.finditer(folded)]
     return out
 
 
