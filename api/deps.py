@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts import AuthError, user_for_token
 from core.config import Settings
+from core.db import end_after_error
 from core.errors import DomainError
 from core.permissions import Permission, allowed
 from core.tables import ReviewTask, User
@@ -26,7 +27,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request's session, committed when the endpoint has returned (rolled back if it
-    raised).
+    raised, unless the error is a refusal that keeps its record: ``core.db.end_after_error``).
 
     That commit comes after FastAPI has checked the response in a worker thread. A route that
     many people hit at once and that writes (a login, on SQLite every write) commits itself
@@ -36,8 +37,8 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as exc:
+        end_after_error(session, exc)  # a refusal that keeps its record commits it
         raise
     finally:
         session.close()

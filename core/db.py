@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from core.errors import DomainError
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -53,16 +55,27 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
+    """One unit of work: commit on success, roll back on any exception — except a refusal that
+    keeps its record (``DomainError.keeps_record``: what was written, its audit event, is
+    committed before the error propagates)."""
     session = factory()
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as exc:
+        end_after_error(session, exc)
         raise
     finally:
         session.close()
+
+
+def end_after_error(session: Session, exc: BaseException) -> None:
+    """End a unit of work that raised ``exc``: commit when it is a refusal that keeps its record
+    (``core.errors.DomainError.keeps_record``), otherwise roll back."""
+    if isinstance(exc, DomainError) and exc.keeps_record:
+        session.commit()
+    else:
+        session.rollback()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,6 +8,10 @@ class DomainError(Exception):
 
     status_code = 400
     code = "bad_request"
+    # The refusal itself was recorded (an audit event) and that record must outlive it: the
+    # edge's unit of work (``core.db.session_scope``, the API's request session) commits
+    # instead of rolling back when this error propagates. Domain functions never commit.
+    keeps_record = False
 
     def __init__(
         self, message: str, *, code: str | None = None, status_code: int | None = None

@@ -35,7 +35,11 @@ CHECK = ROOT / "data" / "eval" / "check.jsonl"
 
 
 class GateRefused(Conflict):
+    """The gate refused a promotion; its ``model.promote_refused`` audit event is kept (the
+    edge commits it, ``keeps_record``) although the request fails."""
+
     code = "gate_refused"
+    keeps_record = True
 
 
 def check_task(task: str) -> str:
@@ -213,7 +217,6 @@ def promote(
                 "via": via,
             },
         )
-        session.commit()  # the refusal is on record although the request fails
         refusals = "; ".join(comparison["refusals"])
         raise GateRefused(
             f"Chưa đưa {task}/{version} vào dùng: mô hình mới kém hơn mô hình đang dùng; nếu "

@@ -16,6 +16,7 @@ from core.config import ROOT
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.tables import Base, ReviewTask, TaskStatus, Verdict
 from nlp import registry
+from nlp.evaluate import load_rows
 from tests.factories import make_analysis, make_item, make_user
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -90,7 +91,7 @@ def _run(path: Path) -> dict:  # type: ignore[type-arg]
 
 def test_evaluate_models_notebook_runs(fixture_env: Path) -> None:
     summary = _run(ROOT / "notebooks" / "1.0-evaluate-models.ipynb")
-    assert summary["rows"] == 180
+    assert summary["rows"] == len(load_rows(ROOT / "data" / "eval" / "check.jsonl"))
     assert summary["reviewed"] == 12
     assert 0 <= summary["brier"] <= 1
 
