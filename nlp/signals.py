@@ -212,7 +212,8 @@ CUES["gambling_lure"] = (
 )
 CUES["job_lure"] = (
     r"\b(?:(?:lam viec|kiem tien|viec lam|xu ly don hang|lam) (?:online )?tai nha|"
-    r"tha tim|nhan vien binh luan|(?:lam|hoan thanh) (?:\d+ )?nhiem vu|nhiem vu nhom|"
+    r"tha tim|nhan vien binh luan|(?:lam|hoan thanh) \d+ nhiem vu|nhiem vu nhom|"
+    r"nhiem vu[^.!?\n]{0,30}(?:hoa hong|nhan thuong|nhan tien|hoan tien)|"
     r"hoa hong (?:tra|nhan) (?:ngay|trong ngay)|"
     r"(?:luong|thu nhap|kiem(?: duoc)?|nhan)[^.!?\n]{0,12}?\d+\s?(?:k|tr|trieu|nghin|ngan)?\s?"
     r"(?:-|den|toi|~)\s?\d+\s?(?:k|tr|trieu|nghin|ngan|d|dong)?[^.!?\n]{0,25}?(?:/|moi |mot |hang )"

@@ -468,3 +468,17 @@ def test_feeds_add_and_import_refuse_non_public_addresses(cli_env: Path, tmp_pat
     assert result.exit_code != 0
     assert "non-public" in result.output
     assert "192.168.1.1" not in runner.invoke(app, ["feeds", "list"]).output
+
+
+def test_predict_files_with_a_failed_line_exit_non_zero_and_keep_the_good_lines(
+    tmp_path: Path,
+) -> None:
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text('{"id": "a", "text": "Dịch vụ công nhanh"}\nnot json\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", "--input", str(src), "--output", str(dst)])
+    assert result.exit_code == 1
+    assert "1 scored, 1 errors" in result.stderr
+    rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", None]
+    assert "sentiment" in rows[0]
+    assert "error" in rows[1]
