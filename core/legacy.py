@@ -314,6 +314,11 @@ _MIN_IMPROVED = 0.3  # share of non-ASCII words invalid before and valid after c
 # filters; seen in the UIT IE403 SMS corpus) has far fewer and is left as it is.
 _MIN_LEGACY_WORDS = 0.45
 _MAX_WORDS = 2000  # longer texts are judged on this many non-ASCII words, evenly spaced
+# Letters with a diaeresis are what spam decorates unaccented Vietnamese with ("Näp", "chöi",
+# "Rüt"; seen in the UIT IE403 SMS corpus); TCVN3 reads them as ọ ở ù ử ỹ ậ ẽ ệ ĩ (VNI ö as ư).
+# Real legacy text always uses other Latin-1 codes too (the tone marks ¸ µ ¶ · ¹, ¬ ­ ¨ © ª «
+# ®): a text whose Latin-1 letters are all of these is decoration, never legacy.
+_DIAERESIS: Final = frozenset("äëïöüÿÄËÏÖÜ")
 
 
 def _convert_tcvn3(text: str) -> str:
@@ -355,8 +360,9 @@ def detect_legacy(text: str) -> str | None:
     before and valid after, and at least three distinct such words contain an ASCII letter
     (a long text is judged on 2000 of its non-ASCII words, evenly spaced). Text with fewer than
     three Latin-1 characters, or with real Unicode Vietnamese letters (ơ ư ă đ ĩ ũ, U+1EA0-
-    U+1EF9, combining marks) more than a quarter as many as its Latin-1 characters, is rejected
-    at once; so is text where fewer than 45% of the words with a letter carry a non-ASCII
+    U+1EF9, combining marks) more than a quarter as many as its Latin-1 characters, or whose
+    Latin-1 characters are all letters with a diaeresis (spam's decoration: "Näp", "chöi"), is
+    rejected at once; so is text where fewer than 45% of the words with a letter carry a non-ASCII
     character (Vietnamese typed without diacritics, with a few look-alike letters). Tables:
     TCVN 5712:1993 VN3 and the VNI-Windows font chart.
     """
@@ -366,6 +372,8 @@ def detect_legacy(text: str) -> str | None:
     if latin1 < _MIN_LATIN1:
         return None
     if len(_UNICODE_VN_RE.findall(text)) > latin1 * _UNICODE_VN_RATIO:
+        return None
+    if set(_LATIN1_RE.findall(text)) <= _DIAERESIS:
         return None
     tokens = _TOKEN_RE.findall(text)
     found = [w for w in tokens if not w.isascii()]

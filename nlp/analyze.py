@@ -438,16 +438,23 @@ class Analyzer:
             if span is None
             else [s for s in prep.signals if span[0] <= s.start and s.end <= span[1]]
         )
-        if label == "distortion":
+        # The evidence for the class the risk comes from (the label, or for a text labelled
+        # none the stronger of distortion and scam: its risk can reach the review threshold too).
+        suspected = label
+        if label == "none":
+            distortion = misinfo_scores["distortion"] * (0.5 + 0.5 * claim_relevance)
+            suspected = "distortion" if distortion > misinfo_scores["scam"] else "scam"
+        if suspected == "distortion":
             evidence = unrefuted(evidence, prep.text)
-        elif label == "scam":
+        else:
             evidence = unwarned(evidence, prep.text)
-        if label != "none" and not any(s.weight > 0 for s in evidence):
+        if not any(s.weight > 0 for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
             # claim; for a distortion, none outside the sentences that refute it; for a scam,
             # none outside the sentences that warn about it): the model's
-            # score alone is no flag. It stays as a score, below the
-            # review threshold, so the queue's uncertain share can still bring it to a human.
+            # score alone is no flag, nor a reason to queue a text it labels none. It stays as a
+            # score, below the review threshold, so the queue's uncertain share can still bring
+            # it to a human.
             label = "none"
             risk = round(risk * UNSUPPORTED_RISK, 4)
         reasons = self._reasons(prep, label, misinfo_scores, span)

@@ -207,13 +207,14 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                     differs="date",
                 )
             )
-    around = folded[max(0, m.start() - 60) : window_end]
+    lo = max(0, m.start() - 60)
+    around = folded[lo:window_end]
     for alias, name in facts.issuer_aliases.items():
-        pos = around.find(alias)
         if (
-            pos >= 0
+            alias in around
             and not any(k in around for k in doc["issuer_keys"])
             and alias not in doc["issuer_keys"]
+            and _names_issuer(folded, alias, lo, window_end, m)
         ):
             out.append(
                 _finding(
@@ -231,6 +232,33 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
             )
             break
     return out
+
+
+# How a text says who issued a document: "<authority> ban hành / ký / thông qua … Nghị quyết 57",
+# "Nghị quyết 57 do / của <authority>", "Nghị quyết 57, <authority> (đã) ban hành". Naming an
+# authority beside a document ("Thủ tướng chủ trì hội nghị triển khai Nghị quyết 57") is not.
+_ISSUES = r"(?:ban hanh|ky|thong qua|de ra|phat hanh|ra)"
+_ISSUED_BY = re.compile(r"\b(?:do|cua|boi)\s*$")
+_ISSUING_AFTER = re.compile(rf"\s*(?:da |vua |moi )?{_ISSUES}\b")
+_OTHER_DOCUMENT = re.compile(r"\b(?:nghi quyet|chi thi|quyet dinh|nghi dinh|thong tu|luat)\b|\d+/")
+
+
+def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str]) -> bool:
+    """Whether an occurrence of ``alias`` in ``folded[lo:hi]`` is said to have issued the document
+    referred to at ``ref``: before it with an issuing verb between them ("Quốc hội thông qua Nghị
+    quyết 57") and no other document named between; or after it as "do / của / bởi <alias>" or
+    "<alias> (đã) ban hành / ký / thông qua"."""
+    for am in re.finditer(rf"\b{re.escape(alias)}\b", folded[lo:hi]):
+        a, b = lo + am.start(), lo + am.end()
+        if b <= ref.start():
+            between = folded[b : ref.start()]
+            if re.search(rf"\b{_ISSUES}\b", between) and not _OTHER_DOCUMENT.search(between):
+                return True
+        elif a >= ref.end():
+            between = folded[ref.end() : a]
+            if _ISSUED_BY.search(between) or _ISSUING_AFTER.match(folded, b):
+                return True
+    return False
 
 
 def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
@@ -268,6 +296,28 @@ def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
     return out
 
 
+_NEGATIONS = r"(?:khong|chua|chang|khong he|chua he|khong the|ko)"
+
+
+def _negates(sentence: str, cgrams: frozenset[str]) -> bool:
+    """Whether folded ``sentence`` denies a wording whose word grams are ``cgrams``: it puts a
+    negation inside one of the wording's bigrams ("5G không gây ung thư" against "5G gây ung
+    thư"), where the wording has none."""
+    for gram in cgrams:
+        a, _, b = gram.partition(" ")
+        if b and re.search(rf"\b{re.escape(a)} {_NEGATIONS} {re.escape(b)}\b", sentence):
+            return True
+    return False
+
+
+def _denies(facts: FactBase, claim_id: str, sentence: str) -> bool:
+    """Whether ``sentence`` negates one of the wordings of claim ``claim_id`` (:func:`_negates`)."""
+    folded = fold(sentence).lower()
+    return any(
+        _negates(folded, grams) for claim, grams in facts.claim_grams if claim["id"] == claim_id
+    )
+
+
 def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
     """Sentences that share most word 1–2-grams with a known false claim's wording."""
     best: dict[str, tuple[float, int, int]] = {}
@@ -281,7 +331,11 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
             continue
         for claim, cgrams in facts.claim_grams:
             score = len(grams & cgrams) / len(cgrams)
-            if score >= SUGGESTED and score > best.get(claim["id"], (0.0, 0, 0))[0]:
+            if (
+                score >= SUGGESTED
+                and score > best.get(claim["id"], (0.0, 0, 0))[0]
+                and not _negates(sm.group(0), cgrams)
+            ):
                 best[claim["id"]] = (score, sm.start(), sm.end())
     out = []
     by_id = {c["id"]: c for c in facts.false_claims}
@@ -349,7 +403,10 @@ def meaning_findings(
     * confirmed without one: ``similar_claim``, weight 0.5 — evidence that keeps a flag the
       misinfo model gives, but its token is not one the models learnt, so it never makes one (the
       encoder reads topic more than assertion: "the portal is slow" sits as close to "the portal
-      charges a fee" as a paraphrase does);
+      charges a fee" as a paraphrase does); not for a claim that a known document has the wrong
+      issuer unless the document check finds one in the sentence (:func:`_attribute_checked`),
+      nor in a sentence that negates a wording of the claim ("5G không gây ung thư"): those are
+      hints;
     * otherwise the closest suggested claim only: ``similar_claim``, weight 0, a hint for the
       reviewer.
 
@@ -381,16 +438,55 @@ def meaning_findings(
         for m in matches:
             if m.claim_id in matched:
                 continue
-            if m.level != "confirmed":
+            if (
+                m.level != "confirmed"
+                or not _attribute_checked(facts, by_id[m.claim_id], signals, m.start, m.end)
+                or _denies(facts, m.claim_id, text[m.start : m.end])
+            ):
                 hint = hint or m
                 continue
             asserted = _asserted(signals, m.start, m.end)
             if asserted or not asserted_only:
                 mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
         if hint is not None and not mine and not asserted_only:
-            mine.append(_meaning_signal(by_id[hint.claim_id], hint, text, asserted=False))
+            mine.append(
+                _meaning_signal(by_id[hint.claim_id], hint, text, asserted=False, hint=True)
+            )
         out.append(mine)
     return out
+
+
+def _document_of(facts: FactBase, claim: dict[str, Any]) -> bool:
+    """Whether a false claim's wording refers to a document of the fact base by number."""
+    for m in _REF_RE.finditer(fold(claim["claim"]).lower()):
+        number, kind = (
+            (int(m.group(1)), _KIND[m.group(2)])
+            if m.group(1)
+            else (int(m.group(5)), _KIND[m.group(4)])
+        )
+        if any(d["number"] == number and d["kind"] == kind for d in facts.documents):
+            return True
+    return False
+
+
+def _attribute_checked(
+    facts: FactBase, claim: dict[str, Any], signals: Sequence[Signal], start: int, end: int
+) -> bool:
+    """Whether a match of ``claim`` in ``[start, end)`` may count. A claim that a known document
+    was issued by the wrong authority ("Nghị quyết 57 do Quốc hội ban hành") is false only in its
+    issuer, which the document check reads exactly (``_check_reference``): a sentence matches it
+    only when that check finds a wrong issuer there. A sentence that names the document with its
+    real issuer, or an authority beside it ("Thủ tướng chủ trì hội nghị triển khai Nghị quyết
+    57"), shares most of its words and much of its meaning, and is true. Other claims: always."""
+    if claim.get("differs") != "issuer" or not _document_of(facts, claim):
+        return True
+    return any(
+        s.kind == "fact_mismatch"
+        and (s.detail or {}).get("differs") == "issuer"
+        and s.start < end
+        and start < s.end
+        for s in signals
+    )
 
 
 def _asserted(signals: Sequence[Signal], start: int, end: int) -> bool:
@@ -398,9 +494,10 @@ def _asserted(signals: Sequence[Signal], start: int, end: int) -> bool:
 
 
 def _meaning_signal(
-    claim: dict[str, Any], m: meaning.Match, text: str, *, asserted: bool
+    claim: dict[str, Any], m: meaning.Match, text: str, *, asserted: bool, hint: bool = False
 ) -> Signal:
-    confirmed = m.level == "confirmed"
+    """The signal of meaning match ``m``; with ``hint``, a weight-0 hint whatever its level."""
+    confirmed = m.level == "confirmed" and not hint
     if confirmed and asserted:
         kind, weight, lead = (
             "known_false_claim",
@@ -448,7 +545,12 @@ def match_facts(
     for m in _REF_RE.finditer(folded):
         out.extend(_check_reference(facts, text, folded, m))
     out.extend(_check_targets(facts, text, folded))
-    out.extend(_check_claims(facts, text, folded))
+    by_id = {c["id"]: c for c in facts.false_claims}
+    out.extend(
+        s
+        for s in _check_claims(facts, text, folded)
+        if _attribute_checked(facts, by_id[(s.detail or {})["fact_id"]], out, s.start, s.end)
+    )
     if meaning:
         out.extend(meaning_findings(facts, [text], [[*cues, *out]])[0])
     return out

@@ -505,3 +505,17 @@ def test_a_domain_refusal_is_one_error_line_and_exit_code_1_for_every_command() 
     wrapped = [c.callback for c in app.registered_commands if c.callback is not None]
     assert wrapped
     assert all(getattr(f, "_converts_refusals", False) for f in wrapped)
+
+
+def test_predict_files_with_a_failed_line_exit_non_zero_and_keep_the_good_lines(
+    tmp_path: Path,
+) -> None:
+    src, dst = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text('{"id": "a", "text": "Dịch vụ công nhanh"}\nnot json\n', encoding="utf-8")
+    result = runner.invoke(app, ["predict", "--input", str(src), "--output", str(dst)])
+    assert result.exit_code == 1
+    assert "1 scored, 1 errors" in result.stderr
+    rows = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", None]
+    assert "sentiment" in rows[0]
+    assert "error" in rows[1]

@@ -427,9 +427,13 @@ def has_evidence(text: str, encoding: str) -> bool:
     foreign = [word for word in encoded if not word.isascii()]
     clear = [word for word in foreign if not reads_as_unicode(word)]
     distinct = {word for word in clear if re.search("[A-Za-z]", word)}
+    # … and a legacy code other than a letter with a diaeresis (those alone are spam's
+    # decoration: test_diaeresis_decoration_is_not_legacy) …
+    codes = {c for word in foreign for c in word if "\xa1" <= c <= "\xff"}
     # … and most words carry a mark, as in real text (detect_legacy's 45% rule).
     return (
-        len(distinct) >= 3
+        not codes <= set("äëïöüÿÄËÏÖÜ")
+        and len(distinct) >= 3
         and len(clear) >= 0.3 * len(foreign)
         and len(foreign) >= 0.45 * len(encoded)
     )
@@ -503,3 +507,24 @@ def test_unaccented_text_with_a_few_look_alike_letters_is_not_legacy() -> None:
     ):
         assert detect_legacy(text) is None
         assert from_legacy(text) == (text, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chöi TLMN, X.öc-Dïa, Näp",
+        "Näp län däu x3, Rüt tiën sieu töc, chöi gäme bäi",
+        "NÄP ÐÂU TËNG CÖDE, RÜT NHÄNH",
+    ],
+)
+def test_diaeresis_decoration_is_not_legacy(text: str) -> None:
+    """Unaccented spam decorated with diaeresis letters ("Näp" for "Nạp") was read as TCVN3
+    ("Nọp", "chửi"); its Latin-1 letters are all ä ë ï ö ü ÿ, which real legacy text never is."""
+    assert detect_legacy(text) is None
+    assert from_legacy(text) == (text, None)
+
+
+def test_real_tcvn3_with_diaeresis_letters_still_converts() -> None:
+    """A TCVN3 text keeps converting when it uses ä ö (ọ ử) beside its other codes."""
+    text = "Häc sinh tr­êng nµy ®· chöa xong bµi tËp vÒ nhµ"
+    assert from_legacy(text)[1] == "tcvn3"

@@ -118,3 +118,24 @@ def test_a_warning_that_names_the_fake_link_is_no_scam(analyzer) -> None:  # typ
     ):
         text = normalize(scam)
         assert unwarned(detect(text), text), scam
+
+
+def test_a_text_labelled_none_is_not_queued_on_the_model_alone(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A risk near the review threshold needs evidence as much as a flag does: a text the model
+    labels none by a narrow margin, with no cue behind its scam score, keeps that score scaled
+    down (a carrier's promotion); with a cue (a link outside the official list) it counts."""
+    from nlp.analyze import UNSUPPORTED_RISK, prepare
+
+    scores = {"none": 0.52, "scam": 0.48, "distortion": 0.0}
+    rel = {"relevant": 0.1, "irrelevant": 0.9}
+    sent = {"negative": 0.1, "neutral": 0.8, "positive": 0.1}
+    plain = prepare(
+        "Gói cước mới: 3GB mỗi ngày, đăng ký trên ứng dụng của nhà mạng.", analyzer.facts
+    )
+    result = analyzer._result(plain, rel, sent, scores)
+    assert result["misinfo"] == "none"
+    assert result["risk"] == round(0.48 * UNSUPPORTED_RISK, 4)
+    linked = prepare("Gói cước mới: 3GB mỗi ngày, đăng ký tại goicuoc-moi.xyz/dk", analyzer.facts)
+    result = analyzer._result(linked, rel, sent, scores)
+    assert result["misinfo"] == "none"
+    assert result["risk"] == 0.48

@@ -69,3 +69,52 @@ def test_every_fact_finding_names_its_source(facts: FactBase) -> None:
     assert sources["figure"] == "Nghị quyết số 06-NQ/TU ngày 30/1/2026"
     assert sources["date"] == "seed"
     assert sources["obligation"] == "seed"
+
+
+def claim_ids(facts: FactBase, text: str) -> set[str]:
+    """Known false claims matched as evidence (word or meaning matches with a weight)."""
+    return {
+        s.detail["fact_id"]
+        for s in match_facts(facts, normalize(text))
+        if s.kind in ("known_false_claim", "similar_claim") and s.weight > 0
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thủ tướng chủ trì hội nghị triển khai chuyển đổi số theo Nghị quyết 57.",
+        "Sáng nay Thủ tướng chủ trì hội nghị toàn quốc quán triệt, triển khai Nghị quyết 57.",
+        "Chính phủ ban hành Nghị quyết 03/NQ-CP về chương trình hành động thực hiện Nghị quyết 57.",
+        "Nghị quyết 57 do Bộ Chính trị ban hành năm 2024.",
+    ],
+)
+def test_an_authority_beside_a_document_is_not_its_issuer(facts: FactBase, text: str) -> None:
+    """Naming an authority near a document is not saying it issued it: no issuer mismatch, and
+    the issuer claim ("Nghị quyết 57 do Quốc hội ban hành") is not matched by words or meaning."""
+    assert "issuer" not in differs(facts, text)
+    assert "nq57-quoc-hoi" not in claim_ids(facts, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nghị quyết 57 do Quốc hội ban hành năm 2023.",
+        "Nghị quyết 57 của Thủ tướng bắt người dân đóng phí.",
+        "Quốc hội vừa thông qua Nghị quyết 57 về chuyển đổi số.",
+        "năm 2023 qh ra nghị quyết 57 rồi",
+        "Nghị quyết 57, Chính phủ đã ban hành từ năm ngoái.",
+    ],
+)
+def test_a_wrong_issuer_is_still_found(facts: FactBase, text: str) -> None:
+    assert "issuer" in differs(facts, text)
+
+
+def test_5g_causes_cancer_is_a_known_false_claim(facts: FactBase) -> None:
+    for text in ("5G gây ung thư", "Nghe nói sóng 5G gây ung thư cho trẻ em", "5G gay ung thu"):
+        assert "5g-health" in claim_ids(facts, text), text
+    card = next(c for c in facts.false_claims if c["id"] == "5g-health")
+    assert "WHO" in card["source"]
+    assert "ICNIRP" in card["source"]
+    # denying it is not the claim
+    assert "5g-health" not in claim_ids(facts, "5G không gây ung thư, theo WHO.")

@@ -206,3 +206,83 @@ def test_a_collector_threatening_to_call_relatives_is_a_debt_threat() -> None:
     assert "debt_threat" in kinds("Không trả tiền thì bên chị sẽ nhắn tin cho bố mẹ, vợ con em")
     # advice in a warning is not a threat
     assert "debt_threat" not in kinds("Hãy gọi điện cho người thân để xác minh trước khi chuyển")
+
+
+def test_a_threat_to_call_parents_without_se_is_a_debt_threat() -> None:
+    # "không trả thì (bên anh|tao) gọi điện cho bố mẹ" is the threat as much as "sẽ gọi" is
+    found = [
+        s
+        for s in detect(normalize("Hôm nay không trả thì bên anh gọi điện cho bố mẹ em, bóc phốt"))
+        if s.kind == "debt_threat"
+    ]
+    assert [s.evidence for s in found] == [
+        "không trả thì bên anh gọi điện cho bố mẹ",
+        "bóc phốt",
+    ]
+    assert "debt_threat" in kinds("Khong tra tien thi tao goi dien cho bo me may")
+    assert "debt_threat" not in kinds("Có việc gì thì gọi điện cho bố mẹ nhé con")
+
+
+def test_moving_to_a_private_chat_is_a_cue() -> None:
+    for text in (
+        "Muốn kiếm thêm thu nhập thì kết bạn Zalo với chị nhé",
+        "Lien he telegram : t.me/abcxyz de nhan code",
+        "Kiem 600k moi ngay, tele: hoa123",
+        "Tham gia nhom tai zalo.me/g/abcdef de duoc ho tro",
+    ):
+        assert "private_chat" in kinds(text), text
+    for text in (
+        # a data plan lists chat apps; ZaloPay's own deep link; a company's Official Account
+        "Thoả sức nhắn tin qua Zalo, Viber, lướt web khi soạn V50C gửi 191",
+        "Bam de nhan: https://zalo.me/app/link/9auzpq62k1",
+        "Quan tâm kênh Zalo Viettel tại https://zalo.me/1570758701534064697",
+    ):
+        assert "private_chat" not in kinds(text), text
+
+
+def test_job_lure_reads_a_phone_and_minutes_a_day() -> None:
+    assert "job_lure" in kinds("Chỉ cần 1 chiếc điện thoại, rảnh 20-30 phút là có thu nhập")
+    assert "job_lure" in kinds("Kiem 6OOk-3OOOk chi can 20 phut moi ngay")
+    assert "job_lure" not in kinds("Học sinh chỉ được dùng điện thoại 20 phút mỗi ngày")
+
+
+def test_masked_words_are_a_cue() -> None:
+    # punctuation of two kinds or more (one of them ' " _ ~ …) inside words, or a word spelled out
+    assert "masked_text" in kinds("N'ha'nL,jen:Qu.a;HangN,gayy H,ojV'i'enM:oj")
+    assert "masked_text" in kinds("tim hieu them t.h.u.o.n.g 188k")
+    for text in (
+        # a bank's transaction reference, a school notice, a timetable
+        "SD TK 1234 -100,000VND luc 20-12-2022. Ref Ecom.EW123.MOMO.ZALOPAY.VNPAY",
+        "THPT NCT:Thuc hien chi dao cong van SGD,lanh dao truong de nghi PHHS",
+        "T2 S1: Tin+V+AV;C1: CC+SH+H+V+V T3 S1: H+QP+Nghe+Si",
+        "Xem chi tiết tại https://a.b-c.d_e.vn/x'y\"z;w",
+    ):
+        assert "masked_text" not in kinds(text), text
+
+
+def test_phishing_hosts() -> None:
+    assert "sign_in_host" in kinds("Nhan qua tai https://login-onlien.com.vn/ de thuc hien")
+    assert "lookalike_domain" in kinds("Dang nhap https://onlinenhbidv.com de xac thuc")
+    assert "lookalike_domain" in kinds("Vui long dang nhap www.vcbdiglhtbink.com")
+    assert "embedded_domain" in kinds("Nhan qua tai jp.zaloapp.com.660316.castexfc.com nhe")
+    assert "random_host" in kinds("Nap dau tang 100%. jOeR5Rv.Gezne.de")
+    assert "random_host" in kinds("nhan luon 588k vao vi drwhcP.GeqrE.me")
+    for text in (
+        "Đăng nhập tại https://login.vietcombank.com.vn",  # official
+        # a brand in a place name; capitals that start words or acronyms
+        "Xem tại acbnhatrang.com.vn, TuoiTreOnline.vn, VNPay.vn, eBay.com hoặc MoMo.vn",
+        "Đọc tin tại vnexpress.net.",
+    ):
+        found = kinds(text)
+        assert not found & {
+            "sign_in_host",
+            "lookalike_domain",
+            "embedded_domain",
+            "random_host",
+        }, text
+
+
+def test_a_gift_alone_is_no_prize_lure() -> None:
+    # "quà tặng" is what every loyalty notice says; a prize with a fee or a lucky draw is a lure
+    assert "prize_lure" not in kinds("Quý khách có quà tặng 30.000đ trên Viettel Money")
+    assert "prize_lure" in kinds("Chúc mừng khách hàng may mắn trúng thưởng iPhone 15")
