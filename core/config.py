@@ -55,15 +55,15 @@ class Settings(BaseSettings):
     analysis_lease_s: float = 600.0
 
     # Review queue
-    # The lowest risk that queues an item: the lowest threshold (steps of 0.05) at which what is
-    # queued is at least 90 % misinformation on data/eval/check.jsonl (nlp.evaluate:
-    # PRECISION_TARGET; reached from 0.35) and false alarms on the real SMS corpus stay under 5 %
-    # (bench/smishing.py: 0.4 → 5.3 %, 0.45 → 4.5 %, recall 56.7 % → 54.2 %; chosen on that corpus,
-    # so its figure there is not a test). `duluan evaluate` prints the table for the models in
-    # service. With the cues of issue 12 (models/README.md): 0.4 → 2.6 %, 0.45 → 2.1 %, recall
-    # 60.6 % → 59.2 %; the check set reaches 0.9 from 0.25 — the rule would now allow a lower
-    # threshold, not yet chosen.
-    review_risk_threshold: float = 0.45
+    # The lowest risk that queues an item. The rule: among thresholds (steps of 0.05) at which
+    # what is queued is at least 90 % misinformation on data/eval/check.jsonl (nlp.evaluate:
+    # PRECISION_TARGET), the one that leaves the widest margin to both targets of issue 12 on
+    # real SMS (recall >= 60 %, false alarms <= 5 %; bench/smishing.py, the smaller of the two
+    # margins). With the models of 2026-11-30: 0.30 → 65.1 % / 4.4 % (margin 0.6 point), 0.35 →
+    # 63.7 % / 3.8 % (1.2), 0.40 → 61.6 % / 3.2 % (1.6), 0.45 → 60.2 % / 2.3 % (0.2); the check
+    # set reaches 90 % from 0.25. Chosen on that corpus, so its figures there are not a test.
+    # `duluan evaluate` prints the check set's table for the models in service.
+    review_risk_threshold: float = 0.40
     review_uncertain_share: float = 0.05  # of analysed, unflagged items: the most uncertain ones
     review_audit_share: float = 0.02  # of analysed, unflagged items: a random sample
     two_person_rule: bool = False  # a distortion/scam verdict counts once two collaborators agree

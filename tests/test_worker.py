@@ -105,7 +105,7 @@ def test_two_workers_on_postgresql_share_the_backlog_and_analyse_nothing_twice(
             s.scalars(
                 select(Item.cluster_id)
                 .join(Analysis, Analysis.item_id == Item.id)
-                .where(Analysis.risk >= 0.45)
+                .where(Analysis.risk >= Settings().review_risk_threshold)
             )
         )
     assert len({item for item, _ in tasks}) == len(tasks)  # no item queued twice

@@ -123,7 +123,7 @@ def test_a_text_report_becomes_an_item_queued_for_another_collaborator(
         assert task is not None
         assert task.reason == "report"
         assert task.analysis is not None
-        assert task.analysis.risk < 0.45
+        assert task.analysis.risk < Settings().review_risk_threshold
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "report.submit"))
         assert event is not None
         assert event.entity_id == body["id"]
