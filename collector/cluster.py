@@ -12,11 +12,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, bindparam, case, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
@@ -121,7 +121,7 @@ def cluster_pending(
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
     waiting = (
-        select(Item.id, Item.title, Item.text, Item.published_at, Item.fetched_at)
+        select(Item.id, Item.title, Item.text, Item.published_at, Item.fetched_at, Item.source)
         .where(Item.cluster_id.is_(None), Item.purged_at.is_(None))  # no text: no signature
         .order_by(Item.id)
         .limit(chunk)
@@ -144,31 +144,30 @@ def cluster_pending(
         leaders.add(f"c{cluster_id}", m)
         lsh.insert(f"c{cluster_id}", m)
     cluster_of: dict[str, int] = {}  # "n<leader item id>" -> its new cluster's id
-    touched: set[int] = set()
     done = 0
     while pending:
-        touched |= _assign(session, pending, lsh, leaders, cluster_of, threshold)
+        _assign(session, pending, lsh, leaders, cluster_of, threshold)
         done += len(pending)
         pending = session.execute(waiting.where(Item.id > pending[-1][0])).all()
     session.expire_all()
-    _recount(session, touched)
     return done
 
 
 def _assign(
     session: Session,
-    pending: Sequence[Any],  # rows of (id, title, text, published_at, fetched_at)
+    pending: Sequence[Any],  # rows of (id, title, text, published_at, fetched_at, source)
     lsh: MinHashLSH,
     leaders: _Leaders,
     cluster_of: dict[str, int],
     threshold: float,
-) -> set[int]:
+) -> None:
     """Cluster one chunk of waiting items against the leaders (adding its own new leaders, whose
-    clusters it creates); writes each item's cluster and signature. Returns the clusters touched."""
+    clusters it creates); writes each item's cluster and signature and adds the chunk to its
+    clusters' counts (:func:`_add_counts`)."""
     target: dict[int, str] = {}  # item id -> leader key ("c<cluster id>" or "n<leader item id>")
     packed: dict[int, bytes] = {}
     new_leaders: list[dict[str, object]] = []
-    for item_id, title, body, published_at, fetched_at in pending:
+    for item_id, title, body, published_at, fetched_at, _source in pending:
         m = signature(title, body)
         packed[item_id] = _pack(m)
         score, key = leaders.best(lsh.query(m), m)
@@ -199,28 +198,72 @@ def _assign(
         }
         for item_id, key in target.items()
     ]
+    # Counted before the chunk's own rows carry their cluster: what the query finds is older.
+    _add_counts(session, pending, {u["id"]: int(u["cluster_id"]) for u in updates})
     session.execute(update(Item), updates)
-    return {int(u["cluster_id"]) for u in updates}
 
 
-def _recount(session: Session, cluster_ids: set[int]) -> None:
-    ids = sorted(cluster_ids)
-    when = func.coalesce(Item.published_at, Item.fetched_at)
-    for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(
-                Item.cluster_id,
-                func.count(Item.id),
-                func.count(func.distinct(Item.source)),
-                func.min(when),
+# Clusters whose sources are looked up per statement (bound parameters stay well under SQLite's
+# limit of 32,766 with as many sources).
+_LOOKUP = 500
+
+
+def _add_counts(session: Session, rows: Sequence[Any], cluster_of_item: dict[int, int]) -> None:
+    """Add a chunk of newly clustered items to their clusters' ``item_count``,
+    ``source_count`` (distinct ``item.source``) and ``first_seen_at`` (earliest
+    ``published_at``, else ``fetched_at``), before the items' ``cluster_id`` is written.
+
+    Incremental, so the cost follows the chunk, not the cluster: a story carried by a million
+    items costs its new items and one lookup per new (cluster, source) pair in
+    ``ix_item_cluster_source``, where recounting it cost a scan of the million. Correct because
+    clustering runs one pass at a time (an advisory lock on PostgreSQL, the single writer on
+    SQLite) and only ever adds items to clusters."""
+    added: dict[int, tuple[int, set[str], datetime]] = {}
+    for item_id, _title, _body, published_at, fetched_at, source in rows:
+        cid = cluster_of_item[item_id]
+        when = published_at or fetched_at
+        n, sources, earliest = added.get(cid, (0, set(), when))
+        if source is not None:
+            sources.add(source)
+        added[cid] = (n + 1, sources, min(earliest, when))
+    ids = sorted(added)
+    seen: set[tuple[int, str]] = set()
+    for start in range(0, len(ids), _LOOKUP):
+        part = ids[start : start + _LOOKUP]
+        names = sorted(set().union(*(added[c][1] for c in part)))
+        if names:
+            seen.update(
+                (cid, src)
+                for cid, src in session.execute(
+                    select(Item.cluster_id, Item.source)
+                    .where(Item.cluster_id.in_(part), Item.source.in_(names))
+                    .distinct()
+                )
+                if cid is not None
             )
-            .where(Item.cluster_id.in_(ids[start : start + 500]))
-            .group_by(Item.cluster_id)
-        ).all()
-        session.execute(
-            update(Cluster),
-            [
-                {"id": cid, "item_count": n, "source_count": sources, "first_seen_at": first}
-                for cid, n, sources, first in rows
-            ],
-        )
+    table = cast(Table, Cluster.__table__)
+    first = bindparam("b_first", type_=table.c.first_seen_at.type)
+    session.execute(
+        table.update()
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            item_count=table.c.item_count + bindparam("b_items"),
+            source_count=table.c.source_count + bindparam("b_sources"),
+            first_seen_at=case(
+                (
+                    or_(table.c.first_seen_at.is_(None), table.c.first_seen_at > first),
+                    first,
+                ),
+                else_=table.c.first_seen_at,
+            ),
+        ),
+        [
+            {
+                "b_id": cid,
+                "b_items": n,
+                "b_sources": sum((cid, s) not in seen for s in sources),
+                "b_first": first_seen,
+            }
+            for cid, (n, sources, first_seen) in added.items()
+        ],
+    )

@@ -127,9 +127,9 @@ class Item(Base):
     search_text: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    cluster_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cluster.id", ondelete="SET NULL"), index=True
-    )
+    # Indexed with ``source`` (``ix_item_cluster_source``): a cluster's items, and whether a
+    # source already carries it, without reading the cluster (collector.cluster._add_counts).
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id", ondelete="SET NULL"))
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     # What ingest assumed or repaired: [{"code": "date_unreadable" | "legacy_encoding" | …,
     # "detail": "…"}] (collector.store, collector.parse); None when nothing.
@@ -159,6 +159,7 @@ class Item(Base):
     __table_args__ = (
         Index("ix_item_published_at", "published_at"),
         Index("ix_item_fetched_at", "fetched_at"),
+        Index("ix_item_cluster_source", "cluster_id", "source"),
         # What waits for analysis: a few rows at most, whatever the table's size.
         Index(
             "ix_item_pending",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,3 +64,49 @@ def test_clustering_in_chunks_joins_twins_across_chunk_boundaries(session: Sessi
     cluster = session.get(Cluster, twins[0].cluster_id)
     assert (cluster.first_item_id, cluster.item_count, cluster.source_count) == (twins[0].id, 5, 5)
     assert session.scalar(select(Item.id).where(Item.cluster_id.is_(None))) is None
+
+
+def test_counts_are_added_pass_by_pass_as_a_recount_would_give_them(session: Session) -> None:
+    """Each pass adds its items to the counts (no recount of the cluster): a source that already
+    carries the cluster, in an earlier pass or an earlier chunk, is not counted twice; a source
+    new to it is; an item published earlier moves ``first_seen_at`` back. Checked against the
+    counts read from the items themselves after every pass."""
+
+    def recounted(cluster_id: int) -> tuple[int, int, datetime]:
+        rows = session.execute(
+            select(Item.source, Item.published_at, Item.fetched_at).where(
+                Item.cluster_id == cluster_id
+            )
+        ).all()
+        return len(rows), len({r[0] for r in rows}), min(r[1] or r[2] for r in rows)
+
+    start = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    first = make_item(session, title="Cảnh báo", text=STORY, source="Báo A", published_at=start)
+    make_item(session, title="Cảnh báo", text=STORY + " (theo Báo A)", source="Báo B")
+    assert cluster_pending(session) == 2
+    cluster = session.get(Cluster, first.cluster_id)
+    assert (
+        (cluster.item_count, cluster.source_count, cluster.first_seen_at)
+        == recounted(cluster.id)
+        == (2, 2, start)
+    )
+    passes = [
+        [("Báo A", None), ("Báo B", None)],  # both sources already carry it
+        [("Báo C", start - timedelta(days=1)), ("Báo C", None), ("Báo A", None)],  # one new
+    ]
+    for n, rows in enumerate(passes):
+        for k, (source, published) in enumerate(rows):
+            make_item(
+                session,
+                title="Cảnh báo",
+                text=STORY + f" Nguồn: {source} {n}.{k}",
+                source=source,
+                published_at=published,
+            )
+        assert cluster_pending(session, chunk=2) == len(rows)
+        cluster = session.get(Cluster, first.cluster_id)
+        assert (cluster.item_count, cluster.source_count, cluster.first_seen_at) == recounted(
+            cluster.id
+        )
+    assert (cluster.item_count, cluster.source_count) == (7, 3)
+    assert cluster.first_seen_at == start - timedelta(days=1)
