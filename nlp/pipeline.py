@@ -411,7 +411,7 @@ def model_input(text: str, signals: Iterable[Signal] = ()) -> str:
 
 # Candidate regularisation strengths; `duluan train` picks one on an inner split of the
 # training part (never on the held-out part it reports).
-C_GRID: tuple[float, ...] = (1.0, 4.0, 8.0)
+C_GRID: tuple[float, ...] = (1.0, 4.0, 8.0, 16.0, 32.0)
 
 
 def build_pipeline(
