@@ -33,7 +33,7 @@ worker exits with status 0.
 Periodic jobs: ``default_jobs()`` and :data:`JOBS` list ``PeriodicJob(name, interval_s, run)``; ``run(session,
 settings, now)`` is called in a transaction of its own, committed after it returns (rolled back
 and logged if it raises: a failing job never stops the pipeline; it is tried again after its
-interval). ``interval_s = 0`` runs it every cycle. The jobs are listed in ``default_jobs`` (``alerts.check_and_send``: every cycle; ``core.retention.purge``: daily). To add another, one line::
+interval). ``interval_s = 0`` runs it every cycle. The jobs are listed in ``default_jobs`` (``alerts.check_and_send``: every ``DULUAN_ALERT_CHECK_INTERVAL_S``, 60 s; ``core.retention.purge``: daily). To add another, one line::
 
     JOBS.append(PeriodicJob("digest", 3600, digest.send))
 
@@ -87,8 +87,9 @@ class PeriodicJob:
     run: Callable[[Session, Settings, datetime], Any]
 
 
-def default_jobs() -> list[PeriodicJob]:
-    """The worker's periodic jobs: the alert rules every cycle (``alerts.check_and_send``, which
+def default_jobs(settings: Settings | None = None) -> list[PeriodicJob]:
+    """The worker's periodic jobs: the alert rules every ``settings.alert_check_interval_s``
+    (default 60 s; ``alerts.check_and_send``, which
     commits what it records before it sends) and retention daily (``core.retention.purge``, which
     commits batch by batch and is idempotent: on PostgreSQL one worker runs it at a time) and
     collaborators' screenshots past ``report_image_days`` daily (``collector.submissions.purge_images``)."""
@@ -97,7 +98,7 @@ def default_jobs() -> list[PeriodicJob]:
     from core.retention import purge
 
     return [
-        PeriodicJob("alerts", 0, check_and_send),
+        PeriodicJob("alerts", (settings or Settings()).alert_check_interval_s, check_and_send),
         PeriodicJob("retention", DAY_S, purge),
         PeriodicJob("report_images", DAY_S, purge_images),
     ]
@@ -208,7 +209,7 @@ class Worker:
         self.settings = settings
         self.collect, self.analyze = collect, analyze
         self.stop = stop or threading.Event()
-        self.jobs = [*default_jobs(), *JOBS] if jobs is None else list(jobs)
+        self.jobs = [*default_jobs(settings), *JOBS] if jobs is None else list(jobs)
         self.drain, self.say = drain, say
         self.factory = factory or worker_factory(settings)
         self.analyzer: Any = None

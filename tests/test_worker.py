@@ -270,13 +270,17 @@ def test_periodic_jobs_run_on_their_interval_and_a_failing_one_stops_nothing(
         assert s.scalar(select(func.count(Item.id))) == 3
 
 
-def test_the_worker_runs_the_alert_rules_every_cycle_and_retention_daily() -> None:
+def test_the_worker_runs_the_alert_rules_once_a_minute_and_retention_daily() -> None:
     from alerts import check_and_send
     from cli import worker
+    from core.config import Settings
     from core.retention import purge
 
     jobs = {j.name: j for j in worker.default_jobs()}
-    assert jobs["alerts"].interval_s == 0
+    assert jobs["alerts"].interval_s == 60
+    assert {j.name: j for j in worker.default_jobs(Settings(alert_check_interval_s=0))}[
+        "alerts"
+    ].interval_s == 0  # every cycle
     assert jobs["alerts"].run is check_and_send
     assert jobs["retention"].interval_s == 86_400
     assert jobs["retention"].run is purge
