@@ -138,7 +138,10 @@ def _fresh_db(admin_url: str, name: str) -> str:
 
 def _fill(url: str, backlog: int, waiting: int) -> None:
     """``backlog`` items with an analysis (history) and ``waiting`` without, all in one cluster
-    (clustered already), fetched over the previous days."""
+    (clustered already), fetched over the previous days. Their texts number them modulo 20,000,
+    so that a bigger backlog does not change what the analysis reads: with the item's id in the
+    text, ids of seven digits read as account numbers after "số" (an assertion cue) and sent every
+    waiting item to the sentence encoder at 1,000,000 stored but not at 20,000."""
     engine = create_engine(url)
     with engine.begin() as conn:
         cluster = conn.execute(
@@ -150,9 +153,9 @@ def _fill(url: str, backlog: int, waiting: int) -> None:
         conn.execute(
             text(
                 "INSERT INTO item (source, title, text, language, content_hash, search_text, "
-                "fetched_at, cluster_id, analyzed_at) SELECT 'Lưu trữ', 'Tin cũ ' || g, "
-                "'Nội dung lưu trữ về chuyển đổi số số ' || g || ' của xã ' || (g % 997), 'vi', "
-                "md5('b' || g), 'tin cu ' || g, now() - (g % 20160) * interval '1 minute', :c, "
+                "fetched_at, cluster_id, analyzed_at) SELECT 'Lưu trữ', 'Tin cũ ' || (g % 20000), "
+                "'Nội dung lưu trữ về chuyển đổi số số ' || (g % 20000) || ' của xã ' || (g % 997), "
+                "'vi', md5('b' || g), 'tin cu ' || g, now() - (g % 20160) * interval '1 minute', :c, "
                 "CASE WHEN g <= :b THEN now() END FROM generate_series(1, :n) g ORDER BY g"
             ),
             {"n": backlog + waiting, "b": backlog, "c": cluster},
