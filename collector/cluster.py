@@ -8,6 +8,7 @@ Runs in one process at a time (a PostgreSQL advisory lock), so clusters are neve
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -16,11 +17,11 @@ from typing import Any, cast
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from sqlalchemy import Table, bindparam, case, insert, or_, select, text, update
+from sqlalchemy import Table, bindparam, case, delete, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
-from core.tables import Cluster, Item
+from core.tables import Cluster, ClusterBand, Item
 from core.text import search_key
 
 NUM_PERM = 64
@@ -112,9 +113,11 @@ def cluster_pending(
     Returns the number of items clustered.
 
     Works on rows, not ORM objects, and writes with bulk statements, ``chunk`` items at a time
-    in id order: a collection pass or an import can bring hundreds of thousands of items, and
-    only the leaders' signatures (one per recent cluster) stay in memory. Item objects already
-    in the session are expired.
+    in id order: a collection pass or an import can bring hundreds of thousands of items. The
+    leaders of the last ``window_days`` are found through ``cluster_band`` (their LSH band keys;
+    rows older than the window are deleted here), so a pass reads the signatures of the clusters
+    its items may join and of its own new leaders, not of every recent cluster. Item objects
+    already in the session are expired.
     """
     now = now or utcnow()
     session.flush()
@@ -130,51 +133,142 @@ def cluster_pending(
     if not pending:
         return 0
     # Leader clustering: only each cluster's first item is indexed, so a story carried by
-    # thousands of items costs one candidate per query, not thousands.
+    # thousands of items costs one candidate per query, not thousands. The index of earlier
+    # leaders is the cluster_band table (looked up per chunk); this pass's new leaders are also
+    # kept in memory, for the items after them in the same chunk.
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    leaders = _Leaders()
+    bands = _Bands(lsh)
     since = now - timedelta(days=window_days)
-    for cluster_id, raw in session.execute(
-        select(Cluster.id, Item.minhash)
-        .join(Item, Item.id == Cluster.first_item_id)
-        .where(Item.minhash.is_not(None), Item.fetched_at >= since)
+    session.execute(delete(ClusterBand).where(ClusterBand.seen_at < since))
+    if (
+        session.scalar(select(ClusterBand.key).where(ClusterBand.scheme == bands.scheme).limit(1))
+        is None
     ):
-        assert raw is not None  # the query keeps only items with a signature
-        m = _unpack(raw)
-        leaders.add(f"c{cluster_id}", m)
-        lsh.insert(f"c{cluster_id}", m)
+        _index_leaders(session, bands, since)
+    leaders = _Leaders()
     cluster_of: dict[str, int] = {}  # "n<leader item id>" -> its new cluster's id
     done = 0
     while pending:
-        _assign(session, pending, lsh, leaders, cluster_of, threshold)
+        _assign(session, pending, lsh, bands, leaders, cluster_of, threshold, since)
         done += len(pending)
         pending = session.execute(waiting.where(Item.id > pending[-1][0])).all()
     session.expire_all()
     return done
 
 
+# Core, not ORM, inserts: a leader has eight band rows, and the ORM's bulk path costs
+# several times more a row.
+_BAND_TABLE = cast(Table, ClusterBand.__table__)
+
+
+class _Bands:
+    """The banding of ``lsh`` (its bands and rows, which follow the threshold) as stored keys:
+    one signed 64-bit BLAKE2b digest per band of the scheme, band number and hash values."""
+
+    def __init__(self, lsh: MinHashLSH) -> None:
+        self.ranges: list[tuple[int, int]] = list(lsh.hashranges)
+        self.scheme = f"lsh-{lsh.b}x{lsh.r}"
+
+    def keys(self, m: MinHash) -> list[int]:
+        values = np.asarray(m.hashvalues, dtype=np.uint32)
+        person = self.scheme.encode()
+        return [
+            int.from_bytes(
+                hashlib.blake2b(
+                    bytes([n]) + values[a:b].tobytes(), digest_size=8, person=person
+                ).digest(),
+                "big",
+                signed=True,
+            )
+            for n, (a, b) in enumerate(self.ranges)
+        ]
+
+
+def _index_leaders(session: Session, bands: _Bands, since: datetime) -> int:
+    """Fill ``cluster_band`` from the leaders fetched since ``since`` that have a signature (the
+    first pass after the table was created, or after the threshold changed the banding): keyset
+    pages of ``CHUNK`` clusters. Returns the number of leaders indexed."""
+    done, last = 0, 0
+    while True:
+        rows = session.execute(
+            select(Cluster.id, Item.minhash, Item.fetched_at)
+            .join(Item, Item.id == Cluster.first_item_id)
+            .where(Item.minhash.is_not(None), Item.fetched_at >= since, Cluster.id > last)
+            .order_by(Cluster.id)
+            .limit(CHUNK)
+        ).all()
+        if not rows:
+            return done
+        session.execute(
+            insert(_BAND_TABLE),
+            [
+                {"key": k, "cluster_id": cid, "scheme": bands.scheme, "seen_at": at}
+                for cid, raw, at in rows
+                if raw is not None
+                for k in bands.keys(_unpack(raw))
+            ],
+        )
+        done, last = done + len(rows), rows[-1][0]
+
+
+def _stored_candidates(
+    session: Session, keys: dict[int, list[int]], since: datetime, leaders: _Leaders
+) -> dict[int, list[str]]:
+    """``{band key: ["c<cluster id>", …]}`` for the chunk's band keys found in ``cluster_band``
+    (leaders fetched since ``since``), with those leaders' signatures added to ``leaders``;
+    a cluster whose leader has no signature any more (purged) is left out."""
+    wanted = sorted({k for ks in keys.values() for k in ks})
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(wanted), _LOOKUP):
+        for key, cid in session.execute(
+            select(ClusterBand.key, ClusterBand.cluster_id).where(
+                ClusterBand.key.in_(wanted[start : start + _LOOKUP]), ClusterBand.seen_at >= since
+            )
+        ):
+            found.setdefault(key, []).append(cid)
+    need = sorted({c for cs in found.values() for c in cs if f"c{c}" not in leaders.rows})
+    for start in range(0, len(need), _LOOKUP):
+        for cid, raw in session.execute(
+            select(Cluster.id, Item.minhash)
+            .join(Item, Item.id == Cluster.first_item_id)
+            .where(Cluster.id.in_(need[start : start + _LOOKUP]), Item.minhash.is_not(None))
+        ):
+            if raw is not None:
+                leaders.add(f"c{cid}", _unpack(raw))
+    return {k: [f"c{c}" for c in cs if f"c{c}" in leaders.rows] for k, cs in found.items()}
+
+
 def _assign(
     session: Session,
     pending: Sequence[Any],  # rows of (id, title, text, published_at, fetched_at, source)
     lsh: MinHashLSH,
+    bands: _Bands,
     leaders: _Leaders,
     cluster_of: dict[str, int],
     threshold: float,
+    since: datetime,
 ) -> None:
-    """Cluster one chunk of waiting items against the leaders (adding its own new leaders, whose
-    clusters it creates); writes each item's cluster and signature and adds the chunk to its
-    clusters' counts (:func:`_add_counts`)."""
+    """Cluster one chunk of waiting items against the leaders — earlier ones found through
+    ``cluster_band``, this pass's own in ``lsh`` — creating the clusters of its new leaders and
+    indexing them; writes each item's cluster and signature and adds the chunk to its clusters'
+    counts (:func:`_add_counts`)."""
     target: dict[int, str] = {}  # item id -> leader key ("c<cluster id>" or "n<leader item id>")
     packed: dict[int, bytes] = {}
     new_leaders: list[dict[str, object]] = []
-    for item_id, title, body, published_at, fetched_at, _source in pending:
-        m = signature(title, body)
+    new_bands: list[tuple[str, list[int], datetime]] = []  # (leader key, band keys, fetched at)
+    signatures = {row[0]: signature(row[1], row[2]) for row in pending}
+    keys = {item_id: bands.keys(m) for item_id, m in signatures.items()}
+    stored = _stored_candidates(session, keys, since, leaders)
+    for item_id, _title, _body, published_at, fetched_at, _source in pending:
+        m = signatures[item_id]
         packed[item_id] = _pack(m)
-        score, key = leaders.best(lsh.query(m), m)
+        candidates = {*lsh.query(m), *(c for k in keys[item_id] for c in stored.get(k, ()))}
+        score, key = leaders.best(sorted(candidates), m)
         if score < threshold:
             key = f"n{item_id}"
             leaders.add(key, m)
             lsh.insert(key, m)
+            new_bands.append((key, keys[item_id], fetched_at))
             new_leaders.append(
                 {
                     "first_item_id": item_id,
@@ -190,6 +284,14 @@ def _assign(
         )
         for row, cid in zip(new_leaders, new_ids, strict=True):
             cluster_of[f"n{row['first_item_id']}"] = cid
+        session.execute(
+            insert(_BAND_TABLE),
+            [
+                {"key": k, "cluster_id": cluster_of[key], "scheme": bands.scheme, "seen_at": at}
+                for key, band_keys, at in new_bands
+                for k in band_keys
+            ],
+        )
     updates: list[dict[str, Any]] = [
         {
             "id": item_id,

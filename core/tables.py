@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -99,6 +100,27 @@ class Cluster(Base):
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     source_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClusterBand(Base):
+    """The LSH index of recent clusters' leaders, kept in the database: one row per band of a
+    leader's MinHash signature (``collector.cluster``). A new item looks up its own band keys
+    here, so a clustering pass reads the few clusters that may match it instead of rebuilding
+    an index of every cluster of the window. Rows older than the window are deleted."""
+
+    __tablename__ = "cluster_band"
+
+    # 64-bit digest of (scheme, band number, the band's hash values).
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    cluster_id: Mapped[int] = mapped_column(
+        ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "lsh-<bands>x<rows>": the banding the key was made with (it follows the threshold).
+    scheme: Mapped[str] = mapped_column(String(16))
+    # When the leader was fetched: the window counts from it, as for the leader itself.
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_cluster_band_seen_at", "seen_at"),)
 
 
 # The partial index condition of what waits for analysis (``Item``, ``ix_item_pending``).

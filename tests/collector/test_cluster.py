@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from collector.cluster import cluster_pending, shingles
-from core.tables import Cluster, Item
+from core.tables import Cluster, ClusterBand, Item
 from tests.factories import make_item
 
 STORY = (
@@ -110,3 +110,53 @@ def test_counts_are_added_pass_by_pass_as_a_recount_would_give_them(session: Ses
         )
     assert (cluster.item_count, cluster.source_count) == (7, 3)
     assert cluster.first_seen_at == start - timedelta(days=1)
+
+
+def test_earlier_leaders_are_found_through_the_band_table_within_the_window(
+    session: Session,
+) -> None:
+    """A pass finds earlier clusters through ``cluster_band``: a twin joins a leader of an
+    earlier pass; once that leader is older than the window its band rows are deleted and a
+    twin starts a cluster of its own."""
+    now = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    leader = make_item(session, title="Cảnh báo", text=STORY, fetched_at=now - timedelta(days=3))
+    assert cluster_pending(session, now=now) == 1
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(ClusterBand)
+            .where(ClusterBand.cluster_id == leader.cluster_id)
+        )
+        == 8
+    )  # one key per band (8 bands of 8 rows at the 0.7 threshold)
+    twin = make_item(session, title="Cảnh báo", text=STORY + " (theo Báo A)", source="Báo B")
+    assert cluster_pending(session, now=now) == 1
+    assert twin.cluster_id == leader.cluster_id
+    later = now + timedelta(days=12)  # the leader is 15 days old: outside the 14-day window
+    late = make_item(session, title="Cảnh báo", text=STORY + " Nguồn: Báo C.", source="Báo C")
+    assert cluster_pending(session, now=later) == 1
+    assert late.cluster_id != leader.cluster_id
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(ClusterBand)
+            .where(ClusterBand.cluster_id == leader.cluster_id)
+        )
+        == 0
+    )
+
+
+def test_leaders_from_before_the_band_table_are_indexed_by_the_first_pass(
+    session: Session,
+) -> None:
+    """Clusters made before ``cluster_band`` existed (an upgraded database: the table starts
+    empty) are indexed by the next pass, so their twins still join them."""
+    leader = make_item(session, title="Cảnh báo", text=STORY)
+    old = make_item(session, title="Giá lúa", text="Giá lúa tươi tại các huyện phía Nam tăng")
+    assert cluster_pending(session) == 2
+    session.execute(delete(ClusterBand))  # as the migration leaves it
+    twin = make_item(session, title="Cảnh báo", text=STORY + " (theo Báo A)", source="Báo B")
+    assert cluster_pending(session) == 1
+    assert twin.cluster_id == leader.cluster_id
+    indexed = set(session.scalars(select(ClusterBand.cluster_id).distinct()))
+    assert indexed == {leader.cluster_id, old.cluster_id}
