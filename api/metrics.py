@@ -39,6 +39,7 @@ from core.accounts import AuthError, user_for_token
 from core.db import utcnow
 from core.errors import DomainError
 from core.tables import AuditEvent, Item, ReviewTask, Role, Verdict
+from core.vocabulary import STATUSES
 from nlp.analyze import count_pending
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -203,10 +204,7 @@ def install(app: FastAPI) -> None:
             f"duluan_backlog_oldest_seconds {_age_s(oldest):.0f}",
             "# HELP duluan_queue_tasks Review tasks by status.",
             "# TYPE duluan_queue_tasks gauge",
-            *[
-                f'duluan_queue_tasks{{status="{s}"}} {depth.get(s, 0)}'
-                for s in ("pending", "claimed", "decided", "escalated")
-            ],
+            *[f'duluan_queue_tasks{{status="{s}"}} {depth.get(s, 0)}' for s in STATUSES],
             "# HELP duluan_claims_total Tasks claimed.",
             "# TYPE duluan_claims_total counter",
             f"duluan_claims_total {claims}",

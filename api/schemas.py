@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.vocabulary import Role, Sentiment, VerdictKind
+
 
 class LoginRequest(BaseModel):
     username: str = Field(min_length=1, max_length=64)
@@ -99,9 +101,9 @@ class TaskRead(BaseModel):
 
 
 class VerdictCreate(BaseModel):
-    verdict: Literal["distortion", "scam", "not_misinformation", "escalate"]
+    verdict: VerdictKind
     note: str = Field(default="", max_length=4000)
-    sentiment: Literal["negative", "neutral", "positive"] | None = Field(
+    sentiment: Sentiment | None = Field(
         default=None, description="Corrected sentiment, when the model got it wrong"
     )
     relevant: bool | None = Field(
@@ -187,12 +189,12 @@ class OverrideRequest(BaseModel):
     reason: str = Field(
         min_length=1, max_length=4000, description="Mandatory: why the analyst decides so"
     )
-    sentiment: Literal["negative", "neutral", "positive"] | None = None
+    sentiment: Sentiment | None = None
     relevant: bool | None = None
 
 
 class ChangeVerdictRequest(BaseModel):
-    verdict: Literal["distortion", "scam", "not_misinformation", "escalate"]
+    verdict: VerdictKind
     reason: str = Field(
         min_length=1, max_length=4000, description="Mandatory: why the reviewer changes it"
     )
@@ -279,7 +281,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 class UserRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     username: str
-    role: Literal["collaborator", "analyst", "admin"]
+    role: Role
     is_active: bool
     locked_until: datetime | None = Field(
         description="Set while the account is locked after repeated failed logins"
@@ -291,12 +293,12 @@ class UserCreate(BaseModel):
     username: str = Field(
         min_length=2, max_length=64, description="Lower-case letters, digits, '.', '_' or '-'"
     )
-    role: Literal["collaborator", "analyst", "admin"]
+    role: Role
     password: str = Field(min_length=8, max_length=256)
 
 
 class UserUpdate(BaseModel):
-    role: Literal["collaborator", "analyst", "admin"] | None = None
+    role: Role | None = None
     is_active: bool | None = Field(
         default=None, description="false disables the account and revokes its tokens"
     )

@@ -25,6 +25,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Base, UTCDateTime, utcnow
 
+# Named in core.vocabulary with their Vietnamese labels; imported here for the columns (and for
+# the modules that have always imported them from here).
+from core.vocabulary import Role as Role
+from core.vocabulary import TaskStatus as TaskStatus
+from core.vocabulary import VerdictKind as VerdictKind
+
 
 class FeedKind(StrEnum):
     news = "news"
@@ -37,26 +43,6 @@ class FeedKind(StrEnum):
 
 # The source name of every collaborator's report (review.reports; counted apart in the weekly report).
 REPORT_SOURCE = "Phản ánh của cộng tác viên"
-
-
-class Role(StrEnum):
-    collaborator = "collaborator"
-    analyst = "analyst"
-    admin = "admin"
-
-
-class TaskStatus(StrEnum):
-    pending = "pending"
-    claimed = "claimed"
-    decided = "decided"
-    escalated = "escalated"
-
-
-class VerdictKind(StrEnum):
-    distortion = "distortion"
-    scam = "scam"
-    not_misinformation = "not_misinformation"
-    escalate = "escalate"
 
 
 class Feed(Base):

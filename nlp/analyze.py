@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.tables import Analysis, Item
+from core.vocabulary import FLAGS
 from nlp import registry
 from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
 from nlp.pipeline import TASKS, model_input
@@ -431,7 +432,7 @@ class Analyzer:
             # the article around it (a false claim about the policy inside sports news).
             claim_relevance = max(relevance, claim.relevance)
         label = str(max(mis, key=mis.__getitem__))
-        misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in ("distortion", "scam")}
+        misinfo_scores = {k: round(mis.get(k, 0.0), 4) for k in FLAGS}
         risk = risk_score(claim_relevance, misinfo_scores)
         evidence = (
             prep.signals

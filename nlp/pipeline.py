@@ -15,6 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from core.vocabulary import MISINFO_CLASSES, SENTIMENTS
 from nlp.signals import Signal, official
 from nlp.text import expand_teencode, fold, unmask, urls
 
@@ -22,8 +23,8 @@ PREPROCESS = "fold-teencode-signals-polarity-v2"
 
 TASKS: dict[str, tuple[str, ...]] = {
     "relevance": ("off_topic", "relevant"),
-    "sentiment": ("negative", "neutral", "positive"),
-    "misinfo": ("none", "distortion", "scam"),
+    "sentiment": SENTIMENTS,
+    "misinfo": MISINFO_CLASSES,
 }
 
 _PHONE_RE = re.compile(

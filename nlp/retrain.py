@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 
+from core.vocabulary import FLAGS
 from nlp.analyze import prepare_many
 from nlp.evaluate import load_rows, reliability
 from nlp.facts import FactBase
@@ -246,7 +247,7 @@ def _reliability(
         col = classes.index("relevant")
         return reliability([float(p[col]) for p in proba], [t == "relevant" for t in y])
     if task == "misinfo":
-        cols = [classes.index(c) for c in ("distortion", "scam") if c in classes]
+        cols = [classes.index(c) for c in FLAGS if c in classes]
         return reliability(
             [max(float(p[c]) for c in cols) for p in proba], [t != "none" for t in y]
         )

@@ -15,7 +15,10 @@ from core.db import utcnow
 from core.items import join_latest_analysis
 from core.labels import human_labels
 from core.tables import Analysis, Item, ReviewTask, Verdict
-from report.weekly import SENTIMENTS
+from core.vocabulary import OPEN_STATUSES, SENTIMENTS, VERDICTS, TaskStatus
+
+# The dashboard lists the open states first, then what is decided.
+QUEUE_ORDER = (*OPEN_STATUSES, TaskStatus.decided.value)
 
 
 def _day(value: datetime) -> date:
@@ -57,7 +60,7 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
         if misinfo in flags:
             flags[misinfo][i] += 1
 
-    verdicts = {k: [0] * days for k in ("distortion", "scam", "not_misinformation", "escalate")}
+    verdicts = {k: [0] * days for k in VERDICTS}
     for at, kind in session.execute(
         select(Verdict.created_at, Verdict.verdict).where(
             Verdict.created_at >= since, Verdict.withdrawn_at.is_(None)
@@ -76,5 +79,5 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
         "sentiment": sentiment,
         "flags": flags,
         "verdicts": verdicts,
-        "queue": {s: int(queue.get(s, 0)) for s in ("pending", "claimed", "escalated", "decided")},
+        "queue": {s: int(queue.get(s, 0)) for s in QUEUE_ORDER},
     }

@@ -17,8 +17,9 @@ from typing import Any, ClassVar, Literal
 import pandas as pd
 
 from core.calendar import VIETNAM, Week
+from core.vocabulary import MISINFO_VI, SENTIMENT_VI
 from report import safe
-from report.weekly import GOOD_NOTE, MISINFO_VI, NO_GOOD, SENTIMENT_VI, _excerpt, _when
+from report.weekly import GOOD_NOTE, NO_GOOD, _excerpt, _when
 
 NO_DATA = "Không có dữ liệu trong tuần."
 NO_CONCERN = "Chưa đủ tin để nêu vấn đề nổi bật."

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from core.calendar import Week
+from core.vocabulary import MISINFO_VI, SENTIMENT_VI
 from report.document import (
     NO_DATA,
     SUBJECT,
@@ -32,8 +33,6 @@ from report.document import (
     weekly_document,
 )
 from report.weekly import (
-    MISINFO_VI,
-    SENTIMENT_VI,
     load_cluster_sources,
     load_coverage,
     load_week,

@@ -29,17 +29,9 @@ from core.tables import (
     ReviewTask,
     Verdict,
 )
+from core.vocabulary import FLAGS, OPEN_STATUSES, SENTIMENTS
 from report import safe
 
-SENTIMENTS = ("negative", "neutral", "positive")
-SENTIMENT_VI = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
-MISINFO_VI = {"distortion": "Xuyên tạc, sai lệch", "scam": "Lừa đảo"}
-STATUS_VI = {
-    "pending": "chờ xử lý",
-    "claimed": "đang xem",
-    "decided": "đã kết luận",
-    "escalated": "chuyển cấp trên",
-}
 COLUMNS = [
     "item_id",
     "source",
@@ -171,7 +163,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     frame["verdict"] = frame["task_id"].map(lambda t: by_task.get(t) if pd.notna(t) else None)
     frame["reach"] = frame["reach"].fillna(1).astype(int)
     frame["first_seen"] = frame["first_seen"].where(frame["first_seen"].notna(), frame["when"])
-    confirmed = frame[frame["verdict"].isin(["distortion", "scam"]) & frame["analysis_id"].notna()]
+    confirmed = frame[frame["verdict"].isin(FLAGS) & frame["analysis_id"].notna()]
     facts = _contradicted_facts(session, [int(a) for a in confirmed["analysis_id"]])
     frame["contradicts"] = [
         (kept or {}).get("contradicts") if purged else facts.get(int(a)) if pd.notna(a) else None
@@ -571,7 +563,7 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
     )
 
 
-MISINFO_KINDS = ("distortion", "scam")
+MISINFO_KINDS = FLAGS
 GOOD_COLUMNS = ["item_id", "title", "excerpt", "when", "reach", "sources"]
 
 
@@ -664,7 +656,7 @@ def _reports(frame: pd.DataFrame) -> dict[str, float | int]:
     scam, and that share of the decided (0.0 when none is decided)."""
     mine = frame[frame["source"] == REPORT_SOURCE]
     decided = mine[mine["task_status"] == "decided"]
-    confirmed = int(decided["verdict"].isin(["distortion", "scam"]).sum())
+    confirmed = int(decided["verdict"].isin(FLAGS).sum())
     return {
         "reports": len(mine),
         "reports_decided": len(decided),
@@ -714,13 +706,13 @@ def summarize(
             "share": [round(c / total_rel, 4) if total_rel else 0.0 for c in counts],
         }
     )
-    flagged = analysed[analysed["misinfo"].isin(["distortion", "scam"])]
-    confirmed = frame[frame["verdict"].isin(["distortion", "scam"])]
+    flagged = analysed[analysed["misinfo"].isin(FLAGS)]
+    confirmed = frame[frame["verdict"].isin(FLAGS)]
     flags = pd.DataFrame(
         {
-            "misinfo": ["distortion", "scam"],
-            "flagged": [int((flagged["misinfo"] == k).sum()) for k in ("distortion", "scam")],
-            "confirmed": [int((confirmed["verdict"] == k).sum()) for k in ("distortion", "scam")],
+            "misinfo": list(FLAGS),
+            "flagged": [int((flagged["misinfo"] == k).sum()) for k in FLAGS],
+            "confirmed": [int((confirmed["verdict"] == k).sum()) for k in FLAGS],
         }
     )
     tasks = frame["task_status"].dropna().value_counts()
@@ -739,7 +731,7 @@ def summarize(
         "texts_purged": int(frame["text_purged"].sum()) if "text_purged" in frame else 0,
         **_reports(frame),
     }
-    confirmed = shown[shown["verdict"].isin(["distortion", "scam"])]
+    confirmed = shown[shown["verdict"].isin(FLAGS)]
     flagged = shown.loc[flagged.index]
     return {
         "good": good_practices(shown, cluster_sources),
@@ -765,7 +757,7 @@ def summarize(
         ]
         .sort_values(["verdict", "first_seen", "item_id"])
         .reset_index(drop=True),
-        "pending": flagged[flagged["task_status"].isin(["pending", "claimed", "escalated"])][
+        "pending": flagged[flagged["task_status"].isin(OPEN_STATUSES)][
             ["item_id", "source", "title", "misinfo", "task_status"]
         ].reset_index(drop=True),
     }

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from core.calendar import Week
 from core.tables import Analysis, ReviewTask, Verdict
+from core.vocabulary import MISINFO_CLASSES
 from review.decisions import review_labels
 
-LABELS = ("none", "distortion", "scam")
+LABELS = MISINFO_CLASSES
 
 
 def _week(when: datetime) -> str:

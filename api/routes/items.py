@@ -23,6 +23,7 @@ from core.items import ItemFilter, get_item, list_items
 from core.labels import Labels
 from core.permissions import Permission
 from core.tables import Analysis, Item, ReviewTask, User
+from core.vocabulary import Misinfo, Sentiment
 from review import queue
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -58,8 +59,8 @@ def items(
     ),
     feed_id: int | None = Query(None, ge=1, le=MAX_ID),
     relevant: bool | None = None,
-    sentiment: Literal["negative", "neutral", "positive"] | None = None,
-    misinfo: Literal["none", "distortion", "scam"] | None = None,
+    sentiment: Sentiment | None = None,
+    misinfo: Misinfo | None = None,
     status: Literal["none", "pending", "claimed", "decided", "escalated"] | None = Query(
         None, description="Review status; none = never queued"
     ),

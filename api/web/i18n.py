@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.vocabulary import web_labels
+
 VI: dict[str, str] = {
+    # the domain's labels (sentiment_*, misinfo_*, role_*, status_*, verdict_*): core.vocabulary
+    **web_labels(),
     # frame
     "app_name": "Dư luận",
     "app_tagline": "Rà soát thông tin về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
@@ -21,9 +25,6 @@ VI: dict[str, str] = {
     "nav_alerts": "Cảnh báo",
     "nav_logout": "Đăng xuất",
     "signed_in_as": "Đang đăng nhập: {name} ({role})",
-    "role_collaborator": "cộng tác viên",
-    "role_analyst": "chuyên viên phân tích",
-    "role_admin": "quản trị",
     # login
     "login_title": "Đăng nhập",
     "login_username": "Tên đăng nhập",
@@ -128,10 +129,6 @@ VI: dict[str, str] = {
     "score_scam": "lừa đảo",
     "score_sentiment": "sắc thái",
     "your_verdict": "Kết luận của bạn",
-    "verdict_distortion": "Sai lệch",
-    "verdict_scam": "Lừa đảo",
-    "verdict_not_misinformation": "Không có vấn đề",
-    "verdict_escalate": "Chưa chắc – chuyển cấp trên",
     "verdict_help_distortion": "Tin khẳng định sai sự thật về chủ trương, số liệu, ngày tháng…",
     "verdict_help_scam": "Tin tự nó tìm cách lừa: xin OTP, mật khẩu, link lạ, ứng dụng giả, phí trước…",
     "verdict_help_not_misinformation": "Tin đúng, ý kiến phê bình, cảnh báo lừa đảo, bài đính chính…",
@@ -144,12 +141,6 @@ VI: dict[str, str] = {
     "skip_reason": "Lý do bỏ qua",
     "skip_reason_hint": "Ví dụ: tôi không rành lĩnh vực này.",
     "release": "Trả tin lại",
-    "sentiment_negative": "Tiêu cực",
-    "sentiment_neutral": "Trung tính",
-    "sentiment_positive": "Tích cực",
-    "misinfo_distortion": "Sai lệch",
-    "misinfo_scam": "Lừa đảo",
-    "misinfo_none": "Không",
     # history
     "history_title": "Kết luận của tôi trong tuần",
     "history_empty": "Tuần này bạn chưa có kết luận nào.",
@@ -182,10 +173,6 @@ VI: dict[str, str] = {
     "queue_depth_now": "Hàng đợi hiện tại",
     "flags": "Máy gắn cờ",
     "verdicts": "Kết luận",
-    "status_pending": "chờ xử lý",
-    "status_claimed": "đang xem",
-    "status_decided": "đã kết luận",
-    "status_escalated": "chuyển cấp trên",
     "weekly_report": "Báo cáo tuần",
     "report_week_title": "Báo cáo tuần cho Ban chỉ đạo",
     "report_week_label": "Chọn tuần",

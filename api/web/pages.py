@@ -44,6 +44,7 @@ from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
 from core.tables import AlertRule, Analysis, Item, ReviewTask, TaskStatus, User, Verdict
+from core.vocabulary import FINAL_VERDICTS, ROLES, SENTIMENTS, VERDICTS
 from nlp import registry
 from nlp.analyze import count_pending
 from nlp.pipeline import TASKS
@@ -60,6 +61,11 @@ templates.env.globals.update(
     safe_url=render.safe_url,
     allowed=allowed,
     Permission=Permission,
+    # the domain's values (core.vocabulary), for the templates' choices
+    SENTIMENTS=SENTIMENTS,
+    VERDICTS=VERDICTS,
+    FINAL_VERDICTS=FINAL_VERDICTS,
+    ROLES=ROLES,
 )
 
 # Content from feeds is untrusted: no inline script or style may run, whatever slipped through.
@@ -548,7 +554,7 @@ def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLRespon
         user,
         entries=entries,
         week=week.label,
-        choices=("distortion", "scam", "not_misinformation", "escalate"),
+        choices=VERDICTS,
     )
 
 
