@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     two_person_rule: bool = False  # a distortion/scam verdict counts once two collaborators agree
     lease_minutes: float = 10  # a fraction is allowed (e.g. 1.5 for a short test lease)
     # After a verdict its reviewer may undo it ("Hoàn tác") for this long; the server allows a
-    # little slack (review.queue.UNDO_SLACK_S) for the time the request takes to arrive.
+    # little slack (review.history.UNDO_SLACK_S) for the time the request takes to arrive.
     undo_seconds: float = 10.0
 
     # Collaborators' reports (review.reports)

@@ -1,6 +1,6 @@
 """What a decided task means: the final labels reviewers gave, for retraining and agreement.
 
-When a task counts as decided (the two-person rule, undo, change, override) is ``review.queue``'s;
+When a task counts as decided (the two-person rule, undo, change, override) is ``review.verdicts``' and ``review.history``';
 what it then says of its item is here, next to it: an analyst's override wins; otherwise the
 last collaborator verdict that is not an escalation; verdicts undone or replaced by their
 reviewer do not count. ``nlp.retrain`` trains on these through its ``ReviewedText`` protocol and

@@ -25,7 +25,7 @@ from core.tables import (
     User,
     Verdict,
 )
-from review.queue import priority
+from review.triage import priority
 
 OPEN = (TaskStatus.pending, TaskStatus.claimed, TaskStatus.escalated)
 
