@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -228,6 +229,19 @@ class Submission:
     place: str = ""
     note: str = ""
     images: tuple[bytes, ...] = ()
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str], images: Sequence[bytes] = ()) -> Submission:
+        """A submission from form or JSON fields (``text``, ``link``, ``place``, ``note``; a
+        missing one is empty) and the uploaded images' bytes. Raises nothing: ``take_in``
+        checks the limits."""
+        return cls(
+            text=fields.get("text", ""),
+            link=fields.get("link", ""),
+            place=fields.get("place", ""),
+            note=fields.get("note", ""),
+            images=tuple(images),
+        )
 
 
 def take_in(

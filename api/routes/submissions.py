@@ -219,13 +219,7 @@ async def submit(
             settings,
             request.app.state.models.get(),
             user,
-            intake.Submission(
-                text=fields["text"],
-                link=fields["link"],
-                place=fields["place"],
-                note=fields["note"],
-                images=tuple(images),
-            ),
+            intake.Submission.from_fields(fields, images),
         )
     )
     mine = next(m for m in reports.my_reports(session, user, limit=5) if m.report.id == report.id)

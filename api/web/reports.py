@@ -70,13 +70,7 @@ async def submit_report(
                 settings,
                 request.app.state.models.get(),
                 user,
-                intake.Submission(
-                    text=values["text"],
-                    link=values["link"],
-                    place=values["place"],
-                    note=values["note"],
-                    images=tuple(images),
-                ),
+                intake.Submission.from_fields(values, images),
             )
         )
     except intake.ReportRefused as exc:
