@@ -91,7 +91,7 @@ class TaskRead(BaseModel):
         description="Why it is queued: risk (flagged), uncertain (the model is unsure), audit "
         "(random sample), analyst (an analyst sent it)"
     )
-    sources: int = Field(
+    source_count: int = Field(
         description="How many sources carried this story (near-duplicates count once)"
     )
     priority: float

@@ -3,7 +3,7 @@
 A report becomes an item of the source ``REPORT_SOURCE`` (a feed of kind ``report``, never
 polled) through the collector's own steps — the one text key, dedup (``collector.store``) and
 near-duplicate clusters (``collector.cluster``) — so a report of a story already collected joins
-its cluster and raises its reach. Links are read through the guarded fetcher, screenshots are
+its cluster and raises its source count. Links are read through the guarded fetcher, screenshots are
 checked and read by OCR (``collector.screenshot``) and stored without metadata. What happens
 next — analysis and the review queue (``review.reports.enqueue_report``) — is the caller's
 (``api.submissions``). Who sent a report is kept in ``report_submitter`` only, never on the item.

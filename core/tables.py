@@ -292,7 +292,7 @@ class ReviewTask(Base):
     verdicts: Mapped[list[Verdict]] = relationship(back_populates="task", order_by="Verdict.id")
 
     @property
-    def sources(self) -> int:
+    def source_count(self) -> int:
         """How many sources carried the story (its near-duplicate cluster)."""
         return self.cluster.source_count if self.cluster is not None else 1
 

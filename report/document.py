@@ -379,7 +379,7 @@ def weekly_document(
                     (
                         safe.line(r["title"], 200),
                         ", ".join(safe.line(n, 120) for n in r["sources"]) or safe.EMPTY,
-                        number(r["reach"]),
+                        number(r["source_count"]),
                         _when(r["when"]),
                     )
                     for r in good
@@ -430,7 +430,7 @@ def weekly_document(
                         MISINFO_VI[r["verdict"]],
                         safe.line(r["source"], 120),
                         _when(r["first_seen"]),
-                        number(r["reach"]),
+                        number(r["source_count"]),
                         safe.line(_excerpt(r["excerpt"], r["title"]), 200),
                         safe.line(r["contradicts"], 200),
                     )

@@ -44,7 +44,7 @@ COLUMNS = [
     "risk",
     "task_status",
     "verdict",
-    "reach",
+    "source_count",
     "first_seen",
     "contradicts",
     "cluster_id",
@@ -62,7 +62,7 @@ PURGED_VI = "nội dung đã xoá theo thời hạn lưu trữ"
 
 def load_week(session: Session, week: Week) -> pd.DataFrame:
     """One row per item of the week (by publication time, else fetch time) with its latest analysis,
-    task status and latest verdict: the columns of ``COLUMNS``; ``reach`` is the number of sources
+    task status and latest verdict: the columns of ``COLUMNS``; ``source_count`` is the number of sources
     of the item's cluster (1 without one), ``cluster_id`` is None without one.
 
     ``sentiment`` and ``relevant`` are the labels as shown: a reviewer's correction
@@ -95,7 +95,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             Analysis.risk,
             ReviewTask.id.label("task_id"),
             ReviewTask.status.label("task_status"),
-            Cluster.source_count.label("reach"),
+            Cluster.source_count.label("source_count"),
             Cluster.first_seen_at.label("first_seen"),
             Analysis.id.label("analysis_id"),
             Item.cluster_id,
@@ -134,7 +134,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
             "risk",
             "task_id",
             "task_status",
-            "reach",
+            "source_count",
             "first_seen",
             "analysis_id",
             "cluster_id",
@@ -161,7 +161,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     ).all()
     by_task = dict(verdicts)
     frame["verdict"] = frame["task_id"].map(lambda t: by_task.get(t) if pd.notna(t) else None)
-    frame["reach"] = frame["reach"].fillna(1).astype(int)
+    frame["source_count"] = frame["source_count"].fillna(1).astype(int)
     frame["first_seen"] = frame["first_seen"].where(frame["first_seen"].notna(), frame["when"])
     confirmed = frame[frame["verdict"].isin(FLAGS) & frame["analysis_id"].notna()]
     facts = _contradicted_facts(session, [int(a) for a in confirmed["analysis_id"]])
@@ -564,7 +564,7 @@ def concerns(frame: pd.DataFrame, top: int = 5, examples: int = 3) -> pd.DataFra
 
 
 MISINFO_KINDS = FLAGS
-GOOD_COLUMNS = ["item_id", "title", "excerpt", "when", "reach", "sources"]
+GOOD_COLUMNS = ["item_id", "title", "excerpt", "when", "source_count", "sources"]
 
 
 def good_practices(
@@ -577,7 +577,7 @@ def good_practices(
     it as misinformation (verdict distortion or scam) and, if the machine flagged it, a reviewer
     cleared it (verdict not_misinformation). Qualifying items of one cluster (the same story
     carried by several sources) make one row, shown by the cluster's most recent qualifying item
-    of the week; an item without a cluster is its own row. Rows are ranked by reach (the
+    of the week; an item without a cluster is its own row. Rows are ranked by ``source_count`` (the
     cluster's number of sources) descending, then the most recent first, then the lower item id;
     the first ``top`` are kept. ``sources`` are the names that carried the cluster
     (``cluster_sources[cluster_id]`` when given, e.g. from ``load_cluster_sources``), else the
@@ -613,14 +613,14 @@ def good_practices(
                 "title": latest["title"],
                 "excerpt": latest["excerpt"],
                 "when": latest["when"],
-                "reach": int(group["reach"].max()),
+                "source_count": int(group["source_count"].max()),
                 "sources": list(sources),
             }
         )
     out = pd.DataFrame(rows, columns=GOOD_COLUMNS)
     out["_rank_when"] = pd.to_datetime(out["when"], utc=True)
     return (
-        out.sort_values(["reach", "_rank_when", "item_id"], ascending=[False, False, True])
+        out.sort_values(["source_count", "_rank_when", "item_id"], ascending=[False, False, True])
         .head(top)
         .drop(columns="_rank_when")
         .reset_index(drop=True)
@@ -751,7 +751,7 @@ def summarize(
                 "verdict",
                 "when",
                 "first_seen",
-                "reach",
+                "source_count",
                 "contradicts",
             ]
         ]

@@ -277,8 +277,8 @@ def send_to_review(
             "Tin này đang chờ hoặc đang được rà soát. (This item is already in the queue.)",
             code="already_queued",
         )
-    sources = item.cluster.source_count if item.cluster is not None else 1
-    weight = priority(1.0, item.published_at or item.fetched_at, now, sources)
+    source_count = item.cluster.source_count if item.cluster is not None else 1
+    weight = priority(1.0, item.published_at or item.fetched_at, now, source_count)
     before: dict[str, Any] | None = None
     if task is None:
         analysis_id = session.scalar(

@@ -30,31 +30,31 @@ from review.triage import priority
 OPEN = (TaskStatus.pending, TaskStatus.claimed, TaskStatus.escalated)
 
 
-def _reach(session: Session, item: Item) -> int:
+def _source_count(session: Session, item: Item) -> int:
     """How many sources carried the story, each report counting as one more."""
     if item.cluster_id is None:
-        sources = 1
+        source_count = 1
         reports = session.scalar(select(func.count(Report.id)).where(Report.item_id == item.id))
     else:
         cluster = item.cluster
-        sources = cluster.source_count if cluster is not None else 1
+        source_count = cluster.source_count if cluster is not None else 1
         reports = session.scalar(
             select(func.count(Report.id))
             .join(Item, Item.id == Report.item_id)
             .where(Item.cluster_id == item.cluster_id)
         )
-    return max(1, sources) + int(reports or 0)
+    return max(1, source_count) + int(reports or 0)
 
 
 def report_priority(
-    settings: Settings, analysis: Analysis | None, item: Item, reach: int, now: datetime
+    settings: Settings, analysis: Analysis | None, item: Item, source_count: int, now: datetime
 ) -> float:
     """A report's task priority: ``queue.priority`` with the risk raised to at least the queue's
     threshold (a person judged it worth reporting, so it ranks at least like an item the
-    machine flagged), the reach counting each report as a source, times
+    machine flagged), ``source_count`` counting each report as a source, times
     ``report_priority_boost`` (1.5: it circulates where no feed reaches)."""
     risk = max(analysis.risk if analysis is not None else 0.0, settings.review_risk_threshold)
-    base = priority(risk, item.published_at or item.fetched_at, now, reach)
+    base = priority(risk, item.published_at or item.fetched_at, now, source_count)
     return round(base * settings.report_priority_boost, 6)
 
 
@@ -75,7 +75,7 @@ def enqueue_report(
     )
     for a in session.scalars(select(Analysis).where(Analysis.item_id == item.id)):
         a.triaged_at = a.triaged_at or now
-    weight = report_priority(settings, analysis, item, _reach(session, item), now)
+    weight = report_priority(settings, analysis, item, _source_count(session, item), now)
     task = session.scalar(select(ReviewTask).where(ReviewTask.item_id == item.id))
     if task is None and item.cluster_id is not None:
         task = session.scalar(

@@ -27,18 +27,20 @@ RECENCY_HALF_LIFE_H = 72.0
 ENQUEUE_LOCK_ID = 0x64756C71
 
 
-def priority(risk: float, published_at: datetime | None, now: datetime, sources: int = 1) -> float:
+def priority(
+    risk: float, published_at: datetime | None, now: datetime, source_count: int = 1
+) -> float:
     """risk × recency × reach.
 
-    Recency halves every three days and never drops below one half; reach grows with the number
-    of sources that carried the story (×1.25 per doubling).
+    Recency halves every three days and never drops below one half; reach grows with the
+    story's ``source_count`` (how many sources carried it: ×1.25 per doubling).
     """
     if published_at is None:
         recency = 1.0
     else:
         age_h = max(0.0, (now - published_at).total_seconds() / 3600)
         recency = math.pow(0.5, age_h / RECENCY_HALF_LIFE_H)
-    reach = 1.0 + 0.25 * math.log2(max(1, sources))
+    reach = 1.0 + 0.25 * math.log2(max(1, source_count))
     return round(risk * (0.5 + 0.5 * recency) * reach, 6)
 
 
@@ -111,7 +113,7 @@ def enqueue_flagged(session: Session, settings: Settings, now: datetime | None =
     seen_clusters: set[int] = set()
     created = 0
     for reason, chosen in (("risk", flagged), ("uncertain", uncertain), ("audit", audit)):
-        for analysis, item, sources in chosen:
+        for analysis, item, source_count in chosen:
             if item.cluster_id is not None:
                 if item.cluster_id in seen_clusters:
                     continue
@@ -131,7 +133,7 @@ def enqueue_flagged(session: Session, settings: Settings, now: datetime | None =
                     created_at=now,
                     updated_at=now,
                     priority=priority(
-                        weight, item.published_at or item.fetched_at, now, sources or 1
+                        weight, item.published_at or item.fetched_at, now, source_count or 1
                     ),
                 )
             )

@@ -316,7 +316,7 @@ def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None
                 seen.append(task["item"]["title"])
             else:  # the uncertain or audit share: shown so reviewers also check the unflagged
                 assert task["reason"] in {"uncertain", "audit"}
-            assert task["sources"] >= 1
+            assert task["source_count"] >= 1
             verdict = misinfo if misinfo != "none" else "not_misinformation"
             r = client.post(
                 f"/api/v1/tasks/{task['id']}/verdict",

@@ -329,7 +329,7 @@ def _card(task: ReviewTask) -> dict[str, Any]:
     return {
         **_item_view(task.item, task.analysis),
         "task": task,
-        "sources": task.sources,
+        "source_count": task.source_count,
         "first_seen": cluster.first_seen_at if cluster is not None else None,
         "lease_seconds": max(0, int((task.lease_expires_at - utcnow()).total_seconds()))
         if task.lease_expires_at

@@ -111,10 +111,10 @@ def test_numbers_match_a_hand_count(session: Session) -> None:
     }
     confirmed = s["confirmed"].set_index("item_id")
     d = confirmed.loc[ids["distortion"]]
-    assert d["reach"] == 3
+    assert d["source_count"] == 3
     assert d["contradicts"] == FALSE_NUMBER
     assert d["first_seen"] == pd.Timestamp(MON - timedelta(days=2)).tz_convert("Asia/Ho_Chi_Minh")
-    assert confirmed.loc[ids["scam"], "reach"] == 1
+    assert confirmed.loc[ids["scam"], "source_count"] == 1
     assert s["pending"]["title"].tolist() == ["Cài app lạ nhận quà"]
     assert s["concerns"].iloc[0]["items"] == 2  # "cổng dịch vụ công": two criticisms
 
@@ -135,7 +135,7 @@ def test_every_format_carries_the_same_report(session: Session) -> None:
 
     csv = pd.read_csv(io.BytesIO(build(session, WEEK, "csv")))
     assert len(csv) == 7
-    assert {"reach", "first_seen", "contradicts"} <= set(csv.columns)
+    assert {"source_count", "first_seen", "contradicts"} <= set(csv.columns)
     assert not {"author", "reviewer", "username"} & set(csv.columns)  # no person in the report
 
     doc = Document(io.BytesIO(build(session, WEEK, "docx")))
@@ -234,10 +234,10 @@ def test_good_practices_by_hand(session: Session) -> None:
     assert good_practices(frame)["item_id"].tolist()[:2] == [ids["story"], ids["cleared"]]
 
 
-def test_good_practices_keep_the_top_n_by_reach_then_recency() -> None:
+def test_good_practices_keep_the_top_n_by_source_count_then_recency() -> None:
     when = pd.Timestamp("2026-11-24 10:00", tz="Asia/Ho_Chi_Minh")
     rows = [
-        # item, source, cluster, reach, hours after `when`
+        # item, source, cluster, source_count, hours after `when`
         (1, "A", None, 1, 0),
         (2, "B", 7, 2, 1),
         (3, "C", 7, 2, 5),  # the same story as 2: one row, shown by its newest item
@@ -257,7 +257,7 @@ def test_good_practices_keep_the_top_n_by_reach_then_recency() -> None:
                 "sentiment": "positive",
                 "misinfo": "none",
                 "verdict": None,
-                "reach": r,
+                "source_count": r,
                 "cluster_id": c,
             }
             for i, s, c, r, h in rows
@@ -266,7 +266,7 @@ def test_good_practices_keep_the_top_n_by_reach_then_recency() -> None:
     good = good_practices(frame, {8: ["F", "G", "H", "K"]}, top=4)
     assert good["item_id"].tolist() == [6, 3, 4, 5]
     assert good["sources"].tolist() == [["F", "G", "H", "K"], ["B", "C"], ["D"], ["E"]]
-    assert good["reach"].tolist() == [4, 2, 1, 1]
+    assert good["source_count"].tolist() == [4, 2, 1, 1]
     assert good_practices(frame.iloc[0:0]).empty
 
 

@@ -100,7 +100,7 @@ def test_csv_cells_from_feeds_never_start_a_formula(session: Session) -> None:
         # numbers stay numbers
         assert int(row["item_id"]) > 0
         assert float(row["risk"]) == 0.9
-        assert row["reach"] == "1"
+        assert row["source_count"] == "1"
 
 
 def test_csv_numbers_stay_numbers_and_blanks_stay_blank() -> None:
@@ -225,7 +225,7 @@ def _frame(texts: list[str]) -> pd.DataFrame:
             "risk": 0.1,
             "task_status": None,
             "verdict": None,
-            "reach": 1,
+            "source_count": 1,
             "first_seen": when,
             "contradicts": None,
             **kw,

@@ -75,7 +75,7 @@ def _frame() -> pd.DataFrame:
     )
     return frame.assign(
         excerpt=frame["title"] + " …",
-        reach=[1, 3, 1, 1, 1, 1],
+        source_count=[1, 3, 1, 1, 1, 1],
         first_seen=frame["when"] - pd.Timedelta(hours=2),
         contradicts=None,
     )

@@ -167,7 +167,7 @@ def test_uncertain_and_audit_shares_and_one_task_per_cluster(
 
 
 def test_reach_raises_priority() -> None:
-    assert priority(0.8, NOW, NOW, sources=4) > priority(0.8, NOW, NOW, sources=1)
+    assert priority(0.8, NOW, NOW, source_count=4) > priority(0.8, NOW, NOW, source_count=1)
 
 
 def test_renew_skip_and_the_skipper_is_not_offered_it_again(
