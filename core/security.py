@@ -10,9 +10,29 @@ import threading
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+
+def shipped_hasher() -> PasswordHasher:
+    """The hasher duluan uses: argon2-cffi's defaults, Argon2id with RFC 9106's second
+    recommended profile (3 passes, 64 MiB, 4 lanes)."""
+    return PasswordHasher()
+
+
+_hasher = shipped_hasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal names.
 _DUMMY_HASH = _hasher.hash("duluan-no-such-user")
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash and verify with ``hasher`` from now on, in this process (the dummy hash included).
+
+    For the test suite only: it swaps in the cheapest Argon2id parameters, as Django's test
+    settings swap in a fast hasher, since hundreds of tests create and sign in people. Stored
+    hashes carry their own parameters, so either hasher verifies the other's."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("duluan-no-such-user")
+
+
 # Argon2 is CPU- and memory-bound (64 MiB a hash by default): more hashes at once than cores
 # only share the cores and multiply the memory (50 simultaneous logins: 1.6 GB per process).
 # They wait here, one per core, and no caller holds a database connection while it waits.

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cli import serve_folder
+from core import security
 from core.config import ROOT, Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import Base
@@ -54,6 +56,17 @@ def _literal(name: str) -> bool:
         return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """The cheapest Argon2id in this process: the suite creates and signs in hundreds of people,
+    and the shipped parameters cost ~0.1–0.5 s a hash here. ``tests/core/test_security.py``
+    checks the shipped parameters; servers started as subprocesses keep them."""
+    shipped = security._hasher
+    security.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    security.use_hasher(shipped)
 
 
 @pytest.fixture(autouse=True)
