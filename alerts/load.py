@@ -20,7 +20,7 @@ from core.tables import (
     ReviewTask,
     TaskStatus,
     Verdict,
-    VerdictKind,
+    VerdictLabel,
 )
 
 CHUNK = 500
@@ -67,14 +67,14 @@ def confirmed_clusters(
     )
     cluster_of = func.coalesce(ReviewTask.cluster_id, Item.cluster_id)
     rows = session.execute(
-        select(cluster_of, Verdict.verdict, Verdict.created_at)
+        select(cluster_of, Verdict.label, Verdict.created_at)
         .select_from(ReviewTask)
         .join(Item, Item.id == ReviewTask.item_id)
         .join(last, last.c.task_id == ReviewTask.id)
         .join(Verdict, Verdict.id == last.c.id)
         .where(
             ReviewTask.status == TaskStatus.decided,
-            Verdict.verdict.in_([VerdictKind.distortion, VerdictKind.scam]),
+            Verdict.label.in_([VerdictLabel.distortion, VerdictLabel.scam]),
             cluster_of.in_(active),
         )
     ).all()

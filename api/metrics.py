@@ -185,7 +185,7 @@ def install(app: FastAPI) -> None:
             )
             verdicts = dict(
                 session.execute(
-                    select(Verdict.verdict, func.count(Verdict.id)).group_by(Verdict.verdict)
+                    select(Verdict.label, func.count(Verdict.id)).group_by(Verdict.label)
                 ).all()
             )
         lines = [

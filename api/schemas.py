@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.vocabulary import Role, Sentiment, VerdictKind
+from core.vocabulary import Role, Sentiment, VerdictLabel
 
 
 class LoginRequest(BaseModel):
@@ -101,7 +101,7 @@ class TaskRead(BaseModel):
 
 
 class VerdictCreate(BaseModel):
-    verdict: VerdictKind
+    verdict: VerdictLabel
     note: str = Field(default="", max_length=4000)
     sentiment: Sentiment | None = Field(
         default=None, description="Corrected sentiment, when the model got it wrong"
@@ -194,7 +194,7 @@ class OverrideRequest(BaseModel):
 
 
 class ChangeVerdictRequest(BaseModel):
-    verdict: VerdictKind
+    verdict: VerdictLabel
     reason: str = Field(
         min_length=1, max_length=4000, description="Mandatory: why the reviewer changes it"
     )

@@ -69,13 +69,13 @@ from core.tables import (
     TaskStatus,
     User,
     Verdict,
-    VerdictKind,
+    VerdictLabel,
 )
 
 log = logging.getLogger(__name__)
 
 OPEN_STATUSES = (TaskStatus.pending, TaskStatus.claimed, TaskStatus.escalated)
-CONFIRMED_VERDICTS = (VerdictKind.distortion, VerdictKind.scam)
+CONFIRMED_VERDICTS = (VerdictLabel.distortion, VerdictLabel.scam)
 # Keys of an analysis reason kept once the item's text is blanked (the rest quotes the text).
 KEPT_REASON_KEYS = ("kind", "message", "weight")
 KEPT_FACT_KEYS = ("fact_id", "official", "differs", "similarity", "level", "method", "source")
@@ -130,7 +130,7 @@ def _confirmed() -> ColumnElement[bool]:
             ReviewTask.item_id == Item.id,
             Verdict.task_id == ReviewTask.id,
             Verdict.withdrawn_at.is_(None),
-            Verdict.verdict.in_(CONFIRMED_VERDICTS),
+            Verdict.label.in_(CONFIRMED_VERDICTS),
         )
         .where(
             ~exists().where(

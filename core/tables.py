@@ -30,6 +30,7 @@ from core.db import Base, UTCDateTime, utcnow
 from core.vocabulary import Role as Role
 from core.vocabulary import TaskStatus as TaskStatus
 from core.vocabulary import VerdictKind as VerdictKind
+from core.vocabulary import VerdictLabel as VerdictLabel
 
 
 class FeedKind(StrEnum):
@@ -338,9 +339,10 @@ class Verdict(Base):
     reviewer_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    verdict: Mapped[str] = mapped_column(String(20))
-    # "review" (a collaborator's decision) or "override" (an analyst's, with a reason)
-    kind: Mapped[str] = mapped_column(String(10), default="review")
+    # What the verdict says (a ``VerdictLabel``); the column keeps its first name, "verdict".
+    label: Mapped[str] = mapped_column("verdict", String(20))
+    # Who gave it (a ``VerdictKind``): a collaborator's review or an analyst's override.
+    kind: Mapped[str] = mapped_column(String(10), default=VerdictKind.review)
     sentiment: Mapped[str | None] = mapped_column(String(10))
     relevant: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -48,13 +48,21 @@ class TaskStatus(StrEnum):
     escalated = "escalated"
 
 
-class VerdictKind(StrEnum):
-    """What a reviewer decides about an item."""
+class VerdictLabel(StrEnum):
+    """What a verdict says about an item (``Verdict.label``)."""
 
     distortion = "distortion"
     scam = "scam"
     not_misinformation = "not_misinformation"
     escalate = "escalate"
+
+
+class VerdictKind(StrEnum):
+    """Who gave a verdict (``Verdict.kind``): a collaborator's review, or an analyst's override
+    (a final decision with a reason)."""
+
+    review = "review"
+    override = "override"
 
 
 # The classes in the order the classifiers, the report and the charts list them (plain strings:
@@ -63,9 +71,9 @@ SENTIMENTS: tuple[str, ...] = tuple(m.value for m in Sentiment)
 MISINFO_CLASSES: tuple[str, ...] = tuple(m.value for m in Misinfo)
 # The misinformation classes that are a flag (and the verdicts that confirm one).
 FLAGS: tuple[str, ...] = (Misinfo.distortion.value, Misinfo.scam.value)
-VERDICTS: tuple[str, ...] = tuple(m.value for m in VerdictKind)
+VERDICTS: tuple[str, ...] = tuple(m.value for m in VerdictLabel)
 # An analyst's final decision on an escalated task: every verdict but passing it on again.
-FINAL_VERDICTS: tuple[str, ...] = tuple(v for v in VERDICTS if v != VerdictKind.escalate)
+FINAL_VERDICTS: tuple[str, ...] = tuple(v for v in VERDICTS if v != VerdictLabel.escalate)
 STATUSES: tuple[str, ...] = tuple(m.value for m in TaskStatus)
 # The states of a task that still waits for a decision.
 OPEN_STATUSES: tuple[str, ...] = (
@@ -101,10 +109,10 @@ STATUS_VI: dict[str, str] = {
     TaskStatus.escalated: "chuyển cấp trên",
 }
 VERDICT_VI: dict[str, str] = {
-    VerdictKind.distortion: "Sai lệch",
-    VerdictKind.scam: "Lừa đảo",
-    VerdictKind.not_misinformation: "Không có vấn đề",
-    VerdictKind.escalate: "Chưa chắc – chuyển cấp trên",
+    VerdictLabel.distortion: "Sai lệch",
+    VerdictLabel.scam: "Lừa đảo",
+    VerdictLabel.not_misinformation: "Không có vấn đề",
+    VerdictLabel.escalate: "Chưa chắc – chuyển cấp trên",
 }
 
 # Every table with the enum it labels (tests/core/test_vocabulary.py checks each is complete).
@@ -113,7 +121,7 @@ TABLES: tuple[tuple[type[StrEnum], dict[str, str]], ...] = (
     (Misinfo, MISINFO_VI),
     (Role, ROLE_VI),
     (TaskStatus, STATUS_VI),
-    (VerdictKind, VERDICT_VI),
+    (VerdictLabel, VERDICT_VI),
 )
 
 
@@ -125,7 +133,7 @@ def web_labels() -> dict[str, str]:
         Misinfo: "misinfo",
         Role: "role",
         TaskStatus: "status",
-        VerdictKind: "verdict",
+        VerdictLabel: "verdict",
     }
     return {
         f"{prefixes[enum]}_{value}": label

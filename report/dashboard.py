@@ -62,7 +62,7 @@ def dashboard(session: Session, days: int = 14, now: datetime | None = None) -> 
 
     verdicts = {k: [0] * days for k in VERDICTS}
     for at, kind in session.execute(
-        select(Verdict.created_at, Verdict.verdict).where(
+        select(Verdict.created_at, Verdict.label).where(
             Verdict.created_at >= since, Verdict.withdrawn_at.is_(None)
         )
     ):

@@ -157,7 +157,7 @@ def load_week(session: Session, week: Week) -> pd.DataFrame:
     ]
     _apply_retained(frame)
     verdicts = session.execute(
-        select(Verdict.task_id, Verdict.verdict).join(last_verdict, last_verdict.c.id == Verdict.id)
+        select(Verdict.task_id, Verdict.label).join(last_verdict, last_verdict.c.id == Verdict.id)
     ).all()
     by_task = dict(verdicts)
     frame["verdict"] = frame["task_id"].map(lambda t: by_task.get(t) if pd.notna(t) else None)

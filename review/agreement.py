@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.calendar import Week
 from core.tables import Analysis, ReviewTask, Verdict
-from core.vocabulary import MISINFO_CLASSES
+from core.vocabulary import MISINFO_CLASSES, VerdictKind
 from review.decisions import review_labels
 
 LABELS = MISINFO_CLASSES
@@ -53,7 +53,9 @@ def agreement(session: Session, since: datetime | None = None) -> list[dict[str,
     by_task: dict[int, list[Verdict]] = defaultdict(list)
     query = (
         select(Verdict)
-        .where(Verdict.kind != "override", Verdict.withdrawn_at.is_(None))  # undone/replaced: no
+        .where(
+            Verdict.kind != VerdictKind.override, Verdict.withdrawn_at.is_(None)
+        )  # undone/replaced: no
         .order_by(Verdict.id)
     )
     if since is not None:
@@ -64,7 +66,7 @@ def agreement(session: Session, since: datetime | None = None) -> list[dict[str,
         first = verdicts[0]
         second = next((v for v in verdicts[1:] if v.reviewer_id != first.reviewer_id), None)
         if second is not None:
-            weeks[_week(second.created_at)]["pairs"].append((first.verdict, second.verdict))
+            weeks[_week(second.created_at)]["pairs"].append((first.label, second.label))
 
     rows = []
     for week in sorted(weeks):

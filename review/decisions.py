@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.tables import Item, ReviewTask, TaskStatus, Verdict
+from core.tables import Item, ReviewTask, TaskStatus, Verdict, VerdictKind, VerdictLabel
 
 # A verdict's label → the misinfo classifier's class.
 MISINFO_OF_VERDICT = {"distortion": "distortion", "scam": "scam", "not_misinformation": "none"}
@@ -34,7 +34,7 @@ class ReviewLabel:
     misinfo: str | None
     sentiment: str | None
     relevant: bool | None
-    by: str  # "review" or "override" (an analyst's final decision)
+    by: VerdictKind  # a review, or an override (an analyst's final decision)
 
     def label(self, task: str) -> str | None:
         if task == "misinfo":
@@ -74,10 +74,14 @@ def review_labels(session: Session, since: datetime | None = None) -> list[Revie
     labels = []
     for task, item in session.execute(query):
         verdicts: list[Verdict] = [v for v in task.verdicts if v.standing]  # not undone/replaced
-        overrides = [v for v in verdicts if v.kind == "override"]
-        reviews = [v for v in verdicts if v.kind != "override" and v.verdict != "escalate"]
+        overrides = [v for v in verdicts if v.kind == VerdictKind.override]
+        reviews = [
+            v
+            for v in verdicts
+            if v.kind != VerdictKind.override and v.label != VerdictLabel.escalate
+        ]
         final = overrides[-1] if overrides else (reviews[-1] if reviews else None)
-        if final is None or final.verdict not in MISINFO_OF_VERDICT:
+        if final is None or final.label not in MISINFO_OF_VERDICT:
             continue
         if since is not None and final.created_at < since:
             continue
@@ -90,10 +94,10 @@ def review_labels(session: Session, since: datetime | None = None) -> list[Revie
                 text=f"{item.title}. {item.text}" if item.title else item.text,
                 decided_at=final.created_at,
                 queue_reason=task.reason,
-                misinfo=MISINFO_OF_VERDICT[final.verdict],
+                misinfo=MISINFO_OF_VERDICT[final.label],
                 sentiment=sentiment,
                 relevant=relevant,
-                by="override" if final.kind == "override" else "review",
+                by=VerdictKind(final.kind),
             )
         )
     return sorted(labels, key=lambda lab: (lab.decided_at, lab.item_id))

@@ -20,10 +20,11 @@ from core.tables import (
     TaskStatus,
     User,
     Verdict,
+    VerdictKind,
 )
 from review.leases import held_task, release
 from review.triage import priority
-from review.verdicts import status_after, verdict_kind
+from review.verdicts import status_after, verdict_label
 
 # --- taking a verdict back -------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ def undo_left(verdict: Verdict, settings: Settings, now: datetime | None = None)
 
 def _own_standing_review(verdict: Verdict, user: User) -> None:
     """Refuse unless ``verdict`` is ``user``'s own review verdict and still stands."""
-    if verdict.reviewer_id != user.id or verdict.kind != "review":
+    if verdict.reviewer_id != user.id or verdict.kind != VerdictKind.review:
         raise DomainError(
             "Đây không phải kết luận của bạn. (Not your verdict.)",
             code="forbidden",
@@ -119,7 +120,7 @@ def undo(
     other = held_task(session, user, now)
     if other is not None and other.id != task.id:
         release(session, other, user, now)
-    before = {"status": task.status, "verdict": verdict.verdict, "verdict_id": verdict.id}
+    before = {"status": task.status, "verdict": verdict.label, "verdict_id": verdict.id}
     expires = now + timedelta(minutes=settings.lease_minutes)
     _touch_if_unchanged(
         session,
@@ -180,15 +181,15 @@ def change_verdict(
             code="reason_required",
             status_code=422,
         )
-    kind = verdict_kind(new_verdict)
-    if kind.value == verdict.verdict:
+    kind = verdict_label(new_verdict)
+    if kind.value == verdict.label:
         raise DomainError(
             "Kết luận mới giống kết luận cũ. (The new verdict is the same as the old one.)",
             code="same_verdict",
             status_code=422,
         )
     task = verdict.task
-    if any(v.kind == "override" for v in task.verdicts):
+    if any(v.kind == VerdictKind.override for v in task.verdicts):
         raise Conflict(
             "Chuyên viên đã quyết định về tin này nên không thể đổi kết luận nữa. "
             "(An analyst has already decided this task.)",
@@ -205,7 +206,7 @@ def change_verdict(
             "(Someone else is reviewing this task now.)",
             code="task_busy",
         )
-    before = {"status": task.status, "verdict": verdict.verdict, "verdict_id": verdict.id}
+    before = {"status": task.status, "verdict": verdict.label, "verdict_id": verdict.id}
     seen = task.updated_at
     verdict.withdrawn_at = now
     verdict.idempotency_key = None  # an old form sent again must not answer with this one
@@ -214,7 +215,7 @@ def change_verdict(
     row = Verdict(
         task_id=task.id,
         reviewer_id=user.id,
-        verdict=kind,
+        label=kind,
         note=reason,
         sentiment=verdict.sentiment,
         relevant=verdict.relevant,

@@ -24,6 +24,7 @@ from core.tables import (
     TaskStatus,
     User,
     Verdict,
+    VerdictKind,
 )
 from review.triage import priority
 
@@ -146,9 +147,9 @@ def my_reports(session: Session, user: User, limit: int = 50) -> list[MyReport]:
         if task is not None and task.status == TaskStatus.decided:
             standing = [v for v in task.verdicts if v.standing]
             chosen: Verdict | None = next(
-                (v for v in reversed(standing) if v.kind == "override"),
+                (v for v in reversed(standing) if v.kind == VerdictKind.override),
                 standing[-1] if standing else None,
             )
-            verdict = chosen.verdict if chosen is not None else None
+            verdict = chosen.label if chosen is not None else None
         out.append(MyReport(report, task.status if task is not None else "none", verdict))
     return out

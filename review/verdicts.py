@@ -19,14 +19,15 @@ from core.tables import (
     User,
     Verdict,
     VerdictKind,
+    VerdictLabel,
 )
 from review.leases import TASK_LOADS, check_lease, held_update
 
 
-def verdict_kind(verdict: str) -> VerdictKind:
-    """``verdict`` as a ``VerdictKind``; raises ``DomainError`` (422) for any other word."""
+def verdict_label(verdict: str) -> VerdictLabel:
+    """``verdict`` as a ``VerdictLabel``; raises ``DomainError`` (422) for any other word."""
     try:
-        return VerdictKind(verdict)
+        return VerdictLabel(verdict)
     except ValueError as exc:
         raise DomainError(
             f"Kết luận không hợp lệ: {verdict!r}. (unknown verdict {verdict!r})",
@@ -60,7 +61,7 @@ def decide(
     person); a disagreement sends it to the analysts.
     """
     now = now or utcnow()
-    kind = verdict_kind(verdict)
+    kind = verdict_label(verdict)
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()[:64] or None
     done = _replayed(session, user, idempotency_key, task, kind)
@@ -77,7 +78,7 @@ def decide(
     row = Verdict(
         task_id=task.id,
         reviewer_id=user.id,
-        verdict=kind,
+        label=kind,
         note=note or "",
         sentiment=sentiment,
         relevant=relevant,
@@ -111,7 +112,7 @@ def _end_lease(
     session: Session,
     task: ReviewTask,
     user: User,
-    kind: VerdictKind,
+    kind: VerdictLabel,
     settings: Settings | None,
     now: datetime,
 ) -> tuple[str, dict[str, Any]]:
@@ -123,7 +124,7 @@ def _end_lease(
         select(Verdict.id).where(
             Verdict.task_id == task.id,
             Verdict.reviewer_id == user.id,
-            Verdict.kind == "review",
+            Verdict.kind == VerdictKind.review,
             Verdict.withdrawn_at.is_(None),
         )
     ):
@@ -140,7 +141,7 @@ def _end_lease(
 
 
 def _replayed(
-    session: Session, user: User, key: str | None, task: ReviewTask, kind: VerdictKind
+    session: Session, user: User, key: str | None, task: ReviewTask, kind: VerdictLabel
 ) -> Verdict | None:
     """The verdict ``user`` already stored under ``key`` for this same submission (this task,
     this verdict), if any; ``DomainError`` 422 ``idempotency_key_reused`` when the key was used
@@ -150,7 +151,7 @@ def _replayed(
     done = session.scalar(
         select(Verdict).where(Verdict.reviewer_id == user.id, Verdict.idempotency_key == key)
     )
-    if done is not None and (done.task_id != task.id or done.verdict != kind.value):
+    if done is not None and (done.task_id != task.id or done.label != kind.value):
         raise DomainError(
             "Khóa gửi (Idempotency-Key) này đã được dùng cho một kết luận khác. "
             "(This Idempotency-Key was already used for another verdict.)",
@@ -161,12 +162,12 @@ def _replayed(
 
 
 def status_after(
-    session: Session, task: ReviewTask, user: User, kind: VerdictKind, settings: Settings | None
+    session: Session, task: ReviewTask, user: User, kind: VerdictLabel, settings: Settings | None
 ) -> str:
     """The task's status once ``user``'s verdict ``kind`` is stored. Under the two-person rule
     the latest standing (not withdrawn) review verdict of the *other* reviewers counts as the
     earlier opinion."""
-    if kind == VerdictKind.escalate:
+    if kind == VerdictLabel.escalate:
         return TaskStatus.escalated
     if settings is None or not settings.two_person_rule:
         return TaskStatus.decided
@@ -174,7 +175,7 @@ def status_after(
         select(Verdict)
         .where(
             Verdict.task_id == task.id,
-            Verdict.kind == "review",
+            Verdict.kind == VerdictKind.review,
             Verdict.reviewer_id != user.id,
             Verdict.withdrawn_at.is_(None),
         )
@@ -183,10 +184,10 @@ def status_after(
     if not earlier:
         return (
             TaskStatus.pending
-            if kind in (VerdictKind.distortion, VerdictKind.scam)
+            if kind in (VerdictLabel.distortion, VerdictLabel.scam)
             else TaskStatus.decided
         )
-    return TaskStatus.decided if earlier[-1].verdict == kind.value else TaskStatus.escalated
+    return TaskStatus.decided if earlier[-1].label == kind.value else TaskStatus.escalated
 
 
 def escalations(session: Session, limit: int = 50, after_id: int | None = None) -> list[ReviewTask]:
@@ -222,8 +223,8 @@ def override(
             code="reason_required",
             status_code=422,
         )
-    kind = verdict_kind(verdict)
-    if kind == VerdictKind.escalate:
+    kind = verdict_label(verdict)
+    if kind == VerdictLabel.escalate:
         raise DomainError(
             "Quyết định cuối cùng phải là sai lệch, lừa đảo hoặc không có vấn đề. "
             "(an override decides: distortion, scam or not_misinformation)",
@@ -234,13 +235,13 @@ def override(
     before = {
         "status": task.status,
         "lease_holder_id": task.lease_holder_id,
-        "last_verdict": standing[-1].verdict if standing else None,
+        "last_verdict": standing[-1].label if standing else None,
     }
     row = Verdict(
         task=task,
         reviewer_id=analyst.id,
-        verdict=kind,
-        kind="override",
+        label=kind,
+        kind=VerdictKind.override,
         note=reason.strip(),
         sentiment=sentiment,
         relevant=relevant,

@@ -395,7 +395,7 @@ def test_retrain_loop_from_the_command_line(
         tasks = s.scalars(select(ReviewTask)).all()
         reviewer = s.scalar(select(User).where(User.username == "ctv1"))
         for task in tasks:
-            s.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict="not_misinformation"))
+            s.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label="not_misinformation"))
             task.status = TaskStatus.decided
         s.commit()
     out = tmp_path / "labels.jsonl"

@@ -66,7 +66,7 @@ def fixture_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 Verdict(
                     task_id=task.id,
                     reviewer_id=reviewer.id,
-                    verdict="scam" if scam else "not_misinformation",
+                    label="scam" if scam else "not_misinformation",
                     created_at=now - timedelta(hours=12 - i),
                 )
             )

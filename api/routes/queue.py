@@ -48,7 +48,7 @@ def _verdict_read(row: Verdict, task: ReviewTask) -> VerdictRead:
     return VerdictRead(
         id=row.id,
         task_id=task.id,
-        verdict=row.verdict,
+        verdict=row.label,
         note=row.note,
         sentiment=row.sentiment,
         relevant=row.relevant,

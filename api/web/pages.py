@@ -44,7 +44,7 @@ from core.db import utcnow
 from core.errors import DomainError, NotFound
 from core.permissions import Permission, allowed
 from core.tables import AlertRule, Analysis, Item, ReviewTask, TaskStatus, User, Verdict
-from core.vocabulary import FINAL_VERDICTS, ROLES, SENTIMENTS, VERDICTS
+from core.vocabulary import FINAL_VERDICTS, ROLES, SENTIMENTS, VERDICTS, VerdictKind
 from nlp import registry
 from nlp.analyze import count_pending
 from nlp.pipeline import TASKS
@@ -350,12 +350,16 @@ def _undo_offer(
     if verdict is None or verdict.reviewer_id != user.id or not verdict.standing:
         return None
     left = queue.undo_left(verdict, settings)
-    if left <= 0 or verdict.kind != "review" or verdict.task.updated_at > verdict.created_at:
+    if (
+        left <= 0
+        or verdict.kind != VerdictKind.review
+        or verdict.task.updated_at > verdict.created_at
+    ):
         return None
     item = verdict.task.item
     return {
         "id": verdict.id,
-        "verdict": verdict.verdict,
+        "verdict": verdict.label,
         "title": (item.title or item.text or "")[:100],
         "seconds": math.ceil(left),
     }
@@ -524,7 +528,7 @@ def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLRespon
     decided_by_analyst = set(
         session.scalars(
             select(Verdict.task_id).where(
-                Verdict.kind == "override",
+                Verdict.kind == VerdictKind.override,
                 Verdict.task_id.in_(select(Verdict.task_id).where(Verdict.reviewer_id == user.id)),
             )
         )
@@ -533,7 +537,7 @@ def history(request: Request, session: SessionDep, user: Reviewer) -> HTMLRespon
         {
             "verdict": v,
             "item": item,
-            "can_change": v.kind == "review" and v.task_id not in decided_by_analyst,
+            "can_change": v.kind == VerdictKind.review and v.task_id not in decided_by_analyst,
         }
         for v, item in session.execute(
             select(Verdict, Item)

@@ -77,7 +77,7 @@ def _decide(
     )
     session.add(task)
     session.flush()
-    row = Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=verdict, created_at=at)
+    row = Verdict(task_id=task.id, reviewer_id=reviewer.id, label=verdict, created_at=at)
     session.add(row)
     session.flush()
     return row

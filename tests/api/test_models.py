@@ -137,8 +137,8 @@ def test_agreement_by_hand(api: tuple[TestClient, sessionmaker[Session]]) -> Non
             )
             s.add(task)
             s.flush()
-            s.add(Verdict(task_id=task.id, reviewer_id=a.id, verdict=first))
-            s.add(Verdict(task_id=task.id, reviewer_id=b.id, verdict=second))
+            s.add(Verdict(task_id=task.id, reviewer_id=a.id, label=first))
+            s.add(Verdict(task_id=task.id, reviewer_id=b.id, label=second))
         s.commit()
         rows = agreement(s)
     assert len(rows) == 1

@@ -62,7 +62,7 @@ def _task(session: Session, item: Item, status: str, verdict: str | None = None,
     session.flush()
     if verdict is not None:
         reviewer = make_user(session, f"ctv-{item.id}")
-        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=verdict, **kw))
+        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label=verdict, **kw))
         session.flush()
 
 

@@ -30,6 +30,6 @@ def test_the_report_and_the_classifiers_use_the_same_names() -> None:
     assert TASKS["sentiment"] == tuple(vocabulary.Sentiment)
     assert TASKS["misinfo"] == tuple(vocabulary.Misinfo)
     # the database's enums are the vocabulary's
-    assert tables.VerdictKind is vocabulary.VerdictKind
+    assert tables.VerdictLabel is vocabulary.VerdictLabel
     assert tables.TaskStatus is vocabulary.TaskStatus
     assert tables.Role is vocabulary.Role

@@ -68,7 +68,7 @@ def _decide(session: Session, text: str, verdict: str, reason: str = "risk", whe
         Verdict(
             task_id=task.id,
             reviewer_id=reviewer.id,
-            verdict=verdict,
+            label=verdict,
             created_at=when or utcnow(),
             **kw,
         )
@@ -89,9 +89,7 @@ def test_review_labels_take_the_final_decision(env: tuple[Settings, Session]) ->
     t1 = _decide(session, "tin một", "scam", reason="uncertain", sentiment="negative")
     t2 = _decide(session, "tin hai", "not_misinformation", relevant=False)
     analyst = make_user(session, "pt-l", "analyst")
-    session.add(
-        Verdict(task_id=t2.id, reviewer_id=analyst.id, verdict="distortion", kind="override")
-    )
+    session.add(Verdict(task_id=t2.id, reviewer_id=analyst.id, label="distortion", kind="override"))
     t3 = _decide(session, "tin ba", "escalate")
     session.flush()
     labels = {lab.task_id: lab for lab in review_labels(session)}

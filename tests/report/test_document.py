@@ -127,7 +127,7 @@ def _scam_with_a_link(session: Session) -> None:
     )
     session.add(task)
     session.flush()
-    session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict="scam"))
+    session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label="scam"))
     make_feed(session, name="Kênh im lặng")
     make_feed(session, name="Kênh lỗi", error_count=2, last_error="HTTP 503")
     session.flush()
@@ -229,7 +229,7 @@ def _hand_week(session: Session) -> None:
             )
             session.add(task)
             session.flush()
-            session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=verdict))
+            session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label=verdict))
 
     # Monday 23/11: 3 items
     item(0, "Báo A", "Thủ tục trực tuyến còn rườm rà", "negative")

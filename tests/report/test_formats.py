@@ -46,7 +46,7 @@ def _fixture_week(session: Session) -> dict[str, int]:
         task = ReviewTask(item_id=it.id, analysis_id=an.id, status=TaskStatus.decided, priority=0.9)
         session.add(task)
         session.flush()
-        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=verdict))
+        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label=verdict))
 
     # Monday: 3 items (2 relevant negative criticism, 1 irrelevant)
     item(0, "negative", title="Cổng dịch vụ công chậm quá", source="Báo A")
@@ -180,7 +180,7 @@ def _good_week(session: Session) -> dict[str, int]:
         task = ReviewTask(item_id=it.id, analysis_id=an.id, status=TaskStatus.decided, priority=0.5)
         session.add(task)
         session.flush()
-        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict=kind))
+        session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label=kind))
 
     make_item(  # the story's first source, a month ago (not this week)
         session, published_at=MON - timedelta(days=30), source="Báo D", cluster_id=story.id

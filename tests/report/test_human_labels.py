@@ -41,7 +41,7 @@ def _corrected(session: Session, *, sentiment: str | None, relevant: bool | None
         Verdict(
             task_id=task.id,
             reviewer_id=reviewer.id,
-            verdict="not_misinformation",
+            label="not_misinformation",
             sentiment=sentiment,
             relevant=relevant,
         )
@@ -62,8 +62,8 @@ def test_the_latest_correction_wins_and_the_machine_value_stays(session: Session
     # a later verdict that corrects again wins; one that sets nothing changes nothing
     assert task is not None
     other = make_user(session, "ctv-later")
-    session.add(Verdict(task_id=task.id, reviewer_id=other.id, verdict="escalate"))
-    session.add(Verdict(task_id=task.id, reviewer_id=other.id, verdict="escalate", relevant=False))
+    session.add(Verdict(task_id=task.id, reviewer_id=other.id, label="escalate"))
+    session.add(Verdict(task_id=task.id, reviewer_id=other.id, label="escalate", relevant=False))
     session.flush()
     labels = get_item(session, item_id)[3]  # type: ignore[index]
     assert (labels.sentiment, labels.relevant, labels.relevant_differs) == ("positive", False, True)

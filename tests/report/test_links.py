@@ -73,7 +73,7 @@ def _scam_week(session: Session) -> None:
     )
     session.add(task)
     session.flush()
-    session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, verdict="scam"))
+    session.add(Verdict(task_id=task.id, reviewer_id=reviewer.id, label="scam"))
     session.flush()
 
 

@@ -59,7 +59,7 @@ def _confirmed(session: Session, reviewer_id: int, verdict: str, **kw: object) -
     )
     session.add(task)
     session.flush()
-    session.add(Verdict(task_id=task.id, reviewer_id=reviewer_id, verdict=verdict))
+    session.add(Verdict(task_id=task.id, reviewer_id=reviewer_id, label=verdict))
     session.flush()
 
 

@@ -134,7 +134,7 @@ def test_load_week_from_the_database(session: Session) -> None:
     )
     session.add(task)
     session.flush()
-    session.add(Verdict(task_id=task.id, reviewer_id=make_user(session).id, verdict="scam"))
+    session.add(Verdict(task_id=task.id, reviewer_id=make_user(session).id, label="scam"))
     session.flush()
     frame = load_week(session, Week.parse("2026-W48"))
     assert frame[["item_id", "misinfo", "task_status", "verdict"]].to_dict("records") == [

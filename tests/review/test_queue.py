@@ -230,7 +230,7 @@ def test_override_needs_a_reason_and_is_audited(session: Session, settings: Sett
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.override"))
     assert event.before["status"] == "escalated"
     assert event.after["reason"].startswith("Đây là cảnh báo")
-    assert [v.verdict for v in task.verdicts] == [
+    assert [v.label for v in task.verdicts] == [
         "escalate",
         "not_misinformation",
     ]  # nothing deleted

@@ -84,7 +84,7 @@ def test_undo_gives_the_task_back_and_the_verdict_counts_no_more(
         idempotency_key="card-1",
     )
     assert again.id != given.id
-    assert again.verdict == "not_misinformation"
+    assert again.label == "not_misinformation"
     assert back.status == TaskStatus.decided
 
 
@@ -153,7 +153,7 @@ def test_change_keeps_the_old_verdict_marked_and_is_audited(
     session.refresh(old)
     assert old.withdrawn_at is not None
     assert old.replaced_by_id == new.id
-    assert new.verdict == "not_misinformation"
+    assert new.label == "not_misinformation"
     assert new.note == "Đây là bài cảnh báo lừa đảo"
     assert task.status == TaskStatus.decided
     event = _audit(session, "task.verdict_change")

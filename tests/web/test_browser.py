@@ -159,7 +159,7 @@ def test_collaborator_claims_decides_sees_next_and_history(
     context.close()
 
     with factory() as s:
-        verdicts = {v.verdict for v in s.scalars(select(Verdict))}
+        verdicts = {v.label for v in s.scalars(select(Verdict))}
         assert {"scam", "escalate"} <= verdicts
         assert s.scalar(select(ReviewTask).where(ReviewTask.status == TaskStatus.escalated))
     assert (output_dir / "queue-360x740.png").stat().st_size > 5_000
@@ -205,7 +205,7 @@ def test_analyst_overrides_an_escalation_with_a_reason(
         )
         assert override is not None
         assert override.note == "Đã đối chiếu nguồn chính thức"
-        assert override.verdict == "not_misinformation"
+        assert override.label == "not_misinformation"
         assert s.scalar(select(AuditEvent).where(AuditEvent.action == "task.override"))
 
 

@@ -145,4 +145,4 @@ def test_a_report_with_text_link_and_screenshot_is_decided_by_another_collaborat
         task = s.scalar(select(ReviewTask))
         assert task is not None
         assert task.status == TaskStatus.decided
-        assert [v.verdict for v in s.scalars(select(Verdict))] == ["scam"]
+        assert [v.label for v in s.scalars(select(Verdict))] == ["scam"]

@@ -172,7 +172,7 @@ def test_keys_choose_a_verdict_on_a_desktop_but_not_while_typing(
     with factory() as s:
         ctv2 = s.scalar(select(User.id).where(User.username == "ctv2"))
         verdicts = s.execute(
-            select(Verdict.verdict, Verdict.note).where(Verdict.reviewer_id == ctv2)
+            select(Verdict.label, Verdict.note).where(Verdict.reviewer_id == ctv2)
         ).all()
     assert [tuple(v) for v in verdicts] == [("scam", "1 đường link lạ")]
 
@@ -210,7 +210,7 @@ def test_a_collaborator_undoes_a_verdict_and_decides_again(
     with factory() as s:
         ctv1 = s.scalar(select(User.id).where(User.username == "ctv1"))
         rows = s.execute(
-            select(Verdict.verdict, Verdict.withdrawn_at)
+            select(Verdict.label, Verdict.withdrawn_at)
             .where(Verdict.reviewer_id == ctv1)
             .order_by(Verdict.id)
         ).all()

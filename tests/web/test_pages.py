@@ -129,7 +129,7 @@ def test_review_flow_claim_decide_next_history(
     assert "xin OTP" in history.text
     with factory() as s:
         v = s.scalar(select(Verdict).where(Verdict.task_id == first))
-        assert v.verdict == "scam"
+        assert v.label == "scam"
         assert v.note == "xin OTP"
         actions = set(s.scalars(select(AuditEvent.action)))
     assert {"task.claim", "task.verdict"} <= actions

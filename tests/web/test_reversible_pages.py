@@ -127,7 +127,7 @@ def test_change_a_verdict_from_history_until_an_analyst_acts(
     assert r.text.count('class="tag v-') == 1  # the replaced verdict is no longer listed
     with factory() as s:
         rows = s.scalars(select(Verdict).where(Verdict.task_id == task_id)).all()
-        assert [v.verdict for v in rows] == ["scam", "not_misinformation"]
+        assert [v.label for v in rows] == ["scam", "not_misinformation"]
         assert rows[0].replaced_by_id == rows[1].id
     # an analyst decides it from the item's page; the collaborator can no longer change it
     c.cookies.clear()
