@@ -7,12 +7,15 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import app, facts_app, fail, make_factory
 from core.config import ROOT, Settings, get_settings
+
+if TYPE_CHECKING:
+    from nlp.registry import ModelCard
 
 log = logging.getLogger(__name__)
 
@@ -354,7 +357,7 @@ def train(
         raise fail(str(exc)) from exc
 
 
-def _print_train(task: str, version: str, meta: dict[str, Any]) -> None:
+def _print_train(task: str, version: str, meta: ModelCard) -> None:
     d = meta["dataset"]
     r = d["reviews"]
     typer.echo(

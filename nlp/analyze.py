@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
+from core.shapes import AnalysisResult, Reason
 from core.tables import Analysis, Item
 from core.vocabulary import FLAGS
 from nlp import registry
@@ -247,14 +248,15 @@ def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
     return round(min(1.0, max(scam, distortion)), 4)
 
 
-def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any) -> dict[str, Any]:
-    return {
+def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any) -> Reason:
+    reason: Reason = {
         "kind": kind,
         "evidence": evidence,
         "message": message,
         "weight": round(weight, 4),
-        **extra,
     }
+    reason.update(extra)  # type: ignore[typeddict-item]  # start, end, fact, score, label
+    return reason
 
 
 def _top_ngrams(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> list[str]:
@@ -298,7 +300,9 @@ def _fingerprint(pipeline: Pipeline) -> str:
 class Analyzer:
     """The current relevance, sentiment and misinfo models plus the fact base."""
 
-    def __init__(self, models: dict[str, tuple[Pipeline, dict[str, Any]]], facts: FactBase) -> None:
+    def __init__(
+        self, models: dict[str, tuple[Pipeline, registry.ModelCard]], facts: FactBase
+    ) -> None:
         missing = set(TASKS) - set(models)
         if missing:
             raise registry.RegistryError(f"no current model for {', '.join(sorted(missing))}")
@@ -340,7 +344,7 @@ class Analyzer:
             out[task] = [{str(c): float(p[i]) for i, c in enumerate(clf.classes_)} for p in proba]
         return out
 
-    def analyze(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+    def analyze(self, texts: Sequence[str]) -> list[AnalysisResult]:
         """One result per text, with the fields of the ``duluan predict`` contract."""
         memo: dict[str, Any] = {}
         prepared = prepare_batch(texts, self.facts, memo=memo)
@@ -421,7 +425,7 @@ class Analyzer:
         sent: dict[str, float],
         mis: dict[str, float],
         claim: Claim | None = None,
-    ) -> dict[str, Any]:
+    ) -> AnalysisResult:
         relevance = round(rel.get("relevant", 0.0), 4)
         sentiment = str(max(sent, key=sent.__getitem__))
         span = None
@@ -477,7 +481,7 @@ class Analyzer:
         label: str,
         scores: dict[str, float],
         claim: tuple[int, int] | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Reason]:
         reasons = []
         for s in prep.signals:
             extra = {"fact": s.detail} if s.detail else {}

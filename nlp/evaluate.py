@@ -12,9 +12,9 @@ macro-F1.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sklearn.metrics import f1_score
 
@@ -23,7 +23,21 @@ from nlp.analyze import Analyzer
 PROTECTED = ("criticism", "scam_warning", "factcheck", "legit_notice")
 
 
-def load_rows(path: Path) -> list[dict[str, Any]]:
+class CheckRow(TypedDict):
+    """One labelled row of the check set or the seed (``data/eval/check.jsonl``,
+    ``data/seed/seed.jsonl``; their README describes the categories)."""
+
+    id: NotRequired[str]
+    text: str
+    category: str
+    relevant: bool
+    sentiment: str
+    misinfo: str
+
+
+def load_rows(path: Path) -> list[CheckRow]:
+    """The rows of a JSONL file of ``CheckRow``s (blank lines skipped); ``json.JSONDecodeError``
+    on a malformed line, ``OSError`` when unreadable."""
     return [
         json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
@@ -96,8 +110,9 @@ def threshold_table(scores: Sequence[float], truth: Sequence[bool]) -> dict[str,
     }
 
 
-def figures(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
-    """Targets' figures from labelled rows and their analyses (same order)."""
+def figures(rows: Sequence[CheckRow], results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Targets' figures from labelled rows and their analyses (same order): ``AnalysisResult``s,
+    or hand-made results that give the labels alone (no reliability then)."""
 
     def share(cat: str, pred: Any) -> float | None:
         chosen = [res for row, res in zip(rows, results, strict=True) if row["category"] == cat]

@@ -25,7 +25,7 @@ from nlp import registry
 from nlp.corpora import corpus_card
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import TASKS
-from nlp.retrain import Progress, ReviewedText, build_snapshot, gate, scores
+from nlp.retrain import EvalRow, Progress, ReviewedText, build_snapshot, gate, scores
 from nlp.train import Dataset
 from nlp.train import train as fit
 
@@ -53,7 +53,7 @@ def check_task(task: str) -> str:
     return task
 
 
-def _eval_rows(settings: Settings, task: str, version: str) -> list[dict[str, Any]]:
+def _eval_rows(settings: Settings, task: str, version: str) -> list[EvalRow]:
     path = registry.version_file(settings.models_dir, task, version, EVAL_FILE)
     if not path.is_file():
         raise DomainError(
@@ -95,7 +95,7 @@ def train_challenger(
     C: float | None = None,
     eval_share: float = 0.2,
     progress: Progress | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, registry.ModelCard]:
     """Snapshot the data (``base``, by default the seed file, + ``reviews`` + ``external``), train,
     save the challenger with its evaluation set and its comparison with the champion (not made
     current); returns (version, metadata). Holds no database transaction while it trains: read
@@ -141,7 +141,7 @@ def train_challenger(
 
 
 def record_challenger(
-    session: Session, task: str, version: str, meta: dict[str, Any], actor: User | None = None
+    session: Session, task: str, version: str, meta: registry.ModelCard, actor: User | None = None
 ) -> None:
     """The trained challenger in the model_version table and the audit log."""
     comparison = meta.get("comparison") or {}

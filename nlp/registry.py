@@ -17,7 +17,7 @@ import warnings
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import sklearn
 import skops.io as sio
@@ -34,6 +34,69 @@ HISTORY_FILE = "history"
 # Types that skops does not trust by default but that our pipelines legitimately contain.
 TRUSTED_TYPES = frozenset({"numpy.float32", "numpy.dtype", "builtins.float32"})
 _VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+
+
+class CardData(TypedDict, total=False):
+    """What a classifier was trained on: ``source`` (files joined by " + "), ``sha256`` of
+    the rows, ``rows``, ``label_counts`` (class → rows), ``skipped_rows`` (malformed input
+    lines), ``weighted`` (rows of unequal weight), and ``corpora`` (each external corpus's name,
+    file, hash, licence and attribution: ``nlp.corpora.corpus_card``)."""
+
+    source: str
+    sha256: str
+    rows: int
+    label_counts: dict[str, int]
+    skipped_rows: int
+    weighted: bool
+    corpora: list[dict[str, Any]]
+
+
+class CardCalibration(TypedDict, total=False):
+    """Temperature scaling fitted on the hold-out (``nlp.train.fit_temperature``): ``method``,
+    ``temperature`` T, and the hold-out's log-loss before and after dividing the logits by T."""
+
+    method: str
+    temperature: float
+    log_loss_before: float
+    log_loss_after: float
+
+
+class CardEvaluation(TypedDict, total=False):
+    """The hold-out: ``method`` (split, seed), ``holdout`` (``nlp.train.evaluate``: macro-F1,
+    per class, confusion matrix) and ``C_selection`` (macro-F1 by C on an inner split, or None
+    when C was given)."""
+
+    method: str
+    holdout: dict[str, Any]
+    C_selection: dict[str, Any] | None
+
+
+class ModelCard(TypedDict, total=False):
+    """A stored version's ``metadata.json``, written by ``nlp.train.train`` and completed by
+    ``nlp.lifecycle`` and ``save``.
+
+    ``created_at``: UTC, ISO 8601; ``preprocess``: the input scheme (``nlp.pipeline.PREPROCESS``);
+    ``classes``; ``params`` (``C``); ``class_balance`` (how rows were weighted, in words);
+    ``data``, ``calibration``, ``evaluation`` (above); ``facts_version``; ``train_seconds``;
+    ``versions``: library → version; ``dataset``: the snapshot (``nlp.retrain.Snapshot.info``);
+    ``comparison``: challenger and champion on the evaluation set, and the gate's refusals;
+    ``task`` and ``version``: which classifier and version the card describes."""
+
+    created_at: str
+    preprocess: str
+    classes: list[str]
+    params: dict[str, Any]
+    class_balance: str
+    data: CardData
+    calibration: CardCalibration
+    evaluation: CardEvaluation
+    facts_version: str
+    train_seconds: float
+    versions: dict[str, str]
+    dataset: dict[str, Any]
+    comparison: dict[str, Any]
+    task: str
+    version: str
 
 
 class RegistryError(RuntimeError):
@@ -113,7 +176,7 @@ def save(
     models_dir: Path,
     task: str,
     pipeline: Pipeline,
-    metadata: dict[str, Any],
+    metadata: ModelCard,
     version: str | None = None,
     files: dict[str, bytes] | None = None,
 ) -> str:
@@ -125,7 +188,7 @@ def save(
     folder = _task_dir(models_dir, task) / version
     folder.mkdir(parents=True, exist_ok=False)
     _dump(pipeline, folder)
-    meta = {**metadata, "task": task, "version": version}
+    meta: ModelCard = {**metadata, "task": task, "version": version}
     (folder / METADATA_FILE).write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -136,7 +199,7 @@ def save(
     return version
 
 
-def metadata(models_dir: Path, task: str, version: str) -> dict[str, Any]:
+def metadata(models_dir: Path, task: str, version: str) -> ModelCard:
     """A stored version's model card (``metadata.json``); ``RegistryError`` for a version that
     is not stored or a card that is not a JSON object."""
     if not _VERSION_RE.match(version) or version not in versions(models_dir, task):
@@ -146,14 +209,14 @@ def metadata(models_dir: Path, task: str, version: str) -> dict[str, Any]:
     )
     if not isinstance(card, dict):
         raise RegistryError(f"the model card of {task}/{version} is not a JSON object")
-    return card
+    return cast(ModelCard, card)
 
 
 def version_file(models_dir: Path, task: str, version: str, name: str) -> Path:
     return _task_dir(models_dir, task) / version / name
 
 
-def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, dict[str, Any]]:
+def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, ModelCard]:
     """Load one version, refusing untrusted types and warning on a scikit-learn version change."""
     if not _VERSION_RE.match(version):
         raise RegistryError(f"bad version name {version!r}")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict
 
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
@@ -60,13 +60,26 @@ class ReviewedText(Protocol):
     def label(self, task: str) -> str | None: ...
 
 
+class EvalRow(TypedDict):
+    """One row a challenger and its champion are compared on (``eval.jsonl`` beside each model).
+
+    ``label``: the classifier's class; ``category``: the check set's or seed's category (None for
+    reviewed texts); ``origin``: ``seed_holdout``, ``check`` or ``reviews``."""
+
+    id: NotRequired[str | None]
+    text: str
+    label: str
+    category: str | None
+    origin: str
+
+
 @dataclass
 class Snapshot:
     """The training rows and the evaluation rows of one task, and what they are made of."""
 
     task: str
     train: Dataset
-    eval_rows: list[dict[str, Any]]  # {text, label, category, origin}
+    eval_rows: list[EvalRow]
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -80,14 +93,24 @@ def _digest(rows: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _labelled_rows(path: Path, task: str, origin: str) -> list[dict[str, Any]]:
+def _label(reviewed: ReviewedText, task: str) -> str:
+    """The label of a reviewed text that has one for ``task`` (the caller chose those)."""
+    label = reviewed.label(task)
+    if label is None:
+        raise ValueError(f"a reviewed text has no {task} label")
+    return label
+
+
+def _labelled_rows(path: Path, task: str, origin: str) -> list[EvalRow]:
     """The project's own JSONL (seed or check set): id, text, category and the task's label."""
-    rows = []
+    rows: list[EvalRow] = []
     for row in load_rows(path):
         label = (
             ("relevant" if row["relevant"] else "off_topic")
             if task == "relevance"
-            else row[{"sentiment": "sentiment", "misinfo": "misinfo"}[task]]
+            else row["sentiment"]
+            if task == "sentiment"
+            else row["misinfo"]
         )
         rows.append(
             {
@@ -107,7 +130,7 @@ def seed_held_out(row_id: str) -> bool:
     return int(digest, 16) % 100 < SEED_HOLDOUT_PERCENT
 
 
-def split_seed(path: Path, task: str) -> tuple[Dataset, list[dict[str, Any]]]:
+def split_seed(path: Path, task: str) -> tuple[Dataset, list[EvalRow]]:
     """The seed file's training part (a Dataset) and its fixed held-out part (evaluation rows)."""
     rows = _labelled_rows(path, task, "seed_holdout")
     fit = [r for r in rows if not seed_held_out(str(r["id"]))]
@@ -132,7 +155,7 @@ def build_snapshot(
     labels for evaluation. A ``Dataset`` given as ``seed`` is used whole (no seed hold-out)."""
     if task not in TASKS:
         raise ValueError(f"unknown task {task!r}")
-    seed_eval: list[dict[str, Any]] = []
+    seed_eval: list[EvalRow] = []
     if isinstance(seed, Dataset):
         base = seed
     else:
@@ -145,7 +168,7 @@ def build_snapshot(
     weights = base.weights()
     outside = base.outside()
     texts += [r.text for r in fit_reviews]
-    labels += [r.label(task) for r in fit_reviews]  # type: ignore[misc]
+    labels += [_label(r, task) for r in fit_reviews]
     weights += [1.0] * len(fit_reviews)
     outside += [False] * len(fit_reviews)
     sources = {
@@ -162,7 +185,7 @@ def build_snapshot(
         seed_eval
         + _labelled_rows(check, task, "check")
         + [
-            {"text": r.text, "label": r.label(task), "category": None, "origin": "reviews"}
+            EvalRow(text=r.text, label=_label(r, task), category=None, origin="reviews")
             for r in eval_reviews
         ]
     )
@@ -207,7 +230,7 @@ def build_snapshot(
 
 
 def scores(
-    pipeline: Pipeline, eval_rows: list[dict[str, Any]], task: str, facts: FactBase
+    pipeline: Pipeline, eval_rows: Sequence[EvalRow], task: str, facts: FactBase
 ) -> dict[str, Any]:
     """Macro-F1 on the evaluation rows, the reliability of the classifier's scores on them
     (``reliability``: ECE and 10 bins, ``nlp.evaluate.reliability``, of P(relevant) for

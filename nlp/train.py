@@ -27,6 +27,7 @@ from core.config import ROOT
 from nlp.analyze import prepare_many
 from nlp.facts import FactBase
 from nlp.pipeline import C_GRID, PREPROCESS, TASKS, build_pipeline
+from nlp.registry import CardCalibration, ModelCard
 
 # Columns that hold a task's label in the project's seed file when there is no `label` column.
 TASK_COLUMNS = {"relevance": "relevant", "sentiment": "sentiment", "misinfo": "misinfo"}
@@ -72,7 +73,7 @@ class Dataset:
 @dataclass
 class TrainResult:
     pipeline: Pipeline
-    metadata: dict[str, Any]
+    metadata: ModelCard
 
 
 def parse_mapping(spec: str | None) -> dict[str, str]:
@@ -231,7 +232,7 @@ def _logits(pipeline: Pipeline, X: list[str]) -> np.ndarray:
 
 def fit_temperature(
     pipeline: Pipeline, X: list[str], y: list[str], weights: list[float]
-) -> dict[str, float]:
+) -> CardCalibration:
     """Temperature scaling (Guo et al. 2017, "On Calibration of Modern Neural Networks"): the
     T in [0.25, 4] that minimises the weighted log-loss of softmax(logits / T) on held-out rows
     ``X``/``y`` (rows of weight 0 do not count). One parameter, so the ranking and every argmax
@@ -329,7 +330,7 @@ def train(
         X, y, clf__sample_weight=balanced_weights(y, w, outside)
     )
     apply_temperature(final, calibration["temperature"])
-    metadata = {
+    metadata: ModelCard = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "preprocess": PREPROCESS,
         "classes": list(final.classes_),
