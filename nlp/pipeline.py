@@ -335,6 +335,8 @@ NEUTRAL = (
     "it ra",
     "it khi",
     "toi thieu",
+    "gioi thieu",
+    "phan hoi",
 )
 # Emoticons and emoji of clear polarity, as typed (":)", "😊") and as UIT-VSFC's placeholder
 # words for the same emoticons ("colonsmile" for ":)", "colonsad" for ":("; the words are in the

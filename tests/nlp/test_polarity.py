@@ -69,6 +69,8 @@ def tokens(text: str) -> list[str]:
         ("Kiến thức truyền đạt khá ít", ["zzneg"]),
         ("Không có trách nhiệm", ["zzneg"]),
         ("Trẻ em được tiêm", []),
+        ("Giới thiệu kiến thức mới", []),
+        ("Phản hồi nhanh các thắc mắc", ["zzpos"]),
     ],
 )
 def test_polarity_tokens(text: str, expected: list[str]) -> None:
