@@ -413,12 +413,15 @@ BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "c
 CONTRAST_AFTER = frozenset(
     {"hoi", "khong", "chua", "lai", "van", "qua", "rat", "cung", "doi", "kha", "it", "chang"}
 )
+_CONTRAST_START = frozenset({"tuy", "nhung"})
 _CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
 _SENTENCE_END = frozenset({".", "!", "?", ";"})
 _LEXICON = (
     dict.fromkeys(POSITIVE, "zzpos") | dict.fromkeys(NEGATIVE, "zzneg") | dict.fromkeys(NEUTRAL, "")
 )
 _MAX_WORDS = max(len(w.split()) for w in _LEXICON)
+# the words a lexicon phrase can start with (a word outside them is passed over at once)
+_FIRST_WORDS = frozenset(w.split()[0] for w in _LEXICON) | {"hay"}
 
 
 def _negated(words: list[str], i: int) -> bool:
@@ -475,13 +478,16 @@ def polarity_tokens(folded: str) -> list[str]:
             sentence, suggestion = len(out), False
             i += 1
             continue
-        if _contrast(words, i):
+        if word in _CONTRAST_START and _contrast(words, i):
             del out[sentence:]
-        if _suggests(words, i):
+        if word in SUGGESTION and _suggests(words, i):
             suggestion = True
+        if word not in _FIRST_WORDS:
+            i += 1
+            continue
         for n in range(_MAX_WORDS, 0, -1):
             tag = _LEXICON.get(" ".join(words[i : i + n]))
-            if tag is None and n == 1 and _adjective_hay(words, i):
+            if tag is None and n == 1 and word == "hay" and _adjective_hay(words, i):
                 tag = "zzpos"
             if tag is not None:
                 if tag and _negated(words, i):
