@@ -19,7 +19,7 @@ from core.vocabulary import MISINFO_CLASSES, SENTIMENTS
 from nlp.signals import Signal, official
 from nlp.text import expand_teencode, fold, unmask, urls
 
-PREPROCESS = "fold-teencode-signals-polarity-v2"
+PREPROCESS = "fold-teencode-signals-polarity-v3"
 
 TASKS: dict[str, tuple[str, ...]] = {
     "relevance": ("off_topic", "relevant"),
@@ -139,6 +139,30 @@ POSITIVE = (
     "hay qua",
     "qua hay",
     "hay va",
+    # feedback words, third round (UIT-VSFC dev's even lines, never trained on): qualities of a
+    # teacher, a course or a service; "kỹ" only after a verb or "rất" (folded "ky" is also
+    # "kỳ", "ký")
+    "hop ly",
+    "sat sao",
+    "dong vien",
+    "giup do",
+    "giup ich",
+    "ky cang",
+    "giang ky",
+    "day ky",
+    "rat ky",
+    "bam sat",
+    "chuyen mon cao",
+    "xinh",
+    "hang say",
+    "nang dong",
+    "hoat bat",
+    "hung thu",
+    "truyen cam hung",
+    "de theo doi",
+    "ngan gon",
+    "xuc tich",
+    "trach nhiem",
 )
 NEGATIVE = (
     "cham",
@@ -233,6 +257,33 @@ NEGATIVE = (
     "it qua",
     "colonsad",
     "colonsadcolon",
+    # third round (UIT-VSFC dev's even lines): faults of a class, a room or a service; "trễ"
+    # only after a verb of arriving or "quá" (folded "tre" is also "trẻ"), "ít" with its
+    # non-evaluative uses in NEUTRAL
+    "su co",
+    "map mo",
+    "lan man",
+    "tran lan",
+    "don dap",
+    "qua nang",
+    "qua rong",
+    "qua be",
+    "qua tre",
+    "qua suc",
+    "den tre",
+    "den lop tre",
+    "vao lop tre",
+    "den lop muon",
+    "xuyen tre",
+    "it",
+    "tu boi",
+    "lam bieng",
+    "vo trach nhiem",
+    "khong phu hop",
+    "chua phu hop",
+    "mat tap trung",
+    "khong tap trung",
+    "kho nghe",
 )
 # Folded phrases that contain a lexicon word but are not an evaluation ("phát triển" holds
 # "phạt", "kinh tế" "tệ", "yêu cầu" "yếu", "các mặt" "mất", "kèm theo" "kém", "chấm điểm"
@@ -280,6 +331,12 @@ NEUTRAL = (
     "lua chon",
     "mat do",
     "thieu nhi",
+    "it nhat",
+    "it ra",
+    "it khi",
+    "toi thieu",
+    "gioi thieu",
+    "phan hoi",
 )
 # Emoticons and emoji of clear polarity, as typed (":)", "😊") and as UIT-VSFC's placeholder
 # words for the same emoticons ("colonsmile" for ":)", "colonsad" for ":("; the words are in the
@@ -337,17 +394,34 @@ _EMOTICON_TAG = dict.fromkeys(EMOTICONS_POSITIVE, "zzpos") | dict.fromkeys(
     EMOTICONS_NEGATIVE, "zzneg"
 )
 NEGATORS = frozenset({"khong", "chua", "chang", "cha", "dung", "thieu"})
-# A good quality asked for "more" in a suggestion ("cần nhiệt tình hơn", "mong cô giảng dễ hiểu
-# hơn nữa") says the present falls short of it: the positive hit counts as negative when "hơn"
-# follows it and one of these words comes up to eight words before it.
+# A suggestion asks for more or for better, so it says the present falls short (the label
+# guidelines, data/seed/README.md): in a sentence that opens a suggestion with one of these
+# words, a positive hit that "hơn" follows in the same sentence ("cần giảng chi tiết hơn", "mong
+# cô thay đổi để sinh viên tiếp cận dễ dàng với bài học hơn") counts as negative, and one that
+# it does not follow is what is asked for, not a judgement of the present ("nên nhanh chóng đưa
+# thiết bị vào", "cần có lab để sinh viên thành thạo"): it adds no token. Folded "nen" is also
+# "nền" and "can" also "cán"/"cản": not as a marker before the words of ``NOT_SUGGESTION``.
 SUGGESTION = frozenset({"nen", "can", "mong"})
+NOT_SUGGESTION = frozenset({"tang", "kinh", "hanh", "van", "nep", "mong", "bo", "thiep", "tro"})
 # Words that may stand between a negator and what it negates ("không được tốt", "chưa thật sự
-# rõ ràng", "không mấy hài lòng")
-BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "con"})
+# rõ ràng", "không mấy hài lòng", "không có trách nhiệm")
+BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "con", "co"})
+# A contrast ("…, nhưng …", "tuy nhiên") puts the writer's judgement after it: the hits before
+# it in the same sentence are dropped ("cô dạy nhiệt tình nhưng hơi nhanh" is a complaint,
+# "đôi khi đến trễ nhưng giảng đầy đủ" praise). Folded "nhung" is also "những": it is a
+# contrast only after a comma or before a word "những" cannot precede.
+CONTRAST_AFTER = frozenset(
+    {"hoi", "khong", "chua", "lai", "van", "qua", "rat", "cung", "doi", "kha", "it", "chang"}
+)
+_CONTRAST_START = frozenset({"tuy", "nhung"})
+_CLAUSE_END = frozenset({",", ";", ":", ".", "!", "?"})
+_SENTENCE_END = frozenset({".", "!", "?", ";"})
 _LEXICON = (
     dict.fromkeys(POSITIVE, "zzpos") | dict.fromkeys(NEGATIVE, "zzneg") | dict.fromkeys(NEUTRAL, "")
 )
 _MAX_WORDS = max(len(w.split()) for w in _LEXICON)
+# the words a lexicon phrase can start with (a word outside them is passed over at once)
+_FIRST_WORDS = frozenset(w.split()[0] for w in _LEXICON) | {"hay"}
 
 
 def _negated(words: list[str], i: int) -> bool:
@@ -360,26 +434,68 @@ def _negated(words: list[str], i: int) -> bool:
     return False
 
 
+def _suggests(words: list[str], i: int) -> bool:
+    """Whether the word at ``i`` is a suggestion marker (not "nền tảng", "cán bộ"…)."""
+    return (
+        words[i] in SUGGESTION and words[i + 1 : i + 2] != [] and words[i + 1] not in NOT_SUGGESTION
+    )
+
+
+def _contrast(words: list[str], i: int) -> bool:
+    """Whether a contrast ("tuy nhiên", "…, nhưng", "nhưng hơi…") starts at ``i``."""
+    if words[i : i + 2] == ["tuy", "nhien"]:
+        return True
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return words[i] == "nhung" and ((i > 0 and words[i - 1] == ",") or after in CONTRAST_AFTER)
+
+
+def _adjective_hay(words: list[str], i: int) -> bool:
+    """ "hay" is also "hãy" and "or" once folded: the adjective where a clause ends after it."""
+    return (
+        words[i] == "hay"
+        and i > 0
+        and words[i - 1] not in _CLAUSE_END
+        and (i + 1 == len(words) or words[i + 1] in _CLAUSE_END)
+    )
+
+
 def polarity_tokens(folded: str) -> list[str]:
     """`zzpos`/`zzneg` per lexicon hit in accent-folded text (longest match first; a phrase of
-    ``NEUTRAL`` is matched and adds nothing), flipped after a negator ("không tốt", "chưa thật sự
-    rõ ràng", "không tệ"), negative when a suggestion asks for more of it ("cần nhiệt tình
-    hơn"); then one per emoticon or emoji of ``EMOTICONS_POSITIVE`` /
+    ``NEUTRAL`` is matched and adds nothing; phrases never cross punctuation), flipped after a
+    negator ("không tốt", "chưa thật sự rõ ràng", "không tệ"); "hay" before a clause's end is the
+    adjective ("môn này hay ."); in a suggestion, a positive hit is negative when "hơn" follows
+    it and dropped otherwise (``SUGGESTION``); a contrast drops the hits before it in its sentence
+    (``CONTRAST_AFTER``); then one per emoticon or emoji of ``EMOTICONS_POSITIVE`` /
     ``EMOTICONS_NEGATIVE`` in the text (folding keeps them)."""
-    words = re.findall(r"\w+", folded)
-    out, i = [], 0
+    words = re.findall(r"\w+|[.,;:!?]", folded)
+    out: list[str] = []
+    sentence = 0  # where the current sentence's hits start in ``out``
+    suggestion = False
+    i = 0
     while i < len(words):
+        word = words[i]
+        if word in _SENTENCE_END:
+            sentence, suggestion = len(out), False
+            i += 1
+            continue
+        if word in _CONTRAST_START and _contrast(words, i):
+            del out[sentence:]
+        if word in SUGGESTION and _suggests(words, i):
+            suggestion = True
+        if word not in _FIRST_WORDS:
+            i += 1
+            continue
         for n in range(_MAX_WORDS, 0, -1):
             tag = _LEXICON.get(" ".join(words[i : i + n]))
+            if tag is None and n == 1 and word == "hay" and _adjective_hay(words, i):
+                tag = "zzpos"
             if tag is not None:
                 if tag and _negated(words, i):
                     tag = "zzneg" if tag == "zzpos" else "zzpos"
-                elif (
-                    tag == "zzpos"
-                    and words[i + n : i + n + 1] == ["hon"]
-                    and SUGGESTION.intersection(words[max(i - 8, 0) : i])
-                ):
-                    tag = "zzneg"
+                elif tag == "zzpos" and suggestion:
+                    rest = words[i + n :]
+                    end = next((k for k, w in enumerate(rest) if w in _SENTENCE_END), len(rest))
+                    tag = "zzneg" if "hon" in rest[:end] else ""
                 if tag:
                     out.append(tag)
                 i += n

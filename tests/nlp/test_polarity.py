@@ -55,6 +55,22 @@ def tokens(text: str) -> list[str]:
         ("Chờ cả buổi 😡", ["zzneg"]),
         ("Lưu ý:đăng ký trước ngày 5", []),
         ("Giá dưới <30 nghìn", []),
+        # lexicon v3: suggestions, contrast, "hay" at a clause's end, punctuation bounds
+        ("Cần giảng bài chi tiết, dễ hiểu hơn", ["zzneg"]),
+        ("Nên nhanh chóng đưa thiết bị vào phòng", []),
+        ("Nền tảng số giúp tra cứu nhanh", ["zzpos"]),
+        ("Cán bộ hướng dẫn tận tình", ["zzpos"]),
+        ("Cô dạy nhiệt tình nhưng hơi nhanh", ["zzneg"]),
+        ("Đôi khi đến lớp trễ, nhưng giảng rất kỹ", ["zzpos"]),
+        ("Những cán bộ tận tình", ["zzpos"]),
+        ("Môn này hay.", ["zzpos"]),
+        ("Bài tập hay bài kiểm tra", []),
+        ("Ít nhất 5 người", []),
+        ("Kiến thức truyền đạt khá ít", ["zzneg"]),
+        ("Không có trách nhiệm", ["zzneg"]),
+        ("Trẻ em được tiêm", []),
+        ("Giới thiệu kiến thức mới", []),
+        ("Phản hồi nhanh các thắc mắc", ["zzpos"]),
     ],
 )
 def test_polarity_tokens(text: str, expected: list[str]) -> None:
