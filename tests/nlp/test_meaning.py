@@ -112,3 +112,25 @@ def test_a_run_on_sentence_is_read_clause_by_clause(facts: FactBase) -> None:
     spans = facts.meaning.candidates(text)
     assert [text[a:b] for a, b in spans] == ["không cài VNeID là bị phạt tiền đấy bà con ơi,"]
     assert all(b - a <= meaning.MAX_CANDIDATE_CHARS for a, b in spans)
+
+
+def test_embedded_sentences_are_reused_and_give_the_same_vectors() -> None:
+    import unittest.mock
+
+    from nlp import meaning
+
+    texts = ["Nghị quyết 57 bắt dân đóng phí số hoá", "5G gây ung thư", "5G gây ung thư"]
+    first = meaning.embed(texts)
+    calls: list[list[str]] = []
+    real = meaning.encoder()
+
+    class Spy:
+        def query(self, batch: list[str]) -> object:
+            calls.append(list(batch))
+            return real.query(batch)
+
+    with unittest.mock.patch.object(meaning, "encoder", return_value=Spy()):
+        again = meaning.embed([*texts, "Cổng dịch vụ công hôm nay chậm"])
+    assert calls == [["Cổng dịch vụ công hôm nay chậm"]]  # only the new sentence is encoded
+    assert (again[:3] == first).all()
+    assert again.shape == (4, 384)
