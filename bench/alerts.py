@@ -142,7 +142,7 @@ def _fill(session, items: int, sources: int, feeds: int, now) -> None:  # type: 
             {
                 "task_id": len(tasks),
                 "reviewer_id": 1,
-                "verdict": "scam",
+                "label": "scam",
                 "kind": "review",
                 "note": "",
                 "created_at": decided,

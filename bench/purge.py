@@ -117,7 +117,7 @@ def _fill(url: str, items: int) -> None:
             if confirmed:
                 s.execute(
                     insert(Verdict),
-                    [{"task_id": i, "verdict": "scam", "created_at": old} for i in confirmed],
+                    [{"task_id": i, "label": "scam", "created_at": old} for i in confirmed],
                 )
             s.commit()
     engine.dispose()
