@@ -45,8 +45,8 @@ ocr:  ## Debian's Tesseract with its Vietnamese data, for collaborators' screens
 		echo "make: could not install Tesseract; screenshots are kept without their text and the OCR tests are skipped (see their reason)"; \
 	fi
 
-test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium
-	$(BIN)/python -m pytest
+test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium, on every core
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: install  ## ruff, its formatter, mypy and the layering's import contracts (lint-imports)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

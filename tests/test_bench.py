@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.config import ROOT
 
 
@@ -20,6 +22,7 @@ def _says_its_data_is_missing(script: str, *args: str) -> None:
     assert "not found" in missing.stderr
 
 
+@pytest.mark.slow
 def test_smishing_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "sms.csv"
     rows = [
@@ -53,6 +56,7 @@ def test_smishing_benchmark_runs_on_a_small_corpus(tmp_path: Path) -> None:
     _says_its_data_is_missing("bench/smishing.py", "--csv", str(tmp_path / "absent.csv"))
 
 
+@pytest.mark.slow
 def test_real_traffic_benchmark_runs_on_small_corpora(tmp_path: Path) -> None:
     data = tmp_path / "shared" / "data"
     (data / "vntc").mkdir(parents=True)

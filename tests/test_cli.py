@@ -235,6 +235,7 @@ def test_the_live_demo_feed_gains_an_entry_every_interval() -> None:
     assert "Tin &lt;1&gt;" in live_feed_xml(entries, start, start + timedelta(seconds=61), 60)
 
 
+@pytest.mark.slow
 def test_the_demo_worker_brings_new_items_while_the_demo_serves(cli_env: Path) -> None:
     """What a newcomer sees after `make run`: the worker collects the live feed's new posts,
     analyses them, and they appear among the items."""
@@ -286,6 +287,7 @@ def test_the_demo_worker_brings_new_items_while_the_demo_serves(cli_env: Path) -
     assert waiting <= 1  # the worker analysed them (at most the newest is in between)
 
 
+@pytest.mark.slow
 def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None:
     """The foundation's promise: fresh database → demo → log in, claim, read reasons, decide."""
     result = runner.invoke(app, ["demo", "--no-serve"])
@@ -372,6 +374,7 @@ def test_import_reports_bad_lines(cli_env: Path, tmp_path: Path) -> None:
     assert "1 new" in result.output
 
 
+@pytest.mark.slow
 def test_retrain_loop_from_the_command_line(
     cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -89,6 +89,7 @@ def _run(path: Path) -> dict:  # type: ignore[type-arg]
     return json.loads(text.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_evaluate_models_notebook_runs(fixture_env: Path) -> None:
     summary = _run(ROOT / "notebooks" / "1.0-evaluate-models.ipynb")
     assert summary["rows"] == len(load_rows(ROOT / "data" / "eval" / "check.jsonl"))
@@ -96,6 +97,7 @@ def test_evaluate_models_notebook_runs(fixture_env: Path) -> None:
     assert 0 <= summary["brier"] <= 1
 
 
+@pytest.mark.slow
 def test_retrain_notebook_runs_and_goes_through_the_gate(fixture_env: Path, tmp_path: Path) -> None:
     summary = _run(ROOT / "notebooks" / "2.0-retrain-from-reviews.ipynb")
     assert summary["version"] in registry.versions(fixture_env, "misinfo")

@@ -13,6 +13,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -87,6 +88,7 @@ def _analysed_by(output: str) -> int:
     return int(m.group(1))
 
 
+@pytest.mark.slow
 def test_two_workers_on_postgresql_share_the_backlog_and_analyse_nothing_twice(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
@@ -114,6 +116,7 @@ def test_two_workers_on_postgresql_share_the_backlog_and_analyse_nothing_twice(
     assert flagged <= {cluster for _, cluster in tasks}
 
 
+@pytest.mark.slow
 def test_kill_9_mid_batch_loses_only_that_batch_and_a_second_worker_finishes_it(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
@@ -136,6 +139,7 @@ def test_kill_9_mid_batch_loses_only_that_batch_and_a_second_worker_finishes_it(
     assert _analysed_by(out) == 400 - done
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_the_batch_in_hand_and_exits_0(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
@@ -153,6 +157,7 @@ def test_sigterm_finishes_the_batch_in_hand_and_exits_0(
     assert rows == items == done + 40, "the batch in hand was committed, and no other"
 
 
+@pytest.mark.slow
 def test_one_worker_on_sqlite_collects_analyses_and_queues(tmp_path: Path) -> None:
     from core.db import make_engine, make_sessionmaker
     from core.tables import Base
@@ -192,6 +197,7 @@ def test_one_worker_on_sqlite_collects_analyses_and_queues(tmp_path: Path) -> No
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_second_worker_on_sqlite_says_so_and_waits(tmp_path: Path) -> None:
     from core.db import make_engine
     from core.tables import Base

@@ -130,6 +130,7 @@ def test_repeated_failures_lock_the_account_briefly(
     login(client, "ctv1")  # other accounts are unaffected
 
 
+@pytest.mark.slow
 def test_failed_logins_per_address_are_limited_and_successes_are_not_counted(
     settings: Settings, client: TestClient, analyzer
 ) -> None:  # type: ignore[no-untyped-def]
@@ -159,6 +160,7 @@ def test_failed_logins_per_address_are_limited_and_successes_are_not_counted(
         assert r.status_code == 200  # another address is not limited
 
 
+@pytest.mark.slow
 def test_escalate_then_an_analyst_overrides_with_a_reason(
     client: TestClient, app_factory: sessionmaker[Session]
 ) -> None:

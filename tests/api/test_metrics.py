@@ -44,6 +44,7 @@ def _series(text: str) -> set[str]:
     }
 
 
+@pytest.mark.slow
 def test_two_thousand_distinct_paths_add_a_handful_of_series(db: Settings, analyzer) -> None:  # type: ignore[no-untyped-def]
     with TestClient(create_app(db, analyzer), client=LOOPBACK) as c:
         h = _token(c, "pt1")

@@ -57,6 +57,7 @@ def _versions(c: TestClient) -> dict[str, str]:
     return r.json()[0]["model_versions"]
 
 
+@pytest.mark.slow
 def test_train_job_promote_hot_reload_rollback(
     api: tuple[TestClient, sessionmaker[Session]],
 ) -> None:

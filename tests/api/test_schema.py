@@ -11,6 +11,7 @@ import tempfile
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
@@ -91,6 +92,7 @@ def _with_nul(value: Any) -> tuple[Any, bool]:
     return value, False
 
 
+@pytest.mark.slow
 @schema.exclude(path_regex="/auth/logout").parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:

@@ -30,6 +30,7 @@ def test_corpus_has_at_least_25_kinds() -> None:
     assert len({c.name for c in hostile.CASES}) == len(hostile.CASES)
 
 
+@pytest.mark.slow
 def test_every_hostile_feed_gets_its_expected_outcome(
     factory: sessionmaker[Session], settings: Settings, hostile_url: str
 ) -> None:

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,6 +49,7 @@ def _fetched(factory: sessionmaker[Session]) -> int:
         return s.scalar(select(func.count(Feed.id)).where(Feed.last_success_at.is_not(None))) or 0
 
 
+@pytest.mark.slow
 def test_four_collectors_fetch_each_feed_once_and_store_each_item_once(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
@@ -70,6 +72,7 @@ def test_four_collectors_fetch_each_feed_once_and_store_each_item_once(
     assert sum(n > 0 for n in per_process) >= 3, per_process  # the work was shared
 
 
+@pytest.mark.slow
 def test_killed_collector_restarts_without_losing_or_doubling_items(tmp_path: Path) -> None:
     from core.db import make_engine, make_sessionmaker
     from core.tables import Base
@@ -107,6 +110,7 @@ def test_killed_collector_restarts_without_losing_or_doubling_items(tmp_path: Pa
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_the_feeds_in_hand_and_exits_cleanly(tmp_path: Path) -> None:
     from core.db import make_engine, make_sessionmaker
     from core.tables import Base
@@ -147,6 +151,7 @@ def _gone(pid: int) -> bool:
     return status.exists() and "State:\tZ" in status.read_text()  # exited, not yet reaped
 
 
+@pytest.mark.slow
 def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
     """Before: a collector killed (or a demo stopped) left its parser process and the resource
     tracker running as orphans."""
@@ -171,6 +176,7 @@ def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
     assert _gone(worker), f"parser process {worker} outlived its collector"
 
 
+@pytest.mark.slow
 def test_parser_processes_exit_when_the_collector_dies_while_they_start() -> None:
     """Before: a collector killed while its parsers were still importing left them orphaned
     (they read their parent's pid only after the imports, by then init's)."""

@@ -21,6 +21,7 @@ def _feeds(factory: sessionmaker[Session], base: str, names: list[str]) -> list[
     return ids
 
 
+@pytest.mark.slow
 def test_collect_stores_items_once_and_then_gets_not_modified(
     factory: sessionmaker[Session], settings: Settings, feed_server: str
 ) -> None:
@@ -117,6 +118,7 @@ def test_items_a_killed_pass_left_unclustered_are_clustered_by_the_next(
         assert s.scalar(select(func.count()).where(Item.cluster_id.is_(None))) == 0
 
 
+@pytest.mark.slow
 def test_a_pass_fetches_every_due_feed_even_when_leases_run_out_in_its_queue(
     factory: sessionmaker[Session], settings: Settings
 ) -> None:

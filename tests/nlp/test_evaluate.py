@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from core.config import ROOT
 from nlp.evaluate import evaluate_file, figures
 
@@ -74,6 +76,7 @@ def test_figures_by_hand() -> None:
     assert [m["text"] for m in f["mistakes"]] == ["b", "d", "f"]
 
 
+@pytest.mark.slow
 def test_shipped_models_meet_the_targets_on_the_check_set(analyzer) -> None:  # type: ignore[no-untyped-def]
     """A release gate: the default models, on examples written apart from their training data."""
     f = evaluate_file(analyzer, ROOT / "data" / "eval" / "check.jsonl")
@@ -84,6 +87,7 @@ def test_shipped_models_meet_the_targets_on_the_check_set(analyzer) -> None:  # 
     assert f["sentiment_macro_f1"] >= 0.75
 
 
+@pytest.mark.slow
 def test_the_model_reason_quotes_words_that_say_something(analyzer) -> None:  # type: ignore[no-untyped-def]
     text = (
         "a chị nào chưa lên mức 2 thì ib em nha, em bên tổng đài hỗ trợ VNeID, chỉ cần đọc giúp "

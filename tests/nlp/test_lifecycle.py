@@ -142,6 +142,7 @@ def test_snapshot_holds_out_the_newest_reviews(env: tuple[Settings, Session]) ->
     assert not trained & held_seed
 
 
+@pytest.mark.slow
 def test_verdicts_on_a_group_change_the_retrained_model_on_held_out_items(
     env: tuple[Settings, Session],
 ) -> None:
@@ -164,6 +165,7 @@ def test_verdicts_on_a_group_change_the_retrained_model_on_held_out_items(
     assert after.count("scam") >= 7, after
 
 
+@pytest.mark.slow
 def test_gate_refuses_a_worse_challenger_force_needs_a_reason_rollback_restores(
     env: tuple[Settings, Session],
 ) -> None:

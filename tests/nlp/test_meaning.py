@@ -78,6 +78,7 @@ def test_unrelated_sentences_are_not_embedded(facts: FactBase) -> None:
     assert [text[a:b] for a, b in spans] == ["Không cài VNeID là bị phạt tiền đấy bà con ơi."]
 
 
+@pytest.mark.slow
 def test_dev_set_figures(facts: FactBase) -> None:
     """On the set the thresholds were chosen on: paraphrases reach their claim, complaints and
     unrelated sentences are never evidence (bench/claims.py prints both sets' figures)."""

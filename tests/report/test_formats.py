@@ -206,6 +206,7 @@ GOOD = [
 ]
 
 
+@pytest.mark.slow
 def test_good_practices_by_hand(session: Session) -> None:
     ids = _good_week(session)
     md = build(session, WEEK, "md").decode()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import lxml.html
 import pandas as pd
+import pytest
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -241,6 +242,7 @@ def _frame(texts: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(CHARS, max_size=80), min_size=1, max_size=4))
 def test_every_format_renders_any_content(texts: list[str]) -> None:
@@ -304,6 +306,7 @@ def test_control_characters_in_feeds_break_no_format(session: Session) -> None:
 # --- 5. no nan, None or NaT shown -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_empty_value_prints_as_nan_or_none(session: Session) -> None:
     reviewer = make_user(session, "ctv-nan")
     # a confirmed scam without an official fact, next to a distortion with one (a column with

@@ -236,6 +236,7 @@ def test_override_needs_a_reason_and_is_audited(session: Session, settings: Sett
     ]  # nothing deleted
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("claimers", "tasks"), [(50, 2000)], ids=["50x2000"])
 def test_fifty_claimers_drain_two_thousand_tasks_on_postgresql(
     pg_url: str, claimers: int, tasks: int

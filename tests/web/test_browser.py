@@ -116,6 +116,7 @@ def _login(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(f"{base}/queue")
 
 
+@pytest.mark.slow
 def test_collaborator_claims_decides_sees_next_and_history(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -165,6 +166,7 @@ def test_collaborator_claims_decides_sees_next_and_history(
     assert (output_dir / "queue-360x740.png").stat().st_size > 5_000
 
 
+@pytest.mark.slow
 def test_analyst_overrides_an_escalation_with_a_reason(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -272,6 +274,7 @@ def test_the_lease_renews_while_the_person_works_and_the_note_survives_a_reload(
     context.close()
 
 
+@pytest.mark.slow
 def test_the_api_docs_work_offline_under_their_csp(
     served: tuple[str, sessionmaker[Session]], browser
 ) -> None:  # type: ignore[no-untyped-def]

@@ -72,6 +72,7 @@ def served(tmp_path: Path, analyzer) -> Iterator[tuple[str, sessionmaker[Session
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_report_with_text_link_and_screenshot_is_decided_by_another_collaborator(
     served: tuple[str, sessionmaker[Session]],
     site: str,  # noqa: F811

@@ -98,6 +98,7 @@ def _box(page, selector: str) -> dict[str, float]:  # type: ignore[no-untyped-de
     return box
 
 
+@pytest.mark.slow
 def test_the_verdict_bar_stays_in_reach_on_a_long_card(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -177,6 +178,7 @@ def test_keys_choose_a_verdict_on_a_desktop_but_not_while_typing(
     assert [tuple(v) for v in verdicts] == [("scam", "1 đường link lạ")]
 
 
+@pytest.mark.slow
 def test_a_collaborator_undoes_a_verdict_and_decides_again(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -219,6 +221,7 @@ def test_a_collaborator_undoes_a_verdict_and_decides_again(
     assert rows[1][1] is None
 
 
+@pytest.mark.slow
 def test_activity_near_the_end_of_a_short_lease_renews_it(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
