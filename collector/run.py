@@ -15,30 +15,27 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import threading
 import time
-import uuid
-from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import (
-    FIRST_COMPLETED,
     Future,
     ProcessPoolExecutor,
     ThreadPoolExecutor,
-    wait,
 )
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 import httpx
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.cluster import cluster_pending
+from collector.dispatch import Dispatcher
 from collector.extract import full_text
 from collector.fetch import FetchError, FetchPolicy, FetchResult, fetch
+from collector.leases import FeedJob, claim_feeds, new_owner, release, release_dead_leases
 from collector.limits import HostLimiter
 from collector.parse import ParsedEntry, ParsedFeed, ParseError, parse
 from collector.schedule import Outcome, next_check
@@ -57,20 +54,16 @@ MAX_QUEUED = 1000
 STORE_FAILED = "Lỗi nội bộ khi lưu tin của nguồn này; chi tiết trong nhật ký của bộ thu thập."
 WORKER_FAILED = "Lỗi nội bộ khi tải hoặc đọc nguồn này; chi tiết trong nhật ký của bộ thu thập."
 
-__all__ = ["Outcome", "FeedResult", "RunSummary", "collect_due", "new_owner"]
-
-
-@dataclass(frozen=True)
-class FeedJob:
-    """What a worker thread needs of a feed (no database object crosses threads)."""
-
-    id: int
-    url: str
-    name: str
-    etag: str | None
-    last_modified: str | None
-    body_hash: str | None
-    extract_full_text: bool
+__all__ = [
+    "FeedJob",
+    "FeedResult",
+    "Outcome",
+    "RunSummary",
+    "claim_feeds",
+    "collect_due",
+    "new_owner",
+    "release_dead_leases",
+]
 
 
 @dataclass
@@ -109,129 +102,9 @@ class RunSummary:
         return sum(r.outcome == outcome for r in self.results)
 
 
-def new_owner() -> str:
-    """A collector's lease name: host, process and a random part."""
-    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
 def _unclustered(factory: sessionmaker[Session]) -> bool:
     with factory() as session:
         return session.scalar(select(Item.id).where(Item.cluster_id.is_(None)).limit(1)) is not None
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine (``os.kill(pid, 0)``)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, owned by another user
-        return True
-    except (OverflowError, ValueError):
-        return False
-    return True
-
-
-def release_dead_leases(session: Session, now: datetime) -> int:
-    """Release the live leases of collectors on this host whose process is gone (a collector
-    killed with -9 or lost with its machine's power): their feeds need not wait out
-    ``feed_lease_s``. The owner name (``new_owner``: host, pid, random part) tells whose lease
-    it is; a lease whose pid runs (or was reused) is left to expire as before. Returns how many
-    feeds were released; the caller commits.
-
-    Collectors that share a host name but not a process namespace (containers given the same
-    host name) must not share a database: one would release the other's leases.
-    """
-    host = socket.gethostname()[:32]
-    rows = session.execute(
-        select(Feed.id, Feed.lease_owner).where(
-            Feed.lease_owner.like(f"{host}:%"), Feed.lease_expires_at >= now
-        )
-    ).all()
-    released = 0
-    for feed_id, owner in rows:
-        parts = (owner or "").rsplit(":", 2)
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
-            continue
-        if int(parts[1]) == os.getpid() or _alive(int(parts[1])):
-            continue
-        done = session.execute(
-            update(Feed)
-            .where(Feed.id == feed_id, Feed.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        if done.rowcount == 1:  # type: ignore[attr-defined]
-            log.warning(
-                "feed %s: released the lease of a collector that is gone (%s)", feed_id, owner
-            )
-            released += 1
-    return released
-
-
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return and_(
-        Feed.enabled.is_(True),
-        or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now),
-    )
-
-
-def _free(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(Feed.lease_expires_at.is_(None), Feed.lease_expires_at < now)
-
-
-def claim_feeds(
-    session: Session,
-    owner: str,
-    now: datetime,
-    settings: Settings,
-    limit: int,
-    feed_ids: list[int] | None = None,
-) -> list[FeedJob]:
-    """Lease up to ``limit`` due (or the given) feeds to ``owner``; the caller commits."""
-    where = Feed.id.in_(feed_ids) if feed_ids else _due(now)
-    # Random order among equally due feeds spreads a batch over many hosts, so the per-host
-    # politeness limits do not serialise it.
-    query = (
-        select(Feed.id)
-        .where(where, _free(now))
-        .order_by(Feed.next_check_at, func.random())
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
-        return []
-    expires = now + timedelta(seconds=settings.feed_lease_s)
-    session.execute(
-        update(Feed)
-        .where(Feed.id.in_(ids), _free(now))
-        .values(lease_owner=owner, lease_expires_at=expires)
-        .execution_options(synchronize_session=False)
-    )
-    feeds = session.scalars(
-        select(Feed)
-        .where(Feed.id.in_(ids), Feed.lease_owner == owner)
-        .execution_options(populate_existing=True)
-    ).all()
-    return [
-        FeedJob(f.id, f.url, f.name, f.etag, f.last_modified, f.body_hash, f.extract_full_text)
-        for f in feeds
-    ]
-
-
-def _release(factory: sessionmaker[Session], owner: str, feed_ids: list[int]) -> None:
-    if not feed_ids:
-        return
-    with factory() as session:
-        session.execute(
-            update(Feed)
-            .where(Feed.id.in_(feed_ids), Feed.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
 
 
 _POOL: ProcessPoolExecutor | None = None
@@ -495,62 +368,6 @@ def _store(
             return result
 
 
-class _Dispatcher:
-    """Keeps up to ``concurrency`` fetches in flight, never more than ``per_host`` to one host and
-    never two starts to one host closer than ``gap_s``: a worker never sits waiting for a host."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.concurrency = max(1, settings.fetch_concurrency)
-        self.per_host = max(1, settings.per_host_limit)
-        self.gap_s = max(0.0, settings.per_host_gap_s)
-        self.queues: dict[str, deque[FeedJob]] = {}
-        self.busy: Counter[str] = Counter()
-        self.next_start: dict[str, float] = {}
-        self.in_flight: dict[Future[Fetched], FeedJob] = {}
-
-    def add(self, jobs: list[FeedJob]) -> None:
-        for job in jobs:
-            self.queues.setdefault(HostLimiter.host(job.url), deque()).append(job)
-
-    @property
-    def queued(self) -> int:
-        return sum(len(q) for q in self.queues.values())
-
-    def start_ready(self, submit: Callable[[FeedJob], Future[Fetched]]) -> float:
-        """Start what may start now; returns seconds until a waiting host may start again."""
-        now = time.monotonic()
-        soonest = 0.5
-        for host, queue in self.queues.items():
-            while (
-                queue and len(self.in_flight) < self.concurrency and self.busy[host] < self.per_host
-            ):
-                ready_at = self.next_start.get(host, 0.0)
-                if ready_at > now:
-                    soonest = min(soonest, ready_at - now)
-                    break
-                job = queue.popleft()
-                self.in_flight[submit(job)] = job
-                self.busy[host] += 1
-                self.next_start[host] = now + self.gap_s
-        return max(soonest, 0.01)
-
-    def finished(self, timeout: float | None) -> list[tuple[Future[Fetched], FeedJob]]:
-        if not self.in_flight:
-            return []
-        done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-        out = []
-        for future in done:
-            job = self.in_flight.pop(future)
-            self.busy[HostLimiter.host(job.url)] -= 1
-            out.append((future, job))
-        return out
-
-    def drain_queued(self) -> list[FeedJob]:
-        jobs = [j for q in self.queues.values() for j in q]
-        self.queues.clear()
-        return jobs
-
-
 def collect_due(
     factory: sessionmaker[Session],
     client: httpx.Client,
@@ -575,7 +392,7 @@ def collect_due(
         release_dead_leases(session, now or utcnow())
         session.commit()
     limiter = HostLimiter(settings.per_host_limit, settings.per_host_gap_s)  # for article pages
-    dispatcher = _Dispatcher(settings)
+    dispatcher: Dispatcher[Fetched] = Dispatcher(settings)
     summary = RunSummary()
     claimed: set[int] = set()
     exhausted = False
@@ -610,7 +427,7 @@ def collect_due(
                 exhausted = not leased
                 dispatcher.add(jobs)
             if stop.is_set():
-                _release(factory, owner, [j.id for j in dispatcher.drain_queued()])
+                release(factory, owner, [j.id for j in dispatcher.drain_queued()])
             wait_s = (
                 0.0
                 if stop.is_set()
