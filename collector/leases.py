@@ -66,8 +66,8 @@ def release_dead_leases(session: Session, now: datetime) -> int:
     """Release the live leases of collectors on this host whose process is gone (a collector
     killed with -9 or lost with its machine's power): their feeds need not wait out
     ``feed_lease_s``. The owner name (``new_owner``: host, pid, random part) tells whose lease
-    it is; a lease whose pid runs (or was reused) is left to expire as before. ``now`` is a
-    naive UTC datetime (``core.db.utcnow``). Returns how many feeds were released; the caller
+    it is; a lease whose pid runs (or was reused) is left to expire as before. ``now`` is an
+    aware UTC datetime (``core.db.utcnow``). Returns how many feeds were released; the caller
     commits. Raises nothing of its own (database errors propagate).
 
     Collectors that share a host name but not a process namespace (containers given the same
@@ -120,10 +120,10 @@ def claim_feeds(
     feed_ids: list[int] | None = None,
 ) -> list[FeedJob]:
     """Lease up to ``limit`` due feeds (or, with ``feed_ids``, those of them that are free,
-    due or not) to ``owner`` until ``now + settings.feed_lease_s`` seconds; ``now`` is a naive
-    UTC datetime. Returns the feeds actually leased (another collector may have taken some
-    meanwhile), in the order they fell due (random among equals); a feed whose lease ran out is taken again. The caller
-    commits; database errors propagate."""
+    due or not) to ``owner`` until ``now + settings.feed_lease_s`` seconds; ``now`` is an
+    aware UTC datetime. Returns the feeds actually leased (another collector may have taken
+    some meanwhile), in the order they fell due (random among equals); a feed whose lease ran
+    out is taken again. The caller commits; database errors propagate."""
     where = Feed.id.in_(feed_ids) if feed_ids else _due(now)
     # Random order among equally due feeds spreads a batch over many hosts, so the per-host
     # politeness limits do not serialise it.

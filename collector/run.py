@@ -1,29 +1,24 @@
-"""Collect due feeds: lease → fetch and parse (threads) → store (one transaction per feed) → cluster.
+"""Collect due feeds: lease → fetch and parse (threads, a parser process pool) → store (one
+transaction per feed) → cluster.
 
-Several collector processes can share one PostgreSQL database: feeds are leased with
-``SELECT … FOR UPDATE SKIP LOCKED`` and a lease expiry, so no feed is fetched twice at once and
-a killed collector's feeds return after ``feed_lease_s``. On SQLite the same compare-and-set
-lease keeps a second collector from taking a feed in hand, but run one collector there.
-Items are stored with unique constraints and idempotent inserts, one transaction per feed, so a
-collector killed at any point and restarted ends with every item exactly once.
+The jobs live in their own modules: ``collector.leases`` (claiming feeds, releasing dead
+collectors' leases), ``collector.dispatch`` (per-host politeness), ``collector.parse_pool``
+(the feedparser processes, owned by whoever runs collection). This module fetches, stores and
+runs the pass: ``collect_due``. Items are stored with unique constraints and idempotent
+inserts, one transaction per feed, so a collector killed at any point and restarted ends with
+every item exactly once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-import multiprocessing
-import os
-import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import (
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-)
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 
@@ -38,11 +33,13 @@ from collector.fetch import FetchError, FetchPolicy, FetchResult, fetch
 from collector.leases import FeedJob, claim_feeds, new_owner, release, release_dead_leases
 from collector.limits import HostLimiter
 from collector.parse import ParsedEntry, ParsedFeed, ParseError, parse
+from collector.parse_pool import ParsePool, ParsePoolClosed
 from collector.schedule import Outcome, next_check
 from collector.store import NewItem, save_items
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
+from core.errors import NotFound
 from core.tables import Feed, Item
 
 log = logging.getLogger(__name__)
@@ -55,19 +52,31 @@ STORE_FAILED = "Lỗi nội bộ khi lưu tin của nguồn này; chi tiết tro
 WORKER_FAILED = "Lỗi nội bộ khi tải hoặc đọc nguồn này; chi tiết trong nhật ký của bộ thu thập."
 
 __all__ = [
+    "MAX_QUEUED",
+    "STORE_FAILED",
+    "WORKER_FAILED",
     "FeedJob",
     "FeedResult",
+    "Fetched",
     "Outcome",
+    "ParsePool",
+    "ParsePoolClosed",
     "RunSummary",
     "claim_feeds",
     "collect_due",
+    "fetch_and_parse",
     "new_owner",
     "release_dead_leases",
+    "store_fetched",
 ]
 
 
 @dataclass
 class Fetched:
+    """The network and parsing half's answer for one feed: its outcome, the HTTP result (none
+    after a fetch error), the parsed feed (only when ``ok``), the body's SHA-256 hex digest,
+    the error line and the server's ``Retry-After`` in seconds."""
+
     job: FeedJob
     outcome: Outcome
     result: FetchResult | None = None
@@ -79,6 +88,9 @@ class Fetched:
 
 @dataclass
 class FeedResult:
+    """What collecting one feed did: its outcome, items new and already known, entries dated
+    in the future (kept with their fetch time), entries the database refused, the error line."""
+
     feed_id: int
     url: str
     outcome: Outcome
@@ -91,70 +103,25 @@ class FeedResult:
 
 @dataclass
 class RunSummary:
+    """One pass: a result per feed, in the order they were stored, and how many items the
+    clustering after it placed."""
+
     results: list[FeedResult] = field(default_factory=list)
     clustered: int = 0
 
     @property
     def new(self) -> int:
+        """New items stored by the pass."""
         return sum(r.new for r in self.results)
 
     def count(self, outcome: Outcome) -> int:
+        """How many feeds ended with ``outcome``."""
         return sum(r.outcome == outcome for r in self.results)
 
 
 def _unclustered(factory: sessionmaker[Session]) -> bool:
     with factory() as session:
         return session.scalar(select(Item.id).where(Item.cluster_id.is_(None)).limit(1)) is not None
-
-
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _parse_pool(processes: int) -> ProcessPoolExecutor | None:
-    """A process pool for feedparser, so parsing does not hold this process's GIL (0 = parse in threads)."""
-    global _POOL
-    if processes <= 0:
-        return None
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ProcessPoolExecutor(
-                processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_signals,
-                initargs=(os.getpid(),),
-            )
-        return _POOL
-
-
-def _ignore_signals(parent: int) -> None:
-    """A parser process's start: SIGTERM/SIGINT sent to the whole process group must not kill
-    the parsers under the feeds in hand (the collector finishes them, then shuts the pool down
-    itself); and a parser whose collector is gone — killed with -9, or stopped without shutting
-    the pool down — exits within ``_ORPHAN_CHECK_S`` instead of living on as an orphan."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # ``parent`` is the collector's pid, handed over at the start: read here, after this
-    # process's imports, it could already be init's if the collector died meanwhile.
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_ORPHAN_CHECK_S)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
-
-
-_ORPHAN_CHECK_S = 1.0
-
-
-def shutdown_parse_pool() -> None:
-    """Stop the parser processes (they are started again when needed)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is not None:
-            _POOL.shutdown()
-            _POOL = None
 
 
 def _submit(
@@ -165,14 +132,26 @@ def _submit(
     *,
     settings: Settings,
     now: datetime,
+    parser: ParsePool,
 ) -> Future[Fetched]:
-    return pool.submit(fetch_and_parse, client, limiter, job, settings, now)
+    return pool.submit(fetch_and_parse, client, limiter, job, settings, now, parser=parser)
 
 
 def fetch_and_parse(
-    client: httpx.Client, limiter: HostLimiter, job: FeedJob, settings: Settings, now: datetime
+    client: httpx.Client,
+    limiter: HostLimiter,
+    job: FeedJob,
+    settings: Settings,
+    now: datetime,
+    *,
+    parser: ParsePool | None = None,
 ) -> Fetched:
-    """The network and parsing half of collecting one feed; touches no database."""
+    """The network and parsing half of collecting one feed (``now``: the pass's time, aware
+    UTC); touches no database. Fetch and parse errors become the answer's outcome
+    (``soft_error``/``hard_error``) and error line; only a bug raises. ``parser``: the
+    caller's parse pool (``None``: parse in this thread); ``ParsePoolClosed`` propagates when
+    it was shut down.
+    """
     policy = FetchPolicy.from_settings(settings)
     try:
         with limiter.slot(job.url):
@@ -183,7 +162,6 @@ def fetch_and_parse(
         if body_hash == job.body_hash:
             # Some servers never answer 304: an unchanged body counts the same.
             return Fetched(job, Outcome.not_modified, result, body_hash=body_hash)
-        # parse() is submitted by its own module's name, so the parser process imports only feedparser.
         args = (
             result.body,
             result.headers,
@@ -191,8 +169,7 @@ def fetch_and_parse(
             result.final_url or job.url,
             settings.max_entries_per_feed,
         )
-        pool = _parse_pool(settings.parse_processes)
-        parsed = pool.submit(parse, *args).result() if pool else parse(*args)
+        parsed = parser.parse(*args) if parser else parse(*args)
         if job.extract_full_text:
             parsed = _with_full_text(client, limiter, parsed, settings)
         return Fetched(job, Outcome.ok, result, parsed, body_hash)
@@ -206,8 +183,6 @@ def fetch_and_parse(
 def _with_full_text(
     client: httpx.Client, limiter: HostLimiter, parsed: ParsedFeed, settings: Settings
 ) -> ParsedFeed:
-    from dataclasses import replace
-
     policy = FetchPolicy.from_settings(settings, max_bytes=settings.extract_max_bytes)
     entries = []
     for e in parsed.entries:
@@ -223,7 +198,11 @@ def _with_full_text(
 def store_fetched(
     session: Session, feed: Feed, fetched: Fetched, settings: Settings, now: datetime
 ) -> FeedResult:
-    """The database half: items, the feed's health and schedule, the lease released; flushes."""
+    """The database half of collecting one feed: its items stored (idempotently), its health
+    (last success, error count and line, warning line; disabled after
+    ``settings.disable_after_errors`` hard errors in a row), validators, new address after a
+    permanent move (audited) and next check, its lease released. ``now``: aware UTC. Flushes;
+    the caller commits. Database errors propagate (the caller rolls back)."""
     result = FeedResult(feed.id, feed.url, fetched.outcome, error=fetched.error)
     feed.last_fetched_at = now
     ttl = max_age = None
@@ -362,7 +341,11 @@ def _store(
             # The detail (SQL, parameters) goes to the log, not to the feed's health line.
             failed = Fetched(fetched.job, Outcome.hard_error, error=STORE_FAILED)
             feed = session.get(Feed, fetched.job.id)
-            assert feed is not None
+            if feed is None:
+                raise NotFound(
+                    f"feed {fetched.job.id} was removed while its items were being stored",
+                    code="feed_not_found",
+                ) from None
             result = store_fetched(session, feed, failed, settings, now)
             session.commit()
             return result
@@ -379,13 +362,27 @@ def collect_due(
     stop: threading.Event | None = None,
     owner: str | None = None,
     cluster: bool = True,
+    parse_pool: ParsePool | None = None,
 ) -> RunSummary:
     """One pass: lease due feeds as capacity frees up, fetch them concurrently and politely,
     store each as it arrives (one transaction per feed), then cluster the new items.
 
+    ``now`` (aware UTC) fixes the pass's clock (tests); ``feed_ids`` collects those feeds
+    only, due or not; ``on_result`` is called with each feed's result as it is stored;
+    ``owner`` names the leases (default ``new_owner()``); ``cluster=False`` skips clustering.
+    ``parse_pool``: the caller's pool of parser processes, left running for its next pass
+    (the worker loop); without one, the pass opens its own ``ParsePool(settings.parse_processes)``
+    and shuts it down, its processes joined, before it returns.
+
     When ``stop`` is set, feeds already being fetched are finished and stored, the ones leased
     but not started are released untouched, and the pass ends.
+
+    Raises ``ParsePoolClosed`` when ``parse_pool`` was already shut down; database errors
+    outside a feed's own transaction propagate. A feed's fetch, parse or store failure is
+    its result's outcome and error line, never an exception.
     """
+    if parse_pool is not None and parse_pool.closed:
+        raise ParsePoolClosed("collect_due was given a parse pool its owner already shut down")
     owner = owner or new_owner()
     stop = stop or threading.Event()
     with factory() as session:
@@ -397,9 +394,16 @@ def collect_due(
     claimed: set[int] = set()
     exhausted = False
     next_claim = 0.0
-    with ThreadPoolExecutor(
-        max_workers=dispatcher.concurrency, thread_name_prefix="collector"
-    ) as pool:
+    with (
+        (
+            contextlib.nullcontext(parse_pool)
+            if parse_pool
+            else ParsePool(settings.parse_processes)
+        ) as parser,
+        ThreadPoolExecutor(
+            max_workers=dispatcher.concurrency, thread_name_prefix="collector"
+        ) as pool,
+    ):
         while True:
             run_now = now or utcnow()
             starved = (
@@ -432,7 +436,15 @@ def collect_due(
                 0.0
                 if stop.is_set()
                 else dispatcher.start_ready(
-                    partial(_submit, pool, client, limiter, settings=settings, now=run_now)
+                    partial(
+                        _submit,
+                        pool,
+                        client,
+                        limiter,
+                        settings=settings,
+                        now=run_now,
+                        parser=parser,
+                    )
                 )
             )
             if not dispatcher.in_flight:
