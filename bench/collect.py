@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> tuple[list[str], list[object]]:
 
 def _phase_collector(urls: list[str], args: argparse.Namespace) -> dict[str, float]:
     from collector.fetch import make_client
-    from collector.run import collect_due, shutdown_parse_pool
+    from collector.run import collect_due
     from core.config import Settings
     from core.db import make_engine, make_sessionmaker
     from core.tables import Base, Feed, Item
@@ -75,10 +75,11 @@ def _phase_collector(urls: list[str], args: argparse.Namespace) -> dict[str, flo
         s.add_all(Feed(url=u, name=u.split("//", 1)[1]) for u in urls)
         s.commit()
     started = time.perf_counter()
+    # The pass owns its parser processes and has joined them when it returns, so their
+    # memory and CPU are counted below.
     with make_client(settings) as client:
         summary = collect_due(factory, client, settings)
     wall = time.perf_counter() - started
-    shutdown_parse_pool()  # so the parser process's memory and CPU are counted below
     with factory() as s:
         from sqlalchemy import func, select
 

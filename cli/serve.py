@@ -158,7 +158,6 @@ def serve_demo_feeds(folder: Path, every: float = LIVE_EVERY_S) -> ThreadingHTTP
 
 def seed_demo(settings: Settings) -> dict[str, Any]:
     """Register the bundled demo feeds, collect them over local HTTP, analyse, queue, add demo users."""
-    from collector.run import shutdown_parse_pool
     from core.db import session_scope
 
     server = serve_demo_feeds(settings.data_dir / "demo")
@@ -170,7 +169,6 @@ def seed_demo(settings: Settings) -> dict[str, Any]:
     finally:
         server.shutdown()
         server.server_close()
-        shutdown_parse_pool()  # the demo serves next: no parser processes left behind
     analysed, queued = analyze_and_queue(settings)
     with session_scope(factory) as session:
         added = seed_demo_users(session)

@@ -55,7 +55,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy import event, text
@@ -64,6 +64,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cli.app import app, fail, make_factory
 from core.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from collector.parse_pool import ParsePool
 
 log = logging.getLogger(__name__)
 
@@ -217,13 +220,19 @@ class Worker:
         self.last_sweep = float("-inf")
         self.last_run: dict[str, float] = {}
         self.totals = CycleStats()
+        # The parser processes of ``run()``'s collection passes: opened and shut down there.
+        self.parse_pool: ParsePool | None = None
 
     # -- roles -------------------------------------------------------------------------------
 
     def _collect(self, stats: CycleStats, client: Any) -> None:
         from collector.run import collect_due
 
-        summary = collect_due(self.factory, client, self.settings, stop=self.stop)
+        # Inside run(), its pool serves every pass; a cycle called on its own opens and shuts
+        # down one for its pass.
+        summary = collect_due(
+            self.factory, client, self.settings, stop=self.stop, parse_pool=self.parse_pool
+        )
         stats.feeds, stats.new = len(summary.results), summary.new
 
     def _load_analyzer(self) -> Any:
@@ -352,13 +361,19 @@ class Worker:
         """Cycles until ``stop`` (or, with ``drain``, until a cycle finds nothing to do);
         the exit status (0)."""
         from collector.fetch import make_client
-        from collector.run import shutdown_parse_pool
+        from collector.parse_pool import ParsePool
 
         lock = sqlite_worker_lock(self.settings, self.stop, self.say)
         try:
             if self.stop.is_set():
                 return 0
-            with make_client(self.settings) as client:
+            # The worker owns its parser processes: started at the first parse, kept for every
+            # pass, stopped and joined when the loop ends (signal, drain or error).
+            with (
+                make_client(self.settings) as client,
+                ParsePool(self.settings.parse_processes if self.collect else 0) as parse_pool,
+            ):
+                self.parse_pool = parse_pool
                 while not self.stop.is_set():
                     stats = self.cycle(client)
                     if stats.new or stats.analysed or stats.queued or stats.jobs:
@@ -369,8 +384,7 @@ class Worker:
                         break
                     self.stop.wait(self._idle_s())
         finally:
-            if self.collect:
-                shutdown_parse_pool()
+            self.parse_pool = None
             if lock is not None:
                 lock.close()
         return 0

@@ -1,51 +1,45 @@
-"""Collect due feeds: lease → fetch and parse (threads) → store (one transaction per feed) → cluster.
+"""Collect due feeds: lease → fetch and parse (threads, a parser process pool) → store (one
+transaction per feed) → cluster.
 
-Several collector processes can share one PostgreSQL database: feeds are leased with
-``SELECT … FOR UPDATE SKIP LOCKED`` and a lease expiry, so no feed is fetched twice at once and
-a killed collector's feeds return after ``feed_lease_s``. On SQLite the same compare-and-set
-lease keeps a second collector from taking a feed in hand, but run one collector there.
-Items are stored with unique constraints and idempotent inserts, one transaction per feed, so a
-collector killed at any point and restarted ends with every item exactly once.
+The jobs live in their own modules: ``collector.leases`` (claiming feeds, releasing dead
+collectors' leases), ``collector.dispatch`` (per-host politeness), ``collector.parse_pool``
+(the feedparser processes, owned by whoever runs collection). This module fetches, stores and
+runs the pass: ``collect_due``. Items are stored with unique constraints and idempotent
+inserts, one transaction per feed, so a collector killed at any point and restarted ends with
+every item exactly once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-import multiprocessing
-import os
-import signal
-import socket
 import threading
 import time
-import uuid
-from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import partial
 
 import httpx
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.cluster import cluster_pending
+from collector.dispatch import Dispatcher
 from collector.extract import full_text
 from collector.fetch import FetchError, FetchPolicy, FetchResult, fetch
+from collector.leases import FeedJob, claim_feeds, new_owner, release, release_dead_leases
 from collector.limits import HostLimiter
 from collector.parse import ParsedEntry, ParsedFeed, ParseError, parse
+from collector.parse_pool import ParsePool, ParsePoolClosed
 from collector.schedule import Outcome, next_check
 from collector.store import NewItem, save_items
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
+from core.errors import NotFound
 from core.tables import Feed, Item
 
 log = logging.getLogger(__name__)
@@ -57,24 +51,32 @@ MAX_QUEUED = 1000
 STORE_FAILED = "Lỗi nội bộ khi lưu tin của nguồn này; chi tiết trong nhật ký của bộ thu thập."
 WORKER_FAILED = "Lỗi nội bộ khi tải hoặc đọc nguồn này; chi tiết trong nhật ký của bộ thu thập."
 
-__all__ = ["Outcome", "FeedResult", "RunSummary", "collect_due", "new_owner"]
-
-
-@dataclass(frozen=True)
-class FeedJob:
-    """What a worker thread needs of a feed (no database object crosses threads)."""
-
-    id: int
-    url: str
-    name: str
-    etag: str | None
-    last_modified: str | None
-    body_hash: str | None
-    extract_full_text: bool
+__all__ = [
+    "MAX_QUEUED",
+    "STORE_FAILED",
+    "WORKER_FAILED",
+    "FeedJob",
+    "FeedResult",
+    "Fetched",
+    "Outcome",
+    "ParsePool",
+    "ParsePoolClosed",
+    "RunSummary",
+    "claim_feeds",
+    "collect_due",
+    "fetch_and_parse",
+    "new_owner",
+    "release_dead_leases",
+    "store_fetched",
+]
 
 
 @dataclass
 class Fetched:
+    """The network and parsing half's answer for one feed: its outcome, the HTTP result (none
+    after a fetch error), the parsed feed (only when ``ok``), the body's SHA-256 hex digest,
+    the error line and the server's ``Retry-After`` in seconds."""
+
     job: FeedJob
     outcome: Outcome
     result: FetchResult | None = None
@@ -86,6 +88,9 @@ class Fetched:
 
 @dataclass
 class FeedResult:
+    """What collecting one feed did: its outcome, items new and already known, entries dated
+    in the future (kept with their fetch time), entries the database refused, the error line."""
+
     feed_id: int
     url: str
     outcome: Outcome
@@ -98,190 +103,25 @@ class FeedResult:
 
 @dataclass
 class RunSummary:
+    """One pass: a result per feed, in the order they were stored, and how many items the
+    clustering after it placed."""
+
     results: list[FeedResult] = field(default_factory=list)
     clustered: int = 0
 
     @property
     def new(self) -> int:
+        """New items stored by the pass."""
         return sum(r.new for r in self.results)
 
     def count(self, outcome: Outcome) -> int:
+        """How many feeds ended with ``outcome``."""
         return sum(r.outcome == outcome for r in self.results)
-
-
-def new_owner() -> str:
-    """A collector's lease name: host, process and a random part."""
-    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def _unclustered(factory: sessionmaker[Session]) -> bool:
     with factory() as session:
         return session.scalar(select(Item.id).where(Item.cluster_id.is_(None)).limit(1)) is not None
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine (``os.kill(pid, 0)``)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # it exists, owned by another user
-        return True
-    except (OverflowError, ValueError):
-        return False
-    return True
-
-
-def release_dead_leases(session: Session, now: datetime) -> int:
-    """Release the live leases of collectors on this host whose process is gone (a collector
-    killed with -9 or lost with its machine's power): their feeds need not wait out
-    ``feed_lease_s``. The owner name (``new_owner``: host, pid, random part) tells whose lease
-    it is; a lease whose pid runs (or was reused) is left to expire as before. Returns how many
-    feeds were released; the caller commits.
-
-    Collectors that share a host name but not a process namespace (containers given the same
-    host name) must not share a database: one would release the other's leases.
-    """
-    host = socket.gethostname()[:32]
-    rows = session.execute(
-        select(Feed.id, Feed.lease_owner).where(
-            Feed.lease_owner.like(f"{host}:%"), Feed.lease_expires_at >= now
-        )
-    ).all()
-    released = 0
-    for feed_id, owner in rows:
-        parts = (owner or "").rsplit(":", 2)
-        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
-            continue
-        if int(parts[1]) == os.getpid() or _alive(int(parts[1])):
-            continue
-        done = session.execute(
-            update(Feed)
-            .where(Feed.id == feed_id, Feed.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        if done.rowcount == 1:  # type: ignore[attr-defined]
-            log.warning(
-                "feed %s: released the lease of a collector that is gone (%s)", feed_id, owner
-            )
-            released += 1
-    return released
-
-
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return and_(
-        Feed.enabled.is_(True),
-        or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now),
-    )
-
-
-def _free(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(Feed.lease_expires_at.is_(None), Feed.lease_expires_at < now)
-
-
-def claim_feeds(
-    session: Session,
-    owner: str,
-    now: datetime,
-    settings: Settings,
-    limit: int,
-    feed_ids: list[int] | None = None,
-) -> list[FeedJob]:
-    """Lease up to ``limit`` due (or the given) feeds to ``owner``; the caller commits."""
-    where = Feed.id.in_(feed_ids) if feed_ids else _due(now)
-    # Random order among equally due feeds spreads a batch over many hosts, so the per-host
-    # politeness limits do not serialise it.
-    query = (
-        select(Feed.id)
-        .where(where, _free(now))
-        .order_by(Feed.next_check_at, func.random())
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
-        return []
-    expires = now + timedelta(seconds=settings.feed_lease_s)
-    session.execute(
-        update(Feed)
-        .where(Feed.id.in_(ids), _free(now))
-        .values(lease_owner=owner, lease_expires_at=expires)
-        .execution_options(synchronize_session=False)
-    )
-    feeds = session.scalars(
-        select(Feed)
-        .where(Feed.id.in_(ids), Feed.lease_owner == owner)
-        .execution_options(populate_existing=True)
-    ).all()
-    return [
-        FeedJob(f.id, f.url, f.name, f.etag, f.last_modified, f.body_hash, f.extract_full_text)
-        for f in feeds
-    ]
-
-
-def _release(factory: sessionmaker[Session], owner: str, feed_ids: list[int]) -> None:
-    if not feed_ids:
-        return
-    with factory() as session:
-        session.execute(
-            update(Feed)
-            .where(Feed.id.in_(feed_ids), Feed.lease_owner == owner)
-            .values(lease_owner=None, lease_expires_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-
-
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _parse_pool(processes: int) -> ProcessPoolExecutor | None:
-    """A process pool for feedparser, so parsing does not hold this process's GIL (0 = parse in threads)."""
-    global _POOL
-    if processes <= 0:
-        return None
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ProcessPoolExecutor(
-                processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_signals,
-                initargs=(os.getpid(),),
-            )
-        return _POOL
-
-
-def _ignore_signals(parent: int) -> None:
-    """A parser process's start: SIGTERM/SIGINT sent to the whole process group must not kill
-    the parsers under the feeds in hand (the collector finishes them, then shuts the pool down
-    itself); and a parser whose collector is gone — killed with -9, or stopped without shutting
-    the pool down — exits within ``_ORPHAN_CHECK_S`` instead of living on as an orphan."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # ``parent`` is the collector's pid, handed over at the start: read here, after this
-    # process's imports, it could already be init's if the collector died meanwhile.
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_ORPHAN_CHECK_S)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
-
-
-_ORPHAN_CHECK_S = 1.0
-
-
-def shutdown_parse_pool() -> None:
-    """Stop the parser processes (they are started again when needed)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is not None:
-            _POOL.shutdown()
-            _POOL = None
 
 
 def _submit(
@@ -292,14 +132,26 @@ def _submit(
     *,
     settings: Settings,
     now: datetime,
+    parser: ParsePool,
 ) -> Future[Fetched]:
-    return pool.submit(fetch_and_parse, client, limiter, job, settings, now)
+    return pool.submit(fetch_and_parse, client, limiter, job, settings, now, parser=parser)
 
 
 def fetch_and_parse(
-    client: httpx.Client, limiter: HostLimiter, job: FeedJob, settings: Settings, now: datetime
+    client: httpx.Client,
+    limiter: HostLimiter,
+    job: FeedJob,
+    settings: Settings,
+    now: datetime,
+    *,
+    parser: ParsePool | None = None,
 ) -> Fetched:
-    """The network and parsing half of collecting one feed; touches no database."""
+    """The network and parsing half of collecting one feed (``now``: the pass's time, aware
+    UTC); touches no database. Fetch and parse errors become the answer's outcome
+    (``soft_error``/``hard_error``) and error line; only a bug raises. ``parser``: the
+    caller's parse pool (``None``: parse in this thread); ``ParsePoolClosed`` propagates when
+    it was shut down.
+    """
     policy = FetchPolicy.from_settings(settings)
     try:
         with limiter.slot(job.url):
@@ -310,7 +162,6 @@ def fetch_and_parse(
         if body_hash == job.body_hash:
             # Some servers never answer 304: an unchanged body counts the same.
             return Fetched(job, Outcome.not_modified, result, body_hash=body_hash)
-        # parse() is submitted by its own module's name, so the parser process imports only feedparser.
         args = (
             result.body,
             result.headers,
@@ -318,8 +169,7 @@ def fetch_and_parse(
             result.final_url or job.url,
             settings.max_entries_per_feed,
         )
-        pool = _parse_pool(settings.parse_processes)
-        parsed = pool.submit(parse, *args).result() if pool else parse(*args)
+        parsed = parser.parse(*args) if parser else parse(*args)
         if job.extract_full_text:
             parsed = _with_full_text(client, limiter, parsed, settings)
         return Fetched(job, Outcome.ok, result, parsed, body_hash)
@@ -333,8 +183,6 @@ def fetch_and_parse(
 def _with_full_text(
     client: httpx.Client, limiter: HostLimiter, parsed: ParsedFeed, settings: Settings
 ) -> ParsedFeed:
-    from dataclasses import replace
-
     policy = FetchPolicy.from_settings(settings, max_bytes=settings.extract_max_bytes)
     entries = []
     for e in parsed.entries:
@@ -350,7 +198,11 @@ def _with_full_text(
 def store_fetched(
     session: Session, feed: Feed, fetched: Fetched, settings: Settings, now: datetime
 ) -> FeedResult:
-    """The database half: items, the feed's health and schedule, the lease released; flushes."""
+    """The database half of collecting one feed: its items stored (idempotently), its health
+    (last success, error count and line, warning line; disabled after
+    ``settings.disable_after_errors`` hard errors in a row), validators, new address after a
+    permanent move (audited) and next check, its lease released. ``now``: aware UTC. Flushes;
+    the caller commits. Database errors propagate (the caller rolls back)."""
     result = FeedResult(feed.id, feed.url, fetched.outcome, error=fetched.error)
     feed.last_fetched_at = now
     ttl = max_age = None
@@ -489,66 +341,14 @@ def _store(
             # The detail (SQL, parameters) goes to the log, not to the feed's health line.
             failed = Fetched(fetched.job, Outcome.hard_error, error=STORE_FAILED)
             feed = session.get(Feed, fetched.job.id)
-            assert feed is not None
+            if feed is None:
+                raise NotFound(
+                    f"feed {fetched.job.id} was removed while its items were being stored",
+                    code="feed_not_found",
+                ) from None
             result = store_fetched(session, feed, failed, settings, now)
             session.commit()
             return result
-
-
-class _Dispatcher:
-    """Keeps up to ``concurrency`` fetches in flight, never more than ``per_host`` to one host and
-    never two starts to one host closer than ``gap_s``: a worker never sits waiting for a host."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.concurrency = max(1, settings.fetch_concurrency)
-        self.per_host = max(1, settings.per_host_limit)
-        self.gap_s = max(0.0, settings.per_host_gap_s)
-        self.queues: dict[str, deque[FeedJob]] = {}
-        self.busy: Counter[str] = Counter()
-        self.next_start: dict[str, float] = {}
-        self.in_flight: dict[Future[Fetched], FeedJob] = {}
-
-    def add(self, jobs: list[FeedJob]) -> None:
-        for job in jobs:
-            self.queues.setdefault(HostLimiter.host(job.url), deque()).append(job)
-
-    @property
-    def queued(self) -> int:
-        return sum(len(q) for q in self.queues.values())
-
-    def start_ready(self, submit: Callable[[FeedJob], Future[Fetched]]) -> float:
-        """Start what may start now; returns seconds until a waiting host may start again."""
-        now = time.monotonic()
-        soonest = 0.5
-        for host, queue in self.queues.items():
-            while (
-                queue and len(self.in_flight) < self.concurrency and self.busy[host] < self.per_host
-            ):
-                ready_at = self.next_start.get(host, 0.0)
-                if ready_at > now:
-                    soonest = min(soonest, ready_at - now)
-                    break
-                job = queue.popleft()
-                self.in_flight[submit(job)] = job
-                self.busy[host] += 1
-                self.next_start[host] = now + self.gap_s
-        return max(soonest, 0.01)
-
-    def finished(self, timeout: float | None) -> list[tuple[Future[Fetched], FeedJob]]:
-        if not self.in_flight:
-            return []
-        done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-        out = []
-        for future in done:
-            job = self.in_flight.pop(future)
-            self.busy[HostLimiter.host(job.url)] -= 1
-            out.append((future, job))
-        return out
-
-    def drain_queued(self) -> list[FeedJob]:
-        jobs = [j for q in self.queues.values() for j in q]
-        self.queues.clear()
-        return jobs
 
 
 def collect_due(
@@ -562,27 +362,48 @@ def collect_due(
     stop: threading.Event | None = None,
     owner: str | None = None,
     cluster: bool = True,
+    parse_pool: ParsePool | None = None,
 ) -> RunSummary:
     """One pass: lease due feeds as capacity frees up, fetch them concurrently and politely,
     store each as it arrives (one transaction per feed), then cluster the new items.
 
+    ``now`` (aware UTC) fixes the pass's clock (tests); ``feed_ids`` collects those feeds
+    only, due or not; ``on_result`` is called with each feed's result as it is stored;
+    ``owner`` names the leases (default ``new_owner()``); ``cluster=False`` skips clustering.
+    ``parse_pool``: the caller's pool of parser processes, left running for its next pass
+    (the worker loop); without one, the pass opens its own ``ParsePool(settings.parse_processes)``
+    and shuts it down, its processes joined, before it returns.
+
     When ``stop`` is set, feeds already being fetched are finished and stored, the ones leased
     but not started are released untouched, and the pass ends.
+
+    Raises ``ParsePoolClosed`` when ``parse_pool`` was already shut down; database errors
+    outside a feed's own transaction propagate. A feed's fetch, parse or store failure is
+    its result's outcome and error line, never an exception.
     """
+    if parse_pool is not None and parse_pool.closed:
+        raise ParsePoolClosed("collect_due was given a parse pool its owner already shut down")
     owner = owner or new_owner()
     stop = stop or threading.Event()
     with factory() as session:
         release_dead_leases(session, now or utcnow())
         session.commit()
     limiter = HostLimiter(settings.per_host_limit, settings.per_host_gap_s)  # for article pages
-    dispatcher = _Dispatcher(settings)
+    dispatcher: Dispatcher[Fetched] = Dispatcher(settings)
     summary = RunSummary()
     claimed: set[int] = set()
     exhausted = False
     next_claim = 0.0
-    with ThreadPoolExecutor(
-        max_workers=dispatcher.concurrency, thread_name_prefix="collector"
-    ) as pool:
+    with (
+        (
+            contextlib.nullcontext(parse_pool)
+            if parse_pool
+            else ParsePool(settings.parse_processes)
+        ) as parser,
+        ThreadPoolExecutor(
+            max_workers=dispatcher.concurrency, thread_name_prefix="collector"
+        ) as pool,
+    ):
         while True:
             run_now = now or utcnow()
             starved = (
@@ -610,12 +431,20 @@ def collect_due(
                 exhausted = not leased
                 dispatcher.add(jobs)
             if stop.is_set():
-                _release(factory, owner, [j.id for j in dispatcher.drain_queued()])
+                release(factory, owner, [j.id for j in dispatcher.drain_queued()])
             wait_s = (
                 0.0
                 if stop.is_set()
                 else dispatcher.start_ready(
-                    partial(_submit, pool, client, limiter, settings=settings, now=run_now)
+                    partial(
+                        _submit,
+                        pool,
+                        client,
+                        limiter,
+                        settings=settings,
+                        now=run_now,
+                        parser=parser,
+                    )
                 )
             )
             if not dispatcher.in_flight:

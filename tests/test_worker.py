@@ -291,3 +291,43 @@ def test_the_worker_runs_the_alert_rules_once_a_minute_and_retention_daily() -> 
     assert jobs["retention"].interval_s == 86_400
     assert jobs["retention"].run is purge
     assert jobs["report_images"].interval_s == 86_400
+
+
+def test_the_worker_owns_its_parse_pool_and_joins_it_when_it_stops(
+    factory: sessionmaker[Session], settings: Settings, feed_server: str
+) -> None:
+    """Before: the worker's passes shared a module-global parse pool, shut down by name in
+    ``run()``'s ``finally`` (and never by anything else that collected). Now ``run()`` opens
+    one ``ParsePool`` for all its passes and its ``with`` joins the processes."""
+    from tests.collector.conftest import parser_children
+
+    settings = settings.model_copy(update={"parse_processes": 1})
+    with factory() as s:
+        make_feed(s, url=f"{feed_server}/basic.rss", name="basic.rss")
+        s.commit()
+    before = {p.pid for p in parser_children()}
+    seen: list[set[int]] = []
+    w = Worker(
+        settings,
+        collect=True,
+        analyze=False,
+        drain=True,
+        jobs=[],
+        say=lambda _: None,
+        factory=factory,
+    )
+    real_cycle = w.cycle
+
+    def cycle(client: object = None) -> object:
+        stats = real_cycle(client)
+        assert w.parse_pool is not None
+        seen.append(set(w.parse_pool.pids()))
+        return stats
+
+    w.cycle = cycle  # type: ignore[method-assign]
+    assert w.run() == 0
+    assert w.totals.new == 3
+    assert seen[0], "the worker's first pass parsed in no parser process"
+    assert all(pids == seen[0] for pids in seen), "the pool changed between passes"
+    assert w.parse_pool is None
+    assert {p.pid for p in parser_children()} - before == set(), "the worker left parsers behind"

@@ -157,8 +157,8 @@ def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
     tracker running as orphans."""
     script = (
         "import os, sys, time\n"
-        "from collector.run import _parse_pool\n"
-        "pool = _parse_pool(1)\n"
+        "from collector.parse_pool import ParsePool\n"
+        "pool = ParsePool(1)._started()\n"
         "print(pool.submit(os.getpid).result(), flush=True)\n"
         "time.sleep(120)\n"
     )
@@ -182,8 +182,8 @@ def test_parser_processes_exit_when_the_collector_dies_while_they_start() -> Non
     (they read their parent's pid only after the imports, by then init's)."""
     script = (
         "import os, signal\n"
-        "from collector.run import _parse_pool\n"
-        "pool = _parse_pool(2)\n"
+        "from collector.parse_pool import ParsePool\n"
+        "pool = ParsePool(2)._started()\n"
         "pool.submit(os.getpid)\n"
         "print(' '.join(str(p) for p in pool._processes), flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
