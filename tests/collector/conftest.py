@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psutil  # in the dev extras through ipykernel (ipython requires it)
+import psutil
 import pytest
 
 
