@@ -343,7 +343,8 @@ def _store(
             feed = session.get(Feed, fetched.job.id)
             if feed is None:
                 raise NotFound(
-                    f"feed {fetched.job.id} was removed while its items were being stored",
+                    f"Nguồn {fetched.job.id} đã bị xoá trong lúc đang lưu tin của nó. "
+                    f"(feed {fetched.job.id} was removed while its items were being stored)",
                     code="feed_not_found",
                 ) from None
             result = store_fetched(session, feed, failed, settings, now)
