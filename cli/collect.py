@@ -169,8 +169,11 @@ def run_collect(
     feed_ids: list[int] | None = None,
     stop: threading.Event | None = None,
     quiet: bool = False,
+    parse_pool: Any = None,
 ) -> Any:
-    """One collection pass with a progress display on a terminal and one line per feed otherwise."""
+    """One collection pass with a progress display on a terminal and one line per feed otherwise;
+    ``parse_pool``: the caller's ``collector.parse_pool.ParsePool`` to parse in (``--loop`` keeps
+    one for all its passes), else the pass opens and joins its own."""
     from collector.fetch import make_client
     from collector.run import collect_due
 
@@ -192,7 +195,13 @@ def run_collect(
 
         with make_client(settings) as client:
             return collect_due(
-                factory, client, settings, feed_ids=feed_ids, on_result=show, stop=stop
+                factory,
+                client,
+                settings,
+                feed_ids=feed_ids,
+                on_result=show,
+                stop=stop,
+                parse_pool=parse_pool,
             )
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -217,7 +226,13 @@ def run_collect(
                 progress.console.print(f"{_MARKS[r.outcome]} {r.url}: {r.error}")
 
         return collect_due(
-            factory, client, settings, feed_ids=feed_ids, on_result=advance, stop=stop
+            factory,
+            client,
+            settings,
+            feed_ids=feed_ids,
+            on_result=advance,
+            stop=stop,
+            parse_pool=parse_pool,
         )
 
 
@@ -250,18 +265,22 @@ def collect(
     from collector.run import Outcome
 
     settings = get_settings()
+    from collector.parse_pool import ParsePool
+
     stop = _stop_on_signals()
-    while True:
-        summary = run_collect(settings, feed_id, stop)
-        typer.echo(
-            f"{len(summary.results)} feeds ({summary.count(Outcome.ok)} ok, "
-            f"{summary.count(Outcome.not_modified)} unchanged, "
-            f"{summary.count(Outcome.soft_error) + summary.count(Outcome.hard_error)} failed), "
-            f"{summary.new} new items."
-        )
-        if not loop or stop.is_set():
-            break
-        stop.wait(_seconds_to_next_due(settings))
+    # One pool for every pass of --loop, joined when the loop ends (not one started per pass).
+    with ParsePool(settings.parse_processes) as parse_pool:
+        while True:
+            summary = run_collect(settings, feed_id, stop, parse_pool=parse_pool)
+            typer.echo(
+                f"{len(summary.results)} feeds ({summary.count(Outcome.ok)} ok, "
+                f"{summary.count(Outcome.not_modified)} unchanged, "
+                f"{summary.count(Outcome.soft_error) + summary.count(Outcome.hard_error)} "
+                f"failed), {summary.new} new items."
+            )
+            if not loop or stop.is_set():
+                break
+            stop.wait(_seconds_to_next_due(settings))
 
 
 def _seconds_to_next_due(settings: Settings) -> float:
