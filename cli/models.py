@@ -13,30 +13,30 @@ import typer
 from cli.app import fail, labels_app, make_factory, models_app
 from core.config import get_settings
 
-TASK_HELP = "relevance | sentiment | misinfo"
+CLASSIFIER_HELP = "relevance | sentiment | misinfo"
 
 
-def _task(task: str) -> str:
-    from nlp.pipeline import TASKS
+def _classifier(classifier: str) -> str:
+    from nlp.pipeline import CLASSIFIERS
 
-    if task not in TASKS:
-        raise fail(f"task must be one of {', '.join(TASKS)}")
-    return task
+    if classifier not in CLASSIFIERS:
+        raise fail(f"classifier must be one of {', '.join(CLASSIFIERS)}")
+    return classifier
 
 
 @models_app.command("list")
 def models_list() -> None:
-    """Every task's versions, newest first; * marks the one in service.
+    """Every classifier's versions, newest first; * marks the one in service.
 
     Example: duluan models list
     """
     from nlp import registry
-    from nlp.pipeline import TASKS
+    from nlp.pipeline import CLASSIFIERS
 
     settings = get_settings()
-    for task in TASKS:
-        info = registry.describe(settings.models_dir, task)
-        typer.echo(f"{task}:")
+    for classifier in CLASSIFIERS:
+        info = registry.describe(settings.models_dir, classifier)
+        typer.echo(f"{classifier}:")
         for v in info["versions"]:
             cmp = (v.get("comparison") or {}).get("challenger") or {}
             f1 = cmp.get("macro_f1", v.get("macro_f1"))
@@ -48,7 +48,7 @@ def models_list() -> None:
 
 @models_app.command("show")
 def models_show(
-    task: Annotated[str, typer.Argument(help=TASK_HELP)],
+    classifier: Annotated[str, typer.Argument(help=CLASSIFIER_HELP)],
     version: Annotated[str | None, typer.Argument(help="Default: the current one.")] = None,
 ) -> None:
     """A version's model card: data snapshot, scores, comparison with the champion.
@@ -58,10 +58,10 @@ def models_show(
     from nlp import registry
 
     settings = get_settings()
-    _task(task)
-    version = version or registry.current_version(settings.models_dir, task)
+    _classifier(classifier)
+    version = version or registry.current_version(settings.models_dir, classifier)
     try:
-        meta = registry.metadata(settings.models_dir, task, version or "")
+        meta = registry.metadata(settings.models_dir, classifier, version or "")
     except registry.RegistryError as exc:
         raise fail(str(exc)) from exc
     typer.echo(json.dumps(meta, ensure_ascii=False, indent=2))
@@ -69,7 +69,7 @@ def models_show(
 
 @models_app.command("promote")
 def models_promote(
-    task: Annotated[str, typer.Argument(help=TASK_HELP)],
+    classifier: Annotated[str, typer.Argument(help=CLASSIFIER_HELP)],
     version: Annotated[str, typer.Argument(help="The challenger to put in service.")],
     force: Annotated[bool, typer.Option(help="Past the gate (needs --reason; audited).")] = False,
     reason: Annotated[str, typer.Option(help="Why (required with --force).")] = "",
@@ -84,14 +84,21 @@ def models_promote(
     settings = get_settings()
     with session_scope(make_factory(settings)) as session:
         done = lifecycle.promote(
-            session, settings, _task(task), version, None, force=force, reason=reason, via="cli"
+            session,
+            settings,
+            _classifier(classifier),
+            version,
+            None,
+            force=force,
+            reason=reason,
+            via="cli",
         )
-    typer.echo(f"{task}: {done['current']} in service (was {done['previous']}).")
+    typer.echo(f"{classifier}: {done['current']} in service (was {done['previous']}).")
     typer.echo("Re-score recent items with: duluan analyze --since YYYY-MM-DD")
 
 
 @models_app.command("rollback")
-def models_rollback(task: Annotated[str, typer.Argument(help=TASK_HELP)]) -> None:
+def models_rollback(classifier: Annotated[str, typer.Argument(help=CLASSIFIER_HELP)]) -> None:
     """Put the previously current version back in service.
 
     Example: duluan models rollback misinfo
@@ -101,8 +108,8 @@ def models_rollback(task: Annotated[str, typer.Argument(help=TASK_HELP)]) -> Non
 
     settings = get_settings()
     with session_scope(make_factory(settings)) as session:
-        done = lifecycle.rollback(session, settings, _task(task), None, via="cli")
-    typer.echo(f"{task}: {done['current']} back in service (was {done['previous']}).")
+        done = lifecycle.rollback(session, settings, _classifier(classifier), None, via="cli")
+    typer.echo(f"{classifier}: {done['current']} back in service (was {done['previous']}).")
 
 
 @labels_app.command("export")

@@ -219,7 +219,14 @@ def _print_scores(title: str, h: dict[str, Any]) -> None:
 
 @app.command()
 def train(
-    task: Annotated[str, typer.Option(help="relevance | sentiment | misinfo")],
+    classifier: Annotated[
+        str,
+        typer.Option(
+            "--classifier",
+            "--task",
+            help="relevance | sentiment | misinfo (--task: its former name, still accepted)",
+        ),
+    ],
     data: Annotated[
         Path | None,
         typer.Option(
@@ -247,7 +254,8 @@ def train(
         ),
     ] = None,
     label_column: Annotated[
-        str | None, typer.Option(help="Label column (default: `label`, else the task's column).")
+        str | None,
+        typer.Option(help="Label column (default: `label`, else the classifier's column)."),
     ] = None,
     map_: Annotated[
         str | None,
@@ -278,7 +286,7 @@ def train(
     """Train a challenger, compare it with the model in service on the same evaluation set, save
     it under DULUAN_MODELS_DIR (and promote it through the gate when asked).
 
-    Example: duluan train --task misinfo --include-reviews --promote
+    Example: duluan train --classifier misinfo --include-reviews --promote
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -287,17 +295,19 @@ def train(
     from nlp.analyze import prepare_many
     from nlp.corpora import load_corpus
     from nlp.facts import load_facts
-    from nlp.pipeline import TASKS
+    from nlp.pipeline import CLASSIFIERS
     from nlp.train import DataError, evaluate, parse_mapping, read_labelled
     from review.decisions import review_labels
 
     settings = get_settings()
-    if task not in TASKS:
-        raise fail(f"--task must be one of {', '.join(TASKS)}")
+    if classifier not in CLASSIFIERS:
+        raise fail(f"--classifier must be one of {', '.join(CLASSIFIERS)}")
     mapping = parse_mapping(map_)
     try:
         base = (
-            read_labelled(data, task, label_column=label_column, mapping=mapping) if data else None
+            read_labelled(data, classifier, label_column=label_column, mapping=mapping)
+            if data
+            else None
         )
         for s in (base.skipped if base else [])[:20]:
             typer.secho(f"  skipped {s}", err=True, fg=typer.colors.YELLOW)
@@ -313,55 +323,55 @@ def train(
             transient=True,
             disable=not sys.stderr.isatty(),
         ) as bar:
-            job = bar.add_task(f"train {task}", total=1.0)
+            job = bar.add_task(f"train {classifier}", total=1.0)
             version, meta = lifecycle.train_challenger(
                 settings,
-                task,
+                classifier,
                 reviews=reviews,
                 base=base,
                 external=[
-                    read_labelled(path, task, label_column=label_column, mapping=mapping)
+                    read_labelled(path, classifier, label_column=label_column, mapping=mapping)
                     for path in extra or []
                 ]
-                + [load_corpus(name, task, settings.shared_dir) for name in corpus or []],
+                + [load_corpus(name, classifier, settings.shared_dir) for name in corpus or []],
                 C=c,
                 progress=lambda msg, frac: bar.update(job, completed=frac, description=msg),
             )
         with session_scope(factory) as session:
-            lifecycle.record_challenger(session, task, version, meta)
+            lifecycle.record_challenger(session, classifier, version, meta)
         if eval_data is not None:
             facts = load_facts(settings.data_dir / "facts")
-            held = read_labelled(eval_data, task, label_column=label_column, mapping=mapping)
+            held = read_labelled(eval_data, classifier, label_column=label_column, mapping=mapping)
             external = evaluate(
-                registry.load(settings.models_dir, task, version)[0],
+                registry.load(settings.models_dir, classifier, version)[0],
                 prepare_many(held.texts, facts),
                 held.labels,
-                TASKS[task],
+                CLASSIFIERS[classifier],
             )
             _print_scores(str(eval_data), external)
-        _print_train(task, version, meta)
+        _print_train(classifier, version, meta)
         if promote:
             with session_scope(factory) as session:
                 done = lifecycle.promote(
                     session,
                     settings,
-                    task,
+                    classifier,
                     version,
                     None,
                     force=force,
                     reason=reason,
                     via="cli",
                 )
-            typer.echo(f"Promoted {task} {version} to current (was {done['previous']}).")
+            typer.echo(f"Promoted {classifier} {version} to current (was {done['previous']}).")
     except DataError as exc:
         raise fail(str(exc)) from exc
 
 
-def _print_train(task: str, version: str, meta: ModelCard) -> None:
+def _print_train(classifier: str, version: str, meta: ModelCard) -> None:
     d = meta["dataset"]
     r = d["reviews"]
     typer.echo(
-        f"{task} {version}: {d['rows']} rows {d['label_counts']}, C={meta['params']['C']:g}; "
+        f"{classifier} {version}: {d['rows']} rows {d['label_counts']}, C={meta['params']['C']:g}; "
         f"sources {d['sources']}"
     )
     typer.echo(

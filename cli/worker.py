@@ -238,12 +238,12 @@ class Worker:
     def _load_analyzer(self) -> Any:
         """The analyzer of the models in service, reloaded when one was promoted or rolled back."""
         from nlp.analyze import Analyzer
-        from nlp.pipeline import TASKS
+        from nlp.pipeline import CLASSIFIERS
         from nlp.registry import current_version
 
         models_dir = self.settings.models_dir
         if self.analyzer is not None:
-            wanted = {t: current_version(models_dir, t) for t in TASKS}
+            wanted = {t: current_version(models_dir, t) for t in CLASSIFIERS}
             if all(self.analyzer.versions.get(t) == v for t, v in wanted.items()):
                 return self.analyzer
             log.warning("models changed (%s): reloading", wanted)

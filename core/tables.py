@@ -386,12 +386,13 @@ class AuditEvent(Base):
 
 
 class ModelVersion(Base):
-    """A trained model artifact under ``models/<task>/<version>/`` and whether it is in service."""
+    """A trained model artifact under ``models/<classifier>/<version>/`` and whether it is in
+    service. ``classifier`` is stored in the column ``task`` (its name before 2026-11-30)."""
 
     __tablename__ = "model_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task: Mapped[str] = mapped_column(String(20))
+    classifier: Mapped[str] = mapped_column("task", String(20))
     version: Mapped[str] = mapped_column(String(64))
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -402,12 +403,13 @@ class ModelVersion(Base):
 
 
 class TrainJob(Base):
-    """A training run asked for through the API: its progress is visible to every API process."""
+    """A training run asked for through the API: its progress is visible to every API process.
+    ``classifier`` is stored in the column ``task`` (its name before 2026-11-30)."""
 
     __tablename__ = "train_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task: Mapped[str] = mapped_column(String(20))
+    classifier: Mapped[str] = mapped_column("task", String(20))
     include_reviews: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")  # queued|running|done|failed
     progress: Mapped[float] = mapped_column(Float, default=0.0)

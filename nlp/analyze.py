@@ -23,7 +23,7 @@ from core.tables import Analysis, Item
 from core.vocabulary import FLAGS
 from nlp import registry
 from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
-from nlp.pipeline import TASKS, model_input
+from nlp.pipeline import CLASSIFIERS, model_input
 from nlp.signals import Signal, detect
 from nlp.text import fold, normalize
 
@@ -285,7 +285,7 @@ def _top_ngrams(pipeline: Pipeline, x_word: Any, label: str, names: Any) -> list
 
 
 def _fingerprint(pipeline: Pipeline) -> str:
-    """Identifies a fitted feature step: tasks trained on the same texts with the same feature
+    """Identifies a fitted feature step: classifiers trained on the same texts with the same feature
     parameters share it, and then the text is vectorised once for all of them."""
     features = pipeline.named_steps["features"]
     digest = hashlib.sha256(repr(sorted(features.get_params(deep=False).items(), key=str)).encode())
@@ -303,45 +303,47 @@ class Analyzer:
     def __init__(
         self, models: dict[str, tuple[Pipeline, registry.ModelCard]], facts: FactBase
     ) -> None:
-        missing = set(TASKS) - set(models)
+        missing = set(CLASSIFIERS) - set(models)
         if missing:
             raise registry.RegistryError(f"no current model for {', '.join(sorted(missing))}")
         self.models = models
         self.facts = facts
-        self._features = {task: _fingerprint(p) for task, (p, _) in models.items()}
+        self._features = {classifier: _fingerprint(p) for classifier, (p, _) in models.items()}
         word = dict(models["misinfo"][0].named_steps["features"].transformer_list)["word"]
         self._misinfo_word = word
         self._misinfo_word_names = word.get_feature_names_out()
-        self.versions = {task: meta["version"] for task, (_, meta) in models.items()}
+        self.versions = {classifier: meta["version"] for classifier, (_, meta) in models.items()}
         self.versions["facts"] = facts.version
 
     @classmethod
     def load(cls, models_dir: Path, facts_path: Path) -> Analyzer:
-        """Load each task's current version from ``models_dir``."""
+        """Load each classifier's current version from ``models_dir``."""
         models = {}
-        for task in TASKS:
-            version = registry.current_version(models_dir, task)
+        for classifier in CLASSIFIERS:
+            version = registry.current_version(models_dir, classifier)
             if version is None:
                 raise registry.RegistryError(
-                    f"no current {task} model in {models_dir}: run `duluan train --task {task} --promote`"
+                    f"no current {classifier} model in {models_dir}: run `duluan train --classifier {classifier} --promote`"
                 )
-            models[task] = registry.load(models_dir, task, version)
+            models[classifier] = registry.load(models_dir, classifier, version)
         return cls(models, load_facts(facts_path))
 
     def _proba_all(
-        self, inputs: list[str], tasks: Iterable[str] = TASKS
+        self, inputs: list[str], classifiers: Iterable[str] = CLASSIFIERS
     ) -> dict[str, list[dict[str, float]]]:
-        """Each task's class probabilities, vectorising once per distinct feature step."""
+        """Each classifier's class probabilities, vectorising once per distinct feature step."""
         matrices: dict[str, Any] = {}
         out = {}
-        for task in tasks:
-            pipeline = self.models[task][0]
-            key = self._features[task]
+        for classifier in classifiers:
+            pipeline = self.models[classifier][0]
+            key = self._features[classifier]
             if key not in matrices:
                 matrices[key] = pipeline.named_steps["features"].transform(inputs)
             clf = pipeline.named_steps["clf"]
             proba = clf.predict_proba(matrices[key])
-            out[task] = [{str(c): float(p[i]) for i, c in enumerate(clf.classes_)} for p in proba]
+            out[classifier] = [
+                {str(c): float(p[i]) for i, c in enumerate(clf.classes_)} for p in proba
+            ]
         return out
 
     def analyze(self, texts: Sequence[str]) -> list[AnalysisResult]:
@@ -406,7 +408,7 @@ class Analyzer:
         if not spans:
             return best
         inputs = [x for *_, x in spans]
-        proba = self._proba_all(inputs, tasks=("misinfo", "relevance"))
+        proba = self._proba_all(inputs, classifiers=("misinfo", "relevance"))
         for (i, a, b, _), scores, rel in zip(
             spans, proba["misinfo"], proba["relevance"], strict=True
         ):
@@ -467,7 +469,7 @@ class Analyzer:
             "relevant": bool(relevance >= RELEVANCE_THRESHOLD),
             "relevance": relevance,
             "sentiment": sentiment,
-            "sentiment_scores": {k: round(sent.get(k, 0.0), 4) for k in TASKS["sentiment"]},
+            "sentiment_scores": {k: round(sent.get(k, 0.0), 4) for k in CLASSIFIERS["sentiment"]},
             "misinfo": label,
             "misinfo_scores": misinfo_scores,
             "risk": risk,

@@ -37,14 +37,14 @@ from nlp.train import DataError, Dataset
 VNTC_RELEVANT = frozenset({"Khoa hoc", "Vi tinh"})
 CORPORA = {
     "vntc": {
-        "tasks": ("relevance", "misinfo", "sentiment"),
+        "classifiers": ("relevance", "misinfo", "sentiment"),
         "licence": "MIT (VNTC, © 2019 Vu Cong Duy Hoang); article texts © their newspapers",
         "attribution": "VNTC — A Large-scale Vietnamese News Text Classification Corpus "
         "(duyvuleo/VNTC), via the underthesea project's copy",
         "file": "vntc/train.csv",
     },
     "vihos": {
-        "tasks": ("misinfo",),
+        "classifiers": ("misinfo",),
         "licence": "MIT (ViHOS, © 2023 Phu Hoang Gia)",
         "attribution": "ViHOS — Hate Speech Spans Detection for Vietnamese (Hoang et al., "
         "EACL 2023; phusroyal/ViHOS)",
@@ -73,7 +73,7 @@ def corpus_card(ds: Dataset) -> dict[str, object] | None:
     }
 
 
-def corpus_weight(name: str, task: str = "relevance") -> float:
+def corpus_weight(name: str, classifier: str = "relevance") -> float:
     """Weight of each row of corpus ``name`` against a seed row (the seed is the domain).
 
     Relevance: VNTC's 0.2 was chosen on VNTC dev and the project's evaluation set (seed hold-out
@@ -81,9 +81,9 @@ def corpus_weight(name: str, task: str = "relevance") -> float:
     and evaluation macro-F1 0.91/0.89/0.89/0.88; 0.2 is the lightest weight that reaches the
     real-news plateau. Misinfo: see :data:`MISINFO_WEIGHTS` (chosen the same way, on VNTC and
     ViHOS dev, ViHSD dev and the check set: ``models/README.md``)."""
-    if task == "misinfo":
+    if classifier == "misinfo":
         return MISINFO_WEIGHTS.get(name, 1.0)
-    if task == "sentiment":
+    if classifier == "sentiment":
         return 0.0  # no sentiment labels: the rows shape the shared features only
     return 0.2 if name == "vntc" else 1.0
 
@@ -96,29 +96,29 @@ def corpus_weight(name: str, task: str = "relevance") -> float:
 MISINFO_WEIGHTS = {"vntc": 0.05, "vihos": 0.05}
 
 
-def load_corpus(name: str, task: str, shared_dir: Path, *, seed: int = 7) -> Dataset:
-    """Training rows of corpus ``name`` for ``task``, read from ``shared_dir/data/<folder>``.
+def load_corpus(name: str, classifier: str, shared_dir: Path, *, seed: int = 7) -> Dataset:
+    """Training rows of corpus ``name`` for ``classifier``, read from ``shared_dir/data/<folder>``.
 
     Returns a ``Dataset`` whose ``source`` names the corpus and whose ``weight`` is
-    :func:`corpus_weight`. Raises ``DataError`` for an unknown or research-only corpus, a task
+    :func:`corpus_weight`. Raises ``DataError`` for an unknown or research-only corpus, a classifier
     the corpus has no labels for, or a missing file (the message says where it looked).
     """
     if name in RESEARCH_ONLY:
         raise DataError(f"{name} is research-only: a benchmark, never training data for a default")
     if name not in CORPORA:
         raise DataError(f"unknown corpus {name!r}: one of {', '.join(CORPORA)}")
-    if task not in CORPORA[name]["tasks"]:
+    if classifier not in CORPORA[name]["classifiers"]:
         raise DataError(
-            f"{name} has no {task} labels (it serves {', '.join(CORPORA[name]['tasks'])})"
+            f"{name} has no {classifier} labels (it serves {', '.join(CORPORA[name]['classifiers'])})"
         )
     path = shared_dir / "data" / str(CORPORA[name]["file"])
     if not path.is_file():
         raise DataError(f"{path} not found: give the shared/ folder with DULUAN_SHARED_DIR")
     if name == "vntc":
         texts, labels = _vntc_relevance(path, seed)
-        if task == "misinfo":
+        if classifier == "misinfo":
             labels = ["none"] * len(texts)
-        elif task == "sentiment":
+        elif classifier == "sentiment":
             labels = ["neutral"] * len(texts)
     else:
         texts = _column(path, "content")
@@ -131,8 +131,8 @@ def load_corpus(name: str, task: str, shared_dir: Path, *, seed: int = 7) -> Dat
         labels,
         f"{name}:{path.name}",
         digest,
-        weight=corpus_weight(name, task),
-        in_balance=len(set(labels)) > 1 and corpus_weight(name, task) > 0,
+        weight=corpus_weight(name, classifier),
+        in_balance=len(set(labels)) > 1 and corpus_weight(name, classifier) > 0,
     )
 
 

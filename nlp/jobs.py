@@ -1,6 +1,6 @@
 """Training runs asked for from the API: a ``train_job`` row any API process can read, and a
 background thread in the process that accepted it. A job that stops reporting (its process
-died) is shown as interrupted, and a new one for the task may start."""
+died) is shown as interrupted, and a new one for the classifier may start."""
 
 from __future__ import annotations
 
@@ -42,27 +42,31 @@ def get_job(session: Session, job_id: int) -> TrainJob:
     return job
 
 
-def create_job(session: Session, task: str, include_reviews: bool, actor: User | None) -> TrainJob:
-    """A queued job (409 if one for the task is still running)."""
-    lifecycle.check_task(task)
+def create_job(
+    session: Session, classifier: str, include_reviews: bool, actor: User | None
+) -> TrainJob:
+    """A queued job (409 if one for the classifier is still running)."""
+    lifecycle.check_classifier(classifier)
     running = session.scalars(
-        select(TrainJob).where(TrainJob.task == task, TrainJob.status.in_(["queued", "running"]))
+        select(TrainJob).where(
+            TrainJob.classifier == classifier, TrainJob.status.in_(["queued", "running"])
+        )
     ).all()
     if any(not _stale(j) for j in running):
         raise Conflict(
-            f"Mô hình {task} đang được huấn luyện, hãy chờ lượt đó xong. "
-            f"(a {task} model is already being trained)",
+            f"Mô hình {classifier} đang được huấn luyện, hãy chờ lượt đó xong. "
+            f"(a {classifier} model is already being trained)",
             code="job_running",
         )
     job = TrainJob(
-        task=task,
+        classifier=classifier,
         include_reviews=include_reviews,
         requested_by=actor.id if actor else None,
         message="chờ / queued",
     )
     session.add(job)
     session.flush()
-    record(session, actor, "model.train", "train_job", job.id, after={"task": task})
+    record(session, actor, "model.train", "train_job", job.id, after={"classifier": classifier})
     return job
 
 
@@ -90,12 +94,14 @@ def run_job(
         with session_scope(factory) as session:
             job = session.get(TrainJob, job_id)
             assert job is not None
-            task, requested_by = job.task, job.requested_by
+            classifier, requested_by = job.classifier, job.requested_by
             reviews = reviews_of(session) if job.include_reviews else []
-        version, meta = lifecycle.train_challenger(settings, task, reviews=reviews, progress=report)
+        version, meta = lifecycle.train_challenger(
+            settings, classifier, reviews=reviews, progress=report
+        )
         with session_scope(factory) as session:
             actor = session.get(User, requested_by) if requested_by else None
-            lifecycle.record_challenger(session, task, version, meta, actor)
+            lifecycle.record_challenger(session, classifier, version, meta, actor)
         report("xong / done", 1.0, status="done", version=version, finished_at=utcnow())
     except Exception as exc:  # noqa: BLE001 - the job records any failure; the API keeps serving
         log.exception("training job %s failed", job_id)

@@ -1,6 +1,6 @@
 """Train a challenger, compare it with the champion, promote or roll back — every step audited.
 
-The model files (``models/<task>/<version>/`` and ``current``) are what the analysers load; the
+The model files (``models/<classifier>/<version>/`` and ``current``) are what the analysers load; the
 ``model_version`` table mirrors them for the API's processes and the audit log records who changed
 what, when and why. A promotion is refused when the challenger is worse than the champion on the
 same evaluation set (``nlp.retrain.gate``) unless forced with a reason.
@@ -24,7 +24,7 @@ from core.tables import ModelVersion, User
 from nlp import registry
 from nlp.corpora import corpus_card
 from nlp.facts import FactBase, load_facts
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 from nlp.retrain import EvalRow, Progress, ReviewedText, build_snapshot, gate, scores
 from nlp.train import Dataset
 from nlp.train import train as fit
@@ -42,23 +42,23 @@ class GateRefused(Conflict):
     keeps_record = True
 
 
-def check_task(task: str) -> str:
-    """``task`` if it is one of the tasks, else ``NotFound``."""
-    if task not in TASKS:
+def check_classifier(classifier: str) -> str:
+    """``classifier`` if it is one of the classifiers, else ``NotFound``."""
+    if classifier not in CLASSIFIERS:
         raise NotFound(
-            f"Không có nhiệm vụ {task!r}: chọn một trong {', '.join(TASKS)}. "
-            f"(no task {task!r}: one of {', '.join(TASKS)})",
-            code="task_not_found",
+            f"Không có bộ phân loại {classifier!r}: chọn một trong {', '.join(CLASSIFIERS)}. "
+            f"(no classifier {classifier!r}: one of {', '.join(CLASSIFIERS)})",
+            code="classifier_not_found",
         )
-    return task
+    return classifier
 
 
-def _eval_rows(settings: Settings, task: str, version: str) -> list[EvalRow]:
-    path = registry.version_file(settings.models_dir, task, version, EVAL_FILE)
+def _eval_rows(settings: Settings, classifier: str, version: str) -> list[EvalRow]:
+    path = registry.version_file(settings.models_dir, classifier, version, EVAL_FILE)
     if not path.is_file():
         raise DomainError(
-            f"Mô hình {task}/{version} không có tập đánh giá, hãy huấn luyện bằng `duluan train` để so sánh. "
-            f"({task}/{version} has no evaluation set: train it with `duluan train` to compare)",
+            f"Mô hình {classifier}/{version} không có tập đánh giá, hãy huấn luyện bằng `duluan train` để so sánh. "
+            f"({classifier}/{version} has no evaluation set: train it with `duluan train` to compare)",
             code="no_eval_set",
             status_code=409,
         )
@@ -66,19 +66,19 @@ def _eval_rows(settings: Settings, task: str, version: str) -> list[EvalRow]:
 
 
 def compare(
-    settings: Settings, task: str, version: str, facts: FactBase | None = None
+    settings: Settings, classifier: str, version: str, facts: FactBase | None = None
 ) -> dict[str, Any]:
     """The challenger ``version`` and the current champion on the challenger's evaluation set."""
     facts = facts or load_facts(settings.data_dir / "facts")
-    rows = _eval_rows(settings, task, version)
-    challenger, _ = registry.load(settings.models_dir, task, version)
+    rows = _eval_rows(settings, classifier, version)
+    challenger, _ = registry.load(settings.models_dir, classifier, version)
     out: dict[str, Any] = {
-        "challenger": {"version": version, **scores(challenger, rows, task, facts)}
+        "challenger": {"version": version, **scores(challenger, rows, classifier, facts)}
     }
-    current = registry.current_version(settings.models_dir, task)
+    current = registry.current_version(settings.models_dir, classifier)
     if current is not None and current != version:
-        champion, _ = registry.load(settings.models_dir, task, current)
-        out["champion"] = {"version": current, **scores(champion, rows, task, facts)}
+        champion, _ = registry.load(settings.models_dir, classifier, current)
+        out["champion"] = {"version": current, **scores(champion, rows, classifier, facts)}
     else:
         out["champion"] = None
     out["refusals"] = gate(out["challenger"], out["champion"])
@@ -87,7 +87,7 @@ def compare(
 
 def train_challenger(
     settings: Settings,
-    task: str,
+    classifier: str,
     *,
     reviews: Sequence[ReviewedText] | None = None,
     base: Dataset | None = None,
@@ -101,10 +101,10 @@ def train_challenger(
     current); returns (version, metadata). Holds no database transaction while it trains: read
     the labels before (``review_labels``), record the result after (``record_challenger``)."""
     step = progress or (lambda _msg, _frac: None)
-    check_task(task)
+    check_classifier(classifier)
     step("Chuẩn bị dữ liệu / building the snapshot", 0.05)
     snapshot = build_snapshot(
-        task,
+        classifier,
         seed=base if base is not None else SEED,
         check=CHECK,
         reviews=reviews,
@@ -113,7 +113,7 @@ def train_challenger(
     )
     facts = load_facts(settings.data_dir / "facts")
     step("Huấn luyện / training", 0.15)
-    result = fit(snapshot.train, task, facts, C=C)
+    result = fit(snapshot.train, classifier, facts, C=C)
     result.metadata["data"]["source"] = " + ".join(
         name for name, n in snapshot.info["sources"].items() if n
     )
@@ -124,30 +124,34 @@ def train_challenger(
     eval_body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in snapshot.eval_rows)
     version = registry.save(
         settings.models_dir,
-        task,
+        classifier,
         result.pipeline,
         result.metadata,
         files={EVAL_FILE: eval_body.encode("utf-8")},
     )
     step("So sánh với mô hình đang dùng / comparing with the champion", 0.85)
-    comparison = compare(settings, task, version, facts)
-    meta = registry.metadata(settings.models_dir, task, version)
+    comparison = compare(settings, classifier, version, facts)
+    meta = registry.metadata(settings.models_dir, classifier, version)
     meta["comparison"] = comparison
-    registry.version_file(settings.models_dir, task, version, registry.METADATA_FILE).write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    registry.version_file(
+        settings.models_dir, classifier, version, registry.METADATA_FILE
+    ).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     step("Xong / done", 1.0)
     return version, meta
 
 
 def record_challenger(
-    session: Session, task: str, version: str, meta: registry.ModelCard, actor: User | None = None
+    session: Session,
+    classifier: str,
+    version: str,
+    meta: registry.ModelCard,
+    actor: User | None = None,
 ) -> None:
     """The trained challenger in the model_version table and the audit log."""
     comparison = meta.get("comparison") or {}
     session.add(
         ModelVersion(
-            task=task,
+            classifier=classifier,
             version=version,
             metrics={"challenger": comparison.get("challenger"), "dataset": meta.get("dataset")},
             is_current=False,
@@ -159,19 +163,27 @@ def record_challenger(
         "model.trained",
         "model",
         None,
-        after={"task": task, "version": version, "refusals": comparison.get("refusals")},
+        after={
+            "classifier": classifier,
+            "version": version,
+            "refusals": comparison.get("refusals"),
+        },
     )
     session.flush()
 
 
-def _mirror(session: Session, task: str, current: str, now: datetime) -> None:
-    """The model_version table follows the files: one current row per task."""
-    session.execute(update(ModelVersion).where(ModelVersion.task == task).values(is_current=False))
+def _mirror(session: Session, classifier: str, current: str, now: datetime) -> None:
+    """The model_version table follows the files: one current row per classifier."""
+    session.execute(
+        update(ModelVersion).where(ModelVersion.classifier == classifier).values(is_current=False)
+    )
     row = session.scalar(
-        select(ModelVersion).where(ModelVersion.task == task, ModelVersion.version == current)
+        select(ModelVersion).where(
+            ModelVersion.classifier == classifier, ModelVersion.version == current
+        )
     )
     if row is None:
-        row = ModelVersion(task=task, version=current, metrics={})
+        row = ModelVersion(classifier=classifier, version=current, metrics={})
         session.add(row)
     row.is_current = True
     row.promoted_at = now
@@ -181,7 +193,7 @@ def _mirror(session: Session, task: str, current: str, now: datetime) -> None:
 def promote(
     session: Session,
     settings: Settings,
-    task: str,
+    classifier: str,
     version: str,
     actor: User | None,
     *,
@@ -190,10 +202,10 @@ def promote(
     via: str = "api",
 ) -> dict[str, Any]:
     """Make ``version`` current if it is no worse than the champion (or ``force`` with a reason)."""
-    check_task(task)
-    if version not in registry.versions(settings.models_dir, task):
+    check_classifier(classifier)
+    if version not in registry.versions(settings.models_dir, classifier):
         raise NotFound(
-            f"Không có mô hình {task}/{version}. (no model {task}/{version})",
+            f"Không có mô hình {classifier}/{version}. (no model {classifier}/{version})",
             code="model_not_found",
         )
     if force and not reason.strip():
@@ -202,7 +214,7 @@ def promote(
             code="reason_required",
             status_code=422,
         )
-    comparison = compare(settings, task, version)
+    comparison = compare(settings, classifier, version)
     if comparison["refusals"] and not force:
         record(
             session,
@@ -211,7 +223,7 @@ def promote(
             "model",
             None,
             after={
-                "task": task,
+                "classifier": classifier,
                 "version": version,
                 "refusals": comparison["refusals"],
                 "via": via,
@@ -219,22 +231,22 @@ def promote(
         )
         refusals = "; ".join(comparison["refusals"])
         raise GateRefused(
-            f"Chưa đưa {task}/{version} vào dùng: mô hình mới kém hơn mô hình đang dùng; nếu "
-            f"thật cần, dùng --force kèm lý do. ({task}/{version} not promoted: {refusals} "
+            f"Chưa đưa {classifier}/{version} vào dùng: mô hình mới kém hơn mô hình đang dùng; nếu "
+            f"thật cần, dùng --force kèm lý do. ({classifier}/{version} not promoted: {refusals} "
             "(force it with a reason if you must))"
         )
-    previous = registry.promote(settings.models_dir, task, version)
+    previous = registry.promote(settings.models_dir, classifier, version)
     now = utcnow()
-    _mirror(session, task, version, now)
+    _mirror(session, classifier, version, now)
     record(
         session,
         actor,
         "model.promote",
         "model",
         None,
-        before={"task": task, "version": previous},
+        before={"classifier": classifier, "version": previous},
         after={
-            "task": task,
+            "classifier": classifier,
             "version": version,
             "forced": bool(force and comparison["refusals"]),
             "reason": reason.strip() or None,
@@ -242,28 +254,33 @@ def promote(
             "via": via,
         },
     )
-    return {"task": task, "current": version, "previous": previous, "comparison": comparison}
+    return {
+        "classifier": classifier,
+        "current": version,
+        "previous": previous,
+        "comparison": comparison,
+    }
 
 
 def rollback(
-    session: Session, settings: Settings, task: str, actor: User | None, *, via: str = "api"
+    session: Session, settings: Settings, classifier: str, actor: User | None, *, via: str = "api"
 ) -> dict[str, Any]:
     """Restore the version that was current before the present one."""
-    check_task(task)
+    check_classifier(classifier)
     try:
-        replaced, restored = registry.rollback(settings.models_dir, task)
+        replaced, restored = registry.rollback(settings.models_dir, classifier)
     except registry.RegistryError as exc:
         raise Conflict(
             f"Không quay lại được phiên bản trước. ({exc})", code="nothing_to_roll_back"
         ) from exc
-    _mirror(session, task, restored, utcnow())
+    _mirror(session, classifier, restored, utcnow())
     record(
         session,
         actor,
         "model.rollback",
         "model",
         None,
-        before={"task": task, "version": replaced},
-        after={"task": task, "version": restored, "via": via},
+        before={"classifier": classifier, "version": replaced},
+        after={"classifier": classifier, "version": restored, "via": via},
     )
-    return {"task": task, "current": restored, "previous": replaced}
+    return {"classifier": classifier, "current": restored, "previous": replaced}

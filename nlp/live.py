@@ -1,5 +1,5 @@
 """The analyser a long-running process serves with, reloaded when a promotion or a rollback
-changes a task's ``current`` pointer — no restart needed, in every API process on its own."""
+changes a classifier's ``current`` pointer — no restart needed, in every API process on its own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nlp import registry
 from nlp.analyze import Analyzer
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,15 @@ class LiveAnalyzer:
         self.last_error: str | None = None
 
     def _pointers(self) -> dict[str, str | None]:
-        return {task: registry.current_version(self.models_dir, task) for task in TASKS}
+        return {
+            classifier: registry.current_version(self.models_dir, classifier)
+            for classifier in CLASSIFIERS
+        }
 
     def _stale(self) -> bool:
         if self._analyzer is None:
             return True
-        loaded = {task: self._analyzer.versions.get(task) for task in TASKS}
+        loaded = {classifier: self._analyzer.versions.get(classifier) for classifier in CLASSIFIERS}
         return loaded != self._pointers()
 
     def get(self) -> Analyzer | None:

@@ -21,7 +21,7 @@ from nlp.text import expand_teencode, fold, unmask, urls
 
 PREPROCESS = "fold-teencode-signals-polarity-v3"
 
-TASKS: dict[str, tuple[str, ...]] = {
+CLASSIFIERS: dict[str, tuple[str, ...]] = {
     "relevance": ("off_topic", "relevant"),
     "sentiment": SENTIMENTS,
     "misinfo": MISINFO_CLASSES,

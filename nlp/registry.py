@@ -1,10 +1,10 @@
-"""Trained model artifacts under ``models/<task>/<version>/`` with a ``current`` pointer per task.
+"""Trained model artifacts under ``models/<classifier>/<version>/`` with a ``current`` pointer per classifier.
 
 Each version folder holds ``model.skops`` (skops, never pickle), ``metadata.json`` and
 ``vocabulary.json`` (the vectorizers' terms, in index order). Loading refuses any type not on an
 explicit allow-list. The vocabularies live beside the model because skops audits and rebuilds
 every dictionary entry as an object of its own: tens of thousands of terms per model made loading
-take over half a second per task; as one JSON list per vectorizer they load in milliseconds.
+take over half a second per classifier; as one JSON list per vectorizer they load in milliseconds.
 Older versions that keep their vocabularies inside ``model.skops`` still load.
 """
 
@@ -80,7 +80,7 @@ class ModelCard(TypedDict, total=False):
     ``data``, ``calibration``, ``evaluation`` (above); ``facts_version``; ``train_seconds``;
     ``versions``: library → version; ``dataset``: the snapshot (``nlp.retrain.Snapshot.info``);
     ``comparison``: challenger and champion on the evaluation set, and the gate's refusals;
-    ``task`` and ``version``: which classifier and version the card describes."""
+    ``classifier`` and ``version``: which classifier and version the card describes."""
 
     created_at: str
     preprocess: str
@@ -95,7 +95,7 @@ class ModelCard(TypedDict, total=False):
     versions: dict[str, str]
     dataset: dict[str, Any]
     comparison: dict[str, Any]
-    task: str
+    classifier: str
     version: str
 
 
@@ -103,15 +103,15 @@ class RegistryError(RuntimeError):
     """A model is missing, unreadable or untrusted."""
 
 
-def _task_dir(models_dir: Path, task: str) -> Path:
-    return Path(models_dir) / task
+def _classifier_dir(models_dir: Path, classifier: str) -> Path:
+    return Path(models_dir) / classifier
 
 
-def new_version(models_dir: Path, task: str, now: datetime | None = None) -> str:
+def new_version(models_dir: Path, classifier: str, now: datetime | None = None) -> str:
     """A fresh, sortable version name: the UTC time, with a suffix if taken."""
     base = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     version, n = base, 1
-    while (_task_dir(models_dir, task) / version).exists():
+    while (_classifier_dir(models_dir, classifier) / version).exists():
         n += 1
         version = f"{base}-{n}"
     return version
@@ -174,7 +174,7 @@ def _restore_vocabularies(pipeline: Pipeline, folder: Path, name: str) -> None:
 
 def save(
     models_dir: Path,
-    task: str,
+    classifier: str,
     pipeline: Pipeline,
     metadata: ModelCard,
     version: str | None = None,
@@ -182,13 +182,13 @@ def save(
 ) -> str:
     """Write a model, its metadata and any extra ``files`` (e.g. its evaluation set); returns
     the version. Does not make it current."""
-    version = version or new_version(models_dir, task)
+    version = version or new_version(models_dir, classifier)
     if not _VERSION_RE.match(version):
         raise RegistryError(f"bad version name {version!r}")
-    folder = _task_dir(models_dir, task) / version
+    folder = _classifier_dir(models_dir, classifier) / version
     folder.mkdir(parents=True, exist_ok=False)
     _dump(pipeline, folder)
-    meta: ModelCard = {**metadata, "task": task, "version": version}
+    meta: ModelCard = {**metadata, "classifier": classifier, "version": version}
     (folder / METADATA_FILE).write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
@@ -199,42 +199,49 @@ def save(
     return version
 
 
-def metadata(models_dir: Path, task: str, version: str) -> ModelCard:
+def metadata(models_dir: Path, classifier: str, version: str) -> ModelCard:
     """A stored version's model card (``metadata.json``); ``RegistryError`` for a version that
     is not stored or a card that is not a JSON object."""
-    if not _VERSION_RE.match(version) or version not in versions(models_dir, task):
-        raise RegistryError(f"no model {task}/{version} in {models_dir}")
-    card = json.loads(
-        (_task_dir(models_dir, task) / version / METADATA_FILE).read_text(encoding="utf-8")
-    )
+    if not _VERSION_RE.match(version) or version not in versions(models_dir, classifier):
+        raise RegistryError(f"no model {classifier}/{version} in {models_dir}")
+    return _read_card(_classifier_dir(models_dir, classifier) / version, f"{classifier}/{version}")
+
+
+def _read_card(folder: Path, name: str) -> ModelCard:
+    """The model card in ``folder``; ``RegistryError`` if it is not a JSON object. A card written
+    before the ML "task" was called a classifier (2026-11-30) names it under ``task``: read as
+    ``classifier``."""
+    card = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
     if not isinstance(card, dict):
-        raise RegistryError(f"the model card of {task}/{version} is not a JSON object")
+        raise RegistryError(f"the model card of {name} is not a JSON object")
+    if "task" in card and "classifier" not in card:
+        card["classifier"] = card.pop("task")
     return cast(ModelCard, card)
 
 
-def version_file(models_dir: Path, task: str, version: str, name: str) -> Path:
-    return _task_dir(models_dir, task) / version / name
+def version_file(models_dir: Path, classifier: str, version: str, name: str) -> Path:
+    return _classifier_dir(models_dir, classifier) / version / name
 
 
-def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, ModelCard]:
+def load(models_dir: Path, classifier: str, version: str) -> tuple[Pipeline, ModelCard]:
     """Load one version, refusing untrusted types and warning on a scikit-learn version change."""
     if not _VERSION_RE.match(version):
         raise RegistryError(f"bad version name {version!r}")
-    folder = _task_dir(models_dir, task) / version
+    folder = _classifier_dir(models_dir, classifier) / version
     path = folder / MODEL_FILE
     if not path.is_file():
-        raise RegistryError(f"no model {task}/{version} in {models_dir}")
-    meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+        raise RegistryError(f"no model {classifier}/{version} in {models_dir}")
+    meta = _read_card(folder, f"{classifier}/{version}")
     trained_with = meta.get("versions", {}).get("sklearn")
     if trained_with and trained_with != sklearn.__version__:
         warnings.warn(
-            f"model {task}/{version} was trained with scikit-learn {trained_with}, "
+            f"model {classifier}/{version} was trained with scikit-learn {trained_with}, "
             f"running {sklearn.__version__}",
             stacklevel=2,
         )
     if meta.get("preprocess", PREPROCESS) != PREPROCESS:
         warnings.warn(
-            f"model {task}/{version} was trained on {meta['preprocess']} inputs, this code makes "
+            f"model {classifier}/{version} was trained on {meta['preprocess']} inputs, this code makes "
             f"{PREPROCESS}: retrain it for full accuracy",
             stacklevel=2,
         )
@@ -242,31 +249,33 @@ def load(models_dir: Path, task: str, version: str) -> tuple[Pipeline, ModelCard
         # One pass: skops refuses any type outside its defaults and our explicit list.
         pipeline = sio.load(path, trusted=sorted(TRUSTED_TYPES))
     except UntrustedTypesFoundException as exc:
-        raise RegistryError(f"model {task}/{version} contains untrusted types: {exc}") from exc
-    _restore_vocabularies(pipeline, folder, f"{task}/{version}")
+        raise RegistryError(
+            f"model {classifier}/{version} contains untrusted types: {exc}"
+        ) from exc
+    _restore_vocabularies(pipeline, folder, f"{classifier}/{version}")
     return pipeline, meta
 
 
-def current_version(models_dir: Path, task: str) -> str | None:
-    pointer = _task_dir(models_dir, task) / CURRENT_FILE
+def current_version(models_dir: Path, classifier: str) -> str | None:
+    pointer = _classifier_dir(models_dir, classifier) / CURRENT_FILE
     if not pointer.is_file():
         return None
     return pointer.read_text(encoding="utf-8").strip() or None
 
 
-def versions(models_dir: Path, task: str) -> list[str]:
-    folder = _task_dir(models_dir, task)
+def versions(models_dir: Path, classifier: str) -> list[str]:
+    folder = _classifier_dir(models_dir, classifier)
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if (p / MODEL_FILE).is_file())
 
 
-def promote(models_dir: Path, task: str, version: str) -> str | None:
+def promote(models_dir: Path, classifier: str, version: str) -> str | None:
     """Make ``version`` current (atomic rename); returns the version it replaced."""
-    if version not in versions(models_dir, task):
-        raise RegistryError(f"no model {task}/{version} in {models_dir}")
-    folder = _task_dir(models_dir, task)
-    previous = current_version(models_dir, task)
+    if version not in versions(models_dir, classifier):
+        raise RegistryError(f"no model {classifier}/{version} in {models_dir}")
+    folder = _classifier_dir(models_dir, classifier)
+    previous = current_version(models_dir, classifier)
     tmp = folder / f".{CURRENT_FILE}.tmp"
     tmp.write_text(version + "\n", encoding="utf-8")
     os.replace(tmp, folder / CURRENT_FILE)
@@ -276,24 +285,24 @@ def promote(models_dir: Path, task: str, version: str) -> str | None:
     return previous
 
 
-def history(models_dir: Path, task: str) -> list[str]:
+def history(models_dir: Path, classifier: str) -> list[str]:
     """Versions that were current before the present one, oldest first."""
-    path = _task_dir(models_dir, task) / HISTORY_FILE
+    path = _classifier_dir(models_dir, classifier) / HISTORY_FILE
     if not path.is_file():
         return []
     return [v for v in path.read_text(encoding="utf-8").split() if v]
 
 
-def rollback(models_dir: Path, task: str) -> tuple[str | None, str]:
+def rollback(models_dir: Path, classifier: str) -> tuple[str | None, str]:
     """Make the previously current version current again; returns (replaced, restored)."""
-    past = history(models_dir, task)
+    past = history(models_dir, classifier)
     if not past:
-        raise RegistryError(f"no earlier {task} version to roll back to")
+        raise RegistryError(f"no earlier {classifier} version to roll back to")
     restored = past[-1]
-    if restored not in versions(models_dir, task):
-        raise RegistryError(f"the earlier version {task}/{restored} is no longer on disk")
-    folder = _task_dir(models_dir, task)
-    replaced = current_version(models_dir, task)
+    if restored not in versions(models_dir, classifier):
+        raise RegistryError(f"the earlier version {classifier}/{restored} is no longer on disk")
+    folder = _classifier_dir(models_dir, classifier)
+    replaced = current_version(models_dir, classifier)
     for name, body in (
         (CURRENT_FILE, restored + "\n"),
         (HISTORY_FILE, "".join(v + "\n" for v in past[:-1])),
@@ -304,14 +313,16 @@ def rollback(models_dir: Path, task: str) -> tuple[str | None, str]:
     return replaced, restored
 
 
-def describe(models_dir: Path, task: str) -> dict[str, Any]:
-    """A task's versions (newest first) with their held-out scores, and which one is current."""
-    current = current_version(models_dir, task)
+def describe(models_dir: Path, classifier: str) -> dict[str, Any]:
+    """A classifier's versions (newest first) with their held-out scores, and which one is current."""
+    current = current_version(models_dir, classifier)
     out = []
-    for version in reversed(versions(models_dir, task)):
+    for version in reversed(versions(models_dir, classifier)):
         try:
             meta = json.loads(
-                (_task_dir(models_dir, task) / version / METADATA_FILE).read_text(encoding="utf-8")
+                (_classifier_dir(models_dir, classifier) / version / METADATA_FILE).read_text(
+                    encoding="utf-8"
+                )
             )
         except (OSError, ValueError):
             meta = {}
@@ -330,4 +341,9 @@ def describe(models_dir: Path, task: str) -> dict[str, Any]:
                 "dataset": meta.get("dataset"),
             }
         )
-    return {"task": task, "current": current, "history": history(models_dir, task), "versions": out}
+    return {
+        "classifier": classifier,
+        "current": current,
+        "history": history(models_dir, classifier),
+        "versions": out,
+    }

@@ -31,7 +31,7 @@ from core.vocabulary import FLAGS
 from nlp.analyze import prepare_many
 from nlp.evaluate import load_rows, reliability
 from nlp.facts import FactBase
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 from nlp.train import Dataset, display_path
 
 # Categories of the check set whose items must not be flagged (the gate's false-positive rates).
@@ -43,7 +43,7 @@ Progress = Callable[[str, float], None]
 class ReviewedText(Protocol):
     """What retraining needs of one reviewed item (``review.decisions.ReviewLabel`` is one): its
     text, when and why it was decided, by whom (``"review"`` or ``"override"``), and its label for
-    a classifier (``label(task)``: a class name, or None when the decision says nothing of it)."""
+    a classifier (``label(classifier)``: a class name, or None when the decision says nothing of it)."""
 
     @property
     def text(self) -> str: ...
@@ -57,7 +57,7 @@ class ReviewedText(Protocol):
     @property
     def by(self) -> str: ...
 
-    def label(self, task: str) -> str | None: ...
+    def label(self, classifier: str) -> str | None: ...
 
 
 class EvalRow(TypedDict):
@@ -75,9 +75,9 @@ class EvalRow(TypedDict):
 
 @dataclass
 class Snapshot:
-    """The training rows and the evaluation rows of one task, and what they are made of."""
+    """The training rows and the evaluation rows of one classifier, and what they are made of."""
 
-    task: str
+    classifier: str
     train: Dataset
     eval_rows: list[EvalRow]
     info: dict[str, Any] = field(default_factory=dict)
@@ -93,23 +93,23 @@ def _digest(rows: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _label(reviewed: ReviewedText, task: str) -> str:
-    """The label of a reviewed text that has one for ``task`` (the caller chose those)."""
-    label = reviewed.label(task)
+def _label(reviewed: ReviewedText, classifier: str) -> str:
+    """The label of a reviewed text that has one for ``classifier`` (the caller chose those)."""
+    label = reviewed.label(classifier)
     if label is None:
-        raise ValueError(f"a reviewed text has no {task} label")
+        raise ValueError(f"a reviewed text has no {classifier} label")
     return label
 
 
-def _labelled_rows(path: Path, task: str, origin: str) -> list[EvalRow]:
-    """The project's own JSONL (seed or check set): id, text, category and the task's label."""
+def _labelled_rows(path: Path, classifier: str, origin: str) -> list[EvalRow]:
+    """The project's own JSONL (seed or check set): id, text, category and the classifier's label."""
     rows: list[EvalRow] = []
     for row in load_rows(path):
         label = (
             ("relevant" if row["relevant"] else "off_topic")
-            if task == "relevance"
+            if classifier == "relevance"
             else row["sentiment"]
-            if task == "sentiment"
+            if classifier == "sentiment"
             else row["misinfo"]
         )
         rows.append(
@@ -130,9 +130,9 @@ def seed_held_out(row_id: str) -> bool:
     return int(digest, 16) % 100 < SEED_HOLDOUT_PERCENT
 
 
-def split_seed(path: Path, task: str) -> tuple[Dataset, list[EvalRow]]:
+def split_seed(path: Path, classifier: str) -> tuple[Dataset, list[EvalRow]]:
     """The seed file's training part (a Dataset) and its fixed held-out part (evaluation rows)."""
-    rows = _labelled_rows(path, task, "seed_holdout")
+    rows = _labelled_rows(path, classifier, "seed_holdout")
     fit = [r for r in rows if not seed_held_out(str(r["id"]))]
     held = [r for r in rows if seed_held_out(str(r["id"]))]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -142,7 +142,7 @@ def split_seed(path: Path, task: str) -> tuple[Dataset, list[EvalRow]]:
 
 
 def build_snapshot(
-    task: str,
+    classifier: str,
     *,
     seed: Path | Dataset,
     check: Path,
@@ -153,14 +153,14 @@ def build_snapshot(
     """Seed (but its fixed held-out part) + reviewed labels (all but the newest ``eval_share``)
     + external files for training; the seed's held-out part + the check set + the newest reviewed
     labels for evaluation. A ``Dataset`` given as ``seed`` is used whole (no seed hold-out)."""
-    if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}")
+    if classifier not in CLASSIFIERS:
+        raise ValueError(f"unknown classifier {classifier!r}")
     seed_eval: list[EvalRow] = []
     if isinstance(seed, Dataset):
         base = seed
     else:
-        base, seed_eval = split_seed(seed, task)
-    labelled = [r for r in (reviews or []) if r.label(task) is not None]
+        base, seed_eval = split_seed(seed, classifier)
+    labelled = [r for r in (reviews or []) if r.label(classifier) is not None]
     n_eval = int(round(len(labelled) * eval_share)) if len(labelled) >= 5 else 0
     fit_reviews = labelled[: len(labelled) - n_eval]
     eval_reviews = labelled[len(labelled) - n_eval :]
@@ -168,7 +168,7 @@ def build_snapshot(
     weights = base.weights()
     outside = base.outside()
     texts += [r.text for r in fit_reviews]
-    labels += [_label(r, task) for r in fit_reviews]
+    labels += [_label(r, classifier) for r in fit_reviews]
     weights += [1.0] * len(fit_reviews)
     outside += [False] * len(fit_reviews)
     sources = {
@@ -183,9 +183,9 @@ def build_snapshot(
         sources[f"external:{ds.source}"] = len(ds.texts)
     eval_rows = (
         seed_eval
-        + _labelled_rows(check, task, "check")
+        + _labelled_rows(check, classifier, "check")
         + [
-            EvalRow(text=r.text, label=_label(r, task), category=None, origin="reviews")
+            EvalRow(text=r.text, label=_label(r, classifier), category=None, origin="reviews")
             for r in eval_reviews
         ]
     )
@@ -226,11 +226,11 @@ def build_snapshot(
         row_weights=weights if set(weights) != {1.0} else None,
         outside_balance=outside if any(outside) else None,
     )
-    return Snapshot(task, dataset, eval_rows, info)
+    return Snapshot(classifier, dataset, eval_rows, info)
 
 
 def scores(
-    pipeline: Pipeline, eval_rows: Sequence[EvalRow], task: str, facts: FactBase
+    pipeline: Pipeline, eval_rows: Sequence[EvalRow], classifier: str, facts: FactBase
 ) -> dict[str, Any]:
     """Macro-F1 on the evaluation rows, the reliability of the classifier's scores on them
     (``reliability``: ECE and 10 bins, ``nlp.evaluate.reliability``, of P(relevant) for
@@ -245,11 +245,16 @@ def scores(
     out: dict[str, Any] = {
         "rows": len(y),
         "macro_f1": round(
-            float(f1_score(y, pred, labels=list(TASKS[task]), average="macro", zero_division=0)), 4
+            float(
+                f1_score(
+                    y, pred, labels=list(CLASSIFIERS[classifier]), average="macro", zero_division=0
+                )
+            ),
+            4,
         ),
-        "reliability": _reliability(task, classes, proba, y, pred),
+        "reliability": _reliability(classifier, classes, proba, y, pred),
     }
-    if task == "misinfo":
+    if classifier == "misinfo":
         fpr = {}
         for cat in PROTECTED:
             chosen = [p for r, p in zip(eval_rows, pred, strict=True) if r["category"] == cat]
@@ -264,12 +269,12 @@ def scores(
 
 
 def _reliability(
-    task: str, classes: list[str], proba: Any, y: list[str], pred: list[str]
+    classifier: str, classes: list[str], proba: Any, y: list[str], pred: list[str]
 ) -> dict[str, Any] | None:
-    if task == "relevance":
+    if classifier == "relevance":
         col = classes.index("relevant")
         return reliability([float(p[col]) for p in proba], [t == "relevant" for t in y])
-    if task == "misinfo":
+    if classifier == "misinfo":
         cols = [classes.index(c) for c in FLAGS if c in classes]
         return reliability(
             [max(float(p[c]) for c in cols) for p in proba], [t != "none" for t in y]

@@ -1,4 +1,4 @@
-"""Read labelled files, train a task's pipeline, evaluate it on a seeded stratified hold-out."""
+"""Read labelled files, train a classifier's pipeline, evaluate it on a seeded stratified hold-out."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ from sklearn.pipeline import Pipeline
 from core.config import ROOT
 from nlp.analyze import prepare_many
 from nlp.facts import FactBase
-from nlp.pipeline import C_GRID, PREPROCESS, TASKS, build_pipeline
+from nlp.pipeline import C_GRID, CLASSIFIERS, PREPROCESS, build_pipeline
 from nlp.registry import CardCalibration, ModelCard
 
-# Columns that hold a task's label in the project's seed file when there is no `label` column.
-TASK_COLUMNS = {"relevance": "relevant", "sentiment": "sentiment", "misinfo": "misinfo"}
+# Columns that hold a classifier's label in the project's seed file when there is no `label` column.
+CLASSIFIER_COLUMNS = {"relevance": "relevant", "sentiment": "sentiment", "misinfo": "misinfo"}
 _TRUE = {"1", "true", "yes", "relevant", "co", "có"}
 _FALSE = {"0", "false", "no", "off_topic", "irrelevant", "khong", "không"}
 
@@ -89,17 +89,19 @@ def parse_mapping(spec: str | None) -> dict[str, str]:
     return mapping
 
 
-def _canonical_label(task: str, value: Any, mapping: dict[str, str]) -> str:
+def _canonical_label(classifier: str, value: Any, mapping: dict[str, str]) -> str:
     raw = str(value).strip()
     label = mapping.get(raw, raw)
-    if task == "relevance":
+    if classifier == "relevance":
         low = label.lower()
         if low in _TRUE:
             return "relevant"
         if low in _FALSE:
             return "off_topic"
-    if label not in TASKS[task]:
-        raise DataError(f"label {raw!r} is not one of {', '.join(TASKS[task])} (use --map)")
+    if label not in CLASSIFIERS[classifier]:
+        raise DataError(
+            f"label {raw!r} is not one of {', '.join(CLASSIFIERS[classifier])} (use --map)"
+        )
     return label
 
 
@@ -119,20 +121,20 @@ def _rows(path: Path) -> list[dict[str, Any]]:
 
 def read_labelled(
     path: Path,
-    task: str,
+    classifier: str,
     *,
     label_column: str | None = None,
     text_column: str = "text",
     mapping: dict[str, str] | None = None,
 ) -> Dataset:
     """Texts and canonical labels from a CSV or JSONL file; bad rows are skipped and listed."""
-    if task not in TASKS:
-        raise DataError(f"unknown task {task!r}: one of {', '.join(TASKS)}")
+    if classifier not in CLASSIFIERS:
+        raise DataError(f"unknown classifier {classifier!r}: one of {', '.join(CLASSIFIERS)}")
     rows = _rows(path)
     if not rows:
         raise DataError(f"{path}: no rows")
     first = next((r for r in rows if "_error" not in r), rows[0])
-    column = label_column or ("label" if "label" in first else TASK_COLUMNS[task])
+    column = label_column or ("label" if "label" in first else CLASSIFIER_COLUMNS[classifier])
     if column not in first or text_column not in first:
         raise DataError(f"{path}: needs columns {text_column!r} and {column!r}")
     texts, labels, skipped = [], [], []
@@ -145,7 +147,7 @@ def read_labelled(
             skipped.append(f"line {row['_line']}: empty text")
             continue
         try:
-            labels.append(_canonical_label(task, row.get(column), mapping or {}))
+            labels.append(_canonical_label(classifier, row.get(column), mapping or {}))
         except DataError as exc:
             skipped.append(f"line {row['_line']}: {exc}")
             continue
@@ -287,7 +289,7 @@ def select_C(
 
 def train(
     data: Dataset,
-    task: str,
+    classifier: str,
     facts: FactBase,
     *,
     C: float | None = None,
@@ -312,7 +314,7 @@ def train(
     )
     selection = None
     if C is None:
-        C, selection = select_C(X_tr, y_tr, TASKS[task], seed)
+        C, selection = select_C(X_tr, y_tr, CLASSIFIERS[classifier], seed)
     params: dict[str, Any] = {"C": C}
     fit_params = {**params, "class_weight": None}
     held = clone(build_pipeline(**fit_params)).fit(
@@ -321,7 +323,7 @@ def train(
     # Rows of weight 0 only shape the features (an unlabelled corpus): never scored.
     scored = [i for i, w in enumerate(w_te) if w > 0]
     X_sc, y_sc = [X_te[i] for i in scored], [y_te[i] for i in scored]
-    holdout = evaluate(held, X_sc, y_sc, TASKS[task])
+    holdout = evaluate(held, X_sc, y_sc, CLASSIFIERS[classifier])
     # Calibrated on the hold-out with the weights training gave its rows (the model's own
     # objective: the classes balanced, a one-class corpus outside the balance).
     test_weights = balanced_weights(y_te, w_te, out_te)

@@ -408,7 +408,9 @@ def test_retrain_loop_from_the_command_line(
     assert len(rows) == len(tasks)
     assert {"text", "misinfo", "decided_at"} <= set(rows[0])
 
-    result = runner.invoke(app, ["train", "--task", "sentiment", "--include-reviews", "--C", "1"])
+    result = runner.invoke(
+        app, ["train", "--classifier", "sentiment", "--include-reviews", "--C", "1"]
+    )
     assert result.exit_code == 0, result.output
     # the seed's fixed held-out tenth and the check set, counted from the files
     held = sum(seed_held_out(str(r["id"])) for r in load_rows(lifecycle.SEED))

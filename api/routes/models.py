@@ -10,7 +10,7 @@ from core.errors import DomainError
 from core.permissions import Permission
 from core.tables import TrainJob, User
 from nlp import jobs, lifecycle, registry
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 from review.agreement import agreement
 from review.decisions import review_labels
 
@@ -34,7 +34,7 @@ class TrainRequest(BaseModel):
 
 class JobRead(BaseModel):
     id: int
-    task: str
+    classifier: str
     status: str = Field(description="queued | running | done | failed | interrupted")
     progress: float = Field(description="0 to 1")
     message: str
@@ -49,7 +49,7 @@ class AnalyzeRequest(BaseModel):
 def _job(job: TrainJob) -> JobRead:
     return JobRead(
         id=job.id,
-        task=job.task,
+        classifier=job.classifier,
         status=jobs.status(job),
         progress=job.progress,
         message=job.message,
@@ -60,9 +60,11 @@ def _job(job: TrainJob) -> JobRead:
 
 @router.get("")
 def list_models(settings: SettingsDep, _: Analyst) -> dict[str, Any]:
-    """Every task's model versions with their scores, comparison with the champion, and the one
+    """Every classifier's model versions with their scores, comparison with the champion, and the one
     in service."""
-    return {task: registry.describe(settings.models_dir, task) for task in TASKS}
+    return {
+        classifier: registry.describe(settings.models_dir, classifier) for classifier in CLASSIFIERS
+    }
 
 
 @router.get("/agreement")
@@ -98,15 +100,15 @@ def get_job(job_id: Id, session: SessionDep, _: Analyst) -> JobRead:
     return _job(jobs.get_job(session, job_id))
 
 
-@router.get("/{task}")
-def task_models(task: str, settings: SettingsDep, _: Analyst) -> dict[str, Any]:
-    """One task's versions (relevance, sentiment or misinfo)."""
-    return registry.describe(settings.models_dir, lifecycle.check_task(task))
+@router.get("/{classifier}")
+def classifier_models(classifier: str, settings: SettingsDep, _: Analyst) -> dict[str, Any]:
+    """One classifier's versions (relevance, sentiment or misinfo)."""
+    return registry.describe(settings.models_dir, lifecycle.check_classifier(classifier))
 
 
-@router.post("/{task}/train", response_model=JobRead, status_code=202)
+@router.post("/{classifier}/train", response_model=JobRead, status_code=202)
 def train(
-    task: str,
+    classifier: str,
     body: TrainRequest,
     request: Request,
     session: SessionDep,
@@ -115,15 +117,21 @@ def train(
 ) -> JobRead:
     """Train a challenger in the background (seed data + reviewers' labels); poll the job. The
     challenger is compared with the champion but not put in service."""
-    job = jobs.create_job(session, lifecycle.check_task(task), body.include_reviews, analyst)
+    job = jobs.create_job(
+        session, lifecycle.check_classifier(classifier), body.include_reviews, analyst
+    )
     session.commit()
     jobs.start(request.app.state.sessionmaker, settings, job.id, review_labels)
     return _job(job)
 
 
-@router.post("/{task}/promote")
+@router.post("/{classifier}/promote")
 def promote(
-    task: str, body: PromoteRequest, session: SessionDep, settings: SettingsDep, analyst: Analyst
+    classifier: str,
+    body: PromoteRequest,
+    session: SessionDep,
+    settings: SettingsDep,
+    analyst: Analyst,
 ) -> dict[str, Any]:
     """Put a version in service; refused (409 gate_refused) when it is worse than the champion
     on the same evaluation set, unless forced with a reason. Serving processes pick it up within
@@ -131,7 +139,7 @@ def promote(
     return lifecycle.promote(
         session,
         settings,
-        lifecycle.check_task(task),
+        lifecycle.check_classifier(classifier),
         body.version,
         analyst,
         force=body.force,
@@ -139,9 +147,9 @@ def promote(
     )
 
 
-@router.post("/{task}/rollback")
+@router.post("/{classifier}/rollback")
 def rollback(
-    task: str, session: SessionDep, settings: SettingsDep, analyst: Analyst
+    classifier: str, session: SessionDep, settings: SettingsDep, analyst: Analyst
 ) -> dict[str, Any]:
     """Put the previously current version back in service."""
-    return lifecycle.rollback(session, settings, lifecycle.check_task(task), analyst)
+    return lifecycle.rollback(session, settings, lifecycle.check_classifier(classifier), analyst)

@@ -204,13 +204,13 @@ VI: dict[str, str] = {
     "no_data": "Chưa có dữ liệu.",
     # models
     "models_title": "Mô hình đang dùng",
-    "model_task": "Nhiệm vụ",
+    "model_classifier": "Bộ phân loại",
     "model_version": "Phiên bản",
     "model_trained": "Huấn luyện lúc",
     "model_metric": "Điểm đánh giá",
-    "task_relevance": "Mức liên quan",
-    "task_sentiment": "Sắc thái",
-    "task_misinfo": "Sai lệch / lừa đảo",
+    "classifier_relevance": "Mức liên quan",
+    "classifier_sentiment": "Sắc thái",
+    "classifier_misinfo": "Sai lệch / lừa đảo",
     "models_missing": "Chưa nạp được mô hình: máy chưa thể phân tích tin mới.",
     # items
     "items_title": "Tra cứu tin",

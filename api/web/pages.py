@@ -47,7 +47,7 @@ from core.tables import AlertRule, Analysis, Item, ReviewTask, TaskStatus, User,
 from core.vocabulary import FINAL_VERDICTS, ROLES, SENTIMENTS, VERDICTS, VerdictKind
 from nlp import registry
 from nlp.analyze import count_pending
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 from report.dashboard import dashboard
 from review import queue
 from review.agreement import agreement
@@ -664,7 +664,7 @@ def dashboard_page(
 
 @router.get("/models")
 def models_page(request: Request, settings: SettingsDep, user: ModelsReader) -> HTMLResponse:
-    described = {task: registry.describe(settings.models_dir, task) for task in TASKS}
+    described = {c: registry.describe(settings.models_dir, c) for c in CLASSIFIERS}
     loaded = request.app.state.models.get() is not None
     return page(request, "models.html", user, models=described, loaded=loaded)
 
@@ -682,8 +682,8 @@ def weekly_report(
 # --- items: look anything up, flagged or not --------------------------------------------------
 
 ITEM_FILTERS = {
-    "misinfo": TASKS["misinfo"],
-    "sentiment": TASKS["sentiment"],
+    "misinfo": CLASSIFIERS["misinfo"],
+    "sentiment": CLASSIFIERS["sentiment"],
     "status": (*TaskStatus, "none"),  # none = never queued
 }
 

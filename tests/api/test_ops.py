@@ -48,8 +48,11 @@ def test_models_lists_versions_with_scores(client: TestClient) -> None:
     current = [v for v in misinfo["versions"] if v["current"]]
     assert [v["version"] for v in current] == [misinfo["current"]]
     assert current[0]["macro_f1"] > 0.5
-    assert client.get("/api/v1/models/sentiment").json()["task"] == "sentiment"
-    assert client.get("/api/v1/models/topic").status_code == 404
+    assert client.get("/api/v1/models/sentiment").json()["classifier"] == "sentiment"
+    missing = client.get("/api/v1/models/topic")
+    assert missing.status_code == 404
+    # the ML "task" is a classifier; a review task's absence is task_not_found
+    assert missing.json()["error"]["code"] == "classifier_not_found"
 
 
 def test_weekly_report_markdown_and_csv(client: TestClient) -> None:

@@ -8,7 +8,7 @@ import pytest
 from api.web.i18n import VI
 from core import tables, vocabulary
 from core.vocabulary import TABLES, web_labels
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 from report import document, formats
 
 
@@ -27,8 +27,8 @@ def test_the_web_app_shows_the_vocabulary_s_labels() -> None:
 def test_the_report_and_the_classifiers_use_the_same_names() -> None:
     assert document.MISINFO_VI is formats.MISINFO_VI is vocabulary.MISINFO_VI
     assert document.SENTIMENT_VI is vocabulary.SENTIMENT_VI
-    assert TASKS["sentiment"] == tuple(vocabulary.Sentiment)
-    assert TASKS["misinfo"] == tuple(vocabulary.Misinfo)
+    assert CLASSIFIERS["sentiment"] == tuple(vocabulary.Sentiment)
+    assert CLASSIFIERS["misinfo"] == tuple(vocabulary.Misinfo)
     # the database's enums are the vocabulary's
     assert tables.VerdictLabel is vocabulary.VerdictLabel
     assert tables.TaskStatus is vocabulary.TaskStatus

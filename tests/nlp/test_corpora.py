@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nlp.corpora import corpus_card, load_corpus
-from nlp.pipeline import TASKS
+from nlp.pipeline import CLASSIFIERS
 from nlp.train import DataError, Dataset, train
 from tests.conftest import SHARED
 
@@ -64,7 +64,7 @@ def test_row_weights_reach_the_classifier() -> None:
     coef_even = even.pipeline.named_steps["clf"].coef_
     coef_heavy = heavy.pipeline.named_steps["clf"].coef_
     assert not np.allclose(coef_even, coef_heavy)
-    assert tuple(TASKS["relevance"]) == ("off_topic", "relevant")
+    assert tuple(CLASSIFIERS["relevance"]) == ("off_topic", "relevant")
 
 
 def test_real_corpora_give_misinfo_negatives() -> None:

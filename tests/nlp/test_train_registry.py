@@ -54,6 +54,7 @@ def test_train_save_load_round_trip(tmp_path: Path) -> None:
     assert registry.current_version(tmp_path, "sentiment") == version
     loaded, meta = registry.load(tmp_path, "sentiment", version)
     assert meta["version"] == version
+    assert meta["classifier"] == "sentiment"
     assert meta["data"]["rows"] == 18
     sample = ["cổng dịch vụ chậm và lỗi", "hội nghị tuần tới", "tuyệt vời"]
     assert (loaded.predict_proba(sample) == result.pipeline.predict_proba(sample)).all()
@@ -74,6 +75,20 @@ def test_older_models_with_vocabularies_inside_still_load(tmp_path: Path) -> Non
     loaded, _ = registry.load(tmp_path, "sentiment", "old")
     sample = ["mạng chậm quá", "thủ tục nhanh gọn"]
     assert (loaded.predict_proba(sample) == result.pipeline.predict_proba(sample)).all()
+
+
+def test_a_card_written_before_the_rename_names_its_classifier(tmp_path: Path) -> None:
+    """Cards written before 2026-11-30 call the classifier "task"; they read as "classifier"."""
+    facts = load_facts(ROOT / "data" / "facts")
+    result = train(_dataset(), "sentiment", facts)
+    version = registry.save(tmp_path, "sentiment", result.pipeline, result.metadata)
+    card_file = tmp_path / "sentiment" / version / registry.METADATA_FILE
+    card = json.loads(card_file.read_text(encoding="utf-8"))
+    card["task"] = card.pop("classifier")
+    card_file.write_text(json.dumps(card), encoding="utf-8")
+    assert registry.metadata(tmp_path, "sentiment", version)["classifier"] == "sentiment"
+    assert registry.load(tmp_path, "sentiment", version)[1]["classifier"] == "sentiment"
+    assert "task" not in registry.metadata(tmp_path, "sentiment", version)
 
 
 def test_a_missing_or_foreign_vocabulary_is_refused(tmp_path: Path) -> None:
@@ -111,13 +126,13 @@ def test_read_labelled_maps_labels_and_skips_bad_rows(tmp_path: Path) -> None:
     assert ds.skipped[0].startswith("line 4")
 
 
-def test_seed_file_uses_task_columns() -> None:
+def test_seed_file_uses_classifier_columns() -> None:
     ds = read_labelled(ROOT / "data" / "seed" / "seed.jsonl", "relevance")
     assert set(ds.labels) == {"relevant", "off_topic"}
     assert len(ds.texts) >= 300
 
 
-def test_bad_mapping_and_unknown_task() -> None:
+def test_bad_mapping_and_unknown_classifier() -> None:
     with pytest.raises(DataError):
         parse_mapping("0negative")
     with pytest.raises(DataError):

@@ -20,6 +20,7 @@ from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.permissions import allowed
 from core.tables import AuditEvent, Base, Feed, ReviewTask, Role, TaskStatus, Verdict
+from nlp.pipeline import CLASSIFIERS
 from tests.api.test_permissions import _walk
 from tests.web.helpers import XSS_URL, csrf_of, flagged, login, people
 
@@ -278,7 +279,7 @@ def test_every_string_key_used_in_templates_exists_in_every_language() -> None:
     used |= {f"sentiment_{v}" for v in ("negative", "neutral", "positive")}
     used |= {f"status_{v}" for v in ("pending", "claimed", "decided", "escalated")}
     used |= {f"queue_reason_{v}" for v in ("risk", "uncertain", "audit", "two_person", "analyst")}
-    used |= {f"task_{v}" for v in ("relevance", "sentiment", "misinfo")}
+    used |= {f"classifier_{v}" for v in CLASSIFIERS}
     missing = used - set(VI)
     assert not missing
     for lang, strings in LANGUAGES.items():
