@@ -16,7 +16,7 @@ from alerts.messages import compose
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.errors import DomainError
+from core.errors import Forbidden, Invalid
 from core.permissions import Permission, allowed
 from core.tables import Alert, AlertDelivery, AlertRule, AlertSubscription, User
 
@@ -26,6 +26,18 @@ log = logging.getLogger(__name__)
 # of an alert happen under this transaction-level advisory lock. SQLite has one writer.
 _LOCK_ID = 0x616C657274  # "alert"
 BATCH = 200  # deliveries tried per call at most
+
+
+class InvalidSubscription(Invalid):
+    """An alert subscription whose rules or channel are not known."""
+
+    code = "invalid"
+
+
+class InvalidEmail(Invalid):
+    """An alert subscription's e-mail address that does not parse."""
+
+    code = "invalid_email"
 
 
 def evaluate(session: Session, settings: Settings, now: datetime) -> list[rules.Finding]:
@@ -248,11 +260,9 @@ EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
 def _may_subscribe(user: User) -> None:
     if not allowed(user.role, Permission.alerts):
-        raise DomainError(
+        raise Forbidden(
             "Chỉ chuyên viên phân tích và quản trị mới đăng ký nhận cảnh báo. "
             "(Only analysts and admins may subscribe to alerts.)",
-            code="forbidden",
-            status_code=403,
         )
 
 
@@ -282,23 +292,17 @@ def set_subscription(
         c for c in picked_channels if c not in channels.CHANNELS
     ]
     if unknown:
-        raise DomainError(
+        raise InvalidSubscription(
             f"Loại cảnh báo hoặc kênh không hợp lệ: {', '.join(unknown)}. (Unknown rule or channel.)",
-            code="invalid",
-            status_code=422,
         )
     address = (email or "").strip() or None
     if address is not None and (len(address) > 320 or not EMAIL.match(address)):
-        raise DomainError(
+        raise InvalidEmail(
             "Địa chỉ e-mail không hợp lệ. (Invalid e-mail address.)",
-            code="invalid_email",
-            status_code=422,
         )
     if "email" in picked_channels and address is None:
-        raise DomainError(
+        raise InvalidEmail(
             "Hãy nhập địa chỉ e-mail để nhận cảnh báo qua e-mail. (An e-mail address is needed.)",
-            code="invalid_email",
-            status_code=422,
         )
     sub = get_subscription(session, user)
     before = (

@@ -10,10 +10,10 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from core.accounts import AuthError, user_for_token
+from core.accounts import NotAuthenticated, user_for_token
 from core.config import Settings
 from core.db import end_after_error
-from core.errors import DomainError
+from core.errors import Forbidden
 from core.permissions import Permission, allowed
 from core.tables import ReviewTask, User
 from review import queue
@@ -55,7 +55,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise AuthError("Cần đăng nhập. (Authentication required.)", code="not_authenticated")
+        raise NotAuthenticated("Cần đăng nhập. (Authentication required.)")
     return credentials.credentials
 
 
@@ -74,9 +74,7 @@ def require(permission: Permission) -> Callable[[User], User]:
 
     def _check(user: CurrentUser) -> User:
         if not allowed(user.role, permission):
-            raise DomainError(
-                "Bạn không có quyền làm việc này. (Forbidden.)", code="forbidden", status_code=403
-            )
+            raise Forbidden("Bạn không có quyền làm việc này. (Forbidden.)")
         return user
 
     _check.permission = permission  # type: ignore[attr-defined]  # read by the route × role test

@@ -35,9 +35,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.middleware import Timing
-from core.accounts import AuthError, user_for_token
+from core.accounts import NotAuthenticated, user_for_token
 from core.db import utcnow
-from core.errors import DomainError
+from core.errors import Forbidden
 from core.tables import AuditEvent, Item, ReviewTask, Role, Verdict
 from core.vocabulary import STATUSES
 from nlp.analyze import count_pending
@@ -137,19 +137,15 @@ def check_access(request: Request, session: Session) -> None:
     expected = secret.get_secret_value() if secret is not None else ""
     if expected:  # an empty DULUAN_METRICS_TOKEN counts as unset
         if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
-            raise AuthError(
-                "Cần mã truy cập số liệu. (Metrics token required.)", code="not_authenticated"
-            )
+            raise NotAuthenticated("Cần mã truy cập số liệu. (Metrics token required.)")
         return
     if _loopback(request):
         return
     if token is None:
-        raise AuthError("Cần đăng nhập. (Authentication required.)", code="not_authenticated")
+        raise NotAuthenticated("Cần đăng nhập. (Authentication required.)")
     idle = timedelta(minutes=request.app.state.settings.session_idle_minutes)
     if user_for_token(session, token, idle=idle).role != Role.admin:
-        raise DomainError(
-            "Chỉ quản trị viên xem được số liệu. (Admins only.)", code="forbidden", status_code=403
-        )
+        raise Forbidden("Chỉ quản trị viên xem được số liệu. (Admins only.)")
 
 
 def _age_s(oldest: datetime | None) -> float:

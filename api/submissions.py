@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.submissions import MAX_TEXT, ReportRefused, Submission, get_image, take_in
+from collector.submissions import (
+    MAX_TEXT,
+    ReportTooLong,
+    Submission,
+    get_image,
+    take_in,
+)
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
@@ -81,9 +87,7 @@ def correct_ocr(
     image = get_image(session, image_id)
     text = clean(text)
     if len(text) > MAX_TEXT:
-        raise ReportRefused(
-            f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự). (Text too long.)", code="report_too_long"
-        )
+        raise ReportTooLong(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự). (Text too long.)")
     before = image.text
     image.corrected_text = text
     item = image.report.item

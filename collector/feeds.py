@@ -12,10 +12,46 @@ from sqlalchemy.orm import Session
 from collector.guard import Allowlist, BlockedURL, check_registration
 from core.audit import record
 from core.db import utcnow
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, Invalid, NotFound
 from core.tables import Feed, FeedKind, Item, User
 
 KINDS = (FeedKind.news, FeedKind.official, FeedKind.social)
+
+
+class FeedNotFound(NotFound):
+    """No feed has this id."""
+
+    code = "feed_not_found"
+
+
+class FeedExists(Conflict):
+    """A feed with this address is already registered."""
+
+    code = "feed_exists"
+
+
+class BlockedUrl(Invalid):
+    """A feed address the SSRF guard refuses (a private, local or unresolvable host)."""
+
+    code = "blocked_url"
+
+
+class BadInterval(Invalid):
+    """A feed's fetch interval outside the allowed range."""
+
+    code = "bad_interval"
+
+
+class BadKind(Invalid):
+    """A feed kind that is not one of ``FeedKind``."""
+
+    code = "bad_kind"
+
+
+class BadUrl(Invalid):
+    """A feed address that is not http(s) or is too long."""
+
+    code = "bad_url"
 
 
 @dataclass(frozen=True)
@@ -26,30 +62,22 @@ class FeedHealth:
 
 def _validate(url: str | None = None, kind: str | None = None, interval: int | None = None) -> None:
     if url is not None and not url.startswith(("http://", "https://")):
-        raise DomainError(
+        raise BadUrl(
             "Chỉ thu thập được nguồn tin có địa chỉ http:// hoặc https://. "
             "(only http:// and https:// feeds can be collected)",
-            code="bad_url",
-            status_code=422,
         )
     if url is not None and len(url) > 2048:
-        raise DomainError(
+        raise BadUrl(
             "Địa chỉ dài quá 2.048 ký tự. (URL longer than 2,048 characters)",
-            code="bad_url",
-            status_code=422,
         )
     if kind is not None and kind not in KINDS:
-        raise DomainError(
+        raise BadKind(
             "Loại nguồn phải là news (báo chí), official (cổng chính thức) hoặc social (mạng xã hội). "
             "(kind must be news, official or social)",
-            code="bad_kind",
-            status_code=422,
         )
     if interval is not None and not 60 <= interval <= 7 * 86_400:
-        raise DomainError(
+        raise BadInterval(
             "Chu kỳ lấy tin phải từ 60 giây đến 7 ngày. (poll interval must be between 60 s and 7 days)",
-            code="bad_interval",
-            status_code=422,
         )
 
 
@@ -58,10 +86,8 @@ def check_address(url: str, allowlist: Allowlist | None) -> None:
     try:
         check_registration(url, allowlist or Allowlist())
     except BlockedURL as exc:
-        raise DomainError(
+        raise BlockedUrl(
             f"Địa chỉ nguồn tin không được phép (mạng nội bộ). (Not a public address: {exc}.)",
-            code="blocked_url",
-            status_code=422,
         ) from exc
 
 
@@ -86,9 +112,8 @@ def add_feed(
     _validate(url, kind, interval_s)
     check_address(url, allowlist)
     if session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
-        raise Conflict(
+        raise FeedExists(
             f"Nguồn tin này đã được đăng ký: {url} (feed already registered: {url})",
-            code="feed_exists",
         )
     feed = Feed(
         url=url,
@@ -117,9 +142,7 @@ def _state(feed: Feed) -> dict[str, Any]:
 def get_feed(session: Session, feed_id: int) -> Feed:
     feed = session.get(Feed, feed_id)
     if feed is None or feed.kind == FeedKind.imported:
-        raise NotFound(
-            f"Không có nguồn tin số {feed_id}. (no feed {feed_id})", code="feed_not_found"
-        )
+        raise FeedNotFound(f"Không có nguồn tin số {feed_id}. (no feed {feed_id})")
     return feed
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from collector.cluster import cluster_pending
 from collector.dispatch import Dispatcher
 from collector.extract import full_text
+from collector.feeds import FeedNotFound
 from collector.fetch import FetchError, FetchPolicy, FetchResult, fetch
 from collector.leases import FeedJob, claim_feeds, new_owner, release, release_dead_leases
 from collector.limits import HostLimiter
@@ -39,7 +40,6 @@ from collector.store import NewItem, save_items
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.errors import NotFound
 from core.tables import Feed, Item
 
 log = logging.getLogger(__name__)
@@ -342,10 +342,9 @@ def _store(
             failed = Fetched(fetched.job, Outcome.hard_error, error=STORE_FAILED)
             feed = session.get(Feed, fetched.job.id)
             if feed is None:
-                raise NotFound(
+                raise FeedNotFound(
                     f"Nguồn {fetched.job.id} đã bị xoá trong lúc đang lưu tin của nó. "
                     f"(feed {fetched.job.id} was removed while its items were being stored)",
-                    code="feed_not_found",
                 ) from None
             result = store_fetched(session, feed, failed, settings, now)
             session.commit()

@@ -51,9 +51,45 @@ MAX_PLACE = 200
 MAX_NOTE = 2_000
 
 
+class ImageNotFound(NotFound):
+    """No stored image has this id."""
+
+    code = "image_not_found"
+
+
 class ReportRefused(DomainError):
     status_code = 422
     code = "report_refused"
+
+
+class ReportTooLong(ReportRefused):
+    """A report (or one of its fields) longer than allowed."""
+
+    code = "report_too_long"
+
+
+class ReportEmpty(ReportRefused):
+    """A report with no text, link or image to review."""
+
+    code = "report_empty"
+
+
+class ReportUnstorable(ReportRefused):
+    """A report's image that cannot be read or stored (not an image, or hostile)."""
+
+    code = "report_unstorable"
+
+
+class ImageTooLarge(ReportRefused):
+    """A report's image larger than allowed."""
+
+    code = "image_too_large"
+
+
+class TooManyImages(ReportRefused):
+    """A report with more images than a report may carry."""
+
+    code = "too_many_images"
 
 
 @dataclass(frozen=True)
@@ -139,9 +175,8 @@ def check_images(uploads: list[bytes], settings: Settings) -> list[CheckedImage]
     """Every upload checked (``collector.screenshot.check_image``) and read by OCR; the first
     refusal raises ``ReportRefused`` naming which image (1-based) and why."""
     if len(uploads) > settings.report_max_images:
-        raise ReportRefused(
+        raise TooManyImages(
             f"Tối đa {settings.report_max_images} ảnh mỗi lần phản ánh. (Too many images.)",
-            code="too_many_images",
         )
     missing = screenshot.tesseract_missing(settings.ocr_lang) if uploads else None
     checked = []
@@ -202,9 +237,8 @@ def the_item(session: Session, feed: Feed, title: str, body: str, url: str | Non
         session, feed, [NewItem(source=REPORT_SOURCE, title=title, text=body, url=url)]
     )
     if stats.refused:
-        raise ReportRefused(
+        raise ReportUnstorable(
             "Không lưu được nội dung phản ánh. (The database refused the item.)",
-            code="report_unstorable",
         )
     digest = content_digest(clean(title)[:1000], clean(body))
     found = session.scalar(select(Item).where(Item.content_hash == digest))
@@ -212,9 +246,8 @@ def the_item(session: Session, feed: Feed, title: str, body: str, url: str | Non
     if found is None and canonical is not None:
         found = session.scalar(select(Item).where(Item.canonical_url == canonical))
     if found is None:
-        raise ReportRefused(
+        raise ReportUnstorable(
             "Không lưu được nội dung phản ánh. (The stored item was not found.)",
-            code="report_unstorable",
         )
     return found
 
@@ -266,29 +299,23 @@ def take_in(
     place, note = submission.place.strip(), submission.note.strip()
     uploads = list(submission.images)
     if not (text or link or uploads):
-        raise ReportRefused(
+        raise ReportEmpty(
             "Hãy dán nội dung, một đường link hoặc ảnh chụp màn hình. (Nothing to report.)",
-            code="report_empty",
         )
     if len(text) > MAX_TEXT:
-        raise ReportRefused(
-            f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự). (Text too long.)", code="report_too_long"
-        )
+        raise ReportTooLong(f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự). (Text too long.)")
     if len(place) > MAX_PLACE or len(note) > MAX_NOTE:
-        raise ReportRefused(
+        raise ReportTooLong(
             f"Nơi thấy tin tối đa {MAX_PLACE} ký tự, ghi chú tối đa {MAX_NOTE} ký tự. "
             "(Place or note too long.)",
-            code="report_too_long",
         )
     if len(link) > 2048:
-        raise ReportRefused("Đường link quá dài. (Link too long.)", code="report_too_long")
+        raise ReportTooLong("Đường link quá dài. (Link too long.)")
     checked = check_images(uploads, settings)  # refusals come before any fetch or write
     read = read_link(link, settings) if link else None
     body = compose(text, read, checked)
     if not body:
-        raise ReportRefused(
-            "Không đọc được chữ nào trong phản ánh. (No text in the report.)", code="report_empty"
-        )
+        raise ReportEmpty("Không đọc được chữ nào trong phản ánh. (No text in the report.)")
     feed = report_feed(session)
     item = the_item(
         session, feed, "", body, read.url if read is not None and not read.error else None
@@ -330,7 +357,7 @@ def get_image(session: Session, image_id: int) -> ReportImage:
     """A screenshot's row (``NotFound`` if none)."""
     image = session.get(ReportImage, image_id)
     if image is None:
-        raise NotFound(f"Không có ảnh số {image_id}. (no image {image_id})", code="image_not_found")
+        raise ImageNotFound(f"Không có ảnh số {image_id}. (no image {image_id})")
     return image
 
 

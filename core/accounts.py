@@ -15,7 +15,7 @@ from zxcvbn import zxcvbn
 
 from core.audit import record
 from core.db import utcnow
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, Invalid, NotFound
 from core.security import hash_password, new_token, token_digest, verify_password
 from core.tables import AuthToken, LoginThrottle, Role, User
 
@@ -32,19 +32,78 @@ PURGE_SHARE = 0.02
 TOUCH_EVERY = timedelta(minutes=1)
 
 
+class OwnAccount(Conflict):
+    """An administrator may not deactivate their own account."""
+
+    code = "own_account"
+
+
+class OwnRole(Conflict):
+    """An administrator may not change their own role."""
+
+    code = "own_role"
+
+
+class UserNotFound(NotFound):
+    """No account has this user name."""
+
+    code = "user_not_found"
+
+
+class WeakPassword(Invalid):
+    """A password zxcvbn scores too weak, or too long to hash."""
+
+    code = "weak_password"
+
+
+class UserExists(Conflict):
+    """An account with this user name already exists."""
+
+    code = "user_exists"
+
+
+class BadUsername(DomainError):
+    """A user name outside the allowed length or characters."""
+
+    code = "bad_username"
+
+
+class BadRole(DomainError):
+    """A role that is not one of ``core.vocabulary.Role``."""
+
+    code = "bad_role"
+
+
 class AuthError(DomainError):
     status_code = 401
     code = "unauthorized"
+
+
+class InvalidToken(AuthError):
+    """A bearer token that is malformed, expired, revoked or of a deactivated account."""
+
+    code = "invalid_token"
+
+
+class BadCredentials(AuthError):
+    """Unknown user, wrong password or a deactivated account (one answer for all three)."""
+
+    code = "bad_credentials"
+
+
+class NotAuthenticated(AuthError):
+    """No valid session or bearer token came with the request."""
+
+    code = "not_authenticated"
 
 
 def _role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError as exc:
-        raise DomainError(
+        raise BadRole(
             f"Vai trò không hợp lệ: chọn một trong {', '.join(r.value for r in Role)}. "
             f"(role must be one of {', '.join(r.value for r in Role)})",
-            code="bad_role",
         ) from exc
 
 
@@ -54,17 +113,15 @@ def create_user(
     """Add an account; names are lower-case, passwords at least eight characters."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
-        raise DomainError(
+        raise BadUsername(
             "Tên đăng nhập cần 2–64 ký tự, chỉ gồm a-z 0-9 . _ - và bắt đầu bằng chữ hoặc số. "
             "(username: 2–64 characters, a-z 0-9 . _ -)",
-            code="bad_username",
         )
     role = _role(role)
     check_password(username, password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(
+        raise UserExists(
             f"Tài khoản {username!r} đã tồn tại. (user {username!r} already exists)",
-            code="user_exists",
         )
     user = User(username=username, role=role, password_hash=hash_password(password))
     session.add(user)
@@ -101,7 +158,7 @@ def check_password(username: str, password: str) -> None:
             hint = result["feedback"].get("warning") or "too easy to guess"
             reason = f"quá dễ đoán ({hint})"
     if reason is not None:
-        raise DomainError(f"Mật khẩu yếu: {reason}.", code="weak_password", status_code=422)
+        raise WeakPassword(f"Mật khẩu yếu: {reason}.")
 
 
 def set_password(session: Session, username: str, password: str, actor: User | None = None) -> User:
@@ -273,9 +330,7 @@ def authenticate(
     if found is None or not ok or not found.is_active:
         if attempts >= limits.max_failures:
             _locked(session, user_key, found.id if found else None, lock_until)
-        raise AuthError(
-            "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
-        )
+        raise BadCredentials("Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)")
     # Forgotten in a short transaction of its own too, before the request's session takes a
     # connection: every login from one address updates that address's row, and a row lock held
     # until the end of the request made the others wait, holding worker threads, for a commit
@@ -290,9 +345,7 @@ def authenticate(
             )
     user = session.get(User, found.id)
     if user is None or not user.is_active:  # removed or disabled meanwhile
-        raise AuthError(
-            "Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)", code="bad_credentials"
-        )
+        raise BadCredentials("Sai tên đăng nhập hoặc mật khẩu. (Wrong username or password.)")
     user.locked_until = None
     return user
 
@@ -320,9 +373,7 @@ def list_users(session: Session) -> list[User]:
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(
-            f"Không có tài khoản {username!r}. (no user {username!r})", code="user_not_found"
-        )
+        raise UserNotFound(f"Không có tài khoản {username!r}. (no user {username!r})")
     return user
 
 
@@ -331,9 +382,8 @@ def set_role(session: Session, username: str, role: str, actor: User | None = No
     user = get_user(session, username)
     role = _role(role)
     if actor is not None and actor.id == user.id and role != user.role:
-        raise Conflict(
+        raise OwnRole(
             "Bạn không thể tự đổi vai trò của mình. (you cannot change your own role)",
-            code="own_role",
         )
     before = {"role": user.role}
     user.role = role.value
@@ -346,9 +396,8 @@ def set_active(session: Session, username: str, active: bool, actor: User | None
     """Disable (or enable) an account; disabling revokes its tokens."""
     user = get_user(session, username)
     if not active and actor is not None and actor.id == user.id:
-        raise Conflict(
+        raise OwnAccount(
             "Bạn không thể tự khóa tài khoản của mình. (you cannot disable your own account)",
-            code="own_account",
         )
     before = {"is_active": user.is_active}
     user.is_active = active
@@ -410,9 +459,8 @@ def user_for_token(
         or not row.user.is_active
         or (idle is not None and last_used is not None and last_used + idle < now)
     ):
-        raise AuthError(
+        raise InvalidToken(
             "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. (Invalid or expired token.)",
-            code="invalid_token",
         )
     if last_used is None or now - last_used >= TOUCH_EVERY:
         session.execute(

@@ -24,6 +24,18 @@ log = logging.getLogger(__name__)
 STALE = timedelta(minutes=15)  # a running job silent this long lost its process
 
 
+class JobRunning(Conflict):
+    """A training job for this classifier is still queued or running."""
+
+    code = "job_running"
+
+
+class JobNotFound(NotFound):
+    """No training job has this id."""
+
+    code = "job_not_found"
+
+
 def _stale(job: TrainJob) -> bool:
     return job.status in {"queued", "running"} and utcnow() - job.updated_at > STALE
 
@@ -35,9 +47,8 @@ def status(job: TrainJob) -> str:
 def get_job(session: Session, job_id: int) -> TrainJob:
     job = session.get(TrainJob, job_id)
     if job is None:
-        raise NotFound(
+        raise JobNotFound(
             f"Không có lượt huấn luyện số {job_id}. (no training job {job_id})",
-            code="job_not_found",
         )
     return job
 
@@ -53,10 +64,9 @@ def create_job(
         )
     ).all()
     if any(not _stale(j) for j in running):
-        raise Conflict(
+        raise JobRunning(
             f"Mô hình {classifier} đang được huấn luyện, hãy chờ lượt đó xong. "
             f"(a {classifier} model is already being trained)",
-            code="job_running",
         )
     job = TrainJob(
         classifier=classifier,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.audit import record
 from core.config import ROOT, Settings
 from core.db import utcnow
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, NotFound, ReasonRequired
 from core.tables import ModelVersion, User
 from nlp import registry
 from nlp.corpora import corpus_card
@@ -34,6 +34,30 @@ SEED = ROOT / "data" / "seed" / "seed.jsonl"
 CHECK = ROOT / "data" / "eval" / "check.jsonl"
 
 
+class NothingToRollBack(Conflict):
+    """No earlier version in the classifier's history (or it is no longer on disk)."""
+
+    code = "nothing_to_roll_back"
+
+
+class ModelNotFound(NotFound):
+    """No stored version of this classifier has this name."""
+
+    code = "model_not_found"
+
+
+class NoEvalSet(Conflict):
+    """A version without its evaluation set: it cannot be compared with the champion."""
+
+    code = "no_eval_set"
+
+
+class ClassifierNotFound(NotFound):
+    """Not one of the classifiers (relevance, sentiment, misinfo)."""
+
+    code = "classifier_not_found"
+
+
 class GateRefused(Conflict):
     """The gate refused a promotion; its ``model.promote_refused`` audit event is kept (the
     edge commits it, ``keeps_record``) although the request fails."""
@@ -45,10 +69,9 @@ class GateRefused(Conflict):
 def check_classifier(classifier: str) -> str:
     """``classifier`` if it is one of the classifiers, else ``NotFound``."""
     if classifier not in CLASSIFIERS:
-        raise NotFound(
+        raise ClassifierNotFound(
             f"Không có bộ phân loại {classifier!r}: chọn một trong {', '.join(CLASSIFIERS)}. "
             f"(no classifier {classifier!r}: one of {', '.join(CLASSIFIERS)})",
-            code="classifier_not_found",
         )
     return classifier
 
@@ -56,11 +79,9 @@ def check_classifier(classifier: str) -> str:
 def _eval_rows(settings: Settings, classifier: str, version: str) -> list[EvalRow]:
     path = registry.version_file(settings.models_dir, classifier, version, EVAL_FILE)
     if not path.is_file():
-        raise DomainError(
+        raise NoEvalSet(
             f"Mô hình {classifier}/{version} không có tập đánh giá, hãy huấn luyện bằng `duluan train` để so sánh. "
             f"({classifier}/{version} has no evaluation set: train it with `duluan train` to compare)",
-            code="no_eval_set",
-            status_code=409,
         )
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
@@ -204,15 +225,12 @@ def promote(
     """Make ``version`` current if it is no worse than the champion (or ``force`` with a reason)."""
     check_classifier(classifier)
     if version not in registry.versions(settings.models_dir, classifier):
-        raise NotFound(
+        raise ModelNotFound(
             f"Không có mô hình {classifier}/{version}. (no model {classifier}/{version})",
-            code="model_not_found",
         )
     if force and not reason.strip():
-        raise DomainError(
+        raise ReasonRequired(
             "Dùng --force thì phải ghi lý do. (--force needs a reason)",
-            code="reason_required",
-            status_code=422,
         )
     comparison = compare(settings, classifier, version)
     if comparison["refusals"] and not force:
@@ -270,9 +288,7 @@ def rollback(
     try:
         replaced, restored = registry.rollback(settings.models_dir, classifier)
     except registry.RegistryError as exc:
-        raise Conflict(
-            f"Không quay lại được phiên bản trước. ({exc})", code="nothing_to_roll_back"
-        ) from exc
+        raise NothingToRollBack(f"Không quay lại được phiên bản trước. ({exc})") from exc
     _mirror(session, classifier, restored, utcnow())
     record(
         session,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound, ReasonRequired
 from core.tables import (
     Analysis,
     Item,
@@ -31,13 +31,66 @@ from review.verdicts import status_after, verdict_label
 UNDO_SLACK_S = 3.0  # the undo window's allowance for a slow network, on top of undo_seconds
 
 
+class AlreadyQueued(Conflict):
+    """The item's task is already waiting for a decision."""
+
+    code = "already_queued"
+
+
+class TextPurged(Conflict):
+    """The item's text was purged past retention: there is nothing to review."""
+
+    code = "text_purged"
+
+
+class TaskBusy(Conflict):
+    """Another reviewer holds the task's lease."""
+
+    code = "task_busy"
+
+
+class AnalystDecided(Conflict):
+    """An analyst's override stands on the task: a reviewer's verdict can no longer change."""
+
+    code = "analyst_decided"
+
+
+class SameVerdict(Invalid):
+    """A change of verdict to the label it already has."""
+
+    code = "same_verdict"
+
+
+class UndoTooLate(Conflict):
+    """The undo window (``DULUAN_UNDO_SECONDS``) has passed."""
+
+    code = "undo_too_late"
+
+
+class TaskMovedOn(Conflict):
+    """Someone acted on the task after this verdict: it can no longer be undone or changed."""
+
+    code = "task_moved_on"
+
+
+class VerdictWithdrawn(Conflict):
+    """The verdict was already undone or replaced."""
+
+    code = "verdict_withdrawn"
+
+
+class VerdictNotFound(NotFound):
+    """No verdict has this id."""
+
+    code = "verdict_not_found"
+
+
 def get_verdict(session: Session, verdict_id: int) -> Verdict:
     """A verdict with its task (``NotFound`` if there is none)."""
     row = session.get(Verdict, verdict_id, options=[joinedload(Verdict.task)])
     if row is None:
-        raise NotFound(
+        raise VerdictNotFound(
             f"Không có kết luận số {verdict_id}. (no verdict {verdict_id})",
-            code="verdict_not_found",
         )
     return row
 
@@ -52,16 +105,13 @@ def undo_left(verdict: Verdict, settings: Settings, now: datetime | None = None)
 def _own_standing_review(verdict: Verdict, user: User) -> None:
     """Refuse unless ``verdict`` is ``user``'s own review verdict and still stands."""
     if verdict.reviewer_id != user.id or verdict.kind != VerdictKind.review:
-        raise DomainError(
+        raise Forbidden(
             "Đây không phải kết luận của bạn. (Not your verdict.)",
-            code="forbidden",
-            status_code=403,
         )
     if not verdict.standing:
-        raise Conflict(
+        raise VerdictWithdrawn(
             "Kết luận này đã được hoàn tác hoặc thay bằng kết luận khác. "
             "(This verdict was already undone or replaced.)",
-            code="verdict_withdrawn",
         )
 
 
@@ -79,10 +129,9 @@ def _touch_if_unchanged(
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         session.expire_all()
-        raise Conflict(
+        raise TaskMovedOn(
             "Đã có người khác xử lý tin này sau kết luận của bạn nên không thể đổi nữa. "
             "(Someone else acted on this task since your verdict.)",
-            code="task_moved_on",
         )
     session.refresh(task)
 
@@ -105,17 +154,15 @@ def undo(
     now = now or utcnow()
     _own_standing_review(verdict, user)
     if (now - verdict.created_at).total_seconds() > settings.undo_seconds + UNDO_SLACK_S:
-        raise Conflict(
+        raise UndoTooLate(
             "Đã quá thời gian hoàn tác. Bạn vẫn có thể đổi kết luận trong mục «Đã làm». "
             "(The undo window has passed.)",
-            code="undo_too_late",
         )
     task = verdict.task
     if task.updated_at > verdict.created_at or any(v.id > verdict.id for v in task.verdicts):
-        raise Conflict(
+        raise TaskMovedOn(
             "Đã có người khác xử lý tin này sau kết luận của bạn nên không thể hoàn tác. "
             "(Someone else acted on this task since your verdict.)",
-            code="task_moved_on",
         )
     other = held_task(session, user, now)
     if other is not None and other.id != task.id:
@@ -176,24 +223,19 @@ def change_verdict(
     _own_standing_review(verdict, user)
     reason = reason.strip()
     if not reason:
-        raise DomainError(
+        raise ReasonRequired(
             "Hãy ghi lý do đổi kết luận. (A reason is required.)",
-            code="reason_required",
-            status_code=422,
         )
     kind = verdict_label(new_verdict)
     if kind.value == verdict.label:
-        raise DomainError(
+        raise SameVerdict(
             "Kết luận mới giống kết luận cũ. (The new verdict is the same as the old one.)",
-            code="same_verdict",
-            status_code=422,
         )
     task = verdict.task
     if any(v.kind == VerdictKind.override for v in task.verdicts):
-        raise Conflict(
+        raise AnalystDecided(
             "Chuyên viên đã quyết định về tin này nên không thể đổi kết luận nữa. "
             "(An analyst has already decided this task.)",
-            code="analyst_decided",
         )
     if (
         task.status == TaskStatus.claimed
@@ -201,10 +243,9 @@ def change_verdict(
         and task.lease_expires_at is not None
         and task.lease_expires_at >= now
     ):
-        raise Conflict(
+        raise TaskBusy(
             "Tin này đang được người khác xem; hãy thử lại sau ít phút. "
             "(Someone else is reviewing this task now.)",
-            code="task_busy",
         )
     before = {"status": task.status, "verdict": verdict.label, "verdict_id": verdict.id}
     seen = task.updated_at
@@ -267,16 +308,14 @@ def send_to_review(
     """
     now = now or utcnow()
     if item.purged_at is not None:
-        raise Conflict(
+        raise TextPurged(
             "Nội dung tin này đã xoá theo thời hạn lưu trữ, không còn gì để rà soát. "
             "(This item's text was removed under the retention policy.)",
-            code="text_purged",
         )
     task = session.scalar(select(ReviewTask).where(ReviewTask.item_id == item.id))
     if task is not None and task.status in (TaskStatus.pending, TaskStatus.claimed):
-        raise Conflict(
+        raise AlreadyQueued(
             "Tin này đang chờ hoặc đang được rà soát. (This item is already in the queue.)",
-            code="already_queued",
         )
     source_count = item.cluster.source_count if item.cluster is not None else 1
     weight = priority(1.0, item.published_at or item.fetched_at, now, source_count)

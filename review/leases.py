@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, NotFound, ReasonRequired
 from core.tables import (
     Item,
     Report,
@@ -33,8 +33,20 @@ TASK_LOADS = (
 )
 
 
+class TaskNotFound(NotFound):
+    """No review task has this id."""
+
+    code = "task_not_found"
+
+
 class LeaseError(Conflict):
     code = "not_lease_holder"
+
+
+class LeaseExpired(LeaseError):
+    """The reviewer's lease on the task ran out (someone else may hold it now)."""
+
+    code = "lease_expired"
 
 
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
@@ -115,9 +127,7 @@ def get_task(session: Session, task_id: int) -> ReviewTask:
     """A task with its item, analysis and cluster (``NotFound`` if there is none)."""
     task = session.get(ReviewTask, task_id, options=TASK_LOADS)
     if task is None:
-        raise NotFound(
-            f"Không có lượt rà soát số {task_id}. (no task {task_id})", code="task_not_found"
-        )
+        raise TaskNotFound(f"Không có lượt rà soát số {task_id}. (no task {task_id})")
     return task
 
 
@@ -229,9 +239,8 @@ def check_lease(task: ReviewTask, user: User, now: datetime) -> None:
             "Bạn không giữ tin này: hãy nhận tin mới. (You do not hold this task's lease.)"
         )
     if task.lease_expires_at is None or task.lease_expires_at < now:
-        raise LeaseError(
+        raise LeaseExpired(
             "Thời gian giữ tin đã hết, tin đã trở lại hàng đợi. (Your lease expired.)",
-            code="lease_expired",
         )
 
 
@@ -289,9 +298,7 @@ def skip(
     """Give the task back with a reason; the caller is not offered it again."""
     now = now or utcnow()
     if not reason.strip():
-        raise DomainError(
-            "Hãy ghi lý do bỏ qua. (A reason is required.)", code="reason_required", status_code=422
-        )
+        raise ReasonRequired("Hãy ghi lý do bỏ qua. (A reason is required.)")
     held_update(
         session,
         task,

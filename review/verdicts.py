@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.audit import record
 from core.config import Settings
 from core.db import utcnow
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, Invalid, ReasonRequired
 from core.tables import (
     ReviewTask,
     TaskStatus,
@@ -24,15 +24,31 @@ from core.tables import (
 from review.leases import TASK_LOADS, check_lease, held_update
 
 
+class IdempotencyKeyReused(Invalid):
+    """An Idempotency-Key already used for a different verdict."""
+
+    code = "idempotency_key_reused"
+
+
+class AlreadyDecided(Conflict):
+    """The task was decided meanwhile."""
+
+    code = "already_decided"
+
+
+class BadVerdict(Invalid):
+    """A verdict label that is not one of ``VerdictLabel`` (or not allowed here)."""
+
+    code = "bad_verdict"
+
+
 def verdict_label(verdict: str) -> VerdictLabel:
     """``verdict`` as a ``VerdictLabel``; raises ``DomainError`` (422) for any other word."""
     try:
         return VerdictLabel(verdict)
     except ValueError as exc:
-        raise DomainError(
+        raise BadVerdict(
             f"Kết luận không hợp lệ: {verdict!r}. (unknown verdict {verdict!r})",
-            code="bad_verdict",
-            status_code=422,
         ) from exc
 
 
@@ -128,9 +144,8 @@ def _end_lease(
             Verdict.withdrawn_at.is_(None),
         )
     ):
-        raise Conflict(
+        raise AlreadyDecided(
             "Bạn đã cho ý kiến về tin này. (You already gave a verdict on this task.)",
-            code="already_decided",
         )
     before = {"status": task.status, "lease_holder_id": task.lease_holder_id}
     status = status_after(session, task, user, kind, settings)
@@ -152,11 +167,9 @@ def _replayed(
         select(Verdict).where(Verdict.reviewer_id == user.id, Verdict.idempotency_key == key)
     )
     if done is not None and (done.task_id != task.id or done.label != kind.value):
-        raise DomainError(
+        raise IdempotencyKeyReused(
             "Khóa gửi (Idempotency-Key) này đã được dùng cho một kết luận khác. "
             "(This Idempotency-Key was already used for another verdict.)",
-            code="idempotency_key_reused",
-            status_code=422,
         )
     return done
 
@@ -218,18 +231,14 @@ def override(
     """An analyst's final decision on any task, with a mandatory reason; nothing is deleted."""
     now = now or utcnow()
     if not reason.strip():
-        raise DomainError(
+        raise ReasonRequired(
             "Hãy ghi lý do. (A reason is required to override.)",
-            code="reason_required",
-            status_code=422,
         )
     kind = verdict_label(verdict)
     if kind == VerdictLabel.escalate:
-        raise DomainError(
+        raise BadVerdict(
             "Quyết định cuối cùng phải là sai lệch, lừa đảo hoặc không có vấn đề. "
             "(an override decides: distortion, scam or not_misinformation)",
-            code="bad_verdict",
-            status_code=422,
         )
     standing = [v for v in task.verdicts if v.standing]
     before = {

@@ -14,6 +14,13 @@ router = APIRouter(tags=["health"])
 log = logging.getLogger(__name__)
 
 
+class NotReady(DomainError):
+    """The database or the models are not reachable: the process should not receive traffic."""
+
+    status_code = 503
+    code = "not_ready"
+
+
 @router.get("/health", response_model=Health)
 def health(request: Request, session: SessionDep) -> Health:
     """Liveness: the process answers; whether the database can be read, which model versions
@@ -46,11 +53,9 @@ def ready(request: Request) -> Ready:
             session.rollback()
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         log.warning("not ready: the database cannot be written: %s", exc)
-        raise DomainError(
+        raise NotReady(
             "Cơ sở dữ liệu không ghi được. (The database cannot be written: "
             f"{type(exc).__name__}.)",
-            code="not_ready",
-            status_code=503,
         ) from exc
     return Ready(
         status="ready", database_writable=True, models_loaded=bool(request.app.state.models.get())

@@ -18,7 +18,7 @@ from api.schemas import (
     SendToReviewRequest,
     TaskRead,
 )
-from core.errors import NotFound
+from core.errors import ItemNotFound
 from core.items import ItemFilter, get_item, list_items
 from core.labels import Labels
 from core.permissions import Permission
@@ -83,7 +83,7 @@ def item(item_id: Id, session: SessionDep, _: Reader) -> ItemDetail:
     """One item: its analysis and reasons, the facts it contradicts, its near-duplicate cluster."""
     row = get_item(session, item_id)
     if row is None:
-        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
+        raise ItemNotFound(f"Không có tin số {item_id}. (no item {item_id})")
     it, analysis, task, labels = row
     facts = [
         Reason.model_validate(r) for r in (analysis.reasons if analysis else []) if r.get("fact")
@@ -103,6 +103,6 @@ def send_to_review(
     (earlier verdicts kept; audited). 409 ``already_queued`` when it is already waiting."""
     it = session.get(Item, item_id)
     if it is None:
-        raise NotFound(f"Không có tin số {item_id}. (no item {item_id})", code="item_not_found")
+        raise ItemNotFound(f"Không có tin số {item_id}. (no item {item_id})")
     task = queue.send_to_review(session, it, analyst, body.note if body is not None else "")
     return queue.get_task(session, task.id)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from api.deps import Id, SessionDep, SettingsDep, require
-from core.errors import DomainError
+from core.errors import DomainError, Invalid
 from core.permissions import Permission
 from core.tables import TrainJob, User
 from nlp import jobs, lifecycle, registry
@@ -16,6 +16,19 @@ from review.decisions import review_labels
 
 router = APIRouter(prefix="/models", tags=["models"])
 Analyst = Annotated[User, Depends(require(Permission.models))]
+
+
+class TextTooLong(Invalid):
+    """A text to analyse is longer than the API takes (20,000 characters)."""
+
+    code = "too_long"
+
+
+class ModelsUnavailable(DomainError):
+    """The models are not loaded, so nothing can be analysed."""
+
+    status_code = 503
+    code = "models_unavailable"
 
 
 class PromoteRequest(BaseModel):
@@ -80,16 +93,12 @@ def analyze_texts(body: AnalyzeRequest, request: Request, _: Analyst) -> list[di
     which model versions produced it)."""
     analyzer = request.app.state.models.get()
     if analyzer is None:
-        raise DomainError(
+        raise ModelsUnavailable(
             "Chưa nạp được mô hình, máy chưa phân tích được. (models are not loaded)",
-            code="models_unavailable",
-            status_code=503,
         )
     if any(len(t) > 20_000 for t in body.texts):
-        raise DomainError(
+        raise TextTooLong(
             "Mỗi văn bản tối đa 20.000 ký tự. (each text at most 20,000 characters)",
-            code="too_long",
-            status_code=422,
         )
     return analyzer.analyze(body.texts)
 

@@ -13,7 +13,7 @@ from api.schemas import (
     VerdictCreate,
     VerdictRead,
 )
-from core.errors import DomainError
+from core.errors import Forbidden
 from core.permissions import Permission, allowed
 from core.tables import ReviewTask, User, Verdict
 from review import queue
@@ -38,9 +38,7 @@ def claim(session: SessionDep, settings: SettingsDep, user: Reviewer) -> ReviewT
 def get_task(task: TaskDep, user: Reviewer) -> ReviewTask:
     """A task with its item, analysis and reasons (the lease holder, or an analyst)."""
     if task.lease_holder_id != user.id and not allowed(user.role, Permission.escalations):
-        raise DomainError(
-            "Tin này đang do người khác xử lý. (Not your task.)", code="forbidden", status_code=403
-        )
+        raise Forbidden("Tin này đang do người khác xử lý. (Not your task.)")
     return task
 
 

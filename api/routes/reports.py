@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import SessionDep, require
 from core.calendar import Week
-from core.errors import DomainError
+from core.errors import Invalid
 from core.permissions import Permission
 from core.tables import User
 from report.formats import FORMATS, MEDIA_TYPES, build
@@ -29,6 +29,18 @@ REPORT_HEADERS = {
 }
 
 
+class BadFormat(Invalid):
+    """A report format the API does not write."""
+
+    code = "bad_format"
+
+
+class BadWeek(Invalid):
+    """A week that is not ISO 8601 (2026-W48) or out of range."""
+
+    code = "bad_week"
+
+
 def parse_week(week: str) -> Week:
     """``2026-W48`` as a ``Week``; ``DomainError`` 422 ``bad_week`` for a malformed or missing
     week or a year outside 1970..2100 (the years an item can be dated; the calendar's edges,
@@ -36,10 +48,8 @@ def parse_week(week: str) -> Week:
     try:
         return Week.parse(week)
     except ValueError as exc:
-        raise DomainError(
+        raise BadWeek(
             f"Tuần không hợp lệ: cần dạng 2026-W48, năm từ 1970 đến 2100. ({exc})",
-            code="bad_week",
-            status_code=422,
         ) from exc
 
 
@@ -48,11 +58,9 @@ def report_response(session: SessionDep, week: Week, fmt: str) -> Response:
     ``REPORT_HEADERS`` (a CSP that allows no script and no framing). Raises ``DomainError``
     (422, ``bad_format``) for a format not in ``FORMATS``."""
     if fmt not in FORMATS:
-        raise DomainError(
+        raise BadFormat(
             f"Định dạng không hợp lệ: chọn một trong {', '.join(FORMATS)}. "
             f"(format must be one of {', '.join(FORMATS)})",
-            code="bad_format",
-            status_code=422,
         )
     headers = dict(REPORT_HEADERS)
     if fmt != "html":

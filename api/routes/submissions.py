@@ -17,12 +17,25 @@ from api import submissions
 from api.deps import Id, Reviewer, SessionDep, SettingsDep
 from api.inputs import refuse_control_characters
 from collector import submissions as intake
+from collector.submissions import ImageTooLarge, ReportTooLong, TooManyImages
 from core.config import Settings
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.tables import Report
 from review import reports
 
 router = APIRouter(tags=["reports"])
+
+
+class ImageGone(NotFound):
+    """A report's image whose file is no longer stored."""
+
+    code = "image_gone"
+
+
+class BadField(DomainError):
+    """A form field of a report that is not text."""
+
+    code = "validation_error"
 
 
 class ReportCreate(BaseModel):
@@ -105,16 +118,14 @@ async def read_uploads(files: list[Any], settings: Settings) -> list[bytes]:
         if not data and not upload.filename:
             continue
         if len(data) > settings.report_image_max_bytes:
-            raise intake.ReportRefused(
+            raise ImageTooLarge(
                 f"Ảnh {len(out) + 1}: ảnh quá lớn, tối đa "
                 f"{settings.report_image_max_bytes // 1_000_000} MB mỗi ảnh. (Image too large.)",
-                code="image_too_large",
             )
         out.append(data)
     if len(out) > settings.report_max_images:
-        raise intake.ReportRefused(
+        raise TooManyImages(
             f"Tối đa {settings.report_max_images} ảnh mỗi lần phản ánh. (Too many images.)",
-            code="too_many_images",
         )
     return out
 
@@ -122,13 +133,10 @@ async def read_uploads(files: list[Any], settings: Settings) -> list[bytes]:
 def _field(form: Any, name: str, limit: int) -> str:
     value = form.get(name) or ""
     if not isinstance(value, str):
-        raise DomainError(
-            f"Trường {name} phải là chữ. (Field {name} must be text.)", code="validation_error"
-        )
+        raise BadField(f"Trường {name} phải là chữ. (Field {name} must be text.)")
     if len(value) > limit:
-        raise intake.ReportRefused(
+        raise ReportTooLong(
             f"Trường {name} quá dài (tối đa {limit} ký tự). (Field {name} too long.)",
-            code="report_too_long",
         )
     return value
 
@@ -240,10 +248,8 @@ def image_response(session: Any, settings: Settings, image_id: int) -> Response:
     image = intake.get_image(session, image_id)
     path = intake.image_path(settings, image)
     if path is None:
-        raise DomainError(
+        raise ImageGone(
             "Ảnh đã bị xoá theo thời hạn lưu trữ. (Image deleted by retention.)",
-            code="image_gone",
-            status_code=404,
         )
     return Response(
         path.read_bytes(),
