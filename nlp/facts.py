@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -52,15 +52,85 @@ _KIND = {
 }
 
 
+class Document(TypedDict):
+    """A policy document of the base: ``kind`` (nq, ct, hd), ``number`` and ``suffix`` as
+    printed (57-NQ/TW), ``date`` (ISO 8601), ``issuer`` and the folded ``issuer_keys`` that name
+    it, ``scope``, ``title`` and ``source`` (where the record comes from)."""
+
+    id: str
+    kind: str
+    number: int
+    suffix: str
+    date: str
+    issuer: str
+    issuer_keys: list[str]
+    scope: str
+    title: str
+    source: str
+
+
+class Target(TypedDict):
+    """A figure a document sets: the ``indicator`` (folded ``indicator_keys``), its ``rank``
+    where it is a ranking, the ``year`` it is due, the official ``statement``; ``document`` (a
+    ``Document`` id) or ``source`` says where it is written."""
+
+    id: str
+    indicator: str
+    indicator_keys: list[str]
+    year: int
+    statement: str
+    rank: NotRequired[int]
+    document: NotRequired[str]
+    source: NotRequired[str]
+
+
+class Programme(TypedDict):
+    """A named programme and the official ``statement`` of what it is."""
+
+    id: str
+    name: str
+    statement: str
+
+
+class FalseClaim(TypedDict):
+    """A recurring false narrative: its ``claim`` and other wordings (``variants``), the
+    ``correction`` with its ``source``, and what the claim gets wrong (``differs``)."""
+
+    id: str
+    claim: str
+    variants: NotRequired[list[str]]
+    correction: str
+    differs: str
+    source: str
+
+
+class FactsError(ValueError):
+    """A fact base file that cannot be used: not YAML, or an entry that lacks a field or has
+    one of the wrong type (the message names the file, the list, the entry and the field)."""
+
+
+# The fields each list's entries must have, and their types (``NotRequired`` ones are checked
+# when present): the TypedDicts above.
+_SHAPES: dict[str, type] = {
+    "documents": Document,
+    "targets": Target,
+    "programmes": Programme,
+    "false_claims": FalseClaim,
+}
+
+
 @dataclass(frozen=True)
 class FactBase:
+    """The fact base as loaded (``load_facts``): its ``version``, the four lists, the issuer
+    aliases (folded name → issuer key) and each false claim's wordings as word 1–2-grams."""
+
     version: str
-    documents: list[dict[str, Any]]
-    targets: list[dict[str, Any]]
-    programmes: list[dict[str, Any]]
-    false_claims: list[dict[str, Any]]
+    documents: list[Document]
+    targets: list[Target]
+    programmes: list[Programme]
+    false_claims: list[FalseClaim]
     issuer_aliases: dict[str, str]
-    claim_grams: list[tuple[dict[str, Any], frozenset[str]]]
+    claim_grams: list[tuple[FalseClaim, frozenset[str]]]
     # the known false claims indexed by meaning; None when the encoder cannot be loaded
     meaning: meaning.ClaimIndex | None = None
 
@@ -78,21 +148,33 @@ def _grams(folded: str) -> frozenset[str]:
 
 
 def load_facts(path: Path) -> FactBase:
-    """Read the fact base from a YAML file, or every ``*.yaml`` in a folder, and index its known
-    false claims by meaning (embeddings cached in the folder: ``nlp/meaning.py``). Without the
-    encoder the base still loads, matching claims by shared words only (logged)."""
+    """Read the fact base from a YAML file, or every ``*.yaml`` in a folder (lists are joined),
+    and index its known false claims by meaning (embeddings cached in the folder:
+    ``nlp/meaning.py``). Without the encoder the base still loads, matching claims by shared
+    words only (logged). Raises ``FactsError`` for a file that is not YAML or an entry that
+    does not have its shape (``Document``, ``Target``, ``Programme``, ``FalseClaim``)."""
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     raw: dict[str, Any] = {}
     for f in files:
-        for k, v in (yaml.safe_load(f.read_text(encoding="utf-8")) or {}).items():
+        try:
+            loaded = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise FactsError(f"{f}: not YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise FactsError(
+                f"{f}: the fact base is a mapping of lists, not {type(loaded).__name__}"
+            )
+        for k, v in loaded.items():
+            if k in _SHAPES:
+                _check_entries(f, k, v)
             raw[k] = raw.get(k, []) + v if isinstance(v, list) else v
-    claims = raw.get("false_claims", [])
+    claims = cast(list[FalseClaim], raw.get("false_claims", []))
     grams = [(c, _grams(fold(w))) for c in claims for w in [c["claim"], *c.get("variants", [])]]
     return FactBase(
         version=str(raw.get("version", "0")),
-        documents=raw.get("documents", []),
-        targets=raw.get("targets", []),
-        programmes=raw.get("programmes", []),
+        documents=cast(list[Document], raw.get("documents", [])),
+        targets=cast(list[Target], raw.get("targets", [])),
+        programmes=cast(list[Programme], raw.get("programmes", [])),
         false_claims=claims,
         issuer_aliases=raw.get("issuer_aliases", {}),
         claim_grams=grams,
@@ -100,7 +182,46 @@ def load_facts(path: Path) -> FactBase:
     )
 
 
-def _meaning_index(claims: list[dict[str, Any]], folder: Path) -> meaning.ClaimIndex | None:
+def _check_entries(file: Path, name: str, entries: object) -> None:
+    """``FactsError`` unless ``entries`` is a list of mappings with the fields (and types) of
+    ``_SHAPES[name]``."""
+    if not isinstance(entries, list):
+        raise FactsError(f"{file}: {name} must be a list")
+    shape = _SHAPES[name]
+    hints = get_type_hints(shape, include_extras=True)  # keeps NotRequired[...]
+    for i, entry in enumerate(entries):
+        where = f"{file}: {name}[{i}]"
+        if not isinstance(entry, dict):
+            raise FactsError(f"{where} must be a mapping")
+        where += f" ({entry.get('id', 'no id')})"
+        for field, hint in hints.items():
+            if get_origin(hint) is not NotRequired and field not in entry:
+                raise FactsError(f"{where}: missing {field!r}")
+        for field, value in entry.items():
+            if field in hints and not _is(value, hints[field]):
+                raise FactsError(f"{where}: {field!r} must be {_type_name(hints[field])}")
+
+
+def _is(value: object, hint: object) -> bool:
+    """Whether ``value`` fits a field type of the shapes above (str, int, list[str])."""
+    if get_origin(hint) is NotRequired:
+        hint = get_args(hint)[0]
+    if get_origin(hint) is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)  # type: ignore[arg-type]
+
+
+def _type_name(hint: object) -> str:
+    if get_origin(hint) is NotRequired:
+        hint = get_args(hint)[0]
+    if get_origin(hint) is list:
+        return "a list of texts"
+    return "a whole number" if hint is int else "a text"
+
+
+def _meaning_index(claims: list[FalseClaim], folder: Path) -> meaning.ClaimIndex | None:
     if not claims:
         return None
     try:
@@ -110,7 +231,7 @@ def _meaning_index(claims: list[dict[str, Any]], folder: Path) -> meaning.ClaimI
         return None
 
 
-def _doc_label(doc: dict[str, Any]) -> str:
+def _doc_label(doc: Document) -> str:
     return (
         f"{doc['number']:02d}-{doc['suffix']}"
         if doc["number"] < 10
@@ -118,7 +239,7 @@ def _doc_label(doc: dict[str, Any]) -> str:
     )
 
 
-def _official(doc: dict[str, Any]) -> str:
+def _official(doc: Document) -> str:
     y, m, d = doc["date"].split("-")
     return f"Số {_doc_label(doc)} ngày {int(d)}/{int(m)}/{y} của {doc['issuer']} {doc['title']}"
 
@@ -126,7 +247,7 @@ def _official(doc: dict[str, Any]) -> str:
 _KIND_NAME = {"resolution": "Nghị quyết", "directive": "Chỉ thị", "guidance": "Hướng dẫn"}
 
 
-def _cited(doc: dict[str, Any]) -> str:
+def _cited(doc: Document) -> str:
     """How a fact card names a document as its source: "Nghị quyết số 06-NQ/TU ngày 30/1/2026"."""
     y, m, d = doc["date"].split("-")
     return (
@@ -456,7 +577,7 @@ def meaning_findings(
     return out
 
 
-def _document_of(facts: FactBase, claim: dict[str, Any]) -> bool:
+def _document_of(facts: FactBase, claim: FalseClaim) -> bool:
     """Whether a false claim's wording refers to a document of the fact base by number."""
     for m in _REF_RE.finditer(fold(claim["claim"]).lower()):
         number, kind = (
@@ -470,7 +591,7 @@ def _document_of(facts: FactBase, claim: dict[str, Any]) -> bool:
 
 
 def _attribute_checked(
-    facts: FactBase, claim: dict[str, Any], signals: Sequence[Signal], start: int, end: int
+    facts: FactBase, claim: FalseClaim, signals: Sequence[Signal], start: int, end: int
 ) -> bool:
     """Whether a match of ``claim`` in ``[start, end)`` may count. A claim that a known document
     was issued by the wrong authority ("Nghị quyết 57 do Quốc hội ban hành") is false only in its
@@ -494,7 +615,7 @@ def _asserted(signals: Sequence[Signal], start: int, end: int) -> bool:
 
 
 def _meaning_signal(
-    claim: dict[str, Any], m: meaning.Match, text: str, *, asserted: bool, hint: bool = False
+    claim: FalseClaim, m: meaning.Match, text: str, *, asserted: bool, hint: bool = False
 ) -> Signal:
     """The signal of meaning match ``m``; with ``hint``, a weight-0 hint whatever its level."""
     confirmed = m.level == "confirmed" and not hint

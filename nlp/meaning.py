@@ -38,11 +38,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nlp.text import expand_teencode, fold
+
+if TYPE_CHECKING:  # nlp.facts imports this module
+    from nlp.facts import FalseClaim
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +218,7 @@ class ClaimIndex:
     correction_vectors: np.ndarray  # (n_claims, 384)
 
     @classmethod
-    def build(cls, false_claims: list[dict[str, Any]], cache_dir: Path | None) -> ClaimIndex:
+    def build(cls, false_claims: list[FalseClaim], cache_dir: Path | None) -> ClaimIndex:
         """Index the claims, reading their embeddings from ``cache_dir/claims.e5.npz`` when it
         matches the wordings and the encoder (else embedding them, ~10 ms each, and logging it).
         Raises ``EncoderUnavailable`` when embeddings are needed and the encoder cannot load."""
@@ -240,7 +243,7 @@ class ClaimIndex:
             vectors[len(wordings) :],
         )
 
-    def save(self, cache_dir: Path, false_claims: list[dict[str, Any]]) -> Path:
+    def save(self, cache_dir: Path, false_claims: list[FalseClaim]) -> Path:
         """Write the embeddings cache for ``false_claims`` (``duluan facts embed``); returns its
         path."""
         corrections = [str(c["correction"]) for c in false_claims]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.config import ROOT
 from nlp.facts import FactBase, load_facts, match_facts
@@ -120,3 +122,108 @@ def test_5g_causes_cancer_is_a_known_false_claim(facts: FactBase) -> None:
     assert "ICNIRP" in card["source"]
     # denying it is not the claim
     assert "5g-health" not in claim_ids(facts, "5G không gây ung thư, theo WHO.")
+
+
+# --- the fact base's shape ---------------------------------------------------------------------
+
+_CLAIM = {
+    "id": "fc-x",
+    "claim": "Người dân phải nộp phí 500.000 đồng để kích hoạt định danh điện tử",
+    "variants": ["nộp phí kích hoạt VNeID"],
+    "correction": "Kích hoạt tài khoản định danh điện tử là miễn phí.",
+    "differs": "fee",
+    "source": "Bộ Công an",
+}
+
+
+def _write(tmp_path: Path, body: object) -> Path:
+    import yaml
+
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump(body, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({k: v for k, v in _CLAIM.items() if k != "correction"}, "missing 'correction'"),
+        ({**_CLAIM, "variants": "một chuỗi"}, "'variants' must be a list of texts"),
+        ({**_CLAIM, "claim": 12}, "'claim' must be a text"),
+        ("chỉ một dòng chữ", "false_claims[0] must be a mapping"),
+    ],
+)
+def test_an_entry_without_its_shape_is_refused_by_name(
+    tmp_path: Path, entry: object, says: str
+) -> None:
+    from nlp.facts import FactsError
+
+    with pytest.raises(FactsError) as caught:
+        load_facts(_write(tmp_path, {"version": "t", "false_claims": [entry]}))
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'facts.yaml'}: false_claims[0]")
+    assert says in message
+
+
+def test_a_document_number_must_be_a_whole_number(tmp_path: Path) -> None:
+    from nlp.facts import FactsError
+
+    shipped = load_facts(ROOT / "data" / "facts")
+    document = {**shipped.documents[0], "number": "57"}
+    with pytest.raises(FactsError, match=r"documents\[0\] \(.+\): 'number' must be a whole number"):
+        load_facts(_write(tmp_path, {"documents": [document]}))
+
+
+def test_a_file_that_is_not_yaml_or_not_a_mapping_is_refused(tmp_path: Path) -> None:
+    from nlp.facts import FactsError
+
+    path = tmp_path / "facts.yaml"
+    path.write_text("false_claims: [unclosed", encoding="utf-8")
+    with pytest.raises(FactsError, match="not YAML"):
+        load_facts(path)
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(FactsError, match="a mapping of lists"):
+        load_facts(path)
+
+
+def test_the_shipped_base_has_its_shape(facts: FactBase) -> None:
+    assert len(facts.false_claims) >= 40
+    assert all(isinstance(d["number"], int) for d in facts.documents)
+    assert all(c["correction"] and c["source"] for c in facts.false_claims)
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8))
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            _values,
+            st.fixed_dictionaries({k: st.one_of(st.just(v), _values) for k, v in _CLAIM.items()}),
+        ),
+        max_size=3,
+    )
+)
+def test_any_false_claims_list_is_used_or_refused_with_a_facts_error(entries: list[object]) -> None:
+    """Whatever a hand-edited file holds, the check either refuses it with ``FactsError`` or
+    lets through entries the matcher can read (never a KeyError or TypeError later)."""
+    from nlp.facts import FactsError, _check_entries, _grams
+
+    try:
+        _check_entries(Path("facts.yaml"), "false_claims", entries)
+    except FactsError:
+        return
+    for entry in entries:
+        assert isinstance(entry, dict)
+        for wording in [entry["claim"], *entry.get("variants", [])]:
+            _grams(wording.lower())
+        assert isinstance(entry["correction"], str)
+        assert isinstance(entry["id"], str)
