@@ -16,7 +16,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from core.vocabulary import MISINFO_CLASSES, SENTIMENTS
-from nlp.signals import Signal, official
+from nlp.links import official
+from nlp.signals import Signal
 from nlp.text import expand_teencode, fold, unmask, urls
 
 PREPROCESS = "fold-teencode-signals-polarity-v3"

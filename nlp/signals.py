@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
-from core.config import ROOT
+from nlp.links import (
+    DEEP_LINK_HOSTS,
+    ODD_TLDS,
+    SHORTENERS,
+    host_of,
+    imitated,
+    listed,
+    official,
+    sign_in_host,
+)
 from nlp.text import fold, unmask, urls
 
 
@@ -340,150 +347,6 @@ _OWN_LINE_AFTER = re.compile(
     r"[^.!?\n]{0,40}?\b(?:tai khoan chinh|tk chinh|thue bao|vien thong|di dong)\b"
 )
 
-SHORTENERS = frozenset(
-    [
-        "bit.ly",
-        "tinyurl.com",
-        "t.co",
-        "goo.gl",
-        "ow.ly",
-        "is.gd",
-        "cutt.ly",
-        "rb.gy",
-        "shorturl.at",
-        "tiny.cc",
-        "s.id",
-        "t.ly",
-        "rebrand.ly",
-        "bitly.com",
-        "v.gd",
-    ]
-)
-ODD_TLDS = frozenset(
-    [
-        "xyz",
-        "top",
-        "vip",
-        "online",
-        "club",
-        "live",
-        "cc",
-        "icu",
-        "buzz",
-        "site",
-        "shop",
-        "fun",
-        "click",
-        "link",
-        "work",
-        "rest",
-        "cyou",
-        "monster",
-        "sbs",
-        "cfd",
-        "lol",
-        "pw",
-        "tk",
-        "ml",
-        "ga",
-        "cf",
-        "gq",
-    ]
-)
-# App deep-link services (Firebase, AppsFlyer, Adjust, Branch): carriers and wallets send links
-# there ("myviettel.go.link", "vtmoney.onelink.me"), and so can anyone: such a link is neither a
-# look-alike nor an odd TLD, nor official.
-DEEP_LINK_HOSTS = ("page.link", "go.link", "app.link", "onelink.me", "onelink.to")
-OFFICIAL = ROOT / "data" / "links" / "official.tsv"
-
-
-@dataclass(frozen=True)
-class OfficialDomain:
-    """One organisation's registrable domain from ``data/links/official.tsv``."""
-
-    domain: str
-    kind: str  # gov, bank, carrier, wallet, shop, post or news
-    owner: str
-    brands: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def official_domains() -> dict[str, OfficialDomain]:
-    """The allow-list of official domains, by domain (``data/links/official.tsv``: domain, kind,
-    owner, brand keys; written for duluan from the organisations' own addresses). Empty if the file
-    is missing. Raises ``ValueError`` for a line without its three first columns."""
-    try:
-        lines = OFFICIAL.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return {}
-    out = {}
-    for n, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) < 3:
-            raise ValueError(f"{OFFICIAL}:{n}: needs domain, kind and owner (tab-separated)")
-        brands = tuple(
-            b.strip() for b in (cols[3] if len(cols) > 3 else "").split(",") if b.strip()
-        )
-        out[cols[0].strip().lower()] = OfficialDomain(
-            cols[0].strip().lower(), cols[1].strip(), cols[2].strip(), brands
-        )
-    return out
-
-
-def official(host: str) -> OfficialDomain | None:
-    """The official domain ``host`` belongs to (itself or a parent domain), or None."""
-    domains = official_domains()
-    labels = host.lower().split(".")
-    for i in range(len(labels) - 1):
-        found = domains.get(".".join(labels[i:]))
-        if found is not None:
-            return found
-    return None
-
-
-def _imitated(host: str) -> OfficialDomain | None:
-    """The official domain whose brand a non-official ``host`` carries: a brand key of five
-    letters or more anywhere in the host (hyphens and dots ignored: "vietcombank-vn.top",
-    "dichvucongg.top"), a shorter one ("acb", "vcb", "gov") only as a whole label or
-    hyphen-separated part ("svip-acb.com", "msb.vn-ms.top")."""
-    flat = host.replace("-", "").replace(".", "")
-    parts = set(re.split(r"[.-]", host))
-    for domain in official_domains().values():
-        for brand in domain.brands:
-            if (brand in flat) if len(brand) >= 5 else (brand in parts):
-                return domain
-            if len(brand) >= 3 and any(_banking_affix(part, brand) for part in parts):
-                return domain
-    return None
-
-
-def _banking_affix(part: str, brand: str) -> bool:
-    """Whether host part ``part`` is a short brand key with banking words before or after it
-    ("onlinenhbidv", "vcbdiglhtbink"): the rest holds one of ``_BANKING_WORDS``."""
-    if part == brand or not (part.startswith(brand) or part.endswith(brand)):
-        return False
-    rest = part[len(brand) :] if part.startswith(brand) else part[: -len(brand)]
-    return any(word in rest for word in _BANKING_WORDS)
-
-
-# Words a phishing page puts in its host name ("login-online.com.vn", "xacthuc-tk.top"): in a
-# host outside the official list they promise a sign-in the real site does not host there.
-_SIGN_IN_PARTS = (
-    "login",
-    "signin",
-    "dangnhap",
-    "xacthuc",
-    "xacminh",
-    "verify",
-    "ebanking",
-    "ibanking",
-)
-# Around a short brand key ("bidv", "vcb", "acb") inside one label of a look-alike
-# ("onlinenhbidv.com", "vcbdigibank.top"): the words a fake bank page surrounds it with.
-_BANKING_WORDS = ("online", "login", "ebank", "ibank", "dig", "bank")
-
 
 # Top-level labels: one deep inside a host ("jp.zaloapp.com.660316.castexfc.com") dresses the
 # host up as another domain; the registrable domain is at the end.
@@ -522,50 +385,6 @@ def random_case_hosts(text: str) -> list[Signal]:
     return found
 
 
-def _sign_in_host(host: str) -> str | None:
-    """The sign-in word that a label (or a hyphen-separated part of one) of ``host`` begins
-    with ("login", "xacthuc"…; see ``_SIGN_IN_PARTS``), or None."""
-    for part in re.split(r"[.-]", host):
-        for word in _SIGN_IN_PARTS:
-            if part.startswith(word):
-                return word
-    return None
-
-
-def _host(url: str) -> str:
-    if not url.lower().startswith(("http://", "https://")):
-        url = "http://" + url
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
-BLOCKLIST = ROOT / "data" / "blocklist" / "domains.txt"
-
-
-@lru_cache(maxsize=1)
-def blocklist() -> frozenset[str]:
-    """Domains listed as scams (data/blocklist/domains.txt); empty if the file is missing."""
-    try:
-        lines = BLOCKLIST.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return frozenset()
-    return frozenset(
-        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
-    )
-
-
-def _listed(host: str) -> str | None:
-    listed = blocklist()
-    labels = host.split(".")
-    for i in range(len(labels) - 1):
-        candidate = ".".join(labels[i:])
-        if candidate in listed:
-            return candidate
-    return None
-
-
 def url_signals(text: str) -> list[Signal]:
     """URL signals of normalised ``text``: blocklisted domains (0.9), look-alikes of an official
     domain (0.9; a short brand key counts inside a label only with banking words around it:
@@ -576,10 +395,10 @@ def url_signals(text: str) -> list[Signal]:
     :func:`official`)."""
     found: list[Signal] = []
     for start, end, url in urls(text):
-        host = _host(url)
+        host = host_of(url)
         if not host:
             continue
-        domain = _listed(host)
+        domain = listed(host)
         if domain:
             found.append(
                 Signal(
@@ -612,15 +431,15 @@ def url_signals(text: str) -> list[Signal]:
             continue
         if host.endswith(DEEP_LINK_HOSTS):
             continue  # an app's deep link: no cue either way (see DEEP_LINK_HOSTS)
-        imitated = _imitated(host)
-        if imitated is not None:
+        copied = imitated(host)
+        if copied is not None:
             found.append(
                 Signal(
                     "lookalike_domain",
                     start,
                     end,
                     url,
-                    f"Tên miền {host} giả dạng {imitated.domain} ({imitated.owner}) nhưng không "
+                    f"Tên miền {host} giả dạng {copied.domain} ({copied.owner}) nhưng không "
                     "phải trang chính thức",
                     0.9,
                 )
@@ -640,7 +459,7 @@ def url_signals(text: str) -> list[Signal]:
                 )
             )
             continue
-        word = _sign_in_host(host)
+        word = sign_in_host(host)
         if word is not None:
             found.append(
                 Signal(
@@ -721,7 +540,7 @@ def masked_text(text: str) -> Signal | None:
 
 def _unofficial_link(text: str) -> bool:
     """Whether ``text`` links to a host outside the official list (``data/links/official.tsv``)."""
-    return any((host := _host(url)) and official(host) is None for _, _, url in urls(text))
+    return any((host := host_of(url)) and official(host) is None for _, _, url in urls(text))
 
 
 def has_diacritics(text: str) -> bool:

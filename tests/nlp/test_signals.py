@@ -35,7 +35,7 @@ def test_without_diacritics() -> None:
 
 
 def test_blocklisted_domains_and_their_subdomains() -> None:
-    from nlp.signals import blocklist
+    from nlp.links import blocklist
 
     listed = sorted(blocklist())[100]
     assert "blocklisted_domain" in kinds(f"Nhận quà tại https://{listed}/qua")
@@ -118,7 +118,7 @@ def test_deep_link_services_are_no_odd_tld() -> None:
 
 
 def test_official_list_rows_are_well_formed() -> None:
-    from nlp.signals import official_domains
+    from nlp.links import official_domains
 
     domains = official_domains()
     assert len(domains) >= 60
@@ -132,7 +132,7 @@ def test_official_list_rows_are_well_formed() -> None:
         "news",
     }
     # No official domain is on the scam blocklist, and each one (and its subdomains) is official.
-    from nlp.signals import blocklist, official
+    from nlp.links import blocklist, official
 
     assert not set(domains) & blocklist()
     for name in domains:
