@@ -40,7 +40,7 @@ from core.db import utcnow
 from core.errors import Forbidden
 from core.tables import AuditEvent, Item, ReviewTask, Role, Verdict
 from core.vocabulary import STATUSES
-from nlp.analyze import count_pending
+from nlp.pending import count_pending
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 

@@ -25,7 +25,7 @@ from core.config import Settings
 from core.db import utcnow
 from core.tables import REPORT_SOURCE, Analysis, Item, Report, ReportImage, ReviewTask, User
 from core.text import clean, search_key
-from nlp.analyze import score_items
+from nlp.pending import score_items
 from review.reports import OPEN, enqueue_report
 
 

@@ -73,7 +73,8 @@ sys.path.insert(0, str(ROOT))
 
 from collector.parse import ParseError, parse  # noqa: E402
 from core.config import Settings  # noqa: E402
-from nlp.analyze import MAX_TEXT_CHARS, Analyzer  # noqa: E402
+from nlp.analyze import Analyzer  # noqa: E402
+from nlp.claims import MAX_TEXT_CHARS  # noqa: E402
 from nlp.evaluate import reliability  # noqa: E402
 
 Result = dict[str, Any]

@@ -36,7 +36,7 @@ def analyze_and_queue(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from core.db import session_scope
-    from nlp.analyze import analyze_pending
+    from nlp.pending import analyze_pending
     from review.queue import enqueue_flagged
 
     analyzer = _analyzer(settings)
@@ -292,7 +292,7 @@ def train(
 
     from core.db import session_scope
     from nlp import lifecycle, registry
-    from nlp.analyze import prepare_many
+    from nlp.claims import prepare_many
     from nlp.corpora import load_corpus
     from nlp.facts import load_facts
     from nlp.pipeline import CLASSIFIERS

@@ -7,7 +7,7 @@ One cycle:
    (:func:`collector.run.collect_due`: feeds leased ``FOR UPDATE SKIP LOCKED`` with an expiry,
    items stored once, new items clustered);
 2. **analyse and queue** (unless ``--collect-only``): items without an analysis are taken in
-   keyset batches of ``DULUAN_WORKER_BATCH`` (:func:`nlp.analyze.claim_pending`), scored, and
+   keyset batches of ``DULUAN_WORKER_BATCH`` (:func:`nlp.pending.claim_pending`), scored, and
    committed batch by batch; after each batch :func:`review.queue.enqueue_flagged` queues the
    risky ones (it serialises itself with an advisory lock on PostgreSQL). At most
    ``ANALYSIS_SLICE_S`` seconds of analysis per cycle when the worker also collects, so a large
@@ -269,7 +269,7 @@ class Worker:
             session.commit()
 
     def _analyse(self, stats: CycleStats) -> None:
-        from nlp.analyze import claim_pending, score_items
+        from nlp.pending import claim_pending, score_items
         from review.queue import enqueue_flagged
 
         analyzer = self._load_analyzer()

@@ -152,7 +152,7 @@ class Item(Base):
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the item was first analysed (None: it waits for analysis, unless purged). Kept on the
     # item, not derived from ``analysis``, so that what waits is a partial-index lookup however
-    # many items are stored (``nlp.analyze.pending_items``, ``ix_item_pending``).
+    # many items are stored (``nlp.pending.pending_items``, ``ix_item_pending``).
     analyzed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What the weekly report needs of its newest analysis once analyses may be deleted, frozen
     # when the text was blanked: {"relevant", "sentiment", "misinfo", "risk", "genre",

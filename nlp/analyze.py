@@ -1,79 +1,44 @@
-"""Score texts for relevance, sentiment and misinformation, with the reasons for every flag."""
+"""Score texts for relevance, sentiment and misinformation, with the reasons for every flag
+(``Analyzer``). The texts are prepared by ``nlp.claims``; the items waiting for analysis are
+taken and stored by ``nlp.pending``."""
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import logging
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.pipeline import Pipeline
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from core.db import utcnow
 from core.shapes import AnalysisResult, Reason
-from core.tables import Analysis, Item
 from core.vocabulary import FLAGS
 from nlp import registry
-from nlp.facts import FactBase, load_facts, match_facts, meaning_findings
-from nlp.pipeline import CLASSIFIERS, model_input
-from nlp.signals import Signal, detect
-from nlp.text import fold, normalize
+from nlp.claims import Prepared, prepare_batch, unrefuted, unwarned
+from nlp.facts import FactBase, load_facts, meaning_findings
+from nlp.pipeline import CLASSIFIERS
+from nlp.text import fold
 
 log = logging.getLogger(__name__)
 
 RELEVANCE_THRESHOLD = 0.5
-# The analyser reads this many characters of a text (about 15,000 words: a long report; a scam
-# near the end of a 3,000-word article is read). Beyond it the text is cut, and the cut is logged.
-MAX_TEXT_CHARS = 100_000
-# Misinformation is a property of claims, not of whole articles: a text longer than this is
-# also scored window by window (runs of whole sentences up to this many characters), and its
-# flag is its strongest window's, so a false claim or a scam keeps its flag wherever it sits.
-CLAIM_WINDOW = 400
 # A flag needs evidence: without any, the model's risk is scaled by this (below the default
 # review threshold 0.45 whatever the score).
 UNSUPPORTED_RISK = 0.4
-# A passage needs this much evidence (the weights of its distinct positive cues) to be a
-# candidate claim: a mention of OTP or an urgency word (0.3 and less) alone is not enough, a
-# money request is. Warning and refutation cues in it do not exclude it: the classifier reads
-# their tokens in the passage as it does in a short text (a fact-check quoting a rumour stays
-# none; a scam that opens with "Cảnh báo" stays a scam).
-CLAIM_EVIDENCE = 0.3
 # ... and the misinfo model's probability for it must reach this (the models are calibrated: a
 # passage counts when it is about as likely misinformation as a short text that is queued).
 # Measured with bench/real_traffic.py: 0.7 -> 0.5 kept true flags inside ~2,000 words of news
 # 164/186 -> 181/186, paddings alone flagged 0/200 both, VNTC and Báo Mới dev flagged 0.0 % both.
 CLAIM_CONFIDENCE = 0.5
-# Signals for the reviewer only, never a classifier feature: meaning matches (nlp/meaning.py) came
-# after the shipped models were trained, and a token they never learnt still moves their
-# character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
-# make the two score differently).
-NOT_FEATURES = frozenset({"similar_claim"})
 # The reviewer's meaning hints are looked for in texts whose misinfo score (whole text or a
 # passage) reaches this: every text a flag, the review threshold or the queue's uncertain share
 # can bring to a reviewer in practice (nlp/meaning.py costs ~10–20 ms a sentence).
 HINT_SCORE = 0.3
-_PARAGRAPH = re.compile(r"[^\n]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
-
-
-@dataclass(frozen=True)
-class Prepared:
-    text: str
-    signals: list[Signal]
-    model_text: str
-    # (start, end, model input) of each claim window of a long text that holds evidence (a
-    # positive cue and no warning or refutation); empty for a short text
-    windows: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,158 +52,8 @@ class Claim:
     relevance: float
 
 
-def claim_windows(text: str, limit: int = CLAIM_WINDOW) -> list[tuple[int, int]]:
-    """(start, end) character spans of ``text`` (normalised: one line per paragraph) that join
-    whole sentences of one paragraph up to ``limit`` characters (a longer sentence is a window of
-    its own; a window never crosses a line break, so a post quoted inside an article is scored
-    apart from the article around it); sentences end at . ! ? … or ;. Empty when ``text`` is no
-    longer than ``limit``."""
-    if len(text) <= limit:
-        return []
-    windows: list[tuple[int, int]] = []
-    for para in _PARAGRAPH.finditer(text):
-        offset, body = para.start(), para.group(0)
-        bounds, start = [], 0
-        for m in _SENTENCE_END.finditer(body):
-            bounds.append((start, m.start()))
-            start = m.end()
-        bounds.append((start, len(body)))
-        first = len(windows)
-        for a, b in bounds:
-            if b <= a:
-                continue
-            a, b = a + offset, b + offset
-            if len(windows) > first and b - windows[-1][0] <= limit:
-                windows[-1] = (windows[-1][0], b)
-            else:
-                windows.append((a, b))
-    return windows
-
-
-def prepare(text: str, facts: FactBase, *, claims: bool = True) -> Prepared:
-    """:func:`prepare_batch` for one text."""
-    return prepare_batch([text], facts, claims=claims)[0]
-
-
-def prepare_batch(
-    texts: Sequence[str],
-    facts: FactBase,
-    *,
-    claims: bool = True,
-    memo: dict[str, Any] | None = None,
-) -> list[Prepared]:
-    """Normalise, find cues and fact findings, and build the classifiers' input (with
-    ``claims``, also the inputs of a long text's evidence-bearing passages), for each text.
-
-    Known false claims are matched by meaning only in sentences that carry an assertion cue (the
-    part the classifiers read, embedded in one batch; ``memo`` keeps the vectors for
-    :meth:`Analyzer.analyze`'s second pass, which adds the reviewer's hints)."""
-    if any(len(t) > MAX_TEXT_CHARS for t in texts):
-        log.warning(
-            "texts longer than %d characters are analysed up to that length", MAX_TEXT_CHARS
-        )
-    texts = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
-    found = []
-    for text in texts:
-        cues = detect(text)
-        found.append(cues + match_facts(facts, text, cues, meaning=False))
-    extra = meaning_findings(facts, texts, found, asserted_only=True, memo=memo)
-    return [
-        _prepared(text, [*f, *e], claims) for text, f, e in zip(texts, found, extra, strict=True)
-    ]
-
-
-def _prepared(text: str, signals: list[Signal], claims: bool) -> Prepared:
-    windows: list[tuple[int, int, str]] = []
-    for a, b in claim_windows(text) if claims else []:
-        inside = [s for s in signals if a <= s.start and s.end <= b]
-        # A passage is a candidate claim only with evidence a reviewer can check in it (a cue,
-        # a suspicious link, a fact difference): the model alone, on one sentence of a news
-        # article, is no reason to flag it.
-        evidence = sum({s.kind: s.weight for s in inside if s.weight > 0}.values())
-        if evidence >= CLAIM_EVIDENCE:
-            windows.append((a, b, model_input(text[a:b], _features(inside))))
-    return Prepared(text, signals, model_input(text, _features(signals)), tuple(windows))
-
-
-# Where a sentence ends, for scoping a refutation or a warning: . ! ? … before a space or the end,
-# or a line break (not the dot of a link or of a number: "vneid-giahan.click", "10.000").
-_SENTENCE_BOUND = re.compile(r"[.!?…]+(?=\s|$)|\n")
-
-
-def _bounds(text: str) -> list[int]:
-    return [m.end() for m in _SENTENCE_BOUND.finditer(text)]
-
-
-def _outside(signals: Sequence[Signal], bounds: list[int], cancelled: set[int]) -> list[Signal]:
-    """The positive signals not in a sentence (an index into ``bounds``) of ``cancelled``."""
-    return [
-        s for s in signals if s.weight > 0 and bisect.bisect_right(bounds, s.start) not in cancelled
-    ]
-
-
-def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
-    """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
-    ``refutation`` cue: a fact-check quotes the rumour it refutes (its claim cues, the known false
-    claim, the fact difference all sit in the refuting sentence) and none of it is evidence of a
-    distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
-    Sentences end at . ! ? … before a space, or at a line break (a colon does not end one: "X là
-    sai sự thật: …"; nor does the dot of a link or a number)."""
-    bounds = _bounds(text)
-    refuted = {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == "refutation"}
-    return _outside(signals, bounds, refuted)
-
-
-# "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most three words before it) opening a
-# sentence is an alert header, which scams use as much as warnings do: it scopes nothing.
-_HEADER_AFTER = re.compile(r"\s*[:!]")
-
-
-# A quotation: what a warning or a fact-check cites ("nhận được tin nhắn 'tài khoản bị khóa…'").
-_QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]{4,}»")
-
-
-def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
-    """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
-    ``warning_context`` cue (other than an alert header: the cue within the first three words of
-    its sentence and followed by ":" or "!"): a warning names
-    the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
-    is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
-    Sentences as in :func:`unrefuted`. In a text that warns (any warning cue, a header too), a
-    message inside quotation marks (four words or more) is quoted, not asserted: no evidence
-    either."""
-    bounds = _bounds(text)
-    starts = [0, *bounds]
-    warned: set[int] = set()
-    for s in signals:
-        if s.kind != "warning_context":
-            continue
-        i = bisect.bisect_right(bounds, s.start)
-        if len(text[starts[i] : s.start].split()) <= 3 and _HEADER_AFTER.match(text, s.end):
-            continue
-        warned.add(i)
-    kept = _outside(signals, bounds, warned)
-    if any(s.kind == "warning_context" for s in signals):
-        # a quoted message (four words or more), not a quoted word or link
-        quotes = [
-            (m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4
-        ]
-        kept = [s for s in kept if not any(a <= s.start and s.end <= b for a, b in quotes)]
-    return kept
-
-
 def _strength(scores: dict[str, float]) -> float:
     return max(scores.get("distortion", 0.0), scores.get("scam", 0.0))
-
-
-def _features(signals: list[Signal]) -> list[Signal]:
-    return [s for s in signals if s.kind not in NOT_FEATURES]
-
-
-def prepare_many(texts: Iterable[str], facts: FactBase) -> list[str]:
-    """Classifier inputs for training: the same path as serving (passage inputs are not built:
-    training reads whole texts)."""
-    return [p.model_text for p in prepare_batch(list(texts), facts, claims=False)]
 
 
 def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
@@ -530,165 +345,3 @@ class Analyzer:
             )
         )
         return reasons
-
-
-def pending_items(clustered_only: bool = False):  # type: ignore[no-untyped-def]
-    """The condition for an item that waits for analysis: no analysis row yet (with
-    ``clustered_only``, also given its near-duplicate cluster, so that the queue's one task per
-    cluster holds for items a worker analyses while a collector is still storing). An item whose
-    text retention blanked (``core.retention``) never waits: its analyses may be deleted, and
-    there is no text left to score. It reads ``item.analyzed_at`` (set with the first analysis,
-    :func:`score_items`) and so is served by the partial index ``ix_item_pending``: its cost does not
-    grow with the items already analysed."""
-    cond = Item.purged_at.is_(None) & Item.analyzed_at.is_(None)
-    return cond & Item.cluster_id.is_not(None) if clustered_only else cond
-
-
-def claim_pending(
-    session: Session,
-    after_id: int,
-    limit: int,
-    *,
-    clustered_only: bool = False,
-    since: datetime | None = None,
-) -> tuple[list[Item], int]:
-    """Take the next ``limit`` items without an analysis whose id is above ``after_id`` (keyset
-    order), for this session's transaction alone; returns ``(items, cursor)`` where ``cursor`` is
-    the highest id looked at (the next call's ``after_id``; equal to ``after_id`` when nothing
-    is left).
-
-    On PostgreSQL the rows are locked ``FOR NO KEY UPDATE SKIP LOCKED`` until the caller commits
-    or rolls back: concurrent workers each get different items, and a worker that dies (even
-    ``kill -9``) loses its locks with its connection, so its batch is at once available again.
-    ``NO KEY`` leaves the foreign-key share locks free: a review task or an analysis may still
-    be inserted for a locked item by someone else. A batch another worker committed between this
-    statement's snapshot and the lock (PostgreSQL does not re-check ``NOT EXISTS`` for a row
-    that was only locked, not updated) is dropped by a second look once the locks are held: an
-    analysis is only written under the item's lock, so it is visible by then. Nothing is locked
-    on SQLite, where one worker analyses (``cli.worker`` enforces it with a lock file).
-    """
-    query = (
-        select(Item)
-        .where(Item.id > after_id, pending_items(clustered_only))
-        .order_by(Item.id)
-        .limit(limit)
-    )
-    if since is not None:
-        query = query.where(Item.fetched_at >= since)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        query = query.with_for_update(skip_locked=True, key_share=True, of=Item)
-    items = list(session.scalars(query))
-    if not items:
-        return [], after_id
-    cursor = items[-1].id
-    if postgres:
-        done = set(
-            session.scalars(
-                select(Analysis.item_id).where(Analysis.item_id.in_([i.id for i in items]))
-            )
-        )
-        if done:
-            log.info("%d items were analysed by another worker meanwhile: skipped", len(done))
-            items = [i for i in items if i.id not in done]
-    return items, cursor
-
-
-def count_pending(session: Session) -> tuple[int, datetime | None]:
-    """How many items wait for analysis and when the oldest of them was fetched (UTC; None
-    when none waits)."""
-    n, oldest = session.execute(
-        select(func.count(Item.id), func.min(Item.fetched_at)).where(pending_items())
-    ).one()
-    return int(n or 0), oldest
-
-
-def analyze_pending(
-    session: Session,
-    analyzer: Analyzer,
-    *,
-    batch_size: int = 256,
-    since: datetime | None = None,
-    rescore: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    commit: bool = False,
-    stop: Callable[[], bool] | None = None,
-) -> int:
-    """Analyse items that have no analysis yet (or, with ``rescore``, every item since ``since``);
-    the number of items analysed.
-
-    The backlog is streamed: ``batch_size`` items at a time in id order (keyset pages), never
-    the whole list of ids, so memory does not grow with the number of items waiting. Pending
-    items are taken with :func:`claim_pending` (on PostgreSQL several processes share the work
-    and none scores an item another one holds). Each batch is flushed; with ``commit`` it is
-    also committed, so a long run never holds the database's write lock (SQLite) or its row
-    locks (PostgreSQL) for more than a batch and a crash loses at most the batch in hand;
-    without it the caller commits. ``progress(done, total)`` follows the batches (``total`` is
-    counted once, at the start). ``stop()``, asked between batches, ends the run early (a
-    worker's SIGTERM). Errors of the analyser propagate (the batch in hand is not stored).
-    """
-    report = progress or (lambda _done, _total: None)
-    total = 0
-    if progress is not None:
-        counted = select(func.count(Item.id))
-        if since is not None:
-            counted = counted.where(Item.fetched_at >= since)
-        if not rescore:
-            counted = counted.where(pending_items())
-        total = int(session.scalar(counted) or 0)
-    if commit:
-        session.commit()  # the count above must not keep a transaction open
-    report(0, total)
-    done, cursor = 0, 0
-    while stop is None or not stop():
-        if rescore:
-            query = (
-                select(Item)
-                .where(Item.id > cursor, Item.purged_at.is_(None))
-                .order_by(Item.id)
-                .limit(batch_size)
-            )
-            if since is not None:
-                query = query.where(Item.fetched_at >= since)
-            items = list(session.scalars(query))
-            cursor = items[-1].id if items else cursor
-            more = bool(items)
-        else:
-            before = cursor
-            items, cursor = claim_pending(session, cursor, batch_size, since=since)
-            more = cursor != before
-        if not more:
-            break
-        done += score_items(session, analyzer, items) if items else 0
-        if commit:
-            session.commit()
-        report(done, max(total, done))
-    if commit:
-        session.commit()
-    return done
-
-
-def score_items(session: Session, analyzer: Analyzer, items: list[Item]) -> int:
-    """Analyse ``items`` with ``analyzer`` and add one ``Analysis`` each (an item's first one
-    also sets ``item.analyzed_at``); flushes. The number of items analysed."""
-    results = analyzer.analyze([f"{i.title}. {i.text}" if i.title else i.text for i in items])
-    now = utcnow()
-    for item, res in zip(items, results, strict=True):
-        if item.analyzed_at is None:
-            item.analyzed_at = now
-        session.add(
-            Analysis(
-                item_id=item.id,
-                model_versions=res["model_versions"],
-                relevance=res["relevance"],
-                relevant=res["relevant"],
-                sentiment=res["sentiment"],
-                sentiment_scores=res["sentiment_scores"],
-                misinfo=res["misinfo"],
-                misinfo_scores=res["misinfo_scores"],
-                risk=res["risk"],
-                reasons=res["reasons"],
-            )
-        )
-    session.flush()
-    return len(items)

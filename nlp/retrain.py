@@ -28,7 +28,7 @@ from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 
 from core.vocabulary import FLAGS
-from nlp.analyze import prepare_many
+from nlp.claims import prepare_many
 from nlp.evaluate import load_rows, reliability
 from nlp.facts import FactBase
 from nlp.pipeline import CLASSIFIERS

@@ -24,7 +24,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from core.config import ROOT
-from nlp.analyze import prepare_many
+from nlp.claims import prepare_many
 from nlp.facts import FactBase
 from nlp.pipeline import C_GRID, CLASSIFIERS, PREPROCESS, build_pipeline
 from nlp.registry import CardCalibration, ModelCard

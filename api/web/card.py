@@ -41,7 +41,7 @@ class Span:
 
 
 def analysed_text(title: str, text: str) -> str:
-    """The string the analyser read for an item (``nlp.analyze.score_items``): "{title}. {text}"."""
+    """The string the analyser read for an item (``nlp.pending.score_items``): "{title}. {text}"."""
     return f"{title}. {text}" if title else text
 
 

@@ -46,7 +46,7 @@ from core.permissions import Permission, allowed
 from core.tables import AlertRule, Analysis, Item, ReviewTask, TaskStatus, User, Verdict
 from core.vocabulary import FINAL_VERDICTS, ROLES, SENTIMENTS, VERDICTS, VerdictKind
 from nlp import registry
-from nlp.analyze import count_pending
+from nlp.pending import count_pending
 from nlp.pipeline import CLASSIFIERS
 from report.dashboard import dashboard
 from review import queue

@@ -263,7 +263,7 @@ def test_blanked_items_stay_out_of_search_analysis_clusters_and_the_collector(
     session: Session,
 ) -> None:
     from collector.cluster import cluster_pending
-    from nlp.analyze import analyze_pending
+    from nlp.pending import analyze_pending
 
     ids = _world(session)
     purge(session, _settings(), NOW)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import Settings
 from core.tables import Analysis, User
-from nlp.analyze import analyze_pending
+from nlp.pending import analyze_pending
 from review import queue
 from tests.factories import make_item, make_task, make_user
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.analyze import CLAIM_WINDOW, claim_windows
+from nlp.claims import CLAIM_WINDOW, claim_windows
 
 NEWS = (
     "Đội tuyển bóng đá của tỉnh giành chiến thắng trong trận đấu tối qua trên sân nhà. "
@@ -103,7 +103,7 @@ def test_a_warning_that_names_the_fake_link_is_no_scam(analyzer) -> None:  # typ
     """Warning context is scoped to its sentence: the link a warning names is not evidence of a
     scam, an alert header ("Cảnh báo:", "Vietcombank lưu ý:") scopes nothing, and a stray
     warning word in another sentence leaves a scam's evidence alone."""
-    from nlp.analyze import unwarned
+    from nlp.claims import unwarned
     from nlp.signals import detect
     from nlp.text import normalize
 
@@ -124,7 +124,8 @@ def test_a_text_labelled_none_is_not_queued_on_the_model_alone(analyzer) -> None
     """A risk near the review threshold needs evidence as much as a flag does: a text the model
     labels none by a narrow margin, with no cue behind its scam score, keeps that score scaled
     down (a carrier's promotion); with a cue (a link outside the official list) it counts."""
-    from nlp.analyze import UNSUPPORTED_RISK, prepare
+    from nlp.analyze import UNSUPPORTED_RISK
+    from nlp.claims import prepare
 
     scores = {"none": 0.52, "scam": 0.48, "distortion": 0.0}
     rel = {"relevant": 0.1, "irrelevant": 0.9}

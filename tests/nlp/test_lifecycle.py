@@ -16,7 +16,7 @@ from core.config import ROOT, Settings
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.tables import AuditEvent, Base, ModelVersion, ReviewTask, TaskStatus, User, Verdict
 from nlp import lifecycle, registry
-from nlp.analyze import prepare_many
+from nlp.claims import prepare_many
 from nlp.evaluate import load_rows
 from nlp.facts import load_facts
 from nlp.lifecycle import GateRefused

@@ -1,0 +1,201 @@
+"""A text made ready for the classifiers: normalised, its cues and fact findings found, its
+claim windows cut (a long text is also scored passage by passage), and refutation and warning
+context scoped to the sentence that carries it. ``nlp.analyze`` scores what this prepares;
+training reads the same inputs (``prepare_many``)."""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.facts import FactBase, match_facts, meaning_findings
+from nlp.pipeline import model_input
+from nlp.signals import Signal, detect
+from nlp.text import normalize
+
+log = logging.getLogger(__name__)
+
+# The analyser reads this many characters of a text (about 15,000 words: a long report; a scam
+# near the end of a 3,000-word article is read). Beyond it the text is cut, and the cut is logged.
+MAX_TEXT_CHARS = 100_000
+# Misinformation is a property of claims, not of whole articles: a text longer than this is
+# also scored window by window (runs of whole sentences up to this many characters), and its
+# flag is its strongest window's, so a false claim or a scam keeps its flag wherever it sits.
+CLAIM_WINDOW = 400
+# A passage needs this much evidence (the weights of its distinct positive cues) to be a
+# candidate claim: a mention of OTP or an urgency word (0.3 and less) alone is not enough, a
+# money request is. Warning and refutation cues in it do not exclude it: the classifier reads
+# their tokens in the passage as it does in a short text (a fact-check quoting a rumour stays
+# none; a scam that opens with "Cảnh báo" stays a scam).
+CLAIM_EVIDENCE = 0.3
+# Signals for the reviewer only, never a classifier feature: meaning matches (nlp/meaning.py) came
+# after the shipped models were trained, and a token they never learnt still moves their
+# character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
+# make the two score differently).
+NOT_FEATURES = frozenset({"similar_claim"})
+_PARAGRAPH = re.compile(r"[^\n]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    text: str
+    signals: list[Signal]
+    model_text: str
+    # (start, end, model input) of each claim window of a long text that holds evidence (a
+    # positive cue and no warning or refutation); empty for a short text
+    windows: tuple[tuple[int, int, str], ...] = ()
+
+
+def claim_windows(text: str, limit: int = CLAIM_WINDOW) -> list[tuple[int, int]]:
+    """(start, end) character spans of ``text`` (normalised: one line per paragraph) that join
+    whole sentences of one paragraph up to ``limit`` characters (a longer sentence is a window of
+    its own; a window never crosses a line break, so a post quoted inside an article is scored
+    apart from the article around it); sentences end at . ! ? … or ;. Empty when ``text`` is no
+    longer than ``limit``."""
+    if len(text) <= limit:
+        return []
+    windows: list[tuple[int, int]] = []
+    for para in _PARAGRAPH.finditer(text):
+        offset, body = para.start(), para.group(0)
+        bounds, start = [], 0
+        for m in _SENTENCE_END.finditer(body):
+            bounds.append((start, m.start()))
+            start = m.end()
+        bounds.append((start, len(body)))
+        first = len(windows)
+        for a, b in bounds:
+            if b <= a:
+                continue
+            a, b = a + offset, b + offset
+            if len(windows) > first and b - windows[-1][0] <= limit:
+                windows[-1] = (windows[-1][0], b)
+            else:
+                windows.append((a, b))
+    return windows
+
+
+def prepare(text: str, facts: FactBase, *, claims: bool = True) -> Prepared:
+    """:func:`prepare_batch` for one text."""
+    return prepare_batch([text], facts, claims=claims)[0]
+
+
+def prepare_batch(
+    texts: Sequence[str],
+    facts: FactBase,
+    *,
+    claims: bool = True,
+    memo: dict[str, Any] | None = None,
+) -> list[Prepared]:
+    """Normalise, find cues and fact findings, and build the classifiers' input (with
+    ``claims``, also the inputs of a long text's evidence-bearing passages), for each text.
+
+    Known false claims are matched by meaning only in sentences that carry an assertion cue (the
+    part the classifiers read, embedded in one batch; ``memo`` keeps the vectors for
+    :meth:`Analyzer.analyze`'s second pass, which adds the reviewer's hints)."""
+    if any(len(t) > MAX_TEXT_CHARS for t in texts):
+        log.warning(
+            "texts longer than %d characters are analysed up to that length", MAX_TEXT_CHARS
+        )
+    texts = [normalize(t[:MAX_TEXT_CHARS]) for t in texts]
+    found = []
+    for text in texts:
+        cues = detect(text)
+        found.append(cues + match_facts(facts, text, cues, meaning=False))
+    extra = meaning_findings(facts, texts, found, asserted_only=True, memo=memo)
+    return [
+        _prepared(text, [*f, *e], claims) for text, f, e in zip(texts, found, extra, strict=True)
+    ]
+
+
+def _prepared(text: str, signals: list[Signal], claims: bool) -> Prepared:
+    windows: list[tuple[int, int, str]] = []
+    for a, b in claim_windows(text) if claims else []:
+        inside = [s for s in signals if a <= s.start and s.end <= b]
+        # A passage is a candidate claim only with evidence a reviewer can check in it (a cue,
+        # a suspicious link, a fact difference): the model alone, on one sentence of a news
+        # article, is no reason to flag it.
+        evidence = sum({s.kind: s.weight for s in inside if s.weight > 0}.values())
+        if evidence >= CLAIM_EVIDENCE:
+            windows.append((a, b, model_input(text[a:b], features(inside))))
+    return Prepared(text, signals, model_input(text, features(signals)), tuple(windows))
+
+
+# Where a sentence ends, for scoping a refutation or a warning: . ! ? … before a space or the end,
+# or a line break (not the dot of a link or of a number: "vneid-giahan.click", "10.000").
+_SENTENCE_BOUND = re.compile(r"[.!?…]+(?=\s|$)|\n")
+
+
+def _bounds(text: str) -> list[int]:
+    return [m.end() for m in _SENTENCE_BOUND.finditer(text)]
+
+
+def _outside(signals: Sequence[Signal], bounds: list[int], cancelled: set[int]) -> list[Signal]:
+    """The positive signals not in a sentence (an index into ``bounds``) of ``cancelled``."""
+    return [
+        s for s in signals if s.weight > 0 and bisect.bisect_right(bounds, s.start) not in cancelled
+    ]
+
+
+def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
+    """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
+    ``refutation`` cue: a fact-check quotes the rumour it refutes (its claim cues, the known false
+    claim, the fact difference all sit in the refuting sentence) and none of it is evidence of a
+    distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
+    Sentences end at . ! ? … before a space, or at a line break (a colon does not end one: "X là
+    sai sự thật: …"; nor does the dot of a link or a number)."""
+    bounds = _bounds(text)
+    refuted = {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == "refutation"}
+    return _outside(signals, bounds, refuted)
+
+
+# "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most three words before it) opening a
+# sentence is an alert header, which scams use as much as warnings do: it scopes nothing.
+_HEADER_AFTER = re.compile(r"\s*[:!]")
+
+
+# A quotation: what a warning or a fact-check cites ("nhận được tin nhắn 'tài khoản bị khóa…'").
+_QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]{4,}»")
+
+
+def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
+    """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
+    ``warning_context`` cue (other than an alert header: the cue within the first three words of
+    its sentence and followed by ":" or "!"): a warning names
+    the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
+    is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
+    Sentences as in :func:`unrefuted`. In a text that warns (any warning cue, a header too), a
+    message inside quotation marks (four words or more) is quoted, not asserted: no evidence
+    either."""
+    bounds = _bounds(text)
+    starts = [0, *bounds]
+    warned: set[int] = set()
+    for s in signals:
+        if s.kind != "warning_context":
+            continue
+        i = bisect.bisect_right(bounds, s.start)
+        if len(text[starts[i] : s.start].split()) <= 3 and _HEADER_AFTER.match(text, s.end):
+            continue
+        warned.add(i)
+    kept = _outside(signals, bounds, warned)
+    if any(s.kind == "warning_context" for s in signals):
+        # a quoted message (four words or more), not a quoted word or link
+        quotes = [
+            (m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4
+        ]
+        kept = [s for s in kept if not any(a <= s.start and s.end <= b for a, b in quotes)]
+    return kept
+
+
+def features(signals: list[Signal]) -> list[Signal]:
+    return [s for s in signals if s.kind not in NOT_FEATURES]
+
+
+def prepare_many(texts: Iterable[str], facts: FactBase) -> list[str]:
+    """Classifier inputs for training: the same path as serving (passage inputs are not built:
+    training reads whole texts)."""
+    return [p.model_text for p in prepare_batch(list(texts), facts, claims=False)]
