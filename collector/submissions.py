@@ -58,8 +58,20 @@ class ImageNotFound(NotFound):
 
 
 class ReportRefused(DomainError):
+    """A collaborator's report that cannot be taken as sent (HTTP 422)."""
+
     status_code = 422
     code = "report_refused"
+
+
+class ImageRejected(ReportRefused):
+    """A report's image the screenshot check refused (``collector.screenshot.check_image``); its
+    ``code`` is the check's: image_too_large, image_type, image_bomb, image_metadata,
+    image_truncated…"""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class ReportTooLong(ReportRefused):
@@ -188,7 +200,7 @@ def check_images(uploads: list[bytes], settings: Settings) -> list[CheckedImage]
                 max_pixels=settings.report_image_max_pixels,
             )
         except screenshot.ImageRefused as exc:
-            raise ReportRefused(f"Ảnh {n}: {exc.message}", code=exc.code) from exc
+            raise ImageRejected(f"Ảnh {n}: {exc.message}", exc.code) from exc
         text: str | None = None
         error = missing
         if missing is None:

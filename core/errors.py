@@ -19,15 +19,9 @@ class DomainError(Exception):
     # instead of rolling back when this error propagates. Domain functions never commit.
     keeps_record = False
 
-    def __init__(
-        self, message: str, *, code: str | None = None, status_code: int | None = None
-    ) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        if code:
-            self.code = code
-        if status_code:
-            self.status_code = status_code
 
 
 class Forbidden(DomainError):

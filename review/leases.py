@@ -108,6 +108,19 @@ def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | 
     return (row[0], row[1]) if row is not None else None
 
 
+def pending_count(session: Session) -> int:
+    """How many tasks wait for anyone: status ``pending`` (a claimed task is not counted, even
+    once its lease has run out) — the queue's depth on the queue page. Raises nothing."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ReviewTask)
+            .where(ReviewTask.status == TaskStatus.pending)
+        )
+        or 0
+    )
+
+
 def claimable_count(session: Session, user: User, now: datetime | None = None) -> int:
     """How many tasks ``user`` could claim now: pending or with an expired lease, neither
     skipped nor already judged by them (what "Còn n tin" means to that person)."""

@@ -503,11 +503,11 @@ def test_a_domain_refusal_is_one_error_line_and_exit_code_1_for_every_command() 
 
     @toy.command("top")
     def top() -> None:
-        raise NotFound("Không có gì. (nothing)", code="nothing")
+        raise NotFound("Không có gì. (nothing)")
 
     @sub.command("deep")
     def deep() -> None:
-        raise NotFound("Không có tin. (no item)", code="no_item")
+        raise NotFound("Không có tin. (no item)")
 
     @sub.command("bug")
     def bug() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -11,9 +12,11 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.web import reports as report_pages
 from api.web.i18n import VI, translate
-from api.web.pages import HERE, page, router
+from api.web.pages import router
+from api.web.pages.respond import page
 from api.web.session import LoginRequired, PageForbidden
 
+HERE = Path(__file__).parent
 _ERROR_KEYS = {403: "forbidden", 404: "not_found"}
 FAVICON = HERE / "static" / "favicon.svg"
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api import submissions
 from api.deps import Id, SessionDep, SettingsDep
 from api.routes.submissions import image_response, read_uploads
-from api.web.pages import go, page
+from api.web.pages.respond import go, page
 from api.web.session import Csrf, page_require, safe_next
 from collector import submissions as intake
 from core.permissions import Permission

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from api.web import card
-from api.web.pages import _item_view, templates
+from api.web.pages.cards import item_view as _item_view
+from api.web.pages.respond import templates
 
 CORRECTION = (
     "Nghị quyết 57-NQ/TW và Nghị quyết 06-NQ/TU không quy định bất kỳ khoản phí chuyển đổi số "

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.main import create_app
 from api.web.i18n import LANGUAGES, VI
-from api.web.pages import MESSAGES
+from api.web.pages.respond import MESSAGES
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.permissions import allowed
