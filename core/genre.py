@@ -16,7 +16,7 @@ from typing import Any
 from core.tables import Analysis, FeedKind
 from core.text import fold
 
-# One of these per item (``report.weekly.load_week``'s ``genre`` column).
+# One of these per item (``report.loading.load_week``'s ``genre`` column).
 GENRES = ("opinion", "official", "warning_or_factcheck")
 
 _NEGATION_FIRST = re.compile(r"(?:khong|ko|k|kh|dung)\b")

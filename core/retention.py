@@ -10,7 +10,7 @@ Three settings (``core.config``, days; 0 = kept forever):
   cluster, review task and verdicts — with ``purged_at`` set and the labels the weekly report
   needs frozen in ``retained`` (``core.genre.frozen_labels``). So a purged week still reports
   its volume, sources, sentiment shares, flags and confirmed counts from the same rows as
-  before (``report.weekly.load_week``), the collector still knows the item (no re-collection
+  before (``report.loading.load_week``), the collector still knows the item (no re-collection
   as new), and a search simply no longer finds its words.
 
   Two kinds of item are not blanked on that schedule:

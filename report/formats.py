@@ -32,14 +32,8 @@ from report.document import (
     has_previous,
     weekly_document,
 )
-from report.weekly import (
-    load_cluster_sources,
-    load_coverage,
-    load_week,
-    render_csv,
-    render_markdown,
-    summarize,
-)
+from report.loading import load_cluster_sources, load_coverage, load_week
+from report.weekly import render_csv, render_markdown, summarize
 
 FORMATS = ("html", "md", "csv", "docx")
 MEDIA_TYPES = {

@@ -438,7 +438,8 @@ def test_reports_count_in_the_weekly_summary_as_their_own_source_with_the_share_
     from core.calendar import Week
     from core.db import utcnow
     from report.document import markdown_of, weekly_document
-    from report.weekly import load_week, summarize
+    from report.loading import load_week
+    from report.weekly import summarize
 
     me, other = login(client, "ctv1"), login(client, "ctv2")
     texts = [

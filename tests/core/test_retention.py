@@ -27,7 +27,7 @@ from core.tables import (
     Verdict,
 )
 from report.formats import build, load_summary
-from report.weekly import PURGED_VI, load_week
+from report.loading import PURGED_VI, load_week
 from tests.factories import make_analysis, make_feed, make_item, make_user
 
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)

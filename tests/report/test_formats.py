@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from core.calendar import Week
 from core.tables import Cluster, ReviewTask, TaskStatus, Verdict
 from report.formats import build, charts
-from report.weekly import good_practices, load_week, summarize
+from report.loading import load_week
+from report.weekly import good_practices, summarize
 from tests.factories import make_analysis, make_item, make_user
 
 WEEK = Week.parse("2026-W48")  # Mon 23/11 – Sun 29/11/2026, Vietnam time

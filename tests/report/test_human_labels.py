@@ -18,9 +18,11 @@ from core.genre import warns_or_refutes
 from core.items import ItemFilter, get_item, list_items
 from core.tables import Base, FeedKind, ReviewTask, TaskStatus, Verdict
 from nlp.signals import detect
+from report.concerns import concerns
 from report.dashboard import dashboard
 from report.formats import build
-from report.weekly import concerns, load_week, summarize
+from report.loading import load_week
+from report.weekly import summarize
 from tests.factories import make_analysis, make_feed, make_item, make_user
 from tests.web.helpers import PASSWORD, login, people
 

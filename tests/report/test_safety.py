@@ -22,7 +22,8 @@ from core.calendar import Week
 from core.tables import ReviewTask, TaskStatus, Verdict
 from report import safe
 from report.formats import build, charts, render_docx, render_html
-from report.weekly import COLUMNS, render_csv, render_markdown, summarize
+from report.loading import COLUMNS
+from report.weekly import render_csv, render_markdown, summarize
 from tests.factories import make_analysis, make_feed, make_item, make_user
 
 WEEK = Week.parse("2026-W48")

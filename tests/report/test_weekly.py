@@ -8,17 +8,9 @@ from sqlalchemy.orm import Session
 
 from core.calendar import Week
 from core.tables import ReviewTask, TaskStatus, Verdict
-from report.weekly import (
-    _example,
-    _phrases,
-    concerns,
-    load_coverage,
-    load_week,
-    render_markdown,
-    sentiment_change,
-    summarize,
-    wilson,
-)
+from report.concerns import _example, _phrases, concerns
+from report.loading import load_coverage, load_week
+from report.weekly import render_markdown, sentiment_change, summarize, wilson
 from tests.factories import make_analysis, make_item, make_user
 
 
@@ -295,7 +287,7 @@ def test_coverage_names_silent_and_failing_feeds(session: Session) -> None:
 
 
 def test_concern_examples_quote_the_words_around_the_term() -> None:
-    from report.weekly import _example
+    from report.concerns import _example
 
     excerpt = (
         "Sáng nay " + "rất " * 30 + "nhiều người phản ánh ứng dụng VNeID báo lỗi đăng nhập liên tục"

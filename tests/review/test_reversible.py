@@ -15,7 +15,7 @@ from core.config import Settings
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.tables import AuditEvent, ReviewTask, TaskStatus, Verdict
-from report.weekly import load_week
+from report.loading import load_week
 from review.agreement import agreement
 from review.decisions import review_labels
 from review.queue import (
