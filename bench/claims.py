@@ -2,7 +2,7 @@
 
 For each evaluation set (``data/eval/claims_dev.jsonl``, on which the thresholds were chosen, and
 ``data/eval/claims_test.jsonl``, never tuned on) prints, for the sentence encoder and for the
-word matcher it adds to (``nlp/facts.py``, word 1–2-gram overlap):
+word matcher it adds to (``nlp/factcheck.py``, word 1–2-gram overlap):
 
 * paraphrase recall: rows of kind ``paraphrase`` whose own claim is matched (suggested level and
   confirmed level), and how many matched a wrong claim;
@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp import meaning  # noqa: E402
-from nlp.facts import _check_claims, load_facts, match_facts  # noqa: E402
+from nlp.factcheck import _check_claims, match_facts  # noqa: E402
+from nlp.facts import load_facts  # noqa: E402
 from nlp.signals import detect  # noqa: E402
 from nlp.text import fold, normalize  # noqa: E402
 
@@ -109,7 +110,9 @@ def _report(name: str, rows: list[dict], scored: list[dict[str, float]], words: 
             fp = sum(any(v >= th for v in s.values()) for s in chosen)
             print(f"      {kind:15} matched {fp}/{len(chosen)} = {fp / max(1, len(chosen)):.2f}")
     hit = sum(r["claim_id"] in w for r, _, w in para)
-    print(f"  words (nlp/facts.py):  paraphrase recall {hit}/{len(para)} = {hit / len(para):.2f}")
+    print(
+        f"  words (nlp/factcheck.py):  paraphrase recall {hit}/{len(para)} = {hit / len(para):.2f}"
+    )
     for kind in KINDS:
         chosen = [w for r, w in zip(rows, words, strict=True) if r["kind"] == kind]
         fp = sum(bool(w) for w in chosen)

@@ -18,7 +18,8 @@ from core.shapes import AnalysisResult, Reason
 from core.vocabulary import FLAGS
 from nlp import registry
 from nlp.claims import Prepared, prepare_batch, unrefuted, unwarned
-from nlp.facts import FactBase, load_facts, meaning_findings
+from nlp.factcheck import meaning_findings
+from nlp.facts import FactBase, load_facts
 from nlp.pipeline import CLASSIFIERS
 from nlp.text import fold
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.facts import FactBase, match_facts, meaning_findings
+from nlp.factcheck import match_facts, meaning_findings
+from nlp.facts import FactBase
 from nlp.pipeline import model_input
 from nlp.signals import Signal, detect
 from nlp.text import normalize

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.config import ROOT
-from nlp.facts import FactBase, load_facts, match_facts
+from nlp.factcheck import match_facts
+from nlp.facts import FactBase, load_facts
 from nlp.text import normalize
 
 
@@ -215,7 +216,7 @@ _values = st.recursive(
 def test_any_false_claims_list_is_used_or_refused_with_a_facts_error(entries: list[object]) -> None:
     """Whatever a hand-edited file holds, the check either refuses it with ``FactsError`` or
     lets through entries the matcher can read (never a KeyError or TypeError later)."""
-    from nlp.facts import FactsError, _check_entries, _grams
+    from nlp.facts import FactsError, _check_entries, word_grams
 
     try:
         _check_entries(Path("facts.yaml"), "false_claims", entries)
@@ -224,6 +225,6 @@ def test_any_false_claims_list_is_used_or_refused_with_a_facts_error(entries: li
     for entry in entries:
         assert isinstance(entry, dict)
         for wording in [entry["claim"], *entry.get("variants", [])]:
-            _grams(wording.lower())
+            word_grams(wording.lower())
         assert isinstance(entry["correction"], str)
         assert isinstance(entry["id"], str)

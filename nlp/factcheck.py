@@ -1,0 +1,493 @@
+"""What a text gets wrong against the reference fact base (``nlp.facts``).
+
+Two kinds of findings, both returned as ``Signal``s whose ``detail`` carries the fact card
+(``fact_id``, ``official``, ``in_text``, ``differs`` and ``source``: where the official text
+comes from — ``seed`` for the guideline the base was built from, a document, or a publisher):
+
+* references to a known document whose date, issuer or number differs from the record, and
+  target figures (PII/DTI rank, target year) that differ from the resolution;
+* sentences close to a known false claim (``known_false_claim``): by shared words (word 1–2-gram
+  overlap with a wording: ``suggested`` at :data:`SUGGESTED`, ``confirmed`` at :data:`CONFIRMED`)
+  or by meaning (``nlp/meaning.py``, a sentence encoder: ``confirmed`` matches are evidence like
+  word matches; ``suggested`` ones are a hint for the reviewer, kind ``similar_claim``, weight 0).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from nlp import meaning
+from nlp.facts import Document, FactBase, FalseClaim, word_grams
+from nlp.signals import Signal
+from nlp.text import fold
+
+log = logging.getLogger(__name__)
+
+SUGGESTED = 0.6
+CONFIRMED = 0.7
+
+_REF_RE = re.compile(
+    r"\b(?:so\s*)?(\d{1,3})\s*[-–]\s*(nq|ct|hd)\s*/\s*([a-z]+)\b"
+    r"|\b(nghi quyet|chi thi)\s+(?:so\s+)?(\d{1,3})\b(?!\s*[-–/%])"
+)
+_DATE_RE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+_YEAR_RE = re.compile(r"\bnam\s+(20\d\d)\b")
+_RANK_RE = re.compile(
+    r"\b(?:top|nhom|trong)\s+(\d{1,2})\b|\b(dung (?:dau|so 1|so mot|thu nhat)|so 1)\b"
+)
+_KIND = {
+    "nq": "resolution",
+    "nghi quyet": "resolution",
+    "ct": "directive",
+    "chi thi": "directive",
+    "hd": "guidance",
+}
+
+
+def _doc_label(doc: Document) -> str:
+    return (
+        f"{doc['number']:02d}-{doc['suffix']}"
+        if doc["number"] < 10
+        else f"{doc['number']}-{doc['suffix']}"
+    )
+
+
+def _official(doc: Document) -> str:
+    y, m, d = doc["date"].split("-")
+    return f"Số {_doc_label(doc)} ngày {int(d)}/{int(m)}/{y} của {doc['issuer']} {doc['title']}"
+
+
+_KIND_NAME = {"resolution": "Nghị quyết", "directive": "Chỉ thị", "guidance": "Hướng dẫn"}
+
+
+def _cited(doc: Document) -> str:
+    """How a fact card names a document as its source: "Nghị quyết số 06-NQ/TU ngày 30/1/2026"."""
+    y, m, d = doc["date"].split("-")
+    return (
+        f"{_KIND_NAME.get(doc['kind'], 'Văn bản')} số {_doc_label(doc)} ngày {int(d)}/{int(m)}/{y}"
+    )
+
+
+def _finding(text: str, start: int, end: int, message: str, weight: float, **detail: Any) -> Signal:
+    return Signal("fact_mismatch", start, end, text[start:end], message, weight, detail)
+
+
+def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) -> list[Signal]:
+    if m.group(1):
+        number, kind, suffix = int(m.group(1)), _KIND[m.group(2)], m.group(3)
+    else:
+        number, kind, suffix = int(m.group(5)), _KIND[m.group(4)], ""
+    docs = [d for d in facts.documents if d["number"] == number and d["kind"] == kind]
+    if not docs:
+        return []
+    doc = docs[0]
+    out: list[Signal] = []
+    window_end = min(len(folded), m.end() + 80)
+    window = folded[m.end() : window_end]
+    official = _official(doc)
+    label = _doc_label(doc)
+    # where the record of the document comes from (``seed``: the guideline the base was built from)
+    source = doc.get("source")
+    if suffix and suffix != doc["suffix"].split("/")[1].lower():
+        out.append(
+            _finding(
+                text,
+                m.start(),
+                m.end(),
+                f"Số hiệu văn bản sai: văn bản đúng là {label}.",
+                0.5,
+                fact_id=doc["id"],
+                official=official,
+                source=source,
+                in_text=text[m.start() : m.end()],
+                differs="number",
+            )
+        )
+    date = _DATE_RE.search(window)
+    if date and date.start() < 40:
+        d, mo, y = (int(x) for x in date.groups())
+        yy, mm, dd = (int(x) for x in doc["date"].split("-"))
+        if (d, mo, y) != (dd, mm, yy):
+            s, e = m.end() + date.start(), m.end() + date.end()
+            out.append(
+                _finding(
+                    text,
+                    m.start(),
+                    e,
+                    f"Ngày ban hành sai: {label} ban hành ngày {dd}/{mm}/{yy}.",
+                    0.6,
+                    fact_id=doc["id"],
+                    official=official,
+                    source=source,
+                    in_text=text[s:e],
+                    differs="date",
+                )
+            )
+    else:
+        year = _YEAR_RE.search(window)
+        if year and year.start() < 40 and int(year.group(1)) < int(doc["date"][:4]):
+            s, e = m.end() + year.start(), m.end() + year.end()
+            out.append(
+                _finding(
+                    text,
+                    m.start(),
+                    e,
+                    f"Năm ban hành sai: {label} ban hành năm {doc['date'][:4]}.",
+                    0.5,
+                    fact_id=doc["id"],
+                    official=official,
+                    source=source,
+                    in_text=text[s:e],
+                    differs="date",
+                )
+            )
+    lo = max(0, m.start() - 60)
+    around = folded[lo:window_end]
+    for alias, name in facts.issuer_aliases.items():
+        if (
+            alias in around
+            and not any(k in around for k in doc["issuer_keys"])
+            and alias not in doc["issuer_keys"]
+            and _names_issuer(folded, alias, lo, window_end, m)
+        ):
+            out.append(
+                _finding(
+                    text,
+                    m.start(),
+                    m.end(),
+                    f"Cơ quan ban hành sai: {label} do {doc['issuer']} ban hành, không phải {name}.",
+                    0.6,
+                    fact_id=doc["id"],
+                    official=official,
+                    source=source,
+                    in_text=name,
+                    differs="issuer",
+                )
+            )
+            break
+    return out
+
+
+# How a text says who issued a document: "<authority> ban hành / ký / thông qua … Nghị quyết 57",
+# "Nghị quyết 57 do / của <authority>", "Nghị quyết 57, <authority> (đã) ban hành". Naming an
+# authority beside a document ("Thủ tướng chủ trì hội nghị triển khai Nghị quyết 57") is not.
+_ISSUES = r"(?:ban hanh|ky|thong qua|de ra|phat hanh|ra)"
+_ISSUED_BY = re.compile(r"\b(?:do|cua|boi)\s*$")
+_ISSUING_AFTER = re.compile(rf"\s*(?:da |vua |moi )?{_ISSUES}\b")
+_OTHER_DOCUMENT = re.compile(r"\b(?:nghi quyet|chi thi|quyet dinh|nghi dinh|thong tu|luat)\b|\d+/")
+
+
+def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str]) -> bool:
+    """Whether an occurrence of ``alias`` in ``folded[lo:hi]`` is said to have issued the document
+    referred to at ``ref``: before it with an issuing verb between them ("Quốc hội thông qua Nghị
+    quyết 57") and no other document named between; or after it as "do / của / bởi <alias>" or
+    "<alias> (đã) ban hành / ký / thông qua"."""
+    for am in re.finditer(rf"\b{re.escape(alias)}\b", folded[lo:hi]):
+        a, b = lo + am.start(), lo + am.end()
+        if b <= ref.start():
+            between = folded[b : ref.start()]
+            if re.search(rf"\b{_ISSUES}\b", between) and not _OTHER_DOCUMENT.search(between):
+                return True
+        elif a >= ref.end():
+            between = folded[ref.end() : a]
+            if _ISSUED_BY.search(between) or _ISSUING_AFTER.match(folded, b):
+                return True
+    return False
+
+
+def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
+    out: list[Signal] = []
+    documents = {d["id"]: d for d in facts.documents}
+    for target in facts.targets:
+        if "rank" not in target:
+            continue
+        doc = documents.get(target.get("document", ""))
+        source = _cited(doc) if doc is not None else target.get("source")
+        for key in target["indicator_keys"]:
+            for km in re.finditer(rf"\b{re.escape(key)}\b", folded):
+                lo, hi = max(0, km.start() - 60), min(len(folded), km.end() + 60)
+                rank = _RANK_RE.search(folded, lo, hi)
+                if not rank:
+                    continue
+                value = int(rank.group(1)) if rank.group(1) else 1
+                if value != target["rank"]:
+                    s, e = min(km.start(), rank.start()), max(km.end(), rank.end())
+                    out.append(
+                        _finding(
+                            text,
+                            s,
+                            e,
+                            f"Chỉ tiêu sai: {target['statement']}",
+                            0.6,
+                            fact_id=target["id"],
+                            official=target["statement"],
+                            source=source,
+                            in_text=text[rank.start() : rank.end()],
+                            differs="figure",
+                        )
+                    )
+                    return out
+    return out
+
+
+_NEGATIONS = r"(?:khong|chua|chang|khong he|chua he|khong the|ko)"
+
+
+def _negates(sentence: str, cgrams: frozenset[str]) -> bool:
+    """Whether folded ``sentence`` denies a wording whose word grams are ``cgrams``: it puts a
+    negation inside one of the wording's bigrams ("5G không gây ung thư" against "5G gây ung
+    thư"), where the wording has none."""
+    for gram in cgrams:
+        a, _, b = gram.partition(" ")
+        if b and re.search(rf"\b{re.escape(a)} {_NEGATIONS} {re.escape(b)}\b", sentence):
+            return True
+    return False
+
+
+def _denies(facts: FactBase, claim_id: str, sentence: str) -> bool:
+    """Whether ``sentence`` negates one of the wordings of claim ``claim_id`` (:func:`_negates`)."""
+    folded = fold(sentence).lower()
+    return any(
+        _negates(folded, grams) for claim, grams in facts.claim_grams if claim["id"] == claim_id
+    )
+
+
+def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
+    """Sentences that share most word 1–2-grams with a known false claim's wording."""
+    best: dict[str, tuple[float, int, int]] = {}
+    vocabulary, fewest = facts.claim_vocabulary
+    for sm in meaning.SENTENCE.finditer(folded):
+        grams = word_grams(sm.group(0))
+        if len(grams) < 3:
+            continue
+        grams &= vocabulary
+        if len(grams) < SUGGESTED * fewest:
+            continue
+        for claim, cgrams in facts.claim_grams:
+            score = len(grams & cgrams) / len(cgrams)
+            if (
+                score >= SUGGESTED
+                and score > best.get(claim["id"], (0.0, 0, 0))[0]
+                and not _negates(sm.group(0), cgrams)
+            ):
+                best[claim["id"]] = (score, sm.start(), sm.end())
+    out = []
+    by_id = {c["id"]: c for c in facts.false_claims}
+    for cid, (score, s, e) in best.items():
+        claim = by_id[cid]
+        level = "confirmed" if score >= CONFIRMED else "suggested"
+        s += len(text[s:e]) - len(text[s:e].lstrip())
+        e = s + len(text[s:e].rstrip())
+        out.append(
+            Signal(
+                "known_false_claim",
+                s,
+                e,
+                text[s:e],
+                f"Trùng với tin sai đã được đính chính ({'rất giống' if level == 'confirmed' else 'gần giống'}): {claim['correction']}",
+                round(0.4 + 0.5 * score, 3),
+                {
+                    "fact_id": cid,
+                    "official": claim["correction"],
+                    "in_text": text[s:e],
+                    "differs": claim.get("differs", "claim"),
+                    "similarity": round(score, 3),
+                    "level": level,
+                    "method": "words",
+                    "source": claim.get("source"),
+                },
+            )
+        )
+    return out
+
+
+# Cues that make a sentence assert something (a rule, a fee, a secret, a sale of data, a request):
+# a meaning match is evidence only in a sentence that carries one of them.
+ASSERTION_CUES = frozenset(
+    {
+        "policy_claim",
+        "insider_claim",
+        "data_sale_claim",
+        "hidden_truth",
+        "fabricated_obligation",
+        "money_request",
+        "fee_for_benefit",
+        "credential_request",
+        "personal_account",
+        "prize_lure",
+        "advance_fee",
+        "urgency",
+    }
+)
+
+
+def meaning_findings(
+    facts: FactBase,
+    texts: Sequence[str],
+    found: Sequence[Sequence[Signal]],
+    *,
+    asserted_only: bool = False,
+    memo: dict[str, Any] | None = None,
+) -> list[list[Signal]]:
+    """Signals, per text, for sentences close in meaning to a known false claim that its word
+    findings (``found``: the text's cues and fact findings so far) have not already matched.
+
+    * confirmed (``nlp.meaning``) in a sentence that carries an assertion cue (``ASSERTION_CUES``
+      among ``found``): ``known_false_claim``, weight 0.4 + 0.5 × cosine, like a word match;
+    * confirmed without one: ``similar_claim``, weight 0.5 — evidence that keeps a flag the
+      misinfo model gives, but its token is not one the models learnt, so it never makes one (the
+      encoder reads topic more than assertion: "the portal is slow" sits as close to "the portal
+      charges a fee" as a paraphrase does); not for a claim that a known document has the wrong
+      issuer unless the document check finds one in the sentence (:func:`_attribute_checked`),
+      nor in a sentence that negates a wording of the claim ("5G không gây ung thư"): those are
+      hints;
+    * otherwise the closest suggested claim only: ``similar_claim``, weight 0, a hint for the
+      reviewer.
+
+    With ``asserted_only`` only candidate sentences that carry an assertion cue are embedded and
+    only ``known_false_claim`` signals returned — the part the classifiers read; the rest is for
+    the reviewer and is computed for the texts that may reach one. ``memo`` (sentence → vector)
+    is shared by the calls of one analysis so no sentence is embedded twice. All sentences of all
+    ``texts`` are embedded in one encoder call (~10–20 ms a sentence on one core). Without the
+    encoder (``facts.meaning`` is None) every list is empty."""
+    index = facts.meaning
+    if index is None:
+        return [[] for _ in texts]
+    spans = []
+    for text, signals in zip(texts, found, strict=True):
+        candidates = index.candidates(text)
+        if asserted_only:
+            candidates = [(a, b) for a, b in candidates if _asserted(signals, a, b)]
+        spans.append(candidates)
+    by_id = {c["id"]: c for c in facts.false_claims}
+    out = []
+    for text, signals, matches in zip(
+        texts, found, index.match_many(texts, spans, memo), strict=True
+    ):
+        matched = {
+            (s.detail or {}).get("fact_id") for s in signals if s.kind == "known_false_claim"
+        }
+        mine: list[Signal] = []
+        hint = None
+        for m in matches:
+            if m.claim_id in matched:
+                continue
+            if (
+                m.level != "confirmed"
+                or not _attribute_checked(facts, by_id[m.claim_id], signals, m.start, m.end)
+                or _denies(facts, m.claim_id, text[m.start : m.end])
+            ):
+                hint = hint or m
+                continue
+            asserted = _asserted(signals, m.start, m.end)
+            if asserted or not asserted_only:
+                mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
+        if hint is not None and not mine and not asserted_only:
+            mine.append(
+                _meaning_signal(by_id[hint.claim_id], hint, text, asserted=False, hint=True)
+            )
+        out.append(mine)
+    return out
+
+
+def _document_of(facts: FactBase, claim: FalseClaim) -> bool:
+    """Whether a false claim's wording refers to a document of the fact base by number."""
+    for m in _REF_RE.finditer(fold(claim["claim"]).lower()):
+        number, kind = (
+            (int(m.group(1)), _KIND[m.group(2)])
+            if m.group(1)
+            else (int(m.group(5)), _KIND[m.group(4)])
+        )
+        if any(d["number"] == number and d["kind"] == kind for d in facts.documents):
+            return True
+    return False
+
+
+def _attribute_checked(
+    facts: FactBase, claim: FalseClaim, signals: Sequence[Signal], start: int, end: int
+) -> bool:
+    """Whether a match of ``claim`` in ``[start, end)`` may count. A claim that a known document
+    was issued by the wrong authority ("Nghị quyết 57 do Quốc hội ban hành") is false only in its
+    issuer, which the document check reads exactly (``_check_reference``): a sentence matches it
+    only when that check finds a wrong issuer there. A sentence that names the document with its
+    real issuer, or an authority beside it ("Thủ tướng chủ trì hội nghị triển khai Nghị quyết
+    57"), shares most of its words and much of its meaning, and is true. Other claims: always."""
+    if claim.get("differs") != "issuer" or not _document_of(facts, claim):
+        return True
+    return any(
+        s.kind == "fact_mismatch"
+        and (s.detail or {}).get("differs") == "issuer"
+        and s.start < end
+        and start < s.end
+        for s in signals
+    )
+
+
+def _asserted(signals: Sequence[Signal], start: int, end: int) -> bool:
+    return any(c.kind in ASSERTION_CUES and c.start < end and start < c.end for c in signals)
+
+
+def _meaning_signal(
+    claim: FalseClaim, m: meaning.Match, text: str, *, asserted: bool, hint: bool = False
+) -> Signal:
+    """The signal of meaning match ``m``; with ``hint``, a weight-0 hint whatever its level."""
+    confirmed = m.level == "confirmed" and not hint
+    if confirmed and asserted:
+        kind, weight, lead = (
+            "known_false_claim",
+            round(0.4 + 0.5 * m.similarity, 3),
+            "Cùng nội dung với tin sai đã được đính chính: ",
+        )
+    elif confirmed:
+        kind, weight, lead = "similar_claim", 0.5, "Gần với tin sai đã được đính chính: "
+    else:
+        kind, weight, lead = (
+            "similar_claim",
+            0.0,
+            "Có thể cùng chủ đề với tin sai đã được đính chính (cần xem lại): ",
+        )
+    return Signal(
+        kind,
+        m.start,
+        m.end,
+        text[m.start : m.end],
+        lead + claim["correction"],
+        weight,
+        {
+            "fact_id": m.claim_id,
+            "official": claim["correction"],
+            "source": claim.get("source"),
+            "in_text": text[m.start : m.end],
+            "differs": claim.get("differs", "claim"),
+            "similarity": m.similarity,
+            "margin": m.margin,
+            "level": m.level,
+            "method": "meaning",
+        },
+    )
+
+
+def match_facts(
+    facts: FactBase, text: str, cues: Sequence[Signal] = (), *, meaning: bool = True
+) -> list[Signal]:
+    """Findings where normalised ``text`` contradicts or echoes the fact base; ``cues`` are the
+    text's cue signals (``nlp.signals.detect``), which decide whether a meaning match is evidence.
+    With ``meaning`` false, known false claims are matched by shared words only (the caller runs
+    :func:`meaning_findings` over a batch)."""
+    folded = fold(text)
+    out: list[Signal] = []
+    for m in _REF_RE.finditer(folded):
+        out.extend(_check_reference(facts, text, folded, m))
+    out.extend(_check_targets(facts, text, folded))
+    by_id = {c["id"]: c for c in facts.false_claims}
+    out.extend(
+        s
+        for s in _check_claims(facts, text, folded)
+        if _attribute_checked(facts, by_id[(s.detail or {})["fact_id"]], out, s.start, s.end)
+    )
+    if meaning:
+        out.extend(meaning_findings(facts, [text], [[*cues, *out]])[0])
+    return out
