@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nlp.pipeline import (
+from nlp.pipeline import model_input
+from nlp.polarity import (
     EMOTICONS_NEGATIVE,
     EMOTICONS_POSITIVE,
     NEGATIVE,
     NEUTRAL,
     POSITIVE,
-    model_input,
     polarity_tokens,
 )
 from nlp.text import fold, normalize
