@@ -10,7 +10,7 @@ from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from core.accounts import NotAuthenticated, user_for_token
+from core.auth import NotAuthenticated, user_for_token
 from core.config import Settings
 from core.db import end_after_error
 from core.errors import Forbidden

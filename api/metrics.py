@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.middleware import Timing
-from core.accounts import NotAuthenticated, user_for_token
+from core.auth import NotAuthenticated, user_for_token
 from core.db import utcnow
 from core.errors import Forbidden
 from core.tables import AuditEvent, Item, ReviewTask, Role, Verdict

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import SessionDep, SettingsDep, TokenDep
 from api.schemas import LoginRequest, TokenRead
-from core.accounts import AuthError, LoginLimits, authenticate, issue_token, revoke_token
+from core.auth import AuthError, LoginLimits, authenticate, issue_token, revoke_token
 from core.config import Settings
 from core.errors import DomainError
 

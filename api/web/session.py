@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Request
 
 from api.deps import SessionDep, SettingsDep
-from core.accounts import AuthError, user_for_token
+from core.auth import AuthError, user_for_token
 from core.errors import DomainError
 from core.permissions import Permission, allowed
 from core.tables import User

@@ -185,7 +185,7 @@ def test_metrics_refuse_an_idle_admin_token(
 def test_stale_counts_are_purged_and_a_refused_address_adds_no_name(
     settings: Settings, app_factory: sessionmaker[Session], analyzer, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    import core.accounts
+    import core.auth
     from core.tables import LoginThrottle
 
     limited = settings.model_copy(update={"login_address_max_failures": 2})
@@ -201,7 +201,7 @@ def test_stale_counts_are_purged_and_a_refused_address_adds_no_name(
                 )
             )
             s.commit()
-        monkeypatch.setattr(core.accounts, "PURGE_SHARE", 1.0)
+        monkeypatch.setattr(core.auth, "PURGE_SHARE", 1.0)
         c.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
         with app_factory() as s:
             assert s.scalar(select(func.count()).select_from(LoginThrottle)) <= 1

@@ -21,8 +21,8 @@ from api.web.session import (
     new_login_csrf,
     safe_next,
 )
-from core import accounts
-from core.accounts import AccountLocked, AuthError
+from core import auth
+from core.auth import AccountLocked, AuthError
 from core.errors import DomainError
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +58,7 @@ def login(
         return go("/login", "bad_form")
     error = None
     try:
-        user = accounts.authenticate(
+        user = auth.authenticate(
             session,
             username,
             password,
@@ -87,7 +87,7 @@ def login(
             LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict", path="/login"
         )
         return response
-    token, _ = accounts.issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
+    token, _ = auth.issue_token(session, user, timedelta(hours=settings.token_ttl_hours))
     session.commit()  # in the request's thread (see api.deps.get_session)
     signed_in = RedirectResponse(safe_next(next), status_code=303)
     signed_in.set_cookie(
@@ -105,7 +105,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, user: WebUser, session: SessionDep, _: None = Csrf) -> Response:
-    accounts.revoke_token(session, request.cookies.get(SESSION_COOKIE, ""))
+    auth.revoke_token(session, request.cookies.get(SESSION_COOKIE, ""))
     response = go("/login", "logged_out")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
