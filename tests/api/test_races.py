@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.main import create_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
-from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, User, Verdict
+from core.tables import AuditEvent, ReviewTask, TaskStatus, User, Verdict
 from review import queue
 from review.queue import LeaseError
+from tests.apps import login
 from tests.factories import make_task, make_user
 
 BURST = 12  # simultaneous requests per burst
@@ -36,13 +37,8 @@ class Served:
     factory: sessionmaker[Session]
 
     def login(self, name: str) -> dict[str, str]:
-        r = httpx.post(
-            f"{self.base}/api/v1/auth/login",
-            json={"username": name, "password": f"{name}-password"},
-            timeout=30,
-        )
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+        with httpx.Client(base_url=self.base, timeout=30) as http:
+            return login(http, name)
 
 
 def _free_port() -> int:
@@ -53,7 +49,6 @@ def _free_port() -> int:
 
 def _serve(settings: Settings, analyzer) -> Iterator[Served]:  # type: ignore[no-untyped-def]
     engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
     factory = make_sessionmaker(engine)
     port = _free_port()
     server = uvicorn.Server(
@@ -72,7 +67,6 @@ def _serve(settings: Settings, analyzer) -> Iterator[Served]:  # type: ignore[no
     finally:
         server.should_exit = True
         thread.join(10)
-        Base.metadata.drop_all(engine)
         engine.dispose()
 
 
