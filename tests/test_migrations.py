@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, inspect
@@ -31,7 +30,6 @@ def test_upgrade_head_matches_the_orm(empty_db_url: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.slow
 def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(empty_db_url: str) -> None:
     """Rows stored before the one text key (NFD, zero-width characters, old tone placement,
     ``ð``) are re-keyed: digest, search text, shingles; a row that becomes the twin of an older

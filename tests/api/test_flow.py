@@ -104,7 +104,6 @@ def test_repeated_failures_lock_the_account_briefly(
     login(client, "ctv1")  # other accounts are unaffected
 
 
-@pytest.mark.slow
 def test_failed_logins_per_address_are_limited_and_successes_are_not_counted(
     settings: Settings, client: TestClient, apps: Apps
 ) -> None:
@@ -130,7 +129,6 @@ def test_failed_logins_per_address_are_limited_and_successes_are_not_counted(
     assert r.status_code == 200  # another address is not limited
 
 
-@pytest.mark.slow
 def test_escalate_then_an_analyst_overrides_with_a_reason(
     client: TestClient, factory: sessionmaker[Session]
 ) -> None:

@@ -129,7 +129,6 @@ def test_dates_and_weeks_at_the_calendars_edge_are_refused_in_the_error_shape(
 # --- control characters ------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_nul_in_any_api_string_is_refused_with_422(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:

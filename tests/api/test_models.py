@@ -106,6 +106,7 @@ def test_promotion_of_an_unknown_version_and_refusal_without_reason(
     assert c.post("/api/v1/models/nope/rollback").status_code == 404
 
 
+@pytest.mark.slow
 def test_agreement_by_hand(api: tuple[TestClient, sessionmaker[Session], Settings]) -> None:
     c, factory, _ = api
     with factory() as s:

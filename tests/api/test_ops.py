@@ -82,7 +82,6 @@ def test_reports_may_not_be_framed_nor_run_anything(
     assert _policy(page.headers["content-security-policy"])["frame-ancestors"] == "'none'"
 
 
-@pytest.mark.slow
 def test_a_control_character_from_a_feed_breaks_no_report(
     client: TestClient, sqlite_settings: Settings
 ) -> None:
@@ -115,7 +114,6 @@ def test_oversized_bodies_are_refused(client: TestClient) -> None:
     assert r.json()["error"]["code"] == "too_large"
 
 
-@pytest.mark.slow
 def test_oversized_chunked_bodies_are_refused_with_413(client: TestClient) -> None:
     # No Content-Length: the body is counted as it is read (2,000-byte limit in this fixture).
     def chunks(n: int) -> Iterator[bytes]:

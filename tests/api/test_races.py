@@ -178,7 +178,6 @@ def _claim(served: Served, me: dict[str, str]) -> int:
     return int(r.json()["id"])
 
 
-@pytest.mark.slow
 def test_simultaneous_identical_verdicts_store_one(served: Served) -> None:
     """Before: 3 simultaneous identical verdicts stored 2-3 rows on 10 of 10 tasks."""
     _people(served, "ctv1")
@@ -221,7 +220,6 @@ def test_a_repeated_submission_with_its_key_returns_the_stored_verdict(served: S
         assert s.scalar(select(func.count()).where(AuditEvent.action == "task.verdict")) == 1
 
 
-@pytest.mark.slow
 def test_a_double_tap_never_satisfies_the_two_person_rule(served_two_person: Served) -> None:
     """Before: with the two-person rule on, 5 of 20 tasks ended decided as scam on one
     reviewer's verdicts."""
@@ -265,7 +263,6 @@ def test_a_double_tap_never_satisfies_the_two_person_rule(served_two_person: Ser
 # --- leases ------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_one_reviewer_holds_one_lease_however_many_simultaneous_claims(served: Served) -> None:
     """Before: two simultaneous claims by one user both succeeded (10 of 20 users on
     PostgreSQL), the second task stranded for the lease time."""
@@ -320,7 +317,6 @@ def test_a_verdict_loses_to_the_expiry_of_its_lease(
         assert s.scalar(select(ReviewTask.lease_holder_id)) == b.id
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("other", ["skip", "release", "renew"])
 def test_a_verdict_racing_the_same_reviewers_skip_release_or_renew(
     served: Served, other: str

@@ -127,7 +127,6 @@ def test_a_text_report_becomes_an_item_queued_for_another_collaborator(
     assert client.get("/api/v1/reports/mine", headers=other).json() == []
 
 
-@pytest.mark.slow
 def test_the_submitter_cannot_claim_a_story_they_reported_in_any_item_of_its_cluster(
     client: TestClient, factory: sessionmaker[Session], conf: Settings
 ) -> None:
@@ -234,7 +233,6 @@ def _with_gps() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(OCR_SKIP is not None, reason=f"OCR unavailable: {OCR_SKIP} (make ocr)")
 def test_a_screenshot_is_read_stripped_stored_and_served_to_reviewers_only(
     client: TestClient, factory: sessionmaker[Session], conf: Settings
@@ -285,7 +283,6 @@ def test_a_screenshot_is_read_stripped_stored_and_served_to_reviewers_only(
     assert client.get(f"/api/v1/report-images/{images[1]['id']}").status_code == 401
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(OCR_SKIP is not None, reason=f"OCR unavailable: {OCR_SKIP} (make ocr)")
 def test_a_reviewer_corrects_the_ocr_text_audited_and_analysed_again(
     client: TestClient, factory: sessionmaker[Session]
@@ -367,7 +364,6 @@ def _not_an_image() -> bytes:
         (_not_an_image, "image_type", "Chỉ nhận ảnh PNG, JPEG hoặc WebP"),
     ],
 )
-@pytest.mark.slow
 def test_hostile_images_are_refused_in_vietnamese_and_nothing_is_kept(
     client: TestClient,
     factory: sessionmaker[Session],

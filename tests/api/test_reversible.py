@@ -30,7 +30,6 @@ def _decide(client: TestClient, who: dict[str, str], verdict: str) -> dict:  # t
     return r.json()
 
 
-@pytest.mark.slow
 def test_undo_then_decide_again(client: TestClient) -> None:
     me, other = login(client, "ctv1"), login(client, "ctv2")
     given = _decide(client, me, "scam")

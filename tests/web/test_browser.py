@@ -117,7 +117,6 @@ def _login(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url(f"{base}/queue")
 
 
-@pytest.mark.slow
 def test_collaborator_claims_decides_sees_next_and_history(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -167,7 +166,6 @@ def test_collaborator_claims_decides_sees_next_and_history(
     assert (output_dir / "queue-360x740.png").stat().st_size > 5_000
 
 
-@pytest.mark.slow
 def test_analyst_overrides_an_escalation_with_a_reason(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -99,7 +99,6 @@ def _box(page, selector: str) -> dict[str, float]:  # type: ignore[no-untyped-de
     return box
 
 
-@pytest.mark.slow
 def test_the_verdict_bar_stays_in_reach_on_a_long_card(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

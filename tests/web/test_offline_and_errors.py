@@ -25,7 +25,6 @@ def client(sqlite_settings: Settings, apps: Apps) -> TestClient:
     return c
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_docs_reference_no_external_url_and_their_assets_are_served(
     client: TestClient, path: str

@@ -81,7 +81,6 @@ GET_PAGES = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("path", "permission"), GET_PAGES, ids=[p for p, _ in GET_PAGES])
 def test_page_by_role(
     app_db: tuple[TestClient, sessionmaker[Session]], path: str, permission
