@@ -25,7 +25,7 @@ def test_admin_adds_changes_and_disables_accounts_and_each_step_is_audited(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = client
-    admin = {**login(c, "admin1")}
+    admin = login(c, "admin1")
     r = c.post(
         "/api/v1/users",
         headers=admin,
@@ -82,7 +82,7 @@ def test_an_admin_cannot_lock_themself_out(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = client
-    admin = {**login(c, "admin1")}
+    admin = login(c, "admin1")
     assert (
         c.patch("/api/v1/users/admin1", headers=admin, json={"is_active": False}).status_code == 409
     )
