@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.audit import record
-from core.config import ROOT, Settings
+from core.config import Settings
 from core.db import utcnow
 from core.errors import Conflict, NotFound, ReasonRequired
 from core.tables import ModelVersion, User
@@ -30,8 +31,6 @@ from nlp.train import Dataset
 from nlp.train import train as fit
 
 EVAL_FILE = "eval.jsonl"
-SEED = ROOT / "data" / "seed" / "seed.jsonl"
-CHECK = ROOT / "data" / "eval" / "check.jsonl"
 
 
 class NothingToRollBack(Conflict):
@@ -76,6 +75,17 @@ def check_classifier(classifier: str) -> str:
     return classifier
 
 
+def seed_file(settings: Settings) -> Path:
+    """The seed a challenger trains on by default: ``<data_dir>/seed/seed.jsonl``
+    (``DULUAN_DATA_DIR``; the repository's ``data/`` unless set)."""
+    return settings.data_dir / "seed" / "seed.jsonl"
+
+
+def check_file(settings: Settings) -> Path:
+    """The check set every challenger is evaluated on: ``<data_dir>/eval/check.jsonl``."""
+    return settings.data_dir / "eval" / "check.jsonl"
+
+
 def _eval_rows(settings: Settings, classifier: str, version: str) -> list[EvalRow]:
     path = registry.version_file(settings.models_dir, classifier, version, EVAL_FILE)
     if not path.is_file():
@@ -117,17 +127,17 @@ def train_challenger(
     eval_share: float = 0.2,
     progress: Progress | None = None,
 ) -> tuple[str, registry.ModelCard]:
-    """Snapshot the data (``base``, by default the seed file, + ``reviews`` + ``external``), train,
-    save the challenger with its evaluation set and its comparison with the champion (not made
-    current); returns (version, metadata). Holds no database transaction while it trains: read
+    """Snapshot the data (``base``, by default ``seed_file(settings)``, + ``reviews`` +
+    ``external``; the check set is ``check_file(settings)``), train, save the challenger with
+    its evaluation set and its comparison with the champion (not made current); returns (version, metadata). Holds no database transaction while it trains: read
     the labels before (``review_labels``), record the result after (``record_challenger``)."""
     step = progress or (lambda _msg, _frac: None)
     check_classifier(classifier)
     step("Chuẩn bị dữ liệu / building the snapshot", 0.05)
     snapshot = build_snapshot(
         classifier,
-        seed=base if base is not None else SEED,
-        check=CHECK,
+        seed=base if base is not None else seed_file(settings),
+        check=check_file(settings),
         reviews=reviews,
         external=external,
         eval_share=eval_share,

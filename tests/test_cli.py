@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.main import get_command
@@ -19,6 +18,7 @@ from core.config import get_settings
 from nlp import lifecycle
 from nlp.evaluate import load_rows
 from nlp.retrain import seed_held_out
+from tests.apps import Apps, login
 
 runner = CliRunner()
 
@@ -288,7 +288,7 @@ def test_the_demo_worker_brings_new_items_while_the_demo_serves(cli_env: Path) -
 
 
 @pytest.mark.slow
-def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None:
+def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path, apps: Apps) -> None:
     """The foundation's promise: fresh database → demo → log in, claim, read reasons, decide."""
     result = runner.invoke(app, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
@@ -298,35 +298,28 @@ def test_demo_then_a_collaborator_decides_through_the_api(cli_env: Path) -> None
     assert again.exit_code == 0
     assert "0 tin mới" in again.output
 
-    from api.main import create_app
-
-    with TestClient(create_app(get_settings())) as client:
-        token = client.post(
-            "/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-demo-2026"}
-        ).json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
-        seen = []
-        while (r := client.post("/api/v1/queue/claim", headers=headers)).status_code == 200:
-            task = r.json()
-            misinfo = task["analysis"]["misinfo"]
-            if task["reason"] == "risk":  # flagged: a distortion or scam, with evidence
-                flagged = [
-                    x for x in task["analysis"]["reasons"] if x["weight"] > 0 and x["evidence"]
-                ]
-                assert misinfo in {"distortion", "scam"}
-                assert flagged
-                seen.append(task["item"]["title"])
-            else:  # the uncertain or audit share: shown so reviewers also check the unflagged
-                assert task["reason"] in {"uncertain", "audit"}
-            assert task["source_count"] >= 1
-            verdict = misinfo if misinfo != "none" else "not_misinformation"
-            r = client.post(
-                f"/api/v1/tasks/{task['id']}/verdict",
-                headers=headers,
-                json={"verdict": verdict, "note": "demo"},
-            )
-            assert r.status_code == 200
-        assert r.status_code == 204
+    client = apps(get_settings())
+    headers = login(client, "ctv1", "ctv1-demo-2026")
+    seen = []
+    while (r := client.post("/api/v1/queue/claim", headers=headers)).status_code == 200:
+        task = r.json()
+        misinfo = task["analysis"]["misinfo"]
+        if task["reason"] == "risk":  # flagged: a distortion or scam, with evidence
+            flagged = [x for x in task["analysis"]["reasons"] if x["weight"] > 0 and x["evidence"]]
+            assert misinfo in {"distortion", "scam"}
+            assert flagged
+            seen.append(task["item"]["title"])
+        else:  # the uncertain or audit share: shown so reviewers also check the unflagged
+            assert task["reason"] in {"uncertain", "audit"}
+        assert task["source_count"] >= 1
+        verdict = misinfo if misinfo != "none" else "not_misinformation"
+        r = client.post(
+            f"/api/v1/tasks/{task['id']}/verdict",
+            headers=headers,
+            json={"verdict": verdict, "note": "demo"},
+        )
+        assert r.status_code == 200
+    assert r.status_code == 204
     assert len(seen) >= 4
     assert not any("Cảnh báo" in t or "Bác bỏ" in t or "Đính chính" in t for t in seen)
 
@@ -374,9 +367,8 @@ def test_import_reports_bad_lines(cli_env: Path, tmp_path: Path) -> None:
     assert "1 new" in result.output
 
 
-@pytest.mark.slow
 def test_retrain_loop_from_the_command_line(
-    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli_env: Path, tmp_path: Path, tiny_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """demo → decide → labels export → train --include-reviews → promote → analyze --since
     records the new version → rollback."""
@@ -391,6 +383,9 @@ def test_retrain_loop_from_the_command_line(
     models = tmp_path / "models"
     shutil.copytree(ROOT / "models", models, ignore=shutil.ignore_patterns("*.md"))
     monkeypatch.setenv("DULUAN_MODELS_DIR", str(models))
+    monkeypatch.setenv(
+        "DULUAN_DATA_DIR", str(tiny_data)
+    )  # trains on a tiny seed: the loop, not the quality
     get_settings.cache_clear()
     assert runner.invoke(app, ["demo", "--no-serve"]).exit_code == 0
     factory = make_factory(get_settings())
@@ -413,8 +408,8 @@ def test_retrain_loop_from_the_command_line(
     )
     assert result.exit_code == 0, result.output
     # the seed's fixed held-out tenth and the check set, counted from the files
-    held = sum(seed_held_out(str(r["id"])) for r in load_rows(lifecycle.SEED))
-    checks = len(load_rows(lifecycle.CHECK))
+    held = sum(seed_held_out(str(r["id"])) for r in load_rows(lifecycle.seed_file(get_settings())))
+    checks = len(load_rows(lifecycle.check_file(get_settings())))
     assert f"evaluation set: {held + checks} rows ({held} held-out seed + {checks} check set" in (
         result.output
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, inspect
@@ -18,21 +17,20 @@ def _config(url: str) -> Config:
     return cfg
 
 
-def test_upgrade_head_matches_the_orm(db_url: str) -> None:
-    cfg = _config(db_url)
+def test_upgrade_head_matches_the_orm(empty_db_url: str) -> None:
+    cfg = _config(empty_db_url)
     command.upgrade(cfg, "head")
     command.check(cfg)  # raises if autogenerate would find any difference
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
     command.downgrade(cfg, "base")
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
 
 
-@pytest.mark.slow
-def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(db_url: str) -> None:
+def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(empty_db_url: str) -> None:
     """Rows stored before the one text key (NFD, zero-width characters, old tone placement,
     ``ð``) are re-keyed: digest, search text, shingles; a row that becomes the twin of an older
     one is kept, with a note and the older one's cluster."""
@@ -44,7 +42,7 @@ def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(db_url: str
     from collector.cluster import pack_signature
     from core.text import content_digest, search_key
 
-    cfg = _config(db_url)
+    cfg = _config(empty_db_url)
     command.upgrade(cfg, "e41b7d09a3c6")  # the revision before the text key
     nfc = "Người dân được hỗ trợ hòa mạng miễn phí"
     forms = [
@@ -53,7 +51,7 @@ def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(db_url: str
         "Ngư\u200bời dân ðược hỗ trợ hoà mạng miễn phí",
         "Một tin khác hẳn về khoa học",
     ]
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO cluster (id, item_count, source_count) VALUES (1, 1, 1), (2, 2, 1)")
@@ -100,14 +98,14 @@ def test_the_text_key_migration_rekeys_existing_rows_and_keeps_twins(db_url: str
     command.downgrade(cfg, "base")
 
 
-def test_analyzed_at_is_backfilled_from_the_oldest_analysis(db_url: str) -> None:
+def test_analyzed_at_is_backfilled_from_the_oldest_analysis(empty_db_url: str) -> None:
     """Items analysed before ``item.analyzed_at`` existed are not taken for waiting ones: the
     column is filled from their oldest analysis; an item never analysed stays waiting."""
     from sqlalchemy import text
 
-    cfg = _config(db_url)
+    cfg = _config(empty_db_url)
     command.upgrade(cfg, "7e1b3c5d9a42")  # the revision before item.analyzed_at
-    engine = create_engine(db_url)
+    engine = create_engine(empty_db_url)
     with engine.begin() as conn:
         for n in (1, 2):
             conn.execute(

@@ -98,7 +98,12 @@ def test_evaluate_models_notebook_runs(fixture_env: Path) -> None:
 
 
 @pytest.mark.slow
-def test_retrain_notebook_runs_and_goes_through_the_gate(fixture_env: Path, tmp_path: Path) -> None:
+def test_retrain_notebook_runs_and_goes_through_the_gate(
+    fixture_env: Path, tmp_path: Path, tiny_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "DULUAN_DATA_DIR", str(tiny_data)
+    )  # the notebook's steps, not the seed's quality
     summary = _run(ROOT / "notebooks" / "2.0-retrain-from-reviews.ipynb")
     assert summary["version"] in registry.versions(fixture_env, "misinfo")
     if summary["refusals"]:

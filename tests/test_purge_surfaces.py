@@ -3,7 +3,6 @@ for an item whose text was blanked, and a clear refusal of inconsistent settings
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,14 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from api.main import create_app
 from cli import app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.retention import purge
-from core.tables import AuditEvent, Base, Item
+from core.tables import AuditEvent, Item
+from tests.apps import Apps, csrf_of, login, web_login
 from tests.factories import make_analysis, make_item
-from tests.web.helpers import csrf_of, login, people
+from tests.web.helpers import people
 
 runner = CliRunner()
 PURGED = "nội dung đã xoá theo thời hạn lưu trữ"
@@ -64,7 +63,6 @@ def test_purge_command_dry_run_then_run(cli_env: Path) -> None:
         assert event.after is not None
         assert event.after["texts_blanked"] == 1
         assert "Tin cũ" not in str(event.after)  # counts only, no content
-    engine.dispose()
 
 
 def test_purge_command_refuses_audit_shorter_than_texts(
@@ -81,18 +79,13 @@ def test_purge_command_refuses_audit_shorter_than_texts(
 
 
 @pytest.fixture
-def client(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+def client(sqlite_settings: Settings, apps: Apps) -> tuple[TestClient, sessionmaker[Session]]:
+    factory = apps.sessions(sqlite_settings)
     with factory() as s:
         people(s)
         s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c, factory
-    engine.dispose()
+    c = apps(sqlite_settings)
+    return c, factory
 
 
 def test_pages_and_api_of_a_blanked_item(client, sqlite_settings: Settings) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +94,7 @@ def test_pages_and_api_of_a_blanked_item(client, sqlite_settings: Settings) -> N
         item_id = _old_item(s, 400, "Tiêu đề bí mật sẽ bị xoá")
         s.commit()
         purge(s, sqlite_settings, utcnow())
-    login(c, "pt1")
+    web_login(c, "pt1")
     page = c.get(f"/items/{item_id}")
     assert page.status_code == 200
     assert PURGED in page.text
@@ -116,8 +109,7 @@ def test_pages_and_api_of_a_blanked_item(client, sqlite_settings: Settings) -> N
         f"/items/{item_id}/review", data={"csrf": csrf_of(page.text)}, follow_redirects=True
     )
     assert "không còn gì để rà soát" in sent.text
-    token = c.post("/api/v1/auth/login", json={"username": "pt1", "password": "web-password-1"})
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    headers = login(c, "pt1")
     detail = c.get(f"/api/v1/items/{item_id}", headers=headers).json()
     assert detail["item"]["purged_at"] is not None
     assert (detail["item"]["title"], detail["item"]["text"]) == ("", "")
@@ -143,15 +135,14 @@ def test_a_blanked_item_whose_analysis_is_kept(client, sqlite_settings: Settings
         item_id = item.id
         s.commit()
         purge(s, sqlite_settings, utcnow())
-    login(c, "pt1")
+    web_login(c, "pt1")
     page = c.get(f"/items/{item_id}")
     assert page.status_code == 200
     assert PURGED in page.text
     assert "bí mật" not in page.text
     assert "Yêu cầu OTP" in page.text  # the reason's message stays
     assert f"/items/{item_id}" in c.get("/items", params={"misinfo": "scam"}).text
-    token = c.post("/api/v1/auth/login", json={"username": "pt1", "password": "web-password-1"})
-    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    headers = login(c, "pt1")
     detail = c.get(f"/api/v1/items/{item_id}", headers=headers)
     assert detail.status_code == 200, detail.text
     reasons = detail.json()["analysis"]["reasons"]

@@ -293,6 +293,7 @@ def test_the_worker_runs_the_alert_rules_once_a_minute_and_retention_daily() -> 
     assert jobs["report_images"].interval_s == 86_400
 
 
+@pytest.mark.slow
 def test_the_worker_owns_its_parse_pool_and_joins_it_when_it_stops(
     factory: sessionmaker[Session], settings: Settings, feed_server: str
 ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,13 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from alerts import check_and_send
-from api.main import create_app
 from cli import app as cli_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
-from core.tables import Alert, AlertSubscription, AuditEvent, Base, ReviewTask, TaskStatus, User
+from core.tables import Alert, AlertSubscription, AuditEvent, ReviewTask, TaskStatus, User
+from tests.apps import Apps, csrf_of, login, web_login
 from tests.factories import make_analysis, make_item
-from tests.web.helpers import PASSWORD, csrf_of, login, people
+from tests.web.helpers import people
 
 
 def _old_task(session: Session, minutes: int = 125) -> None:
@@ -37,31 +36,23 @@ def _old_task(session: Session, minutes: int = 125) -> None:
 
 @pytest.fixture
 def app_db(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session], Settings]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+    sqlite_settings: Settings, apps: Apps
+) -> tuple[TestClient, sessionmaker[Session], Settings]:
+    factory = apps.sessions(sqlite_settings)
     with factory() as s:
         people(s)
         _old_task(s)
         s.commit()
         check_and_send(s, sqlite_settings)  # one queue_wait alert, no subscriber yet
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c, factory, sqlite_settings
-    engine.dispose()
-
-
-def _token(c: TestClient, name: str) -> dict[str, str]:
-    r = c.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    c = apps(sqlite_settings)
+    return c, factory, sqlite_settings
 
 
 def test_the_api_lists_alerts_and_keeps_each_analysts_subscription(
     app_db: tuple[TestClient, sessionmaker[Session], Settings],
 ) -> None:
     c, factory, _ = app_db
-    ctv, analyst = _token(c, "ctv1"), _token(c, "pt1")
+    ctv, analyst = login(c, "ctv1"), login(c, "pt1")
     assert c.get("/api/v1/alerts", headers=ctv).status_code == 403
     refused = c.put(
         "/api/v1/alerts/subscription",
@@ -115,13 +106,13 @@ def test_the_alerts_page_is_vietnamese_for_analysts_and_saves_a_subscription(
     app_db: tuple[TestClient, sessionmaker[Session], Settings],
 ) -> None:
     c, factory, _ = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     forbidden = c.get("/alerts")
     assert forbidden.status_code == 403
     assert "Không có quyền" in forbidden.text
     assert 'href="/alerts"' not in c.get("/queue").text  # not in a collaborator's menu
     c.cookies.clear()
-    login(c, "pt1")
+    web_login(c, "pt1")
     page = c.get("/alerts")
     assert page.status_code == 200
     html = page.text
@@ -187,7 +178,7 @@ def test_feed_text_in_an_alert_is_shown_as_text(
             )
         )
         s.commit()
-    login(c, "qt1")
+    web_login(c, "qt1")
     html = c.get("/alerts").text
     assert "<script>window.__x" not in html
     assert "&lt;script&gt;window.__x=1&lt;/script&gt;Tin giả" in html
@@ -211,4 +202,3 @@ def test_cli_alerts_check_runs_once(cli_env: Path) -> None:
     again = runner.invoke(cli_app, ["alerts", "check"])
     assert again.exit_code == 0
     assert "0 new alert(s)" in again.output
-    engine.dispose()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts import service
@@ -51,12 +52,28 @@ def test_a_title_from_feed_text_stays_on_one_line_and_names_no_reviewer() -> Non
     assert "Đã tự tắt sau 5 lần lỗi liên tiếp" in text
 
 
+def _waits_for_a_lock(factory: sessionmaker[Session], pid: int, timeout: float = 10.0) -> bool:
+    """Whether the backend ``pid`` comes to wait on a lock within ``timeout`` seconds (asked of
+    PostgreSQL, instead of sleeping a fixed second and hoping it got there)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with factory() as s:
+            waiting = s.scalar(
+                text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            )
+        if waiting == "Lock":
+            return True
+        time.sleep(0.01)
+    return False
+
+
 def test_two_checks_at_once_on_postgresql_record_one_alert(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
     settings = Settings(database_url=pg_url, _env_file=None)
     finding = Finding(AlertRule.queue_wait, "queue", 0, {"pending": 3, "oldest_minutes": 90})
     first, second = pg_factory(), pg_factory()
+    racer_pid = second.scalar(text("SELECT pg_backend_pid()"))
     service.record_new(first, settings, [finding], NOW)  # holds the lock, not yet committed
     done: list[list[Alert]] = []
     racer = threading.Thread(
@@ -65,8 +82,8 @@ def test_two_checks_at_once_on_postgresql_record_one_alert(
         )
     )
     racer.start()
-    racer.join(timeout=1.0)
-    assert racer.is_alive()  # waits for the first check's lock
+    assert _waits_for_a_lock(pg_factory, racer_pid)  # waits for the first check's lock
+    assert racer.is_alive()
     first.commit()
     racer.join(timeout=10)
     second.commit()

@@ -4,30 +4,26 @@ page, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
 from core.db import utcnow
-from tests.factories import make_analysis, make_item, make_user
-from tests.web.helpers import login
+from tests.apps import Apps, web_login
+from tests.factories import make_analysis, make_item
 
 LOOPBACK = ("127.0.0.1", 51000)
 
 
 @pytest.fixture
-def client(factory: sessionmaker[Session], settings: Settings, analyzer) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def client(factory: sessionmaker[Session], settings: Settings, apps: Apps) -> TestClient:
     with factory() as s:
-        make_user(s, "qt1", "admin", "mat-khau-quan-tri-1")
         make_analysis(s, make_item(s, fetched_at=utcnow() - timedelta(days=2)))  # analysed
         s.commit()
-    with TestClient(create_app(settings, analyzer), client=LOOPBACK) as c:
-        yield c
+    return apps(settings, users={"qt1": "admin"}, client=LOOPBACK)
 
 
 def _gauge(text: str, name: str) -> float:
@@ -42,7 +38,7 @@ def test_metrics_and_the_feeds_page_show_the_backlog(
     metrics = client.get("/metrics").text
     assert _gauge(metrics, "duluan_backlog_items") == 0
     assert _gauge(metrics, "duluan_backlog_oldest_seconds") == 0
-    login(client, "qt1", "mat-khau-quan-tri-1")
+    web_login(client, "qt1")
     assert "Không có tin nào chờ phân tích" in client.get("/feeds").text
 
     with factory() as s:

@@ -1,47 +1,26 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base
-from tests.factories import make_user
+from core.tables import AuditEvent
+from tests.apps import Apps, login
 
 
 @pytest.fixture
-def client(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
-    with factory() as s:
-        make_user(s, "admin1", "admin", "admin1-password")
-        make_user(s, "ctv1", "collaborator", "ctv1-password")
-        s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c, factory
-    engine.dispose()
-
-
-def _auth(c: TestClient, name: str) -> dict[str, str]:
-    token = c.post(
-        "/api/v1/auth/login", json={"username": name, "password": f"{name}-password"}
-    ).json()
-    return {"Authorization": f"Bearer {token['access_token']}"}
+def client(sqlite_settings: Settings, apps: Apps) -> tuple[TestClient, sessionmaker[Session]]:
+    c = apps(sqlite_settings, users={"admin1": "admin", "ctv1": "collaborator"})
+    return c, apps.sessions(sqlite_settings)
 
 
 def test_admin_manages_feeds_and_every_change_is_audited(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = client
-    admin = _auth(c, "admin1")
+    admin = login(c, "admin1")
     r = c.post(
         "/api/v1/feeds",
         headers=admin,
@@ -79,7 +58,7 @@ def test_collaborators_and_anonymous_cannot_touch_feeds(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = client
-    ctv = _auth(c, "ctv1")
+    ctv = login(c, "ctv1")
     assert c.get("/api/v1/feeds", headers=ctv).status_code == 403
     assert (
         c.post(
@@ -118,7 +97,7 @@ def test_non_public_feed_urls_are_refused_at_registration(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = client
-    admin = _auth(c, "admin1")
+    admin = login(c, "admin1")
     accepted = []
     for i, url in enumerate(NON_PUBLIC_URLS):
         r = c.post("/api/v1/feeds", headers=admin, json={"url": url, "name": f"F{i}"})
@@ -133,21 +112,13 @@ def test_non_public_feed_urls_are_refused_at_registration(
         assert s.scalars(select(AuditEvent).where(AuditEvent.entity == "feed")).all() == []
 
 
-def test_the_fetch_allowlist_lets_local_feeds_register(sqlite_settings: Settings, analyzer) -> None:  # type: ignore[no-untyped-def]
+def test_the_fetch_allowlist_lets_local_feeds_register(
+    sqlite_settings: Settings, apps: Apps
+) -> None:
     settings = sqlite_settings.model_copy(update={"fetch_allowlist": "127.0.0.1"})
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
-        make_user(s, "admin1", "admin", "admin1-password")
-        s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        admin = _auth(c, "admin1")
-        ok = c.post(
-            "/api/v1/feeds", headers=admin, json={"url": "http://127.0.0.1:9/rss", "name": "L"}
-        )
-        assert ok.status_code == 201, ok.text
-        other = c.post(
-            "/api/v1/feeds", headers=admin, json={"url": "http://10.0.0.1/", "name": "P"}
-        )
-        assert other.status_code == 422
-    engine.dispose()
+    c = apps(settings, users={"admin1": "admin"})
+    admin = login(c, "admin1")
+    ok = c.post("/api/v1/feeds", headers=admin, json={"url": "http://127.0.0.1:9/rss", "name": "L"})
+    assert ok.status_code == 201, ok.text
+    other = c.post("/api/v1/feeds", headers=admin, json={"url": "http://10.0.0.1/", "name": "P"})
+    assert other.status_code == 422

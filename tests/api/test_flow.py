@@ -2,49 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base, ReviewTask, TaskStatus
+from core.tables import AuditEvent, ReviewTask, TaskStatus
+from tests.apps import Apps, login
 from tests.factories import make_task, make_user
 
 
 @pytest.fixture
-def app_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    yield make_sessionmaker(engine)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def client(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with app_factory() as s:
-        make_user(s, "ctv1", "collaborator", "ctv1-password")
-        make_user(s, "ctv2", "collaborator", "ctv2-password")
+def client(settings: Settings, factory: sessionmaker[Session], apps: Apps) -> TestClient:
+    with factory() as s:
         make_task(s, priority=0.9)
         s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        yield c
-
-
-def login(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/login", json={"username": name, "password": f"{name}-password"})
-    assert r.status_code == 200, r.text
-    body = r.json()
-    assert body["token_type"] == "bearer"
-    assert body["expires_at"]
-    return {"Authorization": f"Bearer {body['access_token']}"}
+    return apps(settings, users={"ctv1": "collaborator", "ctv2": "collaborator"})
 
 
 def test_health(client: TestClient) -> None:
@@ -54,7 +28,7 @@ def test_health(client: TestClient) -> None:
     assert set(body["models"]) >= {"relevance", "sentiment", "misinfo"}
 
 
-def test_claim_read_and_decide(client: TestClient, app_factory: sessionmaker[Session]) -> None:
+def test_claim_read_and_decide(client: TestClient, factory: sessionmaker[Session]) -> None:
     me = login(client, "ctv1")
     r = client.post("/api/v1/queue/claim", headers=me)
     assert r.status_code == 200
@@ -76,7 +50,7 @@ def test_claim_read_and_decide(client: TestClient, app_factory: sessionmaker[Ses
     assert r.status_code == 200
     assert r.json()["task_status"] == "decided"
     assert client.post("/api/v1/queue/claim", headers=me).status_code == 204
-    with app_factory() as s:
+    with factory() as s:
         assert s.get(ReviewTask, task["id"]).status == TaskStatus.decided
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "task.verdict"))
         assert event.after["verdict"] == "scam"
@@ -112,7 +86,7 @@ def test_logout_revokes_the_token(client: TestClient) -> None:
 
 
 def test_repeated_failures_lock_the_account_briefly(
-    client: TestClient, app_factory: sessionmaker[Session]
+    client: TestClient, factory: sessionmaker[Session]
 ) -> None:
     for _ in range(5):
         r = client.post(
@@ -122,7 +96,7 @@ def test_repeated_failures_lock_the_account_briefly(
     r = client.post("/api/v1/auth/login", json={"username": "ctv2", "password": "ctv2-password"})
     assert r.status_code == 429
     assert r.json()["error"]["code"] == "account_locked"
-    with app_factory() as s:
+    with factory() as s:
         assert (
             s.scalar(select(AuditEvent.action).where(AuditEvent.action == "auth.locked"))
             == "auth.locked"
@@ -130,41 +104,35 @@ def test_repeated_failures_lock_the_account_briefly(
     login(client, "ctv1")  # other accounts are unaffected
 
 
-@pytest.mark.slow
 def test_failed_logins_per_address_are_limited_and_successes_are_not_counted(
-    settings: Settings, client: TestClient, analyzer
-) -> None:  # type: ignore[no-untyped-def]
-    limited = settings.model_copy(update={"login_address_max_failures": 3})
-    with TestClient(create_app(limited, analyzer)) as c:
-        # colleagues behind one address: successes never use up the address's allowance
-        for _ in range(10):
-            ok = c.post(
-                "/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"}
-            )
-            assert ok.status_code == 200
-        codes = [
-            c.post(
-                "/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x"}
-            ).status_code
-            for i in range(4)
-        ]
-        assert codes == [401, 401, 401, 429]
-        assert (
-            c.post(
-                "/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"}
-            ).json()["error"]["code"]
-            == "rate_limited"
-        )
-    with TestClient(create_app(limited, analyzer), client=("10.9.8.7", 5555)) as other:
-        r = other.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
-        assert r.status_code == 200  # another address is not limited
-
-
-@pytest.mark.slow
-def test_escalate_then_an_analyst_overrides_with_a_reason(
-    client: TestClient, app_factory: sessionmaker[Session]
+    settings: Settings, client: TestClient, apps: Apps
 ) -> None:
-    with app_factory() as s:
+    limited = settings.model_copy(update={"login_address_max_failures": 3})
+    c = apps(limited)
+    # colleagues behind one address: successes never use up the address's allowance
+    for _ in range(10):
+        ok = c.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
+        assert ok.status_code == 200
+    codes = [
+        c.post("/api/v1/auth/login", json={"username": f"nobody{i}", "password": "x"}).status_code
+        for i in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+    assert (
+        c.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"}).json()[
+            "error"
+        ]["code"]
+        == "rate_limited"
+    )
+    other = apps(limited, client=("10.9.8.7", 5555))
+    r = other.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
+    assert r.status_code == 200  # another address is not limited
+
+
+def test_escalate_then_an_analyst_overrides_with_a_reason(
+    client: TestClient, factory: sessionmaker[Session]
+) -> None:
+    with factory() as s:
         make_user(s, "pt1", "analyst", "pt1-password")
         s.commit()
     me = login(client, "ctv1")

@@ -5,7 +5,6 @@ shape. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -16,42 +15,26 @@ from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.inputs import CONTROL_RE, vietnam_utc
-from api.main import create_app
 from collector.dates import VIETNAM
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import Base
-from tests.factories import make_analysis, make_item, make_task, make_user
-from tests.web.helpers import csrf_of
-from tests.web.helpers import login as web_login
+from tests.apps import Apps, csrf_of, login, password, web_login
+from tests.factories import make_analysis, make_item, make_task
 
-PASSWORD = "input-password-1"
+PASSWORD = password("qt1")
 # 2026-11-20 00:00 UTC is 07:00 in Vietnam.
 PUBLISHED = datetime(2026, 11, 20, tzinfo=UTC)
 CONTROLS = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"]
 
 
 @pytest.fixture
-def app_db(settings: Settings, analyzer) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+def app_db(settings: Settings, apps: Apps) -> tuple[TestClient, sessionmaker[Session]]:
+    factory = apps.sessions(settings)
     with factory() as s:
-        make_user(s, "qt1", "admin", PASSWORD)
         item = make_item(s, title="Tin thử", published_at=PUBLISHED)
         make_analysis(s, item, misinfo="none", risk=0.1)
         make_task(s)
         s.commit()
-    app = create_app(settings, analyzer)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        yield c, factory
-    Base.metadata.drop_all(engine)
-    engine.dispose()
-
-
-def _token(c: TestClient) -> dict[str, str]:
-    r = c.post("/api/v1/auth/login", json={"username": "qt1", "password": PASSWORD})
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return apps(settings, users={"qt1": "admin"}, raise_server_exceptions=False), factory
 
 
 def _invalid(r, code: str = "invalid") -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +83,7 @@ def test_since_and_until_without_offset_are_vietnam_time(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = app_db
-    h = _token(c)
+    h = login(c, "qt1")
 
     def titles(**params: str) -> list[str]:
         r = c.get("/api/v1/items", params=params, headers=h)
@@ -132,7 +115,7 @@ def test_dates_and_weeks_at_the_calendars_edge_are_refused_in_the_error_shape(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = app_db
-    h = _token(c)
+    h = login(c, "qt1")
     for value in EDGES:
         for name in ("since", "until"):
             _invalid(c.get("/api/v1/items", params={name: value}, headers=h))
@@ -146,12 +129,11 @@ def test_dates_and_weeks_at_the_calendars_edge_are_refused_in_the_error_shape(
 # --- control characters ------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_nul_in_any_api_string_is_refused_with_422(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = app_db
-    h = _token(c)
+    h = login(c, "qt1")
     task = c.post("/api/v1/queue/claim", headers=h).json()
     calls = [
         ("POST", "/api/v1/auth/login", {"json": {"username": "qt\x001", "password": PASSWORD}}),
@@ -198,7 +180,7 @@ def test_search_text_is_refused_exactly_when_it_holds_a_control_character(
 ) -> None:
     c, _ = app_db
     if "auth" not in c.headers:  # one login: the login rate limit is 20 a minute
-        c.headers.update(_token(c))
+        c.headers.update(login(c, "qt1"))
         c.headers["auth"] = "1"
     r = c.get("/api/v1/items", params={"q": q})
     if any(ch in CONTROLS for ch in q):
@@ -223,7 +205,7 @@ def test_nul_in_web_forms_gives_a_page_not_a_500(
     )
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("text/html")
-    web_login(c, "qt1", PASSWORD)
+    web_login(c, "qt1")
     form = c.get("/feeds")
     r = c.post(
         "/feeds",
@@ -240,8 +222,10 @@ def test_nul_in_web_forms_gives_a_page_not_a_500(
 # --- anything unexpected ----------------------------------------------------------------------
 
 
-def test_an_unhandled_error_answers_in_the_error_shape(sqlite_settings: Settings) -> None:
-    app: FastAPI = create_app(sqlite_settings)
+def test_an_unhandled_error_answers_in_the_error_shape(
+    sqlite_settings: Settings, apps: Apps
+) -> None:
+    app: FastAPI = apps.app(sqlite_settings)
 
     @app.get("/api/v1/boom")
     def boom() -> None:
@@ -251,15 +235,12 @@ def test_an_unhandled_error_answers_in_the_error_shape(sqlite_settings: Settings
     def boom_page() -> None:
         raise RuntimeError("secret detail")
 
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    with TestClient(app, raise_server_exceptions=False) as c:
-        r = c.get("/api/v1/boom")
-        assert r.status_code == 500
-        assert r.json()["error"]["code"] == "internal_error"
-        assert "secret" not in r.text
-        page = c.get("/boom-page")
-        assert page.status_code == 500
-        assert page.headers["content-type"].startswith("text/html")
-        assert "secret" not in page.text
-    engine.dispose()
+    c = apps(sqlite_settings, app=app, raise_server_exceptions=False)
+    r = c.get("/api/v1/boom")
+    assert r.status_code == 500
+    assert r.json()["error"]["code"] == "internal_error"
+    assert "secret" not in r.text
+    page = c.get("/boom-page")
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "secret" not in page.text

@@ -1,24 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import Base, Cluster
-from tests.factories import make_analysis, make_item, make_user
+from core.tables import Cluster
+from tests.apps import Apps
+from tests.factories import make_analysis, make_item
 
 
 @pytest.fixture
-def client(settings: Settings, analyzer) -> Iterator[tuple[TestClient, list[int]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
-        make_user(s, "pt1", "analyst", "pt1-password")
+def client(settings: Settings, apps: Apps) -> tuple[TestClient, list[int]]:
+    with apps.sessions(settings)() as s:
         story = Cluster(
             item_count=2, source_count=2, first_seen_at=datetime(2026, 11, 24, tzinfo=UTC)
         )
@@ -64,14 +59,8 @@ def client(settings: Settings, analyzer) -> Iterator[tuple[TestClient, list[int]
         )
         ids.append(fake.id)
         s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        token = c.post(
-            "/api/v1/auth/login", json={"username": "pt1", "password": "pt1-password"}
-        ).json()
-        c.headers["Authorization"] = f"Bearer {token['access_token']}"
-        yield c, ids
-    Base.metadata.drop_all(engine)
-    engine.dispose()
+    c = apps(settings, users={"pt1": "analyst"}, login_as="pt1")
+    return c, ids
 
 
 def test_filters_search_and_keyset_pages(client: tuple[TestClient, list[int]]) -> None:

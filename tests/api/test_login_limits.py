@@ -3,7 +3,6 @@ believed only from configured proxies, demo accounts never seeded beside real on
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,37 +10,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from cli.serve import DEMO_USERS, seed_demo_users
 from core.accounts import check_password, create_user
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker, utcnow
+from core.db import utcnow
 from core.errors import DomainError
-from core.tables import AuthToken, Base, User
+from core.tables import AuthToken, User
+from tests.apps import Apps, login, password
 from tests.factories import make_user
 
 
 @pytest.fixture
-def app_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
-        make_user(s, "ctv1", "collaborator", "ctv1-password")
-        make_user(s, "admin1", "admin", "admin1-password")
+def app_factory(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    with factory() as s:
+        make_user(s, "ctv1", "collaborator", password("ctv1"))
+        make_user(s, "admin1", "admin", password("admin1"))
         s.commit()
-    yield make_sessionmaker(engine)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
-
-
-def _login(c: TestClient, name: str, **headers: str) -> dict[str, str]:
-    r = c.post(
-        "/api/v1/auth/login",
-        json={"username": name, "password": f"{name}-password"},
-        headers=headers,
-    )
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return factory
 
 
 @pytest.mark.parametrize(
@@ -61,60 +46,59 @@ def test_the_username_itself_is_refused_and_good_passwords_pass() -> None:
 
 
 def test_an_admin_cannot_create_an_account_with_a_weak_password(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings, analyzer)) as c:
-        admin = _login(c, "admin1")
-        for weak in ("        ", "12345678"):
-            r = c.post(
-                "/api/v1/users",
-                headers=admin,
-                json={"username": "ctv5", "role": "admin", "password": weak},
-            )
-            assert r.status_code == 422, r.text
-            assert r.json()["error"]["code"] == "weak_password"
+    settings: Settings, app_factory: sessionmaker[Session], apps: Apps
+) -> None:
+    c = apps(settings)
+    admin = login(c, "admin1")
+    for weak in ("        ", "12345678"):
+        r = c.post(
+            "/api/v1/users",
+            headers=admin,
+            json={"username": "ctv5", "role": "admin", "password": weak},
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "weak_password"
     with app_factory() as s:
         assert s.scalar(select(User.id).where(User.username == "ctv5")) is None
 
 
 def test_an_idle_session_ends(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings, analyzer)) as c:
-        me = _login(c, "admin1")
-        assert c.get("/api/v1/items", headers=me).status_code == 200
-        with app_factory() as s:
-            s.execute(
-                update(AuthToken).values(
-                    last_used_at=utcnow()
-                    - timedelta(minutes=settings.session_idle_minutes, seconds=5)
-                )
+    settings: Settings, app_factory: sessionmaker[Session], apps: Apps
+) -> None:
+    c = apps(settings)
+    me = login(c, "admin1")
+    assert c.get("/api/v1/items", headers=me).status_code == 200
+    with app_factory() as s:
+        s.execute(
+            update(AuthToken).values(
+                last_used_at=utcnow() - timedelta(minutes=settings.session_idle_minutes, seconds=5)
             )
-            s.commit()
-        r = c.get("/api/v1/items", headers=me)
-        assert r.status_code == 401
-        assert r.json()["error"]["code"] == "invalid_token"
+        )
+        s.commit()
+    r = c.get("/api/v1/items", headers=me)
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "invalid_token"
 
 
 def test_a_used_session_stays_open(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings, analyzer)) as c:
-        me = _login(c, "admin1")
-        with app_factory() as s:
-            # created long ago but used a minute ago: still open
-            s.execute(
-                update(AuthToken).values(
-                    created_at=utcnow() - timedelta(hours=3),
-                    last_used_at=utcnow() - timedelta(minutes=2),
-                )
+    settings: Settings, app_factory: sessionmaker[Session], apps: Apps
+) -> None:
+    c = apps(settings)
+    me = login(c, "admin1")
+    with app_factory() as s:
+        # created long ago but used a minute ago: still open
+        s.execute(
+            update(AuthToken).values(
+                created_at=utcnow() - timedelta(hours=3),
+                last_used_at=utcnow() - timedelta(minutes=2),
             )
-            s.commit()
-        assert c.get("/api/v1/items", headers=me).status_code == 200
-        with app_factory() as s:
-            used = s.scalar(select(AuthToken.last_used_at))
-        assert used is not None
-        assert utcnow() - used < timedelta(minutes=1)
+        )
+        s.commit()
+    assert c.get("/api/v1/items", headers=me).status_code == 200
+    with app_factory() as s:
+        used = s.scalar(select(AuthToken.last_used_at))
+    assert used is not None
+    assert utcnow() - used < timedelta(minutes=1)
 
 
 def _failures_until_refused(c: TestClient, headers: dict[str, str]) -> list[int]:
@@ -129,24 +113,24 @@ def _failures_until_refused(c: TestClient, headers: dict[str, str]) -> list[int]
 
 
 def test_forwarded_addresses_are_ignored_unless_from_a_trusted_proxy(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, app_factory: sessionmaker[Session], apps: Apps
+) -> None:
     """Before: any client's X-Forwarded-For was believed from loopback, so an attacker rotating
     it was never limited."""
     limited = settings.model_copy(update={"login_address_max_failures": 2})
-    with TestClient(create_app(limited, analyzer), client=("127.0.0.1", 40000)) as c:
-        assert _failures_until_refused(c, {}) == [401, 401, 429, 429]
+    c = apps(limited, client=("127.0.0.1", 40000))
+    assert _failures_until_refused(c, {}) == [401, 401, 429, 429]
 
 
 def test_a_trusted_proxy_forwards_each_client_address(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings, app_factory: sessionmaker[Session], apps: Apps
+) -> None:
     behind = settings.model_copy(
         update={"login_address_max_failures": 2, "trusted_proxies": "10.0.0.0/8"}
     )
-    with TestClient(create_app(behind, analyzer), client=("10.1.2.3", 40000)) as c:
-        # four different clients behind the proxy: each has its own allowance
-        assert _failures_until_refused(c, {}) == [401, 401, 401, 401]
+    c = apps(behind, client=("10.1.2.3", 40000))
+    # four different clients behind the proxy: each has its own allowance
+    assert _failures_until_refused(c, {}) == [401, 401, 401, 401]
 
 
 def test_demo_accounts_are_never_seeded_beside_real_ones(factory: sessionmaker[Session]) -> None:
@@ -167,41 +151,44 @@ def test_demo_accounts_are_never_seeded_beside_real_ones(factory: sessionmaker[S
 
 
 def test_metrics_refuse_an_idle_admin_token(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
-    with TestClient(create_app(settings, analyzer), client=("10.20.30.40", 5000)) as c:
-        admin = _login(c, "admin1")
-        assert c.get("/metrics", headers=admin).status_code == 200
-        with app_factory() as s:
-            s.execute(
-                update(AuthToken).values(
-                    last_used_at=utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)
-                )
+    settings: Settings, app_factory: sessionmaker[Session], apps: Apps
+) -> None:
+    c = apps(settings, client=("10.20.30.40", 5000))
+    admin = login(c, "admin1")
+    assert c.get("/metrics", headers=admin).status_code == 200
+    with app_factory() as s:
+        s.execute(
+            update(AuthToken).values(
+                last_used_at=utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)
             )
-            s.commit()
-        assert c.get("/metrics", headers=admin).status_code == 401
+        )
+        s.commit()
+    assert c.get("/metrics", headers=admin).status_code == 401
 
 
 def test_stale_counts_are_purged_and_a_refused_address_adds_no_name(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    settings: Settings,
+    app_factory: sessionmaker[Session],
+    apps: Apps,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import core.auth
     from core.tables import LoginThrottle
 
     limited = settings.model_copy(update={"login_address_max_failures": 2})
-    with TestClient(create_app(limited, analyzer)) as c:
-        for i in range(6):
-            c.post("/api/v1/auth/login", json={"username": f"guess{i}", "password": "x"})
-        with app_factory() as s:
-            # two names counted, then the address was refused: no rows for the other names
-            assert s.scalar(select(func.count()).select_from(LoginThrottle)) == 3
-            s.execute(
-                update(LoginThrottle).values(
-                    window_started_at=utcnow() - timedelta(days=1), locked_until=None
-                )
+    c = apps(limited)
+    for i in range(6):
+        c.post("/api/v1/auth/login", json={"username": f"guess{i}", "password": "x"})
+    with app_factory() as s:
+        # two names counted, then the address was refused: no rows for the other names
+        assert s.scalar(select(func.count()).select_from(LoginThrottle)) == 3
+        s.execute(
+            update(LoginThrottle).values(
+                window_started_at=utcnow() - timedelta(days=1), locked_until=None
             )
-            s.commit()
-        monkeypatch.setattr(core.auth, "PURGE_SHARE", 1.0)
-        c.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
-        with app_factory() as s:
-            assert s.scalar(select(func.count()).select_from(LoginThrottle)) <= 1
+        )
+        s.commit()
+    monkeypatch.setattr(core.auth, "PURGE_SHARE", 1.0)
+    c.post("/api/v1/auth/login", json={"username": "ctv1", "password": "ctv1-password"})
+    with app_factory() as s:
+        assert s.scalar(select(func.count()).select_from(LoginThrottle)) <= 1

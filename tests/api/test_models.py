@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,42 +12,33 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import ROOT, Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, Verdict
+from core.tables import AuditEvent, ReviewTask, TaskStatus, Verdict
 from nlp import lifecycle
 from nlp.evaluate import load_rows
 from nlp.retrain import seed_held_out
 from review.agreement import agreement
+from tests.apps import Apps
 from tests.factories import make_analysis, make_item, make_user
 
 TEXTS = ["Cổng dịch vụ công hôm nay chạy nhanh, thủ tục xong trong mười phút, rất hài lòng"]
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:
+def api(
+    tmp_path: Path, tiny_data: Path, apps: Apps
+) -> tuple[TestClient, sessionmaker[Session], Settings]:
     models = tmp_path / "models"
     shutil.copytree(ROOT / "models", models, ignore=shutil.ignore_patterns("*.md"))
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'm.db'}",
         models_dir=models,
+        data_dir=tiny_data,  # a job trains on a tiny seed: what it does, not how well
         model_reload_seconds=0,
         _env_file=None,
     )
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
-    with factory() as s:
-        make_user(s, "pt1", "analyst", "pt1-password")
-        s.commit()
-    with TestClient(create_app(settings)) as c:
-        token = c.post(
-            "/api/v1/auth/login", json={"username": "pt1", "password": "pt1-password"}
-        ).json()["access_token"]
-        c.headers["Authorization"] = f"Bearer {token}"
-        yield c, factory
-    engine.dispose()
+    c = apps(settings, users={"pt1": "analyst"}, login_as="pt1", analyzer=None)
+    return c, apps.sessions(settings), settings
 
 
 def _versions(c: TestClient) -> dict[str, str]:
@@ -59,9 +49,9 @@ def _versions(c: TestClient) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_train_job_promote_hot_reload_rollback(
-    api: tuple[TestClient, sessionmaker[Session]],
+    api: tuple[TestClient, sessionmaker[Session], Settings],
 ) -> None:
-    c, factory = api
+    c, factory, settings = api
     before = _versions(c)["sentiment"]
     job = c.post("/api/v1/models/sentiment/train", json={"include_reviews": True})
     assert job.status_code == 202, job.text
@@ -73,7 +63,7 @@ def test_train_job_promote_hot_reload_rollback(
         seen.add(state["status"])
         if state["status"] in {"done", "failed"}:
             break
-        time.sleep(0.5)
+        time.sleep(0.05)
     assert state["status"] == "done", state
     assert state["progress"] == 1.0
     challenger = state["version"]
@@ -81,8 +71,9 @@ def test_train_job_promote_hot_reload_rollback(
     mine = next(v for v in card["versions"] if v["version"] == challenger)
     assert mine["comparison"]["champion"]["version"] == before
     # the seed's fixed held-out tenth and the check set (counted from the files)
-    held = sum(seed_held_out(str(r["id"])) for r in load_rows(lifecycle.SEED))
-    assert mine["dataset"]["eval_set"]["rows"] == held + len(load_rows(lifecycle.CHECK))
+    held = sum(seed_held_out(str(r["id"])) for r in load_rows(lifecycle.seed_file(settings)))
+    checks = len(load_rows(lifecycle.check_file(settings)))
+    assert mine["dataset"]["eval_set"]["rows"] == held + checks
 
     r = c.post(
         "/api/v1/models/sentiment/promote",
@@ -105,9 +96,9 @@ def test_train_job_promote_hot_reload_rollback(
 
 
 def test_promotion_of_an_unknown_version_and_refusal_without_reason(
-    api: tuple[TestClient, sessionmaker[Session]],
+    api: tuple[TestClient, sessionmaker[Session], Settings],
 ) -> None:
-    c, _ = api
+    c, _, _ = api
     assert c.post("/api/v1/models/misinfo/promote", json={"version": "nope"}).status_code == 404
     r = c.post("/api/v1/models/misinfo/rollback")
     assert r.status_code == 409
@@ -115,8 +106,9 @@ def test_promotion_of_an_unknown_version_and_refusal_without_reason(
     assert c.post("/api/v1/models/nope/rollback").status_code == 404
 
 
-def test_agreement_by_hand(api: tuple[TestClient, sessionmaker[Session]]) -> None:
-    c, factory = api
+@pytest.mark.slow
+def test_agreement_by_hand(api: tuple[TestClient, sessionmaker[Session], Settings]) -> None:
+    c, factory, _ = api
     with factory() as s:
         a, b = make_user(s, "ctv-a"), make_user(s, "ctv-b")
         # four items: model says scam for all; reviewers: (scam, scam), (scam, scam),

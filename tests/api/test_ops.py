@@ -9,20 +9,15 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
-from core.tables import Base
-from tests.factories import make_item, make_task, make_user
-from tests.web.helpers import login
+from tests.apps import Apps, web_login
+from tests.factories import make_item, make_task
 
 
 @pytest.fixture
-def client(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
-        make_user(s, "pt1", "analyst", "pt1-password")
+def client(sqlite_settings: Settings, apps: Apps) -> TestClient:
+    with apps.sessions(sqlite_settings)() as s:
         make_task(s)
         s.commit()
     settings = sqlite_settings.model_copy(
@@ -32,13 +27,8 @@ def client(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type
             "metrics_token": SecretStr("scrape-secret"),
         }
     )
-    with TestClient(create_app(settings, analyzer)) as c:
-        token = c.post(
-            "/api/v1/auth/login", json={"username": "pt1", "password": "pt1-password"}
-        ).json()
-        c.headers["Authorization"] = f"Bearer {token['access_token']}"
-        yield c
-    engine.dispose()
+    c = apps(settings, users={"pt1": "analyst"}, login_as="pt1")
+    return c
 
 
 def test_models_lists_versions_with_scores(client: TestClient) -> None:
@@ -72,8 +62,8 @@ def _policy(header: str) -> dict[str, str]:
 
 
 def test_reports_may_not_be_framed_nor_run_anything(
-    client: TestClient, sqlite_settings: Settings, analyzer
-) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient, sqlite_settings: Settings, apps: Apps
+) -> None:
     for fmt in ("html", "md", "csv", "docx"):
         r = client.get("/api/v1/reports/weekly", params={"week": "2026-W48", "format": fmt})
         assert r.status_code == 200, fmt
@@ -84,15 +74,14 @@ def test_reports_may_not_be_framed_nor_run_anything(
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["x-content-type-options"] == "nosniff"
     # the web app serves the same report page (signed in with a session cookie)
-    with TestClient(create_app(sqlite_settings, analyzer)) as web:
-        login(web, "pt1", "pt1-password")
-        page = web.get("/reports/weekly", params={"week": "2026-W48"})
-        assert page.status_code == 200
-        assert page.headers["content-type"].startswith("text/html")
-        assert _policy(page.headers["content-security-policy"])["frame-ancestors"] == "'none'"
+    web = apps(sqlite_settings)
+    web_login(web, "pt1")
+    page = web.get("/reports/weekly", params={"week": "2026-W48"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert _policy(page.headers["content-security-policy"])["frame-ancestors"] == "'none'"
 
 
-@pytest.mark.slow
 def test_a_control_character_from_a_feed_breaks_no_report(
     client: TestClient, sqlite_settings: Settings
 ) -> None:
@@ -125,7 +114,6 @@ def test_oversized_bodies_are_refused(client: TestClient) -> None:
     assert r.json()["error"]["code"] == "too_large"
 
 
-@pytest.mark.slow
 def test_oversized_chunked_bodies_are_refused_with_413(client: TestClient) -> None:
     # No Content-Length: the body is counted as it is read (2,000-byte limit in this fixture).
     def chunks(n: int) -> Iterator[bytes]:

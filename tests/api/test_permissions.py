@@ -12,10 +12,9 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
 from core.permissions import ROLE_PERMISSIONS, Permission, allowed
-from core.tables import Base, Role
-from tests.factories import make_user
+from core.tables import Role
+from tests.apps import Apps, login
 
 PUBLIC = {
     ("GET", "/api/v1/health"),
@@ -86,22 +85,9 @@ def client(
 ) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:  # type: ignore[no-untyped-def]
     db = tmp_path_factory.mktemp("perm") / "p.db"
     settings = Settings(database_url=f"sqlite:///{db}", _env_file=None)
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
-        for role in Role:
-            make_user(s, f"u{role.value}", role.value, "password-123")
-        s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        headers = {}
-        for role in Role:
-            token = c.post(
-                "/api/v1/auth/login",
-                json={"username": f"u{role.value}", "password": "password-123"},
-            )
-            headers[role.value] = {"Authorization": f"Bearer {token.json()['access_token']}"}
-        yield c, headers
-    engine.dispose()
+    with Apps(lambda: analyzer) as apps:  # one client for the whole module
+        c = apps(settings, users={f"u{role.value}": role.value for role in Role})
+        yield c, {role.value: login(c, f"u{role.value}") for role in Role}
 
 
 # Logout revokes the caller's own token, which the other cases still need: test_flow covers it.

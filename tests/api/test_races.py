@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.main import create_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker, utcnow
-from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, User, Verdict
+from core.tables import AuditEvent, ReviewTask, TaskStatus, User, Verdict
 from review import queue
 from review.queue import LeaseError
+from tests.apps import login
 from tests.factories import make_task, make_user
 
 BURST = 12  # simultaneous requests per burst
@@ -36,13 +37,8 @@ class Served:
     factory: sessionmaker[Session]
 
     def login(self, name: str) -> dict[str, str]:
-        r = httpx.post(
-            f"{self.base}/api/v1/auth/login",
-            json={"username": name, "password": f"{name}-password"},
-            timeout=30,
-        )
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+        with httpx.Client(base_url=self.base, timeout=30) as http:
+            return login(http, name)
 
 
 def _free_port() -> int:
@@ -53,7 +49,6 @@ def _free_port() -> int:
 
 def _serve(settings: Settings, analyzer) -> Iterator[Served]:  # type: ignore[no-untyped-def]
     engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
     factory = make_sessionmaker(engine)
     port = _free_port()
     server = uvicorn.Server(
@@ -72,7 +67,6 @@ def _serve(settings: Settings, analyzer) -> Iterator[Served]:  # type: ignore[no
     finally:
         server.should_exit = True
         thread.join(10)
-        Base.metadata.drop_all(engine)
         engine.dispose()
 
 
@@ -184,7 +178,6 @@ def _claim(served: Served, me: dict[str, str]) -> int:
     return int(r.json()["id"])
 
 
-@pytest.mark.slow
 def test_simultaneous_identical_verdicts_store_one(served: Served) -> None:
     """Before: 3 simultaneous identical verdicts stored 2-3 rows on 10 of 10 tasks."""
     _people(served, "ctv1")
@@ -227,7 +220,6 @@ def test_a_repeated_submission_with_its_key_returns_the_stored_verdict(served: S
         assert s.scalar(select(func.count()).where(AuditEvent.action == "task.verdict")) == 1
 
 
-@pytest.mark.slow
 def test_a_double_tap_never_satisfies_the_two_person_rule(served_two_person: Served) -> None:
     """Before: with the two-person rule on, 5 of 20 tasks ended decided as scam on one
     reviewer's verdicts."""
@@ -271,7 +263,6 @@ def test_a_double_tap_never_satisfies_the_two_person_rule(served_two_person: Ser
 # --- leases ------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_one_reviewer_holds_one_lease_however_many_simultaneous_claims(served: Served) -> None:
     """Before: two simultaneous claims by one user both succeeded (10 of 20 users on
     PostgreSQL), the second task stranded for the lease time."""
@@ -326,7 +317,6 @@ def test_a_verdict_loses_to_the_expiry_of_its_lease(
         assert s.scalar(select(ReviewTask.lease_holder_id)) == b.id
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("other", ["skip", "release", "renew"])
 def test_a_verdict_racing_the_same_reviewers_skip_release_or_renew(
     served: Served, other: str

@@ -16,15 +16,12 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from collector.cluster import cluster_pending
 from collector.screenshot import tesseract_missing
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
 from core.tables import (
     REPORT_SOURCE,
     AuditEvent,
-    Base,
     Item,
     Report,
     ReportImage,
@@ -32,7 +29,8 @@ from core.tables import (
     ReviewTask,
     TaskStatus,
 )
-from tests.factories import make_analysis, make_item, make_user
+from tests.apps import Apps, login
+from tests.factories import make_analysis, make_item
 
 ARTICLE = (
     "<html><head><title>Tin giả về thẻ căn cước</title></head><body><article>"
@@ -69,29 +67,14 @@ def conf(settings: Settings, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def factory(conf: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(conf.database_url)
-    Base.metadata.create_all(engine)
-    yield make_sessionmaker(engine)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
+def factory(conf: Settings, apps: Apps) -> sessionmaker[Session]:
+    return apps.sessions(conf)
 
 
 @pytest.fixture
-def client(conf: Settings, factory: sessionmaker[Session], analyzer) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with factory() as s:
-        for name in ("ctv1", "ctv2"):
-            make_user(s, name, "collaborator", f"{name}-password")
-        make_user(s, "pt1", "analyst", "pt1-password")
-        s.commit()
-    with TestClient(create_app(conf, analyzer)) as c:
-        yield c
-
-
-def login(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/login", json={"username": name, "password": f"{name}-password"})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+def client(conf: Settings, apps: Apps) -> TestClient:
+    users = {"ctv1": "collaborator", "ctv2": "collaborator", "pt1": "analyst"}
+    return apps(conf, users=users)
 
 
 ORDINARY = "Xã tổ chức buổi hướng dẫn người cao tuổi dùng ứng dụng dịch vụ công trên điện thoại."
@@ -144,7 +127,6 @@ def test_a_text_report_becomes_an_item_queued_for_another_collaborator(
     assert client.get("/api/v1/reports/mine", headers=other).json() == []
 
 
-@pytest.mark.slow
 def test_the_submitter_cannot_claim_a_story_they_reported_in_any_item_of_its_cluster(
     client: TestClient, factory: sessionmaker[Session], conf: Settings
 ) -> None:
@@ -251,7 +233,6 @@ def _with_gps() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(OCR_SKIP is not None, reason=f"OCR unavailable: {OCR_SKIP} (make ocr)")
 def test_a_screenshot_is_read_stripped_stored_and_served_to_reviewers_only(
     client: TestClient, factory: sessionmaker[Session], conf: Settings
@@ -302,7 +283,6 @@ def test_a_screenshot_is_read_stripped_stored_and_served_to_reviewers_only(
     assert client.get(f"/api/v1/report-images/{images[1]['id']}").status_code == 401
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(OCR_SKIP is not None, reason=f"OCR unavailable: {OCR_SKIP} (make ocr)")
 def test_a_reviewer_corrects_the_ocr_text_audited_and_analysed_again(
     client: TestClient, factory: sessionmaker[Session]
@@ -384,7 +364,6 @@ def _not_an_image() -> bytes:
         (_not_an_image, "image_type", "Chỉ nhận ảnh PNG, JPEG hoặc WebP"),
     ],
 )
-@pytest.mark.slow
 def test_hostile_images_are_refused_in_vietnamese_and_nothing_is_kept(
     client: TestClient,
     factory: sessionmaker[Session],

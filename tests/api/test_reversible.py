@@ -3,48 +3,24 @@ task and sending any item to review."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, Verdict
-from tests.factories import make_analysis, make_item, make_task, make_user
+from core.tables import AuditEvent, ReviewTask, TaskStatus, Verdict
+from tests.apps import Apps, login
+from tests.factories import make_analysis, make_item, make_task
 
 
 @pytest.fixture
-def app_factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    yield make_sessionmaker(engine)
-    Base.metadata.drop_all(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def client(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    with app_factory() as s:
-        make_user(s, "ctv1", "collaborator", "ctv1-password")
-        make_user(s, "ctv2", "collaborator", "ctv2-password")
-        make_user(s, "pt1", "analyst", "pt1-password")
+def client(settings: Settings, factory: sessionmaker[Session], apps: Apps) -> TestClient:
+    with factory() as s:
         make_task(s, priority=0.9)
         make_task(s, priority=0.5)
         s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        yield c
-
-
-def login(client: TestClient, name: str) -> dict[str, str]:
-    r = client.post("/api/v1/auth/login", json={"username": name, "password": f"{name}-password"})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return apps(settings, users={"ctv1": "collaborator", "ctv2": "collaborator", "pt1": "analyst"})
 
 
 def _decide(client: TestClient, who: dict[str, str], verdict: str) -> dict:  # type: ignore[type-arg]
@@ -54,7 +30,6 @@ def _decide(client: TestClient, who: dict[str, str], verdict: str) -> dict:  # t
     return r.json()
 
 
-@pytest.mark.slow
 def test_undo_then_decide_again(client: TestClient) -> None:
     me, other = login(client, "ctv1"), login(client, "ctv2")
     given = _decide(client, me, "scam")
@@ -74,24 +49,23 @@ def test_undo_then_decide_again(client: TestClient) -> None:
 
 
 def test_undo_after_the_window_is_refused(
-    settings: Settings, app_factory: sessionmaker[Session], analyzer
-) -> None:  # type: ignore[no-untyped-def]
-    with app_factory() as s:
-        make_user(s, "ctv1", "collaborator", "ctv1-password")
+    settings: Settings, factory: sessionmaker[Session], apps: Apps
+) -> None:
+    with factory() as s:
         make_task(s)
         s.commit()
     short = settings.model_copy(update={"undo_seconds": -10.0})  # the window is already over
-    with TestClient(create_app(short, analyzer)) as c:
-        me = login(c, "ctv1")
-        given = _decide(c, me, "scam")
-        r = c.post(f"/api/v1/verdicts/{given['id']}/undo", headers=me)
-        assert r.status_code == 409
-        assert r.json()["error"]["code"] == "undo_too_late"
-        assert "hoàn tác" in r.json()["error"]["message"]
+    c = apps(short, users={"ctv1": "collaborator"})
+    me = login(c, "ctv1")
+    given = _decide(c, me, "scam")
+    r = c.post(f"/api/v1/verdicts/{given['id']}/undo", headers=me)
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "undo_too_late"
+    assert "hoàn tác" in r.json()["error"]["message"]
 
 
 def test_change_needs_a_reason_and_stops_once_an_analyst_acted(
-    client: TestClient, app_factory: sessionmaker[Session]
+    client: TestClient, factory: sessionmaker[Session]
 ) -> None:
     me, analyst = login(client, "ctv1"), login(client, "pt1")
     given = _decide(client, me, "scam")
@@ -120,7 +94,7 @@ def test_change_needs_a_reason_and_stops_once_an_analyst_acted(
     )
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "analyst_decided"
-    with app_factory() as s:
+    with factory() as s:
         old = s.get(Verdict, given["id"])
         assert old is not None
         assert old.replaced_by_id == new["id"]
@@ -129,9 +103,9 @@ def test_change_needs_a_reason_and_stops_once_an_analyst_acted(
 
 
 def test_an_analyst_sends_any_item_to_review(
-    client: TestClient, app_factory: sessionmaker[Session]
+    client: TestClient, factory: sessionmaker[Session]
 ) -> None:
-    with app_factory() as s:
+    with factory() as s:
         item = make_item(s)
         make_analysis(s, item, risk=0.1, misinfo="none")
         s.commit()
@@ -148,7 +122,7 @@ def test_an_analyst_sends_any_item_to_review(
     assert r.json()["error"]["code"] == "already_queued"
     # it comes first to a collaborator
     assert client.post("/api/v1/queue/claim", headers=me).json()["item"]["id"] == item_id
-    with app_factory() as s:
+    with factory() as s:
         task = s.scalar(select(ReviewTask).where(ReviewTask.item_id == item_id))
         assert task is not None
         assert task.status == TaskStatus.claimed

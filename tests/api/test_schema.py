@@ -5,15 +5,15 @@ time with a NUL in each of its strings, which must be refused with 422."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -28,37 +28,43 @@ from schemathesis.specs.openapi.checks import (
 
 from api.main import create_app
 from core.config import ROOT, Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import Base
-from tests.factories import make_task, make_user
+from tests.apps import Apps, login
+from tests.factories import make_task
 
-_TMP = tempfile.mkdtemp(prefix="duluan-schema-")
-_DB = os.path.join(_TMP, "schema.db")
-# A copy: generated calls may train, promote or roll back models.
-_MODELS = shutil.copytree(ROOT / "models", os.path.join(_TMP, "models"))
+# At import only what collection needs: the app's OpenAPI document (``create_app`` touches neither
+# the database nor the models until its lifespan starts). The database, the models and the admin's
+# token are made by ``_served``, once for the module, when the test runs.
+_TMP = Path(tempfile.mkdtemp(prefix="duluan-schema-"))
 _SETTINGS = Settings(
-    database_url=f"sqlite:///{_DB}",
-    models_dir=_MODELS,
-    data_dir=ROOT / "data",
+    database_url=f"sqlite:///{_TMP / 'schema.db'}",
+    # A copy: generated calls may train, promote or roll back models.
+    models_dir=_TMP / "models",
+    # A tiny seed (``tiny_data``): a generated call that starts a training job trains in seconds.
+    data_dir=_TMP / "data",
     login_address_max_failures=100_000,
     login_max_failures=100_000,
     _env_file=None,
 )
-_engine = make_engine(_SETTINGS.database_url)
-Base.metadata.create_all(_engine)
-with make_sessionmaker(_engine)() as _s:
-    make_user(_s, "admin1", "admin", "admin1-password")
-    for _ in range(3):
-        make_task(_s)
-    _s.commit()
-
 APP = create_app(_SETTINGS)
-_client = TestClient(APP)
-_client.__enter__()  # run the lifespan once: sessions and models for every generated call
-_TOKEN = _client.post(
-    "/api/v1/auth/login", json={"username": "admin1", "password": "admin1-password"}
-).json()
-HEADERS = {"Authorization": f"Bearer {_TOKEN['access_token']}"}
+HEADERS: dict[str, str] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _served(tiny_data: Path) -> Iterator[None]:
+    """The database with an admin and three tasks, a copy of the models, the app's lifespan run
+    once (sessions and models for every generated call) and the admin's token in ``HEADERS``."""
+    shutil.copytree(ROOT / "models", _SETTINGS.models_dir, ignore=shutil.ignore_patterns("*.md"))
+    _SETTINGS.data_dir.symlink_to(tiny_data)
+    with Apps() as apps:
+        with apps.sessions(_SETTINGS)() as s:
+            for _ in range(3):
+                make_task(s)
+            s.commit()
+        client = apps(_SETTINGS, users={"admin1": "admin"}, app=APP, analyzer=None)
+        HEADERS.update(login(client, "admin1"))
+        yield
+    shutil.rmtree(_TMP, ignore_errors=True)
+
 
 # ISO 8601 datetimes as clients send them: offset-free (Vietnam time) as often as with an
 # offset, anywhere in the calendar, its edges included.

@@ -1,45 +1,31 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base, User
-from tests.factories import make_user
+from core.tables import AuditEvent, User
+from tests.apps import Apps, login, password
 
 
 @pytest.fixture
-def client(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
-    with factory() as s:
-        make_user(s, "admin1", "admin", "admin1-password")
-        s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c, factory
-    engine.dispose()
+def client(sqlite_settings: Settings, apps: Apps) -> tuple[TestClient, sessionmaker[Session]]:
+    return apps(sqlite_settings, users={"admin1": "admin"}), apps.sessions(sqlite_settings)
 
 
-def _login(c: TestClient, name: str, password: str) -> TestClient:
-    return c.post("/api/v1/auth/login", json={"username": name, "password": password})
+def _sign_in(c: TestClient, name: str) -> Response:
+    """A login the test expects may fail (``tests.apps.login`` asserts success)."""
+    return c.post("/api/v1/auth/login", json={"username": name, "password": password(name)})
 
 
 def test_admin_adds_changes_and_disables_accounts_and_each_step_is_audited(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = client
-    admin = {
-        "Authorization": f"Bearer {_login(c, 'admin1', 'admin1-password').json()['access_token']}"
-    }
+    admin = login(c, "admin1")
     r = c.post(
         "/api/v1/users",
         headers=admin,
@@ -64,8 +50,7 @@ def test_admin_adds_changes_and_disables_accounts_and_each_step_is_audited(
     )
     assert weak.status_code == 422
 
-    token = _login(c, "ctv2", "ctv2-password").json()["access_token"]
-    ctv = {"Authorization": f"Bearer {token}"}
+    ctv = login(c, "ctv2")
     assert c.get("/api/v1/items", headers=ctv).status_code == 403
     r = c.patch("/api/v1/users/ctv2", headers=admin, json={"role": "analyst"})
     assert r.json()["role"] == "analyst"
@@ -74,7 +59,7 @@ def test_admin_adds_changes_and_disables_accounts_and_each_step_is_audited(
     r = c.patch("/api/v1/users/ctv2", headers=admin, json={"is_active": False})
     assert r.json()["is_active"] is False
     assert c.get("/api/v1/items", headers=ctv).status_code == 401  # tokens revoked
-    assert _login(c, "ctv2", "ctv2-password").status_code == 401
+    assert _sign_in(c, "ctv2").status_code == 401
     names = [u["username"] for u in c.get("/api/v1/users", headers=admin).json()]
     assert names == ["admin1", "ctv2"]
 
@@ -97,9 +82,7 @@ def test_an_admin_cannot_lock_themself_out(
     client: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = client
-    admin = {
-        "Authorization": f"Bearer {_login(c, 'admin1', 'admin1-password').json()['access_token']}"
-    }
+    admin = login(c, "admin1")
     assert (
         c.patch("/api/v1/users/admin1", headers=admin, json={"is_active": False}).status_code == 409
     )

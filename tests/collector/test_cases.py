@@ -57,7 +57,6 @@ def _search(factory: sessionmaker[Session], q: str) -> set[int]:
     return {item.id for item, *_ in rows}
 
 
-@pytest.mark.slow
 def test_c01_escaped_cdata_becomes_the_item_text(
     factory: sessionmaker[Session], settings: Settings, cases: CaseServer
 ) -> None:
@@ -164,7 +163,6 @@ def test_equivalent_forms_dedup_or_cluster_and_are_found(session: Session) -> No
         assert by_text[f"{group}:nfc"].id in {r[0].id for r in found}, row["id"]
 
 
-@pytest.mark.slow
 def test_equivalent_forms_predict_as_their_nfc_form(analyzer) -> None:  # type: ignore[no-untyped-def]
     rows = [
         json.loads(line)

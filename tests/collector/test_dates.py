@@ -403,7 +403,6 @@ def test_date_like_text_never_raises(raw: str) -> None:
     read(raw, FAR)
 
 
-@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(instants, st.sampled_from(range(len(SHAPES))))
 def test_rendered_instants_read_back_exactly(instant: datetime, shape: int) -> None:

@@ -90,6 +90,7 @@ UNCLOSED = "a quote opened on this line is not closed (the row ran on to {}); " 
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("body", "errors", "kept"),
     [
@@ -177,7 +178,6 @@ GOOD_ROW = st.fixed_dictionaries(
 )
 
 
-@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(GOOD_ROW, HOSTILE), max_size=12))
 @example([b"\xef\xbb\xbf", {"id": "1", "text": "x", "published_at": ""}])
@@ -223,7 +223,6 @@ FIELD = st.text(
 )
 
 
-@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(FIELD, min_size=1, max_size=8))
 def test_a_csv_as_csv_writer_writes_it_reads_back_row_for_row(texts: list[str]) -> None:

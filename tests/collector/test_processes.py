@@ -110,7 +110,6 @@ def test_killed_collector_restarts_without_losing_or_doubling_items(tmp_path: Pa
     engine.dispose()
 
 
-@pytest.mark.slow
 def test_sigterm_finishes_the_feeds_in_hand_and_exits_cleanly(tmp_path: Path) -> None:
     from core.db import make_engine, make_sessionmaker
     from core.tables import Base
@@ -151,7 +150,6 @@ def _gone(pid: int) -> bool:
     return status.exists() and "State:\tZ" in status.read_text()  # exited, not yet reaped
 
 
-@pytest.mark.slow
 def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
     """Before: a collector killed (or a demo stopped) left its parser process and the resource
     tracker running as orphans."""
@@ -176,7 +174,6 @@ def test_parser_processes_exit_with_their_collector(tmp_path: Path) -> None:
     assert _gone(worker), f"parser process {worker} outlived its collector"
 
 
-@pytest.mark.slow
 def test_parser_processes_exit_when_the_collector_dies_while_they_start() -> None:
     """Before: a collector killed while its parsers were still importing left them orphaned
     (they read their parent's pid only after the imports, by then init's)."""

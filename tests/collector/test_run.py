@@ -21,7 +21,6 @@ def _feeds(factory: sessionmaker[Session], base: str, names: list[str]) -> list[
     return ids
 
 
-@pytest.mark.slow
 def test_collect_stores_items_once_and_then_gets_not_modified(
     factory: sessionmaker[Session], settings: Settings, feed_server: str
 ) -> None:

@@ -258,7 +258,6 @@ def test_purge_blanks_deletes_and_keeps_what_it_must(session: Session) -> None:
     assert (again.texts_blanked, again.analyses_deleted, again.audit_events_deleted) == (0, 0, 0)
 
 
-@pytest.mark.slow
 def test_blanked_items_stay_out_of_search_analysis_clusters_and_the_collector(
     session: Session,
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -178,7 +177,6 @@ def test_examples() -> None:
     assert fold("Đường") == "duong"
 
 
-@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(variants())
 def test_every_form_has_the_same_key_digest_shingles_and_search_hits(pair: tuple[str, str]) -> None:

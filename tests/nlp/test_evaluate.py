@@ -87,7 +87,6 @@ def test_shipped_models_meet_the_targets_on_the_check_set(analyzer) -> None:  # 
     assert f["sentiment_macro_f1"] >= 0.75
 
 
-@pytest.mark.slow
 def test_the_model_reason_quotes_words_that_say_something(analyzer) -> None:  # type: ignore[no-untyped-def]
     text = (
         "a chị nào chưa lên mức 2 thì ib em nha, em bên tổng đài hỗ trợ VNeID, chỉ cần đọc giúp "

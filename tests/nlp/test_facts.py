@@ -25,7 +25,6 @@ def differs(facts: FactBase, text: str) -> set[str]:
     }
 
 
-@pytest.mark.slow
 def test_correct_reference_matches_nothing(facts: FactBase) -> None:
     assert differs(facts, "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị") == set()
     assert (
@@ -93,7 +92,6 @@ def claim_ids(facts: FactBase, text: str) -> set[str]:
         "Nghị quyết 57 do Bộ Chính trị ban hành năm 2024.",
     ],
 )
-@pytest.mark.slow
 def test_an_authority_beside_a_document_is_not_its_issuer(facts: FactBase, text: str) -> None:
     """Naming an authority near a document is not saying it issued it: no issuer mismatch, and
     the issuer claim ("Nghị quyết 57 do Quốc hội ban hành") is not matched by words or meaning."""

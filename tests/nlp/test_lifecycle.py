@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -37,18 +38,29 @@ def _posts(start: int, count: int) -> list[str]:
     return [APP_POSTS[i % 3].format(n=start + i) for i in range(count)]
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> Iterator[tuple[Settings, Session]]:
+def _env(tmp_path: Path, **settings: Any) -> Iterator[tuple[Settings, Session]]:
     models = tmp_path / "models"
     shutil.copytree(ROOT / "models", models, ignore=shutil.ignore_patterns("*.md"))
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'l.db'}", models_dir=models, _env_file=None
+    conf = Settings(
+        database_url=f"sqlite:///{tmp_path / 'l.db'}", models_dir=models, _env_file=None, **settings
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(conf.database_url)
     Base.metadata.create_all(engine)
     with make_sessionmaker(engine)() as session:
-        yield settings, session
+        yield conf, session
     engine.dispose()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[tuple[Settings, Session]]:
+    """Training on the shipped seed (what reviewers' verdicts change in a real model)."""
+    yield from _env(tmp_path)
+
+
+@pytest.fixture
+def tiny_env(tmp_path: Path, tiny_data: Path) -> Iterator[tuple[Settings, Session]]:
+    """Training on a tiny seed: the gate, promotion and rollback, not the model's quality."""
+    yield from _env(tmp_path, data_dir=tiny_data)
 
 
 def _decide(session: Session, text: str, verdict: str, reason: str = "risk", when=None, **kw):  # type: ignore[no-untyped-def]
@@ -104,7 +116,7 @@ def test_review_labels_take_the_final_decision(env: tuple[Settings, Session]) ->
 
 
 def test_snapshot_holds_out_the_newest_reviews(env: tuple[Settings, Session]) -> None:
-    _, session = env
+    settings, session = env
     now = utcnow()
     for i, text in enumerate(_posts(0, 10)):
         _decide(
@@ -116,8 +128,8 @@ def test_snapshot_holds_out_the_newest_reviews(env: tuple[Settings, Session]) ->
         )
     snap = build_snapshot(
         "misinfo",
-        seed=lifecycle.SEED,
-        check=lifecycle.CHECK,
+        seed=lifecycle.seed_file(settings),
+        check=lifecycle.check_file(settings),
         reviews=review_labels(session),
         eval_share=0.2,
     )
@@ -132,12 +144,12 @@ def test_snapshot_holds_out_the_newest_reviews(env: tuple[Settings, Session]) ->
     }
     # The seed's fixed held-out tenth is evaluated on, never trained on; the rest is trained on
     # (counted from the files, so that adding a row to either breaks nothing here).
-    seed_ids = [str(r["id"]) for r in load_rows(lifecycle.SEED)]
+    seed_ids = [str(r["id"]) for r in load_rows(lifecycle.seed_file(settings))]
     n_held = sum(map(seed_held_out, seed_ids))
     assert 0 < n_held < len(seed_ids)
     assert snap.info["sources"]["seed"] == len(seed_ids) - n_held
     assert snap.info["eval_set"]["seed_held_out"] == n_held
-    assert snap.info["eval_set"]["check_set"] == len(load_rows(lifecycle.CHECK))
+    assert snap.info["eval_set"]["check_set"] == len(load_rows(lifecycle.check_file(settings)))
     held_seed = {r["text"] for r in snap.eval_rows if r["origin"] == "seed_holdout"}
     assert not trained & held_seed
 
@@ -167,9 +179,9 @@ def test_verdicts_on_a_group_change_the_retrained_model_on_held_out_items(
 
 @pytest.mark.slow
 def test_gate_refuses_a_worse_challenger_force_needs_a_reason_rollback_restores(
-    env: tuple[Settings, Session],
+    tiny_env: tuple[Settings, Session],
 ) -> None:
-    settings, session = env
+    settings, session = tiny_env
     probe = ["Nhập mã OTP vào link bit.ly/abc để nhận quà", "Cổng dịch vụ công hôm nay rất chậm"]
     before_version = registry.current_version(settings.models_dir, "misinfo")
     before = _predict(settings, "misinfo", probe)

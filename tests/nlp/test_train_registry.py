@@ -108,7 +108,6 @@ def test_a_missing_or_foreign_vocabulary_is_refused(tmp_path: Path) -> None:
         registry.load(tmp_path, "sentiment", version)
 
 
-@pytest.mark.slow
 def test_train_is_reproducible() -> None:
     facts = load_facts(ROOT / "data" / "facts")
     a = train(_dataset(), "sentiment", facts)

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import lxml.html
-import pytest
 from docx import Document as Docx
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
@@ -165,7 +164,6 @@ def _check_same(document: Document, images: dict[str, bytes], views: dict[str, V
             assert f" {word} " not in f" {view.text} ", (fmt, word)
 
 
-@pytest.mark.slow
 def test_every_format_renders_the_same_document(session: Session) -> None:
     _good_week(session)
     _scam_with_a_link(session)

@@ -207,7 +207,6 @@ GOOD = [
 ]
 
 
-@pytest.mark.slow
 def test_good_practices_by_hand(session: Session) -> None:
     ids = _good_week(session)
     md = build(session, WEEK, "md").decode()

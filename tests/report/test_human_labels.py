@@ -4,27 +4,25 @@ fact-checks and official notices are not the public's concerns."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.calendar import Week
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker, utcnow
+from core.db import utcnow
 from core.genre import warns_or_refutes
 from core.items import ItemFilter, get_item, list_items
-from core.tables import Base, FeedKind, ReviewTask, TaskStatus, Verdict
+from core.tables import FeedKind, ReviewTask, TaskStatus, Verdict
 from nlp.signals import detect
 from report.concerns import concerns
 from report.dashboard import dashboard
 from report.formats import build
 from report.loading import load_week
 from report.weekly import summarize
+from tests.apps import Apps, login, web_login
 from tests.factories import make_analysis, make_feed, make_item, make_user
-from tests.web.helpers import PASSWORD, login, people
+from tests.web.helpers import people
 
 
 def _corrected(session: Session, *, sentiment: str | None, relevant: bool | None) -> int:
@@ -169,18 +167,13 @@ def test_warns_or_refutes(text: str, expected: bool) -> None:
 
 
 @pytest.fixture
-def client(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+def client(sqlite_settings: Settings, apps: Apps) -> tuple[TestClient, sessionmaker[Session]]:
+    factory = apps.sessions(sqlite_settings)
     with factory() as s:
         people(s)
         s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c, factory
-    engine.dispose()
+    c = apps(sqlite_settings)
+    return c, factory
 
 
 def test_pages_and_api_show_the_human_value(client) -> None:  # type: ignore[no-untyped-def]
@@ -188,15 +181,14 @@ def test_pages_and_api_show_the_human_value(client) -> None:  # type: ignore[no-
     with factory() as s:
         item_id = _corrected(s, sentiment="positive", relevant=False)
         s.commit()
-    login(c, "pt1")
+    web_login(c, "pt1")
     for path in ("/items", f"/items/{item_id}"):
         html = c.get(path).text
         assert "Tích cực · người duyệt sửa" in html, path
         assert "(máy đoán: Tiêu cực)" in html, path
         assert "Ngoài lĩnh vực · người duyệt sửa" in html, path
         assert "(máy đoán: Đúng lĩnh vực)" in html, path
-    token = c.post("/api/v1/auth/login", json={"username": "pt1", "password": PASSWORD}).json()
-    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    bearer = login(c, "pt1")
     body = c.get("/api/v1/items", params={"sentiment": "positive"}, headers=bearer).json()
     assert [row["item"]["id"] for row in body["items"]] == [item_id]
     labels = body["items"][0]["labels"]

@@ -9,7 +9,6 @@ import zipfile
 from datetime import UTC, datetime
 
 import lxml.html
-import pytest
 from docx import Document
 from hypothesis import given, provisional, settings
 from hypothesis import strategies as st
@@ -55,7 +54,6 @@ URLISH = st.one_of(
 )
 
 
-@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(URLISH, max_size=5).map(" ".join))
 def test_no_defanged_text_is_a_link_anywhere(text: str) -> None:

@@ -76,7 +76,6 @@ def _pdf_fonts(data: bytes) -> tuple[set[str], dict[str, set[str]]]:
     return families, drawn
 
 
-@pytest.mark.slow
 def test_the_printed_report_uses_only_the_noto_faces_it_names(session: Session, analyzer) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 

@@ -307,7 +307,6 @@ def test_control_characters_in_feeds_break_no_format(session: Session) -> None:
 # --- 5. no nan, None or NaT shown -------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_no_empty_value_prints_as_nan_or_none(session: Session) -> None:
     reviewer = make_user(session, "ctv-nan")
     # a confirmed scam without an official fact, next to a distortion with one (a column with

@@ -244,10 +244,8 @@ def test_fifty_claimers_drain_two_thousand_tasks_on_postgresql(
     """Every task claimed exactly once, none lost (SQLite's version: test_concurrent_claims…)."""
     settings = Settings(_env_file=None)
     from core.db import make_engine, make_sessionmaker
-    from core.tables import Base
 
     engine = make_engine(pg_url, pool_size=claimers + 5, max_overflow=0)
-    Base.metadata.create_all(engine)
     factory = make_sessionmaker(engine)
     with factory() as s:
         for i in range(tasks):
@@ -288,7 +286,6 @@ def test_fifty_claimers_drain_two_thousand_tasks_on_postgresql(
             == 0
         )
         assert s.scalar(select(func.count(Verdict.id))) == tasks
-    Base.metadata.drop_all(engine)
     engine.dispose()
 
 

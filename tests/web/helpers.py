@@ -1,17 +1,15 @@
-"""Shared by the web tests: a fixture database with people and flagged items, including the
-hostile items of the XSS corpus."""
+"""Shared by the web tests: a fixture database with people (each one's password is
+``tests.apps.password(name)``; sign in with ``tests.apps.web_login``) and flagged items,
+including the hostile items of the XSS corpus."""
 
 from __future__ import annotations
 
-import re
-
-from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from core.tables import ReviewTask, TaskStatus
+from tests.apps import password
 from tests.factories import make_analysis, make_item, make_user
 
-PASSWORD = "web-password-1"
 # Feed text that must render inert wherever it appears.
 XSS_TITLE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Tin độc hại'
 XSS_TEXT = (
@@ -28,7 +26,7 @@ def people(session: Session) -> None:
         ("pt1", "analyst"),
         ("qt1", "admin"),
     ):
-        make_user(session, name, role, PASSWORD)
+        make_user(session, name, role, password(name))
 
 
 def flagged(session: Session, n: int = 3, hostile: bool = True) -> list[ReviewTask]:
@@ -53,19 +51,3 @@ def flagged(session: Session, n: int = 3, hostile: bool = True) -> list[ReviewTa
         tasks.append(task)
     session.flush()
     return tasks
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]*)"', html)
-    assert m, "no CSRF field on the page"
-    return m.group(1)
-
-
-def login(client: TestClient, name: str, password: str = PASSWORD) -> None:
-    page = client.get("/login")
-    r = client.post(
-        "/login",
-        data={"username": name, "password": password, "csrf": csrf_of(page.text), "next": "/queue"},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text

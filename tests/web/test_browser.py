@@ -21,7 +21,8 @@ from api.main import create_app
 from core.config import ROOT, Settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, Verdict
-from tests.web.helpers import PASSWORD, flagged, people
+from tests.apps import password
+from tests.web.helpers import flagged, people
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -111,12 +112,11 @@ def _login(page, base: str, name: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/queue")
     assert "/login" in page.url  # not signed in: sent to the login form
     page.get_by_label("Tên đăng nhập").fill(name)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_label("Mật khẩu").fill(password(name))
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{base}/queue")
 
 
-@pytest.mark.slow
 def test_collaborator_claims_decides_sees_next_and_history(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -166,7 +166,6 @@ def test_collaborator_claims_decides_sees_next_and_history(
     assert (output_dir / "queue-360x740.png").stat().st_size > 5_000
 
 
-@pytest.mark.slow
 def test_analyst_overrides_an_escalation_with_a_reason(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -19,9 +19,10 @@ from api.main import create_app
 from core.config import Settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import Base, ReviewTask, TaskStatus, User, Verdict
+from tests.apps import password
 from tests.factories import make_analysis, make_item, make_user
 from tests.web import test_browser as shared
-from tests.web.helpers import PASSWORD, flagged, people
+from tests.web.helpers import flagged, people
 from tests.web.test_browser import CHROMIUM, PHONE, _free_port, _login, _phone
 
 browser = shared.browser  # the module-scoped Chromium of the other browser tests
@@ -52,7 +53,7 @@ def served(
     factory = make_sessionmaker(engine)
     with factory() as s:
         people(s)
-        make_user(s, "ctv3", "collaborator", PASSWORD)
+        make_user(s, "ctv3", "collaborator", password("ctv3"))
         paragraph = (
             "Người dân phản ánh có tin nhắn yêu cầu nộp phí chuyển đổi số qua đường link lạ, "
             "kèm lời hứa hoàn tiền trong ngày; nhiều người đã nhập mã OTP theo hướng dẫn."
@@ -98,7 +99,6 @@ def _box(page, selector: str) -> dict[str, float]:  # type: ignore[no-untyped-de
     return box
 
 
-@pytest.mark.slow
 def test_the_verdict_bar_stays_in_reach_on_a_long_card(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]

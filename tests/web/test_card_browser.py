@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.tables import ReviewTask, TaskStatus
@@ -30,7 +29,6 @@ FILLER = (
 ) * 8
 
 
-@pytest.mark.slow
 def test_a_known_false_claim_card_says_tin_noi_su_that_and_the_source(
     served: tuple[str, sessionmaker[Session]],  # noqa: F811
     browser,  # noqa: F811

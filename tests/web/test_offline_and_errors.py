@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import Base
-from tests.web.helpers import login, people
+from tests.apps import Apps, web_login
+from tests.web.helpers import people
 
 URL = re.compile(r"""(?:https?:)?//[^\s"'<>)]+""")
 ASSET = re.compile(r"""["'](/(?:static|docs/assets)/[^"']+)["']""")
 
 
 @pytest.fixture
-def client(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory: sessionmaker[Session] = make_sessionmaker(engine)
+def client(sqlite_settings: Settings, apps: Apps) -> TestClient:
+    factory = apps.sessions(sqlite_settings)
     with factory() as s:
         people(s)
         s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c
-    engine.dispose()
+    c = apps(sqlite_settings)
+    return c
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_docs_reference_no_external_url_and_their_assets_are_served(
     client: TestClient, path: str
@@ -51,7 +43,7 @@ def test_docs_reference_no_external_url_and_their_assets_are_served(
 
 
 def test_non_numeric_item_is_a_vietnamese_not_found_page(client: TestClient) -> None:
-    login(client, "qt1")
+    web_login(client, "qt1")
     for path in ("/items/abc", "/items/999999"):
         r = client.get(path)
         assert r.status_code == 404, path
@@ -67,7 +59,7 @@ def test_non_numeric_item_is_a_vietnamese_not_found_page(client: TestClient) -> 
 
 
 def test_error_pages_name_the_error_in_words(client: TestClient) -> None:
-    login(client, "ctv1")
+    web_login(client, "ctv1")
     r = client.get("/users")  # a collaborator may not manage accounts
     assert r.status_code == 403
     assert re.search(r"<h1>\s*Không có quyền\s*</h1>", r.text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,12 +16,13 @@ from api.main import create_app
 from api.web.i18n import LANGUAGES, VI
 from api.web.pages.respond import MESSAGES
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker, utcnow
+from core.db import utcnow
 from core.permissions import allowed
-from core.tables import AuditEvent, Base, Feed, ReviewTask, Role, TaskStatus, Verdict
+from core.tables import AuditEvent, Feed, ReviewTask, Role, TaskStatus, Verdict
 from nlp.pipeline import CLASSIFIERS
 from tests.api.test_permissions import _walk
-from tests.web.helpers import XSS_URL, csrf_of, flagged, login, people
+from tests.apps import Apps, csrf_of, password, web_login
+from tests.web.helpers import XSS_URL, flagged, people
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "web" / "templates"
 PUBLIC_PAGES = {
@@ -38,19 +38,14 @@ PUBLIC_PAGES = {
 
 
 @pytest.fixture
-def app_db(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+def app_db(sqlite_settings: Settings, apps: Apps) -> tuple[TestClient, sessionmaker[Session]]:
+    factory = apps.sessions(sqlite_settings)
     with factory() as s:
         people(s)
         flagged(s, 3)
         s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        yield c, factory
-    engine.dispose()
+    c = apps(sqlite_settings)
+    return c, factory
 
 
 def _pages() -> list[tuple[str, str, object]]:
@@ -86,7 +81,6 @@ GET_PAGES = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("path", "permission"), GET_PAGES, ids=[p for p, _ in GET_PAGES])
 def test_page_by_role(
     app_db: tuple[TestClient, sessionmaker[Session]], path: str, permission
@@ -97,7 +91,7 @@ def test_page_by_role(
     assert r.headers["location"].startswith("/login?next=")
     for name, role in (("ctv1", Role.collaborator), ("pt1", Role.analyst), ("qt1", Role.admin)):
         c.cookies.clear()
-        login(c, name)
+        web_login(c, name)
         r = c.get(path, follow_redirects=False)
         if allowed(role.value, permission):
             assert r.status_code == 200, f"{role}: {r.status_code}"
@@ -110,7 +104,7 @@ def test_review_flow_claim_decide_next_history(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     page = c.get("/queue")
     assert "Nhận tin tiếp theo" in page.text
     card = c.post("/queue/claim", data={"csrf": csrf_of(page.text)})
@@ -141,7 +135,7 @@ def test_an_expired_lease_is_explained_not_lost(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
     task_id = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
     with factory() as s:
@@ -161,7 +155,7 @@ def test_forms_without_the_session_csrf_token_change_nothing(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     r = c.post("/queue/claim", data={"csrf": "forged"})
     assert "Biểu mẫu không hợp lệ" in r.text
     r = c.post("/queue/claim", data={})
@@ -184,7 +178,7 @@ def test_session_cookie_is_httponly_and_logout_revokes_it(
         "/login",
         data={
             "username": "ctv1",
-            "password": "web-password-1",
+            "password": password("ctv1"),
             "csrf": csrf_of(page.text),
             "next": "https://evil.example/",
         },
@@ -243,7 +237,7 @@ def test_untrusted_feed_text_renders_inert(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = app_db
-    login(c, "pt1")
+    web_login(c, "pt1")
     card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})  # the hostile item
     assert "Tin độc hại" in card.text
     assert "window.__xss" in card.text  # shown as text…
@@ -290,7 +284,7 @@ def test_first_page_is_small(app_db: tuple[TestClient, sessionmaker[Session]]) -
     c, _ = app_db
     total = len(c.get("/login").content)
     total += len(c.get("/static/app.css").content) + len(c.get("/static/app.js").content)
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
     assert total < 100_000
     assert len(card.content) + len(c.get("/static/app.css").content) < 100_000
@@ -300,7 +294,7 @@ def test_renew_skip_and_release_from_the_card(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     card = c.post("/queue/claim", data={"csrf": csrf_of(c.get("/queue").text)})
     task_id = int(re.search(r"/tasks/(\d+)/verdict", card.text).group(1))
     csrf = csrf_of(card.text)
@@ -321,7 +315,7 @@ def test_admin_adds_and_disables_accounts_from_the_page(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = app_db
-    login(c, "qt1")
+    web_login(c, "qt1")
     page = c.get("/users")
     csrf = csrf_of(page.text)
     bad = c.post(
@@ -356,7 +350,7 @@ def test_admin_adds_and_disables_feeds_from_the_page(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "qt1")
+    web_login(c, "qt1")
     csrf = csrf_of(c.get("/feeds").text)
     bad = c.post(
         "/feeds",
@@ -399,7 +393,7 @@ def test_ids_out_of_range_are_a_clear_4xx_not_a_crash(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, _ = app_db
-    login(c, "qt1")
+    web_login(c, "qt1")
     csrf = csrf_of(c.get("/queue").text)
     huge = 10**20  # past SQLite's and PostgreSQL's integer range
     for path in (
@@ -425,7 +419,7 @@ def test_analysts_look_items_up_by_words_and_flags_and_read_one(
         calm = make_item(s, title="Cổng dịch vụ công chậm", text="Người dân phàn nàn về tốc độ")
         make_analysis(s, calm, misinfo="none", risk=0.05, reasons=[], sentiment="negative")
         s.commit()
-    login(c, "pt1")
+    web_login(c, "pt1")
     everything = c.get("/items")
     assert everything.status_code == 200
     assert "Cổng dịch vụ công chậm" in everything.text
@@ -452,7 +446,7 @@ def test_analysts_look_items_up_by_words_and_flags_and_read_one(
     assert_inert(page)
     assert c.get("/items/999999").status_code == 404
     c.cookies.clear()
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     assert c.get("/items").status_code == 403  # collaborators work from the queue
 
 
@@ -466,7 +460,7 @@ def test_the_items_list_pages_backwards_in_time(
         for i in range(35):
             make_analysis(s, make_item(s, title=f"Tin thường {i:02d}"), misinfo="none")
         s.commit()
-    login(c, "pt1")
+    web_login(c, "pt1")
     first = c.get("/items", params={"misinfo": "none"}).text
     assert "Tin thường 34" in first
     assert "Tin thường 05" in first

@@ -3,7 +3,6 @@ what was typed kept, "Phản ánh của tôi", screenshots behind the session.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,34 +10,31 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base, Report
+from core.tables import AuditEvent, Report
 from tests.api.test_reports import _bomb
-from tests.web.helpers import csrf_of, login, people
+from tests.apps import Apps, csrf_of, web_login
+from tests.web.helpers import people
 
 
 @pytest.fixture
 def app_db(
-    sqlite_settings: Settings, tmp_path: Path, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
+    sqlite_settings: Settings, tmp_path: Path, apps: Apps
+) -> tuple[TestClient, sessionmaker[Session]]:
     settings = sqlite_settings.model_copy(update={"report_image_dir": tmp_path / "images"})
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+    factory = apps.sessions(settings)
     with factory() as s:
         people(s)
         s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        yield c, factory
+    c = apps(settings)
+    return c, factory
 
 
 def test_the_form_says_what_not_to_write_where_it_was_seen(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     client, _ = app_db
-    login(client, "ctv1")
+    web_login(client, "ctv1")
     html = client.get("/reports/new").text
     assert 'enctype="multipart/form-data"' in html
     assert 'accept="image/png,image/jpeg,image/webp"' in html
@@ -50,7 +46,7 @@ def test_a_report_from_the_form_lands_in_my_reports(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     client, factory = app_db
-    login(client, "ctv1")
+    web_login(client, "ctv1")
     csrf = csrf_of(client.get("/reports/new").text)
     r = client.post(
         "/reports/new",
@@ -67,7 +63,7 @@ def test_a_report_from_the_form_lands_in_my_reports(
     with factory() as s:
         assert len(s.scalars(select(Report)).all()) == 1
         assert s.scalar(select(AuditEvent.action).where(AuditEvent.action == "report.submit"))
-    login(client, "ctv2")
+    web_login(client, "ctv2")
     assert "Bạn chưa gửi phản ánh nào." in client.get("/reports/mine").text
 
 
@@ -75,7 +71,7 @@ def test_a_refused_image_says_why_in_vietnamese_and_keeps_what_was_typed(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     client, factory = app_db
-    login(client, "ctv1")
+    web_login(client, "ctv1")
     csrf = csrf_of(client.get("/reports/new").text)
     r = client.post(
         "/reports/new",
@@ -98,7 +94,7 @@ def test_the_form_needs_its_csrf_token_and_a_session(
     assert r.status_code == 303
     assert r.headers["location"].startswith("/login")
     assert client.get("/report-images/1", follow_redirects=False).status_code == 303
-    login(client, "ctv1")
+    web_login(client, "ctv1")
     r = client.post("/reports/new", data={"csrf": "sai", "text": "x"}, follow_redirects=False)
     assert r.status_code == 303
     assert "bad_form" in r.headers["location"]

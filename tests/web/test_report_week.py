@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from core.calendar import Week
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker, utcnow
-from core.tables import Base
-from tests.web.helpers import login, people
+from core.db import utcnow
+from tests.apps import Apps, web_login
+from tests.web.helpers import people
 
 FORMATS = ("html", "docx", "md", "csv")
 
 
 @pytest.fixture
-def analyst(sqlite_settings: Settings, analyzer) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    engine = make_engine(sqlite_settings.database_url)
-    Base.metadata.create_all(engine)
-    with make_sessionmaker(engine)() as s:
+def analyst(sqlite_settings: Settings, apps: Apps) -> TestClient:
+    with apps.sessions(sqlite_settings)() as s:
         people(s)
         s.commit()
-    with TestClient(create_app(sqlite_settings, analyzer)) as c:
-        login(c, "pt1")
-        yield c
-    engine.dispose()
+    c = apps(sqlite_settings)
+    web_login(c, "pt1")
+    return c
 
 
 def _picker(html: str) -> lxml.html.HtmlElement:

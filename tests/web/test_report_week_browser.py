@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +19,6 @@ from tests.web.test_browser import (  # noqa: F401 - the fixtures, and the skip 
 )
 
 
-@pytest.mark.slow
 def test_an_analyst_picks_a_week_and_opens_its_report(
     served: tuple[str, sessionmaker[Session]],  # noqa: F811
     browser,  # noqa: F811

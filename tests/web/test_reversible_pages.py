@@ -12,32 +12,28 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.main import create_app
 from core.config import Settings
-from core.db import make_engine, make_sessionmaker
-from core.tables import AuditEvent, Base, ReviewTask, TaskStatus, Verdict
+from core.tables import AuditEvent, ReviewTask, TaskStatus, Verdict
+from tests.apps import Apps, csrf_of, web_login
 from tests.factories import make_analysis, make_item
-from tests.web.helpers import csrf_of, flagged, login, people
+from tests.web.helpers import flagged, people
 
 
-def _app(settings: Settings, analyzer) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    factory = make_sessionmaker(engine)
+def _app(settings: Settings, apps: Apps) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:
+    factory = apps.sessions(settings)
     with factory() as s:
         people(s)
         flagged(s, 3, hostile=False)
         s.commit()
-    with TestClient(create_app(settings, analyzer)) as c:
-        yield c, factory
-    engine.dispose()
+    c = apps(settings)
+    yield c, factory
 
 
 @pytest.fixture
 def app_db(
-    sqlite_settings: Settings, analyzer
-) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:  # type: ignore[no-untyped-def]
-    yield from _app(sqlite_settings, analyzer)
+    sqlite_settings: Settings, apps: Apps
+) -> Iterator[tuple[TestClient, sessionmaker[Session]]]:
+    yield from _app(sqlite_settings, apps)
 
 
 def _task_on(html: str) -> int:
@@ -62,7 +58,7 @@ def test_the_next_page_offers_undo_and_undo_brings_the_card_back(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     task_id, r = _decide(c, "scam")
     location = r.headers["location"]  # type: ignore[attr-defined]
     assert re.search(r"[?&]undo=\d+", location)
@@ -89,14 +85,14 @@ def test_the_next_page_offers_undo_and_undo_brings_the_card_back(
         assert event.before["verdict"] == "scam"
     # someone else's verdict shows no banner
     c.cookies.clear()
-    login(c, "ctv2")
+    web_login(c, "ctv2")
     assert "Bạn vừa chọn" not in c.get(location).text
 
 
-def test_no_undo_once_the_window_has_passed(sqlite_settings: Settings, analyzer) -> None:  # type: ignore[no-untyped-def]
+def test_no_undo_once_the_window_has_passed(sqlite_settings: Settings, apps: Apps) -> None:
     closed = sqlite_settings.model_copy(update={"undo_seconds": -5.0})
-    for c, _ in _app(closed, analyzer):
-        login(c, "ctv1")
+    for c, _ in _app(closed, apps):
+        web_login(c, "ctv1")
         _, r = _decide(c)
         page = c.get(r.headers["location"])  # type: ignore[attr-defined]
         assert "Bạn vừa chọn" not in page.text  # the banner is gone with the window
@@ -109,7 +105,7 @@ def test_change_a_verdict_from_history_until_an_analyst_acts(
     app_db: tuple[TestClient, sessionmaker[Session]],
 ) -> None:
     c, factory = app_db
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     task_id, _ = _decide(c, "scam")
     history = c.get("/history")
     assert "Đổi kết luận" in history.text
@@ -131,7 +127,7 @@ def test_change_a_verdict_from_history_until_an_analyst_acts(
         assert rows[0].replaced_by_id == rows[1].id
     # an analyst decides it from the item's page; the collaborator can no longer change it
     c.cookies.clear()
-    login(c, "pt1")
+    web_login(c, "pt1")
     with factory() as s:
         item_id = s.get(ReviewTask, task_id).item_id  # type: ignore[union-attr]
     item_page = c.get(f"/items/{item_id}")
@@ -148,7 +144,7 @@ def test_change_a_verdict_from_history_until_an_analyst_acts(
     )
     assert "Đã lưu quyết định cuối cùng" in r.text
     c.cookies.clear()
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     history = c.get("/history")
     assert "Chuyên viên đã quyết định về tin này" in history.text
     assert "/change" not in history.text
@@ -174,13 +170,13 @@ def test_an_analyst_sends_any_item_to_review_from_its_page(
         make_analysis(s, item, risk=0.1, misinfo="none")
         s.commit()
         item_id = item.id
-    login(c, "ctv1")
+    web_login(c, "ctv1")
     assert (
         c.post(f"/items/{item_id}/review", data={"csrf": csrf_of(c.get("/queue").text)}).status_code
         == 403
     )
     c.cookies.clear()
-    login(c, "pt1")
+    web_login(c, "pt1")
     page = c.get(f"/items/{item_id}")
     assert "Đưa tin vào rà soát" in page.text
     assert f'action="/items/{item_id}/override"' not in page.text  # nothing decided yet
