@@ -46,9 +46,10 @@ def users_add(
 
     Example: echo 's3cret-pass' | duluan users add lan --role collaborator --password-stdin
     """
-    from core.accounts import create_user
+    from core.accounts import create_user, parse_role
     from core.db import session_scope
 
+    parse_role(role)  # a wrong role is refused before the password is asked for
     password = (
         sys.stdin.readline().rstrip("\n")
         if password_stdin

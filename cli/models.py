@@ -17,11 +17,10 @@ CLASSIFIER_HELP = "relevance | sentiment | misinfo"
 
 
 def _classifier(classifier: str) -> str:
-    from nlp.pipeline import CLASSIFIERS
+    """``classifier`` if it is one; else ``ClassifierNotFound`` (printed Vietnamese first)."""
+    from nlp.lifecycle import check_classifier
 
-    if classifier not in CLASSIFIERS:
-        raise fail(f"classifier must be one of {', '.join(CLASSIFIERS)}")
-    return classifier
+    return check_classifier(classifier)
 
 
 @models_app.command("list")
@@ -39,10 +38,16 @@ def models_list() -> None:
         typer.echo(f"{classifier}:")
         for v in info["versions"]:
             cmp = (v.get("comparison") or {}).get("challenger") or {}
-            f1 = cmp.get("macro_f1", v.get("macro_f1"))
+            # the evaluation set's score where the version was compared on it (what the gate
+            # and `duluan models show` read), else its held-out split's (the API's macro_f1)
+            f1, where = (
+                (cmp["macro_f1"], "evaluation set")
+                if "macro_f1" in cmp
+                else (v.get("macro_f1"), "held-out split")
+            )
             typer.echo(
                 f"  {'*' if v['current'] else ' '} {v['version']}  rows {v['rows']}  "
-                f"macro-F1 {f1 if f1 is not None else '—'}  ({v['data_source']})"
+                f"macro-F1 {f1 if f1 is not None else '—'} ({where})  ({v['data_source']})"
             )
 
 

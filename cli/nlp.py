@@ -300,8 +300,7 @@ def train(
     from review.decisions import review_labels
 
     settings = get_settings()
-    if classifier not in CLASSIFIERS:
-        raise fail(f"--classifier must be one of {', '.join(CLASSIFIERS)}")
+    lifecycle.check_classifier(classifier)  # ClassifierNotFound: printed Vietnamese first
     mapping = parse_mapping(map_)
     try:
         base = (

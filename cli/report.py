@@ -40,11 +40,14 @@ def report_weekly(
         suffix = out.suffix.lstrip(".").lower() if out is not None else ""
         format = suffix if suffix in FORMATS else "html"
     if format not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+        raise fail(
+            f"Định dạng phải là một trong {', '.join(FORMATS)}. "
+            f"(--format must be one of {', '.join(FORMATS)})"
+        )
     try:
         w = Week.parse(week) if week else Week.containing(datetime.now(UTC))
     except ValueError as exc:
-        raise fail(str(exc)) from exc
+        raise fail(f"Tuần {week!r} không hợp lệ, hãy viết như 2026-W48. ({exc})") from exc
     with make_factory(get_settings())() as session:
         body = build(session, w, format)
     out = out or ROOT / "var" / "reports" / f"weekly-{w.label}.{format}"

@@ -66,7 +66,8 @@ class BadRole(DomainError):
     code = "bad_role"
 
 
-def _role(role: str) -> Role:
+def parse_role(role: str) -> Role:
+    """``role`` as a ``Role``; ``BadRole`` (Vietnamese first) when it is not one."""
     try:
         return Role(role)
     except ValueError as exc:
@@ -86,7 +87,7 @@ def create_user(
             "Tên đăng nhập cần 2–64 ký tự, chỉ gồm a-z 0-9 . _ - và bắt đầu bằng chữ hoặc số. "
             "(username: 2–64 characters, a-z 0-9 . _ -)",
         )
-    role = _role(role)
+    role = parse_role(role)
     check_password(username, password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise UserExists(
@@ -158,7 +159,7 @@ def get_user(session: Session, username: str) -> User:
 def set_role(session: Session, username: str, role: str, actor: User | None = None) -> User:
     """Change an account's role; its tokens stay valid and carry the new role at once."""
     user = get_user(session, username)
-    role = _role(role)
+    role = parse_role(role)
     if actor is not None and actor.id == user.id and role != user.role:
         raise OwnRole(
             "Bạn không thể tự đổi vai trò của mình. (you cannot change your own role)",

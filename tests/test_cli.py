@@ -355,6 +355,25 @@ def test_users_add_reads_password_from_stdin(cli_env: Path) -> None:
         app, ["users", "add", "hoa", "--role", "analyst", "--password-stdin"], input="ngan\n"
     )
     assert short.exit_code == 1
+    # a wrong role is refused before the password is asked for (none is given here)
+    boss = runner.invoke(app, ["users", "add", "hoa", "--role", "boss"], input="")
+    assert boss.exit_code == 1
+    assert "Password" not in boss.output
+    assert "Vai trò không hợp lệ" in boss.output
+
+
+def test_the_commands_a_person_mistypes_answer_vietnamese_first(cli_env: Path) -> None:
+    """Found trying the README as a new user: these printed English after "Lỗi / error:"."""
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    for args, vietnamese in [
+        (["models", "show", "topic"], "Không có bộ phân loại 'topic'"),
+        (["train", "--classifier", "topic"], "Không có bộ phân loại 'topic'"),
+        (["report", "weekly", "--week", "2026-W99"], "Tuần '2026-W99' không hợp lệ"),
+        (["report", "weekly", "--format", "pdf"], "Định dạng phải là một trong"),
+    ]:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, args
+        assert f"Lỗi / error: {vietnamese}" in result.output, result.output
 
 
 def test_import_reports_bad_lines(cli_env: Path, tmp_path: Path) -> None:
