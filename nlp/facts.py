@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, cast, get_args, get_origin, get_type_hints
+from typing import Any, NotRequired, cast
 
 import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError, with_config
+from typing_extensions import TypedDict
 
 from nlp import meaning
 from nlp.text import expand_teencode, fold
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 _TOKEN_RE = re.compile(r"\w+")
 
 
+@with_config(ConfigDict(strict=True))
 class Document(TypedDict):
     """A policy document of the base: ``kind`` (nq, ct, hd), ``number`` and ``suffix`` as
     printed (57-NQ/TW), ``date`` (ISO 8601), ``issuer`` and the folded ``issuer_keys`` that name
@@ -39,6 +42,7 @@ class Document(TypedDict):
     source: str
 
 
+@with_config(ConfigDict(strict=True))
 class Target(TypedDict):
     """A figure a document sets: the ``indicator`` (folded ``indicator_keys``), its ``rank``
     where it is a ranking, the ``year`` it is due, the official ``statement``; ``document`` (a
@@ -54,6 +58,7 @@ class Target(TypedDict):
     source: NotRequired[str]
 
 
+@with_config(ConfigDict(strict=True))
 class Programme(TypedDict):
     """A named programme and the official ``statement`` of what it is."""
 
@@ -62,6 +67,7 @@ class Programme(TypedDict):
     statement: str
 
 
+@with_config(ConfigDict(strict=True))
 class FalseClaim(TypedDict):
     """A recurring false narrative: its ``claim`` and other wordings (``variants``), the
     ``correction`` with its ``source``, and what the claim gets wrong (``differs``)."""
@@ -79,13 +85,12 @@ class FactsError(ValueError):
     one of the wrong type (the message names the file, the list, the entry and the field)."""
 
 
-# The fields each list's entries must have, and their types (``NotRequired`` ones are checked
-# when present): the TypedDicts above.
-_SHAPES: dict[str, type] = {
-    "documents": Document,
-    "targets": Target,
-    "programmes": Programme,
-    "false_claims": FalseClaim,
+# The entries of each list, checked against their shape when read (``_check_entries``).
+_SHAPES: dict[str, TypeAdapter[Any]] = {
+    "documents": TypeAdapter(list[Document]),
+    "targets": TypeAdapter(list[Target]),
+    "programmes": TypeAdapter(list[Programme]),
+    "false_claims": TypeAdapter(list[FalseClaim]),
 }
 
 
@@ -155,41 +160,33 @@ def load_facts(path: Path) -> FactBase:
 
 def _check_entries(file: Path, name: str, entries: object) -> None:
     """``FactsError`` unless ``entries`` is a list of mappings with the fields (and types) of
-    ``_SHAPES[name]``."""
+    ``_SHAPES[name]``, checked by pydantic (strict: no coercion; other fields are allowed). The
+    message names the file, the list, the entry (its index and id) and the field."""
     if not isinstance(entries, list):
         raise FactsError(f"{file}: {name} must be a list")
-    shape = _SHAPES[name]
-    hints = get_type_hints(shape, include_extras=True)  # keeps NotRequired[...]
-    for i, entry in enumerate(entries):
+    try:
+        _SHAPES[name].validate_python(entries)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        i, *path = error["loc"]
+        entry = entries[int(i)]
         where = f"{file}: {name}[{i}]"
-        if not isinstance(entry, dict):
-            raise FactsError(f"{where} must be a mapping")
+        if not path:
+            raise FactsError(f"{where} must be a mapping") from None
         where += f" ({entry.get('id', 'no id')})"
-        for field, hint in hints.items():
-            if get_origin(hint) is not NotRequired and field not in entry:
-                raise FactsError(f"{where}: missing {field!r}")
-        for field, value in entry.items():
-            if field in hints and not _is(value, hints[field]):
-                raise FactsError(f"{where}: {field!r} must be {_type_name(hints[field])}")
+        field = path[0]
+        if error["type"] == "missing":
+            raise FactsError(f"{where}: missing {field!r}") from None
+        expected = (
+            "a list of texts"
+            if len(path) > 1 or error["type"] == "list_type"
+            else _EXPECTED.get(error["type"], error["msg"])
+        )
+        raise FactsError(f"{where}: {field!r} must be {expected}") from None
 
 
-def _is(value: object, hint: object) -> bool:
-    """Whether ``value`` fits a field type of the shapes above (str, int, list[str])."""
-    if get_origin(hint) is NotRequired:
-        hint = get_args(hint)[0]
-    if get_origin(hint) is list:
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)  # type: ignore[arg-type]
-
-
-def _type_name(hint: object) -> str:
-    if get_origin(hint) is NotRequired:
-        hint = get_args(hint)[0]
-    if get_origin(hint) is list:
-        return "a list of texts"
-    return "a whole number" if hint is int else "a text"
+# pydantic's error types for a field of the wrong type, in the words of FactsError
+_EXPECTED = {"string_type": "a text", "int_type": "a whole number"}
 
 
 def _meaning_index(claims: list[FalseClaim], folder: Path) -> meaning.ClaimIndex | None:
