@@ -46,7 +46,10 @@ ocr:  ## Debian's Tesseract with its Vietnamese data, for collaborators' screens
 	fi
 
 test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium, on every core
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	@# Bytecode is cached (__pycache__, git-ignored) even where PYTHONDONTWRITEBYTECODE is set:
+	@# every worker and every process a test starts would otherwise compile the project and
+	@# pytest would rewrite each test module again (collection 15 s -> 9.5 s a process).
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist worksteal
 
 lint: install  ## ruff, its formatter, mypy and the layering's import contracts (lint-imports)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -189,9 +189,12 @@ def _local(settings: Settings) -> Settings:
     )
 
 
-def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
-    """Register the demo feeds (or find them) at ``server``'s address; their ids. The local
-    server's port changes between runs, so conditional-GET state goes with it."""
+def point_demo_feeds(
+    factory: Any, server: ThreadingHTTPServer, live_poll_s: int = LIVE_POLL_S
+) -> list[int]:
+    """Register the demo feeds (or find them) at ``server``'s address; their ids. The live feed
+    is polled every ``live_poll_s`` seconds. The local server's port changes between runs, so
+    conditional-GET state goes with it."""
     from sqlalchemy import select
 
     from core.db import session_scope
@@ -206,7 +209,7 @@ def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
                 feed = Feed(name=name, kind=kind, url=f"{base}/{filename}")
                 session.add(feed)
             if filename == LIVE_FEED[0]:
-                feed.poll_interval_s = LIVE_POLL_S
+                feed.poll_interval_s = live_poll_s
             feed.url, feed.etag, feed.last_modified, feed.body_hash = (
                 f"{base}/{filename}",
                 None,
@@ -219,15 +222,17 @@ def point_demo_feeds(factory: Any, server: ThreadingHTTPServer) -> list[int]:
     return ids
 
 
-def start_demo_worker(settings: Settings, every: float = LIVE_EVERY_S) -> Callable[[], None]:
-    """Serve the demo feeds again (the live one gains an entry every ``every`` seconds) and run
-    the pipeline worker (collect, analyse, queue) in a background thread while the demo serves;
-    the function returned stops both (the worker finishes the batch in hand) and waits for
-    them."""
+def start_demo_worker(
+    settings: Settings, every: float = LIVE_EVERY_S, live_poll_s: int = LIVE_POLL_S
+) -> Callable[[], None]:
+    """Serve the demo feeds again (the live one gains an entry every ``every`` seconds and is
+    polled every ``live_poll_s`` seconds) and run the pipeline worker (collect, analyse, queue)
+    in a background thread while the demo serves; the function returned stops both (the worker
+    finishes the batch in hand) and waits for them."""
     from cli.worker import Worker
 
     server = serve_demo_feeds(settings.data_dir / "demo", every)
-    point_demo_feeds(make_factory(settings), server)
+    point_demo_feeds(make_factory(settings), server, live_poll_s)
     stop = threading.Event()
     worker = Worker(_local(settings), stop=stop, say=lambda line: typer.echo(f"worker: {line}"))
     thread = threading.Thread(target=worker.run, name="duluan-worker", daemon=True)

@@ -63,6 +63,13 @@ def _literal(name: str) -> bool:
         return False
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the ``slow`` tests first (a stable sort, so files stay together otherwise): the
+    workers start on the long ones and share out the short ones at the end, instead of one
+    worker finishing a long test alone while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashes() -> Iterator[None]:
     """The cheapest Argon2id in this process: the suite creates and signs in hundreds of people,

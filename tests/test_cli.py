@@ -252,12 +252,8 @@ def test_the_demo_worker_brings_new_items_while_the_demo_serves(cli_env: Path) -
     factory = make_factory(settings)
     with factory() as s:
         before = s.scalar(select(func.count(Item.id)))
-        # poll the live feed every second here instead of every 30 s
-        s.execute(
-            update(Feed)
-            .where(Feed.name == LIVE_FEED[1])
-            .values(poll_interval_s=1, next_check_at=None)
-        )
+        # the live feed is due now, not 30 s after the demo's collection
+        s.execute(update(Feed).where(Feed.name == LIVE_FEED[1]).values(next_check_at=None))
         s.commit()
 
     def counts() -> tuple[int, int]:
@@ -271,7 +267,10 @@ def test_the_demo_worker_brings_new_items_while_the_demo_serves(cli_env: Path) -
             )
         return grown, waiting or 0
 
-    stop = start_demo_worker(settings.model_copy(update={"min_interval_s": 1}), every=1.0)
+    # a new post every second, polled every second here (every minute and 30 s in the demo)
+    stop = start_demo_worker(
+        settings.model_copy(update={"min_interval_s": 1}), every=1.0, live_poll_s=1
+    )
     try:
         # Until the worker has brought at least two items and analysed them: stopping as soon as
         # they are stored would stop it between its collection and its analysis, which is
