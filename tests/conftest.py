@@ -131,12 +131,31 @@ def _create_schema(engine: Engine) -> None:
 
 
 def _empty_tables(engine: Engine) -> None:
-    """Every table emptied and its ids restarted, in one statement (~20 ms, where dropping and
-    creating the schema took ~0.8 s a test). A test that dropped the tables gets them back."""
-    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    """Every table emptied and every id sequence restarted, as if the schema were new.
+
+    Only what a test wrote is touched: one query finds the tables that hold rows, which are
+    emptied with DELETE, children first, and the sequences that were used, which restart. About
+    2 ms after most tests, where a TRUNCATE of every table took ~100 ms (it makes new files for
+    each table and index) and dropping and creating the schema ~0.8 s. A test that dropped the
+    tables gets them back."""
+    tables = [table.name for table in Base.metadata.sorted_tables]
+    holding = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in tables
+    )
     try:
         with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            full = {row[0] for row in conn.execute(text(holding))}
+            for name in reversed(tables):
+                if name in full:
+                    conn.execute(text(f'DELETE FROM "{name}"'))
+            used = conn.execute(
+                text(
+                    "SELECT quote_ident(sequencename) FROM pg_sequences "
+                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                )
+            ).scalars()
+            for sequence in used:
+                conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
     except ProgrammingError:
         Base.metadata.drop_all(engine)
         _create_schema(engine)
