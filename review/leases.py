@@ -4,9 +4,10 @@ it back (skip, release); a lease that runs out returns the task to the queue."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -56,17 +57,18 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def _open_to(user: User) -> tuple[Any, Any, Any]:
-    """The conditions for a task ``user`` may be offered: neither skipped nor judged by them,
-    nor of a story they reported themselves (the task's item, or an item of its cluster, is
-    one of their reports: a report is reviewed by another collaborator)."""
+def _open_to(user_id: Any) -> tuple[Any, Any, Any]:
+    """The conditions for a task the user ``user_id`` (an id, or a bound parameter) may be
+    offered: neither skipped nor judged by them, nor of a story they reported themselves (the
+    task's item, or an item of its cluster, is one of their reports: a report is reviewed by
+    another collaborator)."""
     reported = aliased(Item)
     return (
         ~select(ReportSubmitter.report_id)
         .join(Report, Report.id == ReportSubmitter.report_id)
         .join(reported, reported.id == Report.item_id)
         .where(
-            ReportSubmitter.user_id == user.id,
+            ReportSubmitter.user_id == user_id,
             or_(
                 reported.id == ReviewTask.item_id,
                 and_(
@@ -77,34 +79,56 @@ def _open_to(user: User) -> tuple[Any, Any, Any]:
         )
         .exists(),
         ~select(TaskSkip.id)
-        .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user.id)
+        .where(TaskSkip.task_id == ReviewTask.id, TaskSkip.user_id == user_id)
         .exists(),
         ~select(Verdict.id)
         .where(
             Verdict.task_id == ReviewTask.id,
-            Verdict.reviewer_id == user.id,
+            Verdict.reviewer_id == user_id,
             Verdict.withdrawn_at.is_(None),
         )
         .exists(),
     )
 
 
-def _candidate(session: Session, user: User, state: Any) -> tuple[float, int] | None:
-    """(priority, id) of the best task in ``state`` that ``user`` neither skipped nor judged.
+@cache
+def _candidate_query(expired: bool, skip_locked: bool) -> Select[float, int]:
+    """The query for the best pending task (``expired`` False) or the best task whose lease ran
+    out before ``:now`` (True) that the user ``:user_id`` neither skipped nor judged, built once
+    per process: a claim binds only the user and the time (building the statement cost a fifth
+    of a claim's time)."""
+    state = (
+        and_(
+            ReviewTask.status == TaskStatus.claimed,
+            ReviewTask.lease_expires_at < bindparam("now"),
+        )
+        if expired
+        else ReviewTask.status == TaskStatus.pending
+    )
+    query = (
+        select(ReviewTask.priority, ReviewTask.id)
+        .where(state)
+        .where(*_open_to(bindparam("user_id")))
+        .order_by(ReviewTask.priority.desc(), ReviewTask.id.desc())
+        .limit(1)
+    )
+    return query.with_for_update(skip_locked=True) if skip_locked else query
+
+
+def _candidate(
+    session: Session, user: User, now: datetime, *, expired: bool
+) -> tuple[float, int] | None:
+    """(priority, id) of the best task ``user`` neither skipped nor judged: a pending one, or
+    (``expired``) one whose lease ran out before ``now``.
 
     Ties go to the newer task (``id DESC``), so the walk runs backwards along
     ``ix_review_task_claim``; on PostgreSQL the row is taken ``FOR UPDATE SKIP LOCKED``.
     """
-    query = (
-        select(ReviewTask.priority, ReviewTask.id)
-        .where(state)
-        .where(*_open_to(user))
-        .order_by(ReviewTask.priority.desc(), ReviewTask.id.desc())
-        .limit(1)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    row = session.execute(query).first()
+    query = _candidate_query(expired, session.get_bind().dialect.name == "postgresql")
+    params: dict[str, Any] = {"user_id": user.id}
+    if expired:
+        params["now"] = now
+    row = session.execute(query, params).first()
     return (row[0], row[1]) if row is not None else None
 
 
@@ -130,7 +154,7 @@ def claimable_count(session: Session, user: User, now: datetime | None = None) -
             select(func.count())
             .select_from(ReviewTask)
             .where(_claimable(now))
-            .where(*_open_to(user))
+            .where(*_open_to(user.id))
         )
         or 0
     )
@@ -191,15 +215,8 @@ def claim_next(
         found = [
             row
             for row in (
-                _candidate(session, user, ReviewTask.status == TaskStatus.pending),
-                _candidate(
-                    session,
-                    user,
-                    and_(
-                        ReviewTask.status == TaskStatus.claimed,
-                        ReviewTask.lease_expires_at < now,
-                    ),
-                ),
+                _candidate(session, user, now, expired=False),
+                _candidate(session, user, now, expired=True),
             )
             if row is not None
         ]

@@ -1,4 +1,7 @@
-"""Shared fixtures: databases (SQLite always; PostgreSQL when reachable), settings, a feed server."""
+"""Shared fixtures: databases (SQLite always; PostgreSQL when reachable), settings, a feed server.
+
+The app, the CLI and the models are imported by the fixtures that need them, not here: the
+xdist controller loads this file and runs no test (4 s of imports it does not need)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from argon2 import PasswordHasher
@@ -19,12 +23,13 @@ from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from cli import serve_folder
 from core import security
 from core.config import ROOT, Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from core.tables import Base
-from tests.apps import Apps
+
+if TYPE_CHECKING:
+    from tests.apps import Apps
 
 PG_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FEEDS = Path(__file__).parent / "data" / "feeds"
@@ -306,6 +311,8 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def feed_server() -> Iterator[str]:
     """Base URL of a local HTTP server serving tests/data/feeds."""
+    from cli.serve import serve_folder
+
     server = serve_folder(FEEDS)
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -323,6 +330,8 @@ def analyzer():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def apps(request: pytest.FixtureRequest) -> Iterator[Apps]:
     """Builds app clients (``tests.apps``); the shipped models are loaded only when asked for."""
+    from tests.apps import Apps
+
     with Apps(lambda: request.getfixturevalue("analyzer")) as built:
         yield built
 
