@@ -85,7 +85,8 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def serve_folder(folder: Path) -> ThreadingHTTPServer:
     """Serve ``folder`` over HTTP on 127.0.0.1 (a free port) in a background thread."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the serving loop's next poll: every 50 ms, not the default 0.5 s
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 
@@ -152,7 +153,7 @@ def serve_demo_feeds(folder: Path, every: float = LIVE_EVERY_S) -> ThreadingHTTP
     server = ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(Handler, directory=str(folder / "feeds"))
     )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
 
 

@@ -53,7 +53,7 @@ class FeedFarm:
         self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
         self.server.request_queue_size = 512
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.base = f"http://{host}:{self.server.server_address[1]}"
 
     def urls(self) -> list[str]:
