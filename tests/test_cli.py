@@ -385,6 +385,7 @@ def test_import_reports_bad_lines(cli_env: Path, tmp_path: Path) -> None:
     assert "1 new" in result.output
 
 
+@pytest.mark.slow  # trains
 def test_retrain_loop_from_the_command_line(
     cli_env: Path, tmp_path: Path, tiny_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

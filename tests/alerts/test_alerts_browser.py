@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,7 +25,6 @@ from tests.web.test_browser import (  # noqa: F401 - fixtures
 )
 
 
-@pytest.mark.slow
 def test_alerts_page_on_a_phone(
     served: tuple[str, sessionmaker[Session]],  # noqa: F811
     browser,  # noqa: F811

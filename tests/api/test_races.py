@@ -28,6 +28,8 @@ from review.queue import LeaseError
 from tests.apps import login
 from tests.factories import make_task, make_user
 
+pytestmark = pytest.mark.slow  # every test here races real concurrent requests against a served app
+
 BURST = 12  # simultaneous requests per burst
 
 
@@ -133,7 +135,6 @@ def test_simultaneous_wrong_passwords_lock_the_username(served: Served, name: st
         assert user.locked_until is not None
 
 
-@pytest.mark.slow
 def test_many_simultaneous_logins_all_get_in_and_a_guessing_crowd_ends(served: Served) -> None:
     """Before: 50 simultaneous logins against one API process waited 30 s for a database
     connection and 21 failed with 500 (each held a connection through the password hash; the

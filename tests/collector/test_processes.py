@@ -19,6 +19,8 @@ from core.tables import Feed, Item
 from tests.collector.feedfarm import FeedFarm
 from tests.factories import make_feed
 
+pytestmark = pytest.mark.slow  # every test here starts collector processes
+
 
 def _collector(db_url: str, mode: str = "--once", **env: str) -> subprocess.Popen[bytes]:
     full = {
@@ -49,7 +51,6 @@ def _fetched(factory: sessionmaker[Session]) -> int:
         return s.scalar(select(func.count(Feed.id)).where(Feed.last_success_at.is_not(None))) or 0
 
 
-@pytest.mark.slow
 def test_four_collectors_fetch_each_feed_once_and_store_each_item_once(
     pg_factory: sessionmaker[Session], pg_url: str
 ) -> None:
@@ -72,7 +73,6 @@ def test_four_collectors_fetch_each_feed_once_and_store_each_item_once(
     assert sum(n > 0 for n in per_process) >= 3, per_process  # the work was shared
 
 
-@pytest.mark.slow
 def test_killed_collector_restarts_without_losing_or_doubling_items(tmp_path: Path) -> None:
     from core.db import make_engine, make_sessionmaker
     from core.tables import Base

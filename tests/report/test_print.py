@@ -36,6 +36,7 @@ def _has_font(family: str) -> bool:
 
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="Debian's chromium is not installed (/usr/bin/chromium): `make test` installs it "

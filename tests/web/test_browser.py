@@ -25,11 +25,14 @@ from tests.apps import password
 from tests.web.helpers import flagged, people
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium): `make test` installs it with "
-    "apt; run `apt-get install chromium` to run the browser tests",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (/usr/bin/chromium): `make test` installs it with "
+        "apt; run `apt-get install chromium` to run the browser tests",
+    ),
+]
 PHONE = {"width": 360, "height": 740}
 
 
@@ -273,7 +276,6 @@ def test_the_lease_renews_while_the_person_works_and_the_note_survives_a_reload(
     context.close()
 
 
-@pytest.mark.slow
 def test_the_api_docs_work_offline_under_their_csp(
     served: tuple[str, sessionmaker[Session]], browser
 ) -> None:  # type: ignore[no-untyped-def]

@@ -31,6 +31,7 @@ output_dir = shared.output_dir
 OCR_SKIP = tesseract_missing()
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="Debian's chromium is not installed (/usr/bin/chromium): `make test` installs it",
@@ -72,7 +73,6 @@ def served(tmp_path: Path, analyzer) -> Iterator[tuple[str, sessionmaker[Session
     engine.dispose()
 
 
-@pytest.mark.slow
 def test_a_report_with_text_link_and_screenshot_is_decided_by_another_collaborator(
     served: tuple[str, sessionmaker[Session]],
     site: str,  # noqa: F811

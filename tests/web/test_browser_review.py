@@ -28,10 +28,13 @@ from tests.web.test_browser import CHROMIUM, PHONE, _free_port, _login, _phone
 browser = shared.browser  # the module-scoped Chromium of the other browser tests
 output_dir = shared.output_dir  # screenshots under var/test-output/<test>/
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium): `apt-get install chromium`",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (/usr/bin/chromium): `apt-get install chromium`",
+    ),
+]
 LONG_TITLE = "Tin rất dài về phí chuyển đổi số"
 UNDO_SECONDS = 6.0
 LEASE_MINUTES = 1.6  # 96 s: the page renews at 90 s left, so a few seconds after the claim
@@ -178,7 +181,6 @@ def test_keys_choose_a_verdict_on_a_desktop_but_not_while_typing(
     assert [tuple(v) for v in verdicts] == [("scam", "1 đường link lạ")]
 
 
-@pytest.mark.slow
 def test_a_collaborator_undoes_a_verdict_and_decides_again(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -221,7 +223,6 @@ def test_a_collaborator_undoes_a_verdict_and_decides_again(
     assert rows[1][1] is None
 
 
-@pytest.mark.slow
 def test_activity_near_the_end_of_a_short_lease_renews_it(
     served: tuple[str, sessionmaker[Session]], browser, output_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
