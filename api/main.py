@@ -162,6 +162,10 @@ def install_docs(app: FastAPI) -> None:
     app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_ASSETS), name="docs-static")
     openapi_url = app.openapi_url or "/openapi.json"
     redirect_url = "/docs/oauth2-redirect"
+    # The pages below close over these strings, never over ``app``: FastAPI keeps every endpoint
+    # in a process-wide cache (4,096 entries), and an endpoint that held its app would keep each
+    # app built in the process alive (the test suite builds hundreds).
+    title = app.title
 
     def guarded(page: HTMLResponse) -> HTMLResponse:
         page.headers.update(DOCS_HEADERS)
@@ -172,7 +176,7 @@ def install_docs(app: FastAPI) -> None:
         return guarded(
             get_swagger_ui_html(
                 openapi_url=openapi_url,
-                title=f"{app.title} · Swagger UI",
+                title=f"{title} · Swagger UI",
                 oauth2_redirect_url=redirect_url,
                 swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
                 swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
@@ -189,7 +193,7 @@ def install_docs(app: FastAPI) -> None:
         return guarded(
             get_redoc_html(
                 openapi_url=openapi_url,
-                title=f"{app.title} · ReDoc",
+                title=f"{title} · ReDoc",
                 redoc_js_url=f"{DOCS_STATIC}/redoc.standalone.js",
                 redoc_favicon_url="/favicon.ico",
                 with_google_fonts=False,
