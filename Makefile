@@ -45,11 +45,11 @@ ocr:  ## Debian's Tesseract with its Vietnamese data, for collaborators' screens
 		echo "make: could not install Tesseract; screenshots are kept without their text and the OCR tests are skipped (see their reason)"; \
 	fi
 
-test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium, on every core
+test: install browser fonts ocr  ## the whole suite, on SQLite and (when reachable) PostgreSQL, and in Chromium, in parallel (pyproject's addopts)
 	@# Bytecode is cached (__pycache__, git-ignored) even where PYTHONDONTWRITEBYTECODE is set:
 	@# every worker and every process a test starts would otherwise compile the project and
 	@# pytest would rewrite each test module again (collection 15 s -> 9.5 s a process).
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist worksteal
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 lint: install  ## ruff, its formatter, mypy and the layering's import contracts (lint-imports)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
