@@ -61,7 +61,13 @@ def feeds_list() -> None:
     from collector.feeds import feed_health
 
     with make_factory(get_settings())() as session:
-        for h in feed_health(session):
+        health = feed_health(session)
+        if not health:
+            typer.echo(
+                "Chưa có nguồn tin nào: thêm bằng `duluan feeds add <url>` hoặc "
+                "`duluan feeds import-opml <file>`. (No feeds yet: add one with `duluan feeds add`.)"
+            )
+        for h in health:
             f = h.feed
             state = "on " if f.enabled else "off"
             last = f.last_success_at.strftime("%Y-%m-%d %H:%M") if f.last_success_at else "never"

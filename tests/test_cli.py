@@ -461,7 +461,9 @@ def test_commands_on_a_database_without_the_schema_say_to_migrate(cli_env: Path)
     assert result.exit_code == 1
     assert "no duluan tables yet: run `duluan migrate` first" in result.output
     assert runner.invoke(app, ["migrate"]).exit_code == 0
-    assert runner.invoke(app, ["feeds", "list"]).exit_code == 0
+    empty = runner.invoke(app, ["feeds", "list"])
+    assert empty.exit_code == 0
+    assert empty.output.startswith("Chưa có nguồn tin nào")  # not silence
     from sqlalchemy import create_engine, text
 
     engine = create_engine(get_settings().database_url)

@@ -69,9 +69,16 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
 
 
-def local_time(when: datetime | None) -> str:
-    if when is None:
+def local_time(when: datetime | str | None) -> str:
+    """``when`` (a datetime, or ISO 8601 text as model cards store it; UTC when it carries no
+    offset) as Vietnam time, "HH:MM dd/mm/yyyy"; "—" for nothing or text that is not a time."""
+    if not when:
         return "—"
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return "—"
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
