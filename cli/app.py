@@ -69,15 +69,20 @@ def make_factory(settings: Settings) -> sessionmaker[Session]:
             )
     except SQLAlchemyError as exc:
         raise fail(
-            f"cannot open the database {where}: {getattr(exc, 'orig', None) or exc}"
+            f"không mở được cơ sở dữ liệu {where} (cannot open the database {where}): "
+            f"{getattr(exc, 'orig', None) or exc}"
         ) from exc
     if "item" not in tables:
-        raise fail(f"the database {where} has no duluan tables yet: run `duluan migrate` first")
+        raise fail(
+            f"cơ sở dữ liệu {where} chưa có bảng của duluan: hãy chạy `duluan migrate` trước "
+            f"(the database {where} has no duluan tables yet: run `duluan migrate` first)"
+        )
     head = _head_revision() if revision is not None else None
     if revision != head:
         raise fail(
-            f"the database {where} is at schema revision {revision}, this version needs "
-            f"{head}: run `duluan migrate`"
+            f"cơ sở dữ liệu {where} đang ở phiên bản lược đồ {revision}, bản duluan này cần "
+            f"{head}: hãy chạy `duluan migrate` (the database {where} is at schema revision "
+            f"{revision}, this version needs {head}: run `duluan migrate`)"
         )
     return make_sessionmaker(engine)
 

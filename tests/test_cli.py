@@ -460,6 +460,8 @@ def test_commands_on_a_database_without_the_schema_say_to_migrate(cli_env: Path)
     result = runner.invoke(app, ["feeds", "list"])  # nothing migrated yet
     assert result.exit_code == 1
     assert "no duluan tables yet: run `duluan migrate` first" in result.output
+    assert "Lỗi / error: cơ sở dữ liệu" in result.output  # Vietnamese first
+    assert "chưa có bảng của duluan: hãy chạy `duluan migrate` trước" in result.output
     assert runner.invoke(app, ["migrate"]).exit_code == 0
     empty = runner.invoke(app, ["feeds", "list"])
     assert empty.exit_code == 0
@@ -473,7 +475,21 @@ def test_commands_on_a_database_without_the_schema_say_to_migrate(cli_env: Path)
     result = runner.invoke(app, ["train", "--task", "sentiment"])
     assert result.exit_code == 1
     assert "is at schema revision 82febb28cfbc" in result.output
+    assert "đang ở phiên bản lược đồ 82febb28cfbc" in result.output
     assert "run `duluan migrate`" in result.output
+
+
+def test_a_database_that_cannot_be_opened_is_one_line_vietnamese_first(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # nothing listens on port 1: the connection is refused at once
+    monkeypatch.setenv("DULUAN_DATABASE_URL", "postgresql+psycopg://duluan@127.0.0.1:1/duluan")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["feeds", "list"])
+    assert result.exit_code == 1
+    assert "Lỗi / error: không mở được cơ sở dữ liệu" in result.output
+    assert "(cannot open the database" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_collecting_an_unknown_feed_is_an_error_not_an_empty_pass(cli_env: Path) -> None:
