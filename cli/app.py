@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -115,6 +116,30 @@ def _refusals_fail(f: Callable[..., Any]) -> Callable[..., Any]:
 
     run._converts_refusals = True  # type: ignore[attr-defined]
     return run
+
+
+def reflow(doc: str) -> str:
+    """``doc`` with each paragraph on one line (its line breaks become spaces; paragraphs, and
+    lines that start a list item or are indented, are kept): the help wraps at the terminal's
+    width instead of the source's. Raises nothing."""
+    paragraphs = []
+    for paragraph in inspect.cleandoc(doc).split("\n\n"):
+        lines = paragraph.splitlines()
+        listed = any(line.startswith(("-", "*", " ")) for line in lines)
+        paragraphs.append(paragraph if listed else " ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
+
+
+def reflow_help(typer_app: typer.Typer) -> None:
+    """Give every command of ``typer_app`` (and of its sub-apps) that takes its help from its
+    docstring the docstring reflowed (:func:`reflow`): at 80 columns the command list and each
+    command's help wrapped mid-sentence where the source broke its lines."""
+    for command in typer_app.registered_commands:
+        if command.help is None and command.callback is not None and command.callback.__doc__:
+            command.help = reflow(command.callback.__doc__)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            reflow_help(group.typer_instance)
 
 
 def convert_refusals(typer_app: typer.Typer) -> None:

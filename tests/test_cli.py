@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -571,3 +572,45 @@ def test_predict_files_with_a_failed_line_exit_non_zero_and_keep_the_good_lines(
     assert [r["id"] for r in rows] == ["a", None]
     assert "sentiment" in rows[0]
     assert "error" in rows[1]
+
+
+def test_help_is_reflowed_to_the_terminal_not_broken_where_the_source_breaks() -> None:
+    """The source breaks docstrings at 100 columns; the help must wrap at the terminal's."""
+    import typer
+
+    def commands(group: Any) -> Iterator[tuple[str, Any]]:
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):  # a group (typer's own click)
+                yield from ((f"{name} {sub}", c) for sub, c in commands(command))
+            else:
+                yield name, command
+
+    found = dict(commands(typer.main.get_command(app)))
+    assert {"train", "purge", "demo", "feeds list"} <= set(found)
+    for name, command in found.items():
+        first = (command.help or "").split("\n\n")[0]
+        assert "\n" not in first, name
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert result.exit_code == 0
+    assert "same evaluation set, save it under" in result.output
+
+
+@given(
+    st.lists(
+        st.lists(st.text(alphabet="abc ,.đ", min_size=1, max_size=20).map(str.strip), min_size=1),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_reflow_joins_the_lines_of_each_paragraph_and_keeps_the_paragraphs(
+    paragraphs: list[list[str]],
+) -> None:
+    from cli.app import reflow
+
+    lines = [[line for line in p if line] or ["x"] for p in paragraphs]
+    doc = "\n\n".join("\n".join(p) for p in lines)
+    out = reflow(doc).split("\n\n")
+    assert len(out) == len(lines)
+    for got, want in zip(out, lines, strict=True):
+        assert "\n" not in got
+        assert got.split() == " ".join(want).split()
