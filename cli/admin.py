@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app, make_factory, users_app
+from cli.app import app, database_error, make_factory, users_app
 from core.config import ROOT, get_settings
 
 
@@ -19,12 +19,16 @@ def migrate() -> None:
     """
     from alembic import command
     from alembic.config import Config
+    from sqlalchemy.exc import SQLAlchemyError
 
     settings = get_settings()
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("sqlalchemy.url", settings.database_url.replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
+    try:
+        command.upgrade(cfg, "head")
+    except SQLAlchemyError as exc:
+        raise database_error(settings.database_url, exc) from exc
     typer.echo(f"Database up to date: {_safe_url(settings.database_url)}")
 
 

@@ -49,6 +49,20 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+def database_error(url: str, exc: Exception) -> typer.Exit:
+    """The one-line error for a database that cannot be opened (unreachable, refused, an unknown
+    driver or a malformed URL), its password hidden and the driver's words on the same line."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        where = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        where = "(URL không đọc được / unreadable URL)"
+    detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    return fail(f"không mở được cơ sở dữ liệu {where} (cannot open the database {where}): {detail}")
+
+
 def make_factory(settings: Settings) -> sessionmaker[Session]:
     """Sessions on the configured database, once it is reachable and its schema is current:
     otherwise a one-line error that says what to do, before any work is done."""
@@ -58,9 +72,9 @@ def make_factory(settings: Settings) -> sessionmaker[Session]:
 
     from core.db import make_engine, make_sessionmaker
 
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
-    engine = make_engine(settings.database_url)
     try:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        engine = make_engine(settings.database_url)
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
             revision = (
@@ -69,10 +83,7 @@ def make_factory(settings: Settings) -> sessionmaker[Session]:
                 else None
             )
     except SQLAlchemyError as exc:
-        raise fail(
-            f"không mở được cơ sở dữ liệu {where} (cannot open the database {where}): "
-            f"{getattr(exc, 'orig', None) or exc}"
-        ) from exc
+        raise database_error(settings.database_url, exc) from exc
     if "item" not in tables:
         raise fail(
             f"cơ sở dữ liệu {where} chưa có bảng của duluan: hãy chạy `duluan migrate` trước "

@@ -480,16 +480,24 @@ def test_commands_on_a_database_without_the_schema_say_to_migrate(cli_env: Path)
     assert "run `duluan migrate`" in result.output
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://duluan@127.0.0.1:1/duluan",  # nothing listens on port 1
+        "bogus://x",  # no such driver
+    ],
+)
+@pytest.mark.parametrize("command", [["feeds", "list"], ["migrate"]])
 def test_a_database_that_cannot_be_opened_is_one_line_vietnamese_first(
-    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch, url: str, command: list[str]
 ) -> None:
-    # nothing listens on port 1: the connection is refused at once
-    monkeypatch.setenv("DULUAN_DATABASE_URL", "postgresql+psycopg://duluan@127.0.0.1:1/duluan")
+    monkeypatch.setenv("DULUAN_DATABASE_URL", url)
     get_settings.cache_clear()
-    result = runner.invoke(app, ["feeds", "list"])
+    result = runner.invoke(app, command)
     assert result.exit_code == 1
-    assert "Lỗi / error: không mở được cơ sở dữ liệu" in result.output
+    assert result.output.startswith("Lỗi / error: không mở được cơ sở dữ liệu")
     assert "(cannot open the database" in result.output
+    assert result.output.count("\n") == 1  # one line, the driver's words included
     assert "Traceback" not in result.output
 
 
@@ -614,3 +622,19 @@ def test_reflow_joins_the_lines_of_each_paragraph_and_keeps_the_paragraphs(
     for got, want in zip(out, lines, strict=True):
         assert "\n" not in got
         assert got.split() == " ".join(want).split()
+
+
+def test_feeds_list_shows_times_in_vietnam_time_as_the_pages_do(cli_env: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cli.app import make_factory
+    from tests.factories import make_feed
+
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    with make_factory(get_settings())() as s:
+        feed = make_feed(s, url="https://feed.example/rss", name="Báo thử")
+        feed.last_success_at = datetime(2026, 11, 30, 17, 9, tzinfo=UTC)
+        s.commit()
+    result = runner.invoke(app, ["feeds", "list"])
+    assert result.exit_code == 0
+    assert "last ok: 00:09 01/12/2026" in result.output  # 17:09 UTC is past midnight in Hà Nội
