@@ -207,7 +207,7 @@ VI: dict[str, str] = {
     "model_classifier": "Bộ phân loại",
     "model_version": "Phiên bản",
     "model_trained": "Huấn luyện lúc",
-    "model_metric": "Điểm đánh giá",
+    "model_metric": "Điểm trên phần dữ liệu giữ lại khi huấn luyện (held-out)",
     "classifier_relevance": "Mức liên quan",
     "classifier_sentiment": "Sắc thái",
     "classifier_misinfo": "Sai lệch / lừa đảo",
