@@ -81,7 +81,7 @@ def feeds_list() -> None:
                 err = f" — warning: {f.last_warning}"
             typer.echo(
                 f"{f.id:>4} {state} {f.kind:<8} {f.name} <{f.url}> last ok: {last}, "
-                f"{h.items_7d} items in 7 days{err}"
+                f"{h.items_7d} item{'' if h.items_7d == 1 else 's'} in 7 days{err}"
             )
 
 

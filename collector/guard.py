@@ -121,10 +121,8 @@ def check_url(url: str, allowlist: Allowlist) -> None:
         addresses = _resolve(host, port)
     for address in addresses:
         if not _public(address) and not allowlist.allows(host, address):
-            where = f"{host} is" if host == str(address) else f"{host} resolves to"
-            raise BlockedURL(
-                f"{where} {address}, a non-public address (not in DULUAN_FETCH_ALLOWLIST)"
-            )
+            what = host if host == str(address) else f"{host} resolves to {address}, which"
+            raise BlockedURL(f"{what} is a non-public address (not in DULUAN_FETCH_ALLOWLIST)")
 
 
 def check_registration(url: str, allowlist: Allowlist) -> None:

@@ -151,6 +151,18 @@ def test_registration_refuses_what_the_fetch_would_refuse() -> None:
     check_registration("https://1.1.1.1/rss", NONE)
 
 
+def test_the_refusal_names_the_host_and_what_it_resolves_to_once() -> None:
+    with pytest.raises(BlockedURL) as literal:
+        check_registration("http://127.0.0.1:9/", NONE)
+    assert str(literal.value) == (
+        "127.0.0.1 is a non-public address (not in DULUAN_FETCH_ALLOWLIST)"
+    )  # not "127.0.0.1 is 127.0.0.1"
+    with pytest.raises(BlockedURL) as named:
+        check_registration("http://localhost/feed", NONE)
+    assert str(named.value).startswith("localhost resolves to ")
+    assert "which is a non-public address" in str(named.value)
+
+
 def test_registration_accepts_a_name_that_does_not_resolve_yet() -> None:
     check_registration("https://bao.example/rss", NONE)  # .example never resolves
     with pytest.raises(BlockedURL, match="cannot resolve"):

@@ -31,6 +31,10 @@ def _feed(**values: object) -> SimpleNamespace:
     ("stored", "vietnamese"),
     [
         (
+            "refused: 127.0.0.1 is a non-public address (not in DULUAN_FETCH_ALLOWLIST)",
+            "mạng nội bộ",
+        ),
+        (  # as stored before the wording was fixed
             "refused: 127.0.0.1 is 127.0.0.1, a non-public address (not in DULUAN_FETCH_ALLOWLIST)",
             "mạng nội bộ",
         ),
