@@ -42,7 +42,13 @@ class Week:
         year, week = int(m.group(1)), int(m.group(2))
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError(f"the week's year must be between {FIRST_YEAR} and {LAST_YEAR}")
-        date.fromisocalendar(year, week, 1)  # raises ValueError for a week that does not exist
+        try:
+            date.fromisocalendar(year, week, 1)
+        except ValueError:
+            weeks = date(year, 12, 28).isocalendar().week  # 28 December is always in the last
+            raise ValueError(
+                f"{text.strip()!r}: {year} has weeks W01 to W{weeks}, there is no week {week}"
+            ) from None
         return cls(year, week)
 
     @classmethod

@@ -21,8 +21,12 @@ def test_week_boundaries_are_vietnam_time() -> None:
     assert Week.containing(datetime(2026, 11, 22, 17, 30, tzinfo=UTC)).label == "2026-W48"
     with pytest.raises(ValueError, match="2026-W48"):
         Week.parse("2026-48")
-    with pytest.raises(ValueError, match="week"):
+    with pytest.raises(
+        ValueError, match="'2026-W60': 2026 has weeks W01 to W53, there is no week 60"
+    ):
         Week.parse("2026-W60")
+    with pytest.raises(ValueError, match="2025 has weeks W01 to W52"):
+        Week.parse("2025-W53")
     for edge in ("0001-W01", "9999-W52", "1969-W40"):  # the calendar's edges overflowed in UTC
         with pytest.raises(ValueError, match="between 1970 and 2100"):
             Week.parse(edge)
