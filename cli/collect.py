@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.app import app, fail, feeds_app, make_factory
-from core.calendar import VIETNAM
+from core.calendar import local_time
 from core.config import Settings, get_settings
 
 
@@ -71,11 +71,7 @@ def feeds_list() -> None:
         for h in health:
             f = h.feed
             state = "on " if f.enabled else "off"
-            last = (
-                f.last_success_at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")  # as the pages
-                if f.last_success_at
-                else "never"
-            )
+            last = local_time(f.last_success_at) if f.last_success_at else "never"
             err = f" — {f.error_count} errors in a row: {f.last_error}" if f.last_error else ""
             if f.last_warning and not f.last_error:
                 err = f" — warning: {f.last_warning}"

@@ -100,3 +100,19 @@ class Week:
             iso = date(year, month, day).isocalendar()
             return cls.parse(f"{iso.year}-W{iso.week:02d}")
         raise ValueError(f"week must look like 2026-W48, not {text!r}")
+
+
+def local_time(when: datetime | str | None) -> str:
+    """``when`` (a datetime, or ISO 8601 text as model cards store it; UTC when it carries no
+    offset) as Vietnam time, "HH:MM dd/mm/yyyy": the one way the pages and the CLI show a time;
+    "—" for nothing or text that is not a time. Raises nothing."""
+    if not when:
+        return "—"
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return "—"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")

@@ -9,7 +9,7 @@ Content-Security-Policy without inline scripts, so even a mistake here would sta
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,8 +19,6 @@ from markupsafe import Markup, escape
 from api.web.card import Span
 from api.web.i18n import translate as t
 from core.feed_problems import feed_problem
-
-VIETNAM = timezone(timedelta(hours=7))
 
 
 def highlight(text: str, spans: Sequence[Span], anchor: str | None = None) -> Markup:
@@ -67,21 +65,6 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else None
-
-
-def local_time(when: datetime | str | None) -> str:
-    """``when`` (a datetime, or ISO 8601 text as model cards store it; UTC when it carries no
-    offset) as Vietnam time, "HH:MM dd/mm/yyyy"; "—" for nothing or text that is not a time."""
-    if not when:
-        return "—"
-    if isinstance(when, str):
-        try:
-            when = datetime.fromisoformat(when)
-        except ValueError:
-            return "—"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
 def ago(when: datetime, now: datetime) -> str:

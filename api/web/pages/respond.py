@@ -18,6 +18,7 @@ from api.deps import SessionDep
 from api.web import render
 from api.web.i18n import translate
 from api.web.session import page_require
+from core.calendar import local_time
 from core.errors import DomainError
 from core.permissions import Permission, allowed
 from core.tables import User
@@ -27,7 +28,7 @@ TEMPLATES = Path(__file__).parent.parent / "templates"  # api/web/templates
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.globals.update(
     t=translate,
-    local_time=render.local_time,
+    local_time=local_time,
     highlight=render.highlight,
     safe_url=render.safe_url,
     allowed=allowed,

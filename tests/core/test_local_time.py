@@ -1,5 +1,5 @@
-"""Times on the pages are Vietnam time, whether they come as datetimes or as the ISO text the
-model cards store."""
+"""Times on the pages and in the CLI are Vietnam time, whether they come as datetimes or as the
+ISO text the model cards store."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.web.render import local_time
+from core.calendar import local_time
 
 
 def test_utc_and_offset_free_times_show_in_vietnam_time() -> None:
