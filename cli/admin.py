@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app, database_error, make_factory, users_app
+from cli.app import app, database_error, make_factory, shown_url, users_app
 from core.config import ROOT, get_settings
 
 
@@ -29,13 +29,7 @@ def migrate() -> None:
         command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
         raise database_error(settings.database_url, exc) from exc
-    typer.echo(f"Database up to date: {_safe_url(settings.database_url)}")
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    typer.echo(f"Database up to date: {shown_url(settings.database_url)}")
 
 
 @users_app.command("add")

@@ -49,16 +49,22 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def database_error(url: str, exc: Exception) -> typer.Exit:
-    """The one-line error for a database that cannot be opened (unreachable, refused, an unknown
-    driver or a malformed URL), its password hidden and the driver's words on the same line."""
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed: its password hidden; a marker for a URL SQLAlchemy
+    cannot read. Raises nothing."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        where = make_url(url).render_as_string(hide_password=True)
+        return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        where = "(URL không đọc được / unreadable URL)"
+        return "(URL không đọc được / unreadable URL)"
+
+
+def database_error(url: str, exc: Exception) -> typer.Exit:
+    """The one-line error for a database that cannot be opened (unreachable, refused, an unknown
+    driver or a malformed URL), its password hidden and the driver's words on the same line."""
+    where = shown_url(url)
     detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
     return fail(f"không mở được cơ sở dữ liệu {where} (cannot open the database {where}): {detail}")
 
@@ -67,13 +73,12 @@ def make_factory(settings: Settings) -> sessionmaker[Session]:
     """Sessions on the configured database, once it is reachable and its schema is current:
     otherwise a one-line error that says what to do, before any work is done."""
     from sqlalchemy import inspect, text
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from core.db import make_engine, make_sessionmaker
 
+    where = shown_url(settings.database_url)
     try:
-        where = make_url(settings.database_url).render_as_string(hide_password=True)
         engine = make_engine(settings.database_url)
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
