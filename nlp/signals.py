@@ -218,6 +218,7 @@ CUES["gambling_lure"] = (
 )
 CUES["job_lure"] = (
     r"\b(?:(?:lam viec|kiem tien|viec lam|xu ly don hang|lam) (?:online )?tai nha|"
+    r"(?:tuyen|can)\b[^.!?\n]{0,30}nhan vien (?:chuyen )?(?:dat hang|dat don|chot don|nang don)|"
     r"tha tim|nhan vien binh luan|(?:lam|hoan thanh) \d+ nhiem vu|nhiem vu nhom|"
     r"nhiem vu[^.!?\n]{0,30}(?:hoa hong|nhan thuong|nhan tien|hoan tien)|"
     r"hoa hong (?:tra|nhan) (?:ngay|trong ngay)|"
@@ -233,6 +234,7 @@ CUES["debt_threat"] = (
     r"(?:gui|ban giao|chuyen) (?:ho so|hs)[^.!?\n]{0,30}(?:ve|den|toi) (?:dia phuong|nha|nguoi than|"
     r"noi (?:o|lam viec)|co quan|trung tam)|(?:lien he|bao|nhan|thong bao)[^.!?\n]{0,20}"
     r"(?:nguoi than|dong nghiep)[^.!?\n]{0,40}(?:no|khoan vay|thanh toan)|"
+    r"(?:thong bao|bao) no (?:ve|cho|den|toi) (?:nguoi than|gia dinh|dong nghiep|noi lam viec|co quan)|"
     r"thoa thuan[^.!?\n]{0,5}giam no|xoa no xau|lenh (?:trieu tap|truy na)[^.!?\n]{0,80}(?:lien he|goi)|"
     r"(?:se|ben (?:toi|em|chi|anh) se|(?:khong|ko|chua) (?:tra|thanh toan|tt|dong)\b[^.!?\n]{0,40}?"
     r"\bthi(?: ben)?(?: toi| em| chi| anh| tao| chung toi)?(?: se)?) "
@@ -273,7 +275,12 @@ CUES["not_you_link"] = (
     'Báo một giao dịch hay đăng nhập lạ rồi bảo "nếu không phải bạn" thì bấm vào đường link',
 )
 
-_COMPILED = {kind: re.compile(p) for kind, (p, _, _) in CUES.items()}
+# A cue ends where a word ends: "khong can thi" (no exam needed) is not "không cần thiết", "cho
+# ma" (give the code) is not "cho mấy", "dinh chi" (suspend) is not "đính chính" (correct). A
+# match ending on a letter that a letter follows is retried for one that ends on a word boundary;
+# digits are exempt ("goi 1900" opens a number). Found on real comments (issue 12).
+_WORD_END = r"(?!(?<=[^\W\d_])[^\W\d_])"
+_COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUES.items()}
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
     r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?(?: yeu cau| hoi| doi)?(?: khach hang| nguoi dan| ban)?\W{0,3}$"

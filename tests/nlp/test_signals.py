@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from nlp.signals import detect
 from nlp.text import normalize
 
@@ -286,3 +289,48 @@ def test_a_gift_alone_is_no_prize_lure() -> None:
     # "quà tặng" is what every loyalty notice says; a prize with a fee or a lucky draw is a lure
     assert "prize_lure" not in kinds("Quý khách có quà tặng 30.000đ trên Viettel Money")
     assert "prize_lure" in kinds("Chúc mừng khách hàng may mắn trúng thưởng iPhone 15")
+
+
+def test_a_cue_does_not_end_inside_a_word() -> None:
+    # Real student feedback and comments (UIT-VSFC, ViHSD) that a cue used to cut mid-word:
+    # "không cần thi|ết" read as "no exam needed", "cho mấ|y" as "give (the) code".
+    assert "premium_or_forgery" not in kinds("em nghĩ môn học không cần thiết ạ !")
+    assert "premium_or_forgery" not in kinds("Quá hay cho mấy anh Hàn Quốc")
+    assert "premium_or_forgery" not in kinds("Ở nhà cho mát anh à =))")
+    assert "policy_claim" not in kinds("UBND xã đính chính: không có khoản thu nào")
+    # The cues themselves still fire, and a number may follow a cue's digits.
+    assert "premium_or_forgery" in kinds("Bằng đại học không cần thi, nhận làm nhanh")
+    assert "premium_or_forgery" in kinds("a gui cho em ma de xac nhan nhe")
+    assert "premium_or_forgery" in kinds("Vui lòng gọi 1900545413 để nhận quà")
+
+
+# Pieces of the cues and the longer words they open ("thi" / "thiết", "mã" / "mấy", "chỉ" /
+# "chính"), to be put together in any order.
+_PIECES = (
+    "không cần", "thi", "thiết", "cho", "mấy", "mã", "mát", "xã", "đính chính", "đình chỉ", "chip",
+    "gửi hồ sơ về", "nhà", "nhân viên", "bị", "phạt", "nổ hũ", "nó hút", "gọi", "1900", "nhận làm",
+    "giấy tờ", "bằng",
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_PIECES), st.text(alphabet="abcdeghiklmnoptuy", min_size=1, max_size=4)
+        ),
+        max_size=12,
+    )
+)
+def test_no_cue_match_ends_between_two_letters(words: list[str]) -> None:
+    text = normalize(" ".join(words))
+    for s in detect(text):
+        if s.kind in {"masked_text", "random_host"} or s.end >= len(text):
+            continue
+        assert not (text[s.end - 1].isalpha() and text[s.end].isalpha()), (s.kind, s.evidence)
+
+
+def test_order_placing_job_lure() -> None:
+    # The "staff who place orders" task scam (fake orders for a shop's sales figures).
+    assert "job_lure" in kinds("Shop cần tuyển nhân viên chuyên đặt hàng, lương 500k/ngày")
+    assert "job_lure" not in kinds("Cảnh báo: không có cửa hàng nào tuyển người đặt hàng hộ")
