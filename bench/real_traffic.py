@@ -11,7 +11,7 @@ Per corpus (one table, then a short detail section each):
   threshold, ``Settings().review_risk_threshold`` unless ``--threshold``), and of the flagged the
   share whose only positive-weight reason is the classifier's (``kind == "model"``): flags with no
   cue or fact behind them;
-* news with topics, relevance precision / recall / F1 (``relevant`` = relevance >= 0.5) against:
+* news with topics, relevance precision / recall / F1 (``relevant`` = relevance >= ``nlp.analyze.RELEVANCE_THRESHOLD``) against:
   VNTC ``vntc/dev.csv``: ``Khoa hoc`` (science) and ``Vi tinh`` (computing) relevant, the eight
   other topics not; Báo Mới ``baomoi-tc201805/dev.csv``: ``khoa hoc`` (science) and the three
   technology sections ``mang may tinh va vien thong`` (IT & telecom), ``may vi tinh va do dien
@@ -73,9 +73,9 @@ sys.path.insert(0, str(ROOT))
 
 from collector.parse import ParseError, parse  # noqa: E402
 from core.config import Settings  # noqa: E402
-from nlp.analyze import Analyzer  # noqa: E402
+from nlp.analyze import RELEVANCE_THRESHOLD, Analyzer  # noqa: E402
 from nlp.claims import MAX_TEXT_CHARS  # noqa: E402
-from nlp.evaluate import reliability  # noqa: E402
+from nlp.evaluate import balanced_threshold, reliability  # noqa: E402
 
 Result = dict[str, Any]
 Figures = dict[str, Any]
@@ -333,6 +333,7 @@ def relevance_figures(
         "fn": fn,
         "ece": ece([res["relevance"] for res in results], truth),
         "ece_of": "relevance vs topic mapping",
+        "balanced_threshold": balanced_threshold([res["relevance"] for res in results], truth),
         "off_topic_relevant_by_length": by_length([r for r, _ in off], [r for _, r in off]),
     }
 
@@ -413,6 +414,12 @@ def news(rows: list[Row], relevant: frozenset[str], ctx: Ctx) -> tuple[Figures, 
         f"  relevance P {num(f['precision'])} R {num(f['recall'])} F1 {num(f['f1'])}"
         f" (tp {f['tp']}, fp {f['fp']}, fn {f['fn']}); ECE {num(f['ece'])}"
     )
+    if f["balanced_threshold"]:
+        t, p, r = f["balanced_threshold"]
+        lines.append(
+            f"  relevance threshold {RELEVANCE_THRESHOLD} in service; the one that maximises"
+            f" min(P, R) here: {t} (P {num(p)} R {num(r)})"
+        )
     lines.append(
         _length_line(
             "off-topic texts called relevant, by length", f["off_topic_relevant_by_length"]

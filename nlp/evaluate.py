@@ -110,6 +110,32 @@ def threshold_table(scores: Sequence[float], truth: Sequence[bool]) -> dict[str,
     }
 
 
+RELEVANCE_GRID = tuple(round(0.01 * i, 2) for i in range(20, 81))
+
+
+def balanced_threshold(
+    scores: Sequence[float], truth: Sequence[bool], grid: Sequence[float] = RELEVANCE_GRID
+) -> tuple[float, float, float] | None:
+    """The threshold t of ``grid`` (default 0.20 to 0.80 by 0.01) that maximises
+    min(precision, recall) of "score >= t" against ``truth`` (ties go to the t closest to 0.5),
+    with that precision and recall: ``(t, precision, recall)``. None when ``truth`` has no
+    positive or no t calls anything. The rule that sets ``nlp.analyze.RELEVANCE_THRESHOLD`` on
+    real news (both targets are floors: precision and recall >= 0.85)."""
+    positives = sum(map(bool, truth))
+    best: tuple[float, float, float, float] | None = None  # (min, -|t - 0.5|, p, r) for t
+    chosen = None
+    for t in grid:
+        called = [y for s, y in zip(scores, truth, strict=True) if s >= t]
+        if not called or not positives:
+            continue
+        hits = sum(map(bool, called))
+        p, r = hits / len(called), hits / positives
+        key = (min(p, r), -abs(t - 0.5), p, r)
+        if best is None or key[:2] > best[:2]:
+            best, chosen = key, (t, round(p, 4), round(r, 4))
+    return chosen
+
+
 def figures(rows: Sequence[CheckRow], results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Targets' figures from labelled rows and their analyses (same order): ``AnalysisResult``s,
     or hand-made results that give the labels alone (no reliability then)."""

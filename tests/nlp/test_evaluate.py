@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.config import ROOT
-from nlp.evaluate import evaluate_file, figures
+from nlp.analyze import RELEVANCE_THRESHOLD
+from nlp.evaluate import balanced_threshold, evaluate_file, figures
 
 
 def _res(misinfo: str, relevant: bool = True, sentiment: str = "negative") -> dict[str, object]:
@@ -115,3 +118,53 @@ def test_reliability_bins_and_ece_by_hand() -> None:
     # Perfect calibration: scores equal to the observed rate in each bin.
     assert reliability([0.0, 0.0, 1.0, 1.0], [False, False, True, True])["ece"] == 0.0
     assert reliability([], []) is None
+
+
+def test_balanced_threshold_by_hand() -> None:
+    scores = [0.9, 0.8, 0.6, 0.45, 0.3, 0.2]
+    truth = [True, True, False, True, False, False]
+    # t in (0.45, 0.6]: P 1.0 R 2/3; t in (0.3, 0.45]: P 0.75 R 1.0 — min 0.75 wins
+    t, p, r = balanced_threshold(scores, truth, grid=(0.4, 0.5, 0.7))  # type: ignore[misc]
+    assert (t, p, r) == (0.4, 0.75, 1.0)
+    assert balanced_threshold(scores, [False] * 6) is None
+    assert balanced_threshold([0.1], [True], grid=(0.5,)) is None
+
+
+@given(
+    st.lists(st.tuples(st.floats(0, 1), st.booleans()), min_size=1, max_size=40),
+)
+def test_balanced_threshold_is_the_best_of_its_grid(pairs: list[tuple[float, bool]]) -> None:
+    scores, truth = [s for s, _ in pairs], [y for _, y in pairs]
+    grid = (0.2, 0.35, 0.5, 0.65, 0.8)
+    found = balanced_threshold(scores, truth, grid)
+    best = 0.0
+    for t in grid:
+        called = [y for s, y in pairs if s >= t]
+        if called and any(truth):
+            hits = sum(called)
+            best = max(best, min(hits / len(called), hits / sum(truth)))
+    if found is None:
+        assert not any(truth) or not any(s >= min(grid) for s in scores)
+    else:
+        assert min(found[1], found[2]) == pytest.approx(best, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_relevance_threshold_is_the_rule_on_real_news(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """``RELEVANCE_THRESHOLD`` is what its rule picks on VNTC dev for the shipped relevance model:
+    retraining relevance without recomputing it fails here."""
+    import csv
+
+    from tests.conftest import SHARED
+
+    path = SHARED / "data" / "vntc" / "dev.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (set DULUAN_SHARED to the shared/ folder)")
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    results = analyzer.analyze([r["text"] for r in rows])
+    truth = [r["label"] in {"Khoa hoc", "Vi tinh"} for r in rows]
+    found = balanced_threshold([res["relevance"] for res in results], truth)
+    assert found is not None
+    assert found[0] == RELEVANCE_THRESHOLD
+    assert min(found[1], found[2]) >= 0.85
