@@ -95,6 +95,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
+        r"chieu (?:lua|tro lua)|"
         r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi))\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
@@ -103,7 +104,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:(?:la|hoan toan) sai su that|khong dung su that|bac bo|dinh chinh|"
         r"(?:la|hoan toan) (?:tin )?bia(?: dat)?|tin bia|bia dat|"
         r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
-        r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin)\b",
+        r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin|"
+        # the verdicts of a fact-check: "… là sai", "tin thất thiệt", "luận điệu xuyên tạc",
+        # "không có cơ sở khoa học", "bác tin đồn", "không có quy định nào…"
+        r"(?:la|hoan toan|deu|chi la) (?:sai|khong dung|khong chinh xac)|"
+        r"(?:tin|thong tin|loi don|tin don) (?:that thiet|sai lech|khong chinh xac|khong dung)|"
+        r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
+        r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
+        r"khong co (?:quy dinh|van ban|chu truong|chinh sach) nao|(?:dung|khong nen) hoang mang)\b",
         -0.6,
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
@@ -333,6 +341,7 @@ AMBIGUOUS: dict[str, frozenset[str]] = {
     "chuyen": frozenset({"chuyển"}),
     "can bo": frozenset({"cán bộ"}),
     "quy dinh": frozenset({"quy định"}),
+    "sai": frozenset({"sai"}),
 }
 _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, reverse=True)) + r")\b")
 # "ai không cài … sẽ bị phạt" (whoever does not install … is fined) states a condition, it does

@@ -334,3 +334,21 @@ def test_order_placing_job_lure() -> None:
     # The "staff who place orders" task scam (fake orders for a shop's sales figures).
     assert "job_lure" in kinds("Shop cần tuyển nhân viên chuyên đặt hàng, lương 500k/ngày")
     assert "job_lure" not in kinds("Cảnh báo: không có cửa hàng nào tuyển người đặt hàng hộ")
+
+
+def test_the_verdicts_of_a_fact_check_are_refutations() -> None:
+    for text in (
+        "Tin đồn mỗi lần nộp hồ sơ trên Cổng dịch vụ công mất 50 nghìn là sai.",
+        "Thông tin VNeID nghe lén người dùng là luận điệu xuyên tạc.",
+        "Lời đồn 'sóng 5G gây ung thư' không có cơ sở khoa học.",
+        "Chuyện trẻ dưới 14 tuổi phải làm căn cước mới được đi học là tin thất thiệt.",
+        "Không có quy định nào bắt hộ gia đình lắp camera nối với công an.",
+        "Xã bác tin đồn tổ công nghệ số được giữ mã OTP của dân.",
+        "tin nay hoan toan sai, dung hoang mang",
+    ):
+        assert "refutation" in kinds(text), text
+    # "sài" (to use) is not "sai" (wrong) where the text has its diacritics
+    assert "refutation" not in kinds("Điện thoại này là sài được lâu")
+    assert "warning_context" in kinds(
+        "Gọi điện xưng công an đòi chuyển tiền là chiêu lừa quen thuộc."
+    )
