@@ -10,6 +10,8 @@ word matcher it adds to (``nlp/factcheck.py``, word 1–2-gram overlap):
   ``criticism``, ``unrelated``) that match any claim (a fact-check is expected to match its rumour
   here: ``nlp.analyze`` keeps it out of the queue through its refutation cue; the figure shows how
   often that guard is needed);
+* what the predict path (``nlp.analyze``) flags and queues, per kind: the figure the product's
+  users see (a paraphrase should be queued as a distortion, nothing else should);
 * with ``--sweep``, recall and false-match rate at other thresholds (dev only: choose there).
 
 Real text: ``--news N`` also runs the matcher on N VNTC dev articles (``shared/data/vntc``; read
@@ -35,7 +37,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.config import Settings  # noqa: E402
 from nlp import meaning  # noqa: E402
+from nlp.analyze import Analyzer  # noqa: E402
 from nlp.factcheck import _check_claims, match_facts  # noqa: E402
 from nlp.facts import load_facts  # noqa: E402
 from nlp.signals import detect  # noqa: E402
@@ -87,6 +91,17 @@ def _report_serving(rows: list[dict], found: list[tuple[set[str], set[str]]]) ->
         print(
             f"      {kind:15} evidence {e}/{len(chosen)} = {e / max(1, len(chosen)):.2f}, hint only {h}"
         )
+
+
+def _report_flags(rows: list[dict], results: list[dict]) -> None:
+    """What ``duluan predict`` does with each row: flagged (distortion or scam) and queued (risk
+    at least the default review threshold), per kind."""
+    threshold = Settings().review_risk_threshold
+    print(f"  predict path (nlp.analyze, review threshold {threshold}): flagged and queued")
+    for kind in ("paraphrase", *KINDS):
+        chosen = [x for r, x in zip(rows, results, strict=True) if r["kind"] == kind]
+        n = sum(x["misinfo"] != "none" and x["risk"] >= threshold for x in chosen)
+        print(f"      {kind:15} {n}/{len(chosen)} = {n / max(1, len(chosen)):.2f}")
 
 
 def _report(name: str, rows: list[dict], scored: list[dict[str, float]], words: list[set]) -> None:
@@ -175,6 +190,8 @@ def main() -> None:
         f"{len(facts.false_claims)} known false claims, {len(index.wordings)} wordings; "
         f"index built in {time.perf_counter() - started:.2f} s; encoder {meaning.encoder_version()}"
     )
+    settings = Settings()
+    analyzer = Analyzer.load(settings.models_dir, settings.data_dir / "facts")
     for name in ("claims_dev.jsonl", "claims_test.jsonl"):
         rows = _rows(name)
         texts = [normalize(r["text"]) for r in rows]
@@ -185,6 +202,7 @@ def main() -> None:
         ]
         _report(name, rows, scored, words)
         _report_serving(rows, [_evidence(facts, t) for t in texts])
+        _report_flags(rows, analyzer.analyze([r["text"] for r in rows]))
         if args.sweep and name == "claims_dev.jsonl":
             _sweep(rows, scored)
     if args.news:

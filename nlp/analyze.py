@@ -21,6 +21,7 @@ from nlp.claims import Prepared, prepare_batch, unrefuted, unwarned
 from nlp.factcheck import meaning_findings
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import CLASSIFIERS
+from nlp.signals import Signal
 from nlp.text import fold
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,24 @@ def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
     scam = misinfo_scores.get("scam", 0.0)
     distortion = misinfo_scores.get("distortion", 0.0) * (0.5 + 0.5 * relevance)
     return round(min(1.0, max(scam, distortion)), 4)
+
+
+def repeated_claim(signals: Iterable[Signal]) -> Signal | None:
+    """The strongest repeated known false claim among ``signals``, or None: a
+    ``known_false_claim`` found by meaning (``nlp.factcheck.meaning_findings``: a sentence the
+    encoder puts at cosine >= ``nlp.meaning.CONFIRMED`` from one of the claim's wordings and
+    closer to it than to its correction, that does not negate the claim, that asserts — an
+    assertion cue or a stated consequence — and that names what the claim turns on, money or a
+    penalty). Word matches do not count here: sharing words, a true statement matches as often.
+    The caller passes the signals outside the sentences that refute or warn."""
+    found = [
+        s
+        for s in signals
+        if s.kind == "known_false_claim"
+        and (s.detail or {}).get("method") == "meaning"
+        and (s.detail or {}).get("level") == "confirmed"
+    ]
+    return max(found, key=lambda s: float((s.detail or {})["similarity"]), default=None)
 
 
 def _reason(kind: str, evidence: str, message: str, weight: float, **extra: Any) -> Reason:
@@ -268,6 +287,7 @@ class Analyzer:
             if span is None
             else [s for s in prep.signals if span[0] <= s.start and s.end <= span[1]]
         )
+        repeated = repeated_claim(unwarned(unrefuted(prep.signals, prep.text), prep.text))
         # The evidence for the class the risk comes from (the label, or for a text labelled
         # none the stronger of distortion and scam: its risk can reach the review threshold too).
         suspected = label
@@ -287,7 +307,16 @@ class Analyzer:
             # it to a human.
             label = "none"
             risk = round(risk * UNSUPPORTED_RISK, 4)
-        reasons = self._reasons(prep, label, misinfo_scores, span)
+        by_model = True
+        if repeated is not None:
+            # A repeated known false claim is a distortion for a reviewer whatever the model's
+            # score: the match and the correction it cites are the evidence (principle 3). Its
+            # risk is the match's cosine, weighed by relevance as a distortion's is
+            # (:func:`risk_score`); a stronger flag of the model's stays.
+            floor = round(float((repeated.detail or {})["similarity"]) * (0.5 + 0.5 * relevance), 4)
+            if label == "none" or floor > risk:
+                label, risk, span, by_model = "distortion", max(risk, floor), None, False
+        reasons = self._reasons(prep, label, misinfo_scores, span, by_model=by_model)
         return {
             "relevant": bool(relevance >= RELEVANCE_THRESHOLD),
             "relevance": relevance,
@@ -306,14 +335,18 @@ class Analyzer:
         label: str,
         scores: dict[str, float],
         claim: tuple[int, int] | None = None,
+        *,
+        by_model: bool = True,
     ) -> list[Reason]:
+        """Every signal as a reason, then, for a flag the model raised (``by_model``), the
+        model's: the passage it comes from (``claim``) or the strongest n-gram it read."""
         reasons = []
         for s in prep.signals:
             extra = {"fact": s.detail} if s.detail else {}
             reasons.append(
                 _reason(s.kind, s.evidence, s.message, s.weight, start=s.start, end=s.end, **extra)
             )
-        if label == "none":
+        if label == "none" or not by_model:
             return reasons
         p = scores[label]
         if claim is not None:

@@ -95,9 +95,10 @@ def prepare_batch(
     """Normalise, find cues and fact findings, and build the classifiers' input (with
     ``claims``, also the inputs of a long text's evidence-bearing passages), for each text.
 
-    Known false claims are matched by meaning only in sentences that carry an assertion cue (the
-    part the classifiers read, embedded in one batch; ``memo`` keeps the vectors for
-    :meth:`Analyzer.analyze`'s second pass, which adds the reviewer's hints)."""
+    Known false claims are matched by meaning only in sentences that assert, by a cue or a
+    stated consequence (``nlp.factcheck.meaning_findings``; the part the classifiers read,
+    embedded in one batch; ``memo`` keeps the vectors for :meth:`Analyzer.analyze`'s second
+    pass, which adds the reviewer's hints)."""
     if any(len(t) > MAX_TEXT_CHARS for t in texts):
         log.warning(
             "texts longer than %d characters are analysed up to that length", MAX_TEXT_CHARS

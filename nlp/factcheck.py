@@ -335,8 +335,11 @@ def meaning_findings(
     """Signals, per text, for sentences close in meaning to a known false claim that its word
     findings (``found``: the text's cues and fact findings so far) have not already matched.
 
-    * confirmed (``nlp.meaning``) in a sentence that carries an assertion cue (``ASSERTION_CUES``
-      among ``found``): ``known_false_claim``, weight 0.4 + 0.5 × cosine, like a word match;
+    * confirmed (``nlp.meaning``) in a sentence that asserts — an assertion cue
+      (``ASSERTION_CUES`` among ``found``) or a stated consequence (``CONSEQUENCE``) — and that
+      names what the claim turns on (:func:`crux`: money, a penalty): ``known_false_claim``,
+      weight 0.4 + 0.5 × cosine, like a word match; ``nlp.analyze`` queues it as a repeated known
+      false claim whatever the model's score (``nlp.analyze.repeated_claim``);
     * confirmed without one: ``similar_claim``, weight 0.5 — evidence that keeps a flag the
       misinfo model gives, but its token is not one the models learnt, so it never makes one (the
       encoder reads topic more than assertion: "the portal is slow" sits as close to "the portal
@@ -347,7 +350,7 @@ def meaning_findings(
     * otherwise the closest suggested claim only: ``similar_claim``, weight 0, a hint for the
       reviewer.
 
-    With ``asserted_only`` only candidate sentences that carry an assertion cue are embedded and
+    With ``asserted_only`` only candidate sentences that assert are embedded and
     only ``known_false_claim`` signals returned — the part the classifiers read; the rest is for
     the reviewer and is computed for the texts that may reach one. ``memo`` (sentence → vector)
     is shared by the calls of one analysis so no sentence is embedded twice. All sentences of all
@@ -360,7 +363,7 @@ def meaning_findings(
     for text, signals in zip(texts, found, strict=True):
         candidates = index.candidates(text)
         if asserted_only:
-            candidates = [(a, b) for a, b in candidates if _asserted(signals, a, b)]
+            candidates = [(a, b) for a, b in candidates if _asserted(signals, a, b, text)]
         spans.append(candidates)
     by_id = {c["id"]: c for c in facts.false_claims}
     out = []
@@ -382,7 +385,9 @@ def meaning_findings(
             ):
                 hint = hint or m
                 continue
-            asserted = _asserted(signals, m.start, m.end)
+            asserted = _asserted(signals, m.start, m.end, text) and _crux_checked(
+                by_id[m.claim_id], text[m.start : m.end]
+            )
             if asserted or not asserted_only:
                 mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
         if hint is not None and not mine and not asserted_only:
@@ -426,8 +431,59 @@ def _attribute_checked(
     )
 
 
-def _asserted(signals: Sequence[Signal], start: int, end: int) -> bool:
-    return any(c.kind in ASSERTION_CUES and c.start < end and start < c.end for c in signals)
+# What a claim turns on, read from its wordings (folded): a claim that every wording of puts in
+# money (a fee, a sum) or in a penalty is repeated only by a sentence that names money or a
+# penalty too. The encoder reads topic more than assertion: "Cổng dịch vụ công chậm quá, nộp hồ
+# sơ cả buổi sáng vẫn báo lỗi" (a complaint) sits as close to "the portal charges 50,000 a filing"
+# as its paraphrases do (claims dev set, issue 12).
+CRUX: dict[str, re.Pattern[str]] = {
+    "money": re.compile(
+        r"\b(?:phi|tien|vnd|(?:\d[\d.,]*|mot|hai|ba|nam|muoi|tram) ?(?:k|d|tr|dong|nghin|ngan|trieu|ty))\b"
+    ),
+    "penalty": re.compile(r"\b(?:phat|xu phat|xu ly|bien ban)\b"),
+}
+
+
+def crux(claim: FalseClaim) -> frozenset[str]:
+    """The ``CRUX`` kinds that the claim's wording and every one of its variants name."""
+    wordings = [claim["claim"], *claim.get("variants", [])]
+    return frozenset(
+        kind
+        for kind, pattern in CRUX.items()
+        if all(pattern.search(fold(w).lower()) for w in wordings)
+    )
+
+
+def _crux_checked(claim: FalseClaim, sentence: str) -> bool:
+    """Whether ``sentence`` names every ``crux`` kind of ``claim``."""
+    folded = fold(sentence).lower()
+    return all(CRUX[kind].search(folded) for kind in crux(claim))
+
+
+# A sentence that states a consequence as fact — a cut, a fine, a lock, a loss, a ban, a charge,
+# a disease, eavesdropping or tracking, data sold, an obligation — asserts something, cue or no
+# cue (folded; the words of the known false claims' harms, written for duluan). Only a sentence
+# the encoder has confirmed close to a known false claim is asked.
+CONSEQUENCE = re.compile(
+    r"\b(?:bi (?:cat|phat|xu phat|xu ly|khoa|dong|phong toa|xoa|thu hoi|tru|tich thu|sa thai|"
+    r"vo hieu|tuyen vo hieu|ngung|dung|lap bien ban|mat|tam dung|cam)|coi nhu mat|"
+    r"mat (?:trang|het|luon|quyen|tai khoan|tk|nha|dat)|vo gia tri|(?:khong|chang) (?:con )?co gia tri|"
+    r"ngung (?:nhan|chi tra|cap|hoat dong|thuc hien)|cam (?:luu hanh|dung|su dung)|"
+    r"(?:gay|lam|de bi|bi) (?:ung thu|vo sinh|hiem muon)|nghe (?:len|trom)|thu am|ghi am|"
+    r"quay len|bat (?:micro|mic|camera)|dinh vi|"
+    r"(?:ban|dem ban|ban lai) (?:thong tin|du lieu|ho so|data|sdt)|bat buoc|"
+    r"phai (?:nop|dong|tra|mua|doi|co|cai|lam lai|gan|lap)|thu (?:phi|tien|le phi)|"
+    r"mat (?:phi|tien)|ton tien|khong (?:duoc|con) (?:nhan|cap|lam|thanh toan|nhap hoc|huong)|"
+    r"lam thay|sa thai|trich (?:thang|tien)|lay tien|doi (?:tu|ra|sang) \d{4})\b"
+)
+
+
+def _asserted(signals: Sequence[Signal], start: int, end: int, text: str | None = None) -> bool:
+    """Whether ``[start, end)`` carries an assertion cue (``ASSERTION_CUES``) or, given the
+    ``text``, states a consequence (``CONSEQUENCE``)."""
+    if any(c.kind in ASSERTION_CUES and c.start < end and start < c.end for c in signals):
+        return True
+    return text is not None and CONSEQUENCE.search(fold(text[start:end]).lower()) is not None
 
 
 def _meaning_signal(

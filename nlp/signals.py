@@ -111,7 +111,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:tin|thong tin|loi don|tin don) (?:that thiet|sai lech|khong chinh xac|khong dung)|"
         r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
         r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
-        r"khong co (?:quy dinh|van ban|chu truong|chinh sach) nao|(?:dung|khong nen) hoang mang)\b",
+        r"khong co (?:quy dinh|van ban|chu truong|chinh sach) nao|(?:dung|khong nen) hoang mang|"
+        # a sentence that reports a rumour as one: "xuất hiện tin đồn …", "lan truyền tin đồn …"
+        r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don))\b",
         -0.6,
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),

@@ -140,3 +140,33 @@ def test_a_text_labelled_none_is_not_queued_on_the_model_alone(analyzer) -> None
     result = analyzer._result(linked, rel, sent, scores)
     assert result["misinfo"] == "none"
     assert result["risk"] == 0.48
+
+
+# A known false claim (data/facts: vneid-eavesdrop) said in new words, with no cue: the encoder
+# confirms it and the sentence states a consequence ("bị thu âm").
+REPEATED = "VNeID bi nghe len nguoi dung, noi gi cung bi thu am gui ve"
+
+
+def test_a_repeated_known_false_claim_is_queued_on_its_match(analyzer) -> None:  # type: ignore[no-untyped-def]
+    result = analyzer.analyze([REPEATED])[0]
+    assert result["misinfo"] == "distortion"
+    assert result["risk"] >= 0.4
+    match = next(r for r in result["reasons"] if r["kind"] == "known_false_claim")
+    assert match["fact"]["method"] == "meaning"
+    assert match["fact"]["official"]  # the correction a reviewer checks it against
+    # the flag is the match's, not the model's n-gram
+    assert not [r for r in result["reasons"] if r["kind"] == "model"]
+    # and it keeps it inside a long article
+    padded = analyzer.analyze([NEWS * 10 + "\n" + REPEATED + "\n" + NEWS * 10])[0]
+    assert padded["misinfo"] == "distortion"
+    assert padded["risk"] >= 0.4
+
+
+def test_the_same_topic_refuted_warned_or_praised_is_not_queued(analyzer) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        "Thông tin VNeID nghe lén người dùng, thu âm gửi đi là sai, ứng dụng không có quyền đó.",
+        "Cảnh giác: có trang giả mạo VNeID, đừng tin lời đồn ứng dụng thu âm người dùng.",
+        "VNeID giờ dùng tiện lắm, làm giấy tờ nhanh hơn hẳn.",
+    ):
+        result = analyzer.analyze([text])[0]
+        assert result["misinfo"] == "none" or result["risk"] < 0.4, (text, result["reasons"])

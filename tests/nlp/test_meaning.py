@@ -8,7 +8,7 @@ import pytest
 
 from core.config import ROOT
 from nlp import meaning
-from nlp.factcheck import match_facts
+from nlp.factcheck import ASSERTION_CUES, CRUX, crux, match_facts
 from nlp.facts import FactBase, load_facts
 from nlp.signals import detect
 from nlp.text import normalize
@@ -62,11 +62,36 @@ def test_a_true_statement_is_closer_to_the_correction(facts: FactBase) -> None:
     assert not [s for s in found if s.weight > 0]
 
 
-def test_without_an_assertion_cue_a_close_paraphrase_is_weaker_evidence(facts: FactBase) -> None:
-    found = signals(facts, "Từ tháng sau ai chưa cài ứng dụng VNeID sẽ bị xử phạt hành chính nặng")
+def test_without_an_assertion_a_close_paraphrase_is_weaker_evidence(facts: FactBase) -> None:
+    found = signals(
+        facts, "Từ tháng sau ai chưa cài ứng dụng VNeID sẽ gặp rắc rối to với chính quyền"
+    )
     assert [s.kind for s in found] == ["similar_claim"]
     assert found[0].weight == 0.5
     assert found[0].detail["level"] == "confirmed"
+
+
+def test_a_stated_consequence_asserts_without_a_cue(facts: FactBase) -> None:
+    text = "Từ tháng sau ai chưa cài ứng dụng VNeID sẽ bị xử phạt hành chính nặng"
+    assert not {s.kind for s in detect(normalize(text))} & ASSERTION_CUES
+    found = signals(facts, text)
+    assert [s.kind for s in found] == ["known_false_claim"]
+    assert found[0].detail["method"] == "meaning"
+    assert found[0].detail["level"] == "confirmed"
+
+
+def test_a_claim_about_money_is_repeated_only_by_a_sentence_about_money(facts: FactBase) -> None:
+    by_id = {c["id"]: c for c in facts.false_claims}
+    assert crux(by_id["dvc-portal-fee"]) == {"money"}
+    assert crux(by_id["vneid-fine"]) == {"penalty"}
+    assert crux(by_id["5g-health"]) == frozenset()
+    # "hợp đồng", "cộng đồng" are not money ("đồng" only after an amount)
+    assert not CRUX["money"].search("hop dong ky so cua cong dong")
+    assert CRUX["money"].search("moi lan mat 50k")
+    assert CRUX["money"].search("nop 2 trieu dong")
+    # a complaint that sits close to "the portal charges a fee" names no money: no assertion
+    found = signals(facts, "Cổng dịch vụ công chậm quá, lần nào nộp hồ sơ cũng bị khóa tài khoản")
+    assert not [s for s in found if s.kind == "known_false_claim"]
 
 
 def test_unrelated_sentences_are_not_embedded(facts: FactBase) -> None:
