@@ -72,14 +72,34 @@ def risk_score(relevance: float, misinfo_scores: dict[str, float]) -> float:
     return round(min(1.0, max(scam, distortion)), 4)
 
 
-def repeated_claim(signals: Iterable[Signal]) -> Signal | None:
-    """The strongest repeated known false claim among ``signals``, or None: a
+# A warning cue that opens with "không" ("không cung cấp…") is the imperative of a warning, but
+# also the plain "không được nhận" of a claim ("ko cài VNeID là ko được nhận lương hưu"); alone
+# it does not make a text a warning, two of them do.
+_NEGATION_OPENERS = ("khong ", "ko ", "k ", "kh ")  # "đừng" is only ever the imperative
+
+
+def refutes_or_warns(signals: Sequence[Signal]) -> bool:
+    """Whether a text refutes (a ``refutation`` cue) or warns (a ``warning_context`` cue that
+    does not open with a negation, or two that do) anywhere in it."""
+    if any(s.kind == "refutation" for s in signals):
+        return True
+    warnings = [s for s in signals if s.kind == "warning_context"]
+    plain = [s for s in warnings if not fold(s.evidence).lower().startswith(_NEGATION_OPENERS)]
+    return bool(plain) or len(warnings) >= 2
+
+
+def repeated_claim(signals: Sequence[Signal]) -> Signal | None:
+    """The strongest repeated known false claim among a text's ``signals``, or None: a
     ``known_false_claim`` found by meaning (``nlp.factcheck.meaning_findings``: a sentence the
     encoder puts at cosine >= ``nlp.meaning.CONFIRMED`` from one of the claim's wordings and
     closer to it than to its correction, that does not negate the claim, that asserts — an
-    assertion cue or a stated consequence — and that names what the claim turns on, money or a
-    penalty). Word matches do not count here: sharing words, a true statement matches as often.
-    The caller passes the signals outside the sentences that refute or warn."""
+    assertion cue or a stated consequence, not a question nor others' words reported — and that
+    names what the claim turns on, money or a penalty), in a text with no refutation or warning
+    anywhere. Word matches do not count here: sharing words, a true statement matches as often."""
+    # A fact-check may state the rumour in one sentence and its verdict in the next ("Nhiều
+    # người tin rằng VNeID nghe lén. Đây là luận điệu xuyên tạc."): the model still reads it.
+    if refutes_or_warns(signals):
+        return None
     found = [
         s
         for s in signals
@@ -287,7 +307,7 @@ class Analyzer:
             if span is None
             else [s for s in prep.signals if span[0] <= s.start and s.end <= span[1]]
         )
-        repeated = repeated_claim(unwarned(unrefuted(prep.signals, prep.text), prep.text))
+        repeated = repeated_claim(prep.signals)
         # The evidence for the class the risk comes from (the label, or for a text labelled
         # none the stronger of distortion and scam: its risk can reach the review threshold too).
         suspected = label
@@ -311,9 +331,9 @@ class Analyzer:
         if repeated is not None:
             # A repeated known false claim is a distortion for a reviewer whatever the model's
             # score: the match and the correction it cites are the evidence (principle 3). Its
-            # risk is the match's cosine, weighed by relevance as a distortion's is
-            # (:func:`risk_score`); a stronger flag of the model's stays.
-            floor = round(float((repeated.detail or {})["similarity"]) * (0.5 + 0.5 * relevance), 4)
+            # risk is the match's cosine (a known false claim is in the policy area: no weighing
+            # by the relevance of the article around it); a stronger flag of the model's stays.
+            floor = round(float((repeated.detail or {})["similarity"]), 4)
             if label == "none" or floor > risk:
                 label, risk, span, by_model = "distortion", max(risk, floor), None, False
         reasons = self._reasons(prep, label, misinfo_scores, span, by_model=by_model)
@@ -341,7 +361,12 @@ class Analyzer:
         """Every signal as a reason, then, for a flag the model raised (``by_model``), the
         model's: the passage it comes from (``claim``) or the strongest n-gram it read."""
         reasons = []
+        shown: set[str] = set()  # a known false claim matched by words and by meaning: once
         for s in prep.signals:
+            if s.kind == "known_false_claim" and (s.detail or {}).get("fact_id"):
+                if str((s.detail or {})["fact_id"]) in shown:
+                    continue
+                shown.add(str((s.detail or {})["fact_id"]))
             extra = {"fact": s.detail} if s.detail else {}
             reasons.append(
                 _reason(s.kind, s.evidence, s.message, s.weight, start=s.start, end=s.end, **extra)

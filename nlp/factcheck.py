@@ -22,7 +22,7 @@ from typing import Any
 from nlp import meaning
 from nlp.facts import Document, FactBase, FalseClaim, word_grams
 from nlp.signals import Signal
-from nlp.text import fold
+from nlp.text import expand_teencode, fold
 
 log = logging.getLogger(__name__)
 
@@ -376,19 +376,21 @@ def meaning_findings(
         mine: list[Signal] = []
         hint = None
         for m in matches:
-            if m.claim_id in matched:
-                continue
+            # a claim its words already matched is looked at by meaning too: a confirmed,
+            # asserted meaning match makes it a repeated claim (nlp.analyze.repeated_claim);
+            # nothing else is added for it
+            known = m.claim_id in matched
             if (
                 m.level != "confirmed"
                 or not _attribute_checked(facts, by_id[m.claim_id], signals, m.start, m.end)
                 or _denies(facts, m.claim_id, text[m.start : m.end])
             ):
-                hint = hint or m
+                hint = hint or (None if known else m)
                 continue
             asserted = _asserted(signals, m.start, m.end, text) and _crux_checked(
                 by_id[m.claim_id], text[m.start : m.end]
             )
-            if asserted or not asserted_only:
+            if asserted or (not asserted_only and not known):
                 mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
         if hint is not None and not mine and not asserted_only:
             mine.append(
@@ -456,7 +458,7 @@ def crux(claim: FalseClaim) -> frozenset[str]:
 
 def _crux_checked(claim: FalseClaim, sentence: str) -> bool:
     """Whether ``sentence`` names every ``crux`` kind of ``claim``."""
-    folded = fold(sentence).lower()
+    folded = expand_teencode(fold(sentence).lower())
     return all(CRUX[kind].search(folded) for kind in crux(claim))
 
 
@@ -478,12 +480,50 @@ CONSEQUENCE = re.compile(
 )
 
 
+# A consequence right after a negation is denied, not stated ("không bị xóa", "chưa bao giờ bị
+# phạt", "ko dc nhận lương hưu" is stated: "không được" is the consequence itself).
+_NEGATED = re.compile(r"\b(?:khong|chua|chang|cha|khong he|chua he|chua bao gio|khong bao gio)\s+$")
+
+
+# A sentence that asks ("có phải … không?", "… thật à?") or reports what others say or fear
+# ("cho rằng", "tin đồn", "mạng xã hội đồn", "nhiều người lo", "hoang mang vì") does not assert
+# what it carries (folded, teencode expanded; "nghe nói" is how a rumour is passed on: it is no
+# report).
+_ASKS_OR_REPORTS = re.compile(
+    r"\?|\b(?:co phai|phai khong|co dung khong|dung khong|that khong|that a|that u|co that|"
+    r"cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|hoang mang|lo ngai|"
+    r"lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
+    r"bai viet|clip|co nguoi (?:noi|bao|viet)|mot so (?:nguoi|trang|tai khoan)|"
+    r"nhieu nguoi (?:noi|bao|chia se|truyen)|(?:dang|viet|noi) rang|ro len)\b"
+)
+
+
 def _asserted(signals: Sequence[Signal], start: int, end: int, text: str | None = None) -> bool:
     """Whether ``[start, end)`` carries an assertion cue (``ASSERTION_CUES``) or, given the
-    ``text``, states a consequence (``CONSEQUENCE``)."""
-    if any(c.kind in ASSERTION_CUES and c.start < end and start < c.end for c in signals):
+    ``text``, states a consequence (``CONSEQUENCE``, teencode expanded, not right after a
+    negation); given the ``text``, a question or a report of others' words
+    (``_ASKS_OR_REPORTS``) asserts nothing."""
+    if text is not None:
+        # the sentence with what ends it ("?")
+        sentence = expand_teencode(fold(text[start : end + 1]).lower())
+        if _ASKS_OR_REPORTS.search(sentence):
+            return False
+    if any(
+        c.kind in ASSERTION_CUES
+        and c.start < end
+        and start < c.end
+        and (
+            text is None or not _NEGATED.search(fold(text[max(0, c.start - 25) : c.start]).lower())
+        )
+        for c in signals
+    ):
         return True
-    return text is not None and CONSEQUENCE.search(fold(text[start:end]).lower()) is not None
+    if text is None:
+        return False
+    return any(
+        not _NEGATED.search(sentence, max(0, m.start() - 25), m.start())
+        for m in CONSEQUENCE.finditer(sentence)
+    )
 
 
 def _meaning_signal(

@@ -108,7 +108,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         # the verdicts of a fact-check: "… là sai", "tin thất thiệt", "luận điệu xuyên tạc",
         # "không có cơ sở khoa học", "bác tin đồn", "không có quy định nào…"
         r"(?:la|hoan toan|deu|chi la) (?:sai|khong dung|khong chinh xac)|"
-        r"(?:tin|thong tin|loi don|tin don) (?:that thiet|sai lech|khong chinh xac|khong dung)|"
+        r"(?:tin|thong tin|loi don|tin don)(?: (?:nay|do|tren|ay))? (?:la )?(?:that thiet|sai lech|"
+        r"khong chinh xac|khong dung)|"
         r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
         r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
         r"khong co (?:quy dinh|van ban|chu truong|chinh sach) nao|(?:dung|khong nen) hoang mang|"
@@ -295,6 +296,12 @@ _COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUE
 _NEGATED_BEFORE = re.compile(
     r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?(?: yeu cau| hoi| doi)?(?: khach hang| nguoi dan| ban)?\W{0,3}$"
 )
+# A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
+# nghe lén người dùng", "chưa bao giờ bán dữ liệu").
+_DENIABLE = frozenset({"data_sale_claim"})
+_DENIED_BEFORE = re.compile(
+    r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the)\s+$"
+)
 _REQUESTS = frozenset(
     {
         "credential_request",
@@ -344,6 +351,8 @@ AMBIGUOUS: dict[str, frozenset[str]] = {
     "can bo": frozenset({"cán bộ"}),
     "quy dinh": frozenset({"quy định"}),
     "sai": frozenset({"sai"}),
+    # "không có chuyện" (no such thing) is a refutation; "chuyển" is what the money cues mean
+    "khong co chuyen": frozenset({"không có chuyện"}),
 }
 _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, reverse=True)) + r")\b")
 # "ai không cài … sẽ bị phạt" (whoever does not install … is fined) states a condition, it does
@@ -609,6 +618,10 @@ def detect(text: str) -> list[Signal]:
                 continue
             if accented and _accent_mismatch(text, folded, m.start(), m.end()):
                 continue
+            if kind in _DENIABLE and _DENIED_BEFORE.search(
+                folded, max(0, m.start() - 25), m.start()
+            ):
+                continue
             if (
                 not accented
                 and kind == "urgency"
@@ -640,8 +653,3 @@ def detect(text: str) -> list[Signal]:
             )
     found.sort(key=lambda s: (s.start, s.kind))
     return found
-
-
-# A warning cue that opens with a negation ("không cung cấp…", "đừng bấm…") is the imperative of
-# a warning, but also the plain "không được cung cấp" of a complaint ("tài liệu không được cung
-# cấp"); alone it does not make a text a warning, two of them do.

@@ -170,3 +170,37 @@ def test_the_same_topic_refuted_warned_or_praised_is_not_queued(analyzer) -> Non
     ):
         result = analyzer.analyze([text])[0]
         assert result["misinfo"] == "none" or result["risk"] < 0.4, (text, result["reasons"])
+
+
+def _queued(analyzer, text: str) -> bool:  # type: ignore[no-untyped-def]
+    result = analyzer.analyze([text])[0]
+    return bool(result["misinfo"] != "none" and result["risk"] >= 0.4)
+
+
+def test_asking_reporting_denying_or_refuting_a_claim_is_not_repeating_it(analyzer) -> None:  # type: ignore[no-untyped-def]
+    for text in (
+        # a question
+        "Có phải chưa cài VNeID thì từ tháng sau bị dừng trả lương hưu không?",
+        # others' words, reported
+        "Nhiều người truyền tai nhau rằng VNeID nghe lén, thu âm mọi câu nói trong nhà.",
+        # denied
+        "VNeID không nghe lén và không thu âm người dùng.",
+        # the rumour in one sentence, its verdict in the next
+        "Có bài đăng nói VNeID bị nghe lén, thu âm gửi về. Thông tin này là sai.",
+        # "không có chuyện" typed with its diacritics is a refutation ("chuyện", not "chuyển")
+        "Không có chuyện VNeID nghe lén rồi thu âm gửi về máy chủ.",
+    ):
+        assert not _queued(analyzer, text), text
+
+
+def test_a_repeated_claim_is_read_in_teencode_and_in_the_claims_own_words(analyzer) -> None:  # type: ignore[no-untyped-def]
+    from core.config import ROOT
+    from nlp.facts import load_facts
+
+    claim = next(
+        c for c in load_facts(ROOT / "data" / "facts").false_claims if c["id"] == "vneid-eavesdrop"
+    )
+    assert _queued(analyzer, claim["claim"])  # its own wording (a word match and a meaning match)
+    # "ko dc nhận" (không được nhận) is the consequence, read after teencode expansion
+    assert _queued(analyzer, "cac cu chua cai vneid thi tu thang toi ko dc nhan luong huu nha")
+    assert _queued(analyzer, "ko cai vneid la ko dc nhan luong huu tu thang sau nha cac cu")

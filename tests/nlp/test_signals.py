@@ -352,3 +352,11 @@ def test_the_verdicts_of_a_fact_check_are_refutations() -> None:
     assert "warning_context" in kinds(
         "Gọi điện xưng công an đòi chuyển tiền là chiêu lừa quen thuộc."
     )
+
+
+def test_a_denied_surveillance_claim_is_not_a_claim() -> None:
+    assert "data_sale_claim" in kinds("VNeID nghe lén người dùng")
+    assert "data_sale_claim" not in kinds("VNeID không nghe lén người dùng")
+    assert "data_sale_claim" not in kinds(
+        "Công an khẳng định chưa bao giờ đọc tin nhắn Zalo của dân"
+    )
