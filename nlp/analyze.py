@@ -79,8 +79,8 @@ _NEGATION_OPENERS = ("khong ", "ko ", "k ", "kh ")  # "đừng" is only ever the
 
 
 def refutes_or_warns(signals: Sequence[Signal]) -> bool:
-    """Whether a text refutes (a ``refutation`` cue) or warns (a ``warning_context`` cue that
-    does not open with a negation, or two that do) anywhere in it."""
+    """Whether ``signals`` (a paragraph's) refute (a ``refutation`` cue) or warn (a
+    ``warning_context`` cue that does not open with "không", or two that do)."""
     if any(s.kind == "refutation" for s in signals):
         return True
     warnings = [s for s in signals if s.kind == "warning_context"]
@@ -88,25 +88,31 @@ def refutes_or_warns(signals: Sequence[Signal]) -> bool:
     return bool(plain) or len(warnings) >= 2
 
 
-def repeated_claim(signals: Sequence[Signal]) -> Signal | None:
-    """The strongest repeated known false claim among a text's ``signals``, or None: a
-    ``known_false_claim`` found by meaning (``nlp.factcheck.meaning_findings``: a sentence the
-    encoder puts at cosine >= ``nlp.meaning.CONFIRMED`` from one of the claim's wordings and
-    closer to it than to its correction, that does not negate the claim, that asserts — an
-    assertion cue or a stated consequence, not a question nor others' words reported — and that
-    names what the claim turns on, money or a penalty), in a text with no refutation or warning
-    anywhere. Word matches do not count here: sharing words, a true statement matches as often."""
-    # A fact-check may state the rumour in one sentence and its verdict in the next ("Nhiều
-    # người tin rằng VNeID nghe lén. Đây là luận điệu xuyên tạc."): the model still reads it.
-    if refutes_or_warns(signals):
-        return None
-    found = [
-        s
-        for s in signals
-        if s.kind == "known_false_claim"
-        and (s.detail or {}).get("method") == "meaning"
-        and (s.detail or {}).get("level") == "confirmed"
-    ]
+def repeated_claim(signals: Sequence[Signal], text: str) -> Signal | None:
+    """The strongest repeated known false claim among the ``signals`` of ``text`` (normalised),
+    or None: a ``known_false_claim`` found by meaning (``nlp.factcheck.meaning_findings``: a
+    sentence the encoder puts at cosine >= ``nlp.meaning.CONFIRMED`` from one of the claim's
+    wordings and closer to it than to its correction, that does not negate the claim, that
+    asserts — an assertion cue or a stated consequence, not a question nor others' words
+    reported — and that names what the claim turns on, money or a penalty), in a paragraph that
+    neither refutes nor warns (:func:`refutes_or_warns`: a fact-check may state the rumour in one
+    sentence and its verdict in the next, "Nhiều người tin rằng VNeID nghe lén. Đây là luận điệu
+    xuyên tạc."; the model still reads it). Word matches do not count here: sharing words, a true
+    statement matches as often."""
+    found = []
+    for s in signals:
+        detail = s.detail or {}
+        if not (
+            s.kind == "known_false_claim"
+            and detail.get("method") == "meaning"
+            and detail.get("level") == "confirmed"
+        ):
+            continue
+        start = text.rfind("\n", 0, s.start) + 1
+        end = text.find("\n", s.end)
+        end = len(text) if end < 0 else end
+        if not refutes_or_warns([c for c in signals if start <= c.start and c.end <= end]):
+            found.append(s)
     return max(found, key=lambda s: float((s.detail or {})["similarity"]), default=None)
 
 
@@ -307,7 +313,7 @@ class Analyzer:
             if span is None
             else [s for s in prep.signals if span[0] <= s.start and s.end <= span[1]]
         )
-        repeated = repeated_claim(prep.signals)
+        repeated = repeated_claim(prep.signals, prep.text)
         # The evidence for the class the risk comes from (the label, or for a text labelled
         # none the stronger of distortion and scam: its risk can reach the review threshold too).
         suspected = label

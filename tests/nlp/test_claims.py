@@ -156,10 +156,18 @@ def test_a_repeated_known_false_claim_is_queued_on_its_match(analyzer) -> None: 
     assert match["fact"]["official"]  # the correction a reviewer checks it against
     # the flag is the match's, not the model's n-gram
     assert not [r for r in result["reasons"] if r["kind"] == "model"]
-    # and it keeps it inside a long article
-    padded = analyzer.analyze([NEWS * 10 + "\n" + REPEATED + "\n" + NEWS * 10])[0]
-    assert padded["misinfo"] == "distortion"
-    assert padded["risk"] >= 0.4
+    # and it keeps it inside a long article, even one that warns about something else in
+    # another paragraph (a refutation or a warning counts in the claim's own paragraph)
+    warning = "Cảnh báo: trời sắp mưa to, bà con lưu ý phòng tránh."
+    five_g = "Sóng 5G phát ra từ trạm làm người dân quanh đó bị ung thư."  # the model: none
+    for padded in (
+        NEWS * 10 + "\n" + REPEATED + "\n" + NEWS * 10,
+        NEWS * 10 + "\n" + five_g + "\n" + NEWS * 10,
+        warning + "\n" + NEWS * 10 + "\n" + five_g + "\n" + NEWS * 10,
+    ):
+        result = analyzer.analyze([padded])[0]
+        assert result["misinfo"] == "distortion"
+        assert result["risk"] >= 0.4
 
 
 def test_the_same_topic_refuted_warned_or_praised_is_not_queued(analyzer) -> None:  # type: ignore[no-untyped-def]
