@@ -80,10 +80,17 @@ _NEGATION_OPENERS = ("khong ", "ko ", "k ", "kh ")  # "đừng" is only ever the
 
 def refutes_or_warns(signals: Sequence[Signal]) -> bool:
     """Whether ``signals`` (a paragraph's) refute (a ``refutation`` cue) or warn (a
-    ``warning_context`` cue that does not open with "không", or two that do)."""
+    ``warning_context`` cue other than "lưu ý" that does not open with "không", or two that
+    do). An alert header ("Cảnh giác!!!") counts: it opens a rumour, but also a warning that
+    quotes one."""
     if any(s.kind == "refutation" for s in signals):
         return True
-    warnings = [s for s in signals if s.kind == "warning_context"]
+    # "lưu ý" (please note) opens a rumour as often as a warning
+    warnings = [
+        s
+        for s in signals
+        if s.kind == "warning_context" and fold(s.evidence).lower() not in {"luu y", "chu y"}
+    ]
     plain = [s for s in warnings if not fold(s.evidence).lower().startswith(_NEGATION_OPENERS)]
     return bool(plain) or len(warnings) >= 2
 

@@ -482,7 +482,9 @@ CONSEQUENCE = re.compile(
 
 # A consequence right after a negation is denied, not stated ("không bị xóa", "chưa bao giờ bị
 # phạt", "ko dc nhận lương hưu" is stated: "không được" is the consequence itself).
-_NEGATED = re.compile(r"\b(?:khong|chua|chang|cha|khong he|chua he|chua bao gio|khong bao gio)\s+$")
+_NEGATED = re.compile(
+    r"\b(?:khong|chua|chang|cha)(?: (?:he|bao gio|tung|ai|co ai|nguoi nao|ho nao))?\s+$"
+)
 
 
 # A sentence that asks ("có phải … không?", "… thật à?") or reports what others say or fear

@@ -97,7 +97,9 @@ GENERIC = frozenset(
         "cung",
     ]
 )
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# A sentence ends at . ! ? before a space, a closing quote or the end (not the dot of "1.000",
+# "31.12" or "vneid-giahan.click"), or at a line break.
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s\"”'’)]|$))+[.!?]*")
 # A "sentence" longer than this (a run-on line of news, a list) is read clause by clause (split at
 # , ; :), each clause cut at a word boundary to this length: a claim people repeat is short, and the
 # encoder's cost grows with length (~1 ms a token; bench/nlp.py).

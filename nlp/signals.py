@@ -92,7 +92,8 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "warning_context": (
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
-        r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|dung) (?:bao gio |nen |duoc |tuyet doi )?"
+        # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
+        r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
         r"chieu (?:lua|tro lua)|"
@@ -113,6 +114,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
         r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
         r"khong co (?:quy dinh|van ban|chu truong|chinh sach) nao|(?:dung|khong nen) hoang mang|"
+        r"khang dinh[^.!?\n]{0,60}? (?:khong|chua he|chua bao gio) (?:co|thu|phai|bat buoc|quy dinh|ban)|"
         # a sentence that reports a rumour as one: "xuất hiện tin đồn …", "lan truyền tin đồn …"
         r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don))\b",
         -0.6,

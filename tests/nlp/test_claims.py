@@ -212,3 +212,9 @@ def test_a_repeated_claim_is_read_in_teencode_and_in_the_claims_own_words(analyz
     # "ko dc nhận" (không được nhận) is the consequence, read after teencode expansion
     assert _queued(analyzer, "cac cu chua cai vneid thi tu thang toi ko dc nhan luong huu nha")
     assert _queued(analyzer, "ko cai vneid la ko dc nhan luong huu tu thang sau nha cac cu")
+
+
+def test_please_note_opens_a_rumour_as_often_as_a_warning(analyzer) -> None:  # type: ignore[no-untyped-def]
+    assert _queued(
+        analyzer, "Mọi người lưu ý nhé, sóng 5G phát ra từ trạm làm người dân quanh đó bị ung thư."
+    )

@@ -161,3 +161,16 @@ def test_embedded_sentences_are_reused_and_give_the_same_vectors() -> None:
     assert calls == [["Cổng dịch vụ công hôm nay chậm"]]  # only the new sentence is encoded
     assert (again[:3] == first).all()
     assert again.shape == (4, 384)
+
+
+def test_a_sentence_does_not_end_at_the_dot_of_a_number() -> None:
+    text = "Tỉnh huy động hơn 1.000 tổ công nghệ số. Hạn chót là 31.12 nhé!"
+    assert [m.group(0).strip() for m in meaning.SENTENCE.finditer(text)] == [
+        "Tỉnh huy động hơn 1.000 tổ công nghệ số.",
+        "Hạn chót là 31.12 nhé!",
+    ]
+
+
+def test_a_consequence_denied_for_everyone_is_not_stated(facts: FactBase) -> None:
+    found = signals(facts, "Lớp học hoàn toàn miễn phí, không ai bị cắt chế độ vì không tham gia.")
+    assert not [s for s in found if s.kind == "known_false_claim"]

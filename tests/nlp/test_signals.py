@@ -360,3 +360,13 @@ def test_a_denied_surveillance_claim_is_not_a_claim() -> None:
     assert "data_sale_claim" not in kinds(
         "Công an khẳng định chưa bao giờ đọc tin nhắn Zalo của dân"
     )
+
+
+def test_a_denial_by_an_authority_refutes_and_dung_is_not_always_dung() -> None:
+    assert "refutation" in kinds(
+        "Về thông tin phải nộp lệ phí: Công an tỉnh khẳng định việc cấp tài khoản không thu phí."
+    )
+    # "dụng" of "ứng dụng" / "sử dụng" is not "đừng" (don't), with or without diacritics
+    assert "warning_context" not in kinds("Tải ứng dụng chuyển đổi số của tỉnh về máy")
+    assert "warning_context" not in kinds("Tien KM su dung truy cap Internet trong 15 ngay")
+    assert "warning_context" in kinds("Đừng chuyển tiền cho người lạ")
