@@ -475,7 +475,8 @@ CONSEQUENCE = re.compile(
     r"quay len|bat (?:micro|mic|camera)|dinh vi|"
     r"(?:ban|dem ban|ban lai) (?:thong tin|du lieu|ho so|data|sdt)|bat buoc|"
     r"phai (?:nop|dong|tra|mua|doi|co|cai|lam lai|gan|lap)|thu (?:phi|tien|le phi)|"
-    r"mat (?:phi|tien)|ton tien|khong (?:duoc|con) (?:nhan|cap|lam|thanh toan|nhap hoc|huong)|"
+    r"mat (?:phi|tien)|ton tien|khong (?:duoc|con) (?:nhan|linh|cap|lam|thanh toan|nhap hoc|huong)|"
+    r"theo doi|do ra|(?:gui|bao) ve (?:cong an|may chu)|moc tui|an tien|moi (?:them )?tien|"
     r"lam thay|sa thai|trich (?:thang|tien)|lay tien|doi (?:tu|ra|sang) \d{4})\b"
 )
 
