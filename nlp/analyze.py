@@ -320,7 +320,6 @@ class Analyzer:
             if span is None
             else [s for s in prep.signals if span[0] <= s.start and s.end <= span[1]]
         )
-        repeated = repeated_claim(prep.signals, prep.text)
         # The evidence for the class the risk comes from (the label, or for a text labelled
         # none the stronger of distortion and scam: its risk can reach the review threshold too).
         suspected = label
@@ -341,6 +340,7 @@ class Analyzer:
             label = "none"
             risk = round(risk * UNSUPPORTED_RISK, 4)
         by_model = True
+        repeated = repeated_claim(prep.signals, prep.text)
         if repeated is not None:
             # A repeated known false claim is a distortion for a reviewer whatever the model's
             # score: the match and the correction it cites are the evidence (principle 3). Its
