@@ -16,7 +16,7 @@ from nlp.factcheck import match_facts, meaning_findings
 from nlp.facts import FactBase
 from nlp.pipeline import model_input
 from nlp.signals import Signal, detect
-from nlp.text import normalize
+from nlp.text import fold, normalize
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +153,43 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
     bounds = _bounds(text)
     refuted = {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == "refutation"}
     return _outside(signals, bounds, refuted)
+
+
+# Cues that claim something, and matches of a known false claim: in a question ("VNeID có nghe
+# lén thật không?") they ask it.
+CLAIM_CUES = frozenset(
+    {
+        "policy_claim",
+        "insider_claim",
+        "data_sale_claim",
+        "hidden_truth",
+        "fabricated_obligation",
+        "known_false_claim",
+        "similar_claim",
+    }
+)
+_ASKING = re.compile(r"\?\s*$|\bco phai\b.*\bkhong\W*$")
+
+
+def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
+    """The positive signals of ``signals`` but the claims (``CLAIM_CUES``) of a sentence of
+    ``text`` that asks (ends with "?", or "có phải … không"; "sự thật không ai dám nói" asks
+    nothing):
+    a question about a rumour is no evidence that the text spreads it. Sentences as in
+    :func:`unrefuted`."""
+    bounds = _bounds(text)
+    starts = [0, *bounds]
+    asked = set()
+    for i, start in enumerate(starts):
+        end = bounds[i] if i < len(bounds) else len(text)
+        if _ASKING.search(fold(text[start:end]).lower()):
+            asked.add(i)
+    return [
+        s
+        for s in signals
+        if s.weight > 0
+        and not (s.kind in CLAIM_CUES and bisect.bisect_right(bounds, s.start) in asked)
+    ]
 
 
 # "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most three words before it) opening a

@@ -218,3 +218,24 @@ def test_please_note_opens_a_rumour_as_often_as_a_warning(analyzer) -> None:  # 
     assert _queued(
         analyzer, "Mọi người lưu ý nhé, sóng 5G phát ra từ trạm làm người dân quanh đó bị ung thư."
     )
+
+
+def test_a_question_about_a_rumour_is_no_evidence_of_spreading_it(analyzer) -> None:  # type: ignore[no-untyped-def]
+    assert not _queued(analyzer, "VNeID có nghe lén và thu âm người dùng thật không?")
+    assert _queued(analyzer, "VNeID nghe lén và thu âm người dùng, nói gì cũng bị gửi về.")
+
+
+def test_which_sentences_ask() -> None:
+    from nlp.claims import unasked
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    for text, kept in (
+        ("VNeID có nghe lén người dùng thật không?", False),
+        ("Có phải VNeID nghe lén người dùng không", False),
+        ("VNeID nghe lén người dùng. Ai biết gì không?", True),  # the claim is stated first
+        ("Sự thật không ai dám nói: VNeID nghe lén người dùng.", True),
+    ):
+        text = normalize(text)
+        claims = [s for s in unasked(detect(text), text) if s.kind == "data_sale_claim"]
+        assert bool(claims) is kept, text
