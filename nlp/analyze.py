@@ -34,8 +34,8 @@ log = logging.getLogger(__name__)
 # against 0.928). Recompute it when relevance is retrained: bench/real_traffic.py prints the
 # threshold the rule picks (nlp.evaluate.balanced_threshold) and a test checks it on VNTC dev.
 RELEVANCE_THRESHOLD = 0.41
-# A flag needs evidence: without any, the model's risk is scaled by this (below the default
-# review threshold 0.45 whatever the score).
+# A flag needs evidence: without any, the model's risk is scaled by this (at most 0.4: below the
+# default review threshold, core.config's 0.40, for any score under 1).
 UNSUPPORTED_RISK = 0.4
 # ... and the misinfo model's probability for it must reach this (the models are calibrated: a
 # passage counts when it is about as likely misinformation as a short text that is queued).
