@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.factcheck import match_facts, meaning_findings
+from nlp.factcheck import QUESTION, match_facts, meaning_findings
 from nlp.facts import FactBase
 from nlp.pipeline import model_input
 from nlp.signals import Signal, detect
@@ -168,21 +168,18 @@ CLAIM_CUES = frozenset(
         "similar_claim",
     }
 )
-_ASKING = re.compile(r"\?\s*$|\bco phai\b.*\bkhong\W*$")
 
 
 def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` but the claims (``CLAIM_CUES``) of a sentence of
-    ``text`` that asks (ends with "?", or "có phải … không"; "sự thật không ai dám nói" asks
-    nothing):
-    a question about a rumour is no evidence that the text spreads it. Sentences as in
-    :func:`unrefuted`."""
+    ``text`` that asks (``nlp.factcheck.QUESTION``): a question about a rumour is no evidence
+    that the text spreads it. Sentences as in :func:`unrefuted`."""
     bounds = _bounds(text)
     starts = [0, *bounds]
     asked = set()
     for i, start in enumerate(starts):
         end = bounds[i] if i < len(bounds) else len(text)
-        if _ASKING.search(fold(text[start:end]).lower()):
+        if QUESTION.search(fold(text[start:end]).lower()):
             asked.add(i)
     return [
         s

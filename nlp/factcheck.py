@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from nlp import meaning
@@ -448,11 +449,14 @@ CRUX: dict[str, re.Pattern[str]] = {
 
 def crux(claim: FalseClaim) -> frozenset[str]:
     """The ``CRUX`` kinds that the claim's wording and every one of its variants name."""
-    wordings = [claim["claim"], *claim.get("variants", [])]
+    return _crux((claim["claim"], *claim.get("variants", [])))
+
+
+@lru_cache(maxsize=1024)
+def _crux(wordings: tuple[str, ...]) -> frozenset[str]:
+    folded = [fold(w).lower() for w in wordings]
     return frozenset(
-        kind
-        for kind, pattern in CRUX.items()
-        if all(pattern.search(fold(w).lower()) for w in wordings)
+        kind for kind, pattern in CRUX.items() if all(pattern.search(w) for w in folded)
     )
 
 
@@ -488,41 +492,39 @@ _NEGATED = re.compile(
 )
 
 
-# A sentence that asks ("có phải … không?", "… thật à?") or reports what others say or fear
-# ("cho rằng", "tin đồn", "mạng xã hội đồn", "nhiều người lo", "hoang mang vì") does not assert
-# what it carries (folded, teencode expanded; "nghe nói" is how a rumour is passed on: it is no
-# report).
-_ASKS_OR_REPORTS = re.compile(
-    r"\?|\b(?:co phai|phai khong|co dung khong|dung khong|that khong|that a|that u|co that|"
-    r"cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|hoang mang|lo ngai|"
-    r"lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
+# A question (folded): a "?", or "có phải … không", "… có đúng không", "… thật à" ending the
+# sentence ("sự thật không ai dám nói" asks nothing). Used by ``_asserted`` and by
+# ``nlp.claims.unasked``.
+QUESTION = re.compile(
+    r"\?|\b(?:co dung khong|phai khong|that khong|that a|that u)\W*$|\bco phai\b.*\bkhong\W*$"
+)
+# A sentence that reports what others say or fear ("cho rằng", "tin đồn", "mạng xã hội đồn",
+# "nhiều người lo", "hoang mang vì") does not assert what it carries (folded, teencode expanded;
+# "nghe nói" is how a rumour is passed on: it is no report).
+_REPORTS = re.compile(
+    r"\b(?:cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|hoang mang|"
+    r"lo ngai|lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
     r"bai viet|clip|co nguoi (?:noi|bao|viet)|mot so (?:nguoi|trang|tai khoan)|"
     r"nhieu nguoi (?:noi|bao|chia se|truyen)|(?:dang|viet|noi) rang|ro len)\b"
 )
 
 
-def _asserted(signals: Sequence[Signal], start: int, end: int, text: str | None = None) -> bool:
-    """Whether ``[start, end)`` carries an assertion cue (``ASSERTION_CUES``) or, given the
-    ``text``, states a consequence (``CONSEQUENCE``, teencode expanded, not right after a
-    negation); given the ``text``, a question or a report of others' words
-    (``_ASKS_OR_REPORTS``) asserts nothing."""
-    if text is not None:
-        # the sentence with what ends it ("?")
-        sentence = expand_teencode(fold(text[start : end + 1]).lower())
-        if _ASKS_OR_REPORTS.search(sentence):
-            return False
+def _asserted(signals: Sequence[Signal], start: int, end: int, text: str) -> bool:
+    """Whether ``[start, end)`` of ``text`` carries an assertion cue (``ASSERTION_CUES``) or
+    states a consequence (``CONSEQUENCE``, teencode expanded), neither right after a negation; a
+    question (``QUESTION``) or a report of others' words (``_REPORTS``) asserts nothing."""
+    # the sentence with what ends it ("?")
+    sentence = expand_teencode(fold(text[start : end + 1]).lower())
+    if QUESTION.search(sentence) or _REPORTS.search(sentence):
+        return False
     if any(
         c.kind in ASSERTION_CUES
         and c.start < end
         and start < c.end
-        and (
-            text is None or not _NEGATED.search(fold(text[max(0, c.start - 25) : c.start]).lower())
-        )
+        and not _NEGATED.search(fold(text[max(0, c.start - 25) : c.start]).lower())
         for c in signals
     ):
         return True
-    if text is None:
-        return False
     return any(
         not _NEGATED.search(sentence, max(0, m.start() - 25), m.start())
         for m in CONSEQUENCE.finditer(sentence)
