@@ -22,6 +22,7 @@ from typing import Any
 
 from nlp import meaning
 from nlp.facts import Document, FactBase, FalseClaim, word_grams
+from nlp.polarity import polarity_tokens
 from nlp.signals import Signal
 from nlp.text import expand_teencode, fold
 
@@ -337,7 +338,8 @@ def meaning_findings(
     findings (``found``: the text's cues and fact findings so far) have not already matched.
 
     * confirmed (``nlp.meaning``) in a sentence that asserts — an assertion cue
-      (``ASSERTION_CUES`` among ``found``) or a stated consequence (``CONSEQUENCE``) — and that
+      (``ASSERTION_CUES`` among ``found``), a stated consequence (``CONSEQUENCE``) or a close
+      restatement (:func:`_restated`) — and that
       names what the claim turns on (:func:`crux`: money, a penalty): ``known_false_claim``,
       weight 0.4 + 0.5 × cosine, like a word match; ``nlp.analyze`` queues it as a repeated known
       false claim whatever the model's score (``nlp.analyze.repeated_claim``);
@@ -351,7 +353,8 @@ def meaning_findings(
     * otherwise the closest suggested claim only: ``similar_claim``, weight 0, a hint for the
       reviewer.
 
-    With ``asserted_only`` only candidate sentences that assert are embedded and
+    With ``asserted_only`` only candidate sentences that assert by a cue or a consequence, or
+    share ``RESTATED_PAIRS`` word pairs with a wording, are embedded and
     only ``known_false_claim`` signals returned — the part the classifiers read; the rest is for
     the reviewer and is computed for the texts that may reach one. ``memo`` (sentence → vector)
     is shared by the calls of one analysis so no sentence is embedded twice. All sentences of all
@@ -362,10 +365,13 @@ def meaning_findings(
         return [[] for _ in texts]
     spans = []
     for text, signals in zip(texts, found, strict=True):
-        candidates = index.candidates(text)
-        if asserted_only:
-            candidates = [(a, b) for a, b in candidates if _asserted(signals, a, b, text)]
-        spans.append(candidates)
+        spans.append(
+            [
+                (a, b)
+                for shared, a, b in index.scored_candidates(text)
+                if not asserted_only or shared >= RESTATED_PAIRS or _asserted(signals, a, b, text)
+            ]
+        )
     by_id = {c["id"]: c for c in facts.false_claims}
     out = []
     for text, signals, matches in zip(
@@ -388,9 +394,9 @@ def meaning_findings(
             ):
                 hint = hint or (None if known else m)
                 continue
-            asserted = _asserted(signals, m.start, m.end, text) and _crux_checked(
-                by_id[m.claim_id], text[m.start : m.end]
-            )
+            asserted = (
+                _asserted(signals, m.start, m.end, text) or _restated(m, matches, text)
+            ) and _crux_checked(by_id[m.claim_id], text[m.start : m.end])
             if asserted or (not asserted_only and not known):
                 mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
         if hint is not None and not mine and not asserted_only:
@@ -529,6 +535,41 @@ def _asserted(signals: Sequence[Signal], start: int, end: int, text: str) -> boo
         not _NEGATED.search(sentence, max(0, m.start() - 25), m.start())
         for m in CONSEQUENCE.finditer(sentence)
     )
+
+
+# A sentence this close to a wording of a known false claim, and this much closer to it than to
+# its correction, restates the claim: it asserts it unless it asks or reports others' words
+# (chosen on the seed and data/eval/claims_dev.jsonl; bench/claims.py).
+RESTATED_SIMILARITY = 0.94
+RESTATED_MARGIN = 0.04
+RESTATED_GAP = 0.02
+# a sentence with no assertion cue is embedded (to be looked at for a restatement) only when it
+# shares this many word pairs with a wording: a tenth of the news sentences that pass the cheap
+# filter (meaning.MIN_SHARED_BIGRAMS), 13 of the 16 restated paraphrases of claims_dev
+RESTATED_PAIRS = 3
+
+
+def _restated(m: meaning.Match, matches: Sequence[meaning.Match], text: str) -> bool:
+    """Whether meaning match ``m`` in ``text`` is close enough to restate its claim
+    (``RESTATED_SIMILARITY``, ``RESTATED_MARGIN``), closer to it than to any other claim by
+    ``RESTATED_GAP`` (``matches``: the text's matches; a generic sentence, "Ba là sử dụng các
+    thông tin hiển thị trên ứng dụng VNeID", sits near many), in a sentence that neither asks
+    (``QUESTION``) nor reports others' words (``_REPORTS``) and is not praise."""
+    if m.similarity < RESTATED_SIMILARITY or m.margin < RESTATED_MARGIN:
+        return False
+    runner_up = max(
+        (o.similarity for o in matches if o.claim_id != m.claim_id and o.start == m.start),
+        default=meaning.SUGGESTED,
+    )
+    if m.similarity - runner_up < RESTATED_GAP:
+        return False
+    sentence = expand_teencode(fold(text[m.start : m.end + 1]).lower())
+    if QUESTION.search(sentence) or _REPORTS.search(sentence):
+        return False
+    # praise ("Sổ sức khỏe điện tử trên VNeID tiện quá…") sits near the claim about the same
+    # service; a claim is not told in praise
+    polarity = polarity_tokens(sentence)
+    return not ("zzpos" in polarity and "zzneg" not in polarity)
 
 
 def _meaning_signal(

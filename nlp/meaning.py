@@ -271,6 +271,11 @@ class ClaimIndex:
         """(start, end) of the sentences of ``text`` that share at least ``MIN_SHARED_WORDS``
         content words and ``MIN_SHARED_BIGRAMS`` word pairs with one wording (the cheap filter
         before embedding), at most ``MAX_CANDIDATES`` (most shared pairs first), in text order."""
+        return [(a, b) for _, a, b in self.scored_candidates(text)]
+
+    def scored_candidates(self, text: str) -> list[tuple[int, int, int]]:
+        """:meth:`candidates` with, first, the most word pairs each shares with one wording:
+        ``(shared_pairs, start, end)``, in text order."""
         scored = []
         postings = self.postings
         for offset, unit in _units(text):
@@ -289,7 +294,7 @@ class ClaimIndex:
                 end = offset + len(unit.rstrip())
                 scored.append((shared, start, end))
         kept = sorted(scored, key=lambda c: -c[0])[:MAX_CANDIDATES]
-        return sorted((a, b) for _, a, b in kept)
+        return sorted(kept, key=lambda c: c[1])
 
     def match(self, text: str) -> list[Match]:
         """Best match per claim among the candidate sentences of ``text`` (cosine >=

@@ -174,3 +174,44 @@ def test_a_sentence_does_not_end_at_the_dot_of_a_number() -> None:
 def test_a_consequence_denied_for_everyone_is_not_stated(facts: FactBase) -> None:
     found = signals(facts, "Lớp học hoàn toàn miễn phí, không ai bị cắt chế độ vì không tham gia.")
     assert not [s for s in found if s.kind == "known_false_claim"]
+
+
+def test_a_close_restatement_asserts_without_a_cue(facts: FactBase) -> None:
+    """A sentence at cosine >= RESTATED_SIMILARITY from one claim (and clearly nearer to it than
+    to its correction and to any other claim) restates it, with no assertion cue nor stated
+    consequence; asked, it does not."""
+    from nlp.factcheck import _asserted
+
+    text = normalize("Trạm phát sóng 5G gần nhà khiến cả xóm mắc ung thư, yếu hẳn sức đề kháng.")
+    assert not _asserted(detect(text), 0, len(text), text)
+    found = [s for s in signals(facts, text) if s.kind == "known_false_claim"]
+    assert [s.detail["fact_id"] for s in found] == ["5g-health"]
+    asked = "Trạm phát sóng 5G gần nhà có khiến cả xóm mắc ung thư không?"
+    assert not [s for s in signals(facts, asked) if s.kind == "known_false_claim"]
+
+
+def test_restated_needs_a_close_distinct_match_in_a_sentence_that_is_not_praise() -> None:
+    from nlp.factcheck import RESTATED_GAP, RESTATED_MARGIN, RESTATED_SIMILARITY, _restated
+
+    text = "Sổ sức khỏe điện tử sẽ bị khóa nếu không cài ứng dụng."
+    end = len(text)
+
+    def match(claim: str, similarity: float, margin: float = 0.1) -> meaning.Match:
+        return meaning.Match(claim, 0, end, similarity, margin, "confirmed")
+
+    close = match("a", RESTATED_SIMILARITY + 0.01)
+    assert _restated(close, [close], text)
+    # not close enough, or not clearly nearer the claim than its correction
+    assert not _restated(match("a", RESTATED_SIMILARITY - 0.005), [], text)
+    assert not _restated(match("a", 0.97, RESTATED_MARGIN - 0.01), [], text)
+    # a generic sentence sits near several claims at once
+    other = match("b", close.similarity - RESTATED_GAP / 2)
+    assert not _restated(close, [close, other], text)
+    # praise of the same service
+    praise = "Sổ sức khỏe điện tử trên VNeID tiện quá, đi khám không cần mang sổ giấy."
+    m = meaning.Match("a", 0, len(praise), 0.97, 0.1, "confirmed")
+    assert not _restated(m, [m], praise)
+    # others' words reported
+    said = "Nhiều người truyền tai nhau rằng sổ sức khỏe điện tử sẽ bị khóa."
+    m = meaning.Match("a", 0, len(said), 0.97, 0.1, "confirmed")
+    assert not _restated(m, [m], said)
