@@ -200,11 +200,13 @@ _QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]
 
 def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
-    ``warning_context`` cue (other than an alert header: the cue within the first three words of
-    its sentence and followed by ":" or "!"): a warning names
+    ``warning_context`` cue (other than an alert header: a cue of one or two words within the
+    first three words of its sentence and followed by ":" or "!"; "Dấu hiệu nhận biết lừa đảo:"
+    is no header): a warning names
     the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
     is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
-    Sentences as in :func:`unrefuted`. In a text that warns (any warning cue, a header too), a
+    Sentences as in :func:`unrefuted`. In a text that warns or refutes (any warning cue, a header
+    too, or a refutation cue), a
     message inside quotation marks (four words or more) is quoted, not asserted: no evidence
     either."""
     bounds = _bounds(text)
@@ -214,11 +216,15 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
         if s.kind != "warning_context":
             continue
         i = bisect.bisect_right(bounds, s.start)
-        if len(text[starts[i] : s.start].split()) <= 3 and _HEADER_AFTER.match(text, s.end):
+        if (
+            len(text[starts[i] : s.start].split()) <= 3
+            and len(s.evidence.split()) <= 2
+            and _HEADER_AFTER.match(text, s.end)
+        ):
             continue
         warned.add(i)
     kept = _outside(signals, bounds, warned)
-    if any(s.kind == "warning_context" for s in signals):
+    if any(s.kind in ("warning_context", "refutation") for s in signals):
         # a quoted message (four words or more), not a quoted word or link
         quotes = [
             (m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4

@@ -97,7 +97,24 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
         r"chieu (?:lua|tro lua)|"
-        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi))\b",
+        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi)|"
+        # telling what someone received, before quoting it ("Mẹ mình vừa nhận cuộc gọi: '…'",
+        # "nhiều phụ huynh nhận tin '…'"; not "bạn/anh/chị vừa nhận…": a scam says that), or
+        # what to do if one does ("nếu bạn nhận được cuộc gọi…")
+        r"(?:toi|minh|me|bo|ong|ba|vo|chong|nha (?:toi|minh)|ke toan|phu huynh|nhieu nguoi|"
+        r"co nguoi|hang xom)(?: \w+){0,3} (?:vua |da |moi |cung |tung )?(?:nhan|bi goi|nghe)"
+        r"(?: duoc)?(?: mot)? (?:cuoc goi|tin nhan|sms|tin zalo|tin|email|thu)"
+        r"(?=[^.!?\n:'\"“]{0,40}[:'\"“])|"
+        r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
+        r"(?:cuoc goi|tin nhan|sms|tin|email|loi moi|yeu cau)|"
+        # advice and lessons: "mọi người cẩn thận", "dấu hiệu nhận biết lừa đảo", "hãy từ chối",
+        # "đừng bao giờ cho thuê…", "suýt bị lừa", "dặn bố mẹ"
+        r"(?:moi nguoi|ba con|cac ban|ca nha|anh em|chi em|nguoi dan|nen|hay|phai) can than|"
+        r"dau hieu (?:nhan biet )?(?:lua dao|gia mao|tin nhan gia|cuoc goi gia)|"
+        r"nhan (?:biet|dien) (?:lua dao|tin nhan gia|cuoc goi gia|trang gia)|"
+        r"(?:hay|nen|phai) tu choi|dung bao gio (?:cho|ban|lam theo|tra loi|tai|dang nhap|quet|"
+        r"chia se|dua)|suyt (?:nua )?(?:bi lua|mat|chuyen|sap bay|dinh bay|mac bay)|"
+        r"dan (?:bo me|ong ba|nguoi than|nguoi nha|ca nha|nguoi gia))\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
     ),

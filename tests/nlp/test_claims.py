@@ -239,3 +239,27 @@ def test_which_sentences_ask() -> None:
         text = normalize(text)
         claims = [s for s in unasked(detect(text), text) if s.kind == "data_sale_claim"]
         assert bool(claims) is kept, text
+
+
+def test_telling_what_someone_received_or_how_to_spot_it_is_a_warning(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Warnings without "cảnh báo": a message someone received, told and quoted; the signs of a
+    scam listed; advice ("đừng bao giờ cho…", "nếu bác nhận được cuộc gọi…"). The same words
+    addressed to the reader ("chị vừa nhận được mã OTP…") are the scam's."""
+    for text in (
+        "Bà ngoại tôi vừa nhận tin nhắn: 'Tài khoản của bà bị khóa, đăng nhập vcb-mokhoa.top và"
+        " nhập mã OTP để mở'. Cả nhà đã báo ngân hàng.",
+        "Dấu hiệu nhận biết lừa đảo: đòi mã OTP, gửi đường link lạ, yêu cầu chuyển tiền trước để"
+        " nhận thưởng.",
+        "Đừng bao giờ cho người lạ thuê tài khoản ngân hàng hay gửi ảnh căn cước kèm mã OTP.",
+        "Nếu bác nhận được cuộc gọi tự xưng công an đòi cài app qua link thì hãy cúp máy.",
+        # a fact-check that quotes the message it refutes
+        "Nhiều phụ huynh nhận tin 'Con đạt học bổng 20 triệu, đóng lệ phí 500k để giải ngân'."
+        " Nhà trường khẳng định không có chương trình nào như vậy.",
+    ):
+        assert not _queued(analyzer, text), text
+    for text in (
+        "Chị vừa nhận được mã OTP từ ngân hàng, chị đọc giúp em mã đó để hoàn tất hồ sơ vay nhé.",
+        "Bạn vừa nhận được tin nhắn trúng thưởng 50 triệu, nộp phí hồ sơ 500k để nhận giải tại"
+        " quatang-vn.top",
+    ):
+        assert _queued(analyzer, text), text
