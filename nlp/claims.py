@@ -162,6 +162,7 @@ CLAIM_CUES = frozenset(
         "policy_claim",
         "insider_claim",
         "data_sale_claim",
+        "health_claim",
         "hidden_truth",
         "fabricated_obligation",
         "known_false_claim",

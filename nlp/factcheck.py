@@ -313,6 +313,7 @@ ASSERTION_CUES = frozenset(
         "policy_claim",
         "insider_claim",
         "data_sale_claim",
+        "health_claim",
         "hidden_truth",
         "fabricated_obligation",
         "money_request",

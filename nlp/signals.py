@@ -50,7 +50,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     "credential_request": (
         r"\b(?:cung cap|gui|nhap|doc|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b[^.!?\n]{0,40}?"
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
-        r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk)\b",
+        r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk)\b|"
+        # a crypto wallet's recovery phrase or private key: asked for, it is always a theft
+        r"\b(?:cum tu khoi phuc|cum tu bi mat|seed phrase|private key|khoa rieng tu)\b",
         0.8,
         "Yêu cầu cung cấp mã OTP, mật khẩu hoặc thông tin thẻ/tài khoản",
     ),
@@ -61,19 +63,24 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "remote_app": (
         r"\b(?:teamviewer|ultraviewer|anydesk|file apk|\.apk|cai (?:dat )?(?:ung dung|app)\b[^.!?\n]{0,30}"
-        r"(?:link|duong dan|theo huong dan))",
+        r"(?:link|duong dan|theo huong dan)|"
+        # "vào đường link … tải app …" (towards a link outside the official list only)
+        r"(?:duong link|link|duong dan)\b[^.!?\n]{0,40}?\b(?:tai|cai)(?: dat| ve)? (?:app|ung dung))",
         0.7,
         "Yêu cầu cài ứng dụng lạ hoặc phần mềm điều khiển từ xa",
     ),
     "advance_fee": (
-        r"\b(?:(?:nop|chuyen|dong|thanh toan)\s(?:truoc\s)?(?:phi|tien|le phi)[^.!?\n]{0,40}"
+        r"\b(?:(?:nop|chuyen|dong|thanh toan)\s(?:truoc\s)?(?:\d+(?:[.,]\d+)?\s?%\s)?"
+        r"(?:phi|tien|le phi)[^.!?\n]{0,40}"
         r"(?:de|moi|thi) (?:duoc|nhan|kich hoat|giai ngan|mo khoa)|phi (?:kich hoat|mo khoa|ho so|giai ngan))",
         0.7,
         "Đòi nộp phí trước để được nhận tiền, kích hoạt hoặc mở khóa",
     ),
     "guaranteed_return": (
         r"\b(?:lai (?:suat )?\d+(?:[.,]\d+)?\s?%\s?(?:/|mot |moi )?(?:ngay|tuan)|cam ket (?:loi nhuan|lai)|"
-        r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong)",
+        r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong|"
+        r"(?:nhan|lai|kiem|loi nhuan) (?:ve )?\d[\d.,]*\s?(?:k|nghin|ngan|trieu|tr|usd|\$)?\s?"
+        r"(?:/|moi |mot )ngay)",
         0.6,
         "Hứa hẹn lợi nhuận, tiền thưởng hoặc thu nhập bất thường",
     ),
@@ -86,7 +93,13 @@ CUES: dict[str, tuple[str, float, str]] = {
     "impersonation": (
         r"\b(?:(?:chung toi|toi|day) (?:la|tu) (?:can bo|cong an|ngan hang|bo(?! phan)|so|tong dai|nhan vien)|"
         r"cong an (?:phuong|xa|quan|tinh) (?:thong bao|yeu cau)|"
-        r"(?:cskh|cham soc khach hang|tong dai vien) (?:vneid|ngan hang|vietcombank|bidv|agribank|momo))",
+        r"(?:cskh|cham soc khach hang|tong dai vien) (?:vneid|ngan hang|vietcombank|bidv|agribank|momo)|"
+        # "tôi gọi từ Chi cục Thuế…", "liên hệ điều tra viên", a recorded call about a court
+        # summons: "bấm phím 9" (a carrier's "gọi 197 bấm phím 19" is not one)
+        r"(?:toi|em|chung toi|day) (?:goi|nhan tin|lien he|lien lac) (?:tu|den tu|ben) (?:chi cuc thue|"
+        r"cuc thue|co quan thue|cong an|ngan hang|toa an|vien kiem sat|buu dien|bao hiem xa hoi|bhxh|"
+        r"dien luc)|lien he (?:dieu tra vien|can bo dieu tra|thu ky toa)|"
+        r"(?:toa an|trieu tap|dieu tra)[^.!?\n]{0,80}?bam phim \d)",
         0.5,
         "Tự xưng là cán bộ, công an hoặc ngân hàng",
     ),
@@ -94,7 +107,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
-        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin)|"
+        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
         r"chieu (?:lua|tro lua)|"
         r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi)|"
@@ -130,7 +143,10 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"khong chinh xac|khong dung)|"
         r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
         r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
-        r"khong co (?:quy dinh|van ban|chu truong|chinh sach) nao|(?:dung|khong nen) hoang mang|"
+        r"khong co (?:quy dinh|van ban|chu truong|chinh sach|nghi dinh|nghi quyet|thong tu|"
+        r"quyet dinh) nao|(?:dung|khong nen) hoang mang|"
+        r"(?:hoan toan )?khong co (?:quy dinh|van ban|chu truong|chinh sach|chuyen) "
+        r"(?:nay|nhu vay|nhu the|do|ay)|"
         r"khang dinh[^.!?\n]{0,60}? (?:khong|chua he|chua bao gio) (?:co|thu|phai|bat buoc|quy dinh|ban)|"
         # a sentence that reports a rumour as one: "xuất hiện tin đồn …", "lan truyền tin đồn …"
         r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don))\b",
@@ -140,7 +156,8 @@ CUES: dict[str, tuple[str, float, str]] = {
     "hidden_truth": (
         r"\b(?:thuc chat (?:la|chi la)|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
-        r"muc dich that su|am muu)\b",
+        r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
+        r"am muu)\b",
         0.6,
         'Gán ý đồ che giấu như một sự thật ("thực chất là…", "sự thật bị che giấu")',
     ),
@@ -169,7 +186,8 @@ _RULE = (
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan)|(?:khong|ko) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|"
     r"huong|su dung)|mat (?:quyen|gia tri|hieu luc)|het hieu luc|huy bo|bai bo|giai the|"
-    r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi))"
+    r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
+    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien)|trieu tap|(?:tu dong )?tru (?:thang|tien))"
 )
 CUES["policy_claim"] = (
     rf"\b(?:{_AUTHORITY}[^.!?\n]{{0,80}}?{_RULE}|{_RULE}[^.!?\n]{{0,80}}?{_AUTHORITY})",
@@ -187,10 +205,35 @@ CUES["insider_claim"] = (
 )
 CUES["data_sale_claim"] = (
     r"\b(?:(?:ban|chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
+    # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
+    # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
+    r"(?:du lieu|thong tin|ho so|sinh trac)[^.!?\n]{0,60}(?:chuyen|gui|dua|luu)(?: tru)? "
+    r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
+    r"may chu nuoc ngoai|ben ngoai)|(?:dang duoc|bi|dem) rao ban|"
+    r"ghi am (?:moi|tat ca|toan bo) (?:cuoc goi|cuoc noi chuyen)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
     r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung))",
     0.5,
     "Khẳng định dữ liệu, hệ thống bị bán, trao cho nước ngoài hoặc người dân bị theo dõi",
+)
+# Health scares about technology stated as fact (written for duluan from the known false claims
+# of data/facts, issue 12): a device, a network or a code said to cause an illness.
+_TECH = (
+    r"(?:song|tram|cot|mang|chip|the can cuoc|can cuoc|cccd|ma qr|qr|dien thoai|dong ho thong minh|"
+    r"wifi|wi-fi|5g|4g|sac (?:khong day|dien thoai)|cong to|dong ho dien|bluetooth|tai nghe|"
+    r"buc xa|vi mach|ung dung|app)"
+)
+_ILLNESS = (
+    r"(?:ung thu|vo sinh|hiem muon|dot quy|ngung tim|tim ngung dap|mu mat|mu loa|chay mau cam|"
+    r"di tat|say thai|suy giam tri nho|teo nao|tu vong|ngo doc|sut can|rung toc|benh tim|"
+    r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa)"
+)
+CUES["health_claim"] = (
+    rf"\b(?:{_TECH}[^.!?\n]{{0,60}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
+    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi)(?: \w+){{0,4}}? "
+    rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc))",
+    0.5,
+    "Khẳng định một công nghệ, thiết bị gây bệnh — cần đối chiếu với nguồn y tế chính thức",
 )
 # Requests for money in a non-warning context (written from the seed's scams); "đã (được) nạp"
 # is a receipt, not a request.
@@ -317,7 +360,7 @@ _NEGATED_BEFORE = re.compile(
 )
 # A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").
-_DENIABLE = frozenset({"data_sale_claim"})
+_DENIABLE = frozenset({"data_sale_claim", "health_claim"})
 _DENIED_BEFORE = re.compile(
     r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the)\s+$"
 )
@@ -380,7 +423,11 @@ _CONDITION_BEFORE = re.compile(
     r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai|nhung nguoi|nguoi dan nao|ho dan nao)\s+(?:\w+\s+){0,2}$"
 )
 # "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
-_NOT_URGENT_AFTER = re.compile(r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|\d)")
+# ("gấp 3 lần", "gấp đôi": times; "chuyển gấp 15 triệu" is urgent: an amount follows)
+_NOT_URGENT_AFTER = re.compile(
+    r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|"
+    r"\d(?![\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\b|ty\b|dong|d\b|usd|\$)))"
+)
 # In text typed without diacritics "gap" is "gặp" (meet) as often as "gấp" (urgent): it is read as
 # urgent only where nothing that is met follows it ("gap lai ban", "gap mat", "gap cac ban").
 _MET_AFTER = re.compile(
@@ -635,7 +682,13 @@ def detect(text: str) -> list[Signal]:
                 folded, max(0, m.start() - 40), m.start()
             ):
                 continue
-            if accented and _accent_mismatch(text, folded, m.start(), m.end()):
+            # (a health claim's anchors are device and illness names: "đồng hồ thông minh" is
+            # not "đóng")
+            if (
+                accented
+                and kind != "health_claim"
+                and _accent_mismatch(text, folded, m.start(), m.end())
+            ):
                 continue
             if kind in _DENIABLE and _DENIED_BEFORE.search(
                 folded, max(0, m.start() - 25), m.start()
@@ -654,8 +707,13 @@ def detect(text: str) -> list[Signal]:
             # entering or confirming a code ("nhập mã OTP … trong 2 phút", "mã xác nhận OTP" is
             # what every genuine OTP message says: enter it in the app). Giving, sending or
             # reading a code out is a credential request whatever the links.
-            needs_link = kind == "not_you_link" or (
-                kind == "credential_request" and m.group(0).startswith(("nhap", "dien", "xac nhan"))
+            needs_link = (
+                kind == "not_you_link"
+                or (
+                    kind == "credential_request"
+                    and m.group(0).startswith(("nhap", "dien", "xac nhan"))
+                )
+                or (kind == "remote_app" and m.group(0).startswith(("duong", "link")))
             )
             if needs_link and unofficial is None:
                 unofficial = _unofficial_link(text)

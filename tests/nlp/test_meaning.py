@@ -182,11 +182,14 @@ def test_a_close_restatement_asserts_without_a_cue(facts: FactBase) -> None:
     consequence; asked, it does not."""
     from nlp.factcheck import _asserted
 
-    text = normalize("Trạm phát sóng 5G gần nhà khiến cả xóm mắc ung thư, yếu hẳn sức đề kháng.")
+    text = normalize(
+        "Xã bỏ hẳn việc làm khai sinh trực tiếp, cha mẹ nào không có VNeID thì con không có giấy"
+        " khai sinh."
+    )
     assert not _asserted(detect(text), 0, len(text), text)
     found = [s for s in signals(facts, text) if s.kind == "known_false_claim"]
-    assert [s.detail["fact_id"] for s in found] == ["5g-health"]
-    asked = "Trạm phát sóng 5G gần nhà có khiến cả xóm mắc ung thư không?"
+    assert [s.detail["fact_id"] for s in found] == ["birth-registration-vneid-only"]
+    asked = "Có phải xã bỏ hẳn việc làm khai sinh trực tiếp, không có VNeID thì con không có giấy khai sinh không?"
     assert not [s for s in signals(facts, asked) if s.kind == "known_false_claim"]
 
 

@@ -370,3 +370,39 @@ def test_a_denial_by_an_authority_refutes_and_dung_is_not_always_dung() -> None:
     assert "warning_context" not in kinds("Tải ứng dụng chuyển đổi số của tỉnh về máy")
     assert "warning_context" not in kinds("Tien KM su dung truy cap Internet trong 15 ngay")
     assert "warning_context" in kinds("Đừng chuyển tiền cho người lạ")
+
+
+def test_claims_of_new_kinds_are_cues() -> None:
+    """Health scares, data sent abroad, withdrawn resolutions and stated hidden aims (a fresh
+    probe's missed distortions, issue 12); each denied or absent where the text says otherwise."""
+    assert "health_claim" in kinds("Sạc điện thoại không dây ban đêm phát ra khí độc gây vô sinh.")
+    assert "health_claim" in kinds("Đeo đồng hồ thông minh khi ngủ làm tim ngừng đập.")
+    assert "health_claim" in kinds("tram 5g dau ngo khien tre con bi chay mau cam")
+    assert "health_claim" not in kinds("Sóng 5G không gây ung thư, theo WHO.")
+    assert "health_claim" not in kinds("Điện thoại dùng lâu bị nóng máy.")
+    assert "data_sale_claim" in kinds(
+        "Dữ liệu sinh trắc học đã được chuyển sang máy chủ đặt tại Trung Quốc."
+    )
+    assert "data_sale_claim" in kinds("du lieu dan cu dang duoc rao ban cong khai tren mang")
+    assert "data_sale_claim" not in kinds("Dữ liệu được lưu tại trung tâm dữ liệu quốc gia.")
+    assert "hidden_truth" in kinds("Chuyển đổi số chỉ là cái cớ, mục tiêu thật là cắt biên chế.")
+    assert "policy_claim" in kinds("Bộ Chính trị đã rút lại Nghị quyết 57 vì không khả thi.")
+
+
+def test_scam_cues_of_a_fresh_probe() -> None:
+    assert "credential_request" in kinds("Kết nối ví và nhập cụm từ khôi phục 12 từ để xác minh.")
+    assert "impersonation" in kinds(
+        "Alo, tôi gọi từ Chi cục Thuế quận 3, mã số thuế của bà bị sai."
+    )
+    assert "impersonation" in kinds("Quý khách có giấy triệu tập của tòa án chưa nhận, bấm phím 9.")
+    # a carrier's promotion: "gọi 197 bấm phím 19" is no recorded court call
+    assert "impersonation" not in kinds("Tặng 20% thẻ nạp. Chi tiết gọi 197 bấm phím 19 (0đ).")
+    assert "guaranteed_return" in kinds("Mua gói VIP 3 triệu để nhận 150k/ngày.")
+    assert "advance_fee" in kinds("Vui long chuyen 10% phi bao hiem vao stk de duoc giai ngan")
+    # "gấp" before an amount is urgent ("chuyển gấp 15 triệu"), before a multiplier it is times
+    assert "money_request" in kinds("Mẹ chuyển gấp 15 triệu vào số tài khoản này giúp con.")
+    assert "urgency" not in kinds("Doanh thu tăng gấp 3 lần so với năm trước.")
+    assert "lookalike_domain" in kinds("Cập nhật thanh toán tại netflix-billing-vn.com trong 24h")
+    assert "lookalike_domain" in kinds("Bà vào đường link chicucthue-q3.com để cập nhật.")
+    # a genuine code message: "không chia sẻ" is advice
+    assert "warning_context" in kinds("Mã OTP của bạn là 7GJ9VI. Vui lòng không chia sẻ cho ai.")
