@@ -261,6 +261,7 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
     """Sentences that share most word 1–2-grams with a known false claim's wording."""
     best: dict[str, tuple[float, int, int]] = {}
     vocabulary, fewest = facts.claim_vocabulary
+    postings = facts.claim_postings
     for sm in meaning.SENTENCE.finditer(folded):
         grams = word_grams(sm.group(0))
         if len(grams) < 3:
@@ -268,8 +269,13 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
         grams &= vocabulary
         if len(grams) < SUGGESTED * fewest:
             continue
-        for claim, cgrams in facts.claim_grams:
-            score = len(grams & cgrams) / len(cgrams)
+        shared: dict[int, int] = {}
+        for g in grams:
+            for i in postings[g]:
+                shared[i] = shared.get(i, 0) + 1
+        for i, n in shared.items():
+            claim, cgrams = facts.claim_grams[i]
+            score = n / len(cgrams)
             if (
                 score >= SUGGESTED
                 and score > best.get(claim["id"], (0.0, 0, 0))[0]
@@ -512,7 +518,8 @@ _REPORTS = re.compile(
     r"\b(?:cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|hoang mang|"
     r"lo ngai|lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
     r"bai viet|clip|co nguoi (?:noi|bao|viet)|mot so (?:nguoi|trang|tai khoan)|"
-    r"nhieu nguoi (?:noi|bao|chia se|truyen)|(?:dang|viet|noi) rang|ro len)\b"
+    r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|xon xao|(?:dang|viet|noi) rang|"
+    r"ro len)\b"
 )
 
 

@@ -116,6 +116,15 @@ class FactBase:
         grams = [g for _, g in self.claim_grams]
         return frozenset().union(*grams), min(map(len, grams), default=0)
 
+    @cached_property
+    def claim_postings(self) -> dict[str, tuple[int, ...]]:
+        """Word 1–2-gram → the indexes (into ``claim_grams``) of the wordings that hold it."""
+        lists: dict[str, list[int]] = {}
+        for i, (_, grams) in enumerate(self.claim_grams):
+            for g in grams:
+                lists.setdefault(g, []).append(i)
+        return {g: tuple(ix) for g, ix in lists.items()}
+
 
 def word_grams(folded: str) -> frozenset[str]:
     """The word 1- and 2-grams of folded text (teencode expanded): what claims are matched by."""

@@ -107,10 +107,10 @@ CUES: dict[str, tuple[str, float, str]] = {
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
-        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se)|"
+        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share)|"
         r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
         r"chieu (?:lua|tro lua)|"
-        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi)|"
+        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi)|"
         # telling what someone received, before quoting it ("Mẹ mình vừa nhận cuộc gọi: '…'",
         # "nhiều phụ huynh nhận tin '…'"; not "bạn/anh/chị vừa nhận…": a scam says that), or
         # what to do if one does ("nếu bạn nhận được cuộc gọi…")
@@ -149,7 +149,13 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:nay|nhu vay|nhu the|do|ay)|"
         r"khang dinh[^.!?\n]{0,60}? (?:khong|chua he|chua bao gio) (?:co|thu|phai|bat buoc|quy dinh|ban)|"
         # a sentence that reports a rumour as one: "xuất hiện tin đồn …", "lan truyền tin đồn …"
-        r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don))\b",
+        r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don)|"
+        # a fact-check's own words: "Kiểm chứng:", "văn bản bị cắt ghép", "fake đó", "Trả lời:
+        # Không.", "không ban hành quy định nào", "không có việc …"
+        r"kiem chung:|cat ghep|(?:la|deu la|chi la) (?:xuyen tac|chieu (?:lua|tro lua))|"
+        r"(?:^|[.!?] )khong (?:dung|phai vay|phai the)(?=[:.!,])|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
+        r"tra loi: khong|khong ban hanh (?:quy dinh|van ban|thong tu|nghi dinh|quyet dinh) nao|"
+        r"khong co viec)\b",
         -0.6,
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
@@ -157,6 +163,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:thuc chat (?:la|chi la)|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
         r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
+        r"(?:^|[.!?:] )thuc chat\b|it ai biet(?=:)|ly do that su|"
         r"am muu)\b",
         0.6,
         'Gán ý đồ che giấu như một sự thật ("thực chất là…", "sự thật bị che giấu")',
@@ -178,16 +185,28 @@ _AUTHORITY = (
     r"(?:nghi quyet|nq ?\d|quy dinh|van ban|chi thi|quyet dinh|chinh sach|chu truong|thong bao|"
     r"chi dao|lenh|nha nuoc|chinh phu|bo chinh tri|trung uong|ngan hang nha nuoc|tinh|"
     r"xa(?! hoi)|huyen|"
-    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc)"
+    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|"
+    # a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
+    # services said to shut down or to act by themselves
+    r"(?:tu|ke tu) (?:ngay |thang |nam |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|"
+    r"cong dich vu cong|dich vu cong|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
+    r"co quan thue)"
 )
 _RULE = (
+    # not negated: "không thu phí", "chưa bắt buộc" state no rule
+    r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
     r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc)|bat buoc|"
     r"\bbat (?:moi|phai|dan)|\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
-    r"cuong che|xoa|chan)|(?:khong|ko) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|"
-    r"huong|su dung)|mat (?:quyen|gia tri|hieu luc)|het hieu luc|huy bo|bai bo|giai the|"
+    r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
+    r"(?:khong|ko|chang) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
+    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan)|"
+    r"mat (?:quyen|gia tri|hieu luc|trang|het)|het hieu luc|huy bo|bai bo|giai the|"
     r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
-    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien)|trieu tap|(?:tu dong )?tru (?:thang|tien))"
+    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
+    r"(?:bi|se|se bi) khai tu|"
+    r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|thu) (?:thang|tien|vao|"
+    r"truc tiep|tu tai khoan)|tu dong (?:tru|thu|trich))"
 )
 CUES["policy_claim"] = (
     rf"\b(?:{_AUTHORITY}[^.!?\n]{{0,80}}?{_RULE}|{_RULE}[^.!?\n]{{0,80}}?{_AUTHORITY})",
@@ -211,6 +230,13 @@ CUES["data_sale_claim"] = (
     r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
     r"may chu nuoc ngoai|ben ngoai)|(?:dang duoc|bi|dem) rao ban|"
     r"ghi am (?:moi|tat ca|toan bo) (?:cuoc goi|cuoc noi chuyen)|"
+    # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
+    # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
+    r"(?:duoc|bi|deu duoc|deu bi) (?:\w+ ){0,2}(?:ghi am|doc va loc|luu lai|nghe len|giam sat)|"
+    r"(?:duong truyen|truyen|gui thang|chuyen thang)(?: hinh anh| du lieu| thong tin)? (?:ve|cho) "
+    r"(?:cong an|co quan thue|nha mang|may chu)|"
+    r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so)(?: \w+){0,4} (?:cho|sang) "
+    r"(?:cac )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
     r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung))",
     0.5,
@@ -226,7 +252,8 @@ _TECH = (
 _ILLNESS = (
     r"(?:ung thu|vo sinh|hiem muon|dot quy|ngung tim|tim ngung dap|mu mat|mu loa|chay mau cam|"
     r"di tat|say thai|suy giam tri nho|teo nao|tu vong|ngo doc|sut can|rung toc|benh tim|"
-    r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa)"
+    r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa|u nao|co giat|giam tri nho|"
+    r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi)"
 )
 CUES["health_claim"] = (
     rf"\b(?:{_TECH}[^.!?\n]{{0,60}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
