@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from core.shapes import AnalysisResult, Reason
 from core.vocabulary import FLAGS
 from nlp import registry
-from nlp.claims import Prepared, prepare_batch, unasked, unrefuted, unwarned
+from nlp.claims import Prepared, prepare_batch, unasked, uncited, unrefuted, unwarned
 from nlp.factcheck import meaning_findings
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import CLASSIFIERS
@@ -327,7 +327,9 @@ class Analyzer:
             distortion = misinfo_scores["distortion"] * (0.5 + 0.5 * claim_relevance)
             suspected = "distortion" if distortion > misinfo_scores["scam"] else "scam"
         if suspected == "distortion":
-            evidence = unasked(unrefuted(evidence, prep.text), prep.text)
+            evidence = uncited(
+                unasked(unrefuted(evidence, prep.text), prep.text), prep.signals, prep.text
+            )
         else:
             evidence = unwarned(evidence, prep.text)
         if not any(s.weight > 0 for s in evidence):

@@ -224,14 +224,18 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
         ):
             continue
         warned.add(i)
-    kept = _outside(signals, bounds, warned)
-    if any(s.kind in ("warning_context", "refutation") for s in signals):
-        # a quoted message (four words or more), not a quoted word or link
-        quotes = [
-            (m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4
-        ]
-        kept = [s for s in kept if not any(a <= s.start and s.end <= b for a, b in quotes)]
-    return kept
+    return uncited(_outside(signals, bounds, warned), signals, text)
+
+
+def uncited(evidence: Sequence[Signal], context: Sequence[Signal], text: str) -> list[Signal]:
+    """``evidence`` but what sits inside a quotation (four words or more: a message or a
+    rumour, not a quoted word or link) of ``text`` when ``context`` (the text's signals) holds a
+    warning or a refutation cue: a warning or a fact-check cites what it warns about or refutes
+    ('Đang lan truyền: "Dùng Cổng dịch vụ công phải trả 15.000 đồng…". Sự thật: …')."""
+    if not any(s.kind in ("warning_context", "refutation") for s in context):
+        return list(evidence)
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4]
+    return [s for s in evidence if not any(a <= s.start and s.end <= b for a, b in quotes)]
 
 
 def features(signals: list[Signal]) -> list[Signal]:

@@ -108,9 +108,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share)|"
-        r"thu doan|gia mao|mao danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
+        r"thu doan|gia mao|mao danh|gia danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
+        # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
+        # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
+        r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y|de y (?:nha|nhe|nhen)|"
+        r"hay binh tinh|goi lai (?:truc tiep )?(?:cho )?(?:nguoi than|so chinh thuc|tong dai)|"
+        r"goi xac minh|xac minh truoc khi|(?:vua |da )?bi (?:goi dien|nhan tin) (?:bao|noi|doa|mao)|"
         r"chieu (?:lua|tro lua)|"
-        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi)|"
+        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu)|"
         # telling what someone received, before quoting it ("Mẹ mình vừa nhận cuộc gọi: '…'",
         # "nhiều phụ huynh nhận tin '…'"; not "bạn/anh/chị vừa nhận…": a scam says that), or
         # what to do if one does ("nếu bạn nhận được cuộc gọi…")
@@ -152,7 +157,12 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don)|"
         # a fact-check's own words: "Kiểm chứng:", "văn bản bị cắt ghép", "fake đó", "Trả lời:
         # Không.", "không ban hành quy định nào", "không có việc …"
-        r"kiem chung:|cat ghep|(?:la|deu la|chi la) (?:xuyen tac|chieu (?:lua|tro lua))|"
+        r"kiem chung:|cat ghep|(?:la|deu la) gia(?= ?[.!,;]| ma)|su that(?=:)|dang lan truyen(?=:)|"
+        r"(?:^|[.!?] )(?:thong tin|tin) (?:sai|gia)(?=[.!])|(?:ko|k) co chuyen|khong phai vay|"
+        r"khong co co che nao|khong co quy dinh (?:nao )?(?:bat|buoc|yeu cau|cho phep)|"
+        r"khong (?:tu dong |tu )(?:tru|khau tru|trich|thu)|khong vi the ma|"
+        r"nhu (?:mot so|nhieu|cac) (?:bai dang|bai viet|nguoi|trang|tai khoan) (?:viet|noi|dua tin|"
+        r"lan truyen|don)|(?:la|deu la|chi la) (?:xuyen tac|chieu (?:lua|tro lua))|"
         r"(?:^|[.!?] )khong (?:dung|phai vay|phai the)(?=[:.!,])|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
         r"tra loi: khong|khong ban hanh (?:quy dinh|van ban|thong tu|nghi dinh|quyet dinh) nao|"
         r"khong co viec)\b",
@@ -383,7 +393,10 @@ _WORD_END = r"(?!(?<=[^\W\d_])[^\W\d_])"
 _COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUES.items()}
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?(?: yeu cau| hoi| doi)?(?: khach hang| nguoi dan| ban)?\W{0,3}$"
+    r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?"
+    r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| nguoi dan| ban)?"
+    # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
+    r"(?: chuyen(?: tien| khoan)?)?(?: qua| vao)?\W{0,3}$"
 )
 # A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").

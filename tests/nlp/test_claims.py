@@ -263,3 +263,23 @@ def test_telling_what_someone_received_or_how_to_spot_it_is_a_warning(analyzer) 
         " quatang-vn.top",
     ):
         assert _queued(analyzer, text), text
+
+
+def test_a_fact_check_cites_the_rumour_it_quotes(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """In a text that refutes or warns, a quoted rumour (four words or more) is cited: its claim
+    cues are no distortion evidence; the same claim unquoted, without the verdict, is."""
+    from nlp.claims import uncited
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    text = normalize(
+        'Đang lan truyền: "Dùng Cổng dịch vụ công phải trả 15.000 đồng mỗi lần tra cứu". Sự thật:'
+        " tra cứu là miễn phí."
+    )
+    signals = detect(text)
+    claims = [s for s in signals if s.kind == "policy_claim"]
+    assert claims and not uncited(claims, signals, text)
+    bare = normalize("Dùng Cổng dịch vụ công phải trả 15.000 đồng mỗi lần tra cứu.")
+    bare_signals = detect(bare)
+    assert [s for s in uncited(bare_signals, bare_signals, bare) if s.kind == "policy_claim"]
+    assert not _queued(analyzer, text)

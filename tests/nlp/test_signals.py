@@ -406,3 +406,51 @@ def test_scam_cues_of_a_fresh_probe() -> None:
     assert "lookalike_domain" in kinds("Bà vào đường link chicucthue-q3.com để cập nhật.")
     # a genuine code message: "không chia sẻ" is advice
     assert "warning_context" in kinds("Mã OTP của bạn là 7GJ9VI. Vui lòng không chia sẻ cho ai.")
+
+
+def test_widened_claim_cues_and_their_collisions() -> None:
+    # a rule said to start on a date, a service said to shut down, money deducted by itself
+    assert "policy_claim" in kinds("tu 1/9 be nao chua co dinh danh muc 2 thi ko duoc vao lop 1")
+    assert "policy_claim" in kinds("Cổng Dịch vụ công quốc gia đóng cửa hẳn từ ngày 1/12.")
+    assert "policy_claim" in kinds("Kho bạc trích thẳng tiền thuế đất nộp chậm từ ví của dân.")
+    assert "data_sale_claim" in kinds("Mọi cuộc gọi qua Zalo đều được ghi âm và lưu trữ 10 năm.")
+    # folded collisions: "hoạt động của" is not "đóng cửa", "khai tử" is also a death
+    # registration, "sau 5 ngày" is a deadline, not a rule's start
+    assert "policy_claim" not in kinds("Xã ban hành quy chế hoạt động của Tổ công nghệ số.")
+    assert "policy_claim" not in kinds("Từ tháng 1, người dân có thể đăng ký khai tử trực tuyến.")
+    assert "policy_claim" not in kinds("Xã hỗ trợ cài VNeID tại trụ sở, không thu phí.")
+
+
+def test_the_words_of_a_fact_check_refute() -> None:
+    for text in (
+        "Kiểm chứng: văn bản bị cắt ghép.",
+        "Ảnh chụp công văn đó là giả.",
+        "Sự thật: tra cứu trên Cổng Dịch vụ công là miễn phí.",
+        "Đang lan truyền: dùng cổng dịch vụ công phải trả tiền.",
+        "Tin đồn vừa rồi. Không đúng: hợp đồng điện tử vẫn có giá trị.",
+        "ai noi eTax tu tru tien la sai nha, ko co chuyen do dau",
+        "Cơ quan thuế không tự động khấu trừ thuế trên tài khoản cá nhân.",
+        "Không có cơ chế nào tự trừ tiền trong tài khoản.",
+        "Nghị quyết 57 không phải do Quốc hội thông qua như một số bài đăng viết.",
+        "Nghị quyết 57 không cho phép thu hồi điện thoại; thông tin này là xuyên tạc.",
+    ):
+        assert "refutation" in kinds(text), text
+
+
+def test_telling_and_advice_are_warnings_and_denied_requests_no_requests() -> None:
+    for text in (
+        "Các bạn sinh viên để ý mấy tin nhắn học bổng nhé.",
+        "ae de y nha, co acc zalo gia danh giao vien.",
+        "Khi có ai gọi báo người thân bị tai nạn, hãy bình tĩnh gọi lại trực tiếp cho người thân.",
+        "Một bác bị gọi điện báo nợ tiền điện, dọa cắt điện.",
+    ):
+        assert "warning_context" in kinds(text), text
+    assert "personal_account" not in kinds(
+        "Điện lực không thu qua tài khoản cá nhân của nhân viên."
+    )
+    assert "personal_account" not in kinds(
+        "Bệnh viện không yêu cầu chuyển tiền vào tài khoản cá nhân của bác sĩ."
+    )
+    assert "personal_account" in kinds(
+        "Chuyển ngay vào tài khoản cá nhân của cán bộ để được duyệt."
+    )
