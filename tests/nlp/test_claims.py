@@ -278,7 +278,8 @@ def test_a_fact_check_cites_the_rumour_it_quotes(analyzer) -> None:  # type: ign
     )
     signals = detect(text)
     claims = [s for s in signals if s.kind == "policy_claim"]
-    assert claims and not uncited(claims, signals, text)
+    assert claims
+    assert not uncited(claims, signals, text)
     bare = normalize("Dùng Cổng dịch vụ công phải trả 15.000 đồng mỗi lần tra cứu.")
     bare_signals = detect(bare)
     assert [s for s in uncited(bare_signals, bare_signals, bare) if s.kind == "policy_claim"]
