@@ -331,7 +331,9 @@ class Analyzer:
                 unasked(unrefuted(evidence, prep.text), prep.text), prep.signals, prep.text
             )
         else:
-            evidence = unwarned(evidence, prep.text)
+            # nor in a sentence that refutes ("Ngân hàng không tự khấu trừ thuế …")
+            unrefuting = unrefuted(evidence, prep.text)
+            evidence = [s for s in unwarned(evidence, prep.text) if s in unrefuting]
         if not any(s.weight > 0 for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
             # claim; for a distortion, none outside the sentences that refute it; for a scam,
@@ -348,8 +350,10 @@ class Analyzer:
             # score: the match and the correction it cites are the evidence (principle 3). Its
             # risk is the match's cosine (a known false claim is in the policy area: no weighing
             # by the relevance of the article around it); a stronger flag of the model's stays.
+            # A scam with its own evidence stays a scam: a phishing message may carry a known
+            # false claim ("chưa cập nhật sinh trắc học … tài khoản sẽ bị khóa") as its bait.
             floor = round(float((repeated.detail or {})["similarity"]), 4)
-            if label == "none" or floor > risk:
+            if label == "none" or (label == "distortion" and floor > risk):
                 label, risk, span, by_model = "distortion", max(risk, floor), None, False
         reasons = self._reasons(prep, label, misinfo_scores, span, by_model=by_model)
         return {

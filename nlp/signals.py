@@ -50,7 +50,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     "credential_request": (
         r"\b(?:cung cap|gui|nhap|doc|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b[^.!?\n]{0,40}?"
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
-        r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk)\b|"
+        r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk|ma \d so|"
+        r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
+        r"anh (?:chup )?(?:can cuoc|cccd)|(?:can cuoc|cccd) (?:2|hai) mat)\b|"
         # a crypto wallet's recovery phrase or private key: asked for, it is always a theft
         r"\b(?:cum tu khoi phuc|cum tu bi mat|seed phrase|private key|khoa rieng tu)\b",
         0.8,
@@ -63,7 +65,7 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "remote_app": (
         r"\b(?:teamviewer|ultraviewer|anydesk|file apk|\.apk|cai (?:dat )?(?:ung dung|app)\b[^.!?\n]{0,30}"
-        r"(?:link|duong dan|theo huong dan)|"
+        r"(?:link|duong dan|theo huong dan|gui qua zalo|qua zalo)|"
         # "vào đường link … tải app …" (towards a link outside the official list only)
         r"(?:duong link|link|duong dan)\b[^.!?\n]{0,40}?\b(?:tai|cai)(?: dat| ve)? (?:app|ung dung))",
         0.7,
@@ -104,7 +106,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Tự xưng là cán bộ, công an hoặc ngân hàng",
     ),
     "warning_context": (
-        rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}|"
+        rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}(?! (?:duoc )?(?:noi|tiet lo|ke|bao) (?:voi|cho) )|"
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share)|"
@@ -195,7 +197,7 @@ _AUTHORITY = (
     r"(?:nghi quyet|nq ?\d|quy dinh|van ban|chi thi|quyet dinh|chinh sach|chu truong|thong bao|"
     r"chi dao|lenh|nha nuoc|chinh phu|bo chinh tri|trung uong|ngan hang nha nuoc|tinh|"
     r"xa(?! hoi)|huyen|"
-    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|"
+    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|"
     # a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
     r"(?:tu|ke tu) (?:ngay |thang |nam |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|"
@@ -205,13 +207,16 @@ _AUTHORITY = (
 _RULE = (
     # not negated: "không thu phí", "chưa bắt buộc" state no rule
     r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
-    r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc)|bat buoc|"
+    r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc|trich|lam lai|cat|chiu (?:thue|phi))|"
+    r"bat buoc|"
     r"\bbat (?:moi|phai|dan)|\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|chang) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
     r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan)|"
-    r"mat (?:quyen|gia tri|hieu luc|trang|het)|het hieu luc|huy bo|bai bo|giai the|"
+    r"mat (?:het )?(?:quyen|gia tri|hieu luc|trang|het)|het (?:hieu luc|gia tri)|huy bo|bai bo|"
+    r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
+    r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
     r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
     r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
     r"(?:bi|se|se bi) khai tu|"
@@ -236,9 +241,12 @@ CUES["data_sale_claim"] = (
     r"\b(?:(?:ban|chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
-    r"(?:du lieu|thong tin|ho so|sinh trac)[^.!?\n]{0,60}(?:chuyen|gui|dua|luu)(?: tru)? "
+    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat)[^.!?\n]{0,60}(?:chuyen|gui|dua|luu|dong bo)"
+    r"(?: tru| thang| het| toan bo)? "
     r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
-    r"may chu nuoc ngoai|ben ngoai)|(?:dang duoc|bi|dem) rao ban|"
+    r"may chu nuoc ngoai|ben ngoai|(?:may chu )?(?:cua |o |dat o )?(?:mot )?(?:doi tac|cong ty|tap doan) "
+    r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
+    r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     r"ghi am (?:moi|tat ca|toan bo) (?:cuoc goi|cuoc noi chuyen)|"
     # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
     # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
@@ -248,22 +256,31 @@ CUES["data_sale_claim"] = (
     r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so)(?: \w+){0,4} (?:cho|sang) "
     r"(?:cac )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
-    r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung))",
+    r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung|cua khach|khach hang))",
     0.5,
     "Khẳng định dữ liệu, hệ thống bị bán, trao cho nước ngoài hoặc người dân bị theo dõi",
+)
+# A demand to keep the call secret ("tuyệt đối không được nói với ai", "đừng báo cho người nhà"):
+# fraudsters posing as police or a boss isolate their victim (written for duluan, issue 12).
+CUES["secrecy_demand"] = (
+    r"\b(?:tuyet doi )?(?:khong duoc|dung|khong|ko) (?:noi|tiet lo|ke|bao) (?:voi|cho) "
+    r"(?:ai|nguoi nha|nguoi than|gia dinh|bat ky ai|ngan hang|chong|vo|con)",
+    0.5,
+    "Đòi giữ bí mật, không được báo cho người nhà hay ngân hàng",
 )
 # Health scares about technology stated as fact (written for duluan from the known false claims
 # of data/facts, issue 12): a device, a network or a code said to cause an illness.
 _TECH = (
     r"(?:song|tram|cot|mang|chip|the can cuoc|can cuoc|cccd|ma qr|qr|dien thoai|dong ho thong minh|"
     r"wifi|wi-fi|5g|4g|sac (?:khong day|dien thoai)|cong to|dong ho dien|bluetooth|tai nghe|"
-    r"buc xa|vi mach|ung dung|app)"
+    r"buc xa|vi mach|ung dung|app|may quet|tia laser|laser|hong ngoai)"
 )
 _ILLNESS = (
     r"(?:ung thu|vo sinh|hiem muon|dot quy|ngung tim|tim ngung dap|mu mat|mu loa|chay mau cam|"
     r"di tat|say thai|suy giam tri nho|teo nao|tu vong|ngo doc|sut can|rung toc|benh tim|"
     r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa|u nao|co giat|giam tri nho|"
-    r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi)"
+    r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi|"
+    r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao))"
 )
 CUES["health_claim"] = (
     rf"\b(?:{_TECH}[^.!?\n]{{0,60}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
@@ -282,20 +299,25 @@ CUES["money_request"] = (
     rf"\b(?:(?:chuyen|nop|dong|tra|coc|dat coc)\b|(?<!duoc )(?<!da )nap\b{_OWN_TOP_UP}|"
     rf"gui\b(?!\s?\d{{3,4}}\b))"
     rf"\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?[^.!?\n]{{0,40}}?{_MONEY}|"
-    rf"{_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc)",
+    rf"{_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc)|"
+    # "cho tao mượn 3 triệu" (a hacked friend's account)
+    rf"cho (?:tao|minh|em|anh|chi|toi|to) (?:muon|vay) (?:tam |gap )?{_MONEY}",
     0.3,
     "Đòi chuyển, nộp hoặc đặt cọc một khoản tiền",
 )
 CUES["personal_account"] = (
     r"\b(?:(?:tai khoan|so tai khoan|stk) (?:ca nhan|an toan|cua (?:nhan vien|can bo|co giao|giao vien|"
-    r"bac si|truong du an|sep))|chuyen (?:toan bo|het) so du)",
+    r"bac si|truong du an|sep))|chuyen (?:toan bo|het) so du|"
+    r"(?:tai khoan|stk) (?:can bo|nhan vien) (?:phu trach|ho tro|thu ngan))",
     0.6,
     'Đòi chuyển tiền vào tài khoản cá nhân hoặc "tài khoản an toàn"',
 )
 CUES["fee_for_benefit"] = (
     r"\b(?:phi (?:van chuyen|ship|thong quan|lap dat|xac minh|kich hoat|bao hiem khoan vay|thu tuc|"
-    r"cap chung chi|xet ho so|gia nhap|mo the|vao nhom|kiem dinh|truoc ba|dieu chinh)|"
-    r"(?:le phi|thue (?:thu nhap|nhap khau))[^.!?\n]{0,30}(?:de (?:nhan|duoc|kich hoat)|truoc))",
+    r"cap chung chi|xet ho so|gia nhap|mo the|vao nhom|kiem dinh|dieu chinh|tham dinh)|"
+    # "lệ phí trước bạ" is a real registration tax, "phí trước bạ" of a prize is not
+    r"(?<!le )phi truoc ba|"
+    r"(?:le phi|thue (?:thu nhap|nhap khau))[^.!?\n]{0,30}(?:de (?:nhan|duoc|kich hoat)|truoc(?! ba)))",
     0.5,
     "Đòi một khoản phí để được nhận quà, tiền, hàng hoặc giấy tờ",
 )
@@ -369,7 +391,7 @@ CUES["benefit_lure"] = (
 CUES["private_chat"] = (
     r"\b(?:(?:ket ban|add|them|lien he|lh|ib)(?: qua| vao| voi (?:em|minh|toi))?"
     r"(?: ngay)?(?: vao)?\W{0,3}(?:zalo|zl|telegram|tele)\b|(?:zalo|telegram|tele)\s?(?:id)?\s?:|"
-    r"t\.me/|zalo\.me/(?!app/|\d{12}))",
+    r"t\.me/|zalo\.me/(?!app/|\d{12})|qua zalo:? ?(?:\+84|0)\d)",
     0.4,
     "Mời kết bạn, nhắn tin riêng qua Zalo/Telegram với người lạ",
 )
@@ -686,13 +708,15 @@ def has_diacritics(text: str) -> bool:
     return marked * 20 >= len(words)
 
 
-def _accent_mismatch(text: str, folded: str, start: int, end: int) -> bool:
+def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str = "") -> bool:
     """Whether a folded match begins or ends on an ambiguous word (its anchors: the cue words;
     what lies between them is free text) that the accented text spells as the other word
     (checked only for text typed with its diacritics)."""
     for m in _AMBIGUOUS_RE.finditer(folded, start, end):
         if m.start() != start and m.end() != end and m.group(0) != "gap":
             continue
+        if m.group(0) == "so" and kind != "policy_claim":
+            continue  # "sở" (a department) is an authority; elsewhere "so" is "số", "sơ"…
         written = text[m.start() : m.end()].lower()
         if written not in AMBIGUOUS[m.group(0)] and _MARKED.search(written):
             return True
@@ -727,7 +751,7 @@ def detect(text: str) -> list[Signal]:
             if (
                 accented
                 and kind != "health_claim"
-                and _accent_mismatch(text, folded, m.start(), m.end())
+                and _accent_mismatch(text, folded, m.start(), m.end(), kind)
             ):
                 continue
             if kind in _DENIABLE and _DENIED_BEFORE.search(

@@ -284,3 +284,14 @@ def test_a_fact_check_cites_the_rumour_it_quotes(analyzer) -> None:  # type: ign
     bare_signals = detect(bare)
     assert [s for s in uncited(bare_signals, bare_signals, bare) if s.kind == "policy_claim"]
     assert not _queued(analyzer, text)
+
+
+def test_a_scam_baited_with_a_known_false_claim_stays_a_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
+    result = analyzer.analyze(
+        [
+            "Ngân hàng BIDV thông báo: do chưa cập nhật sinh trắc học, tài khoản sẽ bị khóa từ"
+            " ngày mai. Quý khách bấm vào bidv-sinhtrachoc.cc để cập nhật khuôn mặt và mã PIN."
+        ]
+    )[0]
+    assert result["misinfo"] == "scam"
+    assert result["risk"] >= 0.4

@@ -454,3 +454,37 @@ def test_telling_and_advice_are_warnings_and_denied_requests_no_requests() -> No
     assert "personal_account" in kinds(
         "Chuyển ngay vào tài khoản cá nhân của cán bộ để được duyệt."
     )
+
+
+def test_scam_cues_of_a_second_probe() -> None:
+    assert "secrecy_demand" in kinds("Tuyệt đối không được nói với người nhà chuyện này.")
+    assert "warning_context" not in kinds("Tuyệt đối không được nói với người nhà chuyện này.")
+    # advice to share nothing is a warning, no secrecy demand
+    assert "warning_context" in kinds("Tuyệt đối không chia sẻ mã OTP cho bất kỳ ai.")
+    assert "credential_request" in kinds("Anh đọc giúp em 16 số trên thẻ và 3 số mặt sau nhé.")
+    assert "credential_request" in kinds("Chị đọc lại giúp tôi mã 6 số vừa gửi về máy.")
+    assert "money_request" in kinds("Cho tao mượn 3 triệu chuyển vào tk này đi, tối tao trả.")
+    assert "personal_account" in kinds("Nộp phí vào tài khoản cán bộ phụ trách để được duyệt.")
+    assert "advance_fee" in kinds("Phí hồ sơ chỉ 2 triệu, thanh toán trước để mở hồ sơ.")
+    assert "remote_app" in kinds("Chủ hộ cài ứng dụng SoDoDienTu do cán bộ gửi qua Zalo.")
+    assert "lookalike_domain" in kinds("Thanh toán phí giao lại tại ghtk-giaolai.com hôm nay.")
+    # "lệ phí trước bạ" is a real tax, not a fee paid first
+    assert "fee_for_benefit" not in kinds("eTax Mobile hỗ trợ nộp lệ phí trước bạ qua ngân hàng.")
+    # "hồ sơ" is no "sở" (a department) in a rule
+    assert "policy_claim" not in kinds("Hồ sơ nộp online bị trả về ba lần mà không ghi lý do.")
+
+
+def test_distortion_cues_of_a_second_probe() -> None:
+    assert "data_sale_claim" in kinds(
+        "Dữ liệu dân cư đang được đồng bộ sang máy chủ của một đối tác nước ngoài."
+    )
+    assert "data_sale_claim" in kinds(
+        "Ảnh khuôn mặt được chuyển thẳng sang máy chủ đặt ở nước ngoài."
+    )
+    assert "data_sale_claim" in kinds("Hacker đã lấy toàn bộ hơn 100 triệu hồ sơ dân cư.")
+    assert "health_claim" in kinds("song wifi voi 5G lam sua me bi bien chat, be bi tieu chay")
+    assert "health_claim" in kinds("Máy quét khuôn mặt dùng tia laser gây tổn thương võng mạc.")
+    assert "policy_claim" in kinds("Từ 1/7 này, giấy phép lái xe bằng giấy hết giá trị.")
+    assert "policy_claim" in kinds(
+        "Theo Nghị quyết 57, cán bộ phải trích một tháng lương mỗi năm cho quỹ."
+    )
