@@ -17,7 +17,15 @@ from sklearn.pipeline import Pipeline
 from core.shapes import AnalysisResult, Reason
 from core.vocabulary import FLAGS
 from nlp import registry
-from nlp.claims import Prepared, prepare_batch, unasked, uncited, unrefuted, unwarned
+from nlp.claims import (
+    Prepared,
+    prepare_batch,
+    unasked,
+    uncited,
+    uncorrected,
+    unrefuted,
+    unwarned,
+)
 from nlp.factcheck import meaning_findings
 from nlp.facts import FactBase, load_facts
 from nlp.pipeline import CLASSIFIERS
@@ -328,7 +336,7 @@ class Analyzer:
             suspected = "distortion" if distortion > misinfo_scores["scam"] else "scam"
         if suspected == "distortion":
             evidence = uncited(
-                unasked(unrefuted(evidence, prep.text), prep.text), prep.signals, prep.text
+                unasked(uncorrected(evidence, prep.text), prep.text), prep.signals, prep.text
             )
         else:
             # nor in a sentence that refutes ("Ngân hàng không tự khấu trừ thuế …")

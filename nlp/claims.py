@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.factcheck import QUESTION, match_facts, meaning_findings
+from nlp.factcheck import QUESTION, REPORTS, match_facts, meaning_findings
 from nlp.facts import FactBase
 from nlp.pipeline import model_input
 from nlp.signals import Signal, detect
-from nlp.text import fold, normalize
+from nlp.text import expand_teencode, fold, normalize
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +155,35 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
     return _outside(signals, bounds, refuted)
 
 
-# Cues that claim something, and matches of a known false claim: in a question ("VNeID có nghe
-# lén thật không?") they ask it.
+# Evidence a correction does not carry: a text that says the rumour is "tin bịa" and then that
+# "the rumour is secretly pushed" is still claiming something.
+_CONSPIRACY = frozenset({"hidden_truth", "insider_claim"})
+
+
+def uncorrected(signals: Sequence[Signal], text: str) -> list[Signal]:
+    """:func:`unrefuted`, and not after a refutation in the same paragraph either (but the
+    conspiracy cues, ``hidden_truth`` and ``insider_claim``): a fact-check gives its verdict,
+    then the facts ("Đây là tin bịa. Nghị quyết 57-NQ/TW vẫn đang được triển khai: Chính phủ đã
+    ban hành…", "sai r bạn ơi. … ngân hàng ko có quyền tự trừ tiền …"), whose figures, issuers
+    and rules are the correction, not a claim. A paragraph ends at a line break. A rumour with a
+    stray "bác bỏ" in a later sentence, or in another paragraph, keeps its evidence."""
+    kept = unrefuted(signals, text)
+    firsts = {}
+    for s in signals:
+        if s.kind == "refutation":
+            paragraph = text.rfind("\n", 0, s.start)
+            firsts[paragraph] = min(firsts.get(paragraph, s.start), s.start)
+    if not firsts:
+        return kept
+    return [
+        s
+        for s in kept
+        if s.kind in _CONSPIRACY or s.start < firsts.get(text.rfind("\n", 0, s.start), len(text))
+    ]
+
+
+# Cues that claim something, matches of a known false claim and facts that differ from the
+# fact base: in a question ("VNeID có nghe lén thật không?") they ask it.
 CLAIM_CUES = frozenset(
     {
         "policy_claim",
@@ -167,20 +194,24 @@ CLAIM_CUES = frozenset(
         "fabricated_obligation",
         "known_false_claim",
         "similar_claim",
+        "fact_mismatch",
     }
 )
 
 
 def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` but the claims (``CLAIM_CUES``) of a sentence of
-    ``text`` that asks (``nlp.factcheck.QUESTION``): a question about a rumour is no evidence
-    that the text spreads it. Sentences as in :func:`unrefuted`."""
+    ``text`` that asks (``nlp.factcheck.QUESTION``) or reports what others say
+    (``nlp.factcheck.REPORTS``: "nhóm Zalo đang truyền nhau tin …"): a question about a rumour,
+    or a report of one, is no evidence that the text spreads it. Sentences as in
+    :func:`unrefuted`."""
     bounds = _bounds(text)
     starts = [0, *bounds]
     asked = set()
     for i, start in enumerate(starts):
         end = bounds[i] if i < len(bounds) else len(text)
-        if QUESTION.search(fold(text[start:end]).lower()):
+        sentence = expand_teencode(fold(text[start:end]).lower())
+        if QUESTION.search(sentence) or REPORTS.search(sentence):
             asked.add(i)
     return [
         s
@@ -190,8 +221,8 @@ def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
     ]
 
 
-# "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most three words before it) opening a
-# sentence is an alert header, which scams use as much as warnings do: it scopes nothing.
+# "Cảnh báo:" / "CẢNH BÁO!" / "Vietcombank lưu ý:" (at most one word before it) opening a
+# sentence is an alert header ("Công an tỉnh cảnh báo:" is a warning), which scams use as much as warnings do: it scopes nothing.
 _HEADER_AFTER = re.compile(r"\s*[:!]")
 
 
@@ -201,8 +232,8 @@ _QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]
 
 def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
-    ``warning_context`` cue (other than an alert header: a cue of one or two words within the
-    first three words of its sentence and followed by ":" or "!"; "Dấu hiệu nhận biết lừa đảo:"
+    ``warning_context`` cue (other than an alert header: a cue of one or two words with at most
+    one word before it in its sentence and followed by ":" or "!"; "Dấu hiệu nhận biết lừa đảo:"
     is no header): a warning names
     the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
     is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
@@ -218,7 +249,7 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
             continue
         i = bisect.bisect_right(bounds, s.start)
         if (
-            len(text[starts[i] : s.start].split()) <= 3
+            len(text[starts[i] : s.start].split()) <= 1
             and len(s.evidence.split()) <= 2
             and _HEADER_AFTER.match(text, s.end)
         ):

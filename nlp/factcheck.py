@@ -509,7 +509,9 @@ _NEGATED = re.compile(
 # sentence ("sự thật không ai dám nói" asks nothing). Used by ``_asserted`` and by
 # ``nlp.claims.unasked``.
 QUESTION = re.compile(
-    r"\?|\b(?:co dung khong|phai khong|that khong|that a|that u)\W*$|\bco phai\b.*\bkhong\W*$"
+    r"\?|\b(?:co dung khong|phai khong|that khong|that a|that u)\W*$|\bco phai\b.*\bkhong\W*$|"
+    # someone asks whether: "có người hỏi mình chip … có GPS … không."
+    r"\bhoi\b.*\bco\b.*\bkhong\W*$"
 )
 # A sentence that reports what others say or fear ("cho rằng", "tin đồn", "mạng xã hội đồn",
 # "nhiều người lo", "hoang mang vì") does not assert what it carries (folded, teencode expanded;
@@ -521,6 +523,10 @@ _REPORTS = re.compile(
     r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|xon xao|(?:dang|viet|noi) rang|"
     r"ro len)\b"
 )
+
+
+# (public: ``nlp.claims.unasked`` reads it too)
+REPORTS = _REPORTS
 
 
 def _asserted(signals: Sequence[Signal], start: int, end: int, text: str) -> bool:

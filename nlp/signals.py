@@ -117,7 +117,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"hay binh tinh|goi lai (?:truc tiep )?(?:cho )?(?:nguoi than|so chinh thuc|tong dai)|"
         r"goi xac minh|xac minh truoc khi|(?:vua |da )?bi (?:goi dien|nhan tin) (?:bao|noi|doa|mao)|"
         r"chieu (?:lua|tro lua)|"
-        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu)|"
+        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu|bat)|"
         # telling what someone received, before quoting it ("Mẹ mình vừa nhận cuộc gọi: '…'",
         # "nhiều phụ huynh nhận tin '…'"; not "bạn/anh/chị vừa nhận…": a scam says that), or
         # what to do if one does ("nếu bạn nhận được cuộc gọi…")
@@ -125,6 +125,12 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"co nguoi|hang xom)(?: \w+){0,3} (?:vua |da |moi |cung |tung )?(?:nhan|bi goi|nghe)"
         r"(?: duoc)?(?: mot)? (?:cuoc goi|tin nhan|sms|tin zalo|tin|email|thu)"
         r"(?=[^.!?\n:'\"“]{0,40}[:'\"“])|"
+        # "có người tự xưng cán bộ thuế", "cô giáo … kể:", "chú mình quen một…", "em họ mình bị…"
+        r"tu xung(?: la)?|\bke(?: lai)?(?=:)|ke lai chuyen|"
+        r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|hang xom|dong nghiep|em|anh|chi|"
+        r"con) (?:minh|toi|tui) (?:\w+ ){0,2}(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam)\b|"
+        r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
+        r"(?:neu )?ai nhan (?:duoc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
         r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
         r"(?:cuoc goi|tin nhan|sms|tin|email|loi moi|yeu cau)|"
         # advice and lessons: "mọi người cẩn thận", "dấu hiệu nhận biết lừa đảo", "hãy từ chối",
@@ -159,6 +165,12 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:xuat hien|lan truyen|co|nhieu) (?:tin don|loi don|thong tin don)|"
         # a fact-check's own words: "Kiểm chứng:", "văn bản bị cắt ghép", "fake đó", "Trả lời:
         # Không.", "không ban hành quy định nào", "không có việc …"
+        # bare verdicts: "thông tin này sai", "— Sai.", "Sai nhé bác", "sai r bạn ơi", "Không có
+        # đâu.", "Đáp: Không."
+        r"(?:tin|thong tin|dieu)(?: nay| do| ay)? (?:la |hoan toan )?sai\b(?! (?:lech|luat|pham|sot))|"
+        r"(?:(?<=[.!?:\n—–-] )|(?<=[.!?:\n—–-])|^)sai(?: roi| r| nhe| nha| bet| hoan toan)?"
+        r"(?= ?[.!,]| ban| bac| anh| chi|$)|"
+        r"(?:^|[.!?:] )khong(?: co)?(?: dau| nhe| nha)?(?=[.!]|$)|"
         r"kiem chung:|cat ghep|(?:la|deu la) gia(?= ?[.!,;]| ma)|su that(?=:)|dang lan truyen(?=:)|"
         r"(?:^|[.!?] )(?:thong tin|tin) (?:sai|gia)(?=[.!])|(?:ko|k) co chuyen|khong phai vay|"
         r"khong co co che nao|khong co quy dinh (?:nao )?(?:bat|buoc|yeu cau|cho phep)|"

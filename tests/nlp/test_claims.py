@@ -295,3 +295,43 @@ def test_a_scam_baited_with_a_known_false_claim_stays_a_scam(analyzer) -> None: 
     )[0]
     assert result["misinfo"] == "scam"
     assert result["risk"] >= 0.4
+
+
+def test_after_a_verdict_the_facts_are_the_correction(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Evidence after a refutation in the same paragraph is the correction's (its figures,
+    issuers and rules), not a claim; a conspiracy cue after it is still one; a rumour with a
+    verdict in another paragraph keeps its evidence."""
+    from nlp.claims import uncorrected
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    text = normalize(
+        "sai r ban oi. ngan hang ko co quyen tu tru tien trong tk cua ban de nop phat dau."
+    )
+    found = detect(text)
+    assert any(s.kind == "refutation" for s in found)
+    assert not [s for s in uncorrected(found, text) if s.kind == "policy_claim"]
+    plotted = normalize("Báo chí bác bỏ tin đó. Nhưng sự thật bị che giấu là dữ liệu đã bị bán.")
+    assert [s.kind for s in uncorrected(detect(plotted), plotted) if s.kind == "hidden_truth"]
+    other = normalize("Tin này là sai.\nTừ 1/1 ai chưa cài VNeID sẽ bị phạt 2 triệu đồng.")
+    assert [s for s in uncorrected(detect(other), other) if s.kind == "policy_claim"]
+    assert not _queued(
+        analyzer,
+        "Hỏi: Có phải Nghị quyết 57 do Quốc hội ban hành năm 2025?\nĐáp: Không. Nghị quyết"
+        " 57-NQ/TW do Bộ Chính trị ban hành ngày 22/12/2024.",
+    )
+
+
+def test_a_reported_rumour_and_an_authoritys_warning_are_not_claims(analyzer) -> None:  # type: ignore[no-untyped-def]
+    from nlp.claims import unasked
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    text = normalize("Nhóm Zalo khu phố đang truyền nhau tin từ 1/1 ai chưa cài VNeID sẽ bị phạt.")
+    assert not [s for s in unasked(detect(text), text) if s.kind == "policy_claim"]
+    # "Công an tỉnh cảnh báo:" is a warning, not an alert header ("Cảnh báo:" alone is one)
+    assert not _queued(
+        analyzer,
+        "Công an tỉnh cảnh báo: các đối tượng gửi tin nhắn kèm đường link vneid-gov.com.vn, yêu"
+        " cầu nhập mật khẩu và mã OTP.",
+    )

@@ -488,3 +488,22 @@ def test_distortion_cues_of_a_second_probe() -> None:
     assert "policy_claim" in kinds(
         "Theo Nghị quyết 57, cán bộ phải trích một tháng lương mỗi năm cho quỹ."
     )
+
+
+def test_verdicts_and_retold_scams() -> None:
+    for text in (
+        "Thông tin này sai.",
+        '"CCCD cũ hết hạn 31/12" — Sai. CCCD còn hạn vẫn dùng được.',
+        "Sai nhé bác, thẻ cũ vẫn dùng được.",
+        "Đáp: Không. Nghị quyết do Bộ Chính trị ban hành.",
+    ):
+        assert "refutation" in kinds(text), text
+    assert "refutation" not in kinds("Khai sai thông tin sẽ bị trả hồ sơ.")
+    for text in (
+        "Có người tự xưng cán bộ thuế gọi điện cho cô giáo.",
+        "Em họ mình ban đầu làm nhiệm vụ thả tim được trả 50k.",
+        "Không có ví, sàn hay đội hỗ trợ nào cần bạn nhập 12 từ khôi phục.",
+        "Đó là trang giả, dựng để lấy mật khẩu.",
+        "Ai nhận được tin trúng thưởng thì xóa luôn nhé.",
+    ):
+        assert "warning_context" in kinds(text), text
