@@ -168,7 +168,7 @@ def uncorrected(signals: Sequence[Signal], text: str) -> list[Signal]:
     and rules are the correction, not a claim. A paragraph ends at a line break. A rumour with a
     stray "bác bỏ" in a later sentence, or in another paragraph, keeps its evidence."""
     kept = unrefuted(signals, text)
-    firsts = {}
+    firsts: dict[int, int] = {}
     for s in signals:
         if s.kind == "refutation":
             paragraph = text.rfind("\n", 0, s.start)
