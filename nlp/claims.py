@@ -199,12 +199,20 @@ CLAIM_CUES = frozenset(
 )
 
 
+# A sentence that says the one before it was heard or read ("Tôi đã nghe câu này ba lần trong
+# tuần", "Mình đọc được câu này trong nhóm Zalo", "chị em cứ hỏi nhau câu này") reports it.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:nghe|doc duoc|doc|thay|hoi nhau|don|chia se|lan truyen|nhan duoc)\b[^.!?]{0,30}"
+    r"\b(?:cau|tin|thong tin|loi|bai) (?:nay|do|ay)\b"
+)
+
+
 def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` but the claims (``CLAIM_CUES``) of a sentence of
     ``text`` that asks (``nlp.factcheck.QUESTION``) or reports what others say
-    (``nlp.factcheck.REPORTS``: "nhóm Zalo đang truyền nhau tin …"): a question about a rumour,
-    or a report of one, is no evidence that the text spreads it. Sentences as in
-    :func:`unrefuted`."""
+    (``nlp.factcheck.REPORTS``: "nhóm Zalo đang truyền nhau tin …"), or that the next sentence
+    says was heard or read (``_BACK_REFERENCE``): a question about a rumour, or a report of one,
+    is no evidence that the text spreads it. Sentences as in :func:`unrefuted`."""
     bounds = _bounds(text)
     starts = [0, *bounds]
     asked = set()
@@ -213,6 +221,8 @@ def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
         sentence = expand_teencode(fold(text[start:end]).lower())
         if QUESTION.search(sentence) or REPORTS.search(sentence):
             asked.add(i)
+        if i > 0 and _BACK_REFERENCE.search(sentence):
+            asked.add(i - 1)
     return [
         s
         for s in signals

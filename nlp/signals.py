@@ -124,11 +124,16 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:toi|minh|me|bo|ong|ba|vo|chong|nha (?:toi|minh)|ke toan|phu huynh|nhieu nguoi|"
         r"co nguoi|hang xom)(?: \w+){0,3} (?:vua |da |moi |cung |tung )?(?:nhan|bi goi|nghe)"
         r"(?: duoc)?(?: mot)? (?:cuoc goi|tin nhan|sms|tin zalo|tin|email|thu)"
-        r"(?=[^.!?\n:'\"“]{0,40}[:'\"“])|"
+        r"(?=[^.!?\n:'\"“]{0,80}[:'\"“]| (?:bao|noi|rang|yeu cau|doi|moi))|"
+        r"co (?:dua|nguoi|ke|thang|con|ai) (?:\w+ )?goi (?:cho|den|toi) (?:minh|toi|tui|me|bo|nha)|"
+        # ("dán nguyên văn", not the name "Nguyễn Văn")
+        r"(?:dan|chep|trich|noi|ghi) (?:lai )?nguyen van|de (?:moi nguoi|ba con|cac ban) nhan (?:dien|biet)|"
+        r"cach (?:kiem tra|nhan biet|phan biet|phong tranh)|"
         # "có người tự xưng cán bộ thuế", "cô giáo … kể:", "chú mình quen một…", "em họ mình bị…"
-        r"tu xung(?: la)?|\bke(?: lai)?(?=:)|ke lai chuyen|"
+        r"tu xung(?: la)?|\bke(?: lai)?(?=[:,])|ke lai chuyen|"
         r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|hang xom|dong nghiep|em|anh|chi|"
-        r"con) (?:minh|toi|tui) (?:\w+ ){0,2}(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam)\b|"
+        r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,2}"
+        r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc)\b|"
         r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
         r"(?:neu )?ai nhan (?:duoc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
         r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
@@ -177,7 +182,10 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"khong (?:tu dong |tu )(?:tru|khau tru|trich|thu)|khong vi the ma|"
         r"nhu (?:mot so|nhieu|cac) (?:bai dang|bai viet|nguoi|trang|tai khoan) (?:viet|noi|dua tin|"
         r"lan truyen|don)|(?:la|deu la|chi la) (?:xuyen tac|chieu (?:lua|tro lua))|"
-        r"(?:^|[.!?] )khong (?:dung|phai vay|phai the)(?=[:.!,])|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
+        r"(?:^|[.!?] )khong (?:dung|phai vay|phai the)(?: dau)?(?: nhe| nha| ban| bac)?(?=[:.!,])|"
+        r"khong (?:he )?(?:bi )?(?:huy bo|thu hoi|bai bo|dinh chi|rut lai)|"
+        r"khong co (?:quy dinh|van ban|chu truong|chinh sach|ke hoach)(?: nao)? "
+        r"(?:thu|cam|bat|phat|buoc|yeu cau)|khong co (?:noi dung|dieu khoan) nao|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
         r"tra loi: khong|khong ban hanh (?:quy dinh|van ban|thong tu|nghi dinh|quyet dinh) nao|"
         r"khong co viec)\b",
         -0.6,
@@ -428,7 +436,7 @@ _COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUE
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
     r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?"
-    r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| nguoi dan| ban)?"
+    r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| quy khach| nguoi dan| ban)?"
     # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
     r"(?: chuyen(?: tien| khoan)?)?(?: qua| vao)?\W{0,3}$"
 )

@@ -507,3 +507,39 @@ def test_verdicts_and_retold_scams() -> None:
         "Ai nhận được tin trúng thưởng thì xóa luôn nhé.",
     ):
         assert "warning_context" in kinds(text), text
+
+
+def test_a_third_probes_warnings_and_denials() -> None:
+    for text in (
+        "Hàng xóm nhà mình nhận được tin nhắn báo trúng thưởng iPhone.",
+        "Chị H. kể, ban đầu chị được mời vào nhóm Telegram làm nhiệm vụ.",
+        "Em gái mình được mời làm CTV đánh giá khách sạn.",
+        "Vừa có đứa gọi cho mình, xưng là bên cơ quan thuế.",
+        "Mình dán nguyên văn để mọi người nhận diện.",
+        "Cách kiểm tra đơn giản: đọc tên miền từ phải sang trái.",
+    ):
+        assert "warning_context" in kinds(text), text
+    # the name "Nguyễn Văn" is no "nguyên văn" (verbatim)
+    assert "warning_context" not in kinds("Chuyển vào STK 0071003 (Nguyen Van Duc) ghi rõ họ tên.")
+    for text in (
+        "Thấy trên TikTok nói vậy. Không đúng đâu nhé.",
+        "Nghị quyết 57 không hề bị hủy bỏ.",
+        "VssID miễn phí, không có chủ trương thu phí.",
+        "Nghị quyết không có nội dung nào thu tiền của dân.",
+    ):
+        assert "refutation" in kinds(text), text
+    assert "credential_request" not in kinds(
+        "MB KHONG BAO GIO yeu cau Quy khach cung cap mat khau hay ma OTP."
+    )
+
+
+def test_a_sentence_the_next_one_says_was_heard_is_reported() -> None:
+    from nlp.claims import unasked
+
+    text = normalize(
+        "Từ năm sau ai rút tiền mặt trên 5 triệu một ngày là bị cấm. Mình đọc được câu này trong"
+        " nhóm Zalo gia đình sáng nay."
+    )
+    assert not [s for s in unasked(detect(text), text) if s.kind == "policy_claim"]
+    said = normalize("Từ năm sau ai rút tiền mặt trên 5 triệu một ngày là bị cấm. Chia sẻ ngay.")
+    assert [s for s in unasked(detect(said), said) if s.kind == "policy_claim"]
