@@ -103,6 +103,15 @@ TEENCODE: dict[str, str] = {
     "vnd": "dong",
 }
 
+# Only the short forms themselves, as whole words (``_WORD_RE``'s boundaries): a substitution
+# callback per short form rather than per word (bench/nlp.py).
+_TEENCODE_RE = re.compile(
+    r"(?<![\w/-])(?:"
+    + "|".join(re.escape(k) for k in sorted(TEENCODE, key=len, reverse=True))
+    + r")(?![\w/-])",
+    re.UNICODE,
+)
+
 
 def normalize(text: str) -> str:
     """The models' normalisation: :func:`core.text.clean` (NFC, invisible characters removed,
@@ -111,8 +120,9 @@ def normalize(text: str) -> str:
 
 
 def expand_teencode(folded: str) -> str:
-    """Replace social-media short forms in accent-folded text by their standard words."""
-    return _WORD_RE.sub(lambda m: TEENCODE.get(m.group(0), m.group(0)), folded)
+    """Replace social-media short forms in accent-folded text by their standard words (a whole
+    word of ``TEENCODE``, delimited as ``_WORD_RE`` delimits words)."""
+    return _TEENCODE_RE.sub(lambda m: TEENCODE[m.group(0)], folded)
 
 
 # Characters that spammers put in place of letters to get past filters ("KH0NG", "d!eu k!en",

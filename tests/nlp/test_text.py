@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from nlp.text import expand_teencode, fold, key, normalize, segment, urls
+from nlp.text import TEENCODE, expand_teencode, fold, key, normalize, segment, urls
 
 
 def test_normalize_nfd_input_and_old_tone_marks() -> None:
@@ -83,3 +83,22 @@ def test_unmask_keeps_length_and_is_idempotent(text: str) -> None:
 @given(st.text(alphabet="abcdeghiklmnopqrstuvxy ,.?", max_size=80))
 def test_unmask_changes_nothing_without_masks(text: str) -> None:
     assert unmask(text) == text
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(sorted(TEENCODE)),
+            st.text(alphabet="abcdk0-/_ .,", min_size=1, max_size=6),
+        ),
+        max_size=12,
+    )
+)
+def test_teencode_is_expanded_word_by_word(parts: list[str]) -> None:
+    """The short-form regex replaces exactly the whole words of TEENCODE (as _WORD_RE delimits
+    words): the same as looking every word up."""
+    from nlp.text import _WORD_RE
+
+    text = " ".join(parts)
+    by_word = _WORD_RE.sub(lambda m: TEENCODE.get(m.group(0), m.group(0)), text)
+    assert expand_teencode(text) == by_word
