@@ -185,7 +185,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:^|[.!?] )khong (?:dung|phai vay|phai the)(?: dau)?(?: nhe| nha| ban| bac)?(?=[:.!,])|"
         r"khong (?:he )?(?:bi )?(?:huy bo|thu hoi|bai bo|dinh chi|rut lai)|"
         r"khong co (?:quy dinh|van ban|chu truong|chinh sach|ke hoach)(?: nao)? "
-        r"(?:thu|cam|bat|phat|buoc|yeu cau)|khong co (?:noi dung|dieu khoan) nao|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
+        r"(?:thu|cam|bat|phat|buoc|yeu cau)|khong co (?:noi dung|dieu khoan) nao|"
+        r"khong co (?:khoan|loai|muc|khoan thu|khoan dong gop) (?:[^.!?\n]|(?<=\d)\.(?=\d)){0,80}? "
+        r"nao\b|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
         r"tra loi: khong|khong ban hanh (?:quy dinh|van ban|thong tu|nghi dinh|quyet dinh) nao|"
         r"khong co viec)\b",
         -0.6,
@@ -217,7 +219,8 @@ _AUTHORITY = (
     r"(?:nghi quyet|nq ?\d|quy dinh|van ban|chi thi|quyet dinh|chinh sach|chu truong|thong bao|"
     r"chi dao|lenh|nha nuoc|chinh phu|bo chinh tri|trung uong|ngan hang nha nuoc|tinh|"
     r"xa(?! hoi)|huyen|"
-    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|"
+    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
+    r"cong van|"
     # a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
     r"(?:tu|ke tu) (?:ngay |thang |nam |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|"
@@ -233,7 +236,9 @@ _RULE = (
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|chang) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
-    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan)|"
+    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep)|"
+    r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc) (?:cat|khoa|phat|thu hoi|"
+    r"xoa|tru)|"
     r"mat (?:het )?(?:quyen|gia tri|hieu luc|trang|het)|het (?:hieu luc|gia tri)|huy bo|bai bo|"
     r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
@@ -243,8 +248,11 @@ _RULE = (
     r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|thu) (?:thang|tien|vao|"
     r"truc tiep|tu tai khoan)|tu dong (?:tru|thu|trich))"
 )
+# What may lie between an authority and its rule: the same sentence (the dot of "30.000" does not
+# end it).
+_SAME_SENTENCE = r"(?:[^.!?\n]|(?<=\d)\.(?=\d))"
 CUES["policy_claim"] = (
-    rf"\b(?:{_AUTHORITY}[^.!?\n]{{0,80}}?{_RULE}|{_RULE}[^.!?\n]{{0,80}}?{_AUTHORITY})",
+    rf"\b(?:{_AUTHORITY}{_SAME_SENTENCE}{{0,80}}?{_RULE}|{_RULE}{_SAME_SENTENCE}{{0,80}}?{_AUTHORITY})",
     0.5,
     "Khẳng định một văn bản, cơ quan quy định nghĩa vụ, khoản thu, lệnh cấm hoặc mức phạt — "
     "cần đối chiếu với văn bản chính thức",
@@ -264,9 +272,14 @@ CUES["data_sale_claim"] = (
     r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat)[^.!?\n]{0,60}(?:chuyen|gui|dua|luu|dong bo)"
     r"(?: tru| thang| het| toan bo)? "
     r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
+    r"singapore|han quoc|nhat ban|nga|an do|nuoc khac|"
     r"may chu nuoc ngoai|ben ngoai|(?:may chu )?(?:cua |o |dat o )?(?:mot )?(?:doi tac|cong ty|tap doan) "
     r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
+    r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
+    r"(?:duoc|bi|dem) (?:ban|chia se|cung cap)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
+    r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai)|"
+    r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
     r"ghi am (?:moi|tat ca|toan bo) (?:cuoc goi|cuoc noi chuyen)|"
     # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
     # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
@@ -303,8 +316,8 @@ _ILLNESS = (
     r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao))"
 )
 CUES["health_claim"] = (
-    rf"\b(?:{_TECH}[^.!?\n]{{0,60}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
-    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi)(?: \w+){{0,4}}? "
+    rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
+    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi)(?: \w+){{0,6}}? "
     rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc))",
     0.5,
     "Khẳng định một công nghệ, thiết bị gây bệnh — cần đối chiếu với nguồn y tế chính thức",

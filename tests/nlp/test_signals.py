@@ -543,3 +543,31 @@ def test_a_sentence_the_next_one_says_was_heard_is_reported() -> None:
     assert not [s for s in unasked(detect(text), text) if s.kind == "policy_claim"]
     said = normalize("Từ năm sau ai rút tiền mặt trên 5 triệu một ngày là bị cấm. Chia sẻ ngay.")
     assert [s for s in unasked(detect(said), said) if s.kind == "policy_claim"]
+
+
+def test_claim_cues_of_the_last_dev_round() -> None:
+    assert "health_claim" in kinds(
+        "Trạm 5G mới dựng ở đầu ngõ là nguyên nhân khiến ba cụ già trong xóm bị đột quỵ."
+    )
+    assert "data_sale_claim" in kinds(
+        "Dữ liệu khuôn mặt đang được bán lại cho một công ty quảng cáo nước ngoài."
+    )
+    assert "data_sale_claim" in kinds(
+        "Cơ sở dữ liệu dân cư đã được chuyển sang máy chủ đặt ở Singapore."
+    )
+    assert "data_sale_claim" in kinds("Cổng dịch vụ công đã bị hacker nước ngoài chiếm quyền.")
+    assert "data_sale_claim" in kinds("VNeID ngầm đọc tin nhắn Zalo trong máy của bạn.")
+    assert "policy_claim" in kinds(
+        "Người dân phải nộp phí quét chip 30.000 đồng theo thông tư mới."
+    )
+    assert "policy_claim" in kinds("tu thang 10 ai ko xac thuc la bi nha mang cat sim")
+    assert "policy_claim" in kinds(
+        "Bộ Công an quyết định khóa vĩnh viễn tài khoản không đăng nhập."
+    )
+
+
+def test_a_number_does_not_end_a_rule_or_its_denial() -> None:
+    assert "policy_claim" in kinds("Người dân phải nộp 30.000 đồng theo thông tư mới.")
+    assert "refutation" in kinds(
+        'Không có khoản đóng góp bắt buộc 200.000 đồng/hộ cho "Quỹ chuyển đổi số" nào.'
+    )
