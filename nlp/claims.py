@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nlp.factcheck import QUESTION, REPORTS, match_facts, meaning_findings
+from nlp.factcheck import asks_or_reports, match_facts, meaning_findings
 from nlp.facts import FactBase
 from nlp.pipeline import model_input
-from nlp.signals import Signal, detect
+from nlp.signals import CLAIM_KINDS, Signal, detect
 from nlp.text import expand_teencode, fold, normalize
 
 log = logging.getLogger(__name__)
@@ -184,19 +184,7 @@ def uncorrected(signals: Sequence[Signal], text: str) -> list[Signal]:
 
 # Cues that claim something, matches of a known false claim and facts that differ from the
 # fact base: in a question ("VNeID có nghe lén thật không?") they ask it.
-CLAIM_CUES = frozenset(
-    {
-        "policy_claim",
-        "insider_claim",
-        "data_sale_claim",
-        "health_claim",
-        "hidden_truth",
-        "fabricated_obligation",
-        "known_false_claim",
-        "similar_claim",
-        "fact_mismatch",
-    }
-)
+CLAIM_CUES = CLAIM_KINDS | frozenset({"known_false_claim", "similar_claim", "fact_mismatch"})
 
 
 # A sentence that says the one before it was heard or read ("Tôi đã nghe câu này ba lần trong
@@ -209,8 +197,8 @@ _BACK_REFERENCE = re.compile(
 
 def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` but the claims (``CLAIM_CUES``) of a sentence of
-    ``text`` that asks (``nlp.factcheck.QUESTION``) or reports what others say
-    (``nlp.factcheck.REPORTS``: "nhóm Zalo đang truyền nhau tin …"), or that the next sentence
+    ``text`` that asks or reports what others say (``nlp.factcheck.asks_or_reports``: "nhóm Zalo
+    đang truyền nhau tin …"), or that the next sentence
     says was heard or read (``_BACK_REFERENCE``): a question about a rumour, or a report of one,
     is no evidence that the text spreads it. Sentences as in :func:`unrefuted`."""
     bounds = _bounds(text)
@@ -219,7 +207,7 @@ def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
     for i, start in enumerate(starts):
         end = bounds[i] if i < len(bounds) else len(text)
         sentence = expand_teencode(fold(text[start:end]).lower())
-        if QUESTION.search(sentence) or REPORTS.search(sentence):
+        if asks_or_reports(sentence):
             asked.add(i)
         if i > 0 and _BACK_REFERENCE.search(sentence):
             asked.add(i - 1)

@@ -23,7 +23,7 @@ from typing import Any
 from nlp import meaning
 from nlp.facts import Document, FactBase, FalseClaim, word_grams
 from nlp.polarity import polarity_tokens
-from nlp.signals import Signal
+from nlp.signals import CLAIM_KINDS, Signal
 from nlp.text import expand_teencode, fold
 
 log = logging.getLogger(__name__)
@@ -314,14 +314,8 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
 
 # Cues that make a sentence assert something (a rule, a fee, a secret, a sale of data, a request):
 # a meaning match is evidence only in a sentence that carries one of them.
-ASSERTION_CUES = frozenset(
+ASSERTION_CUES = CLAIM_KINDS | frozenset(
     {
-        "policy_claim",
-        "insider_claim",
-        "data_sale_claim",
-        "health_claim",
-        "hidden_truth",
-        "fabricated_obligation",
         "money_request",
         "fee_for_benefit",
         "credential_request",
@@ -525,8 +519,11 @@ _REPORTS = re.compile(
 )
 
 
-# (public: ``nlp.claims.unasked`` reads it too)
-REPORTS = _REPORTS
+def asks_or_reports(sentence: str) -> bool:
+    """Whether ``sentence`` (accent-folded, teencode expanded, lower case, with what ends it)
+    asks (``QUESTION``) or reports others' words (``_REPORTS``): it asserts nothing it carries.
+    Read by :func:`_asserted`, :func:`_restated` and ``nlp.claims.unasked``."""
+    return QUESTION.search(sentence) is not None or _REPORTS.search(sentence) is not None
 
 
 def _asserted(signals: Sequence[Signal], start: int, end: int, text: str) -> bool:
@@ -535,7 +532,7 @@ def _asserted(signals: Sequence[Signal], start: int, end: int, text: str) -> boo
     question (``QUESTION``) or a report of others' words (``_REPORTS``) asserts nothing."""
     # the sentence with what ends it ("?")
     sentence = expand_teencode(fold(text[start : end + 1]).lower())
-    if QUESTION.search(sentence) or _REPORTS.search(sentence):
+    if asks_or_reports(sentence):
         return False
     if any(
         c.kind in ASSERTION_CUES
@@ -578,7 +575,7 @@ def _restated(m: meaning.Match, matches: Sequence[meaning.Match], text: str) -> 
     if m.similarity - runner_up < RESTATED_GAP:
         return False
     sentence = expand_teencode(fold(text[m.start : m.end + 1]).lower())
-    if QUESTION.search(sentence) or _REPORTS.search(sentence):
+    if asks_or_reports(sentence):
         return False
     # praise ("Sổ sức khỏe điện tử trên VNeID tiện quá…") sits near the claim about the same
     # service; a claim is not told in praise

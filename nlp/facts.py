@@ -119,11 +119,7 @@ class FactBase:
     @cached_property
     def claim_postings(self) -> dict[str, tuple[int, ...]]:
         """Word 1–2-gram → the indexes (into ``claim_grams``) of the wordings that hold it."""
-        lists: dict[str, list[int]] = {}
-        for i, (_, grams) in enumerate(self.claim_grams):
-            for g in grams:
-                lists.setdefault(g, []).append(i)
-        return {g: tuple(ix) for g, ix in lists.items()}
+        return meaning.postings([grams for _, grams in self.claim_grams])
 
 
 def word_grams(folded: str) -> frozenset[str]:

@@ -34,7 +34,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -261,11 +261,7 @@ class ClaimIndex:
     @cached_property
     def postings(self) -> dict[str, tuple[int, ...]]:
         """Content word → the wordings that hold it (built once per index)."""
-        lists: dict[str, list[int]] = {}
-        for j, words in enumerate(self.words):
-            for w in words:
-                lists.setdefault(w, []).append(j)
-        return {w: tuple(js) for w, js in lists.items()}
+        return postings(self.words)
 
     def candidates(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of the sentences of ``text`` that share at least ``MIN_SHARED_WORDS``
@@ -355,6 +351,15 @@ class Match:
     similarity: float
     margin: float
     level: str
+
+
+def postings(groups: Sequence[Iterable[str]]) -> dict[str, tuple[int, ...]]:
+    """An inverted index: each term → the indexes of the ``groups`` that hold it, ascending."""
+    lists: dict[str, list[int]] = {}
+    for j, terms in enumerate(groups):
+        for term in terms:
+            lists.setdefault(term, []).append(j)
+    return {term: tuple(js) for term, js in lists.items()}
 
 
 def wordings_digest(wordings: list[str]) -> str:

@@ -459,6 +459,19 @@ _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
 _DENIED_BEFORE = re.compile(
     r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the)\s+$"
 )
+# The cues that claim something about the policy or a technology (a rule, a fee, a secret, a sale
+# of data, a health harm): a sentence carrying one asserts (``nlp.factcheck.ASSERTION_CUES``), a
+# question carrying one asks it (``nlp.claims.CLAIM_CUES``).
+CLAIM_KINDS = frozenset(
+    {
+        "policy_claim",
+        "insider_claim",
+        "data_sale_claim",
+        "health_claim",
+        "hidden_truth",
+        "fabricated_obligation",
+    }
+)
 _REQUESTS = frozenset(
     {
         "credential_request",
@@ -517,8 +530,8 @@ _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, revers
 _CONDITION_BEFORE = re.compile(
     r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai|nhung nguoi|nguoi dan nao|ho dan nao)\s+(?:\w+\s+){0,2}$"
 )
-# "gấp đôi/ba/nhiều lần" is "twice/three times as much", not "urgent".
-# ("gấp 3 lần", "gấp đôi": times; "chuyển gấp 15 triệu" is urgent: an amount follows)
+# "gấp đôi/ba/nhiều lần", "gấp 3 lần" are "twice/three times as much", not "urgent"; "chuyển gấp
+# 15 triệu" is urgent (an amount follows the number).
 _NOT_URGENT_AFTER = re.compile(
     r"\s*(?:doi|ba|bon|muoi|ruoi|nhieu lan|"
     r"\d(?![\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\b|ty\b|dong|d\b|usd|\$)))"
@@ -741,15 +754,25 @@ def has_diacritics(text: str) -> bool:
     return marked * 20 >= len(words)
 
 
-def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str = "") -> bool:
-    """Whether a folded match begins or ends on an ambiguous word (its anchors: the cue words;
-    what lies between them is free text) that the accented text spells as the other word
-    (checked only for text typed with its diacritics)."""
+# Ambiguous words that only some cues mean: "sở" (a department) is an authority of a rule;
+# elsewhere "so" is "số" ("mã 6 số") or "sơ" ("phí hồ sơ").
+_AMBIGUOUS_ONLY_IN: dict[str, frozenset[str]] = {"so": frozenset({"policy_claim"})}
+# Cues anchored on names (devices, illnesses), not on cue words: "đồng hồ thông minh" is no "đóng".
+_NAME_ANCHORED = frozenset({"health_claim"})
+
+
+def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str) -> bool:
+    """Whether a folded match of cue ``kind`` begins or ends on an ambiguous word (its anchors:
+    the cue words; what lies between them is free text) that the accented text spells as the
+    other word (checked only for text typed with its diacritics; ``_AMBIGUOUS_ONLY_IN`` and
+    ``_NAME_ANCHORED`` say which cues a word is checked for)."""
+    if kind in _NAME_ANCHORED:
+        return False
     for m in _AMBIGUOUS_RE.finditer(folded, start, end):
         if m.start() != start and m.end() != end and m.group(0) != "gap":
             continue
-        if m.group(0) == "so" and kind != "policy_claim":
-            continue  # "sở" (a department) is an authority; elsewhere "so" is "số", "sơ"…
+        if kind not in _AMBIGUOUS_ONLY_IN.get(m.group(0), frozenset({kind})):
+            continue
         written = text[m.start() : m.end()].lower()
         if written not in AMBIGUOUS[m.group(0)] and _MARKED.search(written):
             return True
@@ -779,13 +802,7 @@ def detect(text: str) -> list[Signal]:
                 folded, max(0, m.start() - 40), m.start()
             ):
                 continue
-            # (a health claim's anchors are device and illness names: "đồng hồ thông minh" is
-            # not "đóng")
-            if (
-                accented
-                and kind != "health_claim"
-                and _accent_mismatch(text, folded, m.start(), m.end(), kind)
-            ):
+            if accented and _accent_mismatch(text, folded, m.start(), m.end(), kind):
                 continue
             if kind in _DENIABLE and _DENIED_BEFORE.search(
                 folded, max(0, m.start() - 25), m.start()
