@@ -69,6 +69,30 @@ ODD_TLDS = frozenset(
 # there ("myviettel.go.link", "vtmoney.onelink.me"), and so can anyone: such a link is neither a
 # look-alike nor an odd TLD, nor official.
 DEEP_LINK_HOSTS = ("page.link", "go.link", "app.link", "onelink.me", "onelink.to")
+# Free site builders and hosting, where anyone gets a subdomain in a minute
+# ("khaosat-cds.web.app/login", "vcb-xacthuc.netlify.app"): a bank, a carrier or an office does not
+# serve its pages there, so a link to one is a phishing cue (weaker than a look-alike). Google
+# Forms and Sites are left out: schools and offices do use them.
+FREE_HOSTING = (
+    "web.app",
+    "firebaseapp.com",
+    "netlify.app",
+    "vercel.app",
+    "pages.dev",
+    "workers.dev",
+    "github.io",
+    "glitch.me",
+    "herokuapp.com",
+    "onrender.com",
+    "weebly.com",
+    "wixsite.com",
+    "webflow.io",
+    "000webhostapp.com",
+    "ngrok.io",
+    "ngrok-free.app",
+    "trycloudflare.com",
+    "blogspot.com",
+)
 OFFICIAL = ROOT / "data" / "links" / "official.tsv"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from nlp.links import (
     DEEP_LINK_HOSTS,
+    FREE_HOSTING,
     ODD_TLDS,
     SHORTENERS,
     host_of,
@@ -52,7 +53,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
         r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk|ma \d so|"
         r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
-        r"anh (?:chup )?(?:can cuoc|cccd)|(?:can cuoc|cccd) (?:2|hai) mat)\b|"
+        r"anh (?:chup )?(?:can cuoc|cccd)|(?:can cuoc|cccd) (?:2|hai) mat|"
+        r"anh (?:2|hai) mat (?:can cuoc|cccd)|(?:anh )?chan dung cam (?:can cuoc|cccd)|"
+        r"(?:\d+ )?so seri(?:al)? (?:in )?(?:tren )?(?:phoi )?sim)\b|"
+        # a code or a SIM's serial sent back by reply ("trả lời tin nhắn này kèm … mã OTP")
+        r"\btra loi tin nhan (?:nay )?kem\b[^.!?\n]{0,50}?\b(?:ma otp|otp|seri|mat khau|ma xac)|"
+        # a SIM or a bank account handed over to someone else to run ("bàn giao SIM và tài khoản
+        # cho bên mình quản lý", "cho thuê tài khoản ngân hàng"): a mule account
+        r"\b(?:ban giao|giao lai|cho thue|ban lai) (?:sim|the atm|the ngan hang|tai khoan)\b|"
         # a crypto wallet's recovery phrase or private key: asked for, it is always a theft
         r"\b(?:cum tu khoi phuc|cum tu bi mat|seed phrase|private key|khoa rieng tu)\b",
         0.8,
@@ -140,7 +148,16 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:cuoc goi|tin nhan|sms|tin|email|loi moi|yeu cau)|"
         # advice and lessons: "mọi người cẩn thận", "dấu hiệu nhận biết lừa đảo", "hãy từ chối",
         # "đừng bao giờ cho thuê…", "suýt bị lừa", "dặn bố mẹ"
-        r"(?:moi nguoi|ba con|cac ban|ca nha|anh em|chi em|nguoi dan|nen|hay|phai) can than|"
+        r"(?:moi nguoi|mn|ae|ba con|cac ban|cac bac|cac me|ca nha|anh em|chi em|nguoi dan|nen|hay|"
+        r"phai) (?:nho )?can than|"
+        # "lại thêm kiểu mới:", "chiêu mới đấy", someone "bị gọi xưng nhân viên nhà mạng", a
+        # bank's or a post office's word that a message is not theirs ("đây không phải tin nhắn
+        # của họ"), "bạn em đã mất…"
+        r"(?:lai )?them (?:kieu|chieu|tro|hinh thuc) (?:lua )?moi|chieu (?:lua )?moi|"
+        r"bi (?:goi dien|goi|nhan tin) (?:tu )?(?:xung|gia|mao)|"
+        r"khong phai (?:la )?(?:tin nhan|cuoc goi|email|trang|link|so|tong dai) (?:cua|tu)|"
+        r"khong phai cua (?:buu dien|ngan hang|nha mang|ho|co quan|chung toi|to chuc)|"
+        r"(?:ban|me|bo|ong|ba|co|chu|di|cau) em (?:vua |da |moi )?(?:bi|mat|suyt|nhan duoc)\b|"
         r"dau hieu (?:nhan biet )?(?:lua dao|gia mao|tin nhan gia|cuoc goi gia)|"
         r"nhan (?:biet|dien) (?:lua dao|tin nhan gia|cuoc goi gia|trang gia)|"
         r"(?:hay|nen|phai) tu choi|dung bao gio (?:cho|ban|lam theo|tra loi|tai|dang nhap|quet|"
@@ -189,7 +206,13 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"khong co (?:khoan|loai|muc|khoan thu|khoan dong gop) (?:[^.!?\n]|(?<=\d)\.(?=\d)){0,80}? "
         r"nao\b|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
         r"tra loi: khong|khong ban hanh (?:quy dinh|van ban|thong tu|nghi dinh|quyet dinh) nao|"
-        r"khong co viec)\b",
+        r"khong co viec|"
+        # a commenter's correction: "là thêu dệt", "thực ra ngược lại:", "bạn đọc sai rồi", "làm
+        # gì có chuyện…", "ko có đâu bạn ơi", "đừng nghe mấy trang fb…"
+        r"theu det|(?:thuc ra|su that|thuc te)(?: la)?(?: hoan toan)? nguoc lai|"
+        r"(?:doc|hieu|nghe|noi) (?:sai|nham|lam) (?:roi|r|het roi)|lam gi co (?:chuyen|viec|quy dinh|"
+        r"khoan|luat)|(?:khong|ko|kh|k) co dau (?:\w+ ){0,2}oi|dung (?:nghe|tin) (?:may |nhung |cac )?"
+        r"(?:trang|tin don|loi don|page|nguoi ta))\b",
         -0.6,
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
@@ -220,10 +243,10 @@ _AUTHORITY = (
     r"chi dao|lenh|nha nuoc|chinh phu|bo chinh tri|trung uong|ngan hang nha nuoc|tinh|"
     r"xa(?! hoi)|huyen|"
     r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
-    r"cong van|"
-    # a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
+    r"cong van|de an|"
+    # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
-    r"(?:tu|ke tu) (?:ngay |thang |nam |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|"
+    r"(?:tu|ke tu) (?:ngay |thang |nam |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
     r"cong dich vu cong|dich vu cong|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
     r"co quan thue)"
 )
@@ -231,6 +254,10 @@ _RULE = (
     # not negated: "không thu phí", "chưa bắt buộc" state no rule
     r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
     r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc|trich|lam lai|cat|chiu (?:thue|phi))|"
+    # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
+    # "thay thế 60% giáo viên … bằng robot"
+    r"phai tu (?:bo tien|chi tra|mua|trang trai)|bo tien tui|thu thue|bi tu choi|"
+    r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"bat buoc|"
     r"\bbat (?:moi|phai|dan)|\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
@@ -243,7 +270,7 @@ _RULE = (
     r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
     r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
-    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
+    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra|luu hanh|phat hanh)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
     r"(?:bi|se|se bi) khai tu|"
     r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|thu) (?:thang|tien|vao|"
     r"truc tiep|tu tai khoan)|tu dong (?:tru|thu|trich))"
@@ -280,6 +307,15 @@ CUES["data_sale_claim"] = (
     r"(?:duoc|bi|dem) (?:ban|chia se|cung cap)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
     r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai)|"
     r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
+    # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
+    # máy chủ đám mây của một tập đoàn Mỹ"
+    r"tu dong doc (?:tin nhan|danh ba|anh)|doc (?:trom|len) (?:tin nhan|danh ba)|"
+    # (the match starts after "bật"/"mở": folded "bat" is also "bắt", checked against the accents)
+    r"(?:(?<=bat )|(?<=mo ))(?:micro|mic|camera|may anh)[^.!?\n]{0,30}"
+    r"(?:nghe len|quay len|ghi am|theo doi)|"
+    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,80}(?:may chu|dam may|cloud|server)[^.!?\n]{0,30}"
+    r"(?:cua|o|dat o|tai) (?:mot )?(?:(?:cong ty|tap doan|doi tac) )?(?:nuoc ngoai|trung quoc|my|"
+    r"singapore|han quoc|nhat ban|nga|an do)\b|"
     r"ghi am (?:moi|tat ca|toan bo) (?:cuoc goi|cuoc noi chuyen)|"
     # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
     # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
@@ -318,7 +354,10 @@ _ILLNESS = (
 CUES["health_claim"] = (
     rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
     rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi)(?: \w+){{0,6}}? "
-    rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc))",
+    rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc)|"
+    # "5G sẽ kích hoạt các hạt nano trong cơ thể", "vaccine có gắn chip"
+    rf"{_TECH}[^.!?\n]{{0,60}}?(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach)|"
+    r"(?:vac ?xin|vaccine)[^.!?\n]{0,60}(?:chip|hat nano|vi mach|song 5g))",
     0.5,
     "Khẳng định một công nghệ, thiết bị gây bệnh — cần đối chiếu với nguồn y tế chính thức",
 )
@@ -448,7 +487,9 @@ _WORD_END = r"(?!(?<=[^\W\d_])[^\W\d_])"
 _COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUES.items()}
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:khong|ko|dung|tuyet doi|chua|khong nen)(?: bao gio| nen| duoc| tuyet doi| co)?"
+    # ("dung" is "đừng", not the "dụng" of "ứng dụng", "sử dụng": "cài ứng dụng AnyDesk")
+    r"\b(?:khong|ko|(?<!ung )(?<!su )dung|tuyet doi|chua|khong nen)"
+    r"(?: bao gio| nen| duoc| tuyet doi| co)?"
     r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| quy khach| nguoi dan| ban)?"
     # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
     r"(?: chuyen(?: tien| khoan)?)?(?: qua| vao)?\W{0,3}$"
@@ -591,7 +632,8 @@ def url_signals(text: str) -> list[Signal]:
     domain (0.9; a short brand key counts inside a label only with banking words around it:
     "onlinenhbidv.com"), shorteners (0.4), hosts outside the official list named for signing in
     (``sign_in_host``, 0.6: "login-online.com.vn", "xacthuc-….top"), hosts that open with another
-    domain (``embedded_domain``, 0.6: "zaloapp.com.….castexfc.com"), unusual TLDs (0.4), and
+    domain (``embedded_domain``, 0.6: "zaloapp.com.….castexfc.com"), pages on free hosting
+    (``nlp.links.FREE_HOSTING``, 0.5: "khaosat.web.app"), unusual TLDs (0.4), and
     links to an official domain (``official_link``, weight 0: no evidence either way; see
     :func:`official`)."""
     found: list[Signal] = []
@@ -671,6 +713,18 @@ def url_signals(text: str) -> list[Signal]:
                     f'Tên miền {host} mang chữ "{word}" (đăng nhập, xác thực) nhưng không phải '
                     "trang chính thức",
                     0.6,
+                )
+            )
+            continue
+        if host.endswith(tuple("." + h for h in FREE_HOSTING)):
+            found.append(
+                Signal(
+                    "free_hosting",
+                    start,
+                    end,
+                    url,
+                    f"Trang {host} đặt trên dịch vụ lưu trữ miễn phí, không phải trang chính thức",
+                    0.5,
                 )
             )
             continue
@@ -797,12 +851,17 @@ def detect(text: str) -> list[Signal]:
     unofficial: bool | None = None  # whether it links outside the official list, when asked
     for kind, pattern in _COMPILED.items():
         _, weight, message = CUES[kind]
-        for m in pattern.finditer(folded):
+        pos = 0
+        while (m := pattern.search(folded, pos)) is not None:
+            pos = max(m.end(), m.start() + 1)
             if kind in _REQUESTS and _NEGATED_BEFORE.search(
                 folded, max(0, m.start() - 40), m.start()
             ):
                 continue
             if accented and _accent_mismatch(text, folded, m.start(), m.end(), kind):
+                # the wrong word's match must not hide a real one that overlaps it ("cảm biến …,
+                # từ tháng tới … sẽ bị từ chối"): search again from the next character
+                pos = m.start() + 1
                 continue
             if kind in _DENIABLE and _DENIED_BEFORE.search(
                 folded, max(0, m.start() - 25), m.start()

@@ -571,3 +571,64 @@ def test_a_number_does_not_end_a_rule_or_its_denial() -> None:
     assert "refutation" in kinds(
         'Không có khoản đóng góp bắt buộc 200.000 đồng/hộ cho "Quỹ chuyển đổi số" nào.'
     )
+
+
+def test_scam_cues_of_a_fourth_probe() -> None:
+    assert "remote_app" in kinds("Anh cài ứng dụng UltraViewer rồi đọc cho em mã kết nối nhé")
+    assert "remote_app" in kinds("Chị tải ứng dụng AnyDesk về máy giúp em")
+    assert "credential_request" in kinds("Em chụp gửi anh ảnh 2 mặt CCCD qua zalo nhé")
+    assert "credential_request" in kinds("Gửi kèm ảnh chân dung cầm CCCD để xét duyệt")
+    assert "credential_request" in kinds(
+        "Quý khách trả lời tin nhắn này kèm mã OTP để hoàn tất nâng cấp eSIM"
+    )
+    assert "credential_request" in kinds("đọc giúp em số seri in trên phôi SIM")
+    assert "credential_request" in kinds("Cần người cho thuê tài khoản ngân hàng, 2 triệu/tháng")
+    assert "free_hosting" in kinds("Nhận quà tại quatang-tet.netlify.app/nhan")
+    assert "free_hosting" not in kinds("Đăng ký tại https://forms.gle/abc123")
+
+
+def test_warnings_and_corrections_of_a_fourth_probe() -> None:
+    for text in (
+        "Lại thêm chiêu lừa mới: gọi điện báo trúng thưởng",
+        "mẹ em vừa bị gọi tự xưng bên điện lực",
+        "Ngân hàng khẳng định đây không phải tin nhắn của ngân hàng",
+        "Tin nhắn đó không phải của nhà mạng đâu",
+        "ae nhớ cẩn thận nha",
+        "Bạn em suýt mất tiền vì link này",
+    ):
+        assert "warning_context" in kinds(text), text
+    for text in (
+        "Chuyện nộp phí VNeID là thêu dệt",
+        "Thực ra hoàn toàn ngược lại: dữ liệu được bảo vệ",
+        "bác hiểu nhầm rồi, quy định đó chỉ áp dụng cho doanh nghiệp",
+        "làm gì có quy định phạt người không cài app",
+        "ko co dau ba con oi",
+        "Đừng nghe mấy trang tin đồn",
+    ):
+        assert "refutation" in kinds(text), text
+
+
+def test_claim_cues_of_a_fourth_probe() -> None:
+    assert "health_claim" in kinds("Sóng 5G sẽ kích hoạt chip trong cơ thể người đã tiêm")
+    assert "health_claim" in kinds("Vaccine có gắn vi mạch để theo dõi người tiêm")
+    assert "data_sale_claim" in kinds("Ứng dụng này tự động đọc danh bạ và tin nhắn của bạn")
+    assert "data_sale_claim" in kinds("Camera có thể tự bật micro để nghe lén cả nhà")
+    assert "data_sale_claim" in kinds(
+        "Hồ sơ bệnh án đã được lưu trên máy chủ đám mây của một công ty Trung Quốc"
+    )
+    assert "policy_claim" in kinds(
+        "Theo chỉ thị mới, giáo viên phải tự bỏ tiền mua phần mềm soạn giáo án"
+    )
+    assert "policy_claim" in kinds("Bộ Tài chính sẽ thu thuế mọi khoản chuyển khoản trên 5 triệu")
+    assert "policy_claim" in kinds("Đề án sẽ thay thế nửa số nhân viên bưu điện bằng robot")
+    assert "policy_claim" in kinds("Ngân hàng Nhà nước ngừng lưu hành tiền mệnh giá 500 đồng")
+    assert "policy_claim" in kinds("Cửa hàng không xuất hóa đơn trước 30/6 sẽ bị thu hồi giấy phép")
+
+
+def test_a_rejected_homograph_does_not_hide_the_cue_after_it() -> None:
+    # "cảm" (feel) is not "cấm" (ban): its match is dropped, and the rule that overlaps it is found
+    assert "policy_claim" in kinds(
+        "Xã đã lắp cảm biến ở cổng chợ, từ tháng sau ai không quét mã sẽ bị từ chối vào chợ."
+    )
+    # "ứng dụng" is not "đừng": the request after it is no denied request
+    assert "remote_app" in kinds("Bạn cài ứng dụng TeamViewer giúp mình")
