@@ -55,7 +55,13 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
         r"anh (?:chup )?(?:can cuoc|cccd)|(?:can cuoc|cccd) (?:2|hai) mat|"
         r"anh (?:2|hai) mat (?:can cuoc|cccd)|(?:anh )?chan dung cam (?:can cuoc|cccd)|"
-        r"(?:\d+ )?so seri(?:al)? (?:in )?(?:tren )?(?:phoi )?sim)\b|"
+        r"(?:\d+ )?so seri(?:al)? (?:in )?(?:tren )?(?:phoi )?sim|"
+        # the code just received, named by pointing at it ("đọc giúp em mã đó")
+        r"ma (?:do|nay|ay|vua nhan))\b|"
+        # a code texted to someone ("nhắn mã OTP cho số 09…"); "nhận mã OTP về số…" (receive)
+        # is what a genuine message says, and folded "nhan" is both
+        r"\bnhan(?: tin| lai)? (?:ma otp|otp|ma xac (?:thuc|nhan)|ma (?:do|nay|vua nhan))"
+        r"[^.!?\n]{0,20}?\bcho (?:so|minh|em|toi|chung toi|ben|tong dai|\d)|"
         # a code or a SIM's serial sent back by reply ("trả lời tin nhắn này kèm … mã OTP")
         r"\btra loi tin nhan (?:nay )?kem\b[^.!?\n]{0,50}?\b(?:ma otp|otp|seri|mat khau|ma xac)|"
         # a SIM or a bank account handed over to someone else to run ("bàn giao SIM và tài khoản
@@ -242,7 +248,9 @@ _AUTHORITY = (
     r"(?:nghi quyet|nq ?\d|quy dinh|van ban|chi thi|quyet dinh|chinh sach|chu truong|thong bao|"
     r"chi dao|lenh|nha nuoc|chinh phu|bo chinh tri|trung uong|ngan hang nha nuoc|tinh|"
     r"xa(?! hoi)|huyen|"
-    r"so |bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
+    # "sở" (a department), not "số" ("số tiền", "số dư", "số tài khoản": no accents to tell them)
+    r"so (?!tien\b|du\b|tai khoan|dien thoai|thue bao|luong\b|lan\b|the\b|hieu\b|ngay\b|phut\b|\d)|"
+    r"bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
     r"cong van|de an|"
     # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
@@ -489,7 +497,8 @@ _COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUE
 _NEGATED_BEFORE = re.compile(
     # ("dung" is "đừng", not the "dụng" of "ứng dụng", "sử dụng": "cài ứng dụng AnyDesk")
     r"\b(?:khong|ko|(?<!ung )(?<!su )dung|tuyet doi|chua|khong nen)"
-    r"(?: bao gio| nen| duoc| tuyet doi| co)?"
+    # (a tag question, "đúng không, đọc cho em…", negates nothing)
+    r"(?!\s?[,?])(?: bao gio| nen| duoc| tuyet doi| co)?"
     r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| quy khach| nguoi dan| ban)?"
     # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
     r"(?: chuyen(?: tien| khoan)?)?(?: qua| vao)?\W{0,3}$"

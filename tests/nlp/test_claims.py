@@ -154,8 +154,12 @@ def test_a_repeated_known_false_claim_is_queued_on_its_match(analyzer) -> None: 
     match = next(r for r in result["reasons"] if r["kind"] == "known_false_claim")
     assert match["fact"]["method"] == "meaning"
     assert match["fact"]["official"]  # the correction a reviewer checks it against
-    # the flag is the match's, not the model's n-gram
-    assert not [r for r in result["reasons"] if r["kind"] == "model"]
+    # the flag stands on the match (and any cue), never on the model's n-gram alone: the model
+    # may agree and add its own reason, after the evidence
+    evidence = [r for r in result["reasons"] if r["weight"] > 0 and r["kind"] != "model"]
+    assert evidence
+    kinds = [r["kind"] for r in result["reasons"]]
+    assert "model" not in kinds or kinds.index("model") > kinds.index("known_false_claim")
     # and it keeps it inside a long article, even one that warns about something else in
     # another paragraph (a refutation or a warning counts in the claim's own paragraph)
     warning = "Cảnh báo: trời sắp mưa to, bà con lưu ý phòng tránh."
@@ -335,3 +339,29 @@ def test_a_reported_rumour_and_an_authoritys_warning_are_not_claims(analyzer) ->
         "Công an tỉnh cảnh báo: các đối tượng gửi tin nhắn kèm đường link vneid-gov.com.vn, yêu"
         " cầu nhập mật khẩu và mã OTP.",
     )
+
+
+def test_a_code_mentioned_is_no_evidence_asking_for_it_is(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A genuine one-time-code message mentions its code as a phishing one does: the mention
+    weighs, it is no evidence alone (``nlp.analyze.CONTEXT_ONLY``); asking for the code is."""
+    genuine, phishing = analyzer.analyze(
+        [
+            "Mã OTP Shopee của bạn là 604218",
+            "Vui lòng gửi lại mã OTP vừa nhận qua tin nhắn này để hoàn tất nâng cấp SIM 5G.",
+        ]
+    )
+    assert genuine["misinfo"] == "none"
+    assert genuine["risk"] < 0.4
+    assert phishing["misinfo"] == "scam"
+    assert any(r["kind"] == "credential_request" for r in phishing["reasons"])
+
+
+def test_a_sum_is_no_department(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Without accents "so" is "số" as often as "sở": "số tiền … trừ vào" states no rule."""
+    (airtime,) = analyzer.analyze(
+        [
+            "Soan A gui 1357 de duoc ung 15000d vao tai khoan Airtime. So tien da ung se duoc "
+            "tru vao tai khoan chinh khi Quy khach nap the."
+        ]
+    )
+    assert not any(r["kind"] == "policy_claim" for r in airtime["reasons"])

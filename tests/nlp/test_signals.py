@@ -583,6 +583,9 @@ def test_scam_cues_of_a_fourth_probe() -> None:
     )
     assert "credential_request" in kinds("đọc giúp em số seri in trên phôi SIM")
     assert "credential_request" in kinds("Cần người cho thuê tài khoản ngân hàng, 2 triệu/tháng")
+    assert "credential_request" in kinds("Anh vừa nhận mã rồi đúng không, đọc cho em mã đó nhé")
+    assert "credential_request" in kinds("nhan ma OTP cho so 0988123456 de nhan thuong")
+    assert "credential_request" not in kinds("Quý khách sẽ nhận mã OTP về số điện thoại đăng ký")
     assert "free_hosting" in kinds("Nhận quà tại quatang-tet.netlify.app/nhan")
     assert "free_hosting" not in kinds("Đăng ký tại https://forms.gle/abc123")
 
