@@ -138,7 +138,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:toi|minh|me|bo|ong|ba|vo|chong|nha (?:toi|minh)|ke toan|phu huynh|nhieu nguoi|"
         r"co nguoi|hang xom)(?: \w+){0,3} (?:vua |da |moi |cung |tung )?(?:nhan|bi goi|nghe)"
         r"(?: duoc)?(?: mot)? (?:cuoc goi|tin nhan|sms|tin zalo|tin|email|thu)"
-        r"(?=[^.!?\n:'\"“]{0,80}[:'\"“]| (?:bao|noi|rang|yeu cau|doi|moi))|"
+        r"(?=[^.!?\n:'\"“]{0,80}[:'\"“]| (?:bao|noi|rang|yeu cau|doi|moi|de nghi))|"
         r"co (?:dua|nguoi|ke|thang|con|ai) (?:\w+ )?goi (?:cho|den|toi) (?:minh|toi|tui|me|bo|nha)|"
         # ("dán nguyên văn", not the name "Nguyễn Văn")
         r"(?:dan|chep|trich|noi|ghi) (?:lai )?nguyen van|de (?:moi nguoi|ba con|cac ban) nhan (?:dien|biet)|"
@@ -149,7 +149,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,2}"
         r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc)\b|"
         r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
-        r"(?:neu )?ai nhan (?:duoc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
+        r"(?:neu )?ai nhan (?:duoc |dc |đc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
         r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
         r"(?:cuoc goi|tin nhan|sms|tin|email|loi moi|yeu cau)|"
         # advice and lessons: "mọi người cẩn thận", "dấu hiệu nhận biết lừa đảo", "hãy từ chối",
@@ -160,6 +160,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         # bank's or a post office's word that a message is not theirs ("đây không phải tin nhắn
         # của họ"), "bạn em đã mất…"
         r"(?:lai )?them (?:kieu|chieu|tro|hinh thuc) (?:lua )?moi|chieu (?:lua )?moi|"
+        r"(?:bao|bat|yeu cau|doi|du) (?:toi|tui|tao|me toi|bo toi) (?:phai )?(?:dong|nop|chuyen|cai|"
+        r"doc|gui|bam)|moi (?:hieu ra|biet (?:la |minh )?(?:bi lua|da bi lua|bi chiem))|"
+        r"(?:khong|chang) (?:ai|noi nao|cho nao) (?:thu tien|bat|doi|yeu cau) (?:ung vien|nguoi|dong|nop)|"
         r"bi (?:goi dien|goi|nhan tin) (?:tu )?(?:xung|gia|mao)|"
         r"khong phai (?:la )?(?:tin nhan|cuoc goi|email|trang|link|so|tong dai) (?:cua|tu)|"
         r"khong phai cua (?:buu dien|ngan hang|nha mang|ho|co quan|chung toi|to chuc)|"
@@ -212,13 +215,13 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"khong co (?:khoan|loai|muc|khoan thu|khoan dong gop) (?:[^.!?\n]|(?<=\d)\.(?=\d)){0,80}? "
         r"nao\b|(?:la |do la |chi la )?(?:tin |bai |thong tin )?fake\b|"
         r"tra loi: khong|khong ban hanh (?:quy dinh|van ban|thong tu|nghi dinh|quyet dinh) nao|"
-        r"khong co viec|"
+        r"khong co viec|khong (?:thu|yeu cau|bat|nhan) bat ky (?:khoan|loai|muc)[^.!?\n]{0,60}? nao\b|"
         # a commenter's correction: "là thêu dệt", "thực ra ngược lại:", "bạn đọc sai rồi", "làm
         # gì có chuyện…", "ko có đâu bạn ơi", "đừng nghe mấy trang fb…"
         r"theu det|(?:thuc ra|su that|thuc te)(?: la)?(?: hoan toan)? nguoc lai|"
         r"(?:doc|hieu|nghe|noi) (?:sai|nham|lam) (?:roi|r|het roi)|lam gi co (?:chuyen|viec|quy dinh|"
         r"khoan|luat)|(?:khong|ko|kh|k) co dau (?:\w+ ){0,2}oi|dung (?:nghe|tin) (?:may |nhung |cac )?"
-        r"(?:trang|tin don|loi don|page|nguoi ta))\b",
+        r"(?:cai )?(?:trang|tin don|loi don|page|nguoi ta|post|bai dang|bai))\b",
         -0.6,
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
@@ -250,21 +253,25 @@ _AUTHORITY = (
     r"xa(?! hoi)|huyen|"
     # "sở" (a department), not "số" ("số tiền", "số dư", "số tài khoản": no accents to tell them)
     r"so (?!tien\b|du\b|tai khoan|dien thoai|thue bao|luong\b|lan\b|the\b|hieu\b|ngay\b|phut\b|\d)|"
-    r"bo (?:cong an|tai chinh|giao duc)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
+    r"bo (?:cong an|tai chinh|giao duc|y te|khoa hoc|thong tin|noi vu|tu phap|cong thuong|xay dung|"
+    r"giao thong|lao dong|nong nghiep|van hoa|ngoai giao|quoc phong|ke hoach)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
     r"cong van|de an|"
     # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
-    r"(?:tu|ke tu) (?:ngay |thang |nam |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
+    r"(?:tu|ke tu) (?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
     r"cong dich vu cong|dich vu cong|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
     r"co quan thue)"
 )
 _RULE = (
     # not negated: "không thu phí", "chưa bắt buộc" state no rule
-    r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
+    # nor is "vẫn phải nộp" (still, as today) or "không bao giờ thu tiền"
+    r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )(?<!van )(?<!bao gio )"
     r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc|trich|lam lai|cat|chiu (?:thue|phi))|"
     # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
     # "thay thế 60% giáo viên … bằng robot"
     r"phai tu (?:bo tien|chi tra|mua|trang trai)|bo tien tui|thu thue|bi tu choi|"
+    r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
+    r"(?:dung lop|hanh nghe|giang day)|"
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"bat buoc|"
     r"\bbat (?:moi|phai|dan)|\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
@@ -301,7 +308,9 @@ CUES["insider_claim"] = (
     'Dựa vào "tin nội bộ", "văn bản mật", "sự thật bị giấu" — nguồn không kiểm chứng được',
 )
 CUES["data_sale_claim"] = (
-    r"\b(?:(?:ban|chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
+    # ("bán", not "Ủy ban", "bản giấy", "ban hành", "ban quản lý": folded alike)
+    r"\b(?:(?:(?<!uy )ban(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
+    r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
     r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat)[^.!?\n]{0,60}(?:chuyen|gui|dua|luu|dong bo)"
@@ -318,6 +327,10 @@ CUES["data_sale_claim"] = (
     # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
     # máy chủ đám mây của một tập đoàn Mỹ"
     r"tu dong doc (?:tin nhan|danh ba|anh)|doc (?:trom|len) (?:tin nhan|danh ba)|"
+    r"(?:do|boi) (?:mot )?(?:cong ty|cty|tap doan|doanh nghiep|doi tac) (?:cua )?(?:nuoc ngoai|trung quoc|"
+    r"my|nga|han quoc|singapore)(?: \w+){0,2} (?:van hanh|quan ly|nam giu|kiem soat|so huu)|"
+    r"(?:mau )?adn[^.!?\n]{0,30}(?:ban|gui|chuyen) (?:cho|sang|ve) (?:cty|cong ty|nuoc ngoai|tap doan)|"
+    r"(?:dua|cho) vao danh sach (?:theo doi|den|giam sat|dac biet)|"
     # (the match starts after "bật"/"mở": folded "bat" is also "bắt", checked against the accents)
     r"(?:(?<=bat )|(?<=mo ))(?:micro|mic|camera|may anh)[^.!?\n]{0,30}"
     r"(?:nghe len|quay len|ghi am|theo doi)|"
@@ -357,12 +370,15 @@ _ILLNESS = (
     r"di tat|say thai|suy giam tri nho|teo nao|tu vong|ngo doc|sut can|rung toc|benh tim|"
     r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa|u nao|co giat|giam tri nho|"
     r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi|"
-    r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao))"
+    r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao)|giam tieu cau|"
+    r"dau dau|nhap vien)"
 )
 CUES["health_claim"] = (
     rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
     rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi)(?: \w+){{0,6}}? "
     rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc)|"
+    # "phát xạ cao gấp 100 lần mức cho phép"
+    rf"{_TECH}[^.!?\n]{{0,60}}?(?:phat xa|buc xa)[^.!?\n]{{0,20}}(?:gap \d+ lan|vuot (?:muc|nguong))|"
     # "5G sẽ kích hoạt các hạt nano trong cơ thể", "vaccine có gắn chip"
     rf"{_TECH}[^.!?\n]{{0,60}}?(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach)|"
     r"(?:vac ?xin|vaccine)[^.!?\n]{0,60}(?:chip|hat nano|vi mach|song 5g))",
@@ -378,7 +394,9 @@ _OWN_TOP_UP = r"(?!\s?(?:the|tien (?:dien thoai|vao (?:tai khoan|tk) (?:chinh|vi
 CUES["money_request"] = (
     rf"\b(?:(?:chuyen|nop|dong|tra|coc|dat coc)\b|(?<!duoc )(?<!da )nap\b{_OWN_TOP_UP}|"
     rf"gui\b(?!\s?\d{{3,4}}\b))"
-    rf"\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?[^.!?\n]{{0,40}}?{_MONEY}|"
+    # (an amount after "trên", "dưới", "quá", "hơn" is a threshold: "mỗi lần chuyển trên 10 triệu")
+    rf"\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?[^.!?\n]{{0,40}}?"
+    rf"(?<![\d.,])(?<!tren )(?<!duoi )(?<!qua )(?<!hon )(?<!toi da ){_MONEY}|"
     rf"{_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc)|"
     # "cho tao mượn 3 triệu" (a hacked friend's account)
     rf"cho (?:tao|minh|em|anh|chi|toi|to) (?:muon|vay) (?:tam |gap )?{_MONEY}",
@@ -485,6 +503,20 @@ CUES["not_you_link"] = (
     r"huy (?:tai|o|qua)|xac (?:thuc|minh) (?:tai|o|qua))",
     0.7,
     'Báo một giao dịch hay đăng nhập lạ rồi bảo "nếu không phải bạn" thì bấm vào đường link',
+)
+
+# Paying, renewing or confirming "at" a link ("Thanh toán tại dhl-vn-customs.info", "gia hạn tại
+# ca-giahan.com", "nộp lệ phí qua link tuyensinh.online"): the phishing page's own request. A cue
+# only when that link is outside the official list (a real bill says "thanh toán tại evn.com.vn").
+# Written for duluan from the scams a seventh fresh probe missed (issue 12).
+CUES["pay_at_link"] = (
+    r"\b(?:thanh toan|nop (?:phi|tien|thue|le phi)|dong (?:phi|tien)|gia han|nhan hang|nhan tien|"
+    r"rut tien|cap nhat (?:thong tin|ho so)|xac thuc|xac minh|kich hoat|nhan qua|nhan thuong)"
+    r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}?\b(?:tai|qua|o|vao|truy cap)\s+"
+    r"(?:link |duong link |duong dan |trang |website |"
+    r"web )?",
+    0.6,
+    "Đòi thanh toán, nộp phí hoặc xác thực tại một đường link không chính thức",
 )
 
 # A cue ends where a word ends: "khong can thi" (no exam needed) is not "không cần thiết", "cho
@@ -807,6 +839,18 @@ def _unofficial_link(text: str) -> bool:
     return any((host := host_of(url)) and official(host) is None for _, _, url in urls(text))
 
 
+def _unofficial_url_from(text: str, start: int) -> int:
+    """Where the URL of ``text`` that starts at ``start`` ends (``nlp.text.urls``: "tp.hcm" is
+    none), when its host is outside the official list and no app's deep link; else 0."""
+    for begin, stop, url in urls(text):
+        if begin == start:
+            host = host_of(url)
+            if host and official(host) is None and not host.endswith(DEEP_LINK_HOSTS):
+                return stop
+            return 0
+    return 0
+
+
 def has_diacritics(text: str) -> bool:
     """Whether ``text`` is typed with its diacritics: at least one word in twenty has a marked
     letter (text typed without them — social posts, SMS — is read by folded matching alone)."""
@@ -897,6 +941,12 @@ def detect(text: str) -> list[Signal]:
                 )
                 or (kind == "remote_app" and m.group(0).startswith(("duong", "link")))
             )
+            end = m.end()
+            if kind == "pay_at_link":
+                # the link must start where the match ends; the evidence runs to its end
+                end = _unofficial_url_from(text, m.end())
+                if not end:
+                    continue
             if needs_link and unofficial is None:
                 unofficial = _unofficial_link(text)
             if needs_link and not unofficial:
@@ -907,8 +957,6 @@ def detect(text: str) -> list[Signal]:
                 and _CONDITION_BEFORE.search(folded, max(0, m.start() - 30), m.start())
             ):
                 continue
-            found.append(
-                Signal(kind, m.start(), m.end(), text[m.start() : m.end()], message, weight)
-            )
+            found.append(Signal(kind, m.start(), end, text[m.start() : end], message, weight))
     found.sort(key=lambda s: (s.start, s.kind))
     return found

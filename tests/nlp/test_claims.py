@@ -365,3 +365,12 @@ def test_a_sum_is_no_department(analyzer) -> None:  # type: ignore[no-untyped-de
         ]
     )
     assert not any(r["kind"] == "policy_claim" for r in airtime["reasons"])
+
+
+def test_an_answer_to_a_report_reports_it() -> None:
+    from nlp.factcheck import asks_or_reports
+
+    assert asks_or_reports(
+        "truoc thong tin du lieu sinh trac hoc bi chuyen cho cong ty nuoc ngoai, ngan hang cho biet"
+    )
+    assert not asks_or_reports("du lieu sinh trac hoc bi chuyen cho cong ty nuoc ngoai.")

@@ -72,7 +72,8 @@ def test_without_an_assertion_a_close_paraphrase_is_weaker_evidence(facts: FactB
 
 
 def test_a_stated_consequence_asserts_without_a_cue(facts: FactBase) -> None:
-    text = "Từ tháng sau ai chưa cài ứng dụng VNeID sẽ bị xử phạt hành chính nặng"
+    # ("bị xử phạt" is a rule cue since issue 12's seventh probe: "bị xử lý" is none)
+    text = "Từ tháng sau ai chưa cài ứng dụng VNeID sẽ bị xử lý hành chính nặng"
     assert not {s.kind for s in detect(normalize(text))} & ASSERTION_CUES
     found = signals(facts, text)
     assert [s.kind for s in found] == ["known_false_claim"]

@@ -635,3 +635,34 @@ def test_a_rejected_homograph_does_not_hide_the_cue_after_it() -> None:
     )
     # "ứng dụng" is not "đừng": the request after it is no denied request
     assert "remote_app" in kinds("Bạn cài ứng dụng TeamViewer giúp mình")
+
+
+def test_cues_of_a_fifth_probe() -> None:
+    assert "pay_at_link" in kinds("Hải quan: thanh toán thuế 320.000đ tại haiquan-vn.info để nhận")
+    assert "pay_at_link" in kinds("Vui long xac thuc tai vneid-capnhat.com truoc 24h")
+    assert "pay_at_link" not in kinds("Quý khách thanh toán tại https://www.evn.com.vn")
+    assert "pay_at_link" not in kinds("Thanh toán tại TP.HCM hoặc tại quầy")
+    assert "money_request" not in kinds("app bắt xác thực mỗi lần chuyển trên 10 triệu")
+    assert "money_request" in kinds("Chuyển ngay 2.500.000đ để giữ chỗ")
+    assert "health_claim" in kinds("Cột 4G đầu ngõ phát xạ cao gấp 50 lần ngưỡng an toàn")
+    assert "health_claim" in kinds("song 5g lam giam tieu cau o tre nho")
+    assert "data_sale_claim" in kinds("Hệ thống này do một công ty Trung Quốc quản lý toàn bộ")
+    assert "data_sale_claim" in kinds("ai từ chối quét võng mạc sẽ bị đưa vào danh sách theo dõi")
+    assert "data_sale_claim" not in kinds("Ủy ban nhân dân tỉnh cho biết hệ thống đang bảo trì")
+    assert "data_sale_claim" not in kinds("vẫn phải nộp bản giấy, cán bộ bảo hệ thống lỗi")
+    assert "policy_claim" in kinds("Bộ Y tế vừa cấm khám bệnh từ xa, vi phạm bị tước chứng chỉ")
+    assert "policy_claim" in kinds(
+        "Kể từ năm học tới, giáo viên không có chứng chỉ AI sẽ không được đứng lớp"
+    )
+    assert "policy_claim" not in kinds("Tôi ra xã làm giấy tờ mà vẫn phải nộp bản giấy")
+    assert "policy_claim" not in kinds("chính quyền quản lý xử phạt yếu kém nên xã thải lộng hành")
+    assert "policy_claim" not in kinds("điện lực nói không bao giờ thu tiền qua số cá nhân")
+    for text in (
+        "Họ bảo tôi đóng 2 triệu phí hồ sơ, tới lúc đó tôi mới hiểu ra",
+        "ai nhan dc tin nhan bao cat dien thi dung goi lai",
+        "Phụ huynh nhận được tin nhắn đề nghị nộp 300.000đ “phí xét tuyển” hãy báo trường",
+        "việc thật thì không ai thu tiền ứng viên cả",
+    ):
+        assert "warning_context" in kinds(text), text
+    assert "refutation" in kinds("dung tin may cai post do, truong van nhan ho so")
+    assert "refutation" in kinds("Trường không thu bất kỳ khoản phí tuyển sinh nào qua mạng")
