@@ -516,7 +516,8 @@ _REPORTS = re.compile(
     r"bai viet|clip|co nguoi (?:noi|bao|viet)|mot so (?:nguoi|trang|tai khoan)|"
     r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|xon xao|(?:dang|viet|noi) rang|"
     # "Trước thông tin dữ liệu … bị chuyển cho…, ngân hàng cho biết…" (in answer to a report)
-    r"ro len|truoc (?:thong tin|tin don|loi don|nhung thong tin))\b"
+    r"ro len|truoc (?:thong tin|tin don|loi don|nhung thong tin)|nguoi ta (?:don|bao|noi)|"
+    r"(?:nhieu nguoi|moi nguoi|ai do) don)\b"
 )
 
 

@@ -49,7 +49,7 @@ _NEG = r"(?:khong|ko|k|kh|dung|chua)"
 # "Cảnh báo lần cuối" is a debt collector's threat, not a warning about scams.
 CUES: dict[str, tuple[str, float, str]] = {
     "credential_request": (
-        r"\b(?:cung cap|gui|nhap|doc|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b[^.!?\n]{0,40}?"
+        r"\b(?:cung cap|gui(?! xe)|nhap|doc|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b[^.!?\n]{0,40}?"
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
         r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk|ma \d so|"
         r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
@@ -131,7 +131,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"hay binh tinh|goi lai (?:truc tiep )?(?:cho )?(?:nguoi than|so chinh thuc|tong dai)|"
         r"goi xac minh|xac minh truoc khi|(?:vua |da )?bi (?:goi dien|nhan tin) (?:bao|noi|doa|mao)|"
         r"chieu (?:lua|tro lua)|"
-        r"(?:khong|ko) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu|bat)|"
+        r"(?:khong|ko|chang) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu|bat)|"
+        # "hôm nay lại có "Cục Thuế" nhắn tin bảo…", someone "xưng là" an official, "ae đừng làm
+        # theo"
+        r"(?:lai|vua|hom nay) co (?:\S+ ){0,4}(?:goi dien|nhan tin|goi) (?:bao|noi|doa|yeu cau)|"
+        r"\bxung la\b|dung (?:lam theo|nghe theo)\b|"
         # telling what someone received, before quoting it ("Mẹ mình vừa nhận cuộc gọi: '…'",
         # "nhiều phụ huynh nhận tin '…'"; not "bạn/anh/chị vừa nhận…": a scam says that), or
         # what to do if one does ("nếu bạn nhận được cuộc gọi…")
@@ -145,7 +149,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"cach (?:kiem tra|nhan biet|phan biet|phong tranh)|"
         # "có người tự xưng cán bộ thuế", "cô giáo … kể:", "chú mình quen một…", "em họ mình bị…"
         r"tu xung(?: la)?|\bke(?: lai)?(?=[:,])|ke lai chuyen|"
-        r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|hang xom|dong nghiep|em|anh|chi|"
+        r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|vo|chong|hang xom|dong nghiep|em|anh|"
+        r"chi|"
         r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,2}"
         r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc)\b|"
         r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
@@ -187,6 +192,12 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"khong chinh xac|khong dung)|"
         r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
         r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
+        # "chẳng có lệnh cấm nào hết", "ngược hẳn với thực tế", "không ai bắt đổi cả", "không hề
+        # tồn tại"
+        r"(?:chang|khong|ko) co (?:lenh cam|lenh|quy dinh|van ban|chu truong|khoan thu|viec) (?:\w+ )?"
+        r"nao\b|nguoc (?:han |hoan toan )?(?:voi )?(?:thuc te|su that)|"
+        r"(?:khong|chang) ai (?:bat|buoc|yeu cau|thu|phat|phai)\b|khong (?:he )?ton tai\b|"
+        r"khang dinh[^.!?\n]{0,60}?(?:deu |hoan toan )?mien phi|"
         r"khong co (?:quy dinh|van ban|chu truong|chinh sach|nghi dinh|nghi quyet|thong tu|"
         r"quyet dinh) nao|(?:dung|khong nen) hoang mang|"
         r"(?:hoan toan )?khong co (?:quy dinh|van ban|chu truong|chinh sach|chuyen) "
@@ -237,7 +248,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     "fabricated_obligation": (
         r"\b(?:bat buoc (?:moi |tat ca )?(?:nguoi dan|ho dan|cong dan)?[^.!?\n]{0,30}(?:nop|dong|tra|mua)|"
         r"(?:phat|thu) (?:den |toi )?\d+[^.!?\n]{0,20}(?:trieu|nghin|dong)[^.!?\n]{0,40}"
-        r"(?:khong (?:cai|dung|dang ky|co)|neu)|tu (?:nay|ngay)[^.!?\n]{0,30}(?:cam|bat buoc|thu phi))",
+        r"(?:khong (?:cai|dung|dang ky|co)|neu)|tu (?:nay|ngay)[^.!?\n]{0,30}(?:cam|bat buoc|thu phi)|"
+        r"(?:tat ca|moi|toan bo) (?:\w+ ){1,4}(?:deu )?phai (?:thi|nop|dong|mua|cai|dang ky|hoc)"
+        r"[^.!?\n]{0,60}(?:se )?bi (?:cham dut|cat|phat|khoa|thu hoi|duoi|ky luat|tru))",
         0.5,
         "Khẳng định một nghĩa vụ, khoản phí hoặc mức phạt",
     ),
@@ -255,7 +268,8 @@ _AUTHORITY = (
     r"so (?!tien\b|du\b|tai khoan|dien thoai|thue bao|luong\b|lan\b|the\b|hieu\b|ngay\b|phut\b|\d)|"
     r"bo (?:cong an|tai chinh|giao duc|y te|khoa hoc|thong tin|noi vu|tu phap|cong thuong|xay dung|"
     r"giao thong|lao dong|nong nghiep|van hoa|ngoai giao|quoc phong|ke hoach)|can bo|dien luc|cong an|cuc thue|thong tu|nghi dinh|"
-    r"cong van|de an|"
+    r"cong van|de an|du an|chuong trinh (?:quoc gia|phat trien|muc tieu)|"
+    r"(?:o|cua|tai) phuong\b(?! (?:an|phap|tien|thuc|huong))|"
     # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
     r"(?:tu|ke tu) (?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
@@ -270,16 +284,18 @@ _RULE = (
     # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
     # "thay thế 60% giáo viên … bằng robot"
     r"phai tu (?:bo tien|chi tra|mua|trang trai)|bo tien tui|thu thue|bi tu choi|"
+    r"bi cham dut (?:hop dong|hoat dong)|bi dung (?:han|lai|hoan toan)|"
+    r"(?:duoc|bi) chuyen (?:vao|ve|sang) (?:kho bac|ngan sach)|sung cong|"
     r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
     r"(?:dung lop|hanh nghe|giang day)|"
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"bat buoc|"
-    r"\bbat (?:moi|phai|dan)|\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
+    r"\bbat (?:moi|phai|dan)|(?<!bat )\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|chang) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
     r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep)|"
-    r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc) (?:cat|khoa|phat|thu hoi|"
+    r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc|csgt|canh sat|thue) (?:cat|khoa|phat|thu hoi|"
     r"xoa|tru)|"
     r"mat (?:het )?(?:quyen|gia tri|hieu luc|trang|het)|het (?:hieu luc|gia tri)|huy bo|bai bo|"
     r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
@@ -328,7 +344,8 @@ CUES["data_sale_claim"] = (
     # máy chủ đám mây của một tập đoàn Mỹ"
     r"tu dong doc (?:tin nhan|danh ba|anh)|doc (?:trom|len) (?:tin nhan|danh ba)|"
     r"(?:do|boi) (?:mot )?(?:cong ty|cty|tap doan|doanh nghiep|doi tac) (?:cua )?(?:nuoc ngoai|trung quoc|"
-    r"my|nga|han quoc|singapore)(?: \w+){0,2} (?:van hanh|quan ly|nam giu|kiem soat|so huu)|"
+    r"my|nga|han quoc|singapore)(?: \w+){0,2} (?:van hanh|quan ly|nam giu|kiem soat|so huu|"
+    r"phat trien|viet|xay dung)|"
     r"(?:mau )?adn[^.!?\n]{0,30}(?:ban|gui|chuyen) (?:cho|sang|ve) (?:cty|cong ty|nuoc ngoai|tap doan)|"
     r"(?:dua|cho) vao danh sach (?:theo doi|den|giam sat|dac biet)|"
     # (the match starts after "bật"/"mở": folded "bat" is also "bắt", checked against the accents)
@@ -337,12 +354,20 @@ CUES["data_sale_claim"] = (
     r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,80}(?:may chu|dam may|cloud|server)[^.!?\n]{0,30}"
     r"(?:cua|o|dat o|tai) (?:mot )?(?:(?:cong ty|tap doan|doi tac) )?(?:nuoc ngoai|trung quoc|my|"
     r"singapore|han quoc|nhat ban|nga|an do)\b|"
-    r"ghi am (?:moi|tat ca|toan bo) (?:cuoc goi|cuoc noi chuyen)|"
+    r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi chuyen)|"
+    # data sold after it is named ("dữ liệu khuôn mặt … và bán cho các chuỗi siêu thị"), bought up
+    # by insurers, shared wholesale with a foreign company, leaked
+    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,60}\b(?:va |roi |de )?(?:ban|ban lai) (?:cho|sang) "
+    r"(?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan|chuoi|ben thu ba|nuoc ngoai|hang)|"
+    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,40}\b(?:duoc|bi) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|"
+    r"tap doan)[^.!?\n]{0,30}\bmua lai|"
+    r"chia se (?:toan bo |het )?(?:du lieu|thong tin)[^.!?\n]{0,40}\bvoi (?:mot |cac )?(?:tap doan|"
+    r"cong ty|doanh nghiep|nuoc ngoai)|(?:bi )?ro ri (?:thong tin|du lieu|ho so)|"
     # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
     # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
     r"(?:duoc|bi|deu duoc|deu bi) (?:\w+ ){0,2}(?:ghi am|doc va loc|luu lai|nghe len|giam sat)|"
-    r"(?:duong truyen|truyen|gui thang|chuyen thang)(?: hinh anh| du lieu| thong tin)? (?:ve|cho) "
-    r"(?:cong an|co quan thue|nha mang|may chu)|"
+    r"(?:duong truyen|truyen(?: thang)?|gui thang|chuyen thang)(?: hinh anh| du lieu| thong tin)? (?:ve|cho) "
+    r"(?:cong an|co quan thue|nha mang|may chu|co quan an ninh|an ninh)|"
     r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so)(?: \w+){0,4} (?:cho|sang) "
     r"(?:cac )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
@@ -371,11 +396,11 @@ _ILLNESS = (
     r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa|u nao|co giat|giam tri nho|"
     r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi|"
     r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao)|giam tieu cau|"
-    r"dau dau|nhap vien)"
+    r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het))"
 )
 CUES["health_claim"] = (
     rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
-    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi)(?: \w+){{0,6}}? "
+    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi|ly do)(?: \w+){{0,6}}? "
     rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc)|"
     # "phát xạ cao gấp 100 lần mức cho phép"
     rf"{_TECH}[^.!?\n]{{0,60}}?(?:phat xa|buc xa)[^.!?\n]{{0,20}}(?:gap \d+ lan|vuot (?:muc|nguong))|"
@@ -500,7 +525,7 @@ CUES["private_chat"] = (
 CUES["not_you_link"] = (
     r"\bneu (?:(?:do )?khong phai|ko phai|k phai|(?:quy khach|ban) khong (?:thuc hien|yeu cau|"
     r"chu dong))[^.!?\n]{0,60}?(?:nhap vao|bam vao|nhan vao|truy cap|dang nhap|click|vao link|"
-    r"huy (?:tai|o|qua)|xac (?:thuc|minh) (?:tai|o|qua))",
+    r"huy(?: ngay)? (?:tai|o|qua)|xac (?:thuc|minh) (?:tai|o|qua))",
     0.7,
     'Báo một giao dịch hay đăng nhập lạ rồi bảo "nếu không phải bạn" thì bấm vào đường link',
 )
@@ -510,7 +535,7 @@ CUES["not_you_link"] = (
 # only when that link is outside the official list (a real bill says "thanh toán tại evn.com.vn").
 # Written for duluan from the scams a seventh fresh probe missed (issue 12).
 CUES["pay_at_link"] = (
-    r"\b(?:thanh toan|nop (?:phi|tien|thue|le phi)|dong (?:phi|tien)|gia han|nhan hang|nhan tien|"
+    r"\b(?:thanh toan|nop (?:phi|tien|thue|le phi)|dong (?:phi|tien)|gia han|nhan hang|nhan tien|huy|"
     r"rut tien|cap nhat (?:thong tin|ho so)|xac thuc|xac minh|kich hoat|nhan qua|nhan thuong)"
     r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}?\b(?:tai|qua|o|vao|truy cap)\s+"
     r"(?:link |duong link |duong dan |trang |website |"
@@ -839,6 +864,14 @@ def _unofficial_link(text: str) -> bool:
     return any((host := host_of(url)) and official(host) is None for _, _, url in urls(text))
 
 
+# What a code or an account number is confirmed to, when that is a person: given out, not typed
+# into a page ("Xác nhận số tài khoản và mã OTP ngân hàng qua tổng đài viên").
+_TO_A_PERSON = re.compile(
+    r"[^.!?\n]{0,30}?\b(?:qua|voi|cho) (?:tong dai vien|nhan vien|can bo|dien thoai|tong dai|"
+    r"zalo|em|chi|anh|minh|toi|chung toi)\b"
+)
+
+
 def _unofficial_url_from(text: str, start: int) -> int:
     """Where the URL of ``text`` that starts at ``start`` ends (``nlp.text.urls``: "tp.hcm" is
     none), when its host is outside the official list and no app's deep link; else 0."""
@@ -938,6 +971,8 @@ def detect(text: str) -> list[Signal]:
                 or (
                     kind == "credential_request"
                     and m.group(0).startswith(("nhap", "dien", "xac nhan"))
+                    # confirmed to a person ("qua tổng đài viên", "cho nhân viên") is given out
+                    and not _TO_A_PERSON.match(folded, m.end())
                 )
                 or (kind == "remote_app" and m.group(0).startswith(("duong", "link")))
             )

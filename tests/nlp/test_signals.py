@@ -666,3 +666,49 @@ def test_cues_of_a_fifth_probe() -> None:
         assert "warning_context" in kinds(text), text
     assert "refutation" in kinds("dung tin may cai post do, truong van nhan ho so")
     assert "refutation" in kinds("Trường không thu bất kỳ khoản phí tuyển sinh nào qua mạng")
+
+
+def test_cues_of_a_sixth_probe() -> None:
+    assert "credential_request" in kinds(
+        "Xác nhận số tài khoản và mã OTP qua tổng đài viên để nhận tiền hỗ trợ"
+    )
+    assert "credential_request" not in kinds(
+        "Quét mã QR trả tiền gửi xe, thông tin tài khoản an toàn"
+    )
+    assert "not_you_link" in kinds("Neu khong phai ban, huy ngay tai mb-huy.com de tranh mat tien")
+    assert "data_sale_claim" in kinds(
+        "Họ thu dữ liệu khuôn mặt khách rồi bán cho các chuỗi cửa hàng"
+    )
+    assert "data_sale_claim" in kinds(
+        "Họ chia sẻ toàn bộ dữ liệu người dùng với một tập đoàn nước ngoài"
+    )
+    assert "data_sale_claim" in kinds(
+        "Camera ghi âm được cả cuộc nói chuyện, truyền thẳng về an ninh"
+    )
+    assert "health_claim" in kinds("Trạm 6G thử nghiệm khiến gà trong xóm chết hàng loạt")
+    assert "health_claim" in kinds("Sóng 5G mạnh gấp 10 lần, đó là lý do nhiều người mất ngủ")
+    assert "policy_claim" in kinds("Lớp tin học ở phường là bắt buộc, ai vắng bị cắt trợ cấp")
+    assert "policy_claim" in kinds(
+        "Sau hạn đó số dư sẽ được chuyển vào kho bạc nhà nước theo quy định"
+    )
+    assert "policy_claim" not in kinds(
+        "Thẻ cấp trước ngày 1/7 vẫn dùng được, không bắt buộc phải đổi"
+    )
+    assert "fabricated_obligation" in kinds(
+        "Tất cả cán bộ xã phải thi tin học, ai trượt sẽ bị chấm dứt hợp đồng"
+    )
+    for text in (
+        "Hôm nay lại có \u201cngân hàng\u201d nhắn tin bảo tôi cập nhật",
+        "hắn xưng là cán bộ thuế",
+        "ae đừng làm theo nhé",
+        "Chồng tôi bị gọi mấy lần",
+    ):
+        assert "warning_context" in kinds(text), text
+    for text in (
+        "chẳng có lệnh cấm nào hết",
+        "Thông tin đó ngược hẳn với thực tế",
+        "không ai phải làm lại cả",
+        "chương trình này không hề tồn tại",
+        "Phường khẳng định các lớp đều miễn phí",
+    ):
+        assert "refutation" in kinds(text), text
