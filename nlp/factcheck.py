@@ -517,7 +517,7 @@ _REPORTS = re.compile(
     r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|xon xao|(?:dang|viet|noi) rang|"
     # "Trước thông tin dữ liệu … bị chuyển cho…, ngân hàng cho biết…" (in answer to a report)
     r"ro len|truoc (?:thong tin|tin don|loi don|nhung thong tin)|nguoi ta (?:don|bao|noi)|"
-    r"(?:nhieu nguoi|moi nguoi|ai do) don)\b"
+    r"(?:nhieu nguoi|moi nguoi|ai do) don|ve thong tin(?= [\x22“'])|ve (?:tin don|loi don)|ai do (?:noi|bao))\b"
 )
 
 

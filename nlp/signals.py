@@ -49,7 +49,8 @@ _NEG = r"(?:khong|ko|k|kh|dung|chua)"
 # "Cảnh báo lần cuối" is a debt collector's threat, not a warning about scams.
 CUES: dict[str, tuple[str, float, str]] = {
     "credential_request": (
-        r"\b(?:cung cap|gui(?! xe)|nhap|doc|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b[^.!?\n]{0,40}?"
+        r"\b(?:cung cap|gui(?! xe)|nhap|(?:(?<!ban )doc|(?<=ban )doc(?! hoi\b))|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b"
+        r"[^.!?\n]{0,40}?"
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
         r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk|ma \d so|"
         r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
@@ -152,7 +153,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|vo|chong|hang xom|dong nghiep|em|anh|"
         r"chi|"
         r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,2}"
-        r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc)\b|"
+        r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc|nop|chuyen|tin)\b|"
         r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
         r"(?:neu )?ai nhan (?:duoc |dc |đc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
         r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
@@ -166,7 +167,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         # của họ"), "bạn em đã mất…"
         r"(?:lai )?them (?:kieu|chieu|tro|hinh thuc) (?:lua )?moi|chieu (?:lua )?moi|"
         r"(?:bao|bat|yeu cau|doi|du) (?:toi|tui|tao|me toi|bo toi) (?:phai )?(?:dong|nop|chuyen|cai|"
-        r"doc|gui|bam)|moi (?:hieu ra|biet (?:la |minh )?(?:bi lua|da bi lua|bi chiem))|"
+        r"doc|gui|bam)|moi (?:hieu ra|tinh|biet (?:la |minh )?(?:bi lua|da bi lua|bi chiem))\b|"
+        r"(?:ban|me|bo|vo|chong) (?:t|tao) (?:\w+ )?(?:mat|bi|suyt)\b|la co van de\b|"
         r"(?:khong|chang) (?:ai|noi nao|cho nao) (?:thu tien|bat|doi|yeu cau) (?:ung vien|nguoi|dong|nop)|"
         r"bi (?:goi dien|goi|nhan tin) (?:tu )?(?:xung|gia|mao)|"
         r"khong phai (?:la )?(?:tin nhan|cuoc goi|email|trang|link|so|tong dai) (?:cua|tu)|"
@@ -198,6 +200,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"nao\b|nguoc (?:han |hoan toan )?(?:voi )?(?:thuc te|su that)|"
         r"(?:khong|chang) ai (?:bat|buoc|yeu cau|thu|phat|phai)\b|khong (?:he )?ton tai\b|"
         r"khang dinh[^.!?\n]{0,60}?(?:deu |hoan toan )?mien phi|"
+        r"(?:^|(?<=[.!?:] ))khong phai(?! (?:la |ai|luc|cho|moi|cua|tat ca|ca\b))|"
+        r"(?:kiem tra|xac minh|kiem chung|doi chieu) (?:\w+ )?cho thay|"
+        r"hoi (?:\w+ ){1,5}thi (?:duoc )?(?:tra loi|giai thich|biet)|lay (?:tu )?dau (?:ra )?(?:vay|the)|"
+        r"khong (?:thay|tim thay|co) (?:bao cao|van ban|so lieu|nguon) nao|"
+        r"khong co co che (?:nao|tu)\b|"
         r"khong co (?:quy dinh|van ban|chu truong|chinh sach|nghi dinh|nghi quyet|thong tu|"
         r"quyet dinh) nao|(?:dung|khong nen) hoang mang|"
         r"(?:hoan toan )?khong co (?:quy dinh|van ban|chu truong|chinh sach|chuyen) "
@@ -280,7 +287,8 @@ _RULE = (
     # not negated: "không thu phí", "chưa bắt buộc" state no rule
     # nor is "vẫn phải nộp" (still, as today) or "không bao giờ thu tiền"
     r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )(?<!van )(?<!bao gio )"
-    r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co|hoc|trich|lam lai|cat|chiu (?:thue|phi))|"
+    r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co(?! quyet dinh)|hoc|trich|lam lai|cat|"
+    r"chiu (?:thue|phi))|"
     # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
     # "thay thế 60% giáo viên … bằng robot"
     r"phai tu (?:bo tien|chi tra|mua|trang trai)|bo tien tui|thu thue|bi tu choi|"
@@ -325,7 +333,7 @@ CUES["insider_claim"] = (
 )
 CUES["data_sale_claim"] = (
     # ("bán", not "Ủy ban", "bản giấy", "ban hành", "ban quản lý": folded alike)
-    r"\b(?:(?:(?<!uy )ban(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
+    r"\b(?:(?:(?<!uy )ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"

@@ -712,3 +712,28 @@ def test_cues_of_a_sixth_probe() -> None:
         "Phường khẳng định các lớp đều miễn phí",
     ):
         assert "refutation" in kinds(text), text
+
+
+def test_cues_of_a_seventh_probe() -> None:
+    assert "credential_request" in kinds("Hệ thống lỗi nên bạn đọc giúp mình mã OTP vừa nhận nhé")
+    assert "credential_request" not in kinds(
+        "Bạn đọc hỏi: nộp thuế online thì tài khoản ngân hàng có bị phong tỏa?"
+    )
+    assert "data_sale_claim" not in kinds("Bảng tính này là dữ liệu của một chuỗi bán lẻ")
+    assert "policy_claim" not in kinds("Muốn đổi mục đích sử dụng đất thì phải có quyết định")
+    for text in (
+        "ban t mat 40 cu roi do",
+        "Chồng tôi nộp 500 nghìn xong mới tỉnh",
+        "App vay mà bắt đóng phí trước là có vấn đề",
+    ):
+        assert "warning_context" in kinds(text), text
+    for text in (
+        "KHÔNG PHẢI từ tháng 8 người bán hàng online phải có giấy phép.",
+        "Kiểm tra cho thấy bức ảnh được cắt từ một bài cũ",
+        "Hỏi cán bộ xã thì được giải thích là không bắt buộc",
+        "con so nay lay tu dau vay?",
+        "Mình tìm không thấy báo cáo nào như vậy",
+        "Không có cơ chế tự động trừ tiền phạt",
+    ):
+        assert "refutation" in kinds(text), text
+    assert "refutation" not in kinds("Không phải ai cũng biết dùng ứng dụng này")
