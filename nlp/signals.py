@@ -125,7 +125,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share)|"
-        r"thu doan|gia mao|mao danh|gia danh|de phong|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
+        r"thu doan|gia mao|mao danh|gia danh|de phong(?! toa)|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
         r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y|de y (?:nha|nhe|nhen)|"
@@ -248,7 +248,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
         r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
         r"(?:^|[.!?:] )thuc chat\b|it ai biet(?=:)|ly do that su|"
-        r"am muu)\b",
+        r"am muu|(?:dieu kien|quy dinh|chi dao) ngam)\b",
         0.6,
         'Gán ý đồ che giấu như một sự thật ("thực chất là…", "sự thật bị che giấu")',
     ),
@@ -279,8 +279,9 @@ _AUTHORITY = (
     r"(?:o|cua|tai) phuong\b(?! (?:an|phap|tien|thuc|huong))|"
     # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
-    r"(?:tu|ke tu) (?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
+    r"(?:tu|ke tu) (?:dau )?(?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
     r"cong dich vu cong|dich vu cong|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
+    r"tai khoan dinh danh|dinh danh muc|"
     r"co quan thue)"
 )
 _RULE = (
@@ -293,6 +294,7 @@ _RULE = (
     # "thay thế 60% giáo viên … bằng robot"
     r"phai tu (?:bo tien|chi tra|mua|trang trai)|bo tien tui|thu thue|bi tu choi|"
     r"bi cham dut (?:hop dong|hoat dong)|bi dung (?:han|lai|hoan toan)|"
+    r"go (?:bo )?(?:ung dung|app) khoi|bi han che|tu dong bao cao (?:len|cho|ve) (?:thue|co quan|cong an)|"
     r"(?:duoc|bi) chuyen (?:vao|ve|sang) (?:kho bac|ngan sach)|sung cong|"
     r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
     r"(?:dung lop|hanh nghe|giang day)|"
@@ -301,15 +303,15 @@ _RULE = (
     r"\bbat (?:moi|phai|dan)|(?<!bat )\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
-    r"(?:khong|ko|chang) (?:duoc|con) (?:cap|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
+    r"(?:khong|ko|chang) (?:duoc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
     r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep)|"
-    r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc|csgt|canh sat|thue) (?:cat|khoa|phat|thu hoi|"
+    r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc|csgt|canh sat|thue) (?:cat|khoa|phat|thu phi|thu hoi|"
     r"xoa|tru)|"
     r"mat (?:het )?(?:quyen|gia tri|hieu luc|trang|het)|het (?:hieu luc|gia tri)|huy bo|bai bo|"
     r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
     r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
-    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra|luu hanh|phat hanh)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
+    r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra|luu hanh|phat hanh|cap)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
     r"(?:bi|se|se bi) khai tu|"
     r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|thu) (?:thang|tien|vao|"
     r"truc tiep|tu tai khoan)|tu dong (?:tru|thu|trich))"
@@ -337,7 +339,8 @@ CUES["data_sale_claim"] = (
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
-    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat)[^.!?\n]{0,60}(?:chuyen|gui|dua|luu|dong bo)"
+    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat|cuoc goi|tin nhan)[^.!?\n]{0,60}"
+    r"(?:chuyen|gui|dua|sao luu|luu|dong bo)"
     r"(?: tru| thang| het| toan bo)? "
     r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
     r"singapore|han quoc|nhat ban|nga|an do|nuoc khac|"
@@ -345,12 +348,19 @@ CUES["data_sale_claim"] = (
     r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
-    r"(?:duoc|bi|dem) (?:ban|chia se|cung cap)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
+    r"(?:duoc|bi|dem) (?:ban|chia se|cung cap|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
     r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai)|"
     r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
     # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
     # máy chủ đám mây của một tập đoàn Mỹ"
     r"tu dong doc (?:tin nhan|danh ba|anh)|doc (?:trom|len) (?:tin nhan|danh ba)|"
+    r"(?:dang |bi )(?:rao )?ban (?:tren mang|cong khai|tren (?:cac )?dien dan|voi gia)|"
+    r"(?:cai san|co) cua hau|cho phep (?:\w+ ){1,3}doc (?:danh ba|tin nhan)|"
+    r"ghi (?:lai|am) (?:duoc )?(?:ca |moi |toan bo |tat ca )?(?:cac )?cuoc (?:noi(?= chuyen)|goi)|"
+    r"giao cho (?:mot )?(?:tap doan|cong ty|doanh nghiep)[^.!?\n]{0,30}(?:nuoc ngoai|trung quoc|my)"
+    r"[^.!?\n]{0,30}(?:quan ly|van hanh)|"
+    r"(?:gan|co|tich hop|cai) (?:san )?(?:them )?(?:mot )?(?:bo |thiet bi |chip )?(?:dinh vi|gps)\b|"
+    r"theo doi (?:duoc )?vi tri|(?:bi )?(?:gui|chuyen) sang co quan (?:thue|cong an)|"
     r"(?:do|boi) (?:mot )?(?:cong ty|cty|tap doan|doanh nghiep|doi tac) (?:cua )?(?:nuoc ngoai|trung quoc|"
     r"my|nga|han quoc|singapore)(?: \w+){0,2} (?:van hanh|quan ly|nam giu|kiem soat|so huu|"
     r"phat trien|viet|xay dung)|"
@@ -359,16 +369,17 @@ CUES["data_sale_claim"] = (
     # (the match starts after "bật"/"mở": folded "bat" is also "bắt", checked against the accents)
     r"(?:(?<=bat )|(?<=mo ))(?:micro|mic|camera|may anh)[^.!?\n]{0,30}"
     r"(?:nghe len|quay len|ghi am|theo doi)|"
-    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,80}(?:may chu|dam may|cloud|server)[^.!?\n]{0,30}"
-    r"(?:cua|o|dat o|tai) (?:mot )?(?:(?:cong ty|tap doan|doi tac) )?(?:nuoc ngoai|trung quoc|my|"
-    r"singapore|han quoc|nhat ban|nga|an do)\b|"
-    r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi chuyen)|"
-    # data sold after it is named ("dữ liệu khuôn mặt … và bán cho các chuỗi siêu thị"), bought up
-    # by insurers, shared wholesale with a foreign company, leaked
-    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,60}\b(?:va |roi |de )?(?:ban|ban lai) (?:cho|sang) "
-    r"(?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan|chuoi|ben thu ba|nuoc ngoai|hang)|"
-    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,40}\b(?:duoc|bi) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|"
-    r"tap doan)[^.!?\n]{0,30}\bmua lai|"
+    # data (one scan from the noun: its alternatives share it) kept on a foreign cloud, sold after
+    # it is named ("dữ liệu khuôn mặt … và bán cho các chuỗi siêu thị"), bought up by insurers
+    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,80}?(?:"
+    r"(?:may chu|dam may|cloud|server)[^.!?\n]{0,30}(?:cua|o|dat o|tai) (?:mot )?"
+    r"(?:(?:cong ty|tap doan|doi tac) )?(?:nuoc ngoai|trung quoc|my|singapore|han quoc|nhat ban|nga|"
+    r"an do)\b|"
+    r"\b(?:va |roi |de )?(?:ban|ban lai) (?:cho|sang) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan|"
+    r"chuoi|ben thu ba|nuoc ngoai|hang)|"
+    r"\b(?:duoc|bi) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan)[^.!?\n]{0,30}\bmua lai)|"
+    r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen))|"
+    # shared wholesale with a foreign company, leaked
     r"chia se (?:toan bo |het )?(?:du lieu|thong tin)[^.!?\n]{0,40}\bvoi (?:mot |cac )?(?:tap doan|"
     r"cong ty|doanh nghiep|nuoc ngoai)|(?:bi )?ro ri (?:thong tin|du lieu|ho so)|"
     # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
@@ -376,7 +387,7 @@ CUES["data_sale_claim"] = (
     r"(?:duoc|bi|deu duoc|deu bi) (?:\w+ ){0,2}(?:ghi am|doc va loc|luu lai|nghe len|giam sat)|"
     r"(?:duong truyen|truyen(?: thang)?|gui thang|chuyen thang)(?: hinh anh| du lieu| thong tin)? (?:ve|cho) "
     r"(?:cong an|co quan thue|nha mang|may chu|co quan an ninh|an ninh)|"
-    r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so)(?: \w+){0,4} (?:cho|sang) "
+    r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so|so dien thoai)(?: \w+){0,4} (?:cho|sang) "
     r"(?:cac )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
     r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung|cua khach|khach hang))",
@@ -407,13 +418,13 @@ _ILLNESS = (
     r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het))"
 )
 CUES["health_claim"] = (
-    rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
-    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi|ly do)(?: \w+){{0,6}}? "
-    rf"{_ILLNESS}|phat ra (?:buc xa|song doc|khi doc|chat doc)|"
-    # "phát xạ cao gấp 100 lần mức cho phép"
-    rf"{_TECH}[^.!?\n]{{0,60}}?(?:phat xa|buc xa)[^.!?\n]{{0,20}}(?:gap \d+ lan|vuot (?:muc|nguong))|"
-    # "5G sẽ kích hoạt các hạt nano trong cơ thể", "vaccine có gắn chip"
-    rf"{_TECH}[^.!?\n]{{0,60}}?(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach)|"
+    # (one scan from the device: its alternatives share it) an illness caused, radiation "gấp 100
+    # lần mức cho phép", "kích hoạt các hạt nano trong cơ thể"
+    rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?:(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
+    rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi|ly do)(?: \w+){{0,6}}? {_ILLNESS}|"
+    r"(?:phat xa|buc xa)[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
+    r"(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach))|"
+    r"phat ra (?:buc xa|song doc|khi doc|chat doc)|"
     r"(?:vac ?xin|vaccine)[^.!?\n]{0,60}(?:chip|hat nano|vi mach|song 5g))",
     0.5,
     "Khẳng định một công nghệ, thiết bị gây bệnh — cần đối chiếu với nguồn y tế chính thức",

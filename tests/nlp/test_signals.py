@@ -737,3 +737,23 @@ def test_cues_of_a_seventh_probe() -> None:
     ):
         assert "refutation" in kinds(text), text
     assert "refutation" not in kinds("Không phải ai cũng biết dùng ứng dụng này")
+
+
+def test_claim_cues_of_an_eighth_probe() -> None:
+    for text in (
+        "Dữ liệu vân tay đã được chuyển cho một công ty nước ngoài xử lý",
+        "Toàn bộ dữ liệu đang bán trên mạng với giá rẻ",
+        "Mọi tin nhắn đang được sao lưu ra máy chủ nước ngoài",
+        "Luật mới cho phép nhà mạng bán số điện thoại của thuê bao cho doanh nghiệp quảng cáo",
+        "Ứng dụng bắt người dùng cho phép công ty đọc danh bạ",
+        "Camera gắn micro ghi lại cả cuộc nói chuyện của người đi đường",
+        "Nhà nước giao cho một tập đoàn nước ngoài quản lý trung tâm dữ liệu",
+        "Thẻ mới có gắn bộ định vị để theo dõi vị trí",
+        "Thiết bị mạng nhập khẩu có cài sẵn cửa hậu",
+        "Hồ sơ sức khỏe đang được các công ty bảo hiểm mua lại",
+    ):
+        assert "data_sale_claim" in kinds(text), text
+    assert "hidden_truth" in kinds("Đây là điều kiện ngầm mà hội đồng đã thống nhất")
+    assert "policy_claim" in kinds("Kể từ đầu tháng này mã QR đều bị ngân hàng thu phí 1%")
+    assert "policy_claim" in kinds("Bộ Công an đang chuẩn bị gỡ ứng dụng khỏi kho tải")
+    assert "warning_context" not in kinds("so tai khoan bi gui sang de phong toa")
