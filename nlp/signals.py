@@ -891,15 +891,15 @@ _TO_A_PERSON = re.compile(
 )
 
 
-def _unofficial_url_from(text: str, start: int) -> int:
-    """Where the URL of ``text`` that starts at ``start`` ends (``nlp.text.urls``: "tp.hcm" is
-    none), when its host is outside the official list and no app's deep link; else 0."""
-    for begin, stop, url in urls(text):
-        if begin == start:
-            host = host_of(url)
-            if host and official(host) is None and not host.endswith(DEEP_LINK_HOSTS):
-                return stop
-            return 0
+def _unofficial_url_end(link: tuple[int, str] | None) -> int:
+    """Where ``link`` (its end and its URL, from ``nlp.text.urls``: "tp.hcm" is none) ends, when
+    its host is outside the official list and no app's deep link; else 0."""
+    if link is None:
+        return 0
+    stop, url = link
+    host = host_of(url)
+    if host and official(host) is None and not host.endswith(DEEP_LINK_HOSTS):
+        return stop
     return 0
 
 
@@ -954,6 +954,7 @@ def detect(text: str) -> list[Signal]:
     if masked is not None:
         found.append(masked)
     unofficial: bool | None = None  # whether it links outside the official list, when asked
+    links: dict[int, tuple[int, str]] | None = None  # the text's URLs by where they start
     for kind, pattern in _COMPILED.items():
         _, weight, message = CUES[kind]
         pos = 0
@@ -997,8 +998,11 @@ def detect(text: str) -> list[Signal]:
             )
             end = m.end()
             if kind == "pay_at_link":
-                # the link must start where the match ends; the evidence runs to its end
-                end = _unofficial_url_from(text, m.end())
+                # the link must start where the match ends; the evidence runs to its end (the
+                # text's links are found once: a text of many "thanh toán tại" stays linear)
+                if links is None:
+                    links = {start: (stop, url) for start, stop, url in urls(text)}
+                end = _unofficial_url_end(links.get(m.end()))
                 if not end:
                     continue
             if needs_link and unofficial is None:

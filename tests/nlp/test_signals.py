@@ -757,3 +757,12 @@ def test_claim_cues_of_an_eighth_probe() -> None:
     assert "policy_claim" in kinds("Kể từ đầu tháng này mã QR đều bị ngân hàng thu phí 1%")
     assert "policy_claim" in kinds("Bộ Công an đang chuẩn bị gỡ ứng dụng khỏi kho tải")
     assert "warning_context" not in kinds("so tai khoan bi gui sang de phong toa")
+
+
+def test_pay_at_link_reads_each_link_where_it_starts() -> None:
+    """Every "thanh toán tại <link>" of a long text is read against the link that starts there
+    (the links are found once per text: bench figures in the issue note, 100,000 characters of
+    the phrase in 0.2 s)."""
+    text = normalize("Thanh toán tại TP.HCM. " * 50 + "Thanh toán tại phat-nguoi.xyz ngay.")
+    found = [s for s in detect(text) if s.kind == "pay_at_link"]
+    assert [s.evidence for s in found] == ["Thanh toán tại phat-nguoi.xyz"]
