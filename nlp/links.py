@@ -196,13 +196,15 @@ def sign_in_host(host: str) -> str | None:
 
 def host_of(url: str) -> str:
     """The lower-cased host name of ``url`` (a scheme is assumed when it has none), or '' when
-    it has none or does not parse."""
+    it has none, does not parse or is longer than a DNS name can be (253 characters, RFC 1035:
+    a hostile "host" of thousands of labels is none)."""
     if not url.lower().startswith(("http://", "https://")):
         url = "http://" + url
     try:
-        return (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+    return host if len(host) <= 253 else ""
 
 
 BLOCKLIST = ROOT / "data" / "blocklist" / "domains.txt"

@@ -22,7 +22,9 @@ _WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
     # Bare host names as scams write them ("bit.ly/abc", "vneid-gov.xyz/xt"), for common TLDs only.
-    r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|vn|xyz|top|vip|online|club|live|cc|"
+    # (only where a token starts, not after each of its dots: a run of 100,000 "1.0" stays linear)
+    r"|\b(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|vn|xyz|top|vip|online|"
+    r"club|live|cc|"
     r"info|biz|site|shop|link|click|ly|me|io|co|app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia)"
     r"\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,

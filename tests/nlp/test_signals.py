@@ -766,3 +766,34 @@ def test_pay_at_link_reads_each_link_where_it_starts() -> None:
     text = normalize("Thanh toán tại TP.HCM. " * 50 + "Thanh toán tại phat-nguoi.xyz ngay.")
     found = [s for s in detect(text) if s.kind == "pay_at_link"]
     assert [s.evidence for s in found] == ["Thanh toán tại phat-nguoi.xyz"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=8),
+    st.integers(0, 600),
+)
+def test_inside_links_by_bisection_is_the_linear_scan(
+    gaps: list[tuple[int, int]], pos: int
+) -> None:
+    from nlp.signals import _in_links
+
+    links, at = [], 0
+    for gap, length in gaps:  # links in order, not overlapping, as nlp.text.urls gives them
+        links.append((at + gap, at + gap + length, "x.vn"))
+        at += gap + length
+    assert _in_links(links)(pos) == any(a <= pos < b for a, b, _ in links)
+
+
+def test_hostile_runs_are_read_in_one_pass() -> None:
+    """Runs a hostile-input hunt found quadratic (digits, dotted numbers, one host of thousands of
+    labels): they give no signal, and real hosts are still found where their token starts."""
+    from nlp.links import host_of
+    from nlp.text import urls
+
+    assert detect(normalize("1.0" * 3000)) == []
+    assert host_of("a." * 200 + "com") == ""
+    assert [u for _, _, u in urls("Vào shop.abc.com.vn hoặc tại:bit.ly/x nhé")] == [
+        "shop.abc.com.vn",
+        "bit.ly/x",
+    ]
