@@ -93,6 +93,7 @@ FREE_HOSTING = (
     "trycloudflare.com",
     "blogspot.com",
 )
+_FREE_SUFFIXES = tuple("." + h for h in FREE_HOSTING)
 OFFICIAL = ROOT / "data" / "links" / "official.tsv"
 
 
@@ -192,6 +193,11 @@ def sign_in_host(host: str) -> str | None:
             if part.startswith(word):
                 return word
     return None
+
+
+def free_hosted(host: str) -> bool:
+    """Whether ``host`` is a subdomain of a free hosting service (``FREE_HOSTING``)."""
+    return host.endswith(_FREE_SUFFIXES)
 
 
 def host_of(url: str) -> str:

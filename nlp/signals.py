@@ -16,9 +16,9 @@ from typing import Any
 
 from nlp.links import (
     DEEP_LINK_HOSTS,
-    FREE_HOSTING,
     ODD_TLDS,
     SHORTENERS,
+    free_hosted,
     host_of,
     imitated,
     listed,
@@ -716,7 +716,7 @@ def random_case_hosts(text: str) -> list[Signal]:
     return found
 
 
-def url_signals(text: str) -> list[Signal]:
+def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> list[Signal]:
     """URL signals of normalised ``text``: blocklisted domains (0.9), look-alikes of an official
     domain (0.9; a short brand key counts inside a label only with banking words around it:
     "onlinenhbidv.com"), shorteners (0.4), hosts outside the official list named for signing in
@@ -726,7 +726,7 @@ def url_signals(text: str) -> list[Signal]:
     links to an official domain (``official_link``, weight 0: no evidence either way; see
     :func:`official`)."""
     found: list[Signal] = []
-    for start, end, url in urls(text):
+    for start, end, url in urls(text) if links is None else links:
         host = host_of(url)
         if not host:
             continue
@@ -805,7 +805,7 @@ def url_signals(text: str) -> list[Signal]:
                 )
             )
             continue
-        if host.endswith(tuple("." + h for h in FREE_HOSTING)):
+        if free_hosted(host):
             found.append(
                 Signal(
                     "free_hosting",
@@ -858,13 +858,13 @@ def _in_links(links: list[tuple[int, int, str]]) -> Callable[[int], bool]:
     return inside
 
 
-def masked_text(text: str) -> Signal | None:
+def masked_text(text: str, links: list[tuple[int, int, str]] | None = None) -> Signal | None:
     """A ``masked_text`` signal (0.5) when normalised ``text`` hides its words with punctuation
     inside them (at least ``MASK_MIN`` marks between two letters, outside links, of at least
     two different characters, one of them in ``_ODD_MARKS``) or spells a word out letter by letter (five or more single letters
     joined by ``.``, ``-``, ``_`` or ``,``); its span runs from the first masked word to the last
     (at most 200 characters). None otherwise."""
-    inside = _in_links(urls(text))
+    inside = _in_links(urls(text) if links is None else links)
     hits = [m for m in _MASK_IN_WORD.finditer(text) if not inside(m.start())]
     spans: list[tuple[int, int]] = []
     marks = {c for m in hits for c in m.group(0)}
@@ -888,9 +888,10 @@ def masked_text(text: str) -> Signal | None:
     )
 
 
-def _unofficial_link(text: str) -> bool:
-    """Whether ``text`` links to a host outside the official list (``data/links/official.tsv``)."""
-    return any((host := host_of(url)) and official(host) is None for _, _, url in urls(text))
+def _unofficial_link(links: list[tuple[int, int, str]]) -> bool:
+    """Whether one of a text's ``links`` (``nlp.text.urls``) goes to a host outside the official
+    list (``data/links/official.tsv``)."""
+    return any((host := host_of(url)) and official(host) is None for _, _, url in links)
 
 
 # What a code or an account number is confirmed to, when that is a person: given out, not typed
@@ -959,12 +960,13 @@ def detect(text: str) -> list[Signal]:
     dropped."""
     folded = unmask(fold(text))
     accented = has_diacritics(text)
-    found = url_signals(text) + random_case_hosts(text)
-    masked = masked_text(text)
+    text_links = urls(text)  # found once: the URL cues, masks and link-bound cues all read them
+    found = url_signals(text, text_links) + random_case_hosts(text)
+    masked = masked_text(text, text_links)
     if masked is not None:
         found.append(masked)
     unofficial: bool | None = None  # whether it links outside the official list, when asked
-    links: dict[int, tuple[int, str]] | None = None  # the text's URLs by where they start
+    link_at = {start: (stop, url) for start, stop, url in text_links}  # URLs by where they start
     for kind, pattern in _COMPILED.items():
         _, weight, message = CUES[kind]
         pos = 0
@@ -1008,15 +1010,12 @@ def detect(text: str) -> list[Signal]:
             )
             end = m.end()
             if kind == "pay_at_link":
-                # the link must start where the match ends; the evidence runs to its end (the
-                # text's links are found once: a text of many "thanh toán tại" stays linear)
-                if links is None:
-                    links = {start: (stop, url) for start, stop, url in urls(text)}
-                end = _unofficial_url_end(links.get(m.end()))
+                # the link must start where the match ends; the evidence runs to its end
+                end = _unofficial_url_end(link_at.get(m.end()))
                 if not end:
                     continue
             if needs_link and unofficial is None:
-                unofficial = _unofficial_link(text)
+                unofficial = _unofficial_link(text_links)
             if needs_link and not unofficial:
                 continue
             if (
