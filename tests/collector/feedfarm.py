@@ -30,6 +30,10 @@ class FeedFarm:
         self.bodies = {f"/f/{n}.xml": feed_xml(n, items) for n in range(feeds)}
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
+        # Cleared, it holds every request until set again (at most 60 s): a test clears it to
+        # let several collectors start and lease before any of them can fetch.
+        self.gate = threading.Event()
+        self.gate.set()
         farm = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,6 +42,7 @@ class FeedFarm:
             def do_GET(self) -> None:  # noqa: N802 - stdlib name
                 with farm.lock:
                     farm.hits[self.path] += 1
+                farm.gate.wait(timeout=60)
                 if latency_s:
                     time.sleep(latency_s)
                 data = farm.bodies.get(self.path)

@@ -46,6 +46,12 @@ def _register(factory: sessionmaker[Session], farm: FeedFarm) -> None:
         s.commit()
 
 
+def _leasing(factory: sessionmaker[Session]) -> int:
+    """How many collectors hold a lease now."""
+    with factory() as s:
+        return s.scalar(select(func.count(func.distinct(Feed.lease_owner)))) or 0
+
+
 def _fetched(factory: sessionmaker[Session]) -> int:
     with factory() as s:
         return s.scalar(select(func.count(Feed.id)).where(Feed.last_success_at.is_not(None))) or 0
@@ -57,7 +63,14 @@ def test_four_collectors_fetch_each_feed_once_and_store_each_item_once(
     farm = FeedFarm(feeds=200, items=5, latency_s=0.02)
     try:
         _register(pg_factory, farm)
+        # Hold the farm until all four hold leases: on a loaded machine the first process to
+        # start could otherwise fetch all 200 feeds before the last has imported its modules.
+        farm.gate.clear()
         procs = [_collector(pg_url, DULUAN_FETCH_CONCURRENCY="4") for _ in range(4)]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _leasing(pg_factory) < 4:
+            time.sleep(0.05)
+        farm.gate.set()
         outputs = [p.communicate(timeout=120)[0].decode() for p in procs]
         assert all(p.returncode == 0 for p in procs), outputs
     finally:
