@@ -25,6 +25,7 @@ from nlp.links import (
     official,
     sign_in_host,
 )
+from nlp.prefilter import Prefilter
 from nlp.text import fold, unmask, urls
 
 
@@ -573,6 +574,8 @@ CUES["pay_at_link"] = (
 # digits are exempt ("goi 1900" opens a number). Found on real comments (issue 12).
 _WORD_END = r"(?!(?<=[^\W\d_])[^\W\d_])"
 _COMPILED = {kind: re.compile(rf"(?:{p}){_WORD_END}") for kind, (p, _, _) in CUES.items()}
+# Which cues can match a text, from their required literals in one pass (most find nothing)
+_CANDIDATES = Prefilter(_COMPILED)
 # A request cue preceded by a negation ("tuyệt đối không cung cấp mã OTP") is advice, not a request.
 _NEGATED_BEFORE = re.compile(
     # ("dung" is "đừng", not the "dụng" of "ứng dụng", "sử dụng": "cài ứng dụng AnyDesk")
@@ -967,7 +970,10 @@ def detect(text: str) -> list[Signal]:
         found.append(masked)
     unofficial: bool | None = None  # whether it links outside the official list, when asked
     link_at = {start: (stop, url) for start, stop, url in text_links}  # URLs by where they start
+    candidates = _CANDIDATES.candidates(folded)
     for kind, pattern in _COMPILED.items():
+        if kind not in candidates:
+            continue
         _, weight, message = CUES[kind]
         pos = 0
         while (m := pattern.search(folded, pos)) is not None:
