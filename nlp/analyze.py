@@ -28,6 +28,7 @@ from nlp.claims import (
 )
 from nlp.factcheck import meaning_findings
 from nlp.facts import FactBase, load_facts
+from nlp.features import FeatureStep
 from nlp.pipeline import CLASSIFIERS
 from nlp.signals import Signal
 from nlp.text import fold
@@ -198,6 +199,12 @@ class Analyzer:
         self.models = models
         self.facts = facts
         self._features = {classifier: _fingerprint(p) for classifier, (p, _) in models.items()}
+        # one feature step per distinct fingerprint (the three defaults share one)
+        self._steps: dict[str, FeatureStep] = {}
+        for classifier, (pipeline, _) in models.items():
+            key = self._features[classifier]
+            if key not in self._steps:
+                self._steps[key] = FeatureStep(pipeline.named_steps["features"])
         word = dict(models["misinfo"][0].named_steps["features"].transformer_list)["word"]
         self._misinfo_word = word
         self._misinfo_word_names = word.get_feature_names_out()
@@ -227,7 +234,7 @@ class Analyzer:
             pipeline = self.models[classifier][0]
             key = self._features[classifier]
             if key not in matrices:
-                matrices[key] = pipeline.named_steps["features"].transform(inputs)
+                matrices[key] = self._steps[key].transform(inputs)
             clf = pipeline.named_steps["clf"]
             proba = clf.predict_proba(matrices[key])
             out[classifier] = [

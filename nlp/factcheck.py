@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from nlp import meaning
@@ -269,10 +271,8 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
         grams &= vocabulary
         if len(grams) < SUGGESTED * fewest:
             continue
-        shared: dict[int, int] = {}
-        for g in grams:
-            for i in postings[g]:
-                shared[i] = shared.get(i, 0) + 1
+        # wording -> shared grams, counted in C
+        shared = Counter(chain.from_iterable(map(postings.__getitem__, grams)))
         for i, n in shared.items():
             claim, cgrams = facts.claim_grams[i]
             score = n / len(cgrams)

@@ -33,10 +33,11 @@ import hashlib
 import logging
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -276,10 +277,9 @@ class ClaimIndex:
         postings = self.postings
         for offset, unit in _units(text):
             tokens = _words(unit)
-            hits: dict[int, int] = {}
-            for word in content_words(unit, tokens):
-                for j in postings.get(word, ()):
-                    hits[j] = hits.get(j, 0) + 1
+            # wording -> shared content words, counted in C (Counter over the postings)
+            words = content_words(unit, tokens)
+            hits = Counter(chain.from_iterable(postings.get(w, ()) for w in words))
             near = [j for j, n in hits.items() if n >= MIN_SHARED_WORDS]
             if not near:
                 continue

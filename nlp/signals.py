@@ -923,7 +923,7 @@ def has_diacritics(text: str) -> bool:
     words = text.split()
     if not words:
         return False
-    marked = sum(1 for w in words if _MARKED.search(w))
+    marked = sum(1 for w in words if not w.isascii())  # a marked letter is not ASCII
     return marked * 20 >= len(words)
 
 
