@@ -95,13 +95,11 @@ def _required(items: list[tuple[Any, Any]]) -> Strings | None:
         # the run's strings, expanded as far as the bound allows, from its longest stretches
         start = 0
         while start < len(run):
-            end = len(run)
-            while end > start and _exact(run[start:end]) is None:
+            end, strings = len(run), _exact(run[start:])
+            while strings is None and end > start + 1:
                 end -= 1
-            if end == start:
-                start += 1
-                continue
-            strings = _exact(run[start:end])
+                strings = _exact(run[start:end])
+            assert strings is not None  # a run's items are each finite and within the bound
             if strings and "" not in strings:
                 candidates.append(strings)
             start = end
@@ -152,7 +150,6 @@ class Prefilter:
     candidate. Pure CPU; thread-safe for lookups once built."""
 
     def __init__(self, patterns: Mapping[str, str | re.Pattern[str]]) -> None:
-        self.always: frozenset[str] = frozenset()
         by_literal: dict[str, set[str]] = {}
         always: set[str] = set()
         for name, pattern in patterns.items():
@@ -162,7 +159,7 @@ class Prefilter:
                 continue
             for literal in literals:
                 by_literal.setdefault(literal, set()).add(name)
-        self.always = frozenset(always)
+        self.always: frozenset[str] = frozenset(always)
         self._automaton = ahocorasick.Automaton()
         for literal, names in by_literal.items():
             self._automaton.add_word(literal, frozenset(names))
