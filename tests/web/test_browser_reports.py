@@ -124,7 +124,10 @@ def test_a_report_with_text_link_and_screenshot_is_decided_by_another_collaborat
     expect(card).to_contain_text("nhóm Zalo thôn")
     image = card.locator(".shot img")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") > 0  # served and decoded
+    # the image loads lazily: bring it into view and wait until it is decoded
+    # (decode() rejects if the image is broken), then check it has pixels
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     expect(card.locator(".shot textarea")).to_have_value(
         re.compile("mã OTP")  # the OCR text beside the image, to be corrected
     )
