@@ -57,6 +57,13 @@ CLAIM_CONFIDENCE = 0.5
 # (``credential_request``) is the evidence. Measured on the real SMS benchmark with the models of
 # 2026-11-30 night: 6 legitimate messages and 1 spam were queued on a mention alone.
 CONTEXT_ONLY = frozenset({"otp_mention"})
+# Evidence for a distortion only, and only when the misinfo model gives the distortion at least
+# ``RULE_CONFIDENCE``: a rule stated without its issuer (``nlp.signals`` ``rule_statement``).
+DISTORTION_ONLY = frozenset({"rule_statement"})
+RULE_CONFIDENCE = 0.6
+# the cues that quote a rule with its issuer or its sum: a rule statement inside one is not shown
+# twice
+_RULE_CLAIMS = frozenset({"policy_claim", "fabricated_obligation"})
 # The reviewer's meaning hints are looked for in texts whose misinfo score (whole text or a
 # passage) reaches this: every text a flag, the review threshold or the queue's uncertain share
 # can bring to a reviewer in practice (nlp/meaning.py costs ~10–20 ms a sentence).
@@ -355,6 +362,8 @@ class Analyzer:
             # nor in a sentence that refutes ("Ngân hàng không tự khấu trừ thuế …")
             unrefuting = unrefuted(evidence, prep.text)
             evidence = [s for s in unwarned(evidence, prep.text) if s in unrefuting]
+        if suspected != "distortion" or misinfo_scores["distortion"] < RULE_CONFIDENCE:
+            evidence = [s for s in evidence if s.kind not in DISTORTION_ONLY]
         if not any(s.weight > 0 and s.kind not in CONTEXT_ONLY for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
             # claim, a code's mere mention aside; for a distortion, none outside the sentences
@@ -402,7 +411,12 @@ class Analyzer:
         model's: the passage it comes from (``claim``) or the strongest n-gram it read."""
         reasons = []
         shown: set[str] = set()  # a known false claim matched by words and by meaning: once
+        stated = [s for s in prep.signals if s.kind in _RULE_CLAIMS]
         for s in prep.signals:
+            if s.kind in DISTORTION_ONLY and (
+                label != "distortion" or any(c.start < s.end and s.start < c.end for c in stated)
+            ):
+                continue  # shown for a distortion, where no policy claim already quotes it
             if s.kind == "known_false_claim" and (s.detail or {}).get("fact_id"):
                 if str((s.detail or {})["fact_id"]) in shown:
                     continue

@@ -37,7 +37,7 @@ CLAIM_EVIDENCE = 0.3
 # after the shipped models were trained, and a token they never learnt still moves their
 # character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
 # make the two score differently).
-NOT_FEATURES = frozenset({"similar_claim"})
+NOT_FEATURES = frozenset({"similar_claim", "rule_statement"})
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 
@@ -228,6 +228,37 @@ _HEADER_AFTER = re.compile(r"\s*[:!]")
 _QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]{4,}»")
 
 
+# A fraud told after it happened: money gone ("87 triệu đồng … bị chuyển đi", "tài khoản bị rút
+# sạch", "mình mất 12 triệu"), a victim who went to the police, the fraud's outcome in a
+# reporter's words ("sập bẫy", "các nạn nhân", "để chiếm đoạt"). A scam threatens a loss to come
+# ("kẻo mất trắng", "sẽ bị khóa"); it never reports one that has happened to its reader, so a
+# paragraph that does narrates a fraud (a victim's account, a news report): the requests and
+# links it retells are no evidence of a scam (folded, teencode expanded; written for duluan,
+# issue 12). "đang điều tra" is left out: a scam posing as the police says it.
+_LOSS_REPORT = re.compile(
+    r"\b(?:(?:bi|da bi) (?:chuyen di|rut (?:sach|het|mat|\d+)|chiem doat|lay mat|cuom)|"
+    r"(?:da|vua|moi|bi) mat (?:trang|sach|het|gan|hon|\d+)|"
+    r"(?:doi tuong|ke gian|chung) (?:da )?(?:chiem quyen|rut tien|rut sach|lay sach)|(?:minh|toi|tui|em|chi|anh|ba|ong|co|chu|me|bo)"
+    r" (?:da |vua |moi )?mat (?:\d+|gan \d+|hon \d+|het|sach|trang)|trinh bao (?:cong an|co quan|vu viec)|"
+    r"(?:da|di) trinh bao|sap bay|mac bay|(?:cac |nhieu |la )nan nhan|de chiem doat|"
+    r"khong (?:lay lai|doi lai) duoc)\b"
+)
+
+
+def narrated_loss(text: str) -> list[tuple[int, int]]:
+    """The paragraphs ``(start, end)`` (characters; a paragraph ends at a line break) of ``text``
+    that report a fraud's loss after the fact (``_LOSS_REPORT``, on the folded, teencode-expanded
+    paragraph). Read by :func:`unwarned`."""
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if _LOSS_REPORT.search(expand_teencode(fold(line).lower())):
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
 def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
     ``warning_context`` cue (other than an alert header: a cue of one or two words with at most
@@ -235,6 +266,8 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     is no header): a warning names
     the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
     is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
+    Nor any in a paragraph that reports a fraud's loss after the fact (:func:`narrated_loss`:
+    a victim's account or a news report retells the scam's requests and links).
     Sentences as in :func:`unrefuted`. In a text that warns or refutes (any warning cue, a header
     too, or a refutation cue), a
     message inside quotation marks (four words or more) is quoted, not asserted: no evidence
@@ -253,7 +286,11 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
         ):
             continue
         warned.add(i)
-    return uncited(_outside(signals, bounds, warned), signals, text)
+    told = narrated_loss(text)
+    kept = [
+        s for s in _outside(signals, bounds, warned) if not any(a <= s.start < b for a, b in told)
+    ]
+    return uncited(kept, signals, text)
 
 
 def uncited(evidence: Sequence[Signal], context: Sequence[Signal], text: str) -> list[Signal]:

@@ -511,10 +511,15 @@ QUESTION = re.compile(
 # "nhiều người lo", "hoang mang vì") does not assert what it carries (folded, teencode expanded;
 # "nghe nói" is how a rumour is passed on: it is no report).
 _REPORTS = re.compile(
-    r"\b(?:cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|hoang mang|"
+    r"\b(?:cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|(?<!tranh )(?<!tranh gay )hoang mang|"
     r"lo ngai|lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
     r"bai viet|clip|co nguoi (?:noi|bao|viet)|mot so (?:nguoi|trang|tai khoan)|"
-    r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|xon xao|(?:dang|viet|noi) rang|"
+    r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|(?:lai |dang )?ban (?:chuyen|nhau)|"
+    # groups and pages passing a post around ("nhiều nhóm Zalo chia sẻ ảnh chụp một công văn…");
+    # an impersonator's words ("có người … xưng cán bộ thuế, nói phải mua…")
+    r"(?:nhieu|cac|mot so|may) (?:nhom|trang|tai khoan|fanpage|kenh|group)[^.!?\n]{0,20}?"
+    r"(?:chia se|dang tai|dang|lan truyen|share)|xung (?:la )?(?:can bo|nhan vien|cong an)|"
+    r"gia danh|mao danh|tu nhan la|tu xung|xon xao|(?:dang|viet|noi) rang|"
     # "Trước thông tin dữ liệu … bị chuyển cho…, ngân hàng cho biết…" (in answer to a report)
     r"ro len|truoc (?:thong tin|tin don|loi don|nhung thong tin)|nguoi ta (?:don|bao|noi)|"
     r"(?:nhieu nguoi|moi nguoi|ai do) don|ve thong tin(?= [\x22“'])|ve (?:tin don|loi don)|ai do (?:noi|bao))\b"

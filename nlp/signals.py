@@ -59,9 +59,15 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
         r"anh (?:chup )?(?:can cuoc|cccd)|(?:can cuoc|cccd) (?:2|hai) mat|"
         r"anh (?:2|hai) mat (?:can cuoc|cccd)|(?:anh )?chan dung cam (?:can cuoc|cccd)|"
+        # "chụp hai mặt căn cước và thẻ ngân hàng gửi vào đó"
+        r"chup (?:anh )?(?:2|hai) mat (?:can cuoc|cccd|the)[^.!?\n]{0,40}?\bgui|"
         r"(?:\d+ )?so seri(?:al)? (?:in )?(?:tren )?(?:phoi )?sim|"
         # the code just received, named by pointing at it ("đọc giúp em mã đó")
         r"ma (?:do|nay|ay|vua nhan))\b|"
+        # "máy sẽ nhận được một dãy số, bác đọc cho cháu", a face filmed "quay trái quay phải"
+        # for someone else's link (written for duluan, issue 12)
+        r"\b(?:day so|ma so)\b[^.!?\n]{0,40}?\bdoc (?:cho|giup) (?:chau|em|minh|toi|anh|chi|co|chu|ben)\b|"
+        r"\b(?:quay|xoay) (?:mat )?(?:sang )?trai[^.!?\n]{0,20}?(?:quay|xoay) (?:mat )?(?:sang )?phai\b|"
         # a code texted to someone ("nhắn mã OTP cho số 09…"); "nhận mã OTP về số…" (receive)
         # is what a genuine message says, and folded "nhan" is both
         r"\bnhan(?: tin| lai)? (?:ma otp|otp|ma xac (?:thuc|nhan)|ma (?:do|nay|vua nhan))"
@@ -85,7 +91,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:teamviewer|ultraviewer|anydesk|file apk|\.apk|cai (?:dat )?(?:ung dung|app)\b[^.!?\n]{0,30}"
         r"(?:link|duong dan|theo huong dan|gui qua zalo|qua zalo)|"
         # "vào đường link … tải app …" (towards a link outside the official list only)
-        r"(?:duong link|link|duong dan)\b[^.!?\n]{0,40}?\b(?:tai|cai)(?: dat| ve)? (?:app|ung dung))",
+        r"(?:duong link|link|duong dan)\b[^.!?\n]{0,40}?\b(?:tai|cai)(?: dat| ve)? (?:app|ung dung)|"
+        # "tải phần mềm … theo đường link em gửi", "cho phép tất cả quyền truy cập" (written for
+        # duluan, issue 12)
+        r"\btai (?:ve |giup (?:\w+ )?)?(?:phan mem|ung dung|app)\b[^.!?\n]{0,40}?\b(?:theo|qua|tu|o) (?:duong link|link|duong dan)"
+        r"(?: (?:em|toi|minh|chung toi|ben em|anh|chi) (?:da |vua )?gui| (?:gui )?(?:qua|trong) (?:zalo|nhom|tin nhan|messenger|facebook))|"
+        r"\bcho phep (?:tat ca|moi|toan bo|het) (?:cac )?quyen(?: truy cap)?|"
+        r"\b(?:cap|bat|mo) quyen (?:tro nang|quan tri thiet bi|quan ly thiet bi|dieu khien)|file cai dat|"
+        r"(?:muc|phan|che do|quyen) tro nang)",
         0.7,
         "Yêu cầu cài ứng dụng lạ hoặc phần mềm điều khiển từ xa",
     ),
@@ -132,10 +145,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
         r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y|de y (?:nha|nhe|nhen)|"
+        r"(?:ae|anh em|moi nguoi|mn|ba con|cac ban|ca nha|chi em)(?: \w+){0,3} chu y\b(?!:)|"
+        r"(?:nhan tin|goi dien|tin nhan|cuoc goi) gia\b(?! (?:re|tot|uu dai|chi|cuoc|goc|tri|ca|\d))|"
         r"hay binh tinh|goi lai (?:truc tiep )?(?:cho )?(?:nguoi than|so chinh thuc|tong dai)|"
         r"goi xac minh|xac minh truoc khi|(?:vua |da )?bi (?:goi dien|nhan tin) (?:bao|noi|doa|mao)|"
         r"chieu (?:lua|tro lua)|"
         r"(?:khong|ko|chang) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu|bat)|"
+        # "Ngành điện không gọi điện yêu cầu khách hàng…"
+        r"(?:khong|ko) (?:goi dien|nhan tin|gui tin nhan|gui link) (?:de )?(?:yeu cau|de nghi|doi)|"
         # "hôm nay lại có "Cục Thuế" nhắn tin bảo…", someone "xưng là" an official, "ae đừng làm
         # theo"
         r"(?:lai|vua|hom nay) co (?:\S+ ){0,4}(?:goi dien|nhan tin|goi) (?:bao|noi|doa|yeu cau)|"
@@ -158,7 +175,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,2}"
         r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc|nop|chuyen|tin)\b|"
         r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
-        r"(?:neu )?ai nhan (?:duoc |dc |đc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
+        r"(?:neu )?ai(?: trong nhom| o day)? (?:nhan|thay|gap) (?:duoc |dc |đc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
+        r"\b(?:chung|chung no|bon no|tui no|bon chung|doi tuong|ke gian|ke lua dao) (?:da |lai |con |cu )?"
+        r"(?:bat|doi|yeu cau|huong dan|du)\b|\b(?:ho|no) (?:da |lai |con |cu )?(?:bat|doi|yeu cau)\b|"
+        r"may (?:ma|la) (?:thoat|chua|kip|phat hien)|"
+        r"(?:khong|ko) yeu cau (?:khach hang|nguoi dan|quy khach|nguoi dung|phu huynh|nguoi nop thue|ba con)|"
         r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
         r"(?:cuoc goi|tin nhan|sms|tin|email|loi moi|yeu cau)|"
         # advice and lessons: "mọi người cẩn thận", "dấu hiệu nhận biết lừa đảo", "hãy từ chối",
@@ -187,6 +208,7 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "refutation": (
         r"\b(?:(?:la|hoan toan) sai su that|khong dung su that|bac bo|dinh chinh|"
+        r"(?:khong|ko|chua) (?:he )?dung dau|"
         r"(?:la|hoan toan) (?:tin )?bia(?: dat)?|tin bia|bia dat|"
         r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
         r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin|"
@@ -247,7 +269,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
     "hidden_truth": (
-        r"\b(?:thuc chat (?:la|chi la)|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
+        r"\b(?:thuc chat (?:la|chi la|duoc|dung de|nham|de)|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
         r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
         r"(?:^|[.!?:] )thuc chat\b|it ai biet(?=:)|ly do that su|"
@@ -285,7 +307,7 @@ _AUTHORITY = (
     r"(?:tu|ke tu) (?:dau )?(?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
     r"cong dich vu cong|dich vu cong|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
     r"tai khoan dinh danh|dinh danh muc|"
-    r"co quan thue)"
+    r"co quan thue|camera (?:ai|giao thong|phat nguoi))"
 )
 _RULE = (
     # not negated: "không thu phí", "chưa bắt buộc" state no rule
@@ -296,9 +318,11 @@ _RULE = (
     # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
     # "thay thế 60% giáo viên … bằng robot"
     r"phai tu (?:bo tien|chi tra|mua|trang trai)|bo tien tui|thu thue|bi tu choi|"
-    r"bi cham dut (?:hop dong|hoat dong)|bi dung (?:han|lai|hoan toan)|"
+    r"bi cham dut (?:hop dong|hoat dong)|bi dung (?:han|lai|hoan toan|chi tra|cap|huong)|"
+    r"(?:khong|ko) (?:con )?(?:nhan|tiep nhan|giai quyet) (?:ho so|giay to)|phai (?:thue|dat lich)|"
     r"go (?:bo )?(?:ung dung|app) khoi|bi han che|tu dong bao cao (?:len|cho|ve) (?:thue|co quan|cong an)|"
-    r"(?:duoc|bi) chuyen (?:vao|ve|sang) (?:kho bac|ngan sach)|sung cong|"
+    r"(?:duoc|bi) chuyen (?:vao|ve|sang) (?:kho bac|ngan sach|quy)|sung cong|tu dong chuyen|"
+    r"bi rut (?:giay phep|phep|het|sach|toan bo|lai)|"
     r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
     r"(?:dung lop|hanh nghe|giang day)|"
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
@@ -306,8 +330,9 @@ _RULE = (
     r"\bbat (?:moi|phai|dan)|(?<!bat )\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
-    r"(?:khong|ko|chang) (?:duoc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
-    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep)|"
+    r"(?:khong|ko|k|kh|chang) (?:duoc|dc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
+    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep|vay|"
+    r"ky hop dong|lam thu tuc|giao dich)|"
     r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc|csgt|canh sat|thue) (?:cat|khoa|phat|thu phi|thu hoi|"
     r"xoa|tru)|"
     r"mat (?:het )?(?:quyen|gia tri|hieu luc|trang|het)|het (?:hieu luc|gia tri)|huy bo|bai bo|"
@@ -315,7 +340,8 @@ _RULE = (
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
     r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
     r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra|luu hanh|phat hanh|cap)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
-    r"(?:bi|se|se bi) khai tu|"
+    r"(?:bi|se|se bi) khai tu|(?:bi|se|sap|se bi|sap bi) (?:dong bang|phong toa|tich thu|thu hoi) (?:toan bo|het|tat ca)|"
+    r"\bthay \d+ ?%[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|thu) (?:thang|tien|vao|"
     r"truc tiep|tu tai khoan)|tu dong (?:tru|thu|trich))"
 )
@@ -328,11 +354,35 @@ CUES["policy_claim"] = (
     "Khẳng định một văn bản, cơ quan quy định nghĩa vụ, khoản thu, lệnh cấm hoặc mức phạt — "
     "cần đối chiếu với văn bản chính thức",
 )
+# A rule stated without naming who made it ("giờ chữ ký số bắt buộc với mọi công dân…", "không
+# có chứng chỉ AI … là bị cho nghỉ việc"): a reviewer can check it against the official text as
+# they check a ``policy_claim``, but a complaint about a real rule states one too ("app bắt xác
+# thực khuôn mặt"), so it is weak: evidence for a distortion the model is sure of, never for a
+# scam (``nlp.analyze.DISTORTION_ONLY``), too light to open a passage of a long text alone
+# (``nlp.claims.CLAIM_EVIDENCE``), and not a feature of the models (``nlp.claims.NOT_FEATURES``).
+CUES["rule_statement"] = (
+    rf"\b{_RULE}",
+    0.25,
+    "Nêu một quy định, nghĩa vụ, khoản thu, lệnh cấm hoặc mức phạt — cần đối chiếu với văn bản "
+    "chính thức",
+)
 CUES["insider_claim"] = (
     r"\b(?:tin (?:noi bo|mat|tu nguoi trong cuoc|tu nguon than can|chuan)|thong tin mat|"
     r"van ban mat|tai lieu noi bo|chuyen that 100|su that (?:ma|phu phang|dang sau)|"
     r"bao chi (?:khong (?:dam |dua |dang )|giau)|giau nhem|bi mat (?:huy|ky|chuyen|ban)|"
-    r"khong ai dam noi|chang ai dam noi)",
+    r"khong ai dam noi|chang ai dam noi|"
+    # a cover-up told as fact (written for duluan, issue 12): a result "bị ém", a rule changed
+    # "một cách bí mật", passed on "chỉ phổ biến miệng", the press "chỉ đạo … không được đưa tin",
+    # a clip "bị gỡ khỏi các kênh chính thức", a source "có người quen làm trong ban soạn thảo"
+    r"(?:ket qua|so lieu|bao cao|van ban|thong tin|clip|bai)[^.!?\n]{0,30}\bbi (?:em|giau|che giau|"
+    r"go khoi|xoa khoi)|mot cach bi mat|bi mat (?:sua|thay doi|dieu chinh)|\bem nhem\b|"
+    r"(?:duoc|bi|deu) giu kin|bi giau (?:kin|qua lau|nhem|di)|cam ket im lang|bit mieng|"
+    r"(?:chi )?pho bien (?:mieng|noi bo)|khong (?:phat|dua|dang) (?:van ban|cong khai|ra ngoai)|"
+    r"khong (?:he )?(?:duoc )?(?:dang|cong bo) cong khai|"
+    r"(?:chi dao|yeu cau|cam) (?:bao chi|cac bao|truyen thong) (?:khong duoc )?(?:dua tin|dang tin|"
+    r"khong dua|khong dang)|"
+    r"(?:nguoi quen|nguoi nha|ban|anh|chi|em) (?:minh |toi |em )?(?:lam|cong tac) (?:trong|o|tai) "
+    r"(?:ban soan thao|bo|so|cong an|ubnd|uy ban|tinh uy|van phong chinh phu|ngan hang nha nuoc)\b)",
     0.5,
     'Dựa vào "tin nội bộ", "văn bản mật", "sự thật bị giấu" — nguồn không kiểm chứng được',
 )
@@ -342,22 +392,23 @@ CUES["data_sale_claim"] = (
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
-    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat|cuoc goi|tin nhan)[^.!?\n]{0,60}"
-    r"(?:chuyen|gui|dua|sao luu|luu|dong bo)"
+    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat|cuoc goi|tin nhan|anh chup|hinh anh)[^.!?\n]{0,60}"
+    r"(?:chuyen|gui|dua|sao luu|luu|dong bo|day)"
     r"(?: tru| thang| het| toan bo)? "
     r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
+    r"bac kinh|tham quyen|thuong hai|"
     r"singapore|han quoc|nhat ban|nga|an do|nuoc khac|"
     r"may chu nuoc ngoai|ben ngoai|(?:may chu )?(?:cua |o |dat o )?(?:mot )?(?:doi tac|cong ty|tap doan) "
     r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
-    r"(?:duoc|bi|dem) (?:ban|chia se|cung cap|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
-    r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai)|"
+    r"(?:duoc|bi|dem|va) (?:ban|chia se|cung cap|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
+    r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
     r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
     # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
     # máy chủ đám mây của một tập đoàn Mỹ"
     r"tu dong doc (?:tin nhan|danh ba|anh)|doc (?:trom|len) (?:tin nhan|danh ba)|"
-    r"(?:dang |bi )(?:rao )?ban (?:tren mang|cong khai|tren (?:cac )?dien dan|voi gia)|"
+    r"(?:dang |bi )(?:rao )?ban (?:tren mang|cong khai|tren (?:cac )?dien dan|voi gia|sach|het)|"
     r"(?:cai san|co) cua hau|cho phep (?:\w+ ){1,3}doc (?:danh ba|tin nhan)|"
     r"ghi (?:lai|am) (?:duoc )?(?:ca |moi |toan bo |tat ca )?(?:cac )?cuoc (?:noi(?= chuyen)|goi)|"
     r"giao cho (?:mot )?(?:tap doan|cong ty|doanh nghiep)[^.!?\n]{0,30}(?:nuoc ngoai|trung quoc|my)"
@@ -374,14 +425,17 @@ CUES["data_sale_claim"] = (
     r"(?:nghe len|quay len|ghi am|theo doi)|"
     # data (one scan from the noun: its alternatives share it) kept on a foreign cloud, sold after
     # it is named ("dữ liệu khuôn mặt … và bán cho các chuỗi siêu thị"), bought up by insurers
-    r"(?:du lieu|thong tin|ho so)[^.!?\n]{0,80}?(?:"
+    r"(?:du lieu|thong tin|ho so|hoc ba|benh an)[^.!?\n]{0,80}?(?:"
     r"(?:may chu|dam may|cloud|server)[^.!?\n]{0,30}(?:cua|o|dat o|tai) (?:mot )?"
-    r"(?:(?:cong ty|tap doan|doi tac) )?(?:nuoc ngoai|trung quoc|my|singapore|han quoc|nhat ban|nga|"
+    r"(?:(?:cong ty|tap doan|doi tac) |\w+ (?:ben|o|tai) )?(?:nuoc ngoai|trung quoc|my|singapore|han quoc|nhat ban|nga|"
     r"an do)\b|"
     r"\b(?:va |roi |de )?(?:ban|ban lai) (?:cho|sang) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan|"
     r"chuoi|ben thu ba|nuoc ngoai|hang)|"
     r"\b(?:duoc|bi) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan)[^.!?\n]{0,30}\bmua lai)|"
     r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen))|"
+    # "(camera) thu được cả nội dung cuộc gọi", "nói chuyện … là bị nghe hết"
+    r"thu (?:duoc )?(?:ca )?(?:noi dung|am thanh) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen)|tin nhan)|"
+    r"(?:la|deu) bi nghe (?:het|len|trom)|"
     # shared wholesale with a foreign company, leaked
     r"chia se (?:toan bo |het )?(?:du lieu|thong tin)[^.!?\n]{0,40}\bvoi (?:mot |cac )?(?:tap doan|"
     r"cong ty|doanh nghiep|nuoc ngoai)|(?:bi )?ro ri (?:thong tin|du lieu|ho so)|"
@@ -389,9 +443,9 @@ CUES["data_sale_claim"] = (
     # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
     r"(?:duoc|bi|deu duoc|deu bi) (?:\w+ ){0,2}(?:ghi am|doc va loc|luu lai|nghe len|giam sat)|"
     r"(?:duong truyen|truyen(?: thang)?|gui thang|chuyen thang)(?: hinh anh| du lieu| thong tin)? (?:ve|cho) "
-    r"(?:cong an|co quan thue|nha mang|may chu|co quan an ninh|an ninh)|"
+    r"(?:tru so |may chu |trung tam )?(?:cua )?(?:cong an|co quan thue|nha mang|may chu|co quan an ninh|an ninh)|"
     r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so|so dien thoai)(?: \w+){0,4} (?:cho|sang) "
-    r"(?:cac )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
+    r"(?:cac |may |mot |nhung )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
     r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung|cua khach|khach hang))",
     0.5,
@@ -400,8 +454,10 @@ CUES["data_sale_claim"] = (
 # A demand to keep the call secret ("tuyệt đối không được nói với ai", "đừng báo cho người nhà"):
 # fraudsters posing as police or a boss isolate their victim (written for duluan, issue 12).
 CUES["secrecy_demand"] = (
-    r"\b(?:tuyet doi )?(?:khong duoc|dung|khong|ko) (?:noi|tiet lo|ke|bao) (?:voi|cho) "
-    r"(?:ai|nguoi nha|nguoi than|gia dinh|bat ky ai|ngan hang|chong|vo|con)",
+    r"\b(?:tuyet doi )?(?:khong duoc|dung|khong|ko) (?:noi(?: chuyen)?|tiet lo|ke|bao) (?:voi|cho) "
+    r"(?:ai|nguoi nha|nguoi than|gia dinh|bat ky ai|ngan hang|chong|vo|con)|"
+    # kept on the line while it is done ("trong lúc làm bà không tắt máy")
+    r"(?:trong (?:luc|khi|suot qua trinh)|cho den khi)[^.!?\n]{0,30}?(?:khong|ko|dung) (?:duoc )?(?:tat may|cup may|ngat may|tat man hinh)",
     0.5,
     "Đòi giữ bí mật, không được báo cho người nhà hay ngân hàng",
 )
@@ -418,7 +474,8 @@ _ILLNESS = (
     r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa|u nao|co giat|giam tri nho|"
     r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi|"
     r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao)|giam tieu cau|"
-    r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het))"
+    r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het)|giam bach cau|ung thu mau|bach cau|"
+    r"mau dac|dac mau|tai bien|dieu khien (?:hanh vi|tam tri|suy nghi|nao))"
 )
 CUES["health_claim"] = (
     # (one scan from the device: its alternatives share it) an illness caused, radiation "gấp 100
@@ -428,7 +485,12 @@ CUES["health_claim"] = (
     r"(?:phat xa|buc xa)[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
     r"(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach))|"
     r"phat ra (?:buc xa|song doc|khi doc|chat doc)|"
-    r"(?:vac ?xin|vaccine)[^.!?\n]{0,60}(?:chip|hat nano|vi mach|song 5g))",
+    r"(?:vac ?xin|vaccine)[^.!?\n]{0,60}(?:chip|hat nano|vi mach|song 5g)|"
+    # the illness first: "ong chết hàng loạt từ khi có cột phát sóng 5G", "nguyên nhân là bức xạ 5G"
+    rf"{_ILLNESS}[^.!?\n]{{0,60}}?\b(?:tu khi (?:co|lap|dung)|vi|do|nguyen nhan la) (?:cac |cot |tram )?"
+    r"(?:phat )?(?:song 5g|5g|buc xa|song dien thoai|tram phat song|cot phat song|chip)|"
+    r"nguyen nhan (?:la|do|chinh la) (?:buc xa|song) (?:5g|4g|dien thoai|wifi)|"
+    r"(?:song |buc xa |tram )?(?:5g|4g|wifi) (?:la|chinh la) thu pham|song dieu khien (?:hanh vi|tam tri|nao))",
     0.5,
     "Khẳng định một công nghệ, thiết bị gây bệnh — cần đối chiếu với nguồn y tế chính thức",
 )
@@ -455,13 +517,23 @@ CUES["money_request"] = (
 CUES["personal_account"] = (
     r"\b(?:(?:tai khoan|so tai khoan|stk) (?:ca nhan|an toan|cua (?:nhan vien|can bo|co giao|giao vien|"
     r"bac si|truong du an|sep))|chuyen (?:toan bo|het) so du|"
-    r"(?:tai khoan|stk) (?:can bo|nhan vien) (?:phu trach|ho tro|thu ngan))",
+    r"(?:tai khoan|stk) (?:can bo|nhan vien) (?:phu trach|ho tro|thu ngan)|"
+    r"(?:tai khoan|stk) cua (?:thu ky|ke toan|thu quy|truong ban|chu tich|nguoi phu trach))",
     0.6,
     'Đòi chuyển tiền vào tài khoản cá nhân hoặc "tài khoản an toàn"',
 )
 CUES["fee_for_benefit"] = (
     r"\b(?:phi (?:van chuyen|ship|thong quan|lap dat|xac minh|kich hoat|bao hiem khoan vay|thu tuc|"
-    r"cap chung chi|xet ho so|gia nhap|mo the|vao nhom|kiem dinh|dieu chinh|tham dinh)|"
+    r"cap chung chi|xet ho so|gia nhap|mo the|vao nhom|kiem dinh|dieu chinh|tham dinh|"
+    r"(?:dong bo|cap nhat|chuan hoa|nang cap|xac thuc) (?:du lieu|thong tin|tai khoan|dinh danh|can cuoc)|"
+    r"mo ho so|xet duyet)|"
+    # a job that the applicant pays for ("ứng viên cần mua bộ tài liệu … 590.000đ"), money "lost
+    # to a scam" got back for a fee, a deposit "hoàn lại sau khóa học" (written for duluan, issue 12)
+    r"(?:ung vien|nguoi ung tuyen|nhan vien moi|hoc vien)[^.!?\n]{0,20}?\b(?:can|phai) (?:mua|dong|nop|dat coc|chuyen)|"
+    r"(?:lay lai|thu hoi|hoan lai) (?:\d+ ?% )?(?:so )?tien (?:da )?(?:bi lua|bi mat)|"
+    r"(?:dat coc|coc|phi|\d[\d.,]*\s?(?:k|d|dong|000))[^.!?\n]{0,40}?\(?hoan (?:lai|tra) (?:sau|khi)|"
+    # paid now, "hoàn lại 199.000đ và tặng thêm 100.000đ" (written for duluan, issue 12)
+    r"hoan lai[^.!?\n]{0,30}?\btang them|"
     # "lệ phí trước bạ" is a real registration tax, "phí trước bạ" of a prize is not
     r"(?<!le )phi truoc ba|"
     r"(?:le phi|thue (?:thu nhap|nhap khau))[^.!?\n]{0,30}(?:de (?:nhan|duoc|kich hoat)|truoc(?! ba)))",
@@ -469,7 +541,7 @@ CUES["fee_for_benefit"] = (
     "Đòi một khoản phí để được nhận quà, tiền, hàng hoặc giấy tờ",
 )
 CUES["prize_lure"] = (
-    r"\b(?:trung (?:giai|thuong|phieu|xe|dien thoai)|khach hang may man|duoc chon nhan|"
+    r"\b(?:trung (?:giai|thuong|phieu|xe|dien thoai|qua)|100 ?% (?:nguoi choi|khach hang|thue bao) (?:trung|nhan)|khach hang may man|duoc chon nhan|"
     r"qua tri an|nhan (?:qua|thuong|hoa hong) \d|hoa hong \d+ ?%|"
     r"loi nhuan (?:co dinh )?\d+ ?%|lai (?:co dinh )?\d+ ?%|cam ket (?:khong lo|hoan von|thu nhap))",
     0.4,
@@ -559,8 +631,9 @@ CUES["not_you_link"] = (
 # only when that link is outside the official list (a real bill says "thanh toán tại evn.com.vn").
 # Written for duluan from the scams a seventh fresh probe missed (issue 12).
 CUES["pay_at_link"] = (
-    r"\b(?:thanh toan|nop (?:phi|tien|thue|le phi)|dong (?:phi|tien)|gia han|nhan hang|nhan tien|huy|"
-    r"rut tien|cap nhat (?:thong tin|ho so)|xac thuc|xac minh|kich hoat|nhan qua|nhan thuong)"
+    r"\b(?:thanh toan|nop (?:phi|tien|thue|le phi|phat)|dong (?:phi|tien)|gia han|nhan hang|nhan tien|huy|"
+    r"rut tien|cap nhat (?:thong tin|ho so)|xac thuc|xac minh|kich hoat|nhan qua|nhan thuong|"
+    r"quay(?: ngay)?|dang nhap|nhan uu dai)"
     r"(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,40}?\b(?:tai|qua|o|vao|truy cap)\s+"
     r"(?:link |duong link |duong dan |trang |website |"
     r"web )?",
@@ -598,6 +671,7 @@ _DENIED_BEFORE = re.compile(
 CLAIM_KINDS = frozenset(
     {
         "policy_claim",
+        "rule_statement",
         "insider_claim",
         "data_sale_claim",
         "health_claim",

@@ -374,3 +374,42 @@ def test_an_answer_to_a_report_reports_it() -> None:
         "truoc thong tin du lieu sinh trac hoc bi chuyen cho cong ty nuoc ngoai, ngan hang cho biet"
     )
     assert not asks_or_reports("du lieu sinh trac hoc bi chuyen cho cong ty nuoc ngoai.")
+
+
+def test_a_loss_told_after_the_fact_marks_its_paragraph() -> None:
+    """A scam threatens a loss to come; a victim's account or a news report tells one that
+    happened (``nlp.claims.narrated_loss``), paragraph by paragraph."""
+    from nlp.claims import narrated_loss
+
+    told = "Tôi bấm vào link rồi nhập mã OTP.\nNăm phút sau tài khoản bị rút 38 triệu."
+    assert narrated_loss(told) == [(34, len(told))]
+    assert narrated_loss("Nhập mã OTP ngay, kẻo tài khoản sẽ bị khóa và mất trắng.") == []
+    assert narrated_loss("bà ấy đã trình báo công an") == [(0, 26)]
+
+
+def test_a_victims_account_that_retells_the_request_is_no_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
+    steps = "Hôm qua vào trang hoanthue-vn.com nhập số tài khoản và mã OTP để nhận hoàn thuế."
+    assert _queued(analyzer, steps + " Mười phút sau thì xong.")
+    assert not _queued(analyzer, steps + " Mười phút sau tài khoản bị rút 20 triệu.")
+
+
+def test_a_rule_without_its_issuer_is_evidence_only_when_the_model_is_sure(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """``rule_statement`` backs a distortion the misinfo model gives at least
+    ``RULE_CONFIDENCE``; with less it is no evidence, and it never backs a scam."""
+    from nlp.analyze import RULE_CONFIDENCE
+
+    sure, unsure = analyzer.analyze(
+        [
+            "Ai không quét mã QR khi đi chợ là bị phạt 2 triệu, nghe mà sợ.",
+            "App ngân hàng bắt xác thực khuôn mặt mà camera điện thoại cũ không nhận.",
+        ]
+    )
+    assert sure["misinfo_scores"]["distortion"] >= RULE_CONFIDENCE
+    assert sure["misinfo"] == "distortion"
+    # the rule is the only evidence: no issuer is named
+    assert "rule_statement" in {r["kind"] for r in sure["reasons"]}
+    assert "policy_claim" not in {r["kind"] for r in sure["reasons"]}
+    assert sure["risk"] >= 0.4
+    assert unsure["misinfo"] == "none"
+    assert unsure["risk"] < 0.4
+    assert not any(r["kind"] == "rule_statement" for r in unsure["reasons"])

@@ -797,3 +797,38 @@ def test_hostile_runs_are_read_in_one_pass() -> None:
         "shop.abc.com.vn",
         "bit.ly/x",
     ]
+
+
+def test_devices_of_a_fabricated_claim_are_cues() -> None:
+    """The devices fresh probes showed missed (issue 12), each in words of its own: a cover-up
+    told as fact, a rule stated without its issuer, a freeze of everyone's wallets, an illness
+    said to come from a technology, data pushed to a foreign city's servers."""
+    assert "insider_claim" in kinds("Kết quả đo đạc đã bị ém, không cho công bố ra ngoài.")
+    assert "insider_claim" in kinds("Thông tư này được giữ kín, chỉ phổ biến miệng cho cán bộ.")
+    assert "rule_statement" in kinds("ai ko co tk dinh danh la k dc mua ve tau nua")
+    assert "rule_statement" not in kinds("Cổng dịch vụ công không thu phí khi nộp hồ sơ.")
+    assert "policy_claim" in kinds("Nhà nước sắp đóng băng toàn bộ ví điện tử từ ngày 1/9.")
+    assert "health_claim" in kinds("Gà chết hàng loạt từ khi có trạm phát sóng 5G đầu làng.")
+    assert "health_claim" not in kinds("Trạm phát sóng 5G đầu làng đã phủ sóng cả xã.")
+    assert "data_sale_claim" in kinds(
+        "Ảnh khuôn mặt khách hàng được đẩy sang máy chủ đặt tại Thâm Quyến mỗi ngày."
+    )
+
+
+def test_devices_of_a_scam_are_cues() -> None:
+    """A code read out after it is named, the accessibility switch, an app from a link the caller
+    sends, a deposit "refunded later", a fee for a job (written for duluan, issue 12)."""
+    assert "credential_request" in kinds("Máy hiện một dãy số, chị đọc cho em để em xác nhận.")
+    assert "remote_app" in kinds("Anh vào cài đặt, bật quyền trợ năng cho ứng dụng là xong.")
+    assert "remote_app" in kinds("Chị tải giúp em ứng dụng qua đường link em gửi nhé.")
+    assert "fee_for_benefit" in kinds("Đặt cọc 300k giữ chỗ (hoàn lại sau khóa học).")
+    assert "fee_for_benefit" in kinds("Ứng viên cần mua bộ tài liệu 450.000đ trước khi nhận việc.")
+
+
+def test_a_fraudsters_demand_told_in_the_third_person_is_a_warning() -> None:
+    assert "warning_context" in kinds("Họ bắt chuyển phí trước bạ rồi mới giao xe.")
+    assert "warning_context" in kinds("Ngành nước không yêu cầu khách hàng chuyển khoản qua Zalo.")
+    assert "warning_context" in kinds("Ai trong nhóm nhận tin nhắn kiểu này thì xóa luôn.")
+    # a household that qualifies, cheap calls: no warning
+    assert "warning_context" not in kinds("Hộ đủ điều kiện nhận hỗ trợ theo danh sách của xã.")
+    assert "warning_context" not in kinds("Gói cước cuộc gọi giá rẻ cho sinh viên.")
