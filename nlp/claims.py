@@ -238,7 +238,8 @@ _QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]
 _LOSS_REPORT = re.compile(
     r"\b(?:(?:bi|da bi) (?:chuyen di|rut (?:sach|het|mat|\d+)|chiem doat|lay mat|cuom)|"
     r"(?:da|vua|moi|bi) mat (?:trang|sach|het|gan|hon|\d+)|"
-    r"(?:doi tuong|ke gian|chung) (?:da )?(?:chiem quyen|rut tien|rut sach|lay sach)|(?:minh|toi|tui|em|chi|anh|ba|ong|co|chu|me|bo)"
+    r"(?:doi tuong|ke gian|chung) (?:da )?(?:chiem quyen|rut tien|rut sach|lay sach)|chiem quyen dieu khien|"
+    r"(?:hoac|roi|va|nham) chiem doat|(?:khong|ko) (?:vao|rut|lien lac|goi) (?:duoc|dc) nua|(?:minh|toi|tui|em|chi|anh|ba|ong|co|chu|me|bo)"
     r" (?:da |vua |moi )?mat (?:\d+|gan \d+|hon \d+|het|sach|trang)|trinh bao (?:cong an|co quan|vu viec)|"
     r"(?:da|di) trinh bao|sap bay|mac bay|(?:cac |nhieu |la )nan nhan|de chiem doat|"
     r"khong (?:lay lai|doi lai) duoc)\b"

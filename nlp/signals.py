@@ -70,6 +70,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:quay|xoay) (?:mat )?(?:sang )?trai[^.!?\n]{0,20}?(?:quay|xoay) (?:mat )?(?:sang )?phai\b|"
         # a code texted to someone ("nhắn mã OTP cho số 09…"); "nhận mã OTP về số…" (receive)
         # is what a genuine message says, and folded "nhan" is both
+        r"\bnhan(?: tin)? (?:so can cuoc|so cccd|cccd)[^.!?\n]{0,40}?(?:ma otp|otp)[^.!?\n]{0,30}?"
+        r"(?:qua zalo|cho (?:so|minh|em|can bo)|ve so|toi so|den so)|"
         r"\bnhan(?: tin| lai)? (?:ma otp|otp|ma xac (?:thuc|nhan)|ma (?:do|nay|vua nhan))"
         r"[^.!?\n]{0,20}?\bcho (?:so|minh|em|toi|chung toi|ben|tong dai|\d)|"
         # a code or a SIM's serial sent back by reply ("trả lời tin nhắn này kèm … mã OTP")
@@ -111,6 +113,8 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "guaranteed_return": (
         r"\b(?:lai (?:suat )?\d+(?:[.,]\d+)?\s?%\s?(?:/|mot |moi )?(?:ngay|tuan)|cam ket (?:loi nhuan|lai)|"
+        r"(?:loi nhuan|lai)(?: cam ket| co dinh)? (?:[3-9]|[1-9]\d)(?:[.,]\d+)? ?%\s?(?:/|moi |mot )thang|"
+        r"(?:presale|pre-sale|mo ban som)[^.!?\n]{0,60}?(?:niem yet|x\d+|gap \d+ lan)|"
         r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong|"
         r"(?:nhan|lai|kiem|loi nhuan) (?:ve )?\d[\d.,]*\s?(?:k|nghin|ngan|trieu|tr|usd|\$)?\s?"
         r"(?:/|moi |mot )ngay)",
@@ -140,7 +144,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}(?! (?:duoc )?(?:noi|tiet lo|ke|bao) (?:voi|cho) )|"
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
-        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share)|"
+        r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share|dang nhap)|"
         r"thu doan|gia mao|mao danh|gia danh|de phong(?! toa)|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
@@ -176,9 +180,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc|nop|chuyen|tin)\b|"
         r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
         r"(?:neu )?ai(?: trong nhom| o day)? (?:nhan|thay|gap) (?:duoc |dc |đc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
-        r"\b(?:chung|chung no|bon no|tui no|bon chung|doi tuong|ke gian|ke lua dao) (?:da |lai |con |cu )?"
-        r"(?:bat|doi|yeu cau|huong dan|du)\b|\b(?:ho|no) (?:da |lai |con |cu )?(?:bat|doi|yeu cau)\b|"
-        r"may (?:ma|la) (?:thoat|chua|kip|phat hien)|"
+        r"\b(?:chung|chung no|bon no|tui no|bon chung|doi tuong|ke gian|ke lua dao|cac trang nay|trang nay) "
+        r"(?:da |lai |con |cu |dang |se )?(?:bat|doi|yeu cau|huong dan|du|gui|loi dung)\b|"
+        # the fraudsters named as such ("kẻ gian", "bọn lừa đảo"): a scam never calls itself so
+        r"\b(?:ke gian|ke xau|bon lua dao|ke lua dao|doi tuong lua dao|nhung ke lua dao)\b|"
+        # "… là GIẢ nha mn", a notice that "không có chương trình" it is credited with
+        r"\bla (?:tin |link |trang |tin nhan )?gia(?: mao)? (?:nha|nhe|do|day|het|dung)\b|"
+        r"\b(?:ho|no) (?:da |lai |con |cu )?(?:bat|doi|yeu cau)\b|"
+        r"may (?:ma|la)\b[^.!?\n]{0,25}?\b(?:thoat|kip|can|phat hien|chua)\b|"
         r"(?:khong|ko) yeu cau (?:khach hang|nguoi dan|quy khach|nguoi dung|phu huynh|nguoi nop thue|ba con)|"
         r"neu (?:ban|ai|quy vi|ba con|moi nguoi|bac|co chu) (?:nhan duoc|nhan|gap) "
         r"(?:cuoc goi|tin nhan|sms|tin|email|loi moi|yeu cau)|"
@@ -201,7 +210,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"dau hieu (?:nhan biet )?(?:lua dao|gia mao|tin nhan gia|cuoc goi gia)|"
         r"nhan (?:biet|dien) (?:lua dao|tin nhan gia|cuoc goi gia|trang gia)|"
         r"(?:hay|nen|phai) tu choi|dung bao gio (?:cho|ban|lam theo|tra loi|tai|dang nhap|quet|"
-        r"chia se|dua)|suyt (?:nua )?(?:bi lua|mat|chuyen|sap bay|dinh bay|mac bay)|"
+        r"chia se|dua)|suyt (?:nua )?(?:bi lua|mat|chuyen|sap bay|dinh bay|mac bay|doc|bam|nhap|gui|cai)|"
         r"dan (?:bo me|ong ba|nguoi than|nguoi nha|ca nha|nguoi gia))\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
@@ -209,6 +218,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     "refutation": (
         r"\b(?:(?:la|hoan toan) sai su that|khong dung su that|bac bo|dinh chinh|"
         r"(?:khong|ko|chua) (?:he )?dung dau|"
+        # a notice that "không có chương trình / thỏa thuận … nào như vậy" it is credited with
+        r"(?:khong|ko) (?:he )?co (?:chuong trinh|chinh sach|dot|khoan ho tro|giai thuong|thoa thuan|"
+        r"hop dong|chu truong)\b[^.!?\n]{0,40}?(?:nao|nhu vay|nay|[\x22'“])|"
         r"(?:la|hoan toan) (?:tin )?bia(?: dat)?|tin bia|bia dat|"
         r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
         r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin|"
@@ -269,7 +281,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
     "hidden_truth": (
-        r"\b(?:thuc chat (?:la|chi la|duoc|dung de|nham|de)|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
+        r"\b(?:thuc chat (?:la|chi la|duoc|dung de|nham|de)|thuc ra (?:la )?(?:de|nham|dung de)\b|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
         r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
         r"(?:^|[.!?:] )thuc chat\b|it ai biet(?=:)|ly do that su|"
@@ -322,7 +334,10 @@ _RULE = (
     r"(?:khong|ko) (?:con )?(?:nhan|tiep nhan|giai quyet) (?:ho so|giay to)|phai (?:thue|dat lich)|"
     r"go (?:bo )?(?:ung dung|app) khoi|bi han che|tu dong bao cao (?:len|cho|ve) (?:thue|co quan|cong an)|"
     r"(?:duoc|bi) chuyen (?:vao|ve|sang) (?:kho bac|ngan sach|quy)|sung cong|tu dong chuyen|"
-    r"bi rut (?:giay phep|phep|het|sach|toan bo|lai)|"
+    r"bi rut (?:giay phep|phep|het|sach|toan bo|lai)|(?:la|thi) (?:bi )?phat (?:\d|tu \d|tien)|"
+    r"(?:bi )?nang (?:thue|phi|muc thue)|cat (?:giam )?(?:\d+ ?% )?(?:ngan sach|kinh phi|von)|"
+    r"thay (?:the )?(?:giao vien|bac si|can bo|cong chuc)(?: \w+)? hoan toan|"
+    r"bi (?:bo chinh tri|chinh phu|quoc hoi|trung uong|bo) (?:huy|bai bo|thu hoi|dinh chi)|"
     r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
     r"(?:dung lop|hanh nghe|giang day)|"
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
@@ -377,6 +392,10 @@ CUES["insider_claim"] = (
     r"(?:ket qua|so lieu|bao cao|van ban|thong tin|clip|bai)[^.!?\n]{0,30}\bbi (?:em|giau|che giau|"
     r"go khoi|xoa khoi)|mot cach bi mat|bi mat (?:sua|thay doi|dieu chinh)|\bem nhem\b|"
     r"(?:duoc|bi|deu) giu kin|bi giau (?:kin|qua lau|nhem|di)|cam ket im lang|bit mieng|"
+    r"(?:duoc|da|bi) ky kin|nguon tin (?:giau ten|an danh|than can|noi bo)|"
+    r"am tham (?:sua|thay doi|dieu chinh|huy|bo)|(?:duoc lenh|bi cam|bi yeu cau) khong (?:duoc )?"
+    r"(?:dua tin|dang tin|dang bai|noi)|(?:nhung|van|deu) giu kin|(?:gio|bay gio|nay) moi lo ra|"
+    r"tiet lo (?:voi|cho) (?:nguoi quen|toi|minh|em)|"
     r"(?:chi )?pho bien (?:mieng|noi bo)|khong (?:phat|dua|dang) (?:van ban|cong khai|ra ngoai)|"
     r"khong (?:he )?(?:duoc )?(?:dang|cong bo) cong khai|"
     r"(?:chi dao|yeu cau|cam) (?:bao chi|cac bao|truyen thong) (?:khong duoc )?(?:dua tin|dang tin|"
@@ -402,7 +421,7 @@ CUES["data_sale_claim"] = (
     r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
-    r"(?:duoc|bi|dem|va) (?:ban|chia se|cung cap|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
+    r"(?:duoc|bi|dem|va) (?:ban|chia se|cung cap|chuyen giao|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
     r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
     r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
     # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
@@ -434,7 +453,10 @@ CUES["data_sale_claim"] = (
     r"\b(?:duoc|bi) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan)[^.!?\n]{0,30}\bmua lai)|"
     r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen))|"
     # "(camera) thu được cả nội dung cuộc gọi", "nói chuyện … là bị nghe hết"
-    r"thu (?:duoc )?(?:ca )?(?:noi dung|am thanh) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen)|tin nhan)|"
+    r"thu (?:duoc )?(?:ca |het |toan bo )?(?:noi dung|am thanh) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen)|tin nhan)|"
+    r"thu (?:duoc )?(?:het |toan bo )?(?:cac )?(?:cuoc goi|tin nhan)\b[^.!?\n]{0,30}?\b(?:cua )?(?:toan dan|moi nguoi dan)|"
+    r"tu dong (?:gui|chuyen|chia se) (?:\w+ ){0,5}?(?:cho|sang|ve) (?:cac |mot )?(?:cong ty|doanh nghiep|hang|"
+    r"ben thu ba|nuoc ngoai|co quan thue|cong an)|"
     r"(?:la|deu) bi nghe (?:het|len|trom)|"
     # shared wholesale with a foreign company, leaked
     r"chia se (?:toan bo |het )?(?:du lieu|thong tin)[^.!?\n]{0,40}\bvoi (?:mot |cac )?(?:tap doan|"
@@ -466,7 +488,7 @@ CUES["secrecy_demand"] = (
 _TECH = (
     r"(?:song|tram|cot|mang|chip|the can cuoc|can cuoc|cccd|ma qr|qr|dien thoai|dong ho thong minh|"
     r"wifi|wi-fi|5g|4g|sac (?:khong day|dien thoai)|cong to|dong ho dien|bluetooth|tai nghe|"
-    r"buc xa|vi mach|ung dung|app|may quet|tia laser|laser|hong ngoai)"
+    r"buc xa|vi mach|ung dung|app|may quet|tia laser|laser|hong ngoai|quet (?:mong mat|khuon mat|van tay)|may tinh bang)"
 )
 _ILLNESS = (
     r"(?:ung thu|vo sinh|hiem muon|dot quy|ngung tim|tim ngung dap|mu mat|mu loa|chay mau cam|"
@@ -475,7 +497,8 @@ _ILLNESS = (
     r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi|"
     r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao)|giam tieu cau|"
     r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het)|giam bach cau|ung thu mau|bach cau|"
-    r"mau dac|dac mau|tai bien|dieu khien (?:hanh vi|tam tri|suy nghi|nao))"
+    r"mau dac|dac mau|tai bien|dieu khien (?:hanh vi|tam tri|suy nghi|nao)|hong (?:vong mac|giac mac|mat)|"
+    r"mu (?:mot ben |ca hai )?mat)"
 )
 CUES["health_claim"] = (
     # (one scan from the device: its alternatives share it) an illness caused, radiation "gấp 100
@@ -496,12 +519,12 @@ CUES["health_claim"] = (
 )
 # Requests for money in a non-warning context (written from the seed's scams); "đã (được) nạp"
 # is a receipt, not a request.
-_MONEY = r"\d[\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\b|d\b|dong|000)"
+_MONEY = r"\d[\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\d?\b|d\b|dong|000)"
 # Not a request for money: topping up one's own phone ("nạp thẻ", "nạp tiền điện thoại") or a
 # carrier's short code ("gửi 191", "soạn … gửi 9xxx") — what every carrier promotion says.
 _OWN_TOP_UP = r"(?!\s?(?:the|tien (?:dien thoai|vao (?:tai khoan|tk) (?:chinh|vien thong|di dong))|dien thoai))"
 CUES["money_request"] = (
-    rf"\b(?:(?:chuyen|nop|dong|tra|coc|dat coc)\b|(?<!duoc )(?<!da )nap\b{_OWN_TOP_UP}|"
+    rf"\b(?:(?:chuyen|nop|dong|tra|coc|dat coc)\b|(?<!duoc )(?<!da )(?<!vua )nap\b(?! thanh cong){_OWN_TOP_UP}|"
     rf"gui\b(?!\s?\d{{3,4}}\b))"
     # (an amount after "trên", "dưới", "quá", "hơn" is a threshold: "mỗi lần chuyển trên 10 triệu")
     rf"\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?[^.!?\n]{{0,40}}?"
@@ -510,7 +533,8 @@ CUES["money_request"] = (
     # 100,000 digits stays linear)
     rf"(?<![\d.,]){_MONEY}[^.!?\n]{{0,30}}(?:chuyen khoan|chuyen truoc|tra truoc|dat coc)|"
     # "cho tao mượn 3 triệu" (a hacked friend's account)
-    rf"cho (?:tao|minh|em|anh|chi|toi|to) (?:muon|vay) (?:tam |gap )?{_MONEY}",
+    rf"cho (?:tao|minh|em|anh|chi|toi|to) (?:muon|vay) (?:tam |gap )?{_MONEY}|"
+    r"chuyen (?:usdt|btc|eth|bnb|coin|tien ao)\b",
     0.3,
     "Đòi chuyển, nộp hoặc đặt cọc một khoản tiền",
 )
@@ -518,7 +542,8 @@ CUES["personal_account"] = (
     r"\b(?:(?:tai khoan|so tai khoan|stk) (?:ca nhan|an toan|cua (?:nhan vien|can bo|co giao|giao vien|"
     r"bac si|truong du an|sep))|chuyen (?:toan bo|het) so du|"
     r"(?:tai khoan|stk) (?:can bo|nhan vien) (?:phu trach|ho tro|thu ngan)|"
-    r"(?:tai khoan|stk) cua (?:thu ky|ke toan|thu quy|truong ban|chu tich|nguoi phu trach))",
+    r"(?:tai khoan|stk) cua (?:thu ky|ke toan|thu quy|truong ban|chu tich|nguoi phu trach)|"
+    r"(?:tai khoan|stk) tam giu)",
     0.6,
     'Đòi chuyển tiền vào tài khoản cá nhân hoặc "tài khoản an toàn"',
 )
@@ -526,7 +551,7 @@ CUES["fee_for_benefit"] = (
     r"\b(?:phi (?:van chuyen|ship|thong quan|lap dat|xac minh|kich hoat|bao hiem khoan vay|thu tuc|"
     r"cap chung chi|xet ho so|gia nhap|mo the|vao nhom|kiem dinh|dieu chinh|tham dinh|"
     r"(?:dong bo|cap nhat|chuan hoa|nang cap|xac thuc) (?:du lieu|thong tin|tai khoan|dinh danh|can cuoc)|"
-    r"mo ho so|xet duyet)|"
+    r"mo ho so|xet duyet|thu ly)|"
     # a job that the applicant pays for ("ứng viên cần mua bộ tài liệu … 590.000đ"), money "lost
     # to a scam" got back for a fee, a deposit "hoàn lại sau khóa học" (written for duluan, issue 12)
     r"(?:ung vien|nguoi ung tuyen|nhan vien moi|hoc vien)[^.!?\n]{0,20}?\b(?:can|phai) (?:mua|dong|nop|dat coc|chuyen)|"
@@ -543,7 +568,7 @@ CUES["fee_for_benefit"] = (
 CUES["prize_lure"] = (
     r"\b(?:trung (?:giai|thuong|phieu|xe|dien thoai|qua)|100 ?% (?:nguoi choi|khach hang|thue bao) (?:trung|nhan)|khach hang may man|duoc chon nhan|"
     r"qua tri an|nhan (?:qua|thuong|hoa hong) \d|hoa hong \d+ ?%|"
-    r"loi nhuan (?:co dinh )?\d+ ?%|lai (?:co dinh )?\d+ ?%|cam ket (?:khong lo|hoan von|thu nhap))",
+    r"loi nhuan (?:co dinh |cam ket )?\d+ ?%|lai (?:co dinh )?\d+ ?%|cam ket (?:khong lo|hoan von|thu nhap))",
     0.4,
     "Hứa quà, giải thưởng, hoa hồng hoặc lợi nhuận bất thường",
 )

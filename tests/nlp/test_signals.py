@@ -805,6 +805,8 @@ def test_devices_of_a_fabricated_claim_are_cues() -> None:
     said to come from a technology, data pushed to a foreign city's servers."""
     assert "insider_claim" in kinds("Kết quả đo đạc đã bị ém, không cho công bố ra ngoài.")
     assert "insider_claim" in kinds("Thông tư này được giữ kín, chỉ phổ biến miệng cho cán bộ.")
+    assert "insider_claim" in kinds("Tỉnh vừa âm thầm sửa đề án, báo chí được lệnh không đưa tin.")
+    assert "refutation" in kinds("Sở cho biết không có thỏa thuận chia sẻ dữ liệu nào như vậy.")
     assert "rule_statement" in kinds("ai ko co tk dinh danh la k dc mua ve tau nua")
     assert "rule_statement" not in kinds("Cổng dịch vụ công không thu phí khi nộp hồ sơ.")
     assert "policy_claim" in kinds("Nhà nước sắp đóng băng toàn bộ ví điện tử từ ngày 1/9.")
@@ -813,6 +815,17 @@ def test_devices_of_a_fabricated_claim_are_cues() -> None:
     assert "data_sale_claim" in kinds(
         "Ảnh khuôn mặt khách hàng được đẩy sang máy chủ đặt tại Thâm Quyến mỗi ngày."
     )
+    assert "hidden_truth" in kinds("Trạm quan trắc đó thực ra là để nghe lén cả xóm.")
+    assert "data_sale_claim" in kinds("Vệ tinh này thu hết tin nhắn Zalo của toàn dân.")
+    # a denial names the same thing: "không có thiết bị thu tin nhắn"
+    assert "data_sale_claim" not in kinds("Vệ tinh không có thiết bị thu tin nhắn nào.")
+
+
+def test_a_receipt_of_ones_own_top_up_is_no_money_request() -> None:
+    assert "money_request" not in kinds(
+        "Ban vua nap thanh cong 300.000d vao vi tu tai khoan *1234."
+    )
+    assert "money_request" in kinds("Ban nap 300.000d vao tai khoan nay de kich hoat qua.")
 
 
 def test_devices_of_a_scam_are_cues() -> None:
@@ -823,12 +836,19 @@ def test_devices_of_a_scam_are_cues() -> None:
     assert "remote_app" in kinds("Chị tải giúp em ứng dụng qua đường link em gửi nhé.")
     assert "fee_for_benefit" in kinds("Đặt cọc 300k giữ chỗ (hoàn lại sau khóa học).")
     assert "fee_for_benefit" in kinds("Ứng viên cần mua bộ tài liệu 450.000đ trước khi nhận việc.")
+    assert "guaranteed_return" in kinds("Góp vốn từ 5 triệu, lợi nhuận cam kết 15%/tháng.")
+    assert "guaranteed_return" not in kinds("Lãi suất tiết kiệm 0,4%/tháng cho kỳ hạn 6 tháng.")
+    assert "money_request" in kinds("Chuyển USDT vào ví bên dưới để nhận token.")
+    assert "money_request" in kinds("phi 1tr5 chuyen khoan truoc nha")
 
 
 def test_a_fraudsters_demand_told_in_the_third_person_is_a_warning() -> None:
     assert "warning_context" in kinds("Họ bắt chuyển phí trước bạ rồi mới giao xe.")
     assert "warning_context" in kinds("Ngành nước không yêu cầu khách hàng chuyển khoản qua Zalo.")
     assert "warning_context" in kinds("Ai trong nhóm nhận tin nhắn kiểu này thì xóa luôn.")
+    assert "warning_context" in kinds("Kẻ gian đang gửi tin nhắn báo trúng thưởng kèm đường link.")
+    assert "warning_context" in kinds("tin nhan do la GIA nha mn, dung bam")
+    assert "refutation" in kinds("Bệnh viện không có chương trình nào như vậy.")
     # a household that qualifies, cheap calls: no warning
     assert "warning_context" not in kinds("Hộ đủ điều kiện nhận hỗ trợ theo danh sách của xã.")
     assert "warning_context" not in kinds("Gói cước cuộc gọi giá rẻ cho sinh viên.")
