@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -799,56 +800,57 @@ def test_hostile_runs_are_read_in_one_pass() -> None:
     ]
 
 
-def test_devices_of_a_fabricated_claim_are_cues() -> None:
-    """The devices fresh probes showed missed (issue 12), each in words of its own: a cover-up
-    told as fact, a rule stated without its issuer, a freeze of everyone's wallets, an illness
-    said to come from a technology, data pushed to a foreign city's servers."""
-    assert "insider_claim" in kinds("Kết quả đo đạc đã bị ém, không cho công bố ra ngoài.")
-    assert "insider_claim" in kinds("Thông tư này được giữ kín, chỉ phổ biến miệng cho cán bộ.")
-    assert "insider_claim" in kinds("Tỉnh vừa âm thầm sửa đề án, báo chí được lệnh không đưa tin.")
-    assert "refutation" in kinds("Sở cho biết không có thỏa thuận chia sẻ dữ liệu nào như vậy.")
-    assert "rule_statement" in kinds("ai ko co tk dinh danh la k dc mua ve tau nua")
-    assert "rule_statement" not in kinds("Cổng dịch vụ công không thu phí khi nộp hồ sơ.")
-    assert "policy_claim" in kinds("Nhà nước sắp đóng băng toàn bộ ví điện tử từ ngày 1/9.")
-    assert "health_claim" in kinds("Gà chết hàng loạt từ khi có trạm phát sóng 5G đầu làng.")
-    assert "health_claim" not in kinds("Trạm phát sóng 5G đầu làng đã phủ sóng cả xã.")
-    assert "data_sale_claim" in kinds(
-        "Ảnh khuôn mặt khách hàng được đẩy sang máy chủ đặt tại Thâm Quyến mỗi ngày."
-    )
-    assert "hidden_truth" in kinds("Trạm quan trắc đó thực ra là để nghe lén cả xóm.")
-    assert "data_sale_claim" in kinds("Vệ tinh này thu hết tin nhắn Zalo của toàn dân.")
-    # a denial names the same thing: "không có thiết bị thu tin nhắn"
-    assert "data_sale_claim" not in kinds("Vệ tinh không có thiết bị thu tin nhắn nào.")
+# Cues for the devices fresh probes showed missed (issue 12), each in words of our own, and the
+# collisions avoided while writing them: (text, kind, whether the cue is found).
+DEVICES = [
+    # claims: a cover-up told as fact, a rule without its issuer, a freeze of everyone's wallets,
+    # an illness said to come from a technology, data pushed abroad (a denial is none)
+    ("Kết quả đo đạc đã bị ém, không cho công bố ra ngoài.", "insider_claim", True),
+    ("Thông tư này được giữ kín, chỉ phổ biến miệng cho cán bộ.", "insider_claim", True),
+    ("Tỉnh vừa âm thầm sửa đề án, báo chí được lệnh không đưa tin.", "insider_claim", True),
+    ("Sở cho biết không có thỏa thuận chia sẻ dữ liệu nào như vậy.", "refutation", True),
+    ("ai ko co tk dinh danh la k dc mua ve tau nua", "rule_statement", True),
+    ("Cổng dịch vụ công không thu phí khi nộp hồ sơ.", "rule_statement", False),
+    ("Nhà nước sắp đóng băng toàn bộ ví điện tử từ ngày 1/9.", "policy_claim", True),
+    ("Gà chết hàng loạt từ khi có trạm phát sóng 5G đầu làng.", "health_claim", True),
+    ("Trạm phát sóng 5G đầu làng đã phủ sóng cả xã.", "health_claim", False),
+    (
+        "Ảnh khuôn mặt khách hàng được đẩy sang máy chủ đặt tại Thâm Quyến mỗi ngày.",
+        "data_sale_claim",
+        True,
+    ),
+    ("Trạm quan trắc đó thực ra là để nghe lén cả xóm.", "hidden_truth", True),
+    ("Vệ tinh này thu hết tin nhắn Zalo của toàn dân.", "data_sale_claim", True),
+    ("Vệ tinh không có thiết bị thu tin nhắn nào.", "data_sale_claim", False),
+    # scams: a receipt of one's own top-up is none; a code read out after it is named, the
+    # accessibility switch, an app from the caller's link, deposits "refunded later", fees for a
+    # job, monthly returns (a savings rate is none), crypto, "1tr5"
+    ("Ban vua nap thanh cong 300.000d vao vi tu tai khoan *1234.", "money_request", False),
+    ("Ban nap 300.000d vao tai khoan nay de kich hoat qua.", "money_request", True),
+    ("Máy hiện một dãy số, chị đọc cho em để em xác nhận.", "credential_request", True),
+    ("Anh vào cài đặt, bật quyền trợ năng cho ứng dụng là xong.", "remote_app", True),
+    ("Chị tải giúp em ứng dụng qua đường link em gửi nhé.", "remote_app", True),
+    ("Đặt cọc 300k giữ chỗ (hoàn lại sau khóa học).", "fee_for_benefit", True),
+    ("Ứng viên cần mua bộ tài liệu 450.000đ trước khi nhận việc.", "fee_for_benefit", True),
+    ("Góp vốn từ 5 triệu, lợi nhuận cam kết 15%/tháng.", "guaranteed_return", True),
+    ("Lãi suất tiết kiệm 0,4%/tháng cho kỳ hạn 6 tháng.", "guaranteed_return", False),
+    ("Chuyển USDT vào ví bên dưới để nhận token.", "money_request", True),
+    ("phi 1tr5 chuyen khoan truoc nha", "money_request", True),
+    # warnings and refutations: a fraudster's demand in the third person, an institution's "không
+    # yêu cầu", "là GIẢ nha", a notice denying a programme; "hộ đủ" and "giá rẻ" are none
+    ("Họ bắt chuyển phí trước bạ rồi mới giao xe.", "warning_context", True),
+    ("Ngành nước không yêu cầu khách hàng chuyển khoản qua Zalo.", "warning_context", True),
+    ("Ai trong nhóm nhận tin nhắn kiểu này thì xóa luôn.", "warning_context", True),
+    ("Kẻ gian đang gửi tin nhắn báo trúng thưởng kèm đường link.", "warning_context", True),
+    ("tin nhan do la GIA nha mn, dung bam", "warning_context", True),
+    ("Bệnh viện không có chương trình nào như vậy.", "refutation", True),
+    ("Hộ đủ điều kiện nhận hỗ trợ theo danh sách của xã.", "warning_context", False),
+    ("Gói cước cuộc gọi giá rẻ cho sinh viên.", "warning_context", False),
+]
 
 
-def test_a_receipt_of_ones_own_top_up_is_no_money_request() -> None:
-    assert "money_request" not in kinds(
-        "Ban vua nap thanh cong 300.000d vao vi tu tai khoan *1234."
-    )
-    assert "money_request" in kinds("Ban nap 300.000d vao tai khoan nay de kich hoat qua.")
-
-
-def test_devices_of_a_scam_are_cues() -> None:
-    """A code read out after it is named, the accessibility switch, an app from a link the caller
-    sends, a deposit "refunded later", a fee for a job (written for duluan, issue 12)."""
-    assert "credential_request" in kinds("Máy hiện một dãy số, chị đọc cho em để em xác nhận.")
-    assert "remote_app" in kinds("Anh vào cài đặt, bật quyền trợ năng cho ứng dụng là xong.")
-    assert "remote_app" in kinds("Chị tải giúp em ứng dụng qua đường link em gửi nhé.")
-    assert "fee_for_benefit" in kinds("Đặt cọc 300k giữ chỗ (hoàn lại sau khóa học).")
-    assert "fee_for_benefit" in kinds("Ứng viên cần mua bộ tài liệu 450.000đ trước khi nhận việc.")
-    assert "guaranteed_return" in kinds("Góp vốn từ 5 triệu, lợi nhuận cam kết 15%/tháng.")
-    assert "guaranteed_return" not in kinds("Lãi suất tiết kiệm 0,4%/tháng cho kỳ hạn 6 tháng.")
-    assert "money_request" in kinds("Chuyển USDT vào ví bên dưới để nhận token.")
-    assert "money_request" in kinds("phi 1tr5 chuyen khoan truoc nha")
-
-
-def test_a_fraudsters_demand_told_in_the_third_person_is_a_warning() -> None:
-    assert "warning_context" in kinds("Họ bắt chuyển phí trước bạ rồi mới giao xe.")
-    assert "warning_context" in kinds("Ngành nước không yêu cầu khách hàng chuyển khoản qua Zalo.")
-    assert "warning_context" in kinds("Ai trong nhóm nhận tin nhắn kiểu này thì xóa luôn.")
-    assert "warning_context" in kinds("Kẻ gian đang gửi tin nhắn báo trúng thưởng kèm đường link.")
-    assert "warning_context" in kinds("tin nhan do la GIA nha mn, dung bam")
-    assert "refutation" in kinds("Bệnh viện không có chương trình nào như vậy.")
-    # a household that qualifies, cheap calls: no warning
-    assert "warning_context" not in kinds("Hộ đủ điều kiện nhận hỗ trợ theo danh sách của xã.")
-    assert "warning_context" not in kinds("Gói cước cuộc gọi giá rẻ cho sinh viên.")
+@pytest.mark.parametrize(("text", "kind", "present"), DEVICES)
+def test_devices_of_fabricated_claims_scams_and_warnings(
+    text: str, kind: str, present: bool
+) -> None:
+    assert (kind in kinds(text)) is present
