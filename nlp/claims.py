@@ -238,11 +238,13 @@ _QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]
 _LOSS_REPORT = re.compile(
     r"\b(?:(?:bi|da bi) (?:chuyen di|rut (?:sach|het|mat|\d+)|chiem doat|lay mat|cuom)|"
     r"(?:da|vua|moi|bi) mat (?:trang|sach|het|gan|hon|\d+)|"
-    r"(?:doi tuong|ke gian|chung) (?:da )?(?:chiem quyen|rut tien|rut sach|lay sach)|chiem quyen dieu khien|"
-    r"(?:hoac|roi|va|nham) chiem doat|(?:khong|ko) (?:vao|rut|lien lac|goi) (?:duoc|dc) nua|(?:minh|toi|tui|em|chi|anh|ba|ong|co|chu|me|bo)"
-    r" (?:da |vua |moi )?mat (?:\d+|gan \d+|hon \d+|het|sach|trang)|trinh bao (?:cong an|co quan|vu viec)|"
-    r"(?:da|di) trinh bao|sap bay|mac bay|(?:cac |nhieu |la )nan nhan|de chiem doat|"
-    r"khong (?:lay lai|doi lai) duoc)\b"
+    r"(?:minh|toi|tui|em|chi|anh|ba|ong|co|chu|me|bo) (?:da |vua |moi )?"
+    r"mat (?:\d+|gan \d+|hon \d+|het|sach|trang)|"
+    r"(?:doi tuong|ke gian|chung) (?:da )?(?:chiem quyen|rut tien|rut sach|lay sach)|"
+    r"chiem quyen dieu khien|(?:hoac|roi|va|nham|de) chiem doat|"
+    r"(?:khong|ko) (?:vao|rut|lien lac|goi) (?:duoc|dc) nua|khong (?:lay lai|doi lai) duoc|"
+    r"trinh bao (?:cong an|co quan|vu viec)|(?:da|di) trinh bao|sap bay|mac bay|"
+    r"(?:cac |nhieu |la )nan nhan)\b"
 )
 
 
@@ -287,10 +289,10 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
         ):
             continue
         warned.add(i)
-    told = narrated_loss(text)
-    kept = [
-        s for s in _outside(signals, bounds, warned) if not any(a <= s.start < b for a, b in told)
-    ]
+    kept = _outside(signals, bounds, warned)
+    if kept:  # (folding each paragraph again only when there is evidence left to scope)
+        told = narrated_loss(text)
+        kept = [s for s in kept if not any(a <= s.start < b for a, b in told)]
     return uncited(kept, signals, text)
 
 
