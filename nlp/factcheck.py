@@ -284,7 +284,9 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
                 best[claim["id"]] = (score, sm.start(), sm.end())
     out = []
     by_id = {c["id"]: c for c in facts.false_claims}
-    for cid, (score, s, e) in best.items():
+    # by place, then strength, then id: a sentence near two claims lists them in one order
+    # whatever the hash seed (``shared`` counts in set order)
+    for cid, (score, s, e) in sorted(best.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0])):
         claim = by_id[cid]
         level = "confirmed" if score >= CONFIRMED else "suggested"
         s += len(text[s:e]) - len(text[s:e].lstrip())

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +229,29 @@ def test_any_false_claims_list_is_used_or_refused_with_a_facts_error(entries: li
             word_grams(wording.lower())
         assert isinstance(entry["correction"], str)
         assert isinstance(entry["id"], str)
+
+
+def test_word_matches_of_one_sentence_keep_one_order_whatever_the_hash_seed() -> None:
+    """A sentence near two known false claims by shared words (counted in set order) lists them
+    by strength, then id, under every ``PYTHONHASHSEED``: a reviewer sees the same correction."""
+    script = (
+        "from core.config import ROOT\n"
+        "from nlp.factcheck import match_facts\n"
+        "from nlp.facts import load_facts\n"
+        "from nlp.text import normalize\n"
+        "f = load_facts(ROOT / 'data' / 'facts')\n"
+        "t = normalize('Nghị quyết 57 bắt buộc mỗi hộ dân phải nộp phí chuyển đổi số hằng năm và'\n"
+        "' người dân không cài VNeID sẽ bị phạt tiền theo nghị quyết về chuyển đổi số')\n"
+        "print([s.detail['fact_id'] for s in match_facts(f, t, meaning=False)"
+        " if s.kind == 'known_false_claim'])\n"
+    )
+    orders = set()
+    for seed in range(6):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        orders.add(done.stdout.strip())
+    assert len(orders) == 1, orders
+    assert next(iter(orders)) == "['fee-digital-transformation', 'vneid-fine']", orders
