@@ -188,7 +188,7 @@ def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str])
     """Whether an occurrence of ``alias`` in ``folded[lo:hi]`` is said to have issued the document
     referred to at ``ref``: before it with an issuing verb between them ("Quốc hội thông qua Nghị
     quyết 57") and no other document named between; or after it as "do / của / bởi <alias>" or
-    "<alias> (đã) ban hành / ký / thông qua"."""
+    "<alias> (đã) ban hành / ký / thông qua", again with no other document named between."""
     for am in re.finditer(rf"\b{re.escape(alias)}\b", folded[lo:hi]):
         a, b = lo + am.start(), lo + am.end()
         if b <= ref.start():
@@ -197,6 +197,8 @@ def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str])
                 return True
         elif a >= ref.end():
             between = folded[ref.end() : a]
+            if _REF_RE.search(between):
+                continue  # "06-NQ/TU cụ thể hóa Nghị quyết 57-NQ/TW của Bộ Chính trị": the other's
             if _ISSUED_BY.search(between) or _ISSUING_AFTER.match(folded, b):
                 return True
     return False
@@ -638,7 +640,9 @@ def match_facts(
     """Findings where normalised ``text`` contradicts or echoes the fact base; ``cues`` are the
     text's cue signals (``nlp.signals.detect``), which decide whether a meaning match is evidence.
     With ``meaning`` false, known false claims are matched by shared words only (the caller runs
-    :func:`meaning_findings` over a batch)."""
+    :func:`meaning_findings` over a batch). A word match counts only in a sentence that names what
+    the claim turns on (:func:`crux`: money, a penalty), as a meaning match does: a true notice
+    of the same service shares the claim's words without its fee."""
     folded = fold(text)
     out: list[Signal] = []
     for m in _REF_RE.finditer(folded):
@@ -649,6 +653,7 @@ def match_facts(
         s
         for s in _check_claims(facts, text, folded)
         if _attribute_checked(facts, by_id[(s.detail or {})["fact_id"]], out, s.start, s.end)
+        and _crux_checked(by_id[(s.detail or {})["fact_id"]], text[s.start : s.end])
     )
     if meaning:
         out.extend(meaning_findings(facts, [text], [[*cues, *out]])[0])

@@ -93,6 +93,8 @@ def claim_ids(facts: FactBase, text: str) -> set[str]:
         "Sáng nay Thủ tướng chủ trì hội nghị toàn quốc quán triệt, triển khai Nghị quyết 57.",
         "Chính phủ ban hành Nghị quyết 03/NQ-CP về chương trình hành động thực hiện Nghị quyết 57.",
         "Nghị quyết 57 do Bộ Chính trị ban hành năm 2024.",
+        # the issuer of the document named between them, not of the first
+        "Nghị quyết 06-NQ/TU cụ thể hóa Nghị quyết 57-NQ/TW của Bộ Chính trị.",
     ],
 )
 def test_an_authority_beside_a_document_is_not_its_issuer(facts: FactBase, text: str) -> None:
@@ -255,3 +257,31 @@ def test_word_matches_of_one_sentence_keep_one_order_whatever_the_hash_seed() ->
         orders.add(done.stdout.strip())
     assert len(orders) == 1, orders
     assert next(iter(orders)) == "['fee-digital-transformation', 'vneid-fine']", orders
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        (
+            "Muốn kích hoạt tài khoản định danh điện tử mức 2 thì phải nộp tiền cho công an xã.",
+            True,
+        ),
+        # the claim's words without its money: a true notice of the same service
+        (
+            "Muốn kích hoạt tài khoản định danh điện tử mức 2 thì người dân đến công an xã để"
+            " được hỗ trợ.",
+            False,
+        ),
+        ("Công an xã hỗ trợ kích hoạt tài khoản định danh điện tử mức 2 cho người dân.", False),
+    ],
+)
+def test_a_word_match_names_what_the_claim_turns_on(
+    facts: FactBase, text: str, matched: bool
+) -> None:
+    """A known false claim about a fee is repeated by words only in a sentence that names money."""
+    found = {
+        s.detail["fact_id"]
+        for s in match_facts(facts, normalize(text), meaning=False)
+        if s.kind == "known_false_claim"
+    }
+    assert ("vneid-activation-fee" in found) is matched
