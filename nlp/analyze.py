@@ -361,7 +361,7 @@ class Analyzer:
         else:
             # nor in a sentence that refutes ("Ngân hàng không tự khấu trừ thuế …")
             unrefuting = unrefuted(evidence, prep.text)
-            evidence = [s for s in unwarned(evidence, prep.text) if s in unrefuting]
+            evidence = [s for s in unwarned(evidence, prep.text, prep.signals) if s in unrefuting]
         if suspected != "distortion" or misinfo_scores["distortion"] < RULE_CONFIDENCE:
             evidence = [s for s in evidence if s.kind not in DISTORTION_ONLY]
         if not any(s.weight > 0 and s.kind not in CONTEXT_ONLY for s in evidence):

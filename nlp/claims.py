@@ -262,7 +262,43 @@ def narrated_loss(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
+# A story or a news report of a fraud told over several paragraphs: the paragraphs this near
+# (either side, counting non-empty ones) of a paragraph that reports the loss (``narrated_loss``)
+# and of a warning cue retell the scam; farther, a long article about something else may hold
+# a scam of its own (``unstoried``; fresh probes F and G, issue 12).
+STORY_REACH = 2
+
+
+def _unstoried(
+    evidence: list[Signal], text: str, told: list[tuple[int, int]], context: Sequence[Signal]
+) -> list[Signal]:
+    """``evidence`` but what sits within ``STORY_REACH`` paragraphs of both a paragraph of
+    ``told`` and a ``warning_context`` cue of ``context``."""
+    paragraphs = []
+    start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append(start)
+        start += len(line) + 1
+
+    def index(offset: int) -> int:
+        return bisect.bisect_right(paragraphs, offset) - 1
+
+    losses = sorted(index(a) for a, _ in told)
+    warnings = sorted(index(s.start) for s in context if s.kind == "warning_context")
+
+    def near(marks: list[int], k: int) -> bool:
+        j = bisect.bisect_left(marks, k - STORY_REACH)
+        return j < len(marks) and marks[j] <= k + STORY_REACH
+
+    return [
+        s for s in evidence if not (near(losses, index(s.start)) and near(warnings, index(s.start)))
+    ]
+
+
+def unwarned(
+    signals: Sequence[Signal], text: str, context: Sequence[Signal] | None = None
+) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
     ``warning_context`` cue (other than an alert header: a cue of one or two words with at most
     one word before it in its sentence and followed by ":" or "!"; "Dấu hiệu nhận biết lừa đảo:"
@@ -270,7 +306,10 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     the fake link or the request it warns about ("trang vneid-giahan.click là giả mạo"), and that
     is no evidence of a scam; a scam with a stray "lưu ý" in another sentence keeps its evidence.
     Nor any in a paragraph that reports a fraud's loss after the fact (:func:`narrated_loss`:
-    a victim's account or a news report retells the scam's requests and links).
+    a victim's account or a news report retells the scam's requests and links), nor, in a story
+    told over paragraphs, any within ``STORY_REACH`` paragraphs of such a paragraph and of a
+    warning cue of ``context`` (the text's signals; ``signals`` when None: the caller may scope
+    ``signals`` to one passage).
     Sentences as in :func:`unrefuted`. In a text that warns or refutes (any warning cue, a header
     too, or a refutation cue), a
     message inside quotation marks (four words or more) is quoted, not asserted: no evidence
@@ -283,9 +322,12 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
             continue
         i = bisect.bisect_right(bounds, s.start)
         if (
-            len(text[starts[i] : s.start].split()) <= 1
-            and len(s.evidence.split()) <= 2
+            len(s.evidence.split()) <= 2
             and _HEADER_AFTER.match(text, s.end)
+            # one word at most before it (read from its last 80 characters: a sentence of many
+            # cues is not split once for each)
+            and s.start - starts[i] <= 80
+            and len(text[starts[i] : s.start].split()) <= 1
         ):
             continue
         warned.add(i)
@@ -293,6 +335,8 @@ def unwarned(signals: Sequence[Signal], text: str) -> list[Signal]:
     if kept:  # (folding each paragraph again only when there is evidence left to scope)
         told = narrated_loss(text)
         kept = [s for s in kept if not any(a <= s.start < b for a, b in told)]
+        if kept and told:
+            kept = _unstoried(kept, text, told, signals if context is None else context)
     return uncited(kept, signals, text)
 
 

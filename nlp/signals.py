@@ -141,7 +141,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Tự xưng là cán bộ, công an hoặc ngân hàng",
     ),
     "warning_context": (
-        rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}(?! (?:duoc )?(?:noi|tiet lo|ke|bao) (?:voi|cho) )|"
+        rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}(?! (?:duoc )?(?:noi|tiet lo|ke|bao)(?: (?:chuyen|viec) nay)? (?:voi|cho) )|"
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan|truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share|dang nhap)|"
@@ -155,6 +155,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"goi xac minh|xac minh truoc khi|(?:vua |da )?bi (?:goi dien|nhan tin) (?:bao|noi|doa|mao)|"
         r"chieu (?:lua|tro lua)|"
         r"(?:khong|ko|chang) (?:bao gio|he|the) (?:goi dien |nhan tin )?(?:yeu cau|de nghi|doi|hoi|thu|bat)|"
+        # "Điện lực không bao giờ bảo kết bạn Zalo", "… không bao giờ cần mình nhập mã OTP"
+        r"(?:khong|ko|chang) bao gio (?:bao|can (?:minh|ban|nguoi dan|khach hang|ba con)|gui link)\b|"
         # "Ngành điện không gọi điện yêu cầu khách hàng…"
         r"(?:khong|ko) (?:goi dien|nhan tin|gui tin nhan|gui link) (?:de )?(?:yeu cau|de nghi|doi)|"
         # "hôm nay lại có "Cục Thuế" nhắn tin bảo…", someone "xưng là" an official, "ae đừng làm
@@ -169,6 +171,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?: duoc)?(?: mot)? (?:cuoc goi|tin nhan|sms|tin zalo|tin|email|thu)"
         r"(?=[^.!?\n:'\"“]{0,80}[:'\"“]| (?:bao|noi|rang|yeu cau|doi|moi|de nghi))|"
         r"co (?:dua|nguoi|ke|thang|con|ai) (?:\w+ )?goi (?:cho|den|toi) (?:minh|toi|tui|me|bo|nha)|"
+        # a call or a text told of ("vừa có số lạ gọi", "có đứa lập nick zalo giả cô giáo", "nhắn
+        # bảo chuyển 2tr", "gọi bảo em được hoàn tiền"): the request is reported, not made
+        r"co (?:so|sdt|so dien thoai|so may|nick|tai khoan) la (?:goi|nhan|nt|ib|inbox|ket ban)|"
+        r"co (?:dua|thang|ke|nguoi|ai) (?:lap|tao|dung) (?:nick|zalo|facebook|fb|tai khoan|trang)|"
+        r"(?:nick|nick zalo|zalo|facebook|fb|tai khoan zalo) gia\b(?! (?:re|tot|uu dai|chi|ca|\d))|"
+        r"(?:nhan|goi|nt|ib|inbox)(?: tin| dien)? (?:bao|doi|keu) (?:chuyen|ck|cai|nhap|doc|gui|bam|nop|"
+        r"dong|ket ban|kb|minh|toi|tui|em|me|bo|ong|ba)\b|"
+        r"(?:nan nhan|nguoi bi hai) (?:chi can|duoc moi|duoc yeu cau|bi yeu cau|duoc huong dan|bi ep)\b|"
         # ("dán nguyên văn", not the name "Nguyễn Văn")
         r"(?:dan|chep|trich|noi|ghi) (?:lai )?nguyen van|de (?:moi nguoi|ba con|cac ban) nhan (?:dien|biet)|"
         r"cach (?:kiem tra|nhan biet|phan biet|phong tranh)|"
@@ -223,7 +233,12 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"hop dong|chu truong)\b[^.!?\n]{0,40}?(?:nao|nhu vay|nay|[\x22'“])|"
         r"(?:la|hoan toan) (?:tin )?bia(?: dat)?|tin bia|bia dat|"
         r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
-        r"khong he (?:co|quy dinh|yeu cau)|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin|"
+        r"khong he (?:co|quy dinh|yeu cau)|"
+        # "UBND xã khẳng định không tổ chức lớp…", "Bộ Y tế chưa từng ban hành văn bản nào…",
+        # "… là tin không chính thống", "không có cái "phụ lục thu phí" nào"
+        r"khang dinh (?:la )?(?:khong|chua) (?:he )?(?:to chuc|co|thu|gui|yeu cau|ban hanh|phat hanh)|"
+        r"chua (?:tung|he|bao gio) (?:ban hanh|co|dua ra|ra) (?:van ban|quy dinh|thong bao|chu truong)|"
+        r"tin khong chinh thong|(?:khong|ko|chang) co cai\b(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,80}?\bnao\b|xu ly (?:hanh chinh )?(?:doi tuong|nguoi) (?:dang|tung) tin|"
         # the verdicts of a fact-check: "… là sai", "tin thất thiệt", "luận điệu xuyên tạc",
         # "không có cơ sở khoa học", "bác tin đồn", "không có quy định nào…"
         r"(?:la|hoan toan|deu|chi la) (?:sai|khong dung|khong chinh xac)|"

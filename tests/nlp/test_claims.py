@@ -393,6 +393,21 @@ def test_a_victims_account_that_retells_the_request_is_no_scam(analyzer) -> None
     assert not _queued(analyzer, steps + " Mười phút sau tài khoản bị rút 20 triệu.")
 
 
+def test_a_story_told_over_paragraphs_retells_its_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A report over paragraphs, one near the request telling the loss and one sentence near it
+    warning, retells the scam's request: no evidence of a scam (``unwarned``). The same request
+    without the loss, or without the warning, stays a scam."""
+    request = (
+        "Tin nhắn ghi: quý khách được hoàn thuế 3 triệu, cài ứng dụng tại hoanthue-gdt.info và"
+        " nhập mã OTP để nhận tiền."
+    )
+    loss = "Anh Đ. làm theo và bị chiếm đoạt 196 triệu đồng."
+    warning = "Công an xã khuyến cáo người dân cảnh giác."
+    assert not _queued(analyzer, "\n".join(["Vụ việc ở xã Yên Mô", request, loss, warning]))
+    assert _queued(analyzer, "\n".join(["Thông báo hoàn thuế", request, warning]))
+    assert _queued(analyzer, "\n".join(["Thông báo hoàn thuế", request, "Hạn cuối hôm nay.", loss]))
+
+
 def test_a_rule_without_its_issuer_is_evidence_only_when_the_model_is_sure(analyzer) -> None:  # type: ignore[no-untyped-def]
     """``rule_statement`` backs a distortion the misinfo model gives at least
     ``RULE_CONFIDENCE``; with less it is no evidence, and it never backs a scam."""

@@ -803,6 +803,18 @@ def test_hostile_runs_are_read_in_one_pass() -> None:
 # Cues for the devices fresh probes showed missed (issue 12), each in words of our own, and the
 # collisions avoided while writing them: (text, kind, whether the cue is found).
 DEVICES = [
+    # a call or a text told of, a service that never asks, a denial of a notice (probe G / F)
+    ("Vừa có số lạ gọi bảo cháu đang cấp cứu, cần chuyển gấp.", "warning_context", True),
+    ("có đứa lập nick zalo giả cô chủ nhiệm nhắn bảo chuyển 2tr", "warning_context", True),
+    ("Điện lực không bao giờ bảo kết bạn Zalo để đóng tiền.", "warning_context", True),
+    ("Ở bước đầu, nạn nhân chỉ cần thả tim và chụp màn hình.", "warning_context", True),
+    ("Mua gói cước giá rẻ qua Zalo giá tốt.", "warning_context", False),
+    ("Chị tuyệt đối không được nói chuyện này với chồng con.", "warning_context", False),
+    ("Tuyệt đối không nói mã OTP cho bất kỳ ai.", "warning_context", True),
+    ("UBND xã khẳng định không tổ chức lớp thu phí nào.", "refutation", True),
+    ("Bộ Y tế chưa từng ban hành văn bản nào nói wifi hại trẻ.", "refutation", True),
+    ("Không có cái phụ lục thu phí 50.000đ nào trong Nghị quyết 06 đâu.", "refutation", True),
+    ("Bộ Y tế ban hành văn bản hướng dẫn dùng thiết bị số.", "refutation", False),
     # claims: a cover-up told as fact, a rule without its issuer, a freeze of everyone's wallets,
     # an illness said to come from a technology, data pushed abroad (a denial is none)
     ("Kết quả đo đạc đã bị ém, không cho công bố ra ngoài.", "insider_claim", True),
