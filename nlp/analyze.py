@@ -126,7 +126,8 @@ def repeated_claim(signals: Sequence[Signal], text: str) -> Signal | None:
     reported — and that names what the claim turns on, money or a penalty), in a paragraph that
     neither refutes nor warns (:func:`refutes_or_warns`: a fact-check may state the rumour in one
     sentence and its verdict in the next, "Nhiều người tin rằng VNeID nghe lén. Đây là luận điệu
-    xuyên tạc."; the model still reads it). Word matches do not count here: sharing words, a true
+    xuyên tạc."; the model still reads it), and not quoted in a text that warns or refutes
+    (``nlp.claims.uncited``). Word matches do not count here: sharing words, a true
     statement matches as often."""
     found = []
     for s in signals:
@@ -142,6 +143,10 @@ def repeated_claim(signals: Sequence[Signal], text: str) -> Signal | None:
         end = len(text) if end < 0 else end
         if not refutes_or_warns([c for c in signals if start <= c.start and c.end <= end]):
             found.append(s)
+    # nor inside a quotation in a text that warns or refutes: a fact-check quotes the rumour in
+    # one paragraph and gives its verdict in the next ("chuyển tiếp một tin nhắn có nội dung:
+    # '…'", then "văn bản trên là giả")
+    found = uncited(found, signals, text)
     return max(found, key=lambda s: float((s.detail or {})["similarity"]), default=None)
 
 

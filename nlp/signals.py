@@ -340,7 +340,7 @@ _RULE = (
     # not negated: "không thu phí", "chưa bắt buộc" state no rule
     # nor is "vẫn phải nộp" (still, as today) or "không bao giờ thu tiền"
     r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )(?<!van )(?<!bao gio )"
-    r"(?:phai (?:nop|dong|tra|mua|lap|cai|bo|chuyen|co(?! quyet dinh)|hoc|trich|lam lai|cat|"
+    r"(?:phai (?:nop|dong|gop|tra|mua|lap|cai|bo|chuyen|co(?! quyet dinh)|hoc|trich|lam lai|cat|"
     r"chiu (?:thue|phi))|"
     # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
     # "thay thế 60% giáo viên … bằng robot"
@@ -436,8 +436,8 @@ CUES["data_sale_claim"] = (
     r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
-    r"(?:duoc|bi|dem|va) (?:ban|chia se|cung cap|chuyen giao|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |cac |may )?"
-    r"(?:cong ty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
+    r"(?:duoc|dc|bi|dem|va) (?:ban|chia se|cung cap|chuyen giao|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |1 |cac |may )?"
+    r"(?:cong ty|cty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
     r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
     # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
     # máy chủ đám mây của một tập đoàn Mỹ"
@@ -467,6 +467,11 @@ CUES["data_sale_claim"] = (
     r"chuoi|ben thu ba|nuoc ngoai|hang)|"
     r"\b(?:duoc|bi) (?:cac |mot )?(?:cong ty|cty|doanh nghiep|tap doan)[^.!?\n]{0,30}\bmua lai)|"
     r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen))|"
+    # a device said to listen in a home and report to the police ("công tơ … gắn micro, ghi âm được
+    # trong nhà rồi gửi thẳng về trung tâm dữ liệu của công an")
+    r"gan (?:san )?(?:ca )?(?:micro|mic)\b|ghi am (?:duoc )?(?:trong nha|trong phong|moi tieng|"
+    r"nguoi trong nha)|gui (?:thang |het )?ve (?:trung tam du lieu|may chu|co so du lieu) (?:cua )?"
+    r"(?:cong an|bo cong an|nha nuoc|chinh quyen)|"
     # "(camera) thu được cả nội dung cuộc gọi", "nói chuyện … là bị nghe hết"
     r"thu (?:duoc )?(?:ca |het |toan bo )?(?:noi dung|am thanh) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen)|tin nhan)|"
     r"thu (?:duoc )?(?:het |toan bo )?(?:cac )?(?:cuoc goi|tin nhan)\b[^.!?\n]{0,30}?\b(?:cua )?(?:toan dan|moi nguoi dan)|"

@@ -393,6 +393,22 @@ def test_a_victims_account_that_retells_the_request_is_no_scam(analyzer) -> None
     assert not _queued(analyzer, steps + " Mười phút sau tài khoản bị rút 20 triệu.")
 
 
+def test_a_fact_check_quoting_a_known_rumour_before_its_verdict_is_none(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A known false claim quoted in one paragraph, refuted in the next, is no repeated claim
+    (``repeated_claim`` leaves quotations in a text that refutes); asserted, it is one."""
+    rumour = "Theo Nghị quyết 06 của tỉnh thì mỗi hộ phải góp 500 nghìn vào quỹ chuyển đổi số."
+    checked = (
+        f"Nhiều nhóm Zalo chuyển tiếp tin có nội dung: '{rumour}'\n"
+        "Qua xác minh, văn bản trên là giả, số hiệu không tồn tại."
+    )
+    (quoted,) = analyzer.analyze([checked])
+    (asserted,) = analyzer.analyze([rumour])
+    assert quoted["misinfo"] == "none", quoted
+    assert quoted["risk"] < 0.4, quoted
+    assert asserted["misinfo"] == "distortion", asserted
+    assert asserted["risk"] >= 0.4, asserted
+
+
 def test_a_story_told_over_paragraphs_retells_its_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
     """A report over paragraphs, one near the request telling the loss and one sentence near it
     warning, retells the scam's request: no evidence of a scam (``unwarned``). The same request

@@ -803,6 +803,12 @@ def test_hostile_runs_are_read_in_one_pass() -> None:
 # Cues for the devices fresh probes showed missed (issue 12), each in words of our own, and the
 # collisions avoided while writing them: (text, kind, whether the cue is found).
 DEVICES = [
+    # a contribution said to be owed, data sold to "1 cty", a device said to listen in (probe F)
+    ("Theo nghị quyết mỗi hộ phải góp 500 nghìn vào quỹ.", "policy_claim", True),
+    ("du lieu cccd da dc ban cho 1 cty nuoc ngoai roi", "data_sale_claim", True),
+    ("Công tơ mới gắn micro, ghi âm được trong nhà.", "data_sale_claim", True),
+    ("Hình ảnh được gửi về trung tâm dữ liệu của công an tỉnh.", "data_sale_claim", True),
+    ("Hội trường xã được trang bị loa và micro mới.", "data_sale_claim", False),
     # a call or a text told of, a service that never asks, a denial of a notice (probe G / F)
     ("Vừa có số lạ gọi bảo cháu đang cấp cứu, cần chuyển gấp.", "warning_context", True),
     ("có đứa lập nick zalo giả cô chủ nhiệm nhắn bảo chuyển 2tr", "warning_context", True),
