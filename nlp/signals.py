@@ -175,7 +175,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         # bảo chuyển 2tr", "gọi bảo em được hoàn tiền"): the request is reported, not made
         r"co (?:so|sdt|so dien thoai|so may|nick|tai khoan) la (?:goi|nhan|nt|ib|inbox|ket ban)|"
         r"co (?:dua|thang|ke|nguoi|ai) (?:lap|tao|dung) (?:nick|zalo|facebook|fb|tai khoan|trang)|"
-        r"(?:nick|nick zalo|zalo|facebook|fb|tai khoan zalo) gia\b(?! (?:re|tot|uu dai|chi|ca|\d))|"
+        r"(?:nick|nick zalo|zalo|facebook|fb|acc|tai khoan zalo) gia\b(?! (?:re|tot|uu dai|ca|\d))|"
+        r"\b(?:la|thi) lua\b(?! (?:gao|nuoc|mi|non))|"
         r"(?:nhan|goi|nt|ib|inbox)(?: tin| dien)? (?:bao|doi|keu) (?:chuyen|ck|cai|nhap|doc|gui|bam|nop|"
         r"dong|ket ban|kb|minh|toi|tui|em|me|bo|ong|ba)\b|"
         r"(?:nan nhan|nguoi bi hai) (?:chi can|duoc moi|duoc yeu cau|bi yeu cau|duoc huong dan|bi ep)\b|"
@@ -250,7 +251,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         # tồn tại"
         r"(?:chang|khong|ko) co (?:lenh cam|lenh|quy dinh|van ban|chu truong|khoan thu|viec) (?:\w+ )?"
         r"nao\b|nguoc (?:han |hoan toan )?(?:voi )?(?:thuc te|su that)|"
-        r"(?:khong|chang) ai (?:bat|buoc|yeu cau|thu|phat|phai)\b|khong (?:he )?ton tai\b|"
+        r"(?:khong|chang) ai (?:duoc phep |co quyen )?(?:bat|buoc|yeu cau|thu|phat|phai)\b|"
+        r"khong (?:he )?ton tai\b|lam gi co(?= (?:chuyen|viec|quy dinh|khoan|van ban)\b)|"
         r"khang dinh[^.!?\n]{0,60}?(?:deu |hoan toan )?mien phi|"
         r"(?:^|(?<=[.!?:] ))khong phai(?! (?:la |ai|luc|cho|moi|cua|tat ca|ca\b))|"
         r"(?:kiem tra|xac minh|kiem chung|doi chieu) (?:\w+ )?cho thay|"
@@ -372,7 +374,7 @@ _RULE = (
     r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra|luu hanh|phat hanh|cap)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
     r"(?:bi|se|se bi) khai tu|(?:bi|se|sap|se bi|sap bi) (?:dong bang|phong toa|tich thu|thu hoi) (?:toan bo|het|tat ca)|"
     r"\bthay \d+ ?%[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
-    r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|thu) (?:thang|tien|vao|"
+    r"thoi chi tra|lap bien ban|chi duoc|(?:tu dong |tu )?(?:tru|trich|(?<!doanh )thu) (?:thang|tien|vao|"
     r"truc tiep|tu tai khoan)|tu dong (?:tru|thu|trich))"
 )
 # What may lie between an authority and its rule: the same sentence (the dot of "30.000" does not
@@ -742,6 +744,8 @@ _REQUESTS = frozenset(
 # "gấp" (urgent), "Bắc Bộ" (the North) is not "bác bỏ" (refute), "để phỏng" is not "đề phòng".
 AMBIGUOUS: dict[str, frozenset[str]] = {
     "gap": frozenset({"gấp"}),
+    "la lua": frozenset({"là lừa"}),
+    "thi lua": frozenset({"thì lừa"}),
     "dung tin": frozenset({"đừng tin"}),
     "thu doan": frozenset({"thủ đoạn"}),
     "bac bo": frozenset({"bác bỏ"}),

@@ -273,6 +273,11 @@ def test_word_matches_of_one_sentence_keep_one_order_whatever_the_hash_seed() ->
             False,
         ),
         ("Công an xã hỗ trợ kích hoạt tài khoản định danh điện tử mức 2 cho người dân.", False),
+        # "miễn phí" (free) names no money charged
+        (
+            "Muốn kích hoạt tài khoản định danh điện tử mức 2 thì ra công an xã, làm miễn phí.",
+            False,
+        ),
     ],
 )
 def test_a_word_match_names_what_the_claim_turns_on(

@@ -803,6 +803,13 @@ def test_hostile_runs_are_read_in_one_pass() -> None:
 # Cues for the devices fresh probes showed missed (issue 12), each in words of our own, and the
 # collisions avoided while writing them: (text, kind, whether the cue is found).
 DEVICES = [
+    # revenue is no collection; a village official's "làm gì có chuyện đó"; a fake "acc" (probe H)
+    ("Doanh nghiệp không phải nộp 2% doanh thu vào quỹ của tỉnh.", "policy_claim", False),
+    ("Chị cán bộ bảo làm gì có chuyện đó, lớp học miễn phí.", "refutation", True),
+    ("Không ai được phép yêu cầu các chị nhập mã OTP.", "refutation", True),
+    ("hqua e bi 1 acc fb gia chi ho nhan muon 3tr", "warning_context", True),
+    ("Trúng thưởng mà phải nộp tiền trước là lừa.", "warning_context", True),
+    ("Năm nay nhà tôi được mùa, toàn là lúa tốt.", "warning_context", False),
     # a contribution said to be owed, data sold to "1 cty", a device said to listen in (probe F)
     ("Theo nghị quyết mỗi hộ phải góp 500 nghìn vào quỹ.", "policy_claim", True),
     ("du lieu cccd da dc ban cho 1 cty nuoc ngoai roi", "data_sale_claim", True),
