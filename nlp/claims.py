@@ -223,6 +223,38 @@ def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
 # sentence is an alert header ("Công an tỉnh cảnh báo:" is a warning), which scams use as much as warnings do: it scopes nothing.
 _HEADER_AFTER = re.compile(r"\s*[:!]")
 
+# An item of a list, at the start of its line: "Một là, …", "1. …", "2) …", "- …", "• …".
+_LIST_ITEM = re.compile(
+    r"[ \t]*(?:(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|thu nhat|thu hai|thu ba|thu tu|thu nam) la\b|"
+    r"\d{1,2}[.)](?=\s)|[-•*+–](?=\s))",
+    re.IGNORECASE,
+)
+
+
+def _listed(text: str, bounds: list[int], warned: set[int]) -> set[int]:
+    """The sentences (indices into ``bounds``) of the list that follows a warned sentence ending
+    in ":" ("Các đối tượng thường sử dụng các thủ đoạn sau:" then "Một là, giả danh công an…"):
+    each item names a device the warning lists, line after line while lines open as items."""
+    out: set[int] = set()
+    for i in sorted(warned):
+        end = bounds[i] if i < len(bounds) else len(text)
+        start = bounds[i - 1] if i > 0 else 0
+        if not text[start:end].rstrip().endswith(":"):
+            continue
+        pos = end
+        while pos < len(text):
+            line_end = text.find("\n", pos)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[pos:line_end]
+            if line.strip():
+                if not _LIST_ITEM.match(fold(line)):
+                    break
+                first = bisect.bisect_right(bounds, pos)
+                last = bisect.bisect_right(bounds, max(pos, line_end - 1))
+                out.update(range(first, last + 1))
+            pos = line_end + 1
+    return out
+
 
 # A quotation: what a warning or a fact-check cites ("nhận được tin nhắn 'tài khoản bị khóa…'").
 _QUOTED = re.compile(r"“[^”\n]{4,}”|\"[^\"\n]{4,}\"|'[^'\n]{4,}'|«[^»\n]{4,}»")
@@ -317,7 +349,7 @@ def unwarned(
     bounds = _bounds(text)
     starts = [0, *bounds]
     warned: set[int] = set()
-    for s in signals:
+    for s in signals if context is None else context:
         if s.kind != "warning_context":
             continue
         i = bisect.bisect_right(bounds, s.start)
@@ -331,6 +363,7 @@ def unwarned(
         ):
             continue
         warned.add(i)
+    warned |= _listed(text, bounds, warned)
     kept = _outside(signals, bounds, warned)
     if kept:  # (folding each paragraph again only when there is evidence left to scope)
         told = narrated_loss(text)
@@ -341,14 +374,14 @@ def unwarned(
 
 
 def uncited(evidence: Sequence[Signal], context: Sequence[Signal], text: str) -> list[Signal]:
-    """``evidence`` but what sits inside a quotation (four words or more: a message or a
+    """``evidence`` but what begins inside a quotation (four words or more: a message or a
     rumour, not a quoted word or link) of ``text`` when ``context`` (the text's signals) holds a
     warning or a refutation cue: a warning or a fact-check cites what it warns about or refutes
     ('Đang lan truyền: "Dùng Cổng dịch vụ công phải trả 15.000 đồng…". Sự thật: …')."""
     if not any(s.kind in ("warning_context", "refutation") for s in context):
         return list(evidence)
     quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text) if len(m.group(0).split()) >= 4]
-    return [s for s in evidence if not any(a <= s.start and s.end <= b for a, b in quotes)]
+    return [s for s in evidence if not any(a <= s.start < b for a, b in quotes)]
 
 
 def features(signals: list[Signal]) -> list[Signal]:

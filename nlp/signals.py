@@ -194,7 +194,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:chung|chung no|bon no|tui no|bon chung|doi tuong|ke gian|ke lua dao|cac trang nay|trang nay) "
         r"(?:da |lai |con |cu |dang |se )?(?:bat|doi|yeu cau|huong dan|du|gui|loi dung)\b|"
         # the fraudsters named as such ("kẻ gian", "bọn lừa đảo"): a scam never calls itself so
-        r"\b(?:ke gian|ke xau|bon lua dao|ke lua dao|doi tuong lua dao|nhung ke lua dao)\b|"
+        r"\b(?:ke gian|ke xau|bon lua(?: dao)?|ke lua dao|doi tuong lua dao|nhung ke lua dao)\b|"
+        # "mong ai đọc được thì tránh" (a victim's account opens so)
+        r"mong (?:ai|moi nguoi|mn|cac ban|ba con)[^.!?\n]{0,20}? tranh\b|"
         # "… là GIẢ nha mn", a notice that "không có chương trình" it is credited with
         r"\bla (?:tin |link |trang |tin nhan )?gia(?: mao)? (?:nha|nhe|do|day|het|dung)\b|"
         r"\b(?:ho|no) (?:da |lai |con |cu )?(?:bat|doi|yeu cau)\b|"
@@ -439,8 +441,10 @@ CUES["data_sale_claim"] = (
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
     r"(?:duoc|dc|bi|dem|va) (?:ban|chia se|cung cap|chuyen giao|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |1 |cac |may )?"
-    r"(?:cong ty|cty|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
+    r"(?:cong ty|cty|ngan hang|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
     r"ban (?:het |toan bo )?(?:data|du lieu|thong tin)(?: \w+){0,3} cho|(?:tu|ngam|len) doc tin nhan|"
+    # "cài VNeID là đã cấp quyền cho công an đọc toàn bộ tin nhắn"
+    r"(?:cap quyen|cho quyen)(?: \w+){1,3} doc (?:toan bo |het |tat ca |moi )?(?:danh ba|tin nhan)|"
     # "tự động đọc tin nhắn Zalo và danh bạ", "bật micro nghe lén bất cứ lúc nào", data kept "trên
     # máy chủ đám mây của một tập đoàn Mỹ"
     r"tu dong doc (?:tin nhan|danh ba|anh)|doc (?:trom|len) (?:tin nhan|danh ba)|"

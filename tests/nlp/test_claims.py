@@ -409,6 +409,19 @@ def test_a_fact_check_quoting_a_known_rumour_before_its_verdict_is_none(analyzer
     assert asserted["risk"] >= 0.4, asserted
 
 
+def test_the_items_listed_after_a_warning_are_warned() -> None:
+    """A warning sentence ending in ":" scopes the list of devices that follows it, item by item
+    (``unwarned``); the same item after a plain line is evidence."""
+    from nlp.claims import unwarned
+    from nlp.signals import detect
+
+    item = "Một là, gọi điện yêu cầu chuyển tiền vào tài khoản tạm giữ."
+    listed = "Các đối tượng thường dùng các thủ đoạn sau:\n" + item
+    plain = "Thông báo của cơ quan điều tra:\n" + item
+    assert not [s for s in unwarned(detect(listed), listed) if s.kind == "personal_account"]
+    assert [s for s in unwarned(detect(plain), plain) if s.kind == "personal_account"]
+
+
 def test_a_story_told_over_paragraphs_retells_its_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
     """A report over paragraphs, one near the request telling the loss and one sentence near it
     warning, retells the scam's request: no evidence of a scam (``unwarned``). The same request

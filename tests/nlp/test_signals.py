@@ -803,6 +803,10 @@ def test_hostile_runs_are_read_in_one_pass() -> None:
 # Cues for the devices fresh probes showed missed (issue 12), each in words of our own, and the
 # collisions avoided while writing them: (text, kind, whether the cue is found).
 DEVICES = [
+    ("Dữ liệu sẽ tự động được chia sẻ cho ngân hàng và công ty bảo hiểm.", "data_sale_claim", True),
+    ("Cài app là đã cấp quyền cho công an đọc toàn bộ tin nhắn.", "data_sale_claim", True),
+    ("Mình viết bài này mong ai đọc được thì tránh.", "warning_context", True),
+    ("Để tránh bị khóa tài khoản, quý khách cập nhật ngay.", "warning_context", False),
     # revenue is no collection; a village official's "làm gì có chuyện đó"; a fake "acc" (probe H)
     ("Doanh nghiệp không phải nộp 2% doanh thu vào quỹ của tỉnh.", "policy_claim", False),
     ("Chị cán bộ bảo làm gì có chuyện đó, lớp học miễn phí.", "refutation", True),
