@@ -348,8 +348,9 @@ def unwarned(
     either."""
     bounds = _bounds(text)
     starts = [0, *bounds]
+    cues = signals if context is None else context
     warned: set[int] = set()
-    for s in signals if context is None else context:
+    for s in cues:
         if s.kind != "warning_context":
             continue
         i = bisect.bisect_right(bounds, s.start)
@@ -369,7 +370,7 @@ def unwarned(
         told = narrated_loss(text)
         kept = [s for s in kept if not any(a <= s.start < b for a, b in told)]
         if kept and told:
-            kept = _unstoried(kept, text, told, signals if context is None else context)
+            kept = _unstoried(kept, text, told, cues)
     return uncited(kept, signals, text)
 
 

@@ -649,12 +649,12 @@ def match_facts(
         out.extend(_check_reference(facts, text, folded, m))
     out.extend(_check_targets(facts, text, folded))
     by_id = {c["id"]: c for c in facts.false_claims}
-    out.extend(
-        s
-        for s in _check_claims(facts, text, folded)
-        if _attribute_checked(facts, by_id[(s.detail or {})["fact_id"]], out, s.start, s.end)
-        and _crux_checked(by_id[(s.detail or {})["fact_id"]], text[s.start : s.end])
-    )
+    for s in _check_claims(facts, text, folded):
+        claim = by_id[(s.detail or {})["fact_id"]]
+        if _attribute_checked(facts, claim, out, s.start, s.end) and _crux_checked(
+            claim, text[s.start : s.end]
+        ):
+            out.append(s)
     if meaning:
         out.extend(meaning_findings(facts, [text], [[*cues, *out]])[0])
     return out
