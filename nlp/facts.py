@@ -117,6 +117,12 @@ class FactBase:
         return frozenset().union(*grams), min(map(len, grams), default=0)
 
     @cached_property
+    def claim_wordings(self) -> list[str]:
+        """The wording (the claim or one of its variants, as written) of each entry of
+        ``claim_grams``, in the same order."""
+        return [w for c in self.false_claims for w in [c["claim"], *c.get("variants", [])]]
+
+    @cached_property
     def claim_postings(self) -> dict[str, tuple[int, ...]]:
         """Word 1–2-gram → the indexes (into ``claim_grams``) of the wordings that hold it."""
         return meaning.postings([grams for _, grams in self.claim_grams])

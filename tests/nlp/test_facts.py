@@ -290,3 +290,25 @@ def test_a_word_match_names_what_the_claim_turns_on(
         if s.kind == "known_false_claim"
     }
     assert ("vneid-activation-fee" in found) is matched
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("Phong trào bình dân học vụ số thu tiền người học, mỗi người 200 nghìn.", True),
+        # the words of the variant "… thu tiền người học" without its money: the claim's other
+        # variant ("… sẽ bị cắt trợ cấp") names none, so the claim's own crux is empty
+        ("Phong trào Bình dân học vụ số hoàn toàn miễn phí cho người học.", False),
+    ],
+)
+def test_a_word_match_names_what_its_wording_turns_on(
+    facts: FactBase, text: str, matched: bool
+) -> None:
+    """A word match needs the crux of the wording it shares most words with, not only the crux
+    every wording of its claim shares (probe H: a true sentence matched bdhvs-fee)."""
+    found = {
+        s.detail["fact_id"]
+        for s in match_facts(facts, normalize(text), meaning=False)
+        if s.kind == "known_false_claim"
+    }
+    assert ("bdhvs-fee" in found) is matched
