@@ -167,9 +167,17 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "nhiều phụ huynh nhận tin '…'"; not "bạn/anh/chị vừa nhận…": a scam says that), or
         # what to do if one does ("nếu bạn nhận được cuộc gọi…")
         r"(?:toi|minh|me|bo|ong|ba|vo|chong|nha (?:toi|minh)|ke toan|phu huynh|nhieu nguoi|"
-        r"co nguoi|hang xom)(?: \w+){0,3} (?:vua |da |moi |cung |tung )?(?:nhan|bi goi|nghe)"
+        r"co nguoi|hang xom)(?: \(?\w+\)?){0,3} (?:vua |da |moi |cung |tung )?(?:nhan|bi goi|nghe)"
         r"(?: duoc)?(?: mot)? (?:cuoc goi|tin nhan|sms|tin zalo|tin|email|thu)"
-        r"(?=[^.!?\n:'\"“]{0,80}[:'\"“]| (?:bao|noi|rang|yeu cau|doi|moi|de nghi))|"
+        r"(?=[^.!?\n:'\"“]{0,80}[:'\"“]| (?:bao|noi|rang|yeu cau|doi|moi|de nghi)| (?:tu )?so la\b)|"
+        # a caller who "xưng nhân viên ngân hàng" is told of: a scam speaks as the official itself
+        r"\bxung (?:la |minh la |danh )?(?:nhan vien|can bo|cong an|nguoi (?:ben|cua|tu)|ben|tong dai|"
+        r"cskh|bac si|giao vien|chuyen vien|luat su|dieu tra|thanh tra|ngan hang|nha mang|buu dien|"
+        r"shipper|dien luc|ky thuat vien)|"
+        # "chia sẻ để ai gặp thì biết mà tránh", "ai lỡ chuyển tiền thì…", "bạn nào đã nộp tiền"
+        r"biet (?:ma|de) tranh|(?:chia se|share|dang) (?:de|cho) (?:moi nguoi|mn|ai|ca nha|ba con|"
+        r"cac ban|ae)[^.!?\n]{0,20}?(?:tranh|canh giac|can than|de phong)|"
+        r"(?:ai|ban nao|nguoi nao|bac nao|neu ai) (?:lo |trot |da )+(?:nop|chuyen|bam|cung cap|gui|nap|cai)|"
         r"co (?:dua|nguoi|ke|thang|con|ai) (?:\w+ )?goi (?:cho|den|toi) (?:minh|toi|tui|me|bo|nha)|"
         # a call or a text told of ("vừa có số lạ gọi", "có đứa lập nick zalo giả cô giáo", "nhắn
         # bảo chuyển 2tr", "gọi bảo em được hoàn tiền"): the request is reported, not made
@@ -186,13 +194,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "có người tự xưng cán bộ thuế", "cô giáo … kể:", "chú mình quen một…", "em họ mình bị…"
         r"tu xung(?: la)?|\bke(?: lai)?(?=[:,])|ke lai chuyen|"
         r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|vo|chong|hang xom|dong nghiep|em|anh|"
-        r"chi|"
-        r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,2}"
+        r"chi|chau|"
+        r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,3}"
         r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc|nop|chuyen|tin)\b|"
-        r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin)|trang (?:web )?gia\b|"
+        r"khong co (?:[\w,]+ ){1,6}nao (?:can|yeu cau|doi|bat|goi|nhan tin|thu)|trang (?:web )?gia\b|"
         r"(?:neu )?ai(?: trong nhom| o day)? (?:nhan|thay|gap) (?:duoc |dc |đc )?(?:tin|tin nhan|cuoc goi|sms|email)|"
         r"\b(?:chung|chung no|bon no|tui no|bon chung|doi tuong|ke gian|ke lua dao|cac trang nay|trang nay) "
-        r"(?:da |lai |con |cu |dang |se )?(?:bat|doi|yeu cau|huong dan|du|gui|loi dung)\b|"
+        r"(?:da |lai |con |cu |dang |se |thuong )?(?:bat|doi|yeu cau|huong dan|du|gui|loi dung|gia lam|"
+        r"gia danh|mao danh|de nghi|lua|dan du|thuyet phuc)\b|"
         # the fraudsters named as such ("kẻ gian", "bọn lừa đảo"): a scam never calls itself so
         r"\b(?:ke gian|ke xau|bon lua(?: dao)?|ke lua dao|doi tuong lua dao|nhung ke lua dao)\b|"
         # "mong ai đọc được thì tránh" (a victim's account opens so)
@@ -223,7 +232,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"dau hieu (?:nhan biet )?(?:lua dao|gia mao|tin nhan gia|cuoc goi gia)|"
         r"nhan (?:biet|dien) (?:lua dao|tin nhan gia|cuoc goi gia|trang gia)|"
         r"(?:hay|nen|phai) tu choi|dung bao gio (?:cho|ban|lam theo|tra loi|tai|dang nhap|quet|"
-        r"chia se|dua)|suyt (?:nua )?(?:bi lua|mat|chuyen|sap bay|dinh bay|mac bay|doc|bam|nhap|gui|cai)|"
+        r"chia se|dua)|suyt (?:nua )?(?:bi lua|mat|chuyen|sap bay|dinh|mac bay|doc|bam|nhap|gui|cai|nop|nap)|"
         r"dan (?:bo me|ong ba|nguoi than|nguoi nha|ca nha|nguoi gia))\b",
         -0.6,
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
@@ -778,6 +787,8 @@ AMBIGUOUS: dict[str, frozenset[str]] = {
     "gui": frozenset({"gửi"}),
     "nop": frozenset({"nộp"}),
     "chuyen": frozenset({"chuyển"}),
+    # "chúng" (they: the fraudsters told of), not "chung" (common, "chung tay")
+    "chung": frozenset({"chúng"}),
     "can bo": frozenset({"cán bộ"}),
     "quy dinh": frozenset({"quy định"}),
     "sai": frozenset({"sai"}),
