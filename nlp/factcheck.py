@@ -39,6 +39,15 @@ _REF_RE = re.compile(
 )
 _DATE_RE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _YEAR_RE = re.compile(r"\bnam\s+(20\d\d)\b")
+# A document named with its full title ("Nghị quyết 06-NQ/TU về đột phá phát triển khoa học, công
+# nghệ, đổi mới sáng tạo và chuyển đổi số của Ninh Bình được Thủ tướng ký ban hành ngày …") says
+# who issued it and when past the title: the rest of its sentence is read, this far at most.
+_TITLE_REACH = 250
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+# a date said to be the document's own after its title: "ban hành / ký / thông qua (…) ngày d/m/y"
+_ISSUED_ON = re.compile(
+    r"\b(?:ban hanh|ky|thong qua)\b[^.!?\n]{0,25}?\bngay\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b"
+)
 _RANK_RE = re.compile(
     r"\b(?:top|nhom|trong)\s+(\d{1,2})\b|\b(dung (?:dau|so 1|so mot|thu nhat)|so 1)\b"
 )
@@ -91,6 +100,11 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
     out: list[Signal] = []
     window_end = min(len(folded), m.end() + 80)
     window = folded[m.end() : window_end]
+    # the rest of the sentence past a title, up to the next document it names
+    stop = _SENTENCE_END.search(folded, m.end(), m.end() + _TITLE_REACH)
+    sentence_end = stop.start() if stop else min(len(folded), m.end() + _TITLE_REACH)
+    other = _REF_RE.search(folded, m.end(), sentence_end)
+    sentence_end = other.start() if other else sentence_end
     official = _official(doc)
     label = _doc_label(doc)
     # where the record of the document comes from (``seed``: the guideline the base was built from)
@@ -110,12 +124,16 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                 differs="number",
             )
         )
-    date = _DATE_RE.search(window)
-    if date and date.start() < 40:
+    date: re.Match[str] | None = _DATE_RE.search(window)
+    offset = m.end()
+    if not (date and date.start() < 40):
+        date = _ISSUED_ON.search(folded, m.end(), max(m.end(), sentence_end))
+        offset = 0
+    if date and (offset == 0 or date.start() < 40):
         d, mo, y = (int(x) for x in date.groups())
         yy, mm, dd = (int(x) for x in doc["date"].split("-"))
         if (d, mo, y) != (dd, mm, yy):
-            s, e = m.end() + date.start(), m.end() + date.end()
+            s, e = offset + date.start(1), offset + date.end()
             out.append(
                 _finding(
                     text,
@@ -150,12 +168,13 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
             )
     lo = max(0, m.start() - 60)
     around = folded[lo:window_end]
+    reach = max(window_end, sentence_end)
     for alias, name in facts.issuer_aliases.items():
         if (
-            alias in around
+            alias in folded[lo:reach]
             and not any(k in around for k in doc["issuer_keys"])
             and alias not in doc["issuer_keys"]
-            and _names_issuer(folded, alias, lo, window_end, m)
+            and _names_issuer(folded, alias, lo, reach, m)
         ):
             out.append(
                 _finding(

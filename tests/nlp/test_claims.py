@@ -457,3 +457,29 @@ def test_a_rule_without_its_issuer_is_evidence_only_when_the_model_is_sure(analy
     assert unsure["misinfo"] == "none"
     assert unsure["risk"] < 0.4
     assert not any(r["kind"] == "rule_statement" for r in unsure["reasons"])
+
+
+def test_a_misstated_resolution_is_queued_on_its_finding(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A resolution's issuer and date stated wrong past its full title is a distortion a reviewer
+    checks against the fact base, whatever the model's score (probe I); the same facts refuted,
+    asked about or stated right are not."""
+    title = (
+        "Nghị quyết 06-NQ/TU về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và"
+        " chuyển đổi số của Ninh Bình"
+    )
+    wrong = analyzer.analyze(
+        [f"{title} được Thủ tướng Chính phủ ký ban hành ngày 06/4/2026, áp dụng riêng cho tỉnh."]
+    )[0]
+    assert wrong["misinfo"] == "distortion"
+    assert wrong["risk"] >= 0.4
+    assert {r["fact"]["differs"] for r in wrong["reasons"] if r["kind"] == "fact_mismatch"} == {
+        "date",
+        "issuer",
+    }
+    for text in (
+        f"Có tin {title} được Thủ tướng ký ban hành ngày 06/4/2026. Thông tin này là sai.",
+        f"{title} có phải được Thủ tướng ký ban hành ngày 06/4/2026 không?",
+        f"{title} được Tỉnh ủy ban hành ngày 30/01/2026.",
+    ):
+        result = analyzer.analyze([text])[0]
+        assert result["risk"] < 0.4, (text, result["reasons"])

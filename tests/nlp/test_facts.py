@@ -118,6 +118,32 @@ def test_a_wrong_issuer_is_still_found(facts: FactBase, text: str) -> None:
     assert "issuer" in differs(facts, text)
 
 
+_TITLE_06 = (
+    "Nghị quyết 06-NQ/TU về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển"
+    " đổi số của Ninh Bình"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # past the full title, the rest of the sentence says who issued it and when (probe I)
+        (f"{_TITLE_06} được Thủ tướng Chính phủ ký ban hành ngày 06/4/2026.", {"date", "issuer"}),
+        (f"{_TITLE_06} được Tỉnh ủy ban hành ngày 30/01/2026.", set()),
+        # a date that is not the issuing one, another document's issuer and date
+        (f"{_TITLE_06} được triển khai từ ngày 15/3/2026, Thủ tướng dự hội nghị.", set()),
+        (
+            f"{_TITLE_06}, cụ thể hóa Nghị quyết 57-NQ/TW ban hành ngày 22/12/2024 của Bộ Chính trị.",
+            set(),
+        ),
+    ],
+)
+def test_a_full_title_does_not_hide_the_issuer_and_date(
+    facts: FactBase, text: str, expected: set[str]
+) -> None:
+    assert differs(facts, text) == expected
+
+
 def test_5g_causes_cancer_is_a_known_false_claim(facts: FactBase) -> None:
     for text in ("5G gây ung thư", "Nghe nói sóng 5G gây ung thư cho trẻ em", "5G gay ung thu"):
         assert "5g-health" in claim_ids(facts, text), text
