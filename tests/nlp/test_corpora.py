@@ -19,8 +19,8 @@ def test_research_only_and_unknown_corpora_are_refused() -> None:
             load_corpus(name, "relevance", SHARED)
     with pytest.raises(DataError, match="unknown corpus"):
         load_corpus("nope", "relevance", SHARED)
-    with pytest.raises(DataError, match="no sentiment labels"):
-        load_corpus("vihos", "sentiment", SHARED)
+    with pytest.raises(DataError, match="no topic labels"):
+        load_corpus("vihos", "topic", SHARED)
 
 
 def test_vntc_gives_relevance_rows_with_snippets_and_a_card() -> None:
@@ -79,8 +79,20 @@ def test_real_corpora_give_misinfo_negatives() -> None:
         card = corpus_card(data)
         assert card is not None
         assert card["licence"].startswith("MIT")
-    with pytest.raises(DataError, match="no relevance labels"):
-        load_corpus("vihos", "relevance", SHARED)
+
+
+def test_real_comments_are_off_topic_for_relevance_and_vocabulary_for_sentiment() -> None:
+    """ViHOS comments teach relevance that a social comment's style is not the domain; for
+    sentiment they have no labels and weigh 0."""
+    if not (SHARED / "data" / "vihos" / "span" / "train.csv").is_file():
+        pytest.skip(f"ViHOS absent under {SHARED} (set DULUAN_SHARED to the shared/ folder)")
+    rel = load_corpus("vihos", "relevance", SHARED)
+    assert set(rel.labels) == {"off_topic"}
+    assert rel.weight == 0.2
+    assert rel.in_balance is False  # one class: it adds to off_topic, the seed's balance stays
+    sent = load_corpus("vihos", "sentiment", SHARED)
+    assert sent.weight == 0.0
+    assert sent.texts == rel.texts
 
 
 def test_a_one_class_corpus_adds_to_its_class_without_changing_the_balance() -> None:
