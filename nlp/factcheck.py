@@ -543,7 +543,7 @@ QUESTION = re.compile(
 _REPORTS = re.compile(
     r"\b(?:cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|(?<!tranh )(?<!tranh gay )hoang mang|"
     r"lo ngai|lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
-    r"bai viet|clip|video|co nguoi (?:noi|bao|viet)|mot so (?:nguoi|trang|tai khoan)|"
+    r"bai viet|clip|video|co nguoi (?:noi|bao|viet|dang|chia se|share|post)|mot so (?:nguoi|trang|tai khoan)|"
     r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|(?:lai |dang )?ban (?:chuyen|nhau)|"
     # groups and pages passing a post around ("nhiều nhóm Zalo chia sẻ ảnh chụp một công văn…");
     # an impersonator's words ("có người … xưng cán bộ thuế, nói phải mua…")

@@ -52,7 +52,9 @@ _NEG = r"(?:khong|ko|k|kh|dung|chua)"
 # "Cảnh báo lần cuối" is a debt collector's threat, not a warning about scams.
 CUES: dict[str, tuple[str, float, str]] = {
     "credential_request": (
-        r"\b(?:cung cap|gui(?! xe)|nhap|(?:(?<!ban )doc|(?<=ban )doc(?! hoi\b))|xac nhan|dien|cho (?:minh|em|toi|chung toi))\b"
+        r"\b(?:cung cap|gui(?! xe)|nhap|(?:(?<!ban )doc|(?<=ban )doc(?! hoi\b))|xac nhan|"
+        # ("điền", not "điện thoại", "điện tử", "điện lực": folded alike)
+        r"dien(?! (?:thoai|tu|luc|may|nang)\b)|cho (?:minh|em|toi|chung toi))\b"
         r"[^.!?\n]{0,40}?"
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
         r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk|ma \d so|"
@@ -80,7 +82,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         # cho bên mình quản lý", "cho thuê tài khoản ngân hàng"): a mule account
         r"\b(?:ban giao|giao lai|cho thue|ban lai) (?:sim|the atm|the ngan hang|tai khoan)\b|"
         # a crypto wallet's recovery phrase or private key: asked for, it is always a theft
-        r"\b(?:cum tu khoi phuc|cum tu bi mat|seed phrase|private key|khoa rieng tu)\b",
+        r"\b(?:cum tu khoi phuc|cum tu bi mat|seed phrase|private key|khoa rieng tu)\b|"
+        # what a service is said to need ("chỉ cần ảnh CCCD 2 mặt + mật khẩu VNeID cũ, phí 150k")
+        # and a card's expiry date with its number (written for duluan, issue 12)
+        r"\bchi can\b[^.!?\n]{0,30}?\b(?:anh (?:chup )?(?:can cuoc|cccd)|mat khau)\b|"
+        r"\bso the\b[^.!?\n]{0,30}?\bngay het han\b",
         0.8,
         "Yêu cầu cung cấp mã OTP, mật khẩu hoặc thông tin thẻ/tài khoản",
     ),
@@ -114,7 +120,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     "guaranteed_return": (
         r"\b(?:lai (?:suat )?\d+(?:[.,]\d+)?\s?%\s?(?:/|mot |moi )?(?:ngay|tuan)|cam ket (?:loi nhuan|lai)|"
         r"(?:loi nhuan|lai)(?: cam ket| co dinh)? (?:[3-9]|[1-9]\d)(?:[.,]\d+)? ?%\s?(?:/|moi |mot )thang|"
-        r"(?:presale|pre-sale|mo ban som)[^.!?\n]{0,60}?(?:niem yet|x\d+|gap \d+ lan)|"
+        r"(?:loi nhuan|lai)(?: cam ket| co dinh)? \d+(?:[.,]\d+)? ?%\s?(?:/|moi |mot )(?:ngay|tuan)|"
+        r"(?:presale|pre-sale|mo ban som|ban dot dau)(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,100}?"
+        r"(?:niem yet|x\d+|gap \d+ lan)|"
         r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong|"
         r"(?:nhan|lai|kiem|loi nhuan) (?:ve )?\d[\d.,]*\s?(?:k|nghin|ngan|trieu|tr|usd|\$)?\s?"
         r"(?:/|moi |mot )ngay)",
@@ -238,7 +246,12 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Ngữ cảnh cảnh báo: văn bản nhắc người dân đề phòng, không tự lừa đảo",
     ),
     "refutation": (
-        r"\b(?:(?:la|hoan toan) sai su that|khong dung su that|bac bo|dinh chinh|"
+        r"\b(?:(?:la|hoan toan) sai su that|(?:noi dung|thong tin|tin) sai su that|khong dung su that|"
+        r"bac bo|dinh chinh|"
+        # a fact-check's verdict introduced by what it checked against ("Đối chiếu văn bản và các
+        # hướng dẫn chính thức: …"; written for duluan, issue 12)
+        r"doi chieu (?:voi )?(?:van ban|nghi quyet|ban goc|thong tin chinh thuc|cac huong dan)"
+        r"(?:[^.!?\n]{0,60}?\w)?(?=\s*:)|"
         r"(?:khong|ko|chua) (?:he )?dung dau|"
         # a notice that "không có chương trình / thỏa thuận … nào như vậy" it is credited with
         r"(?:khong|ko) (?:he )?co (?:chuong trinh|chinh sach|dot|khoan ho tro|giai thuong|thoa thuan|"
@@ -303,8 +316,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         # gì có chuyện…", "ko có đâu bạn ơi", "đừng nghe mấy trang fb…"
         r"theu det|(?:thuc ra|su that|thuc te)(?: la)?(?: hoan toan)? nguoc lai|"
         r"(?:doc|hieu|nghe|noi) (?:sai|nham|lam) (?:roi|r|het roi)|lam gi co (?:chuyen|viec|quy dinh|"
-        r"khoan|luat)|(?:khong|ko|kh|k) co dau (?:\w+ ){0,2}oi|dung (?:nghe|tin) (?:may |nhung |cac )?"
-        r"(?:cai )?(?:trang|tin don|loi don|page|nguoi ta|post|bai dang|bai))\b",
+        r"khoan|luat)|(?:khong|ko|kh|k) co dau (?:\w+ ){0,2}oi|dung (?:co )?(?:nghe|tin) (?:may |nhung |cac )?"
+        r"(?:cai )?(?:trang|tin don|loi don|page|nguoi ta|post|bai dang|bai|[\x22“]))\b",
         -0.6,
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
@@ -370,7 +383,11 @@ _RULE = (
     r"(?:dung lop|hanh nghe|giang day)|"
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"bat buoc|"
-    r"\bbat (?:moi|phai|dan)|(?<!bat )\bbuoc\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
+    r"\bbat (?:moi|phai|dan)|"
+    # ("buộc", not "bước": "ở bước tải ảnh", "các bước", "bước 2")
+    r"(?<!bat )(?<!o )(?<!cac )(?<!tung )(?<!moi )(?<!nhung )(?<!den )(?<!sang )(?<!mot )\bbuoc\b"
+    r"(?! \d| (?:tiep|dau|cuoi|nay|do|tai|xac|dang|nhap|chan|di|ngoat|sau|truoc|tien|mot|hai|ba)\b)|"
+    r"bi (?:\w+ ){1,6}?(?:tich thu|xu phat)\b|\bcam\b|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|k|kh|chang) (?:duoc|dc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
@@ -411,7 +428,8 @@ CUES["rule_statement"] = (
 )
 CUES["insider_claim"] = (
     r"\b(?:tin (?:noi bo|mat|tu nguoi trong cuoc|tu nguon than can|chuan)|thong tin mat|"
-    r"van ban mat|tai lieu noi bo|chuyen that 100|su that (?:ma|phu phang|dang sau)|"
+    r"van ban mat|(?<!trao doi )(?<!bao mat )(?<!bao ve )(?<!chia se )(?<!gui )(?<!luu )tai lieu noi bo|"
+    r"(?:bi|da bi|duoc) sua (?:len|trom|ngam)\b|chuyen that 100|su that (?:ma|phu phang|dang sau)|"
     r"bao chi (?:khong (?:dam |dua |dang )|giau)|giau nhem|bi mat (?:huy|ky|chuyen|ban)|"
     r"khong ai dam noi|chang ai dam noi|"
     # a cover-up told as fact (written for duluan, issue 12): a result "bị ém", a rule changed
@@ -448,6 +466,9 @@ CUES["data_sale_claim"] = (
     r"may chu nuoc ngoai|ben ngoai|(?:may chu )?(?:cua |o |dat o )?(?:mot )?(?:doi tac|cong ty|tap doan) "
     r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
+    # the verb first: "âm thầm gửi toàn bộ danh bạ … về một máy chủ đặt ở nước ngoài"
+    r"(?:gui|chuyen|day|dong bo|sao luu)\b[^.!?\n]{0,80}?\b(?:ve|sang|len) (?:mot |cac )?(?:may chu|server)"
+    r"(?: dat)? (?:o|tai) (?:nuoc ngoai|trung quoc|my|singapore|han quoc|nga)\b|"
     r"(?:hacker|tin tac)[^.!?\n]{0,30}(?:chiem quyen|kiem soat|xam nhap)|"
     r"(?:duoc|dc|bi|dem|va) (?:ban|chia se|cung cap|chuyen giao|chuyen|giao)(?: lai)? (?:cho|sang) (?:mot |1 |cac |may )?"
     r"(?:cong ty|cty|ngan hang|doanh nghiep|tap doan|ben thu ba|nuoc ngoai|doi tac nuoc ngoai)|"
@@ -530,7 +551,7 @@ _ILLNESS = (
     r"di tat|say thai|suy giam tri nho|teo nao|tu vong|ngo doc|sut can|rung toc|benh tim|"
     r"mat ngu|dau dau kinh nien|lieu loi|suy than|benh la|nhiem xa|u nao|co giat|giam tri nho|"
     r"duc thuy tinh the|cham phat trien|roi loan|nhiem dien tu|giam tinh trung|hong mat|can thi|"
-    r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:vong mac|mat|nao)|giam tieu cau|"
+    r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:niem mac|vong mac|mat|nao|phoi|than|gan|tim|thinh luc|da)|giam tieu cau|"
     r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het)|giam bach cau|ung thu mau|bach cau|"
     r"mau dac|dac mau|tai bien|dieu khien (?:hanh vi|tam tri|suy nghi|nao)|hong (?:vong mac|giac mac|mat)|"
     r"mu (?:mot ben |ca hai )?mat)"
@@ -594,6 +615,8 @@ CUES["fee_for_benefit"] = (
     r"(?:dat coc|coc|phi|\d[\d.,]*\s?(?:k|d|dong|000))[^.!?\n]{0,40}?\(?hoan (?:lai|tra) (?:sau|khi)|"
     # paid now, "hoàn lại 199.000đ và tặng thêm 100.000đ" (written for duluan, issue 12)
     r"hoan lai[^.!?\n]{0,30}?\btang them|"
+    # a prize's tax "nộp trước" to the organiser (written for duluan, issue 12)
+    r"nop truoc (?:tien )?(?:thue|phi|le phi)\b|"
     # "lệ phí trước bạ" is a real registration tax, "phí trước bạ" of a prize is not
     r"(?<!le )phi truoc ba|"
     r"(?:le phi|thue (?:thu nhap|nhap khau))[^.!?\n]{0,30}(?:de (?:nhan|duoc|kich hoat)|truoc(?! ba)))",
@@ -1072,11 +1095,35 @@ _AMBIGUOUS_ONLY_IN: dict[str, frozenset[str]] = {"so": frozenset({"policy_claim"
 _NAME_ANCHORED = frozenset({"health_claim"})
 
 
+def marks_throughout(text: str) -> bool:
+    """Whether ``text`` marks at least a third of its words (Vietnamese typed with its diacritics
+    marks most words; a post that marks a few, as a name or a quote, is typed without them)."""
+    words = text.split()
+    return bool(words) and sum(1 for w in words if not w.isascii()) * 3 >= len(words)
+
+
+# Ambiguous words whose unmarked spelling is itself a common word the cues never mean: "cam"
+# (orange: "máu cam"), "xa" (far: "vùng xa"), "tinh" ("tinh thần"), "so" ("so với"), "chung"
+# ("chung tay"), "bia" (beer). ("tra" is not: "kiểm tra" is a cue's own word.)
+UNMARKED_WORDS = frozenset({"cam", "xa", "tinh", "so", "chung", "bia"})
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` around ``start:end`` (it ends at . ! ? or a line break)."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    return text[left : min(rights, default=len(text))]
+
+
 def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str) -> bool:
     """Whether a folded match of cue ``kind`` begins or ends on an ambiguous word (its anchors:
     the cue words; what lies between them is free text) that the accented text spells as the
     other word (checked only for text typed with its diacritics; ``_AMBIGUOUS_ONLY_IN`` and
-    ``_NAME_ANCHORED`` say which cues a word is checked for)."""
+    ``_NAME_ANCHORED`` say which cues a word is checked for). In a sentence that marks a third of
+    its words or more (:func:`marks_throughout`) a word of ``UNMARKED_WORDS`` written unmarked is
+    the unmarked one ("chảy máu cam" is no "cấm", "vùng xa" no "xã"); elsewhere a word left unmarked may have been typed
+    without its marks (a message typed without them, quoted inside a news article, keeps its
+    cues: the sentence decides, not the text)."""
     if kind in _NAME_ANCHORED:
         return False
     for m in _AMBIGUOUS_RE.finditer(folded, start, end):
@@ -1085,7 +1132,13 @@ def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str) ->
         if kind not in _AMBIGUOUS_ONLY_IN.get(m.group(0), frozenset({kind})):
             continue
         written = text[m.start() : m.end()].lower()
-        if written not in AMBIGUOUS[m.group(0)] and _MARKED.search(written):
+        if written not in AMBIGUOUS[m.group(0)] and (
+            _MARKED.search(written)
+            or (
+                m.group(0) in UNMARKED_WORDS
+                and marks_throughout(_sentence_of(text, m.start(), m.end()))
+            )
+        ):
             return True
         if m.group(0) == "gap" and _NOT_URGENT_AFTER.match(folded, m.end()):
             return True
@@ -1161,6 +1214,7 @@ def detect(text: str) -> list[Signal]:
             if needs_link and unofficial is None:
                 unofficial = _unofficial_link(text_links)
             if needs_link and not unofficial:
+                pos = m.start() + 1  # a match that needs a link must not hide one that does not
                 continue
             if (
                 kind == "warning_context"
