@@ -144,18 +144,24 @@ def official(host: str) -> OfficialDomain | None:
 
 
 def imitated(host: str) -> OfficialDomain | None:
-    """The official domain whose brand a non-official ``host`` carries: a brand key of five
-    letters or more anywhere in the host (hyphens and dots ignored: "vietcombank-vn.top",
-    "dichvucongg.top"), a shorter one ("acb", "vcb", "gov") only as a whole label or
-    hyphen-separated part ("svip-acb.com", "msb.vn-ms.top")."""
+    """The official domain whose brand a non-official ``host`` carries (:func:`imitation`)."""
+    found = imitation(host)
+    return found[0] if found else None
+
+
+def imitation(host: str) -> tuple[OfficialDomain, str] | None:
+    """The official domain whose brand a non-official ``host`` carries, with that brand key: a
+    key of five letters or more anywhere in the host (hyphens and dots ignored:
+    "vietcombank-vn.top", "dichvucongg.top"), a shorter one ("acb", "vcb", "gov") only as a whole
+    label or hyphen-separated part ("svip-acb.com", "msb.vn-ms.top"). None when it carries none."""
     flat = host.replace("-", "").replace(".", "")
     parts = set(re.split(r"[.-]", host))
     for domain in official_domains().values():
         for brand in domain.brands:
             if (brand in flat) if len(brand) >= 5 else (brand in parts):
-                return domain
+                return domain, brand
             if len(brand) >= 3 and any(_banking_affix(part, brand) for part in parts):
-                return domain
+                return domain, brand
     return None
 
 

@@ -20,7 +20,7 @@ from nlp.links import (
     SHORTENERS,
     free_hosted,
     host_of,
-    imitated,
+    imitation,
     listed,
     official,
     sign_in_host,
@@ -927,16 +927,18 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
             continue
         if host.endswith(DEEP_LINK_HOSTS):
             continue  # an app's deep link: no cue either way (see DEEP_LINK_HOSTS)
-        copied = imitated(host)
+        copied = imitation(host)
         if copied is not None:
+            # the brand it carries, named: "vneid" imitates VNeID, whose record is gov.vn's
+            record, brand = copied
             found.append(
                 Signal(
                     "lookalike_domain",
                     start,
                     end,
                     url,
-                    f"Tên miền {host} giả dạng {copied.domain} ({copied.owner}) nhưng không "
-                    "phải trang chính thức",
+                    f"Tên miền {host} mang tên “{brand}” của {record.owner} ({record.domain}) "
+                    "nhưng không phải trang chính thức",
                     0.9,
                 )
             )

@@ -924,3 +924,13 @@ def test_devices_of_fabricated_claims_scams_and_warnings(
     text: str, kind: str, present: bool
 ) -> None:
     assert (kind in kinds(text)) is present
+
+
+def test_a_lookalike_names_the_brand_it_carries() -> None:
+    """The reviewer reads which brand a look-alike host carries ("vneid"), not only the
+    official record it belongs to (gov.vn)."""
+    text = "Cập nhật ngay tại https://vneid-capnhat.online để tránh bị khóa."
+    found = [s for s in detect(text) if s.kind == "lookalike_domain"]
+    assert len(found) == 1
+    assert "“vneid”" in found[0].message
+    assert "gov.vn" in found[0].message
