@@ -108,12 +108,15 @@ def test_lookalikes_of_every_listed_brand() -> None:
         ("Nhan qua tai vietteltelecomshop.cfd", "viettel.vn"),
         ("Cap nhat tai momo-vn.com", "momo.vn"),
         ("Nop phat nguoi tai dichvucongg.top", "gov.vn"),
+        # a court's summons at a look-alike (probe K); the courts' portal is toaan.gov.vn
+        ("Giấy triệu tập điện tử xem tại: toaan-giaytrieutap.com/hs", "gov.vn"),
     ):
         found = [s for s in detect(normalize(text)) if s.kind == "lookalike_domain"]
         assert found, text
         assert owner in found[0].message, text
     # A short brand key is only a whole label or hyphenated part: "acb" inside a word is none.
     assert "lookalike_domain" not in kinds("Doc bai tai tacbien.com")
+    assert "lookalike_domain" not in kinds("Tra cứu bản án tại congbobanan.toaan.gov.vn")
 
 
 def test_deep_link_services_are_no_odd_tld() -> None:
