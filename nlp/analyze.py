@@ -168,6 +168,11 @@ def misstated_document(signals: Sequence[Signal], text: str) -> Signal | None:
     (``unasked``), nor inside a quotation in a text that warns or refutes (``uncited``); or
     None. On the seed, the check set and probe I (2,455 texts, issue 12) such a finding was in
     distortions only (12 of 390), none of 258 fact-checks."""
+    if not any(
+        s.kind == "fact_mismatch" and (s.detail or {}).get("differs") in DOCUMENT_FACTS
+        for s in signals
+    ):
+        return None  # most texts: the scoping below is not needed
     stated = uncited(unasked(uncorrected(signals, text), text), signals, text)
     found = [
         s

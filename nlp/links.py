@@ -143,12 +143,6 @@ def official(host: str) -> OfficialDomain | None:
     return None
 
 
-def imitated(host: str) -> OfficialDomain | None:
-    """The official domain whose brand a non-official ``host`` carries (:func:`imitation`)."""
-    found = imitation(host)
-    return found[0] if found else None
-
-
 def imitation(host: str) -> tuple[OfficialDomain, str] | None:
     """The official domain whose brand a non-official ``host`` carries, with that brand key: a
     key of five letters or more anywhere in the host (hyphens and dots ignored:

@@ -1083,11 +1083,14 @@ def _unofficial_url_end(link: tuple[int, str] | None) -> int:
 def has_diacritics(text: str) -> bool:
     """Whether ``text`` is typed with its diacritics: at least one word in twenty has a marked
     letter (text typed without them — social posts, SMS — is read by folded matching alone)."""
+    marked, words = _marked_words(text)
+    return words > 0 and marked * 20 >= words
+
+
+def _marked_words(text: str) -> tuple[int, int]:
+    """(words with a marked letter, words) of ``text``: a marked letter is not ASCII."""
     words = text.split()
-    if not words:
-        return False
-    marked = sum(1 for w in words if not w.isascii())  # a marked letter is not ASCII
-    return marked * 20 >= len(words)
+    return sum(1 for w in words if not w.isascii()), len(words)
 
 
 # Ambiguous words that only some cues mean: "sở" (a department) is an authority of a rule;
@@ -1100,8 +1103,8 @@ _NAME_ANCHORED = frozenset({"health_claim"})
 def marks_throughout(text: str) -> bool:
     """Whether ``text`` marks at least a third of its words (Vietnamese typed with its diacritics
     marks most words; a post that marks a few, as a name or a quote, is typed without them)."""
-    words = text.split()
-    return bool(words) and sum(1 for w in words if not w.isascii()) * 3 >= len(words)
+    marked, words = _marked_words(text)
+    return words > 0 and marked * 3 >= words
 
 
 # Ambiguous words whose unmarked spelling is itself a common word the cues never mean: "cam"
@@ -1123,9 +1126,9 @@ def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str) ->
     other word (checked only for text typed with its diacritics; ``_AMBIGUOUS_ONLY_IN`` and
     ``_NAME_ANCHORED`` say which cues a word is checked for). In a sentence that marks a third of
     its words or more (:func:`marks_throughout`) a word of ``UNMARKED_WORDS`` written unmarked is
-    the unmarked one ("chảy máu cam" is no "cấm", "vùng xa" no "xã"); elsewhere a word left unmarked may have been typed
-    without its marks (a message typed without them, quoted inside a news article, keeps its
-    cues: the sentence decides, not the text)."""
+    the unmarked one ("chảy máu cam" is no "cấm", "vùng xa" no "xã"); elsewhere a word left
+    unmarked may have been typed without its marks (a message typed without them, quoted inside
+    a news article, keeps its cues: the sentence decides, not the text)."""
     if kind in _NAME_ANCHORED:
         return False
     for m in _AMBIGUOUS_RE.finditer(folded, start, end):
