@@ -59,8 +59,9 @@ CLAIM_CONFIDENCE = 0.5
 # 2026-11-30 night: 6 legitimate messages and 1 spam were queued on a mention alone.
 CONTEXT_ONLY = frozenset({"otp_mention"})
 # Evidence for a distortion only, and only when the misinfo model gives the distortion at least
-# ``RULE_CONFIDENCE``: a rule stated without its issuer (``nlp.signals`` ``rule_statement``).
-DISTORTION_ONLY = frozenset({"rule_statement"})
+# ``RULE_CONFIDENCE``: a rule stated without its issuer, a document said to "ghi rõ" something, a
+# rumour passed on as heard (``nlp.signals`` ``rule_statement``, ``document_content``, ``hearsay``).
+DISTORTION_ONLY = frozenset({"rule_statement", "document_content", "hearsay"})
 RULE_CONFIDENCE = 0.6
 # the cues that quote a rule with its issuer or its sum: a rule statement inside one is not shown
 # twice

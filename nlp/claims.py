@@ -37,7 +37,7 @@ CLAIM_EVIDENCE = 0.3
 # after the shipped models were trained, and a token they never learnt still moves their
 # character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
 # make the two score differently).
-NOT_FEATURES = frozenset({"similar_claim", "rule_statement"})
+NOT_FEATURES = frozenset({"similar_claim", "rule_statement", "document_content", "hearsay"})
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 

@@ -200,7 +200,11 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
 _ISSUES = r"(?:ban hanh|ky|thong qua|de ra|phat hanh|ra)"
 _ISSUED_BY = re.compile(r"\b(?:do|cua|boi)\s*$")
 _ISSUING_AFTER = re.compile(rf"\s*(?:da |vua |moi )?{_ISSUES}\b")
-_OTHER_DOCUMENT = re.compile(r"\b(?:nghi quyet|chi thi|quyet dinh|nghi dinh|thong tu|luat)\b|\d+/")
+_DOCUMENT_WORD = r"\b(?:nghi quyet|chi thi|quyet dinh|nghi dinh|thong tu|luat|de an)\b"
+_OTHER_DOCUMENT = re.compile(rf"{_DOCUMENT_WORD}|\d+/")
+# after the document, another one named ("Nghị quyết 06 … Đề án 06 là đề án của Chính phủ"): the
+# issuer that follows is that one's (a date, "ngày 30/1/2026 của …", is not another document)
+_OTHER_DOCUMENT_AFTER = re.compile(_DOCUMENT_WORD)
 
 
 def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str]) -> bool:
@@ -216,7 +220,7 @@ def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str])
                 return True
         elif a >= ref.end():
             between = folded[ref.end() : a]
-            if _REF_RE.search(between):
+            if _REF_RE.search(between) or _OTHER_DOCUMENT_AFTER.search(between):
                 continue  # "06-NQ/TU cụ thể hóa Nghị quyết 57-NQ/TW của Bộ Chính trị": the other's
             if _ISSUED_BY.search(between) or _ISSUING_AFTER.match(folded, b):
                 return True

@@ -459,6 +459,28 @@ def test_a_rule_without_its_issuer_is_evidence_only_when_the_model_is_sure(analy
     assert not any(r["kind"] == "rule_statement" for r in unsure["reasons"])
 
 
+def test_a_document_said_to_state_something_is_evidence_only_when_the_model_is_sure(
+    analyzer,
+) -> None:  # type: ignore[no-untyped-def]
+    """``document_content`` ("Nghị quyết 06 ghi rõ …") backs a distortion the misinfo model is
+    sure of, as ``rule_statement`` does (probe M); a true quote of a resolution stays none."""
+    from nlp.analyze import RULE_CONFIDENCE
+
+    claim, quote = analyzer.analyze(
+        [
+            "Nghị quyết 06 ghi rõ mỗi xã được cấp 10 tỷ để mua máy tính cho dân",
+            "Nghị quyết 57 nêu rõ khoa học, công nghệ là đột phá quan trọng hàng đầu.",
+        ]
+    )
+    assert claim["misinfo_scores"]["distortion"] >= RULE_CONFIDENCE
+    assert claim["misinfo"] == "distortion"
+    assert claim["risk"] >= 0.4
+    evidence = {r["kind"] for r in claim["reasons"]} - {"model", "similar_claim"}
+    assert evidence == {"document_content"}
+    assert quote["misinfo"] == "none"
+    assert quote["risk"] < 0.4
+
+
 def test_a_misstated_resolution_is_queued_on_its_finding(analyzer) -> None:  # type: ignore[no-untyped-def]
     """A resolution's issuer and date stated wrong past its full title is a distortion a reviewer
     checks against the fact base, whatever the model's score (probe I); the same facts refuted,

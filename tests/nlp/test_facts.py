@@ -95,6 +95,8 @@ def claim_ids(facts: FactBase, text: str) -> set[str]:
         "Nghị quyết 57 do Bộ Chính trị ban hành năm 2024.",
         # the issuer of the document named between them, not of the first
         "Nghị quyết 06-NQ/TU cụ thể hóa Nghị quyết 57-NQ/TW của Bộ Chính trị.",
+        # another kind of document named between: the project's issuer (probe M)
+        "Nhiều người nhầm Nghị quyết 06 với Đề án 06, vốn là đề án của Chính phủ.",
     ],
 )
 def test_an_authority_beside_a_document_is_not_its_issuer(facts: FactBase, text: str) -> None:
@@ -112,6 +114,7 @@ def test_an_authority_beside_a_document_is_not_its_issuer(facts: FactBase, text:
         "Quốc hội vừa thông qua Nghị quyết 57 về chuyển đổi số.",
         "năm 2023 qh ra nghị quyết 57 rồi",
         "Nghị quyết 57, Chính phủ đã ban hành từ năm ngoái.",
+        "Nghị quyết 06-NQ/TU ngày 30/01/2026 của Quốc hội về chuyển đổi số.",
     ],
 )
 def test_a_wrong_issuer_is_still_found(facts: FactBase, text: str) -> None:

@@ -494,6 +494,19 @@ def test_distortion_cues_of_a_second_probe() -> None:
     )
 
 
+def test_an_account_named_after_a_person() -> None:
+    """A payment into an account that carries a person's name is a personal-account cue, in any
+    case and with or without diacritics; a company's account, a negated request and a name
+    without a payment are not."""
+    kinds = lambda text: {s.kind for s in detect(normalize(text))}  # noqa: E731
+    assert "personal_account" in kinds("Hội viên chuyển 300.000đ vào tài khoản Trần Văn Bình.")
+    assert "personal_account" in kinds("STK: 1903 4567 8910 - PHAM THI LAN - Techcombank")
+    assert "personal_account" in kinds("chuyen khoan vao tai khoan Nguyen Thi Hoa nhe")
+    assert "personal_account" not in kinds("Chuyển khoản vào tài khoản Công ty TNHH An Phát.")
+    assert "personal_account" not in kinds("Không chuyển tiền vào tài khoản Lê Văn Tám nào cả.")
+    assert "personal_account" not in kinds("Ông Nguyễn Văn An phát biểu khai mạc hội nghị.")
+
+
 def test_verdicts_and_retold_scams() -> None:
     for text in (
         "Thông tin này sai.",
@@ -876,6 +889,36 @@ DEVICES = [
     ("Bộ Y tế chưa từng ban hành văn bản nào nói wifi hại trẻ.", "refutation", True),
     ("Không có cái phụ lục thu phí 50.000đ nào trong Nghị quyết 06 đâu.", "refutation", True),
     ("Bộ Y tế ban hành văn bản hướng dẫn dùng thiết bị số.", "refutation", False),
+    # probe M: a rumour passed on as heard, a document said to "ghi rõ" something, cameras said to
+    # pick out critics, paper documents "không còn giá trị", an ID photographed for the caller, a
+    # code read out, a password made ready for the visitor, a police rank given by a caller, a
+    # mix-up named as one; and what they must not catch
+    ("nghe bảo tháng sau xã thu hồi hết thẻ bảo hiểm giấy", "hearsay", True),
+    ("nghe ông tổ trưởng nói là sắp phải đóng tiền mạng", "hearsay", True),
+    ("Em nghe rõ rồi, cảm ơn chị.", "hearsay", False),
+    ("Đề án nói rõ ai không cài app sẽ bị cắt trợ cấp.", "document_content", True),
+    (
+        "Nghị quyết 57 nêu rõ: khoa học, công nghệ là đột phá quan trọng hàng đầu.",
+        "document_content",
+        True,
+    ),
+    ("Cô giáo ghi rõ họ tên lên bảng.", "document_content", False),
+    ("Camera ở ngã tư nhận diện được người bình luận tiêu cực trên mạng.", "data_sale_claim", True),
+    ("Phần mềm sẽ lọc ra những ai chê bai chính quyền.", "data_sale_claim", True),
+    ("Camera nhận diện biển số xe vi phạm.", "data_sale_claim", False),
+    ("Giấy khai sinh bản giấy từ năm sau không còn giá trị.", "rule_statement", True),
+    ("Tỉnh sẽ thu lại toàn bộ thẻ bảo hiểm y tế giấy.", "policy_claim", True),
+    ("Cổng dịch vụ công lỗi, tôi mất hết dữ liệu đã nhập.", "policy_claim", False),
+    ("Cổng dịch vụ công lỗi nên tôi phải làm lại từ đầu.", "policy_claim", False),
+    ("Nếu có phải nộp thêm giấy tờ gì thì xã nên thông báo sớm.", "policy_claim", False),
+    ("Bác chụp cho cháu 2 mặt căn cước rồi gửi qua đây nhé.", "credential_request", True),
+    ("Máy báo mã xác nhận thì bác đọc lại cho cháu.", "credential_request", True),
+    ("Mã bài hát này đọc cho em nghe với.", "credential_request", False),
+    ("Bác chuẩn bị sẵn mật khẩu ngân hàng để cháu cài giúp.", "credential_request", True),
+    ("Bác chuẩn bị căn cước gốc khi ra xã làm thủ tục.", "credential_request", False),
+    ("Alo, tôi là Thiếu tá công an quận, anh đang liên quan một vụ án.", "impersonation", True),
+    ("Đó là sự nhầm lẫn giữa hai văn bản.", "refutation", True),
+    ("Nghị quyết không có nội dung thu hồi đất của dân.", "refutation", True),
     # claims: a cover-up told as fact, a rule without its issuer, a freeze of everyone's wallets,
     # an illness said to come from a technology, data pushed abroad (a denial is none)
     ("Kết quả đo đạc đã bị ém, không cho công bố ra ngoài.", "insider_claim", True),
