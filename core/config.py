@@ -59,11 +59,13 @@ class Settings(BaseSettings):
     # what is queued is at least 90 % misinformation on data/eval/check.jsonl (nlp.evaluate:
     # PRECISION_TARGET), the one that leaves the widest margin to both targets of issue 12 on
     # real SMS (recall >= 60 %, false alarms <= 5 %; bench/smishing.py, the smaller of the two
-    # margins). With the models of 2026-11-30: 0.30 → 65.1 % / 4.4 % (margin 0.6 point), 0.35 →
-    # 63.7 % / 3.8 % (1.2), 0.40 → 61.6 % / 3.2 % (1.6), 0.45 → 60.2 % / 2.3 % (0.2); the check
-    # set reaches 90 % from 0.25. Chosen on that corpus, so its figures there are not a test.
-    # `duluan evaluate` prints the check set's table for the models in service.
-    review_risk_threshold: float = 0.40
+    # margins). With the models of 2026-12-02 (sixth session; models/README.md): 0.25 → 64.8 % /
+    # 3.7 % (margin 1.3 points), 0.30 → 63.7 % / 2.8 % (2.2), 0.35 → 62.7 % / 2.4 % (2.6), 0.40 →
+    # 59.9 % / 2.2 % (-0.1), 0.45 → 58.5 % / 2.1 % (-1.5); the check set reaches 90 % from 0.20.
+    # (With the models before them it was 0.40: 61.6 % / 2.2 %.) Chosen on that corpus, so its
+    # figures there are not a test. `duluan evaluate` prints the check set's table for the models
+    # in service. nlp.analyze.UNSUPPORTED_RISK must stay at or below it.
+    review_risk_threshold: float = 0.35
     review_uncertain_share: float = 0.05  # of analysed, unflagged items: the most uncertain ones
     review_audit_share: float = 0.02  # of analysed, unflagged items: a random sample
     two_person_rule: bool = False  # a distortion/scam verdict counts once two collaborators agree

@@ -37,7 +37,16 @@ CLAIM_EVIDENCE = 0.3
 # after the shipped models were trained, and a token they never learnt still moves their
 # character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
 # make the two score differently).
-NOT_FEATURES = frozenset({"similar_claim", "rule_statement", "document_content", "hearsay"})
+NOT_FEATURES = frozenset(
+    {
+        "similar_claim",
+        "rule_statement",
+        "document_content",
+        "hearsay",
+        "figure_claim",
+        "benefit_claim",
+    }
+)
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 
@@ -276,7 +285,9 @@ _LOSS_REPORT = re.compile(
     r"chiem quyen dieu khien|(?:hoac|roi|va|nham|de) chiem doat|"
     r"(?:khong|ko) (?:vao|rut|lien lac|goi) (?:duoc|dc) nua|khong (?:lay lai|doi lai) duoc|"
     r"trinh bao (?:cong an|co quan|vu viec)|(?:da|di) trinh bao|sap bay|mac bay|"
-    r"(?:cac |nhieu |la )nan nhan)\b"
+    r"(?:cac |nhieu |la )nan nhan|"
+    # "Tổng mất 62 triệu", "đóng 1,2 triệu xong bị chặn luôn" (probe O, issue 12)
+    r"tong (?:cong )?(?:da )?mat (?:\d+|gan|hon|het)|(?:xong|roi) (?:bi |no |ho |chung )?(?:chan|block)\b)\b"
 )
 
 
