@@ -469,8 +469,9 @@ CUES["hearsay"] = (
 # record, weak as the two above (news states such figures every day). Written for duluan from the
 # fabricated figures a fresh probe (M) missed with the model's score at 0.6 (issue 12).
 CUES["figure_claim"] = (
-    r"\b(?:\d[\d.,]*\s?(?:nghin ty|ngan ty|ty\b(?! le)|trieu (?:usd|do)\b)|"
-    r"\d[\d.,]*\s?(?:trieu|nghin|ngan) (?:may|chiec|thiet bi|dien thoai|may tinh|sim|tai khoan|nguoi dan|ho)|"
+    # (a number is read from where it starts, not from each of its digits: a run stays linear)
+    r"\b(?:(?<![\d.,])\d[\d.,]*\s?(?:nghin ty|ngan ty|ty\b(?! le)|trieu (?:usd|do)\b)|"
+    r"(?<![\d.,])\d[\d.,]*\s?(?:trieu|nghin|ngan) (?:may|chiec|thiet bi|dien thoai|may tinh|sim|tai khoan|nguoi dan|ho)|"
     r"(?:dung|xep) (?:thu|hang|top) \d+ (?:the gioi|toan cau|chau a|dong nam a|khu vuc|asean)|"
     r"(?:dung|xep) (?:dau|nhat|so 1|so mot) (?:the gioi|toan cau|chau a|dong nam a|khu vuc|asean))",
     0.25,
