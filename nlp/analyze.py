@@ -75,6 +75,9 @@ _RULE_CLAIMS = frozenset({"policy_claim", "fabricated_obligation"})
 # passage) reaches this: every text a flag, the review threshold or the queue's uncertain share
 # can bring to a reviewer in practice (nlp/meaning.py costs ~10–20 ms a sentence).
 HINT_SCORE = 0.3
+# A reviewer reads a few instances of a cue, not thousands: a text repeating one ("mã OTP " × 14,000)
+# gave a 1.9 MB result. The first ones of each kind are kept (a hostile-input trial, issue 12).
+MAX_REASONS_PER_KIND = 10
 SENTIMENT_MESSAGES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 MISINFO_MESSAGES = {"distortion": "xuyên tạc, sai lệch thông tin", "scam": "lừa đảo"}
 
@@ -405,8 +408,11 @@ class Analyzer:
             )
         else:
             # nor in a sentence that refutes ("Ngân hàng không tự khấu trừ thuế …")
-            unrefuting = unrefuted(evidence, prep.text)
-            evidence = [s for s in unwarned(evidence, prep.text, prep.signals) if s in unrefuting]
+            # (by identity: a text of thousands of cues must not compare each with each)
+            unrefuting = {id(s) for s in unrefuted(evidence, prep.text)}
+            evidence = [
+                s for s in unwarned(evidence, prep.text, prep.signals) if id(s) in unrefuting
+            ]
         if suspected != "distortion" or misinfo_scores["distortion"] < RULE_CONFIDENCE:
             evidence = [s for s in evidence if s.kind not in DISTORTION_ONLY]
         if not any(s.weight > 0 and s.kind not in CONTEXT_ONLY for s in evidence):
@@ -464,7 +470,11 @@ class Analyzer:
         reasons = []
         shown: set[str] = set()  # a known false claim matched by words and by meaning: once
         stated = [s for s in prep.signals if s.kind in _RULE_CLAIMS]
+        per_kind: dict[str, int] = {}
         for s in prep.signals:
+            if per_kind.get(s.kind, 0) >= MAX_REASONS_PER_KIND:
+                continue
+
             if s.kind in DISTORTION_ONLY and (
                 label != "distortion" or any(c.start < s.end and s.start < c.end for c in stated)
             ):
@@ -479,6 +489,7 @@ class Analyzer:
                     continue
                 shown.add(str((s.detail or {})["fact_id"]))
             extra = {"fact": s.detail} if s.detail else {}
+            per_kind[s.kind] = per_kind.get(s.kind, 0) + 1
             reasons.append(
                 _reason(s.kind, s.evidence, s.message, s.weight, start=s.start, end=s.end, **extra)
             )

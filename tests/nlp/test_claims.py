@@ -535,3 +535,19 @@ def test_a_score_without_evidence_stays_below_the_review_threshold() -> None:
     from nlp.analyze import UNSUPPORTED_RISK
 
     assert round(1.0 * UNSUPPORTED_RISK, 4) < Settings.model_fields["review_risk_threshold"].default
+
+
+def test_a_text_repeating_a_cue_gives_a_few_reasons_of_each_kind(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A hostile text repeating one cue thousands of times is analysed (a hostile-input trial
+    found it took minutes, comparing each cue with each) and gives at most
+    ``MAX_REASONS_PER_KIND`` reasons of each kind, the first ones, not a result of megabytes."""
+    from collections import Counter
+
+    from nlp.analyze import MAX_REASONS_PER_KIND
+
+    result = analyzer.analyze(["mã OTP " * 3000 + "vcb-xacthuc.com " * 500])[0]
+    kinds = Counter(r["kind"] for r in result["reasons"])
+    assert kinds["otp_mention"] == MAX_REASONS_PER_KIND
+    assert max(kinds.values()) <= MAX_REASONS_PER_KIND
+    starts = [r["start"] for r in result["reasons"] if r["kind"] == "otp_mention"]
+    assert starts == sorted(starts) and starts[0] < 10
