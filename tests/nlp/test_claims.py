@@ -550,4 +550,5 @@ def test_a_text_repeating_a_cue_gives_a_few_reasons_of_each_kind(analyzer) -> No
     assert kinds["otp_mention"] == MAX_REASONS_PER_KIND
     assert max(kinds.values()) <= MAX_REASONS_PER_KIND
     starts = [r["start"] for r in result["reasons"] if r["kind"] == "otp_mention"]
-    assert starts == sorted(starts) and starts[0] < 10
+    assert starts == sorted(starts)
+    assert starts[0] < 10
