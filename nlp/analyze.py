@@ -30,7 +30,7 @@ from nlp.factcheck import meaning_findings
 from nlp.facts import FactBase, load_facts
 from nlp.features import FeatureStep
 from nlp.pipeline import CLASSIFIERS
-from nlp.signals import Signal
+from nlp.signals import WEAK_CLAIM_KINDS, Signal
 from nlp.text import fold
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,7 @@ CONTEXT_ONLY = frozenset({"otp_mention"})
 # rumour passed on as heard, a figure stated as fact, a benefit said to be handed out
 # (``nlp.signals`` ``rule_statement``, ``document_content``, ``hearsay``, ``figure_claim``,
 # ``benefit_claim``).
-DISTORTION_ONLY = frozenset(
-    {"rule_statement", "document_content", "hearsay", "figure_claim", "benefit_claim"}
-)
+DISTORTION_ONLY = WEAK_CLAIM_KINDS
 RULE_CONFIDENCE = 0.6
 # the cues that quote a rule with its issuer or its sum: a rule statement inside one is not shown
 # twice

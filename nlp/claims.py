@@ -15,7 +15,7 @@ from typing import Any
 from nlp.factcheck import asks_or_reports, match_facts, meaning_findings
 from nlp.facts import FactBase
 from nlp.pipeline import model_input
-from nlp.signals import CLAIM_KINDS, Signal, detect
+from nlp.signals import CLAIM_KINDS, WEAK_CLAIM_KINDS, Signal, detect
 from nlp.text import expand_teencode, fold, normalize
 
 log = logging.getLogger(__name__)
@@ -37,16 +37,7 @@ CLAIM_EVIDENCE = 0.3
 # after the shipped models were trained, and a token they never learnt still moves their
 # character n-grams (a hint found in the unaccented form of a text, not in the accented one, would
 # make the two score differently).
-NOT_FEATURES = frozenset(
-    {
-        "similar_claim",
-        "rule_statement",
-        "document_content",
-        "hearsay",
-        "figure_claim",
-        "benefit_claim",
-    }
-)
+NOT_FEATURES = frozenset({"similar_claim"}) | WEAK_CLAIM_KINDS
 _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
 

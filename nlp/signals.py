@@ -488,6 +488,11 @@ CUES["benefit_claim"] = (
     0.25,
     "Nói nhà nước phát tiền, quà hoặc hỗ trợ — cần đối chiếu với chương trình chính thức",
 )
+# The weak claim cues: evidence for a distortion the misinfo model is sure of only
+# (``nlp.analyze.DISTORTION_ONLY``), never a classifier feature (``nlp.claims.NOT_FEATURES``).
+WEAK_CLAIM_KINDS = frozenset(
+    {"rule_statement", "document_content", "hearsay", "figure_claim", "benefit_claim"}
+)
 CUES["insider_claim"] = (
     r"\b(?:tin (?:noi bo|mat|tu nguoi trong cuoc|tu nguon than can|chuan)|thong tin mat|"
     r"van ban mat|(?<!trao doi )(?<!bao mat )(?<!bao ve )(?<!chia se )(?<!gui )(?<!luu )tai lieu noi bo|"
