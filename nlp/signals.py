@@ -26,7 +26,7 @@ from nlp.links import (
     sign_in_host,
 )
 from nlp.prefilter import Prefilter
-from nlp.text import fold, unmask, urls
+from nlp.text import fold, latin_letter, unmask, urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -1072,6 +1072,26 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
         host = host_of(url)
         if not host:
             continue
+        written = text[start:end]  # the evidence: as the text has it ("vcb-xacthuc . com")
+        if not host.isascii():
+            # letters borrowed from another script ("vіettel.vn", "ｖｃｂ.com"): read as Latin,
+            # the host an IDN homograph attack imitates
+            latin = "".join(latin_letter(c) for c in host)
+            if latin != host and latin.isascii():
+                copied = imitation(latin)
+                owner = official(latin)
+                named = owner.domain if owner else (copied[0].domain if copied else latin)
+                found.append(
+                    Signal(
+                        "lookalike_domain",
+                        start,
+                        end,
+                        written,
+                        f"Tên miền {written} mượn chữ cái của bảng chữ khác để giả {named}",
+                        0.9,
+                    )
+                )
+                continue
         domain = listed(host)
         if domain:
             found.append(
@@ -1079,7 +1099,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "blocklisted_domain",
                     start,
                     end,
-                    url,
+                    written,
                     f"Tên miền {domain} nằm trong danh sách trang lừa đảo của Chống Lừa Đảo",
                     0.9,
                 )
@@ -1097,7 +1117,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "official_link",
                     start,
                     end,
-                    url,
+                    written,
                     f"Tên miền chính thức của {owner.owner} ({owner.domain})",
                     0.0,
                 )
@@ -1114,7 +1134,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "lookalike_domain",
                     start,
                     end,
-                    url,
+                    written,
                     f"Tên miền {host} mang tên “{brand}” của {record.owner} ({record.domain}) "
                     "nhưng không phải trang chính thức",
                     0.9,
@@ -1129,7 +1149,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "embedded_domain",
                     start,
                     end,
-                    url,
+                    written,
                     f"Đường dẫn mở đầu bằng một tên miền khác để đánh lừa, trang thật là {real}",
                     0.6,
                 )
@@ -1142,7 +1162,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "sign_in_host",
                     start,
                     end,
-                    url,
+                    written,
                     f'Tên miền {host} mang chữ "{word}" (đăng nhập, xác thực) nhưng không phải '
                     "trang chính thức",
                     0.6,
@@ -1155,7 +1175,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "free_hosting",
                     start,
                     end,
-                    url,
+                    written,
                     f"Trang {host} đặt trên dịch vụ lưu trữ miễn phí, không phải trang chính thức",
                     0.5,
                 )
@@ -1167,7 +1187,7 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     "odd_tld",
                     start,
                     end,
-                    url,
+                    written,
                     f"Tên miền đuôi .{labels[-1]} hay gặp ở trang lừa đảo",
                     0.4,
                 )

@@ -8,9 +8,12 @@ model ships inside the wheel).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
+from confusable_homoglyphs import categories as confusable_categories
+from confusable_homoglyphs import confusables
 from underthesea import word_tokenize
 
 # Re-exported: every package folds and cleans text one way.
@@ -19,16 +22,38 @@ from core.text import fold as fold
 
 _SPACE_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)
+_TLDS = (
+    r"(?:com|net|org|vn|xyz|top|vip|online|club|live|cc|info|biz|site|shop|link|click|ly|me|io|co|"
+    r"app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia)"
+)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
     # Bare host names as scams write them ("bit.ly/abc", "vneid-gov.xyz/xt"), for common TLDs only.
     # (only where a token starts, not after each of its dots: a run of 100,000 "1.0" stays linear)
-    r"|\b(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|vn|xyz|top|vip|online|"
-    r"club|live|cc|"
-    r"info|biz|site|shop|link|click|ly|me|io|co|app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia)"
+    rf"|\b(?<![\w.-])(?:{_LABEL}\.)+{_TLDS}"
     r"\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
+# A link written so that it is not clickable, to get past filters, for the reader to type:
+# "vcb-xacthuc . com", "vcb-xacthuc[.]com", "vcb-xacthuc(.)com", "vcb-xacthuc chấm com",
+# "dichvucong [dot] gov [dot] vn" — a dot in brackets, a dot between spaces, or the word for it.
+# Only top-level domains that are no Vietnamese word when written without accents ("co" is
+# "có", "me" "mẹ", "ly" "ly"), and for the spelt-out dot only the commonest.
+_DEFANG = r"(?:\s*[\[({]\s*(?:\.|dot|cham|chấm)\s*[\])}]\s*|\s+\.\s+|\s+(?:dot|chấm|cham)\s+)"
+_DEFANGED_RE = re.compile(
+    # (at most four labels: a run of "a . a . a …" stays linear)
+    rf"\b(?<![\w.-])(?:{_LABEL}(?:\.|{_DEFANG})){{0,3}}{_LABEL}(?:"
+    r"(?:\s*[\[({]\s*(?:\.|dot|cham|chấm)\s*[\])}]\s*|\s+\.\s+)"
+    r"(?:com|net|org|vn|xyz|top|vip|online|club|live|info|biz|site|shop|click|icu|buzz|tk|pw|sbs|"
+    r"cfd|asia)"
+    r"|\s+(?:dot|chấm|cham)\s+(?:com|net|org|vn))\b(?![\w-]|\.\w)",
+    re.IGNORECASE,
+)
+_DEFANG_RE = re.compile(_DEFANG, re.IGNORECASE)
+# Letters of other scripts that a look-alike host may borrow (Greek, Cyrillic, fullwidth forms):
+# only a text with one of them is searched again on its Latin reading (:func:`latin_letter`).
+_OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0400-\u052f\uff01-\uff5e]")
 
 # Social-media short forms → standard words. Written for duluan (the commonest forms, unambiguous
 # in our domain); keys are accent-folded lower case. Ambiguous one-letter forms (t, m, e) are left out.
@@ -137,14 +162,27 @@ _JOINER_RE = re.compile(r"(?<=[a-z]{2})[-_~](?=[a-z]{2})")
 _O_IN_NUMBER_RE = re.compile(r"(?<![\w.,])\d[\do]*o[\do]*(?=(?:k|tr|d)?\b)")
 
 
-def _base_letter(char: str) -> str:
-    """The plain Latin letter of a non-Vietnamese look-alike ("ä", "ø", "å", "ṱ"), else ``char``."""
-    if char.isascii() or not char.isalpha():
+@functools.lru_cache(maxsize=4096)
+def latin_letter(char: str) -> str:
+    """The plain lower-case Latin letter or digit a non-Vietnamese look-alike stands for, else
+    ``char``: an accented letter ("ä", "ø", "å", "ṱ"), a fullwidth or mathematical form ("ＯＴＰ",
+    "𝐎𝐓𝐏", "０９"; NFKD), a Cyrillic or Greek homoglyph ("ОТР", "ѕmѕ", "αpp"; the Latin
+    confusable of Unicode TR39's table, via ``confusable_homoglyphs``)."""
+    if char.isascii() or not char.isalnum():
         return char
     base = unicodedata.normalize("NFKD", char)[0]
-    if base.isascii() and base.isalpha():
-        return base
-    return {"ø": "o", "ł": "l", "ß": "s", "đ": "d"}.get(char, char)
+    if base.isascii() and base.isalnum():
+        return base.lower()
+    special = {"ø": "o", "ł": "l", "ß": "s", "đ": "d"}.get(char)
+    if special is not None:
+        return special
+    if confusable_categories.alias(char) not in ("LATIN", "COMMON"):
+        found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True) or []
+        for homoglyph in found[0]["homoglyphs"] if found else []:
+            latin = homoglyph["c"]
+            if len(latin) == 1 and latin.isascii() and latin.isalpha():
+                return latin.lower()
+    return char
 
 
 def unmask(folded: str) -> str:
@@ -152,12 +190,14 @@ def unmask(folded: str) -> str:
     back): a digit or symbol between two letters is read as the letter it imitates (``_LEET``),
     an ``o`` inside a number as ``0``, a non-Vietnamese accented letter left by folding
     ("näp", "høi") as its base letter, and ``-``, ``_`` or ``~`` between two words as a space.
+    Fullwidth and mathematical letters and digits, and Cyrillic or Greek homoglyphs of Latin
+    letters, are read as those letters (:func:`latin_letter`).
     Text without digits, ``@!$-_~`` or such letters is returned unchanged; idempotent.
 
     Source: written for duluan from the masks seen in real spam SMS (IE403 corpus, read only as
     a benchmark)."""
     if not folded.isascii():
-        folded = "".join(_base_letter(c) for c in folded)
+        folded = "".join(latin_letter(c) for c in folded)
     folded = _O_IN_NUMBER_RE.sub(lambda m: m.group(0).replace("o", "0"), folded)
     folded = _LEET_RE.sub(lambda m: _LEET[m.group(0)], folded)
     return _JOINER_RE.sub(" ", folded)
@@ -169,12 +209,36 @@ def key(text: str) -> str:
 
 
 def urls(text: str) -> list[tuple[int, int, str]]:
-    """URLs in ``text`` as (start, end, url), trailing punctuation trimmed."""
+    """URLs in ``text`` as (start, end, url) in order of ``start``, trailing punctuation trimmed.
+
+    Besides links as written, also: links written apart so that they cannot be clicked
+    ("vcb-xacthuc . com", "vcb-xacthuc[.]com", "… chấm com"), whose ``url`` is the host joined
+    again ("vcb-xacthuc.com") while the span covers what is written; and links whose letters are
+    borrowed from another script ("vіettel.vn" with a Cyrillic "і", "ｖｃｂ.com"), found on the
+    text's Latin reading, whose ``url`` is what is written (``nlp.signals.url_signals`` names
+    the host it imitates)."""
     found = []
     for m in _URL_RE.finditer(text):
         url = m.group(0).rstrip(".,;:!?)]}»\"'")
         found.append((m.start(), m.start() + len(url), url))
-    return found
+    taken = [(a, b) for a, b, _ in found]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in taken)
+
+    for m in _DEFANGED_RE.finditer(text):
+        if free(m.start(), m.end()):
+            found.append((m.start(), m.end(), _DEFANG_RE.sub(".", m.group(0)).lower()))
+            taken.append((m.start(), m.end()))
+    if _OTHER_SCRIPT_RE.search(text):
+        latin = "".join(latin_letter(c) for c in text)  # same length: spans map back
+        for m in _URL_RE.finditer(latin):
+            url = m.group(0).rstrip(".,;:!?)]}»\"'")
+            a, b = m.start(), m.start() + len(url)
+            if text[a:b] != url and free(a, b):
+                found.append((a, b, text[a:b]))
+                taken.append((a, b))
+    return sorted(found)
 
 
 def segment(text: str) -> str:

@@ -984,3 +984,50 @@ def test_a_lookalike_names_the_brand_it_carries() -> None:
     assert len(found) == 1
     assert "“vneid”" in found[0].message
     assert "gov.vn" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("Truy cập vcb-xacthuc . com để xác thực tài khoản", "vcb-xacthuc.com"),
+        ("Vao vcb-xacthuc[.]com ngay de nhan qua", "vcb-xacthuc.com"),
+        ("Vào vietcombank-hotro chấm com để hoàn tiền", "vietcombank-hotro.com"),
+    ],
+)
+def test_links_written_apart_are_read_as_links(text: str, host: str) -> None:
+    from nlp.text import urls
+
+    assert [url for _, _, url in urls(normalize(text))] == [host]
+    found = [s for s in detect(normalize(text)) if s.kind == "lookalike_domain"]
+    assert found, text
+    for s in found:  # the evidence is what the text says, where it says it
+        assert normalize(text)[s.start : s.end] == s.evidence
+
+
+def test_hosts_with_letters_of_another_script_are_look_alikes() -> None:
+    # a Cyrillic "і" in viettel.vn, fullwidth "ｖｃｂ": IDN homographs of official domains
+    for text in ("Quý khách vào vіettel.vn để nhận quà", "Vào ｖｃｂ.com.vn nhận thưởng"):
+        signals = [s for s in detect(normalize(text)) if s.kind == "lookalike_domain"]
+        assert signals, text
+        assert "official_link" not in kinds(text)
+    # the real ones stay official
+    assert "official_link" in kinds("Quý khách vào viettel.vn để tra cứu")
+
+
+def test_words_and_sentence_ends_are_not_links_written_apart() -> None:
+    from nlp.text import urls
+
+    for text in ("diem cham co van de", "video cham top 1", "Hôm nay trời đẹp . Com chào", "a . b"):
+        assert urls(text) == [], text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab.-[]() chấmdotcmvnіｖ", max_size=60))
+def test_links_are_ordered_spans_inside_the_text(text: str) -> None:
+    from nlp.text import urls
+
+    found = urls(text)
+    assert found == sorted(found)
+    for (a, b, _), (c, _, _) in zip(found, found[1:]):
+        assert b <= c  # never overlapping
+    assert all(0 <= a < b <= len(text) for a, b, _ in found)

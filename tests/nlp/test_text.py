@@ -66,6 +66,32 @@ def test_unmask_reads_masked_spam_words() -> None:
     assert unmask(fold("QUA-HAN-SE-KHONG")) == "qua han se khong"
 
 
+def test_unmask_reads_fullwidth_mathematical_and_homoglyph_letters() -> None:
+    # fullwidth, mathematical bold, Cyrillic and Greek forms of "OTP", "sms", "app", "0987"
+    assert unmask(fold("Gửi mã ＯＴＰ ０９８７")) == "gui ma otp 0987"
+    assert unmask(fold("mã 𝐎𝐓𝐏")) == "ma otp"
+    assert unmask(fold("mã ОТР, ѕmѕ, αpp")) == "ma otp, sms, app"
+    # Vietnamese letters are Latin: folded, never "read" as another letter
+    assert unmask(fold("đường ơi ư")) == "duong oi u"
+
+
+def test_cues_see_through_look_alike_letters() -> None:
+    from nlp.signals import detect
+
+    for text in ("Gửi mã ＯＴＰ cho em ngay", "Gửi mã ОТР cho em ngay", "Gui ma 𝐎𝐓𝐏 cho em"):
+        kinds = {s.kind for s in detect(text)}
+        assert "credential_request" in kinds, text
+        assert "otp_mention" in kinds, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60))
+def test_unmask_keeps_length_on_any_text(text: str) -> None:
+    once = unmask(fold(text))
+    assert len(once) == len(fold(text))
+    assert unmask(once) == once
+
+
 def test_unmask_leaves_ordinary_numbers_and_codes_alone() -> None:
     for text in ("mp3 4g covid-19 a1 b2b iphone15", "ho tro 100.000 dong", "4.0", "ma 0123", "5o"):
         assert unmask(text) == text.replace("5o", "50")
