@@ -179,7 +179,7 @@ def latin_letter(char: str) -> str:
     if confusable_categories.alias(char) not in ("LATIN", "COMMON"):
         found = confusables.is_confusable(char, preferred_aliases=["latin"], greedy=True) or []
         for homoglyph in found[0]["homoglyphs"] if found else []:
-            latin = homoglyph["c"]
+            latin = str(homoglyph["c"])
             if len(latin) == 1 and latin.isascii() and latin.isalpha():
                 return latin.lower()
     return char
