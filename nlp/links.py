@@ -185,11 +185,30 @@ _SIGN_IN_PARTS = (
 _BANKING_WORDS = ("online", "login", "ebank", "ibank", "dig", "bank")
 
 
+# ... and the lures it names itself for ("evnnpc-hoantien.com", "mbbank-trian.online",
+# "binhchon-nhitai.com", "csgt-nopphat.com"): a refund, a prize, a vote, a fine paid online — each
+# paid or signed into only on the organiser's own site (written for duluan from probe Q, issue 12).
+# A short one ("trian") counts only as a whole part ("triangle.com" is none).
+_LURE_PARTS = (
+    "hoantien",
+    "hoanphi",
+    "nhanthuong",
+    "nhanqua",
+    "trungthuong",
+    "binhchon",
+    "nopphat",
+)
+_LURE_WHOLE = frozenset({"trian"})
+
+
 def sign_in_host(host: str) -> str | None:
-    """The sign-in word that a label (or a hyphen-separated part of one) of ``host`` begins
-    with ("login", "xacthuc"…; see ``_SIGN_IN_PARTS``), or None."""
+    """The sign-in or lure word that a label (or a hyphen-separated part of one) of ``host``
+    begins with ("login", "xacthuc", "hoantien"…; see ``_SIGN_IN_PARTS`` and ``_LURE_PARTS``), or
+    a short lure that is a whole part ("trian"), or None."""
     for part in re.split(r"[.-]", host):
-        for word in _SIGN_IN_PARTS:
+        if part in _LURE_WHOLE:
+            return part
+        for word in _SIGN_IN_PARTS + _LURE_PARTS:
             if part.startswith(word):
                 return word
     return None

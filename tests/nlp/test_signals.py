@@ -1031,3 +1031,92 @@ def test_links_are_ordered_spans_inside_the_text(text: str) -> None:
     for (_, b, _), (c, _, _) in zip(found, found[1:], strict=False):
         assert b <= c  # never overlapping
     assert all(0 <= a < b <= len(text) for a, b, _ in found)
+
+
+def test_a_claim_dressed_as_a_correction_or_as_no_rumour_keeps_its_evidence() -> None:
+    """Probe Q (issue 12): "Không phải tin đồn: …" vouches for what follows, and "Đính chính:"
+    is a refutation only when it denies something; a real correction still refutes."""
+    assert "refutation" not in kinds(
+        "KHÔNG PHẢI TIN ĐỒN: từ 01/10 người không có smartphone bị dừng lương hưu"
+    )
+    assert "refutation" not in kinds(
+        "Khong phai tin don dau, chu tich xa noi ai khong cai VNeID bi cat gao"
+    )
+    assert "refutation" not in kinds(
+        "ĐÍNH CHÍNH: Mức phạt người chưa kích hoạt định danh là 5 triệu đồng chứ không phải 2 triệu."
+    )
+    assert "refutation" not in kinds(
+        "Đính chính từ Ban xây dựng Đảng xã: mỗi đảng viên phải đăng 5 bài/ngày, ai không đăng đủ bị kỷ luật."
+    )
+    assert "refutation" in kinds("Đính chính: không có quy định phạt người chưa cài VNeID.")
+    assert "refutation" in kinds("Không phải vậy đâu bác, làm gì có quy định đó.")
+
+
+def test_fact_check_words_of_a_fifth_probe() -> None:
+    for text in (
+        "THỰC HƯ CHUYỆN NGHỊ QUYẾT 06 BỊ SỬA NGẦM",
+        "Nhiều tài khoản lan truyền thông tin nghị quyết bị hủy",
+        "Nghị quyết cũng không có nội dung cắt giảm 50% cán bộ xã",
+        "Nhung KHONG co muc phat 10 trieu dong voi chu thue bao",
+        "Mục tiêu là top 10 DTI, chứ không phải top 3 như một số bài đăng.",
+    ):
+        assert "refutation" in kinds(text), text
+
+
+def test_warnings_and_threats_of_a_fifth_probe() -> None:
+    for text in (
+        "Đây là mô hình huy động vốn lừa đảo, mượn danh nghị quyết để tạo lòng tin.",
+        "MB Bank không tổ chức chương trình tri ân khách hàng trúng thưởng nào như vậy.",
+        "Trúng thưởng thật không bao giờ phải nộp tiền trước.",
+    ):
+        assert "warning_context" in kinds(text), text
+    # a threat's condition and a benefit withheld are no warnings
+    assert "warning_context" not in kinds(
+        "Không chuyển thì từ tuần sau thẻ của bác không rút được lương hưu"
+    )
+    assert "warning_context" not in kinds("ai không cài thì tháng sau không được nhận gạo hỗ trợ")
+
+
+def test_claims_and_requests_of_a_fifth_probe() -> None:
+    assert "credential_request" in kinds(
+        "Để nhận tiền, ông bà nhắn số tài khoản, ảnh CCCD 2 mặt và mã OTP ngân hàng gửi về cho cán bộ qua Zalo"
+    )
+    assert "credential_request" not in kinds("Mã OTP đã được gửi về số điện thoại của quý khách")
+    assert "impersonation" in kinds(
+        "Đây là Viện kiểm sát nhân dân tỉnh, tài khoản của anh đang bị điều tra"
+    )
+    assert "policy_claim" in kinds(
+        "Bí thư Tỉnh ủy nói ai không dùng điện thoại thông minh sẽ bị đưa ra khỏi danh sách hưởng an sinh"
+    )
+    assert "document_content" in kinds('Điều 7 Nghị quyết 06-NQ/TU ghi: "Người dân có nghĩa vụ …"')
+    assert "data_sale_claim" in kinds(
+        "Wifi miễn phí có gắn thiết bị thu thập mật khẩu Facebook của người kết nối"
+    )
+    assert "data_sale_claim" in kinds("Từ nay công an có quyền đọc tin nhắn Zalo của bất kỳ ai")
+    assert "health_claim" in kinds(
+        "Màn hình LED phát ra ánh sáng xanh đã làm 3 cháu học sinh đi ngang qua bị tổn thương võng mạc"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Quy khach nhan hoan tien tai evnnpc-hoantien.com truoc 23h59", "lookalike_domain"),
+        ("Nop phat truc tuyen tai csgt-phatnguoi.com.vn/nopphat", "lookalike_domain"),
+        ("ban vao link binhchon-nhitai.com dang nhap Facebook vote giup", "sign_in_host"),
+        ("Tin nhan dan ve mbbank-trian.online", "lookalike_domain"),
+        ("Nhan qua tai qua-trian.shop ngay", "sign_in_host"),
+    ],
+)
+def test_lure_hosts_and_utility_look_alikes(text: str, kind: str) -> None:
+    assert kind in kinds(text)
+
+
+def test_official_utility_and_police_domains_are_official() -> None:
+    for text in (
+        "Tra cứu hóa đơn tại evnnpc.vn",
+        "Tra cứu phạt nguội tại csgt.vn",
+        "xem triangle.com",
+    ):
+        assert "lookalike_domain" not in kinds(text), text
+        assert "sign_in_host" not in kinds(text), text
