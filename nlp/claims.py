@@ -303,6 +303,73 @@ def narrated_loss(text: str) -> list[tuple[int, int]]:
 STORY_REACH = 2
 
 
+# A writer's verdict on the message, call, link or account a text tells of ("Là tin lừa đảo đấy",
+# "Đây là tài khoản giả mạo", "Lừa đảo 100%", "Trả lời: Đây là thông tin giả"), a guide to
+# recognising frauds ("5 dấu hiệu nhận biết cuộc gọi lừa đảo", "cách nhận biết"), an authority's
+# word that it does not do what the fraud asked ("Công an xã khẳng định: cơ quan công an không
+# làm việc qua Zalo"): a scam never calls itself one. Every request, link and fee the text
+# retells near it is what it warns about (folded, teencode expanded; written for duluan from
+# probe R, issue 12). Not after a denial or a belief ("không phải là lừa đảo", "cứ tưởng là
+# lừa đảo"): ``_NOT_A_VERDICT`` is checked on what precedes a match.
+_VERDICT = re.compile(
+    r"\b(?:(?:la|deu la|chinh la|ro rang la) (?:mot )?(?:tin |tin nhan |cuoc goi |trang |trang web |link |"
+    r"duong link |email |tai khoan |so |chieu |tro |hinh thuc |thu doan |mo hinh |thong tin |app |"
+    r"ung dung )?(?:lua dao|gia mao)\b|"
+    r"(?:day|do|tin nay|tin nhan (?:nay|tren|do)) (?:la|deu la) (?:thong tin |tin |tin nhan |trang |link )?gia\b|"
+    r"lua dao (?:do|day|nhe|nha|het|100|tram phan tram|ro rang|chu con gi)\b|"
+    r"(?:dau hieu|cach) (?:de )?(?:nhan biet|phan biet|phong tranh|nhan dien)\b|"
+    r"khang dinh:? (?:[^.!?\n]{0,80}?)\b(?:khong|ko|chua bao gio|khong bao gio) (?:\w+ )?(?:thu|gui|lam viec|"
+    r"yeu cau|goi dien|nhan tin|duyet|co cai|to chuc)\b)"
+)
+_NOT_A_VERDICT = re.compile(
+    r"\b(?:khong phai|chang phai|dau phai|ko phai|k phai|nghi|tuong|so|lo|sot|ngo|chua chac|khong)"
+    r"(?: \w+){0,2} ?$"
+)
+
+
+def verdict_paragraphs(text: str) -> list[int]:
+    """The indices of ``text``'s non-empty paragraphs (a paragraph ends at a line break) that
+    carry a writer's verdict that what the text tells of is a fraud (``_VERDICT``)."""
+    out = []
+    k = 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        folded = expand_teencode(fold(line).lower())
+        for m in _VERDICT.finditer(folded):
+            if not _NOT_A_VERDICT.search(folded[max(0, m.start() - 25) : m.start()]):
+                out.append(k)
+                break
+        k += 1
+    return out
+
+
+# A text this short (characters) is one post or message: a verdict in it covers all of it (a
+# guide's list of signs runs over more paragraphs than STORY_REACH).
+VERDICT_COVERS_ALL = 1500
+
+
+def _unjudged(evidence: list[Signal], text: str, verdicts: list[int]) -> list[Signal]:
+    """``evidence`` but what sits within ``STORY_REACH`` paragraphs of a paragraph of
+    ``verdicts`` (:func:`verdict_paragraphs`); none of it in a text of at most
+    ``VERDICT_COVERS_ALL`` characters."""
+    if verdicts and len(text) <= VERDICT_COVERS_ALL:
+        return []
+    paragraphs = []
+    start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paragraphs.append(start)
+        start += len(line) + 1
+    return [
+        s
+        for s in evidence
+        if not any(
+            abs(bisect.bisect_right(paragraphs, s.start) - 1 - k) <= STORY_REACH for k in verdicts
+        )
+    ]
+
+
 def _unstoried(
     evidence: list[Signal], text: str, told: list[tuple[int, int]], context: Sequence[Signal]
 ) -> list[Signal]:
@@ -344,6 +411,8 @@ def unwarned(
     told over paragraphs, any within ``STORY_REACH`` paragraphs of such a paragraph and of a
     warning cue of ``context`` (the text's signals; ``signals`` when None: the caller may scope
     ``signals`` to one passage).
+    Nor any within ``STORY_REACH`` paragraphs of the writer's verdict that what the text tells of
+    is a fraud (:func:`verdict_paragraphs`: "Là tin lừa đảo đấy", "dấu hiệu nhận biết …").
     Sentences as in :func:`unrefuted`. In a text that warns or refutes (any warning cue, a header
     too, or a refutation cue), a
     message inside quotation marks (four words or more) is quoted, not asserted: no evidence
@@ -369,6 +438,10 @@ def unwarned(
     warned |= _listed(text, bounds, warned)
     kept = _outside(signals, bounds, warned)
     if kept:  # (folding each paragraph again only when there is evidence left to scope)
+        verdicts = verdict_paragraphs(text)
+        if verdicts:
+            kept = _unjudged(kept, text, verdicts)
+    if kept:
         told = narrated_loss(text)
         kept = [s for s in kept if not any(a <= s.start < b for a, b in told)]
         if kept and told:

@@ -560,11 +560,28 @@ _REPORTS = re.compile(
 )
 
 
+# A question that takes its content as given ("Tại sao chính quyền vẫn im lặng trước việc dữ liệu
+# … bị rao bán…?", "Vì sao người dân phải nộp 500 nghìn…?", "Phải chăng Nghị quyết 06 chỉ là cái
+# cớ…?") asserts it; one that asks whether ("… có … không?", "… phải không?") does not (written
+# for duluan from probe R, issue 12).
+_PRESUPPOSES = re.compile(
+    r"\b(?:tai sao|vi sao|sao (?:\w+ ){0,4}lai|phai chang|ai (?:duoc loi|chiu trach nhiem))\b"
+)
+_WHETHER = re.compile(
+    r"\b(?:co|phai|that|dung|hay)\b[^?]*\b(?:khong|ko|chua|a|u)\W*$|\bhay khong\b|\bco phai\b"
+)
+
+
 def asks_or_reports(sentence: str) -> bool:
     """Whether ``sentence`` (accent-folded, teencode expanded, lower case, with what ends it)
-    asks (``QUESTION``) or reports others' words (``_REPORTS``): it asserts nothing it carries.
+    asks (``QUESTION``; not a why-question that takes its content as given, ``_PRESUPPOSES``)
+    or reports others' words (``_REPORTS``): it asserts nothing it carries.
     Read by :func:`_asserted`, :func:`_restated` and ``nlp.claims.unasked``."""
-    return QUESTION.search(sentence) is not None or _REPORTS.search(sentence) is not None
+    if _REPORTS.search(sentence) is not None:
+        return True
+    if QUESTION.search(sentence) is None:
+        return False
+    return not (_PRESUPPOSES.search(sentence) and not _WHETHER.search(sentence))
 
 
 def _asserted(signals: Sequence[Signal], start: int, end: int, text: str) -> bool:

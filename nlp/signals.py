@@ -283,7 +283,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"hop dong|chu truong)\b[^.!?\n]{0,40}?(?:nao|nhu vay|nay|[\x22'“])|"
         r"(?:la|hoan toan) (?:tin )?bia(?: dat)?|tin bia|bia dat|"
         r"tin don (?:that thiet|sai)|thong tin (?:sai|gia) (?:lan truyen|tren mang)|khong co chuyen|"
-        r"khong he (?:co|quy dinh|yeu cau)|"
+        r"khong he (?:co(?! (?:bien lai|hoa don|chung tu|giay bien nhan|ai|nguoi|thong bao|phan hoi|"
+        r"hoi am|ho tro)\b)|quy dinh|yeu cau)|"
         # "UBND xã khẳng định không tổ chức lớp…", "Bộ Y tế chưa từng ban hành văn bản nào…",
         # "… là tin không chính thống", "không có cái "phụ lục thu phí" nào"
         r"khang dinh (?:la )?(?:khong|chua) (?:he )?(?:to chuc|co|thu|gui|yeu cau|ban hanh|phat hanh)|"
@@ -370,7 +371,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:bat buoc (?:moi |tat ca )?(?:nguoi dan|ho dan|cong dan)?[^.!?\n]{0,30}(?:nop|dong|tra|mua)|"
         r"(?:phat|thu) (?:den |toi )?\d+[^.!?\n]{0,20}(?:trieu|nghin|dong)[^.!?\n]{0,40}"
         r"(?:khong (?:cai|dung|dang ky|co)|neu)|tu (?:nay|ngay)[^.!?\n]{0,30}(?:cam(?! ket)|bat buoc|thu phi)|"
-        r"(?:tat ca|moi|toan bo) (?:\w+ ){1,4}(?:deu )?phai (?:thi|nop|dong|mua|cai|dang ky|hoc)"
+        r"(?:tat ca|moi|toan bo) (?:\w+ ){1,6}(?:deu )?phai (?:thi|nop|dong|mua|cai|dang ky|hoc|tham gia)"
         r"[^.!?\n]{0,60}(?:se )?bi (?:cham dut|cat|phat|khoa|thu hoi|duoi|ky luat|tru))",
         0.5,
         "Khẳng định một nghĩa vụ, khoản phí hoặc mức phạt",
@@ -443,6 +444,10 @@ _RULE = (
     # (written for duluan, issue 12)
     r"khong con (?:gia tri|hieu luc)|thu lai (?:toan bo|het|tat ca)|"
     r"(?:dua ra khoi|loai (?:ra )?khoi|gach (?:ten )?khoi|xoa ten khoi) danh sach|"
+    # an exam imposed, a benefit suspended, a fee with its sum, staff dismissed (probe R)
+    r"phai (?:tham gia|thi) (?:ky |cuoc )?(?:sat hach|thi|kiem tra)|"
+    r"bi (?:tam )?dung (?:tro cap|luong huu|tien|che do|phu cap)|le phi \d|"
+    r"(?:cho|bi|buoc) thoi viec|"
     r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
     r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
@@ -534,7 +539,8 @@ CUES["insider_claim"] = (
     r"go khoi|xoa khoi)|mot cach bi mat|bi mat (?:sua|thay doi|dieu chinh)|\bem nhem\b|"
     r"(?:duoc|bi|deu|nhung|van) giu kin|biet (?:ma|nhung|het nhung) (?:van )?(?:giau|lo di|im lang)|bi giau (?:kin|qua lau|nhem|di)|cam ket im lang|bit mieng|"
     r"(?:duoc|da|bi) ky kin|nguon tin (?:giau ten|an danh|than can|noi bo)|"
-    r"am tham (?:sua|thay doi|dieu chinh|huy|bo)|(?:duoc lenh|bi cam|bi yeu cau) khong (?:duoc )?"
+    r"(?:am tham|lang le|len lut) (?:sua|thay doi|dieu chinh|huy|bo|xoa)|"
+    r"bi (?:\w+ )?(?:xoa|go|rut) (?:bo )?khoi (?:ban chinh thuc|nghi quyet|van ban|de an)|(?:duoc lenh|bi cam|bi yeu cau) khong (?:duoc )?"
     r"(?:dua tin|dang tin|dang bai|noi)|(?:gio|bay gio|nay) moi lo ra|"
     r"tiet lo (?:voi|cho) (?:nguoi quen|toi|minh|em)|"
     r"(?:chi )?pho bien (?:mieng|noi bo)|khong (?:phat|dua|dang) (?:van ban|cong khai|ra ngoai)|"
@@ -552,14 +558,14 @@ CUES["data_sale_claim"] = (
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
-    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat|cuoc goi|tin nhan|anh chup|hinh anh)[^.!?\n]{0,60}"
+    r"(?:du lieu|thong tin|ho so|sinh trac|khuon mat|cuoc goi|tin nhan|anh chup|hinh anh)[^.!?\n]{0,100}"
     r"(?:chuyen|gui|dua|sao luu|luu|dong bo|day)"
     r"(?: tru| thang| het| toan bo)? "
     r"(?:sang|ve|ra|o|tai|len)(?: may chu)?(?: dat)?(?: tai| o)? (?:nuoc ngoai|trung quoc|my|"
     r"bac kinh|tham quyen|thuong hai|"
     r"singapore|han quoc|nhat ban|nga|an do|nuoc khac|"
     r"may chu nuoc ngoai|ben ngoai|(?:may chu )?(?:cua |o |dat o )?(?:mot )?(?:doi tac|cong ty|tap doan) "
-    r"(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
+    r"(?:\w+ ){0,2}(?:nuoc ngoai|trung quoc))|(?:dang duoc|bi|dem) rao ban|"
     r"(?:hacker|tin tac)[^.!?\n]{0,40}(?:lay|danh cap|lay cap|trom) (?:toan bo|het|hon|gan)|"
     # the verb first: "âm thầm gửi toàn bộ danh bạ … về một máy chủ đặt ở nước ngoài"
     r"(?:gui|chuyen|day|dong bo|sao luu)\b[^.!?\n]{0,80}?\b(?:ve|sang|len) (?:mot |cac )?(?:may chu|server)"
@@ -625,8 +631,14 @@ CUES["data_sale_claim"] = (
     r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so|so dien thoai)(?: \w+){0,4} (?:cho|sang) "
     r"(?:cac |may |mot |nhung )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     # cameras or software said to single out critics ("nhận diện ai nói xấu chính quyền trên fb")
-    r"(?:nhan dien|theo doi|ghi lai|loc ra|danh dau|truy (?:ra|vet)|quet)[^.!?\n]{0,20}?\b(?:ai|nguoi|nhung ai|"
-    r"nhung nguoi|ke|tai khoan) (?:\w+ )?(?:noi xau|chi trich|che bai|phan doi|binh luan (?:tieu cuc|trai chieu|xau))|"
+    r"(?:nhan dien|theo doi|ghi lai|loc ra|danh dau|truy (?:ra|vet)|quet|bao cao ten|lap danh sach|ghi ten)"
+    r"[^.!?\n]{0,20}?\b(?:ai|nguoi|nhung ai|"
+    r"nhung nguoi|ke|tai khoan) (?:\w+ ){0,2}(?:noi xau|chi trich|che bai|phan doi|binh luan (?:tieu cuc|trai chieu|xau)|"
+    r"(?:co )?y kien trai chieu)|"
+    # cameras in homes wired to the police, people located round the clock (probe R)
+    r"(?:lap|gan) (?:dat )?camera[^.!?\n]{0,40}?(?:ket noi|truyen|noi) (?:truc tiep )?(?:ve|toi|den) "
+    r"(?:trung tam giam sat|cong an|may chu)|xep vao (?:dien|danh sach) (?:can |bi )?theo doi|"
+    r"dinh vi (?:nguoi dan|moi nguoi|toan dan|nguoi dung|ca nhan)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
     r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung|cua khach|khach hang))",
     0.5,

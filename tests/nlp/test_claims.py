@@ -552,3 +552,39 @@ def test_a_text_repeating_a_cue_gives_a_few_reasons_of_each_kind(analyzer) -> No
     starts = [r["start"] for r in result["reasons"] if r["kind"] == "otp_mention"]
     assert starts == sorted(starts)
     assert starts[0] < 10
+
+
+def test_a_verdict_that_the_message_is_a_fraud_covers_the_post(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Probe R (issue 12): a message quoted, then the writer's verdict; a guide of signs over
+    several lines. No queue; the same message without the verdict is queued."""
+    message = (
+        "[Dien Luc] Ho gia dinh quy khach con no tien dien thang 4 so tien 1.284.000d. He thong se "
+        "ngung cap dien vao 19h hom nay. Thanh toan ngay tai evn-thanhtoan.cc de duoc gia han."
+    )
+    verdict = "\n--- Tin nhắn trên nhà em vừa nhận được. Là tin lừa đảo đấy, cả nhà để ý nhé."
+    guide = (
+        "5 dấu hiệu nhận biết cuộc gọi lừa đảo:\n1. Người gọi xưng là cán bộ xã.\n"
+        "2. Gửi đường link có tên miền na ná như dichvucong-gov.com.\n"
+        "3. Yêu cầu cài ứng dụng ngoài kho, bật quyền trợ năng.\n4. Đòi đọc mã OTP."
+    )
+    alone, told, listed = analyzer.analyze([message, message + verdict, guide])
+    assert alone["risk"] >= QUEUED
+    assert told["risk"] < QUEUED
+    assert listed["risk"] < QUEUED
+
+
+def test_a_denied_verdict_is_no_verdict() -> None:
+    from nlp.claims import verdict_paragraphs
+
+    assert verdict_paragraphs("Đây là tin lừa đảo, đừng bấm vào link.") == [0]
+    assert verdict_paragraphs("Chúng tôi không phải là lừa đảo, nhận thưởng tại vcb-qua.top") == []
+    assert verdict_paragraphs("Nhiều người cứ tưởng là lừa đảo nhưng chương trình có thật") == []
+
+
+def test_a_question_that_takes_a_fact_as_given_asserts_it() -> None:
+    from nlp.factcheck import asks_or_reports
+
+    assert not asks_or_reports("vi sao nguoi dan xa thanh binh phai nop 500 nghin dong?")
+    assert not asks_or_reports("phai chang nghi quyet 06 chi la cai co de thu hoi dat?")
+    assert asks_or_reports("vneid co nghe len that khong?")
+    assert asks_or_reports("tai sao lai phai cai vneid, co bat buoc khong?")

@@ -1120,3 +1120,24 @@ def test_official_utility_and_police_domains_are_official() -> None:
     ):
         assert "lookalike_domain" not in kinds(text), text
         assert "sign_in_host" not in kinds(text), text
+
+
+def test_claims_of_a_sixth_probe() -> None:
+    """Probe R (issue 12)."""
+    assert "data_sale_claim" in kinds(
+        "Toàn bộ dữ liệu căn cước, khuôn mặt, vân tay của người dân thu thập qua VNeID đã được "
+        "chuyển về máy chủ của một tập đoàn công nghệ Trung Quốc"
+    )
+    assert "data_sale_claim" in kinds(
+        "mỗi hộ gia đình sẽ được lắp camera AI kết nối trực tiếp về trung tâm giám sát của công an tỉnh"
+    )
+    assert "data_sale_claim" in kinds("Chinh quyen dang dung app VNeID de dinh vi nguoi dan 24/24")
+    assert "data_sale_claim" in kinds(
+        "Cộng tác viên phải báo cáo tên từng người dân có ý kiến trái chiều để xã đưa vào danh sách"
+    )
+    assert "insider_claim" in kinds("mục tiêu vào top 10 đã bị lặng lẽ xóa khỏi bản chính thức")
+    assert "policy_claim" in kinds(
+        "Ban Tổ chức của tỉnh: người từ 60 tuổi phải tham gia kỳ sát hạch kỹ năng số, ai không đạt "
+        "sẽ bị tạm dừng trợ cấp"
+    )
+    assert "refutation" not in kinds("Vì sao người dân phải nộp 500 nghìn mà không hề có biên lai?")
