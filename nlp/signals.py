@@ -404,7 +404,9 @@ _RULE = (
     # nor is "vẫn phải nộp" (still, as today) or "không bao giờ thu tiền"
     # nor a condition: "nếu có phải nộp bài nào … thì nên thông báo" (a student's request)
     r"(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )(?<!van )(?<!bao gio )(?<!neu )(?<!neu co )"
-    r"(?:phai (?:nop|dong|gop|tra|mua|lap|cai|bo|chuyen|co(?! quyet dinh)|hoc|trich|lam lai(?! tu dau)|cat|"
+    # ("thì phải có người trực chứ", "đúng nhưng phải có lộ trình": what a complaint demands)
+    r"(?:phai (?:nop|dong|gop|tra|mua|lap|cai|bo|chuyen|co(?! quyet dinh)(?<!thi phai co)(?<!nhung phai co)"
+    r"(?<!ma phai co)(?<!cung phai co)|hoc|trich|lam lai(?! tu dau)|cat|"
     r"chiu (?:thue|phi))|"
     # "phải tự bỏ tiền túi mua…", "thu thuế 10%", "bị từ chối lên xe", "cho nghỉ việc",
     # "thay thế 60% giáo viên … bằng robot"

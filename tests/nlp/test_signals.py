@@ -1141,3 +1141,11 @@ def test_claims_of_a_sixth_probe() -> None:
         "sẽ bị tạm dừng trợ cấp"
     )
     assert "refutation" not in kinds("Vì sao người dân phải nộp 500 nghìn mà không hề có biên lai?")
+
+
+def test_what_a_complaint_demands_is_no_rule() -> None:
+    assert "policy_claim" not in kinds(
+        "Đã in số hotline lên băng rôn ở cổng xã thì phải có người trực chứ."
+    )
+    assert "policy_claim" not in kinds("Chính sách của tỉnh đúng nhưng phải có lộ trình.")
+    assert "policy_claim" in kinds("Theo quyết định của tỉnh, mỗi hộ phải có camera AI trước 1/7.")
