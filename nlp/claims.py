@@ -196,8 +196,9 @@ _BACK_REFERENCE = re.compile(
 
 
 def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
-    """The positive signals of ``signals`` but the claims (``CLAIM_CUES``) of a sentence of
-    ``text`` that asks or reports what others say (``nlp.factcheck.asks_or_reports``: "nhóm Zalo
+    """The positive signals of ``signals`` but those of a sentence of ``text`` (its claims and
+    the fee or the deadline it names: "Có thật là phải nộp 500 nghìn … không?") that asks or
+    reports what others say (``nlp.factcheck.asks_or_reports``: "nhóm Zalo
     đang truyền nhau tin …"), or that the next sentence
     says was heard or read (``_BACK_REFERENCE``): a question about a rumour, or a report of one,
     is no evidence that the text spreads it. Sentences as in :func:`unrefuted`."""
@@ -212,10 +213,7 @@ def unasked(signals: Sequence[Signal], text: str) -> list[Signal]:
         if i > 0 and _BACK_REFERENCE.search(sentence):
             asked.add(i - 1)
     return [
-        s
-        for s in signals
-        if s.weight > 0
-        and not (s.kind in CLAIM_CUES and bisect.bisect_right(bounds, s.start) in asked)
+        s for s in signals if s.weight > 0 and bisect.bisect_right(bounds, s.start) not in asked
     ]
 
 
@@ -304,70 +302,111 @@ STORY_REACH = 2
 
 
 # A writer's verdict on the message, call, link or account a text tells of ("Là tin lừa đảo đấy",
-# "Đây là tài khoản giả mạo", "Lừa đảo 100%", "Trả lời: Đây là thông tin giả"), a guide to
-# recognising frauds ("5 dấu hiệu nhận biết cuộc gọi lừa đảo", "cách nhận biết"), an authority's
+# "Đây là tài khoản giả mạo", "Lừa đảo 100%", "Trả lời: Đây là thông tin giả"), an authority's
 # word that it does not do what the fraud asked ("Công an xã khẳng định: cơ quan công an không
-# làm việc qua Zalo"): a scam never calls itself one. Every request, link and fee the text
-# retells near it is what it warns about (folded, teencode expanded; written for duluan from
-# probe R, issue 12). Not after a denial or a belief ("không phải là lừa đảo", "cứ tưởng là
-# lừa đảo"): ``_NOT_A_VERDICT`` is checked on what precedes a match.
+# làm việc qua Zalo"), and a guide to recognising frauds ("5 dấu hiệu nhận biết cuộc gọi lừa
+# đảo", "cách nhận biết"): a scam never calls itself one (folded; written for duluan from probe
+# R, issue 12). A verdict judges what the text has told before it; a guide, the signs it lists
+# after it. Scams borrow the words to seem safe (a red-team trial): a verdict on others ("mọi tin
+# nhắn khác … đều là tin lừa đảo", "nhiều sàn là lừa đảo"), a conditional one ("là lừa đảo nếu
+# ai bảo…"), a denied or a feared one ("không phải là lừa đảo", "cứ tưởng là lừa đảo") and one
+# inside quotation marks are none; and what a text asks after its verdict stays its own.
 _VERDICT = re.compile(
     r"\b(?:(?:la|deu la|chinh la|ro rang la) (?:mot )?(?:tin |tin nhan |cuoc goi |trang |trang web |link |"
     r"duong link |email |tai khoan |so |chieu |tro |hinh thuc |thu doan |mo hinh |thong tin |app |"
     r"ung dung )?(?:lua dao|gia mao)\b|"
     r"(?:day|do|tin nay|tin nhan (?:nay|tren|do)) (?:la|deu la) (?:thong tin |tin |tin nhan |trang |link )?gia\b|"
     r"lua dao (?:do|day|nhe|nha|het|100|tram phan tram|ro rang|chu con gi)\b|"
-    r"(?:dau hieu|cach) (?:de )?(?:nhan biet|phan biet|phong tranh|nhan dien)\b|"
     r"khang dinh:? (?:[^.!?\n]{0,80}?)\b(?:khong|ko|chua bao gio|khong bao gio) (?:\w+ )?(?:thu|gui|lam viec|"
     r"yeu cau|goi dien|nhan tin|duyet|co cai|to chuc)\b)"
 )
+_GUIDE = re.compile(r"\b(?:dau hieu|cach) (?:de )?(?:nhan biet|phan biet|phong tranh|nhan dien)\b")
 _NOT_A_VERDICT = re.compile(
     r"\b(?:khong phai|chang phai|dau phai|ko phai|k phai|nghi|tuong|so|lo|sot|ngo|chua chac|khong)"
     r"(?: \w+){0,2} ?$"
 )
+# others judged, in the clause before the verdict
+_ON_OTHERS = re.compile(r"\b(?:khac|nhieu|cac|mot so|moi|may|nhung|bao nhieu)\b[^.!?\n:]{0,60}$")
+_CONDITIONAL_AFTER = re.compile(r"\W{0,3}(?:\w+ ){0,2}(?:neu|khi nao|truong hop)\b")
+
+
+def verdicts(text: str) -> list[tuple[int, int, bool]]:
+    """The verdicts of normalised ``text`` that what it tells of is a fraud, as ``(start, end,
+    guide)`` character offsets (``guide``: a guide to the signs, which judges what follows it;
+    a verdict judges what precedes it): ``_VERDICT`` and ``_GUIDE`` matches on the folded text,
+    but those on others, conditional, denied, feared or quoted (see the comment above)."""
+    folded = fold(text)
+    if "lua dao" not in folded and "gia" not in folded and "khang dinh" not in folded:
+        return []
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    out = []
+    for pattern, guide in ((_VERDICT, False), (_GUIDE, True)):
+        for m in pattern.finditer(folded):
+            before = folded[max(0, m.start() - 60) : m.start()]
+            if _NOT_A_VERDICT.search(before[-25:]) or any(a <= m.start() < b for a, b in quotes):
+                continue
+            if not guide and (
+                _ON_OTHERS.search(before) or _CONDITIONAL_AFTER.match(folded, m.end())
+            ):
+                continue
+            out.append((m.start(), m.end(), guide))
+    return sorted(out)
 
 
 def verdict_paragraphs(text: str) -> list[int]:
     """The indices of ``text``'s non-empty paragraphs (a paragraph ends at a line break) that
-    carry a writer's verdict that what the text tells of is a fraud (``_VERDICT``)."""
-    out = []
-    k = 0
+    carry a verdict (:func:`verdicts`)."""
+    starts = _paragraph_starts(text)
+    return sorted({bisect.bisect_right(starts, a) - 1 for a, _, _ in verdicts(text)})
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = []
+    start = 0
     for line in text.split("\n"):
-        if not line.strip():
-            continue
-        folded = expand_teencode(fold(line).lower())
-        for m in _VERDICT.finditer(folded):
-            if not _NOT_A_VERDICT.search(folded[max(0, m.start() - 25) : m.start()]):
-                out.append(k)
-                break
-        k += 1
-    return out
+        if line.strip():
+            starts.append(start)
+        start += len(line) + 1
+    return starts
 
 
-# A text this short (characters) is one post or message: a verdict in it covers all of it (a
+# A text this short (characters) is one post or message: a verdict in it reaches all of it (a
 # guide's list of signs runs over more paragraphs than STORY_REACH).
 VERDICT_COVERS_ALL = 1500
 
 
-def _unjudged(evidence: list[Signal], text: str, verdicts: list[int]) -> list[Signal]:
-    """``evidence`` but what sits within ``STORY_REACH`` paragraphs of a paragraph of
-    ``verdicts`` (:func:`verdict_paragraphs`); none of it in a text of at most
-    ``VERDICT_COVERS_ALL`` characters."""
-    if verdicts and len(text) <= VERDICT_COVERS_ALL:
-        return []
-    paragraphs = []
-    start = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append(start)
-        start += len(line) + 1
-    return [
-        s
-        for s in evidence
-        if not any(
-            abs(bisect.bisect_right(paragraphs, s.start) - 1 - k) <= STORY_REACH for k in verdicts
-        )
-    ]
+def _unjudged(
+    evidence: list[Signal], text: str, found: list[tuple[int, int, bool]]
+) -> list[Signal]:
+    """``evidence`` but what a verdict of ``found`` (:func:`verdicts`) judges: within
+    ``STORY_REACH`` paragraphs of it (anywhere in a text of at most ``VERDICT_COVERS_ALL``
+    characters), and before it, inside a quotation, or — a guide's — after it in its paragraph
+    or on the list lines that follow it."""
+    starts = _paragraph_starts(text)
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    short = len(text) <= VERDICT_COVERS_ALL
+
+    def paragraph(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    def listed_after(offset: int, start: int) -> bool:
+        """Whether ``offset`` sits in the guide's paragraph or on a list line after it."""
+        if paragraph(offset) == paragraph(start):
+            return True
+        line_start = text.rfind("\n", 0, offset) + 1
+        return _LIST_ITEM.match(fold(text[line_start : line_start + 30])) is not None
+
+    def judged(s: Signal) -> bool:
+        for a, b, guide in found:
+            if not short and abs(paragraph(s.start) - paragraph(a)) > STORY_REACH:
+                continue
+            if s.start < a or any(x <= s.start < y for x, y in quotes):
+                return True
+            if guide and s.start >= b and listed_after(s.start, a):
+                return True
+        return False
+
+    return [s for s in evidence if not judged(s)]
 
 
 def _unstoried(
@@ -438,9 +477,9 @@ def unwarned(
     warned |= _listed(text, bounds, warned)
     kept = _outside(signals, bounds, warned)
     if kept:  # (folding each paragraph again only when there is evidence left to scope)
-        verdicts = verdict_paragraphs(text)
-        if verdicts:
-            kept = _unjudged(kept, text, verdicts)
+        found = verdicts(text)
+        if found:
+            kept = _unjudged(kept, text, found)
     if kept:
         told = narrated_loss(text)
         kept = [s for s in kept if not any(a <= s.start < b for a, b in told)]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from rapidfuzz.distance import Levenshtein
+
 from core.config import ROOT
 
 SHORTENERS = frozenset(
@@ -147,7 +149,9 @@ def imitation(host: str) -> tuple[OfficialDomain, str] | None:
     """The official domain whose brand a non-official ``host`` carries, with that brand key: a
     key of five letters or more anywhere in the host (hyphens and dots ignored:
     "vietcombank-vn.top", "dichvucongg.top"), a shorter one ("acb", "vcb", "gov") only as a whole
-    label or hyphen-separated part ("svip-acb.com", "msb.vn-ms.top"). None when it carries none."""
+    label or hyphen-separated part ("svip-acb.com", "msb.vn-ms.top"), a long one (``TYPO_MIN``
+    letters or more) also misspelt by one edit or with "rn" for "m" ("vietcombak.com.vn",
+    "vietcornbank.com.vn"; Levenshtein distance, ``rapidfuzz``). None when it carries none."""
     flat = host.replace("-", "").replace(".", "")
     parts = set(re.split(r"[.-]", host))
     for domain in official_domains().values():
@@ -156,7 +160,24 @@ def imitation(host: str) -> tuple[OfficialDomain, str] | None:
                 return domain, brand
             if len(brand) >= 3 and any(_banking_affix(part, brand) for part in parts):
                 return domain, brand
+            if len(brand) >= TYPO_MIN and any(_misspelt(part, brand) for part in parts):
+                return domain, brand
     return None
+
+
+# A brand key this long (letters) is imitated by a host part one edit away from it: shorter keys
+# ("bidv", "acb") are one edit from ordinary words and other brands.
+TYPO_MIN = 7
+
+
+def _misspelt(part: str, brand: str) -> bool:
+    """Whether host part ``part`` is ``brand`` misspelt: one insertion, deletion or substitution
+    away, or written with "rn" for "m" or "vv" for "w"."""
+    if part == brand or abs(len(part) - len(brand)) > 2:
+        return False
+    if part.replace("rn", "m").replace("vv", "w") == brand:
+        return True
+    return Levenshtein.distance(part, brand, score_cutoff=1) <= 1
 
 
 def _banking_affix(part: str, brand: str) -> bool:

@@ -26,7 +26,7 @@ from nlp.links import (
     sign_in_host,
 )
 from nlp.prefilter import Prefilter
-from nlp.text import fold, latin_letter, unmask, urls
+from nlp.text import borrows_letters, fold, latin_reading, unmask, urls
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Yêu cầu cài ứng dụng lạ hoặc phần mềm điều khiển từ xa",
     ),
     "advance_fee": (
-        r"\b(?:(?:nop|chuyen|dong|thanh toan)\s(?:truoc\s)?(?:\d+(?:[.,]\d+)?\s?%\s)?"
+        r"\b(?<!da )(?<!lo )(?:(?:nop|chuyen|dong|thanh toan)\s(?:truoc\s)?(?:\d+(?:[.,]\d+)?\s?%\s)?"
         r"(?:phi|tien|le phi)[^.!?\n]{0,40}"
         r"(?:de|moi|thi) (?:duoc|nhan|kich hoat|giai ngan|mo khoa)|phi (?:kich hoat|mo khoa|ho so|giai ngan))",
         0.7,
@@ -207,6 +207,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"biet (?:ma|de) tranh|(?:chia se|share|dang) (?:de|cho) (?:moi nguoi|mn|ai|ca nha|ba con|"
         r"cac ban|ae)[^.!?\n]{0,20}?(?:tranh|canh giac|can than|de phong)|"
         r"(?:ai|ban nao|nguoi nao|bac nao|neu ai) (?:lo |trot |da )+(?:nop|chuyen|bam|cung cap|gui|nap|cai)|"
+        # someone who has already fallen for it ("Phụ huynh đã lỡ chuyển tiền…", "Mình lỡ bấm vào
+        # link … rồi, giờ phải làm sao"): a scam never says "lỡ" of what it asks
+        r"\b(?:da )?lo (?:tay )?(?:nop|chuyen|bam|cung cap|gui|nap|cai|nhap|doc|quet)\b|"
         r"co (?:dua|nguoi|ke|thang|con|ai) (?:\w+ )?goi (?:cho|den|toi) (?:minh|toi|tui|me|bo|nha)|"
         # a call or a text told of ("vừa có số lạ gọi", "có đứa lập nick zalo giả cô giáo", "nhắn
         # bảo chuyển 2tr", "gọi bảo em được hoàn tiền"): the request is reported, not made
@@ -222,7 +225,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"cach (?:kiem tra|nhan biet|phan biet|phong tranh)|"
         # "có người tự xưng cán bộ thuế", "cô giáo … kể:", "chú mình quen một…", "em họ mình bị…"
         r"tu xung(?: la)?|\bke(?: lai)?(?=[:,])|ke lai chuyen|"
-        r"(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|vo|chong|hang xom|dong nghiep|em|anh|"
+        # (not "Hồ Chí Minh đẩy mạnh chuyển đổi số")
+        r"(?<!ho )(?:chu|co|bac|di|cau|em ho|anh ho|chi ho|ban|me|bo|ong|ba|vo|chong|hang xom|dong nghiep|em|anh|"
         r"chi|chau|"
         r"con)(?: gai| trai| ho| ruot)? (?:minh|toi|tui) (?:\w+ ){0,3}"
         r"(?:quen|bi|vua|da|nhan|nghe|mat|gui|suyt|lam|duoc|nop|chuyen|tin)\b|"
@@ -359,7 +363,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         "Văn bản bác bỏ hoặc đính chính một thông tin sai",
     ),
     "hidden_truth": (
-        r"\b(?:thuc chat (?:la|chi la|duoc|dung de|nham|de)|thuc ra (?:la )?(?:de|nham|dung de)\b|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
+        r"\b(?:thuc chat (?:la|chi la|duoc|dung de|nham|de)|(?:thuc|that) ra (?:la )?(?:de|nham|dung de)\b|su that (?:ma )?(?:bao chi|truyen thong)? ?(?:khong dam|bi che giau)|"
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
         r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
         r"(?:^|[.!?:] )thuc chat\b|it ai biet(?=:)|ly do that su|"
@@ -550,7 +554,8 @@ CUES["insider_claim"] = (
     r"(?:chi dao|yeu cau|cam) (?:bao chi|cac bao|truyen thong) (?:khong duoc )?(?:dua tin|dang tin|"
     r"khong dua|khong dang)|"
     r"(?:nguoi quen|nguoi nha|ban|anh|chi|em) (?:minh |toi |em )?(?:lam|cong tac) (?:trong|o|tai) "
-    r"(?:ban soan thao|bo|so|cong an|ubnd|uy ban|tinh uy|van phong chinh phu|ngan hang nha nuoc)\b)",
+    r"(?:ban soan thao|bo|so|cong an|ubnd|uy ban|tinh uy|van phong chinh phu|ngan hang nha nuoc|"
+    r"(?:to cong nghe so|to)\b[^.!?\n]{0,20}?\bke lai)\b)",
     0.5,
     'Dựa vào "tin nội bộ", "văn bản mật", "sự thật bị giấu" — nguồn không kiểm chứng được',
 )
@@ -902,6 +907,7 @@ _REQUESTS = frozenset(
 # "gấp" (urgent), "Bắc Bộ" (the North) is not "bác bỏ" (refute), "để phỏng" is not "đề phòng".
 AMBIGUOUS: dict[str, frozenset[str]] = {
     "gap": frozenset({"gấp"}),
+    "ban": frozenset({"bán"}),
     "la lua": frozenset({"là lừa"}),
     "thi lua": frozenset({"thì lừa"}),
     "dung tin": frozenset({"đừng tin"}),
@@ -1103,25 +1109,31 @@ def random_case_hosts(text: str) -> list[Signal]:
     return found
 
 
+_IP_HOST = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
 def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> list[Signal]:
     """URL signals of normalised ``text``: blocklisted domains (0.9), look-alikes of an official
     domain (0.9; a short brand key counts inside a label only with banking words around it:
     "onlinenhbidv.com"), shorteners (0.4), hosts outside the official list named for signing in
     (``sign_in_host``, 0.6: "login-online.com.vn", "xacthuc-….top"), hosts that open with another
     domain (``embedded_domain``, 0.6: "zaloapp.com.….castexfc.com"), pages on free hosting
-    (``nlp.links.FREE_HOSTING``, 0.5: "khaosat.web.app"), unusual TLDs (0.4), and
+    (``nlp.links.FREE_HOSTING``, 0.5: "khaosat.web.app"), unusual TLDs (0.4), bare IP addresses
+    (``ip_link``, 0.6: "103.45.67.89/xacthuc"), and
     links to an official domain (``official_link``, weight 0: no evidence either way; see
     :func:`official`)."""
     found: list[Signal] = []
     for start, end, url in urls(text) if links is None else links:
-        host = host_of(url)
+        borrowed = borrows_letters(url)
+        host = host_of(url) or (host_of(latin_reading(url)) if borrowed else "")
         if not host:
             continue
         written = text[start:end]  # the evidence: as the text has it ("vcb-xacthuc . com")
-        if not host.isascii():
+        if borrowed:
             # letters borrowed from another script ("vіettel.vn", "ｖｃｂ.com"): read as Latin,
-            # the host an IDN homograph attack imitates
-            latin = "".join(latin_letter(c) for c in host)
+            # the host an IDN homograph attack imitates (a Vietnamese host's own letters are no
+            # borrowing)
+            latin = latin_reading(host)
             if latin != host and latin.isascii():
                 copied = imitation(latin)
                 owner = official(latin)
@@ -1137,6 +1149,18 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     )
                 )
                 continue
+        if _IP_HOST.fullmatch(host):
+            found.append(
+                Signal(
+                    "ip_link",
+                    start,
+                    end,
+                    written,
+                    "Đường dẫn tới một địa chỉ IP trần thay vì tên miền: trang chính thức không dùng",
+                    0.6,
+                )
+            )
+            continue
         domain = listed(host)
         if domain:
             found.append(
@@ -1340,6 +1364,9 @@ def _marked_words(text: str) -> tuple[int, int]:
 # elsewhere "so" is "số" ("mã 6 số") or "sơ" ("phí hồ sơ").
 _AMBIGUOUS_ONLY_IN: dict[str, frozenset[str]] = {
     "so": frozenset({"policy_claim"}),
+    # "bán" (sell), not "văn bản" (a document) nor "ban" (a board): "thông báo bằng văn bản và thu
+    # qua hệ thống" sells nothing
+    "ban": frozenset({"data_sale_claim"}),
     "ma": frozenset({"premium_or_forgery"}),
 }
 # Cues anchored on names (devices, illnesses), not on cue words: "đồng hồ thông minh" is no "đóng".

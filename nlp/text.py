@@ -32,7 +32,9 @@ _URL_RE = re.compile(
     # Bare host names as scams write them ("bit.ly/abc", "vneid-gov.xyz/xt"), for common TLDs only.
     # (only where a token starts, not after each of its dots: a run of 100,000 "1.0" stays linear)
     rf"|\b(?<![\w.-])(?:{_LABEL}\.)+{_TLDS}"
-    r"\b(?:/[^\s<>\"']*)?",
+    r"\b(?:/[^\s<>\"']*)?"
+    # a bare IP address with a path or a port ("103.45.67.89/xacthuc"; a version "4.0.1.2" has none)
+    r"|\b(?<![\w.-])(?:\d{1,3}\.){3}\d{1,3}(?::\d{2,5})?/[^\s<>\"']*",
     re.IGNORECASE,
 )
 # A link written so that it is not clickable, to get past filters, for the reader to type:
@@ -53,7 +55,23 @@ _DEFANGED_RE = re.compile(
 _DEFANG_RE = re.compile(_DEFANG, re.IGNORECASE)
 # Letters of other scripts that a look-alike host may borrow (Greek, Cyrillic, fullwidth forms):
 # only a text with one of them is searched again on its Latin reading (:func:`latin_letter`).
-_OTHER_SCRIPT_RE = re.compile(r"[\u0370-\u03ff\u0400-\u052f\uff01-\uff5e]")
+_OTHER_SCRIPT_RE = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f\uff01-\uff5e\U0001d400-\U0001d7ff\u3002\uff61\u2024\u00b7\u2010\u2011]"
+)
+# ... and the dots and hyphens other scripts write ("vcb-xacthuc。com", "．", "․", "·", "－"), read as
+# "." and "-" in that reading (one character each: spans map back)
+_DOT_LIKE = str.maketrans(
+    {
+        "\u3002": ".",
+        "\uff0e": ".",
+        "\uff61": ".",
+        "\u2024": ".",
+        "\u00b7": ".",
+        "\uff0d": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+    }
+)
 
 # Social-media short forms → standard words. Written for duluan (the commonest forms, unambiguous
 # in our domain); keys are accent-folded lower case. Ambiguous one-letter forms (t, m, e) are left out.
@@ -208,6 +226,19 @@ def key(text: str) -> str:
     return _SPACE_RE.sub(" ", expand_teencode(fold(normalize(text)))).strip()
 
 
+def borrows_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter, digit, dot or hyphen of another script or form that a
+    Latin one could be taken for (Greek, Cyrillic, fullwidth, mathematical; "。", "·")."""
+    return _OTHER_SCRIPT_RE.search(text) is not None
+
+
+def latin_reading(text: str) -> str:
+    """``text`` with each look-alike letter or digit read as its Latin one (:func:`latin_letter`,
+    lower-cased) and other scripts' dots and hyphens as "." and "-"; the same length, so spans
+    map back."""
+    return "".join(latin_letter(c) for c in text).translate(_DOT_LIKE)
+
+
 def urls(text: str) -> list[tuple[int, int, str]]:
     """URLs in ``text`` as (start, end, url) in order of ``start``, trailing punctuation trimmed.
 
@@ -230,8 +261,8 @@ def urls(text: str) -> list[tuple[int, int, str]]:
         if free(m.start(), m.end()):
             found.append((m.start(), m.end(), _DEFANG_RE.sub(".", m.group(0)).lower()))
             taken.append((m.start(), m.end()))
-    if _OTHER_SCRIPT_RE.search(text):
-        latin = "".join(latin_letter(c) for c in text)  # same length: spans map back
+    if borrows_letters(text):
+        latin = latin_reading(text)
         for m in _URL_RE.finditer(latin):
             url = m.group(0).rstrip(".,;:!?)]}»\"'")
             a, b = m.start(), m.start() + len(url)

@@ -588,3 +588,41 @@ def test_a_question_that_takes_a_fact_as_given_asserts_it() -> None:
     assert not asks_or_reports("phai chang nghi quyet 06 chi la cai co de thu hoi dat?")
     assert asks_or_reports("vneid co nghe len that khong?")
     assert asks_or_reports("tai sao lai phai cai vneid, co bat buoc khong?")
+
+
+def test_a_scam_that_borrows_a_verdict_stays_queued(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A red-team trial (issue 12): a verdict judges what the text told before it, not what it
+    asks after it, nor others' messages, nor conditionally."""
+    texts = [
+        "Gần đây có nhiều tin nhắn mạo danh Vietcombank, là tin lừa đảo đấy, quý khách đừng tin. "
+        "Để bảo vệ tài khoản, quý khách vui lòng truy cập vcb-baomat.com và nhập mã OTP để xác thực.",
+        "Công an khẳng định không làm việc qua Zalo, chỉ làm việc qua ứng dụng chính thức. Tải ứng "
+        "dụng VNeID bản cập nhật tại vneid-gov.com, đăng nhập và nhập mã OTP để hoàn tất.",
+        "Chúc mừng bạn trúng thưởng 50 triệu. Nhận thưởng tại viettel-quatang.com, nhập số thẻ ATM "
+        "và mã OTP. Lưu ý: mọi tin nhắn khác yêu cầu chuyển phí đều là tin lừa đảo.",
+    ]
+    for result, text in zip(analyzer.analyze(texts), texts, strict=True):
+        assert result["risk"] >= QUEUED, text
+
+
+def test_a_claim_stated_after_a_correction_is_the_texts_own(analyzer) -> None:  # type: ignore[no-untyped-def]
+    laundered, corrected = analyzer.analyze(
+        [
+            "Tin đồn VNeID miễn phí là sai sự thật. Thực tế người dân phải nộp 500 nghìn đồng để "
+            "kích hoạt tài khoản định danh mức 2.",
+            'Tin don: "5G gay ung thu cho tre em". Su that: To chuc Y te The gioi (WHO) cho biet '
+            "chua co bang chung song di dong, ke ca 5G, gay ung thu o muc phoi nhiem cho phep.",
+        ]
+    )
+    assert laundered["risk"] >= QUEUED
+    assert corrected["risk"] < QUEUED
+
+
+def test_a_yes_no_question_about_a_fee_is_not_flagged(analyzer) -> None:  # type: ignore[no-untyped-def]
+    for result in analyzer.analyze(
+        [
+            "Có thật là người dân phải nộp 500 nghìn để kích hoạt VNeID không?",
+            "Người dân phải nộp 500 nghìn để kích hoạt VNeID, thật không vậy?",
+        ]
+    ):
+        assert result["risk"] < QUEUED

@@ -1149,3 +1149,38 @@ def test_what_a_complaint_demands_is_no_rule() -> None:
     )
     assert "policy_claim" not in kinds("Chính sách của tỉnh đúng nhưng phải có lộ trình.")
     assert "policy_claim" in kinds("Theo quyết định của tỉnh, mỗi hộ phải có camera AI trước 1/7.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Vào vcb-xacthuc。com để mở khóa", "lookalike_domain"),
+        ("vào vcb-xacthuc．com ngay", "lookalike_domain"),
+        ("vào vcb-xacthuc·com ngay", "lookalike_domain"),
+        ("ｖｃｂ－ｘａｃｔｈｕｃ．ｃｏｍ nhé", "lookalike_domain"),
+        ("𝐯𝐜𝐛-xacthuc.com nhé", "lookalike_domain"),
+        ("Truy cập vietcombak.com.vn để xác thực", "lookalike_domain"),
+        ("Truy cập vietcornbank.com.vn để xác thực", "lookalike_domain"),
+        ("Truy cập 103.45.67.89/xacthuc để mở khóa", "ip_link"),
+    ],
+)
+def test_links_of_a_red_team_trial(text: str, kind: str) -> None:
+    assert kind in kinds(text)
+
+
+def test_ordinary_dots_versions_and_official_hosts_are_no_links() -> None:
+    for text in ("9h · 3 phút đọc · Hà Nội", "phiên bản 4.0.1.2 mới", "IP 192.168.1.1 của modem"):
+        assert not {"ip_link", "lookalike_domain"} & kinds(text), text
+    assert "official_link" in kinds("Truy cập vietcombank.com.vn")
+    assert "lookalike_domain" not in kinds("Truy cập vietcombank.com.vn")
+
+
+def test_a_victims_question_and_a_city_are_what_they_say() -> None:
+    assert "warning_context" in kinds("Mình lỡ bấm vào link rồi, giờ phải làm sao mọi người ơi?")
+    assert "warning_context" not in kinds("Tp. Hồ Chí Minh đẩy mạnh chuyển đổi số trong y tế.")
+    assert "data_sale_claim" not in kinds(
+        "Mọi khoản thu được thông báo bằng văn bản và thu qua hệ thống"
+    )
+    assert "advance_fee" not in kinds(
+        "Phụ huynh đã chuyển tiền xin liên hệ văn phòng để được hướng dẫn"
+    )
