@@ -53,6 +53,10 @@ _DEFANGED_RE = re.compile(
     re.IGNORECASE,
 )
 _DEFANG_RE = re.compile(_DEFANG, re.IGNORECASE)
+# what any link written apart holds (one quick scan: most texts hold none)
+_DEFANG_HINT = re.compile(
+    r"[\[({]\s*(?:\.|dot|cham|chấm)|\s[./]\s|\s(?:dot|chấm|cham)\s", re.IGNORECASE
+)
 # Letters of other scripts that a look-alike host may borrow (Greek, Cyrillic, fullwidth forms):
 # only a text with one of them is searched again on its Latin reading (:func:`latin_letter`).
 _OTHER_SCRIPT_RE = re.compile(
@@ -257,7 +261,7 @@ def urls(text: str) -> list[tuple[int, int, str]]:
     def free(a: int, b: int) -> bool:
         return not any(a < y and x < b for x, y in taken)
 
-    for m in _DEFANGED_RE.finditer(text):
+    for m in _DEFANGED_RE.finditer(text) if _DEFANG_HINT.search(text) else ():
         if free(m.start(), m.end()):
             found.append((m.start(), m.end(), _DEFANG_RE.sub(".", m.group(0)).lower()))
             taken.append((m.start(), m.end()))
