@@ -361,6 +361,8 @@ def verdict_paragraphs(text: str) -> list[int]:
 
 
 def _paragraph_starts(text: str) -> list[int]:
+    """Where each non-empty paragraph of ``text`` starts (character offsets; a paragraph ends at
+    a line break)."""
     starts = []
     start = 0
     for line in text.split("\n"):
@@ -414,12 +416,7 @@ def _unstoried(
 ) -> list[Signal]:
     """``evidence`` but what sits within ``STORY_REACH`` paragraphs of both a paragraph of
     ``told`` and a ``warning_context`` cue of ``context``."""
-    paragraphs = []
-    start = 0
-    for line in text.split("\n"):
-        if line.strip():
-            paragraphs.append(start)
-        start += len(line) + 1
+    paragraphs = _paragraph_starts(text)
 
     def index(offset: int) -> int:
         return bisect.bisect_right(paragraphs, offset) - 1
