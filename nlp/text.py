@@ -39,20 +39,22 @@ _URL_RE = re.compile(
 )
 # A link written so that it is not clickable, to get past filters, for the reader to type:
 # "vcb-xacthuc . com", "vcb-xacthuc[.]com", "vcb-xacthuc(.)com", "vcb-xacthuc chấm com",
-# "dichvucong [dot] gov [dot] vn" — a dot in brackets, a dot between spaces, or the word for it.
+# "dichvucong [dot] gov [dot] vn", "vcb-xacthuc / com" — a dot in brackets, a dot or a slash
+# between spaces before the top-level domain, or the word for a dot.
 # Only top-level domains that are no Vietnamese word when written without accents ("co" is
 # "có", "me" "mẹ", "ly" "ly"), and for the spelt-out dot only the commonest.
 _DEFANG = r"(?:\s*[\[({]\s*(?:\.|dot|cham|chấm)\s*[\])}]\s*|\s+\.\s+|\s+(?:dot|chấm|cham)\s+)"
 _DEFANGED_RE = re.compile(
     # (at most four labels: a run of "a . a . a …" stays linear)
     rf"\b(?<![\w.-])(?:{_LABEL}(?:\.|{_DEFANG})){{0,3}}{_LABEL}(?:"
-    r"(?:\s*[\[({]\s*(?:\.|dot|cham|chấm)\s*[\])}]\s*|\s+\.\s+)"
+    r"(?:\s*[\[({]\s*(?:\.|dot|cham|chấm)\s*[\])}]\s*|\s+[./]\s+)"
     r"(?:com|net|org|vn|xyz|top|vip|online|club|live|info|biz|site|shop|click|icu|buzz|tk|pw|sbs|"
     r"cfd|asia)"
     r"|\s+(?:dot|chấm|cham)\s+(?:com|net|org|vn))\b(?![\w-]|\.\w)",
     re.IGNORECASE,
 )
 _DEFANG_RE = re.compile(_DEFANG, re.IGNORECASE)
+_SPACED_SLASH = re.compile(r"\s+/\s+")
 # what any link written apart holds (one quick scan: most texts hold none)
 _DEFANG_HINT = re.compile(
     r"[\[({]\s*(?:\.|dot|cham|chấm)|\s[./]\s|\s(?:dot|chấm|cham)\s", re.IGNORECASE
@@ -263,7 +265,13 @@ def urls(text: str) -> list[tuple[int, int, str]]:
 
     for m in _DEFANGED_RE.finditer(text) if _DEFANG_HINT.search(text) else ():
         if free(m.start(), m.end()):
-            found.append((m.start(), m.end(), _DEFANG_RE.sub(".", m.group(0)).lower()))
+            found.append(
+                (
+                    m.start(),
+                    m.end(),
+                    _SPACED_SLASH.sub(".", _DEFANG_RE.sub(".", m.group(0))).lower(),
+                )
+            )
             taken.append((m.start(), m.end()))
     if borrows_letters(text):
         latin = latin_reading(text)

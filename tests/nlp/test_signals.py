@@ -992,6 +992,7 @@ def test_a_lookalike_names_the_brand_it_carries() -> None:
         ("Truy cập vcb-xacthuc . com để xác thực tài khoản", "vcb-xacthuc.com"),
         ("Vao vcb-xacthuc[.]com ngay de nhan qua", "vcb-xacthuc.com"),
         ("Vào vietcombank-hotro chấm com để hoàn tiền", "vietcombank-hotro.com"),
+        ("vao vcb-xacthuc / com de mo khoa", "vcb-xacthuc.com"),
     ],
 )
 def test_links_written_apart_are_read_as_links(text: str, host: str) -> None:
