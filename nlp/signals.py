@@ -217,6 +217,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"co (?:dua|thang|ke|nguoi|ai) (?:lap|tao|dung) (?:nick|zalo|facebook|fb|tai khoan|trang)|"
         r"(?:nick|nick zalo|zalo|facebook|fb|acc|tai khoan zalo) gia\b(?! (?:re|tot|uu dai|ca|\d))|"
         r"\b(?:la|thi) lua\b(?! (?:gao|nuoc|mi|non))|"
+        # "Đây là tin lừa đảo", "là cuộc gọi lừa đảo" (a verdict, shown to the reviewer)
+        r"\bla (?:tin|tin nhan|cuoc goi|trang|link|tai khoan|email) (?:lua dao|gia mao)\b|"
         r"(?:nhan|goi|nt|ib|inbox)(?: tin| dien)? (?:bao|doi|keu) (?:chuyen|ck|cai|nhap|doc|gui|bam|nop|"
         r"dong|ket ban|kb|minh|toi|tui|em|me|bo|ong|ba)\b|"
         r"(?:nan nhan|nguoi bi hai) (?:chi can|duoc moi|duoc yeu cau|bi yeu cau|duoc huong dan|bi ep)\b|"
@@ -703,7 +705,8 @@ _MONEY = r"\d[\d.,]*\s?(?:k\b|nghin|ngan|trieu|tr\d?\b|d\b|dong|000)"
 # carrier's short code ("gửi 191", "soạn … gửi 9xxx") — what every carrier promotion says.
 _OWN_TOP_UP = r"(?!\s?(?:the|tien (?:dien thoai|vao (?:tai khoan|tk) (?:chinh|vien thong|di dong))|dien thoai))"
 CUES["money_request"] = (
-    rf"\b(?:(?:chuyen|nop|dong|tra|coc|dat coc)\b|(?<!duoc )(?<!da )(?<!vua )nap\b(?! thanh cong){_OWN_TOP_UP}|"
+    # ("chuyển", not "chuyển đổi số")
+    rf"\b(?:(?:chuyen(?! doi)|nop|dong|tra|coc|dat coc)\b|(?<!duoc )(?<!da )(?<!vua )nap\b(?! thanh cong){_OWN_TOP_UP}|"
     rf"gui\b(?!\s?\d{{3,4}}\b))"
     # (an amount after "trên", "dưới", "quá", "hơn" is a threshold: "mỗi lần chuyển trên 10 triệu")
     rf"\s?(?:khoan|tien)?\s?(?:ngay|truoc|giup|gap)?[^.!?\n]{{0,40}}?"
@@ -953,6 +956,13 @@ AMBIGUOUS: dict[str, frozenset[str]] = {
 _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, reverse=True)) + r")\b")
 # "ai không cài … sẽ bị phạt" (whoever does not install … is fined) states a condition, it does
 # not warn: a negated verb right after one of these is no warning context.
+# ... nor one a penalty follows in its sentence ("người dân không cài đặt VNeID … sẽ bị phạt 5
+# triệu": a rule's condition; a fresh-user trial, issue 12)
+_PENALTY_AFTER = re.compile(
+    # (not a warning's own consequence: "… kẻo bị khóa", "nếu không sẽ bị…", "để tránh bị…")
+    r"(?:(?!keo\b|neu khong\b|tranh\b|de khoi\b)[^.!?\n]){0,60}?\b(?:thi |la )?(?:se )?bi "
+    r"(?:phat|xu phat|cat|khoa|thu hoi|dung|tuoc|ky luat)\b"
+)
 _CONDITION_BEFORE = re.compile(
     r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai|nhung nguoi|nguoi dan nao|ho dan nao)\s+(?:\w+\s+){0,2}$"
 )
@@ -1499,7 +1509,10 @@ def detect(text: str) -> list[Signal]:
             if (
                 kind == "warning_context"
                 and m.group(0).startswith(("khong ", "ko ", "k ", "kh "))
-                and _CONDITION_BEFORE.search(folded, max(0, m.start() - 30), m.start())
+                and (
+                    _CONDITION_BEFORE.search(folded, max(0, m.start() - 30), m.start())
+                    or _PENALTY_AFTER.match(folded, m.end())
+                )
             ):
                 continue
             found.append(Signal(kind, m.start(), end, text[m.start() : end], message, weight))

@@ -1185,3 +1185,15 @@ def test_a_victims_question_and_a_city_are_what_they_say() -> None:
     assert "advance_fee" not in kinds(
         "Phụ huynh đã chuyển tiền xin liên hệ văn phòng để được hướng dẫn"
     )
+
+
+def test_findings_of_a_fresh_user_trial() -> None:
+    """Issue 12, seventh session: "chuyển đổi số" transfers no money; a rule's condition that a
+    penalty follows warns nobody; a verdict on a message is shown as a warning."""
+    assert "money_request" not in kinds("Nhận quà tri ân chuyển đổi số 1,5 triệu")
+    assert "money_request" in kinds("Chuyển 1,5 triệu ngay cho em")
+    assert "warning_context" not in kinds(
+        "Từ tháng sau, người dân không cài đặt ứng dụng VNeID sẽ bị phạt 5 triệu đồng."
+    )
+    assert "warning_context" in kinds("Không cung cấp OTP cho ai, kẻo bị khóa tài khoản")
+    assert "warning_context" in kinds("Mấy hôm nay có tin nhắn lạ. Đây là tin lừa đảo.")
