@@ -140,6 +140,8 @@ POSITIVE = (
     "trach nhiem",
 )
 NEGATIVE = (
+    # waiting ("phải chờ đợi cả buổi"; "không phải chờ đợi như trước" is praise: negated)
+    "cho doi",
     "cham",
     "loi",
     "met",
@@ -277,6 +279,8 @@ NEUTRAL = (
     "tien hanh",
     "tien si",
     "cac mat",
+    # "chỉ mất mười phút là xong" (only takes ten minutes): no loss (a fresh-user trial)
+    "chi mat",
     "mat khau",
     "mat troi",
     "kem theo",
@@ -380,7 +384,7 @@ SUGGESTION = frozenset({"nen", "can", "mong"})
 NOT_SUGGESTION = frozenset({"tang", "kinh", "hanh", "van", "nep", "mong", "bo", "thiep", "tro"})
 # Words that may stand between a negator and what it negates ("không được tốt", "chưa thật sự
 # rõ ràng", "không mấy hài lòng", "không có trách nhiệm")
-BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "con", "co"})
+BRIDGES = frozenset({"duoc", "that", "thuc", "su", "may", "qua", "he", "lam", "con", "co", "phai"})
 # A contrast ("…, nhưng …", "tuy nhiên") puts the writer's judgement after it: the hits before
 # it in the same sentence are dropped ("cô dạy nhiệt tình nhưng hơi nhanh" is a complaint,
 # "đôi khi đến trễ nhưng giảng đầy đủ" praise). Folded "nhung" is also "những": it is a

@@ -102,3 +102,15 @@ def test_at_most_one_token_per_word_or_emoticon(text: str) -> None:
 
 def test_model_input_carries_the_tokens() -> None:
     assert model_input(normalize("Cô dạy dễ hiểu :)")).split()[-2:] == ["zzpos", "zzpos"]
+
+
+def test_waiting_and_how_long_it_takes() -> None:
+    """A fresh-user trial (issue 12): the demo's praise of a ten-minute procedure read as a
+    complaint ("mất" as a loss, "chờ đợi" unscored)."""
+    from core.text import fold
+    from nlp.polarity import polarity_tokens
+
+    assert polarity_tokens(fold("không phải chờ đợi như trước")) == ["zzpos"]
+    assert polarity_tokens(fold("phải chờ đợi cả buổi")) == ["zzneg"]
+    assert polarity_tokens(fold("chỉ mất mười phút là xong")) == []
+    assert polarity_tokens(fold("không phải tốt lắm")) == ["zzneg"]
