@@ -353,13 +353,6 @@ def verdicts(text: str) -> list[tuple[int, int, bool]]:
     return sorted(out)
 
 
-def verdict_paragraphs(text: str) -> list[int]:
-    """The indices of ``text``'s non-empty paragraphs (a paragraph ends at a line break) that
-    carry a verdict (:func:`verdicts`)."""
-    starts = _paragraph_starts(text)
-    return sorted({bisect.bisect_right(starts, a) - 1 for a, _, _ in verdicts(text)})
-
-
 def _paragraph_starts(text: str) -> list[int]:
     """Where each non-empty paragraph of ``text`` starts (character offsets; a paragraph ends at
     a line break)."""
@@ -448,7 +441,7 @@ def unwarned(
     warning cue of ``context`` (the text's signals; ``signals`` when None: the caller may scope
     ``signals`` to one passage).
     Nor any within ``STORY_REACH`` paragraphs of the writer's verdict that what the text tells of
-    is a fraud (:func:`verdict_paragraphs`: "Là tin lừa đảo đấy", "dấu hiệu nhận biết …").
+    is a fraud (:func:`verdicts`: "Là tin lừa đảo đấy", "dấu hiệu nhận biết …").
     Sentences as in :func:`unrefuted`. In a text that warns or refutes (any warning cue, a header
     too, or a refutation cue), a
     message inside quotation marks (four words or more) is quoted, not asserted: no evidence

@@ -220,6 +220,7 @@ _LURE_PARTS = (
     "nopphat",
 )
 _LURE_WHOLE = frozenset({"trian"})
+_HOST_WORDS = _SIGN_IN_PARTS + _LURE_PARTS
 
 
 def sign_in_host(host: str) -> str | None:
@@ -229,7 +230,7 @@ def sign_in_host(host: str) -> str | None:
     for part in re.split(r"[.-]", host):
         if part in _LURE_WHOLE:
             return part
-        for word in _SIGN_IN_PARTS + _LURE_PARTS:
+        for word in _HOST_WORDS:
             if part.startswith(word):
                 return word
     return None

@@ -575,11 +575,11 @@ def test_a_verdict_that_the_message_is_a_fraud_covers_the_post(analyzer) -> None
 
 
 def test_a_denied_verdict_is_no_verdict() -> None:
-    from nlp.claims import verdict_paragraphs
+    from nlp.claims import verdicts
 
-    assert verdict_paragraphs("Đây là tin lừa đảo, đừng bấm vào link.") == [0]
-    assert verdict_paragraphs("Chúng tôi không phải là lừa đảo, nhận thưởng tại vcb-qua.top") == []
-    assert verdict_paragraphs("Nhiều người cứ tưởng là lừa đảo nhưng chương trình có thật") == []
+    assert len(verdicts("Đây là tin lừa đảo, đừng bấm vào link.")) == 1
+    assert verdicts("Chúng tôi không phải là lừa đảo, nhận thưởng tại vcb-qua.top") == []
+    assert verdicts("Nhiều người cứ tưởng là lừa đảo nhưng chương trình có thật") == []
 
 
 def test_a_question_that_takes_a_fact_as_given_asserts_it() -> None:
