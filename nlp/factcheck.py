@@ -98,13 +98,16 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
         return []
     doc = docs[0]
     out: list[Signal] = []
-    window_end = min(len(folded), m.end() + 80)
-    window = folded[m.end() : window_end]
     # the rest of the sentence past a title, up to the next document it names
     stop = _SENTENCE_END.search(folded, m.end(), m.end() + _TITLE_REACH)
     sentence_end = stop.start() if stop else min(len(folded), m.end() + _TITLE_REACH)
     other = _REF_RE.search(folded, m.end(), sentence_end)
     sentence_end = other.start() if other else sentence_end
+    # a date right after the reference is its own, within its sentence and before another
+    # document ("… Nghị quyết 57-NQ/TW của Bộ Chính trị. Ngày 06/4/2026, Ban Tuyên giáo ban hành
+    # …" dates the guidance, not the resolution; probe T)
+    window_end = min(len(folded), m.end() + 80)
+    window = folded[m.end() : min(window_end, sentence_end)]
     official = _official(doc)
     label = _doc_label(doc)
     # where the record of the document comes from (``seed``: the guideline the base was built from)

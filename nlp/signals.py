@@ -55,7 +55,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:cung cap|gui(?! xe)|nhap|(?:(?<!ban )doc|(?<=ban )doc(?! hoi\b))|xac nhan|"
         # ("điền", not "điện thoại", "điện tử", "điện lực": folded alike)
         r"dien(?! (?:thoai|tu|luc|may|nang)\b)|cho (?:minh|em|toi|chung toi))\b"
-        r"[^.!?\n]{0,40}?"
+        r"[^.!?\n]{0,60}?"
         r"\b(?:ma otp|otp|ma xac (?:thuc|nhan)|mat khau|pass(?:word)?|so the|cvv|ma pin|"
         r"thong tin (?:the|tai khoan)|tai khoan ngan hang|so tai khoan|stk|ma \d so|"
         r"\d+ so (?:tren|in tren|o mat truoc) the|\d so (?:o )?mat sau|"
@@ -114,7 +114,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?: (?:em|toi|minh|chung toi|ben em|anh|chi) (?:da |vua )?gui| (?:gui )?(?:qua|trong) (?:zalo|nhom|tin nhan|messenger|facebook))|"
         r"\bcho phep (?:tat ca|moi|toan bo|het) (?:cac )?quyen(?: truy cap)?|"
         r"\b(?:cap|bat|mo) quyen (?:tro nang|quan tri thiet bi|quan ly thiet bi|dieu khien)|file cai dat|"
-        r"(?:muc|phan|che do|quyen) tro nang|cho phep\W{0,3}tro nang)",
+        r"(?:muc|phan|che do|quyen) tro nang|cho phep\W{0,3}tro nang|"
+        # screen sharing handed to a stranger ("cấp quyền chia sẻ màn hình rồi để máy chờ")
+        r"(?:cap quyen|bat|mo|cho phep|bam)(?: \w+){0,2} chia se man hinh)",
         0.7,
         "Yêu cầu cài ứng dụng lạ hoặc phần mềm điều khiển từ xa",
     ),
@@ -165,17 +167,27 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
         r"(?:cung cap|bam|nhan(?! (?:gao|tro cap|luong|ho tro|tien ho tro|phu cap|che do|tien)\b)|"
         r"truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share|dang nhap)"
-        # (not a threat's condition: "Không chuyển thì từ tuần sau thẻ … không rút được")
-        r"(?!(?: \w+){0,3} thi\b)|"
+        # (not a threat's condition: "Không chuyển thì từ tuần sau thẻ … không rút được"; not
+        # what cannot be done: "chip không đọc được", "sẽ k đăng nhập được VNeID nữa")
+        r"(?!(?: \w+){0,3} thi\b)(?!(?: \w+)? duoc\b)|"
         # a scheme "mượn danh nghị quyết", named as a fraud ("mô hình huy động vốn lừa đảo"), an
         # organiser's word that it runs no such programme ("MB Bank không tổ chức chương trình…")
         # (written for duluan from probe Q, issue 12)
         r"muon danh|(?:mo hinh|hinh thuc|du an|trang|ung dung|nen tang|san) (?:\w+ ){0,4}lua dao\b|"
         r"(?:khong|ko|chua) (?:he )?to chuc (?:bat ky )?(?:chuong trinh|dot|cuoc|su kien)|"
-        r"thu doan|gia mao|mao danh|gia danh|de phong(?! toa)|tinh trang lua dao|cac doi tuong|bi lua|la lua dao|"
+        r"thu doan|gia mao|mao danh|gia danh|de phong(?! toa)|tinh trang lua dao|cac doi tuong|la lua dao|"
+        # (not a question put to the victims a "recovery" scam courts: "Bạn bị lừa mất tiền qua
+        # mạng?")
+        r"bi lua(?![^.!?\n]{0,50}\?)|"
+        # "ae nào chơi chứng khoán cẩn thận mấy nhóm…, toàn lừa", "Không ví điện tử nào yêu cầu
+        # nhập số thẻ", "Nhận tin … thì xóa ngay" (probe T)
+        r"toan (?:la )?lua(?: dao)?\b|"
+        r"(?:ae|anh em|moi nguoi|mn|ba con|cac ban|ca nha|chi em)(?: \w+){0,5} can than\b|"
+        r"(?:khong|chang) (?:co )?(?:\w+ ){1,4}nao (?:lai )?(?:yeu cau|bat|doi|hoi)\b|"
+        r"thi (?:xoa|chan|bo qua) ngay\b|"
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
-        r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y|de y (?:nha|nhe|nhen)|"
+        r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y(?! ma (?:xem|coi|thay)\b)|de y (?:nha|nhe|nhen)|"
         r"(?:ae|anh em|moi nguoi|mn|ba con|cac ban|ca nha|chi em)(?: \w+){0,3} chu y\b(?!:)|"
         r"(?:nhan tin|goi dien|tin nhan|cuoc goi) gia\b(?! (?:re|tot|uu dai|chi|cuoc|goc|tri|ca|\d))|"
         r"hay binh tinh|goi lai (?:truc tiep )?(?:cho )?(?:nguoi than|so chinh thuc|tong dai)|"
@@ -369,7 +381,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"ho (?:giau|khong noi)|chia se gap truoc khi bi (?:xoa|go)|ai cung biet|dung de bi lua|"
         r"muc (?:dich|tieu) (?:that|that su|thuc su|chinh)(?: (?:la|chi la))?|chi la (?:cai )?co\b|"
         r"(?:^|[.!?:] )thuc chat\b|it ai biet(?=:)|ly do that su|"
-        r"am muu|(?:dieu kien|quy dinh|chi dao) ngam)\b",
+        # ("thuyết âm mưu", a conspiracy theory, is named, not alleged)
+        r"(?<!thuyet )am muu|(?:dieu kien|quy dinh|chi dao) ngam)\b",
         0.6,
         'Gán ý đồ che giấu như một sự thật ("thực chất là…", "sự thật bị che giấu")',
     ),
@@ -434,6 +447,12 @@ _RULE = (
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"bat buoc|"
     r"\bbat (?:moi|phai|dan)|"
+    # "Bộ Công an yêu cầu đổi máy mới trước tháng 8", "sẽ bị xếp loại không hoàn thành nhiệm vụ",
+    # "AI tự động ra quyết định xử phạt", "biên chế giáo viên sẽ được cắt giảm" (probe T)
+    r"yeu cau (?:moi nguoi |nguoi dan |nguoi dung |tat ca )?(?:doi|mua|thay) (?:may|dien thoai|sim)|"
+    r"(?:bi )?xep loai khong hoan thanh|(?:bi )?(?:xem xet )?khai tru|"
+    r"tu dong (?:ra quyet dinh |lap bien ban )?(?:xu phat|phat)\b|"
+    r"(?:bien che|so) (?:giao vien|bac si|can bo|cong chuc)(?: \w+){0,2} (?:se )?(?:duoc |bi )?cat giam|"
     # ("buộc", not "bước": "ở bước tải ảnh", "các bước", "bước 2")
     r"(?<!bat )(?<!o )(?<!cac )(?<!tung )(?<!moi )(?<!nhung )(?<!den )(?<!sang )(?<!mot )\bbuoc\b"
     r"(?! \d| (?:tiep|dau|cuoi|nay|do|tai|xac|dang|nhap|chan|di|ngoat|sau|truoc|tien|mot|hai|ba)\b)|"
@@ -648,6 +667,11 @@ CUES["data_sale_claim"] = (
     r"(?:lap|gan) (?:dat )?camera[^.!?\n]{0,40}?(?:ket noi|truyen|noi) (?:truc tiep )?(?:ve|toi|den) "
     r"(?:trung tam giam sat|cong an|may chu)|xep vao (?:dien|danh sach) (?:can |bi )?theo doi|"
     r"dinh vi (?:nguoi dan|moi nguoi|toan dan|nguoi dung|ca nhan)|"
+    # an account said to tie itself to one's search history and contacts, a "thought score"
+    # kept on each person (probe T)
+    r"(?:tu dong |se )?(?:lien ket|dong bo|thu thap|truy cap)(?: \w+){0,2} (?:voi )?(?:toan bo )?"
+    r"lich su (?:tim kiem|duyet web|cuoc goi|giao dich)|"
+    r"cham (?:“|\")?diem (?:tu tuong|cong dan|tin nhiem xa hoi|chinh tri|trung thanh)|"
     r"(?:theo doi|nghe len|doc (?:toan bo )?tin nhan|giam sat|kiem tra dien thoai)[^.!?\n]{0,40}"
     r"(?:nguoi dan|cua dan|nha dan|dang vien|nguoi dung|cua khach|khach hang))",
     0.5,
@@ -669,7 +693,7 @@ _TECH = (
     r"(?:song|tram|cot|mang|chip|the can cuoc|can cuoc|cccd|ma qr|qr|dien thoai|dong ho thong minh|"
     r"wifi|wi-fi|5g|4g|sac (?:khong day|dien thoai)|cong to|dong ho dien|bluetooth|tai nghe|"
     r"buc xa|vi mach|ung dung|app|may quet|tia laser|laser|hong ngoai|quet (?:mong mat|khuon mat|van tay)|may tinh bang|"
-    r"den led|man hinh led|anh sang xanh)"
+    r"den led|man hinh led|anh sang xanh|ve tinh|starlink)"
 )
 _ILLNESS = (
     r"(?:ung thu|vo sinh|hiem muon|dot quy|ngung tim|tim ngung dap|mu mat|mu loa|chay mau cam|"
@@ -689,7 +713,10 @@ CUES["health_claim"] = (
     r"(?:phat xa|buc xa)[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
     r"(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach))|"
     r"phat ra (?:buc xa|song doc|khi doc|chat doc)|"
-    r"(?:vac ?xin|vaccine)[^.!?\n]{0,60}(?:chip|hat nano|vi mach|song 5g)|"
+    # (not "vắc xin không chứa chip nano": denied)
+    r"(?<!khong )(?<!ko )(?:chip|hat nano|vi mach)(?: nano| dinh vi)? (?:trong|tiem vao|cay vao|gan vao)(?: \w+){0,2} "
+    r"(?:vac ?xin|vaccine|co the)|"
+    r"(?:vac ?xin|vaccine)(?:(?!\b(?:khong|ko|chang|chua he)\b)[^.!?\n]){0,60}(?:chip|hat nano|vi mach|song 5g)|"
     # the illness first: "ong chết hàng loạt từ khi có cột phát sóng 5G", "nguyên nhân là bức xạ 5G"
     rf"{_ILLNESS}[^.!?\n]{{0,60}}?\b(?:tu khi (?:co|lap|dung)|vi|do|nguyen nhan la) (?:cac |cot |tram )?"
     r"(?:phat )?(?:song 5g|5g|buc xa|song dien thoai|tram phat song|cot phat song|chip)|"
@@ -872,8 +899,13 @@ _NEGATED_BEFORE = re.compile(
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").
 _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
 _DENIED_BEFORE = re.compile(
-    r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the)\s+$"
+    r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the|"
+    r"(?:khong|chua|chang) (?:he )?co)\s+$"
 )
+# A rule said not to exist is denied, not stated: "Không có quy định … mỗi hộ phải…", "không có
+# văn bản nào của Trung ương đình chỉ…" (probe T). Only "không có": "ai không cài VNeID sẽ bị
+# phạt" states a rule.
+_NO_SUCH_BEFORE = re.compile(r"\b(?:khong|chua|chang) (?:he )?co\s+$")
 # The cues that claim something about the policy or a technology (a rule, a fee, a secret, a sale
 # of data, a health harm): a sentence carrying one asserts (``nlp.factcheck.ASSERTION_CUES``), a
 # question carrying one asks it (``nlp.claims.CLAIM_CUES``).
@@ -961,7 +993,7 @@ _AMBIGUOUS_RE = re.compile(r"\b(?:" + "|".join(sorted(AMBIGUOUS, key=len, revers
 _PENALTY_AFTER = re.compile(
     # (not a warning's own consequence: "… kẻo bị khóa", "nếu không sẽ bị…", "để tránh bị…")
     r"(?:(?!keo\b|neu khong\b|tranh\b|de khoi\b)[^.!?\n]){0,60}?\b(?:thi |la )?(?:se )?bi "
-    r"(?:phat|xu phat|cat|khoa|thu hoi|dung|tuoc|ky luat)\b"
+    r"(?:phat|xu phat|cat|khoa|thu hoi|dung|tuoc|ky luat|xep loai|khai tru|xu ly)\b"
 )
 _CONDITION_BEFORE = re.compile(
     r"\b(?:ai|nguoi nao|ho nao|neu|truong hop|nhung ai|nhung nguoi|nguoi dan nao|ho dan nao)\s+(?:\w+\s+){0,2}$"
@@ -1469,6 +1501,10 @@ def detect(text: str) -> list[Signal]:
                 pos = m.start() + 1
                 continue
             if kind in _DENIABLE and _DENIED_BEFORE.search(
+                folded, max(0, m.start() - 25), m.start()
+            ):
+                continue
+            if kind == "policy_claim" and _NO_SUCH_BEFORE.search(
                 folded, max(0, m.start() - 25), m.start()
             ):
                 continue

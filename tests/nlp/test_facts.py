@@ -41,6 +41,15 @@ def test_wrong_date_issuer_and_number(facts: FactBase) -> None:
     assert differs(facts, "nghi quyet 57-NQ/TU") == {"number"}
 
 
+def test_a_date_in_the_next_sentence_is_not_the_documents(facts: FactBase) -> None:
+    """Probe T: "… Nghị quyết 57-NQ/TW của Bộ Chính trị. Ngày 06/4/2026, Ban Tuyên giáo ban hành
+    Hướng dẫn …" dates the guidance."""
+    assert "date" not in differs(
+        facts, "nhằm cụ thể hóa Nghị quyết 57-NQ/TW của Bộ Chính trị. Ngày 06/4/2026, Ban ban hành"
+    )
+    assert "date" in differs(facts, "Nghị quyết 57-NQ/TW của Bộ Chính trị ngày 06/4/2026")
+
+
 def test_target_figures(facts: FactBase) -> None:
     assert differs(facts, "Ninh Bình phải đứng số 1 cả nước về DTI") == {"figure"}
     assert differs(facts, "vào nhóm 10 tỉnh dẫn đầu về chuyển đổi số (DTI)") == set()

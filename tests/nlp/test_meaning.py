@@ -219,3 +219,17 @@ def test_restated_needs_a_close_distinct_match_in_a_sentence_that_is_not_praise(
     said = "Nhiều người truyền tai nhau rằng sổ sức khỏe điện tử sẽ bị khóa."
     m = meaning.Match("a", 0, len(said), 0.97, 0.1, "confirmed")
     assert not _restated(m, [m], said)
+
+
+def test_a_claim_that_shares_no_words_with_a_sentence_is_only_suggested(facts: FactBase) -> None:
+    """Probe T: text without its diacritics sits close to unrelated claims in the encoder's space
+    ("Chi bi han che giao dich online thoi…" at 0.94 to a claim about "Bình dân học vụ số"): a
+    claim is confirmed only where its wording shares the cheap filter's words with the sentence."""
+    text = normalize(
+        "Chi bi han che giao dich online thoi, ra quay bo sung sinh trac hoc la dung binh thuong"
+    )
+    assert facts.meaning is not None
+    for m in facts.meaning.match(text):
+        if m.level == "confirmed":
+            assert m.claim_id in facts.meaning._sharing(text[m.start : m.end]), m
+    assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"]

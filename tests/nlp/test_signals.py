@@ -1197,3 +1197,43 @@ def test_findings_of_a_fresh_user_trial() -> None:
     )
     assert "warning_context" in kinds("Không cung cấp OTP cho ai, kẻo bị khóa tài khoản")
     assert "warning_context" in kinds("Mấy hôm nay có tin nhắn lạ. Đây là tin lừa đảo.")
+
+
+def test_what_cannot_be_done_and_what_to_watch_are_no_warnings() -> None:
+    """Issue 12, eighth session (probe T): inability ("không đọc được"), a penalty for not doing
+    something and "để ý mà xem" warn nobody; "cẩn thận", "toàn lừa", "không … nào yêu cầu" do."""
+    for text in (
+        "Chip căn cước không đọc được, nhiều người bị khóa tài khoản.",
+        "ai dung iphone cu se k dang nhap duoc vneid nua dau",
+        "Đảng viên không đăng nhập sổ tay mỗi ngày sẽ bị xếp loại không hoàn thành nhiệm vụ.",
+        "Trạm 5G toàn dựng gần trường học, mọi người để ý mà xem.",
+        "Bạn bị lừa mất tiền qua mạng? Chúng tôi hỗ trợ lấy lại.",
+    ):
+        assert "warning_context" not in kinds(text), text
+    for text in (
+        "ae nao choi chung khoan can than may nhom telegram nha, toan lua",
+        "Không ví điện tử nào yêu cầu nhập số thẻ trên website.",
+        "Nhận tin nhắn như vậy thì xóa ngay.",
+        "Mọi người để ý nhé, không bấm vào link lạ.",
+    ):
+        assert "warning_context" in kinds(text), text
+
+
+def test_claims_denied_or_named_are_not_made() -> None:
+    assert "health_claim" not in kinds("Vắc xin không chứa chip nano, đây là tin sai.")
+    assert "health_claim" in kinds("Chip nano trong vắc xin kết nối với trạm 5G.")
+    assert "health_claim" in kinds("Vệ tinh Starlink bay qua gây mất ngủ, đau đầu hàng loạt.")
+    assert "hidden_truth" not in kinds("Đây là thuyết âm mưu lan truyền từ năm 2020.")
+    assert "policy_claim" not in kinds("Không có quy định đến năm 2026 mỗi hộ phải có chứng chỉ.")
+    assert "policy_claim" in kinds("Từ tháng 9, xã sẽ dùng AI tự động ra quyết định xử phạt.")
+    assert "policy_claim" in kinds("bo cong an yeu cau doi may moi truoc thang 8")
+    assert "data_sale_claim" in kinds(
+        "Khi kích hoạt, hệ thống tự động liên kết với lịch sử tìm kiếm của bạn."
+    )
+
+
+def test_scams_of_probe_t() -> None:
+    assert "remote_app" in kinds("Tải ứng dụng rồi cấp quyền chia sẻ màn hình, nhân viên thao tác")
+    assert "credential_request" in kinds(
+        "Vui lòng cung cấp 11 số cuối của mã SIM in trên phôi thẻ và mã OTP gửi về máy"
+    )
