@@ -279,9 +279,25 @@ def _negates(sentence: str, cgrams: frozenset[str]) -> bool:
     return False
 
 
+# "X never asks for it": "Cơ quan BHXH không gọi điện yêu cầu cung cấp mã OTP" denies a claim
+# that someone may ask for the code (probe T), unless the claim says so itself
+_NEVER_ASKS = re.compile(
+    r"\b(?:khong|ko|chang) (?:bao gio |he |\w+ nao )?(?:goi dien |nhan tin |gui tin nhan )?"
+    r"(?:de )?(?:yeu cau|hoi|doi|bat)\b"
+)
+
+
 def _denies(facts: FactBase, claim_id: str, sentence: str) -> bool:
-    """Whether ``sentence`` negates one of the wordings of claim ``claim_id`` (:func:`_negates`)."""
+    """Whether ``sentence`` negates one of the wordings of claim ``claim_id`` (:func:`_negates`),
+    or says someone never asks for what the claim says may be asked (``_NEVER_ASKS``)."""
     folded = fold(sentence).lower()
+    if _NEVER_ASKS.search(folded) and not any(
+        _NEVER_ASKS.search(fold(w).lower())
+        for c in facts.false_claims
+        if c["id"] == claim_id
+        for w in [c["claim"], *c.get("variants", [])]
+    ):
+        return True
     return any(
         _negates(folded, grams) for claim, grams in facts.claim_grams if claim["id"] == claim_id
     )

@@ -287,6 +287,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     "refutation": (
         r"\b(?:(?:la|hoan toan) sai su that|(?:noi dung|thong tin|tin) sai su that|khong dung su that|"
         r"bac bo|"
+        # a verdict that heads what it judges: "Sai: “Đảng viên không đăng nhập … bị khai trừ”"
+        # (probe T)
+        r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))(?:tin |thong tin )?sai(?: roi| nhe| nha)?(?=\s?:)|"
         # a correction is one when it denies something ("Đính chính: không có quy định…"), not a
         # header over a claim ("ĐÍNH CHÍNH: Mức phạt … là 5 triệu chứ không phải 2 triệu")
         r"dinh chinh(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he)|"

@@ -233,3 +233,12 @@ def test_a_claim_that_shares_no_words_with_a_sentence_is_only_suggested(facts: F
         if m.level == "confirmed":
             assert m.claim_id in facts.meaning._sharing(text[m.start : m.end]), m
     assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"]
+
+
+def test_who_never_asks_for_a_code_denies_a_claim_that_it_may_be_asked(facts: FactBase) -> None:
+    """Probe T: a true notice ("Cơ quan BHXH không gọi điện yêu cầu cung cấp mã OTP hay mật
+    khẩu") sat near the claim that a community team may ask for passwords and codes."""
+    text = "Cơ quan BHXH không gọi điện yêu cầu cung cấp mã OTP hay mật khẩu tài khoản."
+    assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"]
+    claim = "Tổ công nghệ số cộng đồng được quyền hỏi mật khẩu, mã OTP của người dân để làm hộ"
+    assert [s for s in signals(facts, claim) if s.kind == "known_false_claim"]

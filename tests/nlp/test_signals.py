@@ -1237,3 +1237,9 @@ def test_scams_of_probe_t() -> None:
     assert "credential_request" in kinds(
         "Vui lòng cung cấp 11 số cuối của mã SIM in trên phôi thẻ và mã OTP gửi về máy"
     )
+
+
+def test_a_verdict_that_heads_what_it_judges_refutes() -> None:
+    assert "refutation" in kinds("Sai: “Đảng viên không đăng nhập sổ tay mỗi ngày sẽ bị khai trừ”.")
+    assert "refutation" in kinds("Tin này sai rồi. Sai rồi: không có quy định đó.")
+    assert "refutation" not in kinds("Nói sai: cô giáo dạy sai chính tả")
