@@ -558,7 +558,9 @@ _NEGATED = re.compile(
 QUESTION = re.compile(
     r"\?|\b(?:co dung khong|phai khong|that khong|that a|that u)\W*$|\bco phai\b.*\bkhong\W*$|"
     # someone asks whether: "có người hỏi mình chip … có GPS … không."
-    r"\bhoi\b.*\bco\b.*\bkhong\W*$"
+    r"\bhoi\b.*\bco\b.*\bkhong\W*$|"
+    # "… có cần mang giấy khai sinh bản gốc không ạ." (a question without its mark; probe U)
+    r"\b(?:khong|chua) (?:a|ha|vay|nhi)\W*$|\bcho (?:em|minh|toi|chau|con) hoi\b"
 )
 # A sentence that reports what others say or fear ("cho rằng", "tin đồn", "mạng xã hội đồn",
 # "nhiều người lo", "hoang mang vì") does not assert what it carries (folded, teencode expanded;

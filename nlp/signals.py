@@ -178,13 +178,15 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"thu doan|gia mao|mao danh|gia danh|de phong(?! toa)|tinh trang lua dao|cac doi tuong|la lua dao|"
         # (not a question put to the victims a "recovery" scam courts: "Bạn bị lừa mất tiền qua
         # mạng?")
-        r"bi lua(?![^.!?\n]{0,50}\?)|"
+        # nor the money such a scam offers to get back: "thu hồi 80-100% số tiền bị lừa", probe U)
+        r"(?<!tien )bi lua(?![^.!?\n]{0,50}\?)|"
         # "ae nào chơi chứng khoán cẩn thận mấy nhóm…, toàn lừa", "Không ví điện tử nào yêu cầu
         # nhập số thẻ", "Nhận tin … thì xóa ngay" (probe T)
         r"toan (?:la )?lua(?: dao)?\b|"
         r"(?:ae|anh em|moi nguoi|mn|ba con|cac ban|ca nha|chi em)(?: \w+){0,5} can than\b|"
         r"(?:khong|chang) (?:co )?(?:\w+ ){1,4}nao (?:lai )?(?:yeu cau|bat|doi|hoi)\b|"
-        r"thi (?:xoa|chan|bo qua) ngay\b|"
+        # "gặp tin này cứ xóa đi nhé", "thì tắt máy ngay" (probe U)
+        r"\b(?:thi|cu|nen) (?:xoa|chan|bo qua|tat may|cup may)(?: luon)?(?: di| ngay| nhe| nha)\b|"
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
         r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y(?! ma (?:xem|coi|thay)\b)|de y (?:nha|nhe|nhen)|"
@@ -290,6 +292,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         # a verdict that heads what it judges: "Sai: “Đảng viên không đăng nhập … bị khai trừ”"
         # (probe T)
         r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))(?:tin |thong tin )?sai(?: roi| nhe| nha)?(?=\s?:)|"
+        # a reply that corrects ("Chỗ này bác nhầm rồi:", "… chứ có cấm đâu"; probe U)
+        r"(?:bac|ban|anh|chi|em|ong|ba|co|chu|ae|moi nguoi) (?:noi |hieu |nghe )?(?:nham|sai) (?:roi|het roi)\b|"
+        r"chu (?:co|lam gi co) \w+(?: \w+)? dau\b|"
         # a correction is one when it denies something ("Đính chính: không có quy định…"), not a
         # header over a claim ("ĐÍNH CHÍNH: Mức phạt … là 5 triệu chứ không phải 2 triệu")
         r"dinh chinh(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he)|"
@@ -417,7 +422,8 @@ _AUTHORITY = (
     # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
     r"(?:tu|ke tu) (?:dau )?(?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
-    r"cong dich vu cong|dich vu cong|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
+    # ("phí dịch vụ cộng lại": "cộng", not "công"; probe U)
+    r"cong dich vu cong|dich vu cong(?! lai| them| don| tac| voi)|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
     r"tai khoan dinh danh|dinh danh muc|"
     r"co quan thue|camera (?:ai|giao thong|phat nguoi))"
 )
@@ -459,7 +465,7 @@ _RULE = (
     # ("buộc", not "bước": "ở bước tải ảnh", "các bước", "bước 2")
     r"(?<!bat )(?<!o )(?<!cac )(?<!tung )(?<!moi )(?<!nhung )(?<!den )(?<!sang )(?<!mot )\bbuoc\b"
     r"(?! \d| (?:tiep|dau|cuoi|nay|do|tai|xac|dang|nhap|chan|di|ngoat|sau|truoc|tien|mot|hai|ba)\b)|"
-    r"bi (?:\w+ ){1,6}?(?:tich thu|xu phat)\b|\bcam\b(?! ket)|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
+    r"bi (?:\w+ ){1,6}?(?:tich thu|xu phat)\b|\bcam\b(?! ket| on\b)|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|k|kh|chang) (?:duoc|dc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
@@ -898,6 +904,12 @@ _NEGATED_BEFORE = re.compile(
     # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
     r"(?: chuyen(?: tien| khoan)?)?(?: qua| vao)?\W{0,3}$"
 )
+# A request told as what someone may ask ("ai bảo cài app hay đọc mã OTP thì tắt máy ngay"):
+# reported, not made (probe U)
+_WHO_ASKS_BEFORE = re.compile(
+    r"\b(?:ai|neu ai|neu co ai|nguoi nao|neu co nguoi) (?:bao|yeu cau|doi|hoi|noi|bat)"
+    r"(?: (?!thi\b)\w+){0,5}\W{0,3}$"
+)
 # A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").
 _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
@@ -1023,6 +1035,9 @@ _OWN_LINE_AFTER = re.compile(
 # Top-level labels: one deep inside a host ("jp.zaloapp.com.660316.castexfc.com") dresses the
 # host up as another domain; the registrable domain is at the end.
 _TLD_LABELS = frozenset({"com", "net", "org", "vn", "gov", "edu"})
+# A host that writes an official Vietnamese suffix with a hyphen or joined, so that it reads as
+# one: "hocba-so.edu-vn.net", "dichvucong-govvn.com" (probe U)
+_FAKE_SUFFIX = re.compile(r"(?:^|[.-])(gov|edu|org)-?vn(?=[.-])")
 # Bare host names with random capitals inside their labels ("jOeR5Rv.Gezne.de",
 # "ddlsxP.LnEwR.tech"): generated by the thousand for spam, never typed by a company, whose
 # capitals start a word ("TuoiTreOnline", "MyViettel", "iPhone") or an acronym ("VNPay",
@@ -1251,6 +1266,20 @@ def url_signals(text: str, links: list[tuple[int, int, str]] | None = None) -> l
                     written,
                     f"Tên miền {host} mang tên “{brand}” của {record.owner} ({record.domain}) "
                     "nhưng không phải trang chính thức",
+                    0.9,
+                )
+            )
+            continue
+        fake = _FAKE_SUFFIX.search(host)
+        if fake is not None:
+            found.append(
+                Signal(
+                    "lookalike_domain",
+                    start,
+                    end,
+                    written,
+                    f"Tên miền {host} giả đuôi .{fake.group(1)}.vn của trang chính thức nhưng không "
+                    f"phải tên miền .{fake.group(1)}.vn",
                     0.9,
                 )
             )
@@ -1494,8 +1523,9 @@ def detect(text: str) -> list[Signal]:
         pos = 0
         while (m := pattern.search(folded, pos)) is not None:
             pos = max(m.end(), m.start() + 1)
-            if kind in _REQUESTS and _NEGATED_BEFORE.search(
-                folded, max(0, m.start() - 40), m.start()
+            if kind in _REQUESTS and (
+                _NEGATED_BEFORE.search(folded, max(0, m.start() - 40), m.start())
+                or _WHO_ASKS_BEFORE.search(folded, max(0, m.start() - 50), m.start())
             ):
                 continue
             if accented and _accent_mismatch(text, folded, m.start(), m.end(), kind):

@@ -24,7 +24,11 @@ _SPACE_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\w/-])\w+(?![\w/-])", re.UNICODE)
 _TLDS = (
     r"(?:com|net|org|vn|xyz|top|vip|online|club|live|cc|info|biz|site|shop|link|click|ly|me|io|co|"
-    r"app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia)"
+    r"app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia|"
+    # the other odd TLDs of ``nlp.links.ODD_TLDS`` and a few common new ones ("meta-business-
+    # support.help/verify", probe U)
+    r"work|rest|cyou|monster|lol|help|support|bond|win|loan|bid|quest|email|services|website|"
+    r"store|space|tech|cloud|today|life|world)"
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _URL_RE = re.compile(

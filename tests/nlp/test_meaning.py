@@ -242,3 +242,15 @@ def test_who_never_asks_for_a_code_denies_a_claim_that_it_may_be_asked(facts: Fa
     assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"]
     claim = "Tổ công nghệ số cộng đồng được quyền hỏi mật khẩu, mã OTP của người dân để làm hộ"
     assert [s for s in signals(facts, claim) if s.kind == "known_false_claim"]
+
+
+def test_a_question_without_its_mark_asserts_nothing(facts: FactBase) -> None:
+    """Probe U: "cho em hỏi … có cần mang giấy khai sinh bản gốc không ạ." is a question."""
+    text = (
+        "cho em hoi o xa minh lam the can cuoc cho tre duoi 14 tuoi thi len dau a, co can mang "
+        "giay khai sinh ban goc ko a."
+    )
+    from nlp.claims import unasked
+
+    found = signals(facts, text)
+    assert not [s for s in unasked(found, normalize(text)) if s.kind == "known_false_claim"]

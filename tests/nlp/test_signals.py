@@ -1243,3 +1243,18 @@ def test_a_verdict_that_heads_what_it_judges_refutes() -> None:
     assert "refutation" in kinds("Sai: “Đảng viên không đăng nhập sổ tay mỗi ngày sẽ bị khai trừ”.")
     assert "refutation" in kinds("Tin này sai rồi. Sai rồi: không có quy định đó.")
     assert "refutation" not in kinds("Nói sai: cô giáo dạy sai chính tả")
+
+
+def test_findings_of_probe_u() -> None:
+    """Issue 12, eighth session (probe U): links with a fake official suffix or a new TLD, a
+    request told as what someone may ask, replies that correct, "cộng" is not "công"."""
+    assert "lookalike_domain" in kinds("Thanh toán qua link: hocba-so.edu-vn.net/thanhtoan nhé")
+    assert "lookalike_domain" not in kinds("Xem tại truong.edu.vn nhé")
+    assert "odd_tld" in kinds("Xác minh tại: meta-business-support.help/verify?id=88213")
+    assert "credential_request" not in kinds("ai bảo cài app hay đọc mã OTP thì tắt máy ngay nhé")
+    assert "credential_request" in kinds("Đọc mã OTP cho em ngay")
+    assert "warning_context" in kinds("gặp tin này cứ xóa đi nhé")
+    assert "refutation" in kinds("Chỗ này bác nhầm rồi: chưa xác thực thì chỉ bị tạm dừng")
+    assert "refutation" in kinds("nhà nước khuyến khích chứ có cấm đâu")
+    assert "policy_claim" not in kinds("phí dịch vụ cộng lại đã hơn 20% giá bán")
+    assert "rule_statement" not in kinds("em cam on")
