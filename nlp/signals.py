@@ -469,7 +469,7 @@ _RULE = (
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|k|kh|chang) (?:duoc|dc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
-    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep|vay|"
+    r"mua|dung|vao|nhap hoc|rut|thanh toan|luu hanh|tiep nhan|du thi|cap bang|tot nghiep|vay|xep lop|"
     r"ky hop dong|lam thu tuc|giao dich)|"
     r"khoa vinh vien|(?:bi|se bi) (?:nha mang|ngan hang|cong an|nha nuoc|csgt|canh sat|thue) (?:cat|khoa|phat|thu phi|thu hoi|"
     r"xoa|tru)|"
@@ -483,6 +483,8 @@ _RULE = (
     # an exam imposed, a benefit suspended, a fee with its sum, staff dismissed (probe R)
     r"phai (?:tham gia|thi) (?:ky |cuoc )?(?:sat hach|thi|kiem tra)|"
     r"bi (?:tam )?dung (?:tro cap|luong huu|tien|che do|phu cap)|le phi \d|"
+    # "mức trợ cấp sẽ bị giảm 30%" (probe U)
+    r"(?:tro cap|luong huu|luong|phu cap|ho tro)(?: \w+)? (?:se )?bi (?:giam|cat|tru) (?:\d|mot nua|mot phan)|"
     r"(?:cho|bi|buoc) thoi viec|"
     r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
@@ -676,6 +678,11 @@ CUES["data_sale_claim"] = (
     r"(?:lap|gan) (?:dat )?camera[^.!?\n]{0,40}?(?:ket noi|truyen|noi) (?:truc tiep )?(?:ve|toi|den) "
     r"(?:trung tam giam sat|cong an|may chu)|xep vao (?:dien|danh sach) (?:can |bi )?theo doi|"
     r"dinh vi (?:nguoi dan|moi nguoi|toan dan|nguoi dung|ca nhan)|"
+    # "thẻ gắn chip có thể định vị được mình đang ở đâu", a company "được quyền truy cập dữ liệu
+    # định vị của người dùng" (probe U)
+    r"(?:co the |se |deu )dinh vi (?:duoc )?(?:minh|ban|nguoi dung|moi nguoi|chung ta|ca nha)|"
+    r"(?:duoc quyen|duoc phep|co quyen) (?:truy cap|khai thac|su dung|nam giu) (?:toan bo )?"
+    r"du lieu (?:dinh vi|ca nhan|nguoi dung|cua nguoi dan)|"
     # an account said to tie itself to one's search history and contacts, a "thought score"
     # kept on each person (probe T)
     r"(?:tu dong |se )?(?:lien ket|dong bo|thu thap|truy cap)(?: \w+){0,2} (?:voi )?(?:toan bo )?"
@@ -719,7 +726,7 @@ CUES["health_claim"] = (
     # lần mức cho phép", "kích hoạt các hạt nano trong cơ thể"
     rf"\b(?:{_TECH}[^.!?\n]{{0,100}}?(?:(?<!khong )(?<!ko )(?<!chua )(?<!chang )(?<!he )"
     rf"(?:gay|lam|khien|dan den|sinh ra|de bi|bi|ly do)(?: \w+){{0,8}}? {_ILLNESS}|"
-    r"(?:phat xa|buc xa)[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
+    r"(?:phat xa|buc xa|phat song(?: \w+){0,3})[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
     r"(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach))|"
     r"phat ra (?:buc xa|song doc|khi doc|chat doc)|"
     # (not "vắc xin không chứa chip nano": denied)

@@ -1258,3 +1258,15 @@ def test_findings_of_probe_u() -> None:
     assert "refutation" in kinds("nhà nước khuyến khích chứ có cấm đâu")
     assert "policy_claim" not in kinds("phí dịch vụ cộng lại đã hơn 20% giá bán")
     assert "rule_statement" not in kinds("em cam on")
+
+
+def test_distortions_of_probe_u_carry_their_cue() -> None:
+    assert "data_sale_claim" in kinds(
+        "theo nghi dinh moi thi the can cuoc gan chip co the dinh vi duoc minh dang o dau"
+    )
+    assert "data_sale_claim" in kinds(
+        "Đổi lại doanh nghiệp này được quyền truy cập dữ liệu định vị của người dùng."
+    )
+    assert "health_claim" in kinds("Cột 5G mới dựng phát sóng cường độ gấp 10 lần cho phép")
+    assert "policy_claim" in kinds("Không hoàn thành thì mức trợ cấp sẽ bị giảm 30% theo Sở Y tế.")
+    assert "data_sale_claim" not in kinds("Ứng dụng không thể định vị được bạn khi tắt GPS.")
