@@ -560,7 +560,8 @@ QUESTION = re.compile(
     # someone asks whether: "có người hỏi mình chip … có GPS … không."
     r"\bhoi\b.*\bco\b.*\bkhong\W*$|"
     # "… có cần mang giấy khai sinh bản gốc không ạ." (a question without its mark; probe U)
-    r"\b(?:khong|chua) (?:a|ha|vay|nhi)\W*$|\bcho (?:em|minh|toi|chau|con) hoi\b"
+    # ("cả nhà biết chưa ạ", "ghê không nhỉ", "có biết không ạ" ask nothing: a red-team trial)
+    r"\bco (?!biet\b)(?:\w+ ){1,8}?(?:khong|chua) (?:a|ha)\W*$"
 )
 # A sentence that reports what others say or fear ("cho rằng", "tin đồn", "mạng xã hội đồn",
 # "nhiều người lo", "hoang mang vì") does not assert what it carries (folded, teencode expanded;

@@ -27,8 +27,9 @@ _TLDS = (
     r"app|pro|icu|buzz|fun|tk|ml|ga|cf|gq|pw|sbs|cfd|asia|"
     # the other odd TLDs of ``nlp.links.ODD_TLDS`` and a few common new ones ("meta-business-
     # support.help/verify", probe U)
-    r"work|rest|cyou|monster|lol|help|support|bond|win|loan|bid|quest|email|services|website|"
-    r"store|space|tech|cloud|today|life|world)"
+    # (lower case only: "roi.Win luon", "muc 2.Help desk" are sentences run together)
+    r"(?-i:work|rest|cyou|monster|lol|help|support|bond|win|loan|bid|quest|email|services|website|"
+    r"store|space|tech|cloud|today|life|world))"
 )
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _URL_RE = re.compile(

@@ -1211,7 +1211,7 @@ def test_what_cannot_be_done_and_what_to_watch_are_no_warnings() -> None:
     ):
         assert "warning_context" not in kinds(text), text
     for text in (
-        "ae nao choi chung khoan can than may nhom telegram nha, toan lua",
+        "ae nao choi chung khoan can than may nhom telegram nha",
         "Không ví điện tử nào yêu cầu nhập số thẻ trên website.",
         "Nhận tin nhắn như vậy thì xóa ngay.",
         "Mọi người để ý nhé, không bấm vào link lạ.",
@@ -1222,7 +1222,10 @@ def test_what_cannot_be_done_and_what_to_watch_are_no_warnings() -> None:
 def test_claims_denied_or_named_are_not_made() -> None:
     assert "health_claim" not in kinds("Vắc xin không chứa chip nano, đây là tin sai.")
     assert "health_claim" in kinds("Chip nano trong vắc xin kết nối với trạm 5G.")
-    assert "health_claim" in kinds("Vệ tinh Starlink bay qua gây mất ngủ, đau đầu hàng loạt.")
+    assert "health_claim" not in kinds(
+        "Internet vệ tinh Starlink giúp ngư dân liên lạc khi bị tai nạn hay đột quỵ."
+    )
+    assert "health_claim" not in kinds("Chip trong điện thoại có thể xử lý AI ngay trên máy.")
     assert "hidden_truth" not in kinds("Đây là thuyết âm mưu lan truyền từ năm 2020.")
     assert "policy_claim" not in kinds("Không có quy định đến năm 2026 mỗi hộ phải có chứng chỉ.")
     assert "policy_claim" in kinds("Từ tháng 9, xã sẽ dùng AI tự động ra quyết định xử phạt.")
@@ -1241,7 +1244,11 @@ def test_scams_of_probe_t() -> None:
 
 def test_a_verdict_that_heads_what_it_judges_refutes() -> None:
     assert "refutation" in kinds("Sai: “Đảng viên không đăng nhập sổ tay mỗi ngày sẽ bị khai trừ”.")
-    assert "refutation" in kinds("Tin này sai rồi. Sai rồi: không có quy định đó.")
+    assert "refutation" in kinds("Tin này sai rồi. Sai rồi: “Từ 1/7 phải nộp phí”.")
+    # a claim dressed as a correction (a red-team trial)
+    assert "refutation" not in kinds(
+        "Sai: nhiều người tưởng VNeID miễn phí. Thực tế từ 1/7 phải đóng phí duy trì 50.000đ/năm."
+    )
     assert "refutation" not in kinds("Nói sai: cô giáo dạy sai chính tả")
 
 
@@ -1253,9 +1260,14 @@ def test_findings_of_probe_u() -> None:
     assert "odd_tld" in kinds("Xác minh tại: meta-business-support.help/verify?id=88213")
     assert "credential_request" not in kinds("ai bảo cài app hay đọc mã OTP thì tắt máy ngay nhé")
     assert "credential_request" in kinds("Đọc mã OTP cho em ngay")
-    assert "warning_context" in kinds("gặp tin này cứ xóa đi nhé")
-    assert "refutation" in kinds("Chỗ này bác nhầm rồi: chưa xác thực thì chỉ bị tạm dừng")
-    assert "refutation" in kinds("nhà nước khuyến khích chứ có cấm đâu")
+    assert "warning_context" in kinds("gặp tin này thì xóa đi nhé")
+    # a red-team trial: a scam that says "cứ xóa đi" before its link, and replies that open a
+    # false claim ("Bác nhầm rồi, …", "… chứ có cấm đâu, nhưng từ 1/1 …")
+    assert "warning_context" not in kinds(
+        "tin lạ thì cứ xóa đi, rồi bấm vào link để được hoàn tiền"
+    )
+    assert "refutation" not in kinds("Bác nhầm rồi, từ tháng 8 mỗi người còn phải nộp 200 nghìn")
+    assert "refutation" not in kinds("Nhà nước chứ có cấm đâu, nhưng từ 1/1 sẽ bị khóa sim")
     assert "policy_claim" not in kinds("phí dịch vụ cộng lại đã hơn 20% giá bán")
     assert "rule_statement" not in kinds("em cam on")
 
@@ -1270,3 +1282,51 @@ def test_distortions_of_probe_u_carry_their_cue() -> None:
     assert "health_claim" in kinds("Cột 5G mới dựng phát sóng cường độ gấp 10 lần cho phép")
     assert "policy_claim" in kinds("Không hoàn thành thì mức trợ cấp sẽ bị giảm 30% theo Sở Y tế.")
     assert "data_sale_claim" not in kinds("Ứng dụng không thể định vị được bạn khi tắt GPS.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "present"),
+    [
+        # a machine is no "ai" (who) that may ask: the request stands
+        (
+            "Tổng đài AI hỏi quý khách vui lòng đọc số thẻ và mã CVV để xác minh",
+            "credential_request",
+            True,
+        ),
+        # "link được gửi" is passive: the advice stands
+        ("Đừng bấm link được gửi trong tin nhắn lạ", "warning_context", True),
+        ("Không cài app được gửi qua Zalo để cập nhật VNeID", "warning_context", True),
+        # sentences run together are no links
+        ("Viet Nam thang Indonesia 3-0 roi.Win luon ca bang", "odd_tld", False),
+        ("xong tai khoan muc 2.Help desk o phuong chi cho tan tinh", "odd_tld", False),
+        # true news read as claims
+        ("Trạm phát sóng 5G của Viettel cho tốc độ gấp 10 lần 4G", "health_claim", False),
+        (
+            "Theo Nghị định 13/2023, chủ thể dữ liệu có quyền truy cập dữ liệu cá nhân",
+            "data_sale_claim",
+            False,
+        ),
+        (
+            "Đoàn trường tổ chức chấm điểm chính trị tư tưởng cho đoàn viên",
+            "data_sale_claim",
+            False,
+        ),
+        (
+            "Máy tính tiền sẽ tự động phát hành hóa đơn điện tử theo Nghị định 70",
+            "policy_claim",
+            False,
+        ),
+        ("Camera AI tự động phạt cả xe đỗ đúng chỗ, mình khiếu nại 2 tuần", "policy_claim", False),
+        (
+            "Thực hiện Nghị quyết 18, biên chế cán bộ công chức sẽ được cắt giảm",
+            "rule_statement",
+            False,
+        ),
+        ("Không có trường nào lại yêu cầu nhiều thế", "warning_context", False),
+        ("Chị chia sẻ màn hình điện thoại cho em xem để em hướng dẫn", "remote_app", True),
+    ],
+)
+def test_findings_of_a_red_team_trial_of_the_eighth_session(
+    text: str, kind: str, present: bool
+) -> None:
+    assert (kind in kinds(text)) is present, text
