@@ -182,13 +182,14 @@ CUES: dict[str, tuple[str, float, str]] = {
         # mạng?")
         # nor the money such a scam offers to get back: "thu hồi 80-100% số tiền bị lừa", probe U)
         r"(?<!tien )bi lua(?![^.!?\n]{0,50}\?)|"
-        # "ae nào chơi chứng khoán cẩn thận mấy nhóm…, toàn lừa", "Không ví điện tử nào yêu cầu
-        # nhập số thẻ", "Nhận tin … thì xóa ngay" (probe T)
+        # "ae nào chơi chứng khoán cẩn thận mấy nhóm…", "Không ví điện tử nào yêu cầu nhập số
+        # thẻ", "Nhận tin … thì xóa ngay" (probe T)
         r"(?:ae|anh em|moi nguoi|mn|ba con|cac ban|ca nha|chi em)(?: \w+){0,5} can than\b|"
         # (what is asked named: "Không có trường nào lại yêu cầu nhiều thế" warns nobody)
         r"(?:khong|chang) (?:co )?(?:\w+ ){1,4}nao (?:yeu cau|bat|doi|hoi)(?: \w+){0,3} (?:otp|ma|mat khau|"
         r"chuyen|nop|cung cap|nhap|so the|dang nhap)\b|"
-        # "gặp tin này cứ xóa đi nhé", "thì tắt máy ngay" (probe U)
+        # "gặp tin này thì xóa đi nhé", "thì tắt máy ngay" (probe U; not "cứ xóa đi, rồi bấm vào
+        # link…": a red-team trial)
         r"\b(?:thi|nen) (?:xoa|chan|bo qua|tat may|cup may)(?: luon)?(?: di| ngay| nhe| nha)\b|"
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
@@ -459,7 +460,7 @@ _RULE = (
     r"bat buoc|"
     r"\bbat (?:moi|phai|dan)|"
     # "Bộ Công an yêu cầu đổi máy mới trước tháng 8", "sẽ bị xếp loại không hoàn thành nhiệm vụ",
-    # "AI tự động ra quyết định xử phạt", "biên chế giáo viên sẽ được cắt giảm" (probe T)
+    # "AI tự động ra quyết định xử phạt" (probe T)
     r"yeu cau (?:moi nguoi |nguoi dan |nguoi dung |tat ca )?(?:doi|mua|thay) (?:may|dien thoai)|"
     r"(?:bi )?xep loai khong hoan thanh|(?:bi )?(?:xem xet )?khai tru|"
     r"tu dong ra quyet dinh (?:xu phat|phat)\b|"

@@ -1201,7 +1201,7 @@ def test_findings_of_a_fresh_user_trial() -> None:
 
 def test_what_cannot_be_done_and_what_to_watch_are_no_warnings() -> None:
     """Issue 12, eighth session (probe T): inability ("không đọc được"), a penalty for not doing
-    something and "để ý mà xem" warn nobody; "cẩn thận", "toàn lừa", "không … nào yêu cầu" do."""
+    something and "để ý mà xem" warn nobody; "cẩn thận", "không … nào yêu cầu nhập …" do."""
     for text in (
         "Chip căn cước không đọc được, nhiều người bị khóa tài khoản.",
         "ai dung iphone cu se k dang nhap duoc vneid nua dau",
