@@ -274,16 +274,10 @@ class ClaimIndex:
         """:meth:`candidates` with, first, the most word pairs each shares with one wording:
         ``(shared_pairs, start, end)``, in text order."""
         scored = []
-        postings = self.postings
         for offset, unit in _units(text):
-            tokens = _words(unit)
-            # wording -> shared content words, counted in C (Counter over the postings)
-            words = content_words(unit, tokens)
-            hits = Counter(chain.from_iterable(postings.get(w, ()) for w in words))
-            near = [j for j, n in hits.items() if n >= MIN_SHARED_WORDS]
+            near, pairs = self._near(unit)
             if not near:
                 continue
-            pairs = word_pairs(unit, tokens)
             shared = max(len(pairs & self.pairs[j]) for j in near)
             if shared >= MIN_SHARED_BIGRAMS:
                 start = offset + len(unit) - len(unit.lstrip())
@@ -292,17 +286,19 @@ class ClaimIndex:
         kept = sorted(scored, key=lambda c: -c[0])[:MAX_CANDIDATES]
         return sorted(kept, key=lambda c: c[1])
 
+    def _near(self, unit: str) -> tuple[list[int], frozenset[str]]:
+        """The wordings that share ``MIN_SHARED_WORDS`` content words with ``unit`` (indexes,
+        counted in C over the postings) and ``unit``'s word pairs (empty when none is near)."""
+        tokens = _words(unit)
+        words = content_words(unit, tokens)
+        hits = Counter(chain.from_iterable(self.postings.get(w, ()) for w in words))
+        near = [j for j, n in hits.items() if n >= MIN_SHARED_WORDS]
+        return near, (word_pairs(unit, tokens) if near else frozenset())
+
     def _sharing(self, sentence: str) -> frozenset[str]:
         """Ids of the claims with a wording that shares ``MIN_SHARED_WORDS`` content words and
         ``MIN_SHARED_BIGRAMS`` word pairs with ``sentence`` (the cheap filter's test)."""
-        tokens = _words(sentence)
-        hits = Counter(
-            chain.from_iterable(self.postings.get(w, ()) for w in content_words(sentence, tokens))
-        )
-        near = [j for j, n in hits.items() if n >= MIN_SHARED_WORDS]
-        if not near:
-            return frozenset()
-        pairs = word_pairs(sentence, tokens)
+        near, pairs = self._near(sentence)
         return frozenset(
             self.claim_ids[j] for j in near if len(pairs & self.pairs[j]) >= MIN_SHARED_BIGRAMS
         )

@@ -922,14 +922,15 @@ _WHO_ASKS_BEFORE = re.compile(
 # A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").
 _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
-_DENIED_BEFORE = re.compile(
-    r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the|"
-    r"(?:khong|chua|chang) (?:he )?co)\s+$"
-)
 # A rule said not to exist is denied, not stated: "Không có quy định … mỗi hộ phải…", "không có
 # văn bản nào của Trung ương đình chỉ…" (probe T). Only "không có": "ai không cài VNeID sẽ bị
 # phạt" states a rule.
-_NO_SUCH_BEFORE = re.compile(r"\b(?:khong|chua|chang) (?:he )?co\s+$")
+_NO_SUCH = r"(?:khong|chua|chang) (?:he )?co"
+_NO_SUCH_BEFORE = re.compile(rf"\b{_NO_SUCH}\s+$")
+_DENIED_BEFORE = re.compile(
+    r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the|"
+    rf"{_NO_SUCH})\s+$"
+)
 # The cues that claim something about the policy or a technology (a rule, a fee, a secret, a sale
 # of data, a health harm): a sentence carrying one asserts (``nlp.factcheck.ASSERTION_CUES``), a
 # question carrying one asks it (``nlp.claims.CLAIM_CUES``).
