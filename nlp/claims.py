@@ -276,7 +276,10 @@ _LOSS_REPORT = re.compile(
     r"trinh bao (?:cong an|co quan|vu viec)|(?:da|di) trinh bao|sap bay|mac bay|"
     r"(?:cac |nhieu |la )nan nhan|"
     # "Tổng mất 62 triệu", "đóng 1,2 triệu xong bị chặn luôn" (probe O, issue 12)
-    r"tong (?:cong )?(?:da )?mat (?:\d+|gan|hon|het)|(?:xong|roi) (?:bi |no |ho |chung )?(?:chan|block)\b)\b"
+    r"tong (?:cong )?(?:da )?mat (?:\d+|gan|hon|het)|(?:xong|roi) (?:bi |no |ho |chung )?(?:chan|block)\b|"
+    # "nạp thêm 400 triệu thì app khóa, nhóm giải tán", "bị dụ vào nhóm" (probe X)
+    r"(?:thi|roi|xong) (?:app|ung dung|tai khoan|san|web|trang) (?:bi )?khoa|nhom (?:bi )?giai tan|"
+    r"bi du (?:vao|tham gia|dau tu|nap|chuyen))\b"
 )
 
 

@@ -132,6 +132,11 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
     if not (date and date.start() < 40):
         date = _ISSUED_ON.search(folded, m.end(), max(m.end(), sentence_end))
         offset = 0
+    if date and _DENIED_HERE.search(folded, m.end(), offset + date.start()):
+        date = None  # "… không phải ban hành ngày 1/1/2023": denied
+        year_denied = True
+    else:
+        year_denied = False
     if date and (offset == 0 or date.start() < 40):
         d, mo, y = (int(x) for x in date.groups())
         yy, mm, dd = (int(x) for x in doc["date"].split("-"))
@@ -152,8 +157,13 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
                 )
             )
     else:
-        year = _YEAR_RE.search(window)
-        if year and year.start() < 40 and int(year.group(1)) < int(doc["date"][:4]):
+        year = None if year_denied else _YEAR_RE.search(window)
+        if (
+            year
+            and year.start() < 40
+            and int(year.group(1)) < int(doc["date"][:4])
+            and not _DENIED_HERE.search(folded, m.end(), m.end() + year.start())
+        ):
             s, e = m.end() + year.start(), m.end() + year.end()
             out.append(
                 _finding(
@@ -178,6 +188,7 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
             and not any(k in around for k in doc["issuer_keys"])
             and alias not in doc["issuer_keys"]
             and _names_issuer(folded, alias, lo, reach, m)
+            and not _denied_issuer(folded, alias, m, reach)
         ):
             out.append(
                 _finding(
@@ -230,6 +241,14 @@ def _names_issuer(folded: str, alias: str, lo: int, hi: int, ref: re.Match[str])
     return False
 
 
+def _denied_issuer(folded: str, alias: str, ref: re.Match[str], hi: int) -> bool:
+    """Whether ``alias`` named after the document at ``ref`` (within ``folded[:hi]``) is denied
+    to be its issuer: "không phải" or "không hề" between them ("… của Ban Chấp hành Đảng bộ tỉnh
+    chứ không phải UBND tỉnh ký")."""
+    at = folded.find(alias, ref.end(), hi)
+    return at >= 0 and _DENIED_HERE.search(folded, ref.end(), at) is not None
+
+
 def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
     out: list[Signal] = []
     documents = {d["id"]: d for d in facts.documents}
@@ -243,6 +262,10 @@ def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
                 lo, hi = max(0, km.start() - 60), min(len(folded), km.end() + 60)
                 rank = _RANK_RE.search(folded, lo, hi)
                 if not rank:
+                    continue
+                # "không hề đặt mục tiêu 'số 1 cả nước về DTI'" denies the rank (probe X)
+                said = max(lo, *(folded.rfind(c, lo, rank.start()) + 1 for c in ".!?\n"))
+                if _DENIED_HERE.search(folded, said, rank.start()):
                     continue
                 value = int(rank.group(1)) if rank.group(1) else 1
                 if value != target["rank"]:
@@ -265,7 +288,8 @@ def _check_targets(facts: FactBase, text: str, folded: str) -> list[Signal]:
     return out
 
 
-_NEGATIONS = r"(?:khong|chua|chang|khong he|chua he|khong the|ko)"
+# ("Nghị quyết 57 không phải của Quốc hội" denies "Nghị quyết 57 của Quốc hội"; probe X)
+_NEGATIONS = r"(?:khong|chua|chang|khong he|chua he|khong the|ko|khong phai|chang phai|ko phai)"
 
 
 def _negates(sentence: str, cgrams: frozenset[str]) -> bool:
@@ -287,6 +311,19 @@ _NEVER_ASKS = re.compile(
 )
 
 
+# "X is not so": "Nghị quyết 57 không phải của Quốc hội năm 2023 đâu" denies "Nghị quyết 57 do
+# Quốc hội ban hành năm 2023" (probe X); "không phải để … mà để …" states what follows "mà".
+_NOT_SO = re.compile(
+    r"\b(?:khong|chang|ko) (?:he )?phai (?:la|cua|do|tu|vao|nam)\b(?![^.!?\n]*\bma\b)"
+)
+# The same said of a document's record: what the text says of a document after "không phải"
+# ("… không phải của Quốc hội năm 2023", "… chứ không phải UBND tỉnh ký") or "không hề" ("không
+# hề đặt mục tiêu 'số 1 cả nước'") is denied, not stated (probe X).
+_DENIED_HERE = re.compile(
+    r"\b(?:khong|chang|ko|chua) (?:he|phai)\b(?![^.!?\n]*\bma (?:la|do|cua)\b)"
+)
+
+
 def _denies(facts: FactBase, claim_id: str, sentence: str) -> bool:
     """Whether ``sentence`` negates one of the wordings of claim ``claim_id`` (:func:`_negates`),
     or says someone never asks for what the claim says may be asked (``_NEVER_ASKS``)."""
@@ -297,6 +334,8 @@ def _denies(facts: FactBase, claim_id: str, sentence: str) -> bool:
         if c["id"] == claim_id
         for w in [c["claim"], *c.get("variants", [])]
     ):
+        return True
+    if _NOT_SO.search(folded):
         return True
     return any(
         _negates(folded, grams) for claim, grams in facts.claim_grams if claim["id"] == claim_id

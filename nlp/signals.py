@@ -134,6 +134,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:loi nhuan|lai)(?: cam ket| co dinh)? \d+(?:[.,]\d+)? ?%\s?(?:/|moi |mot )(?:ngay|tuan)|"
         r"(?:presale|pre-sale|mo ban som|ban dot dau)(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,100}?"
         r"(?:niem yet|x\d+|gap \d+ lan)|"
+        # "dự kiến x50 trong 6 tháng" (probe X)
+        r"\bx ?\d{1,3}(?: lan)? (?:trong|sau|chi sau) (?:vong )?\d+ (?:ngay|tuan|thang)|"
         r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong|"
         r"(?:nhan|lai|kiem|loi nhuan) (?:ve )?\d[\d.,]*\s?(?:k|nghin|ngan|trieu|tr|usd|\$)?\s?"
         r"(?:/|moi |mot )ngay)",
@@ -181,11 +183,17 @@ CUES: dict[str, tuple[str, float, str]] = {
         # (not a question put to the victims a "recovery" scam courts: "Bạn bị lừa mất tiền qua
         # mạng?")
         # nor the money such a scam offers to get back: "thu hồi 80-100% số tiền bị lừa", probe U)
-        r"(?<!tien )bi lua(?![^.!?\n]{0,50}\?)|"
+        # nor its offer to those it courts: "Ai lỡ bị lừa thì bên mình có dịch vụ…" (probe X)
+        r"(?<!tien )bi lua(?![^.!?\n]{0,50}\?)(?![^.!?\n]{0,40}\b(?:ben (?:minh|em|toi|chung toi)|inbox|ib|"
+        r"lien he (?:em|minh|ben (?:minh|em)))\b)|"
         # "ae nào chơi chứng khoán cẩn thận mấy nhóm…", "Không ví điện tử nào yêu cầu nhập số
         # thẻ", "Nhận tin … thì xóa ngay" (probe T)
         r"(?:ae|anh em|moi nguoi|mn|ba con|cac ban|ca nha|chi em)(?: \w+){0,5} can than\b|"
         # (what is asked named: "Không có trường nào lại yêu cầu nhiều thế" warns nobody)
+        # "Công an không thông báo xử phạt qua tin nhắn kèm link" (probe X)
+        r"(?:cong an|ngan hang|co quan (?:chuc nang|thue|nha nuoc)|bhxh|bao hiem xa hoi|nha mang|toa an)"
+        r"(?: \w+){0,3} (?:khong|ko|chang) (?:bao gio |he )?(?:thong bao|gui|lam viec|yeu cau|thu tien|"
+        r"xu phat|goi dien)[^.!?\n]{0,30}?\bqua (?:tin nhan|dien thoai|link|duong link|zalo|mang xa hoi)\b|"
         r"(?:khong|chang) (?:co )?(?:\w+ ){1,4}nao (?:yeu cau|bat|doi|hoi)(?: \w+){0,3} (?:otp|ma|mat khau|"
         r"chuyen|nop|cung cap|nhap|so the|dang nhap)\b|"
         # "gặp tin này thì xóa đi nhé", "thì tắt máy ngay" (probe U; not "cứ xóa đi, rồi bấm vào
@@ -300,7 +308,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))(?:tin |thong tin )?sai(?: roi| nhe| nha)?(?=\s?:\s?[“\"'‘])|"
         # a correction is one when it denies something ("Đính chính: không có quy định…"), not a
         # header over a claim ("ĐÍNH CHÍNH: Mức phạt … là 5 triệu chứ không phải 2 triệu")
-        r"dinh chinh(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he)|"
+        r"dinh chinh(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he|"
+        # "xin đính chính: kích hoạt VNeID mức 2 không đồng bộ danh bạ …" (probe X)
+        r"dong bo|gui|chuyen|thu|ban|yeu cau|thu thap|luu|theo doi|nghe|doc|chia se|cho phep|bat buoc)|"
         r"chua (?:tung|he|bao gio)|sai|bia|nham|gia mao)\b)|"
         # a fact-check's verdict introduced by what it checked against ("Đối chiếu văn bản và các
         # hướng dẫn chính thức: …"; written for duluan, issue 12)
@@ -400,7 +410,7 @@ CUES: dict[str, tuple[str, float, str]] = {
     "fabricated_obligation": (
         r"\b(?:bat buoc (?:moi |tat ca )?(?:nguoi dan|ho dan|cong dan)?[^.!?\n]{0,30}(?:nop|dong|tra|mua)|"
         r"(?:phat|thu) (?:den |toi )?\d+[^.!?\n]{0,20}(?:trieu|nghin|dong)[^.!?\n]{0,40}"
-        r"(?:khong (?:cai|dung|dang ky|co)|neu)|tu (?:nay|ngay)[^.!?\n]{0,30}(?:cam(?! ket)|bat buoc|thu phi)|"
+        r"(?:khong (?:cai|dung|dang ky|co)|neu)|tu (?:nay|ngay)[^.!?\n]{0,30}(?:cam(?! ket| (?:cac )?hanh vi)|bat buoc|thu phi)|"
         r"(?:tat ca|moi|toan bo) (?:\w+ ){1,6}(?:deu )?phai (?:thi|nop|dong|mua|cai|dang ky|hoc|tham gia)"
         r"[^.!?\n]{0,60}(?:se )?bi (?:cham dut|cat|phat|khoa|thu hoi|duoi|ky luat|tru))",
         0.5,
@@ -454,7 +464,7 @@ _RULE = (
     r"(?:bi )?nang (?:thue|phi|muc thue)|cat (?:giam )?(?:\d+ ?% )?(?:ngan sach|kinh phi|von)|"
     r"thay (?:the )?(?:giao vien|bac si|can bo|cong chuc)(?: \w+)? hoan toan|"
     r"bi (?:bo chinh tri|chinh phu|quoc hoi|trung uong|bo) (?:huy|bai bo|thu hoi|dinh chi)|"
-    r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
+    r"(?:chinh thuc )?bi huy\b|bi xu phat|bi truy thu|truy thu (?:thue )?(?:\d+ nam|toan bo|tat ca|het)|(?:khong|ko) (?:duoc )?(?:tiep tuc )?"
     r"(?:dung lop|hanh nghe|giang day)|"
     r"(?:cho|bi|buoc) nghi viec|thay the[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
     r"bat buoc|"
@@ -467,7 +477,8 @@ _RULE = (
     # ("buộc", not "bước": "ở bước tải ảnh", "các bước", "bước 2")
     r"(?<!bat )(?<!o )(?<!cac )(?<!tung )(?<!moi )(?<!nhung )(?<!den )(?<!sang )(?<!mot )\bbuoc\b"
     r"(?! \d| (?:tiep|dau|cuoi|nay|do|tai|xac|dang|nhap|chan|di|ngoat|sau|truoc|tien|mot|hai|ba)\b)|"
-    r"bi (?:\w+ ){1,6}?(?:tich thu|xu phat)\b|\bcam\b(?! ket| on\b)|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
+    # ("nghiêm cấm hành vi mua bán dữ liệu": the law forbids a wrongdoing; probe X)
+    r"bi (?:\w+ ){1,6}?(?:tich thu|xu phat)\b|\bcam\b(?! ket| on\b| (?:cac )?hanh vi)|thu (?:phi|them|tien|hoi)|tra phi|dong gop|"
     r"bi (?:phat|cat|khoa|thu hoi|tuoc|tich thu|tru|ky luat|sap nhap|bat|duoi|coi la|danh thue|"
     r"cuong che|xoa|chan|niem phong|tam giu|loai|tra ve|dong|lap bien ban|moi len)|"
     r"(?:khong|ko|k|kh|chang) (?:duoc|dc|con) (?:cap|dang ky|nhan|kham|xet|lam|ban|len lop|di|huong|su dung|chay|"
@@ -501,7 +512,8 @@ _RULE = (
 # end it).
 _SAME_SENTENCE = r"(?:[^.!?\n]|(?<=\d)\.(?=\d))"
 CUES["policy_claim"] = (
-    rf"\b(?:{_AUTHORITY}{_SAME_SENTENCE}{{0,80}}?{_RULE}|{_RULE}{_SAME_SENTENCE}{{0,80}}?{_AUTHORITY})",
+    # (a rule read first ends where its word ends: "đình chỉ" is not the "dinh chi" of "đính chính")
+    rf"\b(?:{_AUTHORITY}{_SAME_SENTENCE}{{0,80}}?{_RULE}|{_RULE}(?![^\W\d_]){_SAME_SENTENCE}{{0,80}}?{_AUTHORITY})",
     0.5,
     "Khẳng định một văn bản, cơ quan quy định nghĩa vụ, khoản thu, lệnh cấm hoặc mức phạt — "
     "cần đối chiếu với văn bản chính thức",
@@ -595,7 +607,8 @@ CUES["insider_claim"] = (
 )
 CUES["data_sale_claim"] = (
     # ("bán", not "Ủy ban", "bản giấy", "ban hành", "ban quản lý": folded alike)
-    r"\b(?:(?:(?<!uy )ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
+    # ("mua bán dữ liệu" names the trade a law forbids or a raid ends, not a sale claimed)
+    r"\b(?:(?:(?<!uy )(?<!mua )ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
@@ -667,8 +680,15 @@ CUES["data_sale_claim"] = (
     # surveillance and data handed over, stated: "đều được ghi âm", "bị nhà mạng đọc và lọc",
     # "(hình ảnh) truyền về công an", "bán danh sách khách hàng"
     r"(?:duoc|bi|deu duoc|deu bi) (?:\w+ ){0,2}(?:ghi am|doc va loc|luu lai|nghe len|giam sat)|"
+    # contacts and chats "được đồng bộ lên hệ thống của công an", a camera that "ghi lại nội dung
+    # nói chuyện", foreign firms let into the population database (probe X)
+    r"(?:danh ba|tin nhan|cuoc goi|lich su (?:cuoc goi|tim kiem))[^.!?\n]{0,60}?\b(?:dong bo|gui|chuyen|day|tai) "
+    r"(?:thang |het |toan bo )?(?:len|ve|sang|cho) (?:he thong |may chu |co so du lieu |trung tam du lieu )?"
+    r"(?:cua )?(?:bo )?cong an|ghi (?:lai|am) (?:ca |toan bo |het )?(?:noi dung )?(?:cac )?(?:cuoc )?noi chuyen|"
+    r"(?:cho phep|duoc phep|duoc quyen)(?: \w+){0,6}? (?:nuoc ngoai|ngoai)(?: \w+){0,4}? (?:truy cap|khai thac) "
+    r"(?:vao )?(?:co so du lieu|du lieu) (?:quoc gia|dan cu|cong dan)|"
     r"(?:duong truyen|truyen(?: thang)?|gui thang|chuyen thang)(?: hinh anh| du lieu| thong tin)? (?:ve|cho) "
-    r"(?:tru so |may chu |trung tam )?(?:cua )?(?:cong an|co quan thue|nha mang|may chu|co quan an ninh|an ninh)|"
+    r"(?:tru so |may chu |trung tam )?(?:cua )?(?:bo )?(?:cong an|co quan thue|nha mang|may chu|co quan an ninh|an ninh)|"
     r"(?:ban|cung cap) (?:danh sach|du lieu|thong tin|ho so|so dien thoai)(?: \w+){0,4} (?:cho|sang) "
     r"(?:cac |may |mot |nhung )?(?:cong ty|doanh nghiep|ben thu ba|nuoc ngoai)|"
     # cameras or software said to single out critics ("nhận diện ai nói xấu chính quyền trên fb")
@@ -720,7 +740,7 @@ _ILLNESS = (
     r"tieu chay|bien chat|suy giam (?:he )?mien dich|ton thuong (?:niem mac|vong mac|mat|nao|phoi|than|gan|tim|thinh luc|da|mach mau|he than kinh)|giam tieu cau|"
     r"dau dau|nhap vien|chet (?:hang loat|sach|dan|het)|giam bach cau|ung thu mau|bach cau|"
     r"mau dac|dac mau|tai bien|dieu khien (?:hanh vi|tam tri|suy nghi|nao)|hong (?:vong mac|giac mac|mat)|"
-    r"mu (?:mot ben |ca hai )?mat)"
+    r"mu (?:mot ben |ca hai )?mat|virus lay lan|(?:dich|cum) (?:\w+ )?(?:lay lan|bung phat))"
 )
 CUES["health_claim"] = (
     # (one scan from the device: its alternatives share it) an illness caused, radiation "gấp 100
@@ -730,6 +750,9 @@ CUES["health_claim"] = (
     r"(?:phat xa|buc xa|cuong do (?:song|phat song|buc xa)?)[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
     r"(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach))|"
     r"phat ra (?:buc xa|song doc|khi doc|chat doc)|"
+    # "sóng wifi công suất lớn ảnh hưởng trực tiếp đến vật nuôi" (probe X)
+    rf"{_TECH}[^.!?\n]{{0,60}}?(?<!khong )(?<!ko )(?<!chua )(?<!he )(?<!chang )anh huong "
+    r"(?:truc tiep |nghiem trong |xau )?(?:den|toi) (?:suc khoe|vat nuoi|gia suc|gia cam|thai nhi|nao|tre nho)|"
     # (not "vắc xin không chứa chip nano": denied)
     r"(?<!khong )(?<!ko )(?:chip|hat nano|vi mach)(?: nano| dinh vi)? (?:trong|tiem vao|cay vao|gan vao)(?: \w+){0,2} "
     r"(?:vac ?xin|vaccine)|"
@@ -769,7 +792,10 @@ CUES["personal_account"] = (
     r"bac si|truong du an|sep))|chuyen (?:toan bo|het) so du|"
     r"(?:tai khoan|stk) (?:can bo|nhan vien) (?:phu trach|ho tro|thu ngan)|"
     r"(?:tai khoan|stk) cua (?:thu ky|ke toan|thu quy|truong ban|chu tich|nguoi phu trach)|"
-    r"(?:tai khoan|stk) tam giu)",
+    r"(?:tai khoan|stk) tam giu|"
+    # "chuyển ngay vào tài khoản bác sĩ trực Nguyễn Minh Tuấn" (probe X)
+    r"chuyen(?: tien| khoan)?(?: ngay| gap)? (?:vao|vo|qua|toi) (?:tai khoan|stk) (?:cua )?(?:bac si|y ta|dieu duong|"
+    r"can bo|nhan vien|giao vien|co giao|thay|thu ky|ke toan|thu quy|truong|chu tich|sep)\b)",
     0.6,
     'Đòi chuyển tiền vào tài khoản cá nhân hoặc "tài khoản an toàn"',
 )
@@ -782,6 +808,8 @@ CUES["fee_for_benefit"] = (
     # to a scam" got back for a fee, a deposit "hoàn lại sau khóa học" (written for duluan, issue 12)
     r"(?:ung vien|nguoi ung tuyen|nhan vien moi|hoc vien)[^.!?\n]{0,20}?\b(?:can|phai) (?:mua|dong|nop|dat coc|chuyen)|"
     r"(?:lay lai|thu hoi|hoan lai) (?:\d+ ?% )?(?:so )?tien (?:da )?(?:bi lua|bi mat)|"
+    # "bên mình có dịch vụ lấy lại tiền …, cam kết thu hồi 80–100%" (probe X)
+    r"dich vu (?:lay lai|thu hoi|doi lai|hoan) tien|cam ket (?:thu hoi|lay lai|hoan tra|hoan lai) (?:duoc )?\d|"
     r"(?:dat coc|coc|phi|\d[\d.,]*\s?(?:k|d|dong|000))[^.!?\n]{0,40}?\(?hoan (?:lai|tra) (?:sau|khi)|"
     # paid now, "hoàn lại 199.000đ và tặng thêm 100.000đ" (written for duluan, issue 12)
     r"hoan lai[^.!?\n]{0,30}?\btang them|"
@@ -850,7 +878,9 @@ CUES["debt_threat"] = (
 CUES["benefit_lure"] = (
     r"\b(?:(?:da )?du dieu kien (?:de )?(?:nhan|huong|hoan|duoc nhan|(?:dang ky )?(?:xin )?tro cap)|thuoc dien (?:duoc )?nhan|"
     r"qua han (?:se )?(?:khong|ko|bi huy)|bien lai (?:phat )?chua nop|"
-    r"phat nguoi[^.!?\n]{0,40}(?:lien he|goi)|(?:con|se) bi (?:cat dien|khoa 2 chieu|khoa hai chieu))",
+    r"phat nguoi[^.!?\n]{0,40}(?:lien he|goi)|"
+    # "Nộp phạt trực tuyến trong 24h tại link bên dưới" (probe X)
+    r"(?:nop|dong|thanh toan) (?:tien )?phat[^.!?\n]{0,40}?\b(?:tai|qua|vao|theo) (?:duong )?(?:link|duong dan)\b|(?:con|se) bi (?:cat dien|khoa 2 chieu|khoa hai chieu))",
     0.5,
     "Báo được nhận tiền, hoàn thuế, trợ cấp hoặc bị phạt, bị cắt dịch vụ kèm thời hạn",
 )
@@ -910,7 +940,8 @@ _NEGATED_BEFORE = re.compile(
     r"(?!\s?[,?])(?: bao gio| nen| duoc| tuyet doi| co)?"
     r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| quy khach| nguoi dan| ban)?"
     # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
-    r"(?: chuyen(?: tien| khoan)?)?(?: qua| vao)?\W{0,3}$"
+    # "càng không thu tiền phạt vào tài khoản cá nhân" (probe X)
+    r"(?: chuyen(?: tien| khoan)?| thu(?: tien)?(?: phat| phi)?)?(?: qua| vao)?\W{0,3}$"
 )
 # A request told as what someone may ask ("ai bảo cài app hay đọc mã OTP thì tắt máy ngay"):
 # reported, not made (probe U)
@@ -927,6 +958,12 @@ _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
 # phạt" states a rule.
 _NO_SUCH = r"(?:khong|chua|chang) (?:he )?co"
 _NO_SUCH_BEFORE = re.compile(rf"\b{_NO_SUCH}\s+$")
+# ... nor one that says between the authority and the rule that it holds no such thing ("Nghị quyết
+# 06 … trong đó không có dòng nào nói về thu phí"; probe X)
+_NO_SUCH_INSIDE = re.compile(rf"\b{_NO_SUCH} (?:\w+ ){{0,3}}nao\b")
+_NO_SUCH_NAMED_BEFORE = re.compile(
+    rf"\b{_NO_SUCH} (?:\w+ ){{0,3}}nao (?:noi|nhac|de cap|ghi|quy dinh)(?: ve| den| toi)?\s+$"
+)
 _DENIED_BEFORE = re.compile(
     r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the|"
     rf"{_NO_SUCH})\s+$"
@@ -1547,9 +1584,12 @@ def detect(text: str) -> list[Signal]:
                 folded, max(0, m.start() - 25), m.start()
             ):
                 continue
-            if kind == "policy_claim" and _NO_SUCH_BEFORE.search(
-                folded, max(0, m.start() - 25), m.start()
+            if kind == "policy_claim" and (
+                _NO_SUCH_BEFORE.search(folded, max(0, m.start() - 25), m.start())
+                or _NO_SUCH_INSIDE.search(m.group(0))
+                or _NO_SUCH_NAMED_BEFORE.search(folded, max(0, m.start() - 50), m.start())
             ):
+                pos = m.start() + 1  # a shorter claim after the denial may still be one
                 continue
             if (
                 not accented

@@ -627,3 +627,12 @@ def test_a_yes_no_question_about_a_fee_is_not_flagged(analyzer) -> None:  # type
         ]
     ):
         assert result["risk"] < QUEUED
+
+
+def test_a_scheme_that_froze_the_money_is_told_after_the_fact() -> None:
+    """Probe X: "nạp thêm 400 triệu thì app khóa, nhóm giải tán" tells a loss."""
+    from nlp.claims import narrated_loss
+
+    told = "Chị đồng nghiệp tôi nạp thêm 400 triệu thì app khóa, nhóm giải tán."
+    assert narrated_loss(told) == [(0, len(told))]
+    assert narrated_loss("Nạp 400 triệu vào app để mở khóa tài khoản") == []

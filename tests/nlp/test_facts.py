@@ -350,3 +350,20 @@ def test_a_word_match_names_what_its_wording_turns_on(
         if s.kind == "known_false_claim"
     }
     assert ("bdhvs-fee" in found) is matched
+
+
+def test_a_record_denied_is_not_stated(facts: FactBase) -> None:
+    """Probe X: a commenter who says what a document is not ("không phải của Quốc hội năm 2023",
+    "chứ không phải UBND tỉnh ký", "không hề đặt mục tiêu 'số 1 cả nước'") corrects; the same
+    words without the denial still differ from the record."""
+    assert not differs(facts, "Bạn ơi, Nghị quyết 57 không phải của Quốc hội năm 2023 đâu.")
+    assert differs(facts, "Nghị quyết 57 của Quốc hội năm 2023 quy định thu phí.")
+    assert not differs(
+        facts,
+        "Nghị quyết 06-NQ/TU không hề đặt mục tiêu 'số 1 cả nước về DTI năm 2027'.",
+    )
+    assert "issuer" not in differs(
+        facts,
+        "Nghị quyết 06-NQ/TU là của Ban Chấp hành Đảng bộ tỉnh chứ không phải UBND tỉnh ký.",
+    )
+    assert "issuer" in differs(facts, "Nghị quyết 06-NQ/TU do UBND tỉnh ký ban hành.")

@@ -254,3 +254,10 @@ def test_a_question_without_its_mark_asserts_nothing(facts: FactBase) -> None:
 
     found = signals(facts, text)
     assert not [s for s in unasked(found, normalize(text)) if s.kind == "known_false_claim"]
+
+
+def test_a_record_said_not_so_denies_the_claim(facts: FactBase) -> None:
+    """Probe X: "Nghị quyết 57 không phải của Quốc hội năm 2023 đâu" denies the claim that it was
+    issued by the National Assembly in 2023; "không phải để … mà để …" still states."""
+    text = "Bạn ơi, Nghị quyết 57 không phải của Quốc hội năm 2023 đâu."
+    assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"]

@@ -1330,3 +1330,56 @@ def test_findings_of_a_red_team_trial_of_the_eighth_session(
     text: str, kind: str, present: bool
 ) -> None:
     assert (kind in kinds(text)) is present, text
+
+
+def test_findings_of_probe_x() -> None:
+    """Issue 12, ninth session (probe X): denials and laws that read as claims, surveillance and
+    health scares in new words, a hospital's fake advance, a fine paid at a link, a coin said to
+    multiply, a recovery service courting those who were cheated."""
+    # a correction that denies with another verb; "đình chỉ" is not read inside "đính chính"
+    text = "Xin đính chính: kích hoạt VNeID mức 2 không đồng bộ danh bạ của bà con lên đâu cả."
+    assert "refutation" in kinds(text)
+    assert "policy_claim" not in kinds(text)
+    assert "policy_claim" in kinds("Bị đình chỉ hoạt động theo quyết định của tỉnh")
+    # the law forbids a wrongdoing; the trade a raid ends is no sale claimed
+    law = "Luật có hiệu lực từ ngày 1/1/2026, trong đó nghiêm cấm hành vi mua bán dữ liệu cá nhân."
+    assert not kinds(law) & {"policy_claim", "fabricated_obligation", "data_sale_claim"}
+    assert "policy_claim" in kinds("Từ ngày 1/7 tỉnh cấm dùng tiền mặt ở chợ")
+    assert "data_sale_claim" in kinds("Nhà mạng bán dữ liệu thuê bao cho công ty quảng cáo")
+    # "không có dòng nào nói về thu phí" denies the fee
+    no_fee = "Nghị quyết 06 của tỉnh không có dòng nào nói về thu phí dịch vụ công cả"
+    assert "policy_claim" not in kinds(no_fee)
+    assert "policy_claim" in kinds("Nghị quyết 06 của tỉnh quy định thu phí dịch vụ công")
+    # surveillance, health
+    assert "data_sale_claim" in kinds(
+        "Kích hoạt mức 2 thì danh bạ và tin nhắn Zalo được đồng bộ lên hệ thống của công an."
+    )
+    assert "data_sale_claim" in kinds(
+        "Camera AI ghi lại nội dung nói chuyện của người đi đường rồi gửi thẳng về Bộ Công an."
+    )
+    assert "data_sale_claim" in kinds(
+        "Nghị quyết cho phép doanh nghiệp nước ngoài truy cập cơ sở dữ liệu quốc gia về dân cư."
+    )
+    assert "health_claim" in kinds("Bức xạ từ trạm 5G làm virus lây lan nhanh hơn")
+    assert "health_claim" in kinds("Sóng wifi công suất lớn ảnh hưởng trực tiếp đến vật nuôi")
+    assert "health_claim" not in kinds("Sóng wifi không ảnh hưởng đến sức khỏe")
+    assert "policy_claim" in kinds(
+        "Ngân hàng gửi doanh thu cho cơ quan thuế, cuối năm thuế sẽ truy thu 3 năm trước"
+    )
+    # scams: an advance into a doctor's account, a fine paid at a link, a coin x50, a recovery
+    # service; advice that names the personal account is no request
+    assert "personal_account" in kinds(
+        "Anh/chị chuyển ngay vào tài khoản bác sĩ trực Nguyễn Minh Tuấn để kịp phẫu thuật."
+    )
+    assert "personal_account" not in kinds(
+        "Công an càng không thu tiền phạt vào tài khoản cá nhân."
+    )
+    assert "benefit_lure" in kinds("Nộp phạt trực tuyến trong 24h tại link bên dưới.")
+    assert "guaranteed_return" in kinds("Giá hiện 0,2 USD, dự kiến x50 trong 6 tháng.")
+    recovery = "Ai lỡ bị lừa thì bên mình có dịch vụ lấy lại tiền, cam kết thu hồi 80–100%."
+    assert "fee_for_benefit" in kinds(recovery)
+    assert "warning_context" not in kinds(recovery)
+    assert "warning_context" in kinds("Nhiều người bị lừa qua tin nhắn giả danh ngân hàng.")
+    assert "warning_context" in kinds(
+        "Công an không thông báo xử phạt qua tin nhắn kèm link, mọi người nhé."
+    )
