@@ -19,6 +19,7 @@ from core.shapes import AnalysisResult, Reason
 from core.vocabulary import FLAGS
 from nlp import registry
 from nlp.claims import (
+    CLAIM_CUES,
     Prepared,
     prepare_batch,
     unasked,
@@ -68,6 +69,9 @@ CONTEXT_ONLY = frozenset({"otp_mention"})
 # ``benefit_claim``).
 DISTORTION_ONLY = WEAK_CLAIM_KINDS
 RULE_CONFIDENCE = 0.6
+# A scam cue at least this heavy (a request, a lure, a link: not an urgency alone, 0.3) relabels a
+# "distortion" that has no claim among its evidence as a scam (``Analyzer._result``).
+SCAM_LURE = 0.4
 # the cues that quote a rule with its issuer or its sum: a rule statement inside one is not shown
 # twice
 _RULE_CLAIMS = frozenset({"policy_claim", "fabricated_obligation"})
@@ -427,6 +431,19 @@ class Analyzer:
             ]
         if suspected != "distortion" or misinfo_scores["distortion"] < RULE_CONFIDENCE:
             evidence = [s for s in evidence if s.kind not in DISTORTION_ONLY]
+        if label == "distortion" and not any(s.kind in CLAIM_CUES for s in evidence):
+            # A "distortion" whose evidence holds no claim (no claim cue, fact difference or
+            # known false claim) but a scam's requests, outside the sentences that warn, is the
+            # scam a reviewer should see it as: "Mình biết nhiều người bị lừa … Nhưng app … thì
+            # khác, … Mình nạp 10 triệu, 2 tuần lãi 3 triệu" (probe X). Its risk is unchanged.
+            unrefuting = {id(s) for s in unrefuted(evidence, prep.text)}
+            lures = [
+                s
+                for s in unwarned(evidence, prep.text, prep.signals)
+                if id(s) in unrefuting and s.weight >= SCAM_LURE and s.kind not in CONTEXT_ONLY
+            ]
+            if lures:
+                label, evidence = "scam", lures
         if not any(s.weight > 0 and s.kind not in CONTEXT_ONLY for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
             # claim, a code's mere mention aside; for a distortion, none outside the sentences

@@ -636,3 +636,17 @@ def test_a_scheme_that_froze_the_money_is_told_after_the_fact() -> None:
     told = "Chị đồng nghiệp tôi nạp thêm 400 triệu thì app khóa, nhóm giải tán."
     assert narrated_loss(told) == [(0, len(told))]
     assert narrated_loss("Nạp 400 triệu vào app để mở khóa tài khoản") == []
+
+
+def test_a_distortion_without_a_claim_but_with_a_scams_requests_is_a_scam(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Probe X: a scheme that opens on others' losses and then asks for deposits was labelled a
+    distortion with no claim among its evidence; a reviewer must see it as the scam it is."""
+    text = (
+        "Mình biết nhiều người bị lừa đầu tư online nên giờ ai cũng nghi. Nhưng app Ninh Bình "
+        "Smart Invest thì khác, là dự án nằm trong danh mục khuyến khích của Nghị quyết 06 tỉnh, "
+        "rút tiền về ví trong 5 phút. Mình nạp 10 triệu, 2 tuần lãi 3 triệu rồi. Ai muốn tham gia "
+        "để lại số điện thoại, mình gửi mã giới thiệu."
+    )
+    (res,) = analyzer.analyze([text])
+    assert res["misinfo"] == "scam"
+    assert {r["kind"] for r in res["reasons"]} & {"money_request", "premium_or_forgery"}
