@@ -8,7 +8,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from nlp.claims import (
     unrefuted,
     unwarned,
 )
-from nlp.factcheck import meaning_findings
+from nlp.factcheck import meaning_findings, names_crux
 from nlp.facts import FactBase, load_facts
 from nlp.features import FeatureStep
 from nlp.pipeline import CLASSIFIERS
@@ -72,6 +72,12 @@ RULE_CONFIDENCE = 0.6
 # A scam cue at least this heavy (a request, a lure, a link: not an urgency alone, 0.3) relabels a
 # "distortion" that has no claim among its evidence as a scam (``Analyzer._result``).
 SCAM_LURE = 0.4
+# A reviewer's hint (a suggested match with a known false claim: ``similar_claim`` of weight 0)
+# that a sentence states, naming what the claim turns on, is evidence like a weak claim cue: for
+# a distortion the misinfo model gives at least ``RULE_CONFIDENCE`` (``Analyzer._stated_hints``);
+# a reviewer checks the sentence against the claim's correction. Scoped, refutations and
+# questions aside, as if it weighed this:
+HINT_WEIGHT = 0.25
 # the cues that quote a rule with its issuer or its sum: a rule statement inside one is not shown
 # twice
 _RULE_CLAIMS = frozenset({"policy_claim", "fabricated_obligation"})
@@ -444,7 +450,12 @@ class Analyzer:
             ]
             if lures:
                 label, evidence = "scam", lures
-        if not any(s.weight > 0 and s.kind not in CONTEXT_ONLY for s in evidence):
+        hinted = (
+            suspected == "distortion"
+            and misinfo_scores["distortion"] >= RULE_CONFIDENCE
+            and bool(self._stated_hints(prep, span))
+        )
+        if not hinted and not any(s.weight > 0 and s.kind not in CONTEXT_ONLY for s in evidence):
             # No evidence a reviewer could check (no cue, link, fact difference or known false
             # claim, a code's mere mention aside; for a distortion, none outside the sentences
             # that refute it; for a scam, none outside the sentences that warn about it): the
@@ -484,6 +495,35 @@ class Analyzer:
             "reasons": reasons,
             "model_versions": dict(self.versions),
         }
+
+    def _stated_hints(self, prep: Prepared, span: tuple[int, int] | None) -> list[Signal]:
+        """The reviewer's hints (``similar_claim`` of weight 0: a sentence the encoder puts
+        near a known false claim, short of a confirmed match) of ``prep`` inside ``span`` (the
+        whole text when None) whose sentence names what the claim turns on, money or a penalty
+        (``nlp.factcheck.names_crux``: "Mình đã có tài khoản định danh mức 2 rồi." sits near the
+        claim of an activation fee and names no fee), and states it: not in or after a
+        refutation, a question, a report of others' words or a quotation in a text that warns
+        or refutes."""
+        claims = {c["id"]: c for c in self.facts.false_claims}
+        hints = [
+            replace(s, weight=HINT_WEIGHT)
+            for s in prep.signals
+            if s.kind == "similar_claim"
+            and s.weight == 0
+            and (span is None or span[0] <= s.start and s.end <= span[1])
+            and (claim := claims.get((s.detail or {}).get("fact_id", ""))) is not None
+            and names_crux(claim, prep.text[s.start : s.end])
+        ]
+        if not hints:
+            return []
+        # (scoped among the text's signals: a refutation is one of them)
+        mine = {id(h) for h in hints}
+        scoped = uncited(
+            unasked(uncorrected([*prep.signals, *hints], prep.text), prep.text),
+            prep.signals,
+            prep.text,
+        )
+        return [h for h in scoped if id(h) in mine]
 
     def _reasons(
         self,

@@ -489,7 +489,7 @@ def meaning_findings(
                 continue
             asserted = (
                 _asserted(signals, m.start, m.end, text) or _restated(m, matches, text)
-            ) and _crux_checked(by_id[m.claim_id], text[m.start : m.end])
+            ) and names_crux(by_id[m.claim_id], text[m.start : m.end])
             if asserted or (not asserted_only and not known):
                 mine.append(_meaning_signal(by_id[m.claim_id], m, text, asserted=asserted))
         if hint is not None and not mine and not asserted_only:
@@ -559,8 +559,9 @@ def _crux(wordings: tuple[str, ...]) -> frozenset[str]:
     )
 
 
-def _crux_checked(claim: FalseClaim, sentence: str) -> bool:
-    """Whether ``sentence`` names every ``crux`` kind of ``claim``."""
+def names_crux(claim: FalseClaim, sentence: str) -> bool:
+    """Whether ``sentence`` (any form: folded and teencode-expanded here) names every ``crux``
+    kind of ``claim`` (True for a claim that turns on neither money nor a penalty)."""
     folded = expand_teencode(fold(sentence).lower())
     return all(CRUX[kind].search(folded) for kind in crux(claim))
 

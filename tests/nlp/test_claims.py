@@ -650,3 +650,46 @@ def test_a_distortion_without_a_claim_but_with_a_scams_requests_is_a_scam(analyz
     (res,) = analyzer.analyze([text])
     assert res["misinfo"] == "scam"
     assert {r["kind"] for r in res["reasons"]} & {"money_request", "premium_or_forgery"}
+
+
+def test_a_stated_hint_that_names_the_claims_crux_is_evidence(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A reviewer's hint (a suggested meaning match, weight 0) counts as weak evidence for a
+    distortion only in a sentence that states it and names what the claim turns on (money for
+    the activation-fee claim): not "Mình đã có tài khoản định danh mức 2 rồi." (probe X), not in
+    a question, not after a refutation."""
+    from nlp.claims import Prepared
+    from nlp.signals import Signal, detect
+
+    def hint(text: str, sentence: str) -> Prepared:
+        start = text.index(sentence)
+        s = Signal(
+            "similar_claim",
+            start,
+            start + len(sentence),
+            sentence,
+            "",
+            0.0,
+            {"fact_id": "vneid-activation-fee", "level": "suggested", "method": "meaning"},
+        )
+        return Prepared(text, [*detect(text), s], text)
+
+    fee = "Công an xã thu 200 nghìn mỗi người để làm định danh mức 2."
+    assert analyzer._stated_hints(hint(fee, fee), None)
+    plain = "Mình đã có tài khoản định danh mức 2 rồi."
+    assert not analyzer._stated_hints(hint(plain, plain), None)
+    asked = "Công an xã thu 200 nghìn mỗi người để làm định danh mức 2 có đúng không?"
+    assert not analyzer._stated_hints(hint(asked, asked), None)
+    refuted = "Đây là tin bịa đặt. " + fee
+    assert not analyzer._stated_hints(hint(refuted, fee), None)
+    # outside the passage the flag comes from, a hint is not its evidence
+    assert not analyzer._stated_hints(hint(fee, fee), (0, 5))
+
+
+def test_a_plain_question_near_a_known_claim_is_not_queued(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """Probe X: the model gave a how-to question about VNeID 0.62–0.70 and the encoder put its
+    second sentence near the activation-fee claim; without a fee named that is no evidence."""
+    text = (
+        "Cho mình hỏi muốn tích hợp giấy phép lái xe vào VNeID thì làm thế nào ạ? "
+        "Mình đã có tài khoản định danh mức 2 rồi."
+    )
+    assert analyzer.analyze([text])[0]["risk"] < Settings().review_risk_threshold
