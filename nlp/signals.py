@@ -637,7 +637,11 @@ CUES["data_sale_claim"] = (
     r"(?:gan|cai|tich hop) (?:san )?(?:them )?(?:thiet bi|phan mem|chip|ma doc)[^.!?\n]{0,20}?"
     r"(?:thu thap|danh cap|lay cap|ghi lai) (?:mat khau|tai khoan|du lieu|thong tin)|"
     r"(?:nha nuoc|cong an|co quan thue|nha mang|chinh quyen|xa|tinh) (?:co the |se |co quyen )?(?:doc|xem|nghe) (?:duoc )?"
-    r"(?:het |toan bo |tat ca )?(?:tin nhan|cuoc goi|danh ba)|"
+    r"(?:het |toan bo |tat ca )?(?:tin nhan|cuoc goi|danh ba|(?:cac )?(?:anh|hinh anh|video)(?= (?:trong (?:may|dien thoai)|ca nhan|rieng tu)))|"
+    # "nói chuyện trong xe cũng bị ghi lại" (the passive, after what is recorded)
+    # (people's talk in general, not "cuộc nói chuyện bị ghi lại làm bằng chứng")
+    r"noi chuyen (?:trong (?:xe|nha|phong|quan)|qua dien thoai|cua (?:nguoi dan|moi nguoi|nguoi di duong)|"
+    r"o (?:nha|ngoai duong|noi cong cong))[^.!?\n]{0,20}?\b(?:bi|deu bi|cung bi) (?:ghi lai|ghi am|nghe (?:len|het|thay))|"
     r"(?:dang |bi )(?:rao )?ban (?:tren mang|cong khai|tren (?:cac )?dien dan|voi gia|sach|het)|"
     r"(?:cai san|co) cua hau|cho phep (?:\w+ ){1,3}doc (?:danh ba|tin nhan)|"
     r"ghi (?:lai|am) (?:duoc )?(?:ca |moi |toan bo |tat ca )?(?:cac )?cuoc (?:noi(?= chuyen)|goi)|"
@@ -750,6 +754,10 @@ CUES["health_claim"] = (
     r"(?:phat xa|buc xa|cuong do (?:song|phat song|buc xa)?)[^.!?\n]{0,20}(?:gap \d+ lan|vuot (?:muc|nguong))|"
     r"(?:kich hoat|dieu khien) (?:cac )?(?:hat nano|chip|vi mach))|"
     r"phat ra (?:buc xa|song doc|khi doc|chat doc)|"
+    # waves said to delay speech ("sóng bluetooth làm trẻ chậm nói"; screens are another matter:
+    # "xem điện thoại nhiều làm trẻ chậm nói" is a paediatrician's advice)
+    r"(?:song|buc xa|bluetooth|wifi|wi-fi|5g|4g)[^.!?\n]{0,60}?(?<!khong )(?:gay|lam|khien)(?: \w+){0,4}? "
+    r"(?:cham noi|tu ky|giam (?:iq|tri thong minh))|"
     # "sóng wifi công suất lớn ảnh hưởng trực tiếp đến vật nuôi" (probe X)
     rf"{_TECH}[^.!?\n]{{0,60}}?(?<!khong )(?<!ko )(?<!chua )(?<!he )(?<!chang )anh huong "
     r"(?:truc tiep |nghiem trong |xau )?(?:den|toi) (?:suc khoe|vat nuoi|gia suc|gia cam|thai nhi|nao|tre nho)|"

@@ -1383,3 +1383,17 @@ def test_findings_of_probe_x() -> None:
     assert "warning_context" in kinds(
         "Công an không thông báo xử phạt qua tin nhắn kèm link, mọi người nhé."
     )
+
+
+def test_false_premise_advice_names_its_claim() -> None:
+    """Issue 12, ninth session: advice to relatives built on a false premise states its claim
+    ("nói chuyện trong xe cũng bị ghi lại", "công an xem được toàn bộ ảnh trong máy", "sóng
+    bluetooth làm trẻ chậm nói"); true statements in the same words do not."""
+    assert "data_sale_claim" in kinds(
+        "Cảnh báo cả nhà: camera mới có thu âm, nói chuyện trong xe cũng bị ghi lại."
+    )
+    assert "data_sale_claim" not in kinds("Cuộc nói chuyện bị ghi lại làm bằng chứng tại tòa.")
+    assert "data_sale_claim" in kinds("Cài xong là công an xem được toàn bộ ảnh trong máy.")
+    assert "data_sale_claim" not in kinds("Công an xem được ảnh chân dung trong hồ sơ căn cước.")
+    assert "health_claim" in kinds("Đừng cho con đeo đồng hồ, sóng bluetooth làm trẻ chậm nói.")
+    assert "health_claim" not in kinds("Cho trẻ xem điện thoại nhiều làm trẻ chậm nói.")
