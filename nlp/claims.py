@@ -279,7 +279,9 @@ _LOSS_REPORT = re.compile(
     r"tong (?:cong )?(?:da )?mat (?:\d+|gan|hon|het)|(?:xong|roi) (?:bi |no |ho |chung )?(?:chan|block)\b|"
     # "nạp thêm 400 triệu thì app khóa, nhóm giải tán", "bị dụ vào nhóm" (probe X)
     r"(?:thi|roi|xong) (?:app|ung dung|tai khoan|san|web|trang) (?:bi )?khoa|nhom (?:bi )?giai tan|"
-    r"bi du (?:vao|tham gia|dau tu|nap|chuyen))\b"
+    r"bi du (?:vao|tham gia|dau tu|nap|chuyen)|"
+    # "đóng 450 nghìn, đợi ba tuần không thấy gì, số điện thoại cũng thuê bao" (probe D)
+    r"(?:doi|cho)(?: \w+){0,3} (?:khong|chang|ko) thay (?:gi|dau|hang|tien)|so (?:dien thoai|dt) (?:cung )?thue bao)\b"
 )
 
 

@@ -618,7 +618,9 @@ _REPORTS = re.compile(
     r"gia danh|mao danh|tu nhan la|tu xung|xon xao|(?:dang|viet|noi) rang|"
     # "Trước thông tin dữ liệu … bị chuyển cho…, ngân hàng cho biết…" (in answer to a report)
     r"ro len|truoc (?:thong tin|tin don|loi don|nhung thong tin)|nguoi ta (?:don|bao|noi)|"
-    r"(?:nhieu nguoi|moi nguoi|ai do) don|ve thong tin(?= [\x22“'])|ve (?:tin don|loi don)|ai do (?:noi|bao))\b"
+    r"(?:nhieu nguoi|moi nguoi|ai do) don|ve thong tin(?= [\x22“'])|ve (?:tin don|loi don)|ai do (?:noi|bao)|"
+    # a news report of a penalised post: "bị xử phạt … vì đăng tin 5G làm virus lây lan"
+    r"(?:vi|do|sau khi) (?:dang|dang tai|chia se|tung|lan truyen|phat tan) (?:tin|thong tin|bai|clip|noi dung))\b"
 )
 
 

@@ -136,6 +136,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:niem yet|x\d+|gap \d+ lan)|"
         # "dự kiến x50 trong 6 tháng" (probe X)
         r"\bx ?\d{1,3}(?: lan)? (?:trong|sau|chi sau) (?:vong )?\d+ (?:ngay|tuan|thang)|"
+        r"(?:lai|loi nhuan|tang|sinh loi) gap \d+ lan (?:chi )?(?:sau|trong)(?: vong)? (?:\d+|nua|mot|vai) (?:ngay|tuan|thang|nam)|"
         r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong|"
         r"(?:nhan|lai|kiem|loi nhuan) (?:ve )?\d[\d.,]*\s?(?:k|nghin|ngan|trieu|tr|usd|\$)?\s?"
         r"(?:/|moi |mot )ngay)",
@@ -193,7 +194,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "Công an không thông báo xử phạt qua tin nhắn kèm link" (probe X)
         r"(?:cong an|ngan hang|co quan (?:chuc nang|thue|nha nuoc)|bhxh|bao hiem xa hoi|nha mang|toa an)"
         r"(?: \w+){0,3} (?:khong|ko|chang) (?:bao gio |he )?(?:thong bao|gui|lam viec|yeu cau|thu tien|"
-        r"xu phat|goi dien)[^.!?\n]{0,30}?\bqua (?:tin nhan|dien thoai|link|duong link|zalo|mang xa hoi)\b|"
+        r"xu phat|goi dien)[^.!?\n]{0,30}?\bqua (?:tin nhan|dien thoai|link|duong link|zalo|mang xa hoi)\b"
+        # (not the scam that borrows it: "… không thông báo qua tin nhắn nên mình gửi bạn qua Zalo")
+        r"(?![^.!?\n]{0,30}\b(?:nen|vi vay|vay nen|do do|vay thi)\b)|"
         r"(?:khong|chang) (?:co )?(?:\w+ ){1,4}nao (?:yeu cau|bat|doi|hoi)(?: \w+){0,3} (?:otp|ma|mat khau|"
         r"chuyen|nop|cung cap|nhap|so the|dang nhap)\b|"
         # "gặp tin này thì xóa đi nhé", "thì tắt máy ngay" (probe U; not "cứ xóa đi, rồi bấm vào
@@ -308,7 +311,10 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:(?<=^)|(?<=[.!?\n] )|(?<=\n))(?:tin |thong tin )?sai(?: roi| nhe| nha)?(?=\s?:\s?[“\"'‘])|"
         # a correction is one when it denies something ("Đính chính: không có quy định…"), not a
         # header over a claim ("ĐÍNH CHÍNH: Mức phạt … là 5 triệu chứ không phải 2 triệu")
-        r"dinh chinh(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he|"
+        # (nor one that turns: "Đính chính: … không yêu cầu nộp phí, nhưng từ 1/8 ai chưa xác
+        # thực sẽ bị phạt", "không phải 200 nghìn mà là 500 nghìn"; a red-team trial)
+        r"dinh chinh(?![^\n]{0,200}?\b(?:nhung|ma (?:la|chi|se)|tuy nhien)\b)"
+        r"(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he|"
         # "xin đính chính: kích hoạt VNeID mức 2 không đồng bộ danh bạ …" (probe X)
         r"dong bo|gui|chuyen|thu|ban|yeu cau|thu thap|luu|theo doi|nghe|doc|chia se|cho phep|bat buoc)|"
         r"chua (?:tung|he|bao gio)|sai|bia|nham|gia mao)\b)|"
@@ -335,7 +341,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"(?:tin|thong tin|loi don|tin don)(?: (?:nay|do|tren|ay))? (?:la )?(?:that thiet|sai lech|"
         r"khong chinh xac|khong dung)|"
         r"luan dieu (?:xuyen tac|sai trai|bia dat)|khong co (?:co so|can cu)|vo can cu|"
-        r"(?:la|chi la) tin (?:gia|vit)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
+        # "chưa có bằng chứng khoa học cho thấy …", "chưa có kết luận nào của cơ quan chức năng về
+        # việc …" (probe D)
+        r"(?:khong|chua) co (?:ket luan|bang chung)(?: khoa hoc)?(?: nao)?(?: (?:cua|tu) [^.!?\n]{0,30}?)? "
+        r"(?:ve viec|cho thay|chung minh|xac nhan)|"
+        r"(?:la|chi la) tin (?:gia|vit|nham|bay)|bac (?:tin|thong tin)|phu nhan (?:tin|thong tin)|"
         # "chẳng có lệnh cấm nào hết", "ngược hẳn với thực tế", "không ai bắt đổi cả", "không hề
         # tồn tại"
         r"(?:chang|khong|ko) co (?:lenh cam|lenh|quy dinh|van ban|chu truong|khoan thu|viec) (?:\w+ )?"
@@ -434,7 +444,8 @@ _AUTHORITY = (
     r"(?:o|cua|tai) phuong\b(?! (?:an|phap|tien|thuc|huong))|"
     # a deadline with a date ("trước 31/3 sẽ bị thu hồi giấy phép"), a date a rule is said to start from ("từ 1/7", "từ tháng sau", "sau ngày 30/6"), and the
     # services said to shut down or to act by themselves
-    r"(?:tu|ke tu) (?:dau )?(?:ngay |thang |nam |nam hoc |tuan |quy )?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|truoc (?:ngay )?\d{1,2}/\d{1,2}\b|"
+    r"(?:tu|ke tu) (?:dau )?(?:ngay |thang |nam |nam hoc |tuan |quy |t(?=\d))?(?:\d|sau\b|toi\b|nay\b|moi\b)|sau ngay \d|"
+    r"truoc (?:ngay )?\d{1,2}/\d{1,2}\b|truoc thang \d{1,2}\b|"
     # ("phí dịch vụ cộng lại": "cộng", not "công"; probe U)
     r"cong dich vu cong|dich vu cong(?! lai| them| don| tac| voi)|vneid|vssid|etax|tong dai|he thong|ung dung|kho bac|"
     r"tai khoan dinh danh|dinh danh muc|"
@@ -494,14 +505,17 @@ _RULE = (
     r"khong con (?:gia tri|hieu luc)|thu lai (?:toan bo|het|tat ca)|"
     r"(?:dua ra khoi|loai (?:ra )?khoi|gach (?:ten )?khoi|xoa ten khoi) danh sach|"
     # an exam imposed, a benefit suspended, a fee with its sum, staff dismissed (probe R)
-    r"phai (?:tham gia|thi) (?:ky |cuoc )?(?:sat hach|thi|kiem tra)|"
+    r"phai (?:tham gia|thi|hoan thanh) (?:bai |ky |cuoc )?(?:sat hach|thi|kiem tra)|"
+    # money said to go to the state ("tiền trong đó sung quỹ nhà nước"; probe D)
+    r"sung (?:vao )?quy (?:nha nuoc|nha nc|nha nuc)|"
     r"bi (?:tam )?dung (?:tro cap|luong huu|tien|che do|phu cap)|le phi \d|"
     # "mức trợ cấp sẽ bị giảm 30%" (probe U)
     r"(?:tro cap|phu cap)(?: \w+)? (?:se )?bi (?:giam|cat|tru) (?:\d|mot nua)|"
     r"(?:cho|bi|buoc) thoi viec|"
-    r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang|"
+    # ("thấy băng rôn" is no "thay bằng": probe D)
+    r"giai the|(?:tu )?khau tru|thay (?:hoan toan )?bang(?! ron| keo| dia| hinh| ghi)|"
     r"cat giam (?:bien che|nhan su|giao vien|can bo|cong chuc)|"
-    r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang|"
+    r"dinh chi|xoa bo|thay the hoan toan|danh thue|tang (?:thue|phi)|rut lai|thay bang(?! ron| keo| dia| hinh| ghi)|"
     r"ngung (?:hoat dong|ap dung|hieu luc|thuc hien|nhan|chi tra|luu hanh|phat hanh|cap)|trieu tap|dong cua (?:han|vinh vien|hoan toan|tu)|(?:bi|se) dong cua|"
     r"(?:bi|se|se bi) khai tu|(?:bi|se|sap|se bi|sap bi) (?:dong bang|phong toa|tich thu|thu hoi) (?:toan bo|het|tat ca)|"
     r"\bthay \d+ ?%[^.!?\n]{0,40}? bang (?:robot|ai|tri tue nhan tao|may)|"
@@ -607,8 +621,7 @@ CUES["insider_claim"] = (
 )
 CUES["data_sale_claim"] = (
     # ("bán", not "Ủy ban", "bản giấy", "ban hành", "ban quản lý": folded alike)
-    # ("mua bán dữ liệu" names the trade a law forbids or a raid ends, not a sale claimed)
-    r"\b(?:(?:(?<!uy )(?<!mua )ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
+    r"\b(?:(?:(?<!uy )ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
@@ -636,7 +649,14 @@ CUES["data_sale_claim"] = (
     # "Nhà nước đọc được tin nhắn chốt đơn của mình hết" (probe O)
     r"(?:gan|cai|tich hop) (?:san )?(?:them )?(?:thiet bi|phan mem|chip|ma doc)[^.!?\n]{0,20}?"
     r"(?:thu thap|danh cap|lay cap|ghi lai) (?:mat khau|tai khoan|du lieu|thong tin)|"
-    r"(?:nha nuoc|cong an|co quan thue|nha mang|chinh quyen|xa|tinh) (?:co the |se |co quyen )?(?:doc|xem|nghe) (?:duoc )?"
+    # "Tổ công nghệ số … ghi lại mật khẩu VNeID của các cụ" (probe D)
+    # (not "Công an không bao giờ xin mã OTP": a negation between them denies it)
+    r"(?:to cong nghe so|can bo|cong an|xa|thon|to truong|truong thon)\b"
+    r"(?:(?! (?:khong|ko|chua|chang|dung|bao gio)\b)[^.!?\n]){0,40}?\b(?:ghi lai|thu thap|"
+    r"thu|giu|xin|lay|chep) (?:\w+ ){0,2}(?:mat khau|ma otp|otp)\b|"
+    # "VNeID bây giờ đọc được hết tin nhắn Zalo" (probe D; not "VNeID không đọc …")
+    r"(?:vneid(?: (?!khong\b|ko\b|chua\b|chang\b|dau\b)\w+){0,2}?|nha nuoc|cong an|co quan thue|nha mang|"
+    r"chinh quyen|xa|tinh) (?:co the |se |co quyen )?(?:doc|xem|nghe) (?:duoc )?"
     r"(?:het |toan bo |tat ca )?(?:tin nhan|cuoc goi|danh ba|(?:cac )?(?:anh|hinh anh|video)(?= (?:trong (?:may|dien thoai)|ca nhan|rieng tu)))|"
     # "nói chuyện trong xe cũng bị ghi lại" (the passive, after what is recorded)
     # (people's talk in general, not "cuộc nói chuyện bị ghi lại làm bằng chứng")
@@ -821,6 +841,9 @@ CUES["fee_for_benefit"] = (
     r"(?:dat coc|coc|phi|\d[\d.,]*\s?(?:k|d|dong|000))[^.!?\n]{0,40}?\(?hoan (?:lai|tra) (?:sau|khi)|"
     # paid now, "hoàn lại 199.000đ và tặng thêm 100.000đ" (written for duluan, issue 12)
     r"hoan lai[^.!?\n]{0,30}?\btang them|"
+    # free, once a fee is paid: "Để được cấp miễn phí, vui lòng thanh toán phí số hóa hồ sơ" (probe D)
+    r"(?:de|moi) (?:duoc )?(?:cap|nhan|huong|lam|kich hoat) mien phi[^.!?\n]{0,30}?\b(?:thanh toan|nop|chuyen|dong) "
+    r"(?:truoc )?(?:phi|tien|le phi)|"
     # a prize's tax "nộp trước" to the organiser (written for duluan, issue 12)
     r"nop truoc (?:tien )?(?:thue|phi|le phi)\b|"
     # "lệ phí trước bạ" is a real registration tax, "phí trước bạ" of a prize is not
@@ -965,6 +988,12 @@ _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
 # văn bản nào của Trung ương đình chỉ…" (probe T). Only "không có": "ai không cài VNeID sẽ bị
 # phạt" states a rule.
 _NO_SUCH = r"(?:khong|chua|chang) (?:he )?co"
+# A bank's password or card code asked into a form ("điền … số tài khoản và mật khẩu Internet
+# Banking vào biểu mẫu bên dưới"; probe D): a genuine notice asks for neither
+_BANKING_SECRET = re.compile(
+    r"\b(?:mat khau|ma pin|cvv)(?: dang nhap)? (?:internet banking|mobile banking|ngan hang|e-?banking|"
+    r"ib|the)\b[^.!?\n]{0,30}?\b(?:vao|o|tai) (?:bieu mau|form|phieu|mau|o|khung)\b"
+)
 _NO_SUCH_BEFORE = re.compile(rf"\b{_NO_SUCH}\s+$")
 # ... nor one that says between the authority and the rule that it holds no such thing ("Nghị quyết
 # 06 … trong đó không có dòng nào nói về thu phí"; probe X)
@@ -974,7 +1003,16 @@ _NO_SUCH_NAMED_BEFORE = re.compile(
 )
 _DENIED_BEFORE = re.compile(
     r"\b(?:khong|ko|chua|chang|khong he|chua he|chua bao gio|khong bao gio|khong the|"
+    # "Các nghiên cứu chưa cho thấy sóng wifi ảnh hưởng …" (a red-team trial)
+    r"(?:khong|chua|chang) (?:co bang chung|cho thay|chung minh|xac nhan)(?: nao)?(?: rang| la)?|"
     rf"{_NO_SUCH})\s+$"
+)
+# ... nor one a law forbids or the police break up: "nghiêm cấm hành vi mua bán dữ liệu", "cấm
+# các hành vi thu thập, chuyển giao dữ liệu …", "triệt phá đường dây mua bán dữ liệu" (probe X,
+# a red-team trial; "Luật … cho phép mua bán dữ liệu" still claims)
+_FORBIDDEN_BEFORE = re.compile(
+    r"\b(?:cam|nghiem cam|xu ly|xu phat|trung tri|triet pha|pha (?:duong day|o nhom)|bat giu)"
+    r"(?: (?:cac|moi|nhung))? (?:hanh vi|viec|duong day|doi tuong|o nhom|vu)\b[^.!?\n]{0,40}$"
 )
 # The cues that claim something about the policy or a technology (a rule, a fee, a secret, a sale
 # of data, a health harm): a sentence carrying one asserts (``nlp.factcheck.ASSERTION_CUES``), a
@@ -1549,7 +1587,12 @@ def _accent_mismatch(text: str, folded: str, start: int, end: int, kind: str) ->
             )
         ):
             return True
-        if m.group(0) == "gap" and _NOT_URGENT_AFTER.match(folded, m.end()):
+        # ("gấp 50 lần" is no urgency, but a return's "lãi gấp 50 lần" is what the cue means)
+        if (
+            m.group(0) == "gap"
+            and kind != "guaranteed_return"
+            and _NOT_URGENT_AFTER.match(folded, m.end())
+        ):
             return True
     return False
 
@@ -1588,8 +1631,12 @@ def detect(text: str) -> list[Signal]:
                 # từ tháng tới … sẽ bị từ chối"): search again from the next character
                 pos = m.start() + 1
                 continue
-            if kind in _DENIABLE and _DENIED_BEFORE.search(
-                folded, max(0, m.start() - 25), m.start()
+            if kind in _DENIABLE and (
+                _DENIED_BEFORE.search(folded, max(0, m.start() - 40), m.start())
+                or (
+                    kind == "data_sale_claim"
+                    and _FORBIDDEN_BEFORE.search(folded, max(0, m.start() - 70), m.start())
+                )
             ):
                 continue
             if kind == "policy_claim" and (
@@ -1617,6 +1664,10 @@ def detect(text: str) -> list[Signal]:
                 or (
                     kind == "credential_request"
                     and m.group(0).startswith(("nhap", "dien", "xac nhan"))
+                    # (a banking password into a form is phishing, link or none: probe D)
+                    and not _BANKING_SECRET.search(
+                        folded, m.start(), min(len(folded), m.end() + 60)
+                    )
                     # confirmed to a person ("qua tổng đài viên", "cho nhân viên") is given out
                     and not _TO_A_PERSON.match(folded, m.end())
                 )

@@ -693,3 +693,11 @@ def test_a_plain_question_near_a_known_claim_is_not_queued(analyzer) -> None:  #
         "Mình đã có tài khoản định danh mức 2 rồi."
     )
     assert analyzer.analyze([text])[0]["risk"] < Settings().review_risk_threshold
+
+
+def test_a_fee_paid_for_nothing_is_told_after_the_fact() -> None:
+    """Probe D: "đóng 450 nghìn, đợi ba tuần không thấy gì, số điện thoại cũng thuê bao"."""
+    from nlp.claims import narrated_loss
+
+    told = "Bạn em đóng 450 nghìn, đợi ba tuần không thấy gì, số điện thoại cũng thuê bao luôn."
+    assert narrated_loss(told) == [(0, len(told))]

@@ -261,3 +261,11 @@ def test_a_record_said_not_so_denies_the_claim(facts: FactBase) -> None:
     issued by the National Assembly in 2023; "không phải để … mà để …" still states."""
     text = "Bạn ơi, Nghị quyết 57 không phải của Quốc hội năm 2023 đâu."
     assert not [s for s in signals(facts, text) if s.kind == "known_false_claim"]
+
+
+def test_a_report_of_a_penalised_post_does_not_state_it() -> None:
+    """A red-team trial: "bị xử phạt … vì đăng tin 5G làm virus lây lan" reports the post."""
+    from nlp.factcheck import asks_or_reports
+
+    assert asks_or_reports("mot nguoi bi xu phat 7,5 trieu dong vi dang tin 5g lam virus lay lan.")
+    assert not asks_or_reports("song 5g lam virus lay lan nhanh hon.")

@@ -1397,3 +1397,69 @@ def test_false_premise_advice_names_its_claim() -> None:
     assert "data_sale_claim" not in kinds("Công an xem được ảnh chân dung trong hồ sơ căn cước.")
     assert "health_claim" in kinds("Đừng cho con đeo đồng hồ, sóng bluetooth làm trẻ chậm nói.")
     assert "health_claim" not in kinds("Cho trẻ xem điện thoại nhiều làm trẻ chậm nói.")
+
+
+def test_red_team_of_the_ninth_session() -> None:
+    """A red-team trial of the ninth session's cues: a correction that turns ("nhưng", "mà là")
+    is a claim dressed as one; a law's ban and a raid are decided by what precedes the trade
+    ("cho phép mua bán dữ liệu" still claims); a hedge denies ("chưa cho thấy"); "tin nhảm"
+    refutes; a scam that borrows "không thông báo qua tin nhắn nên …" is no warning; a return
+    "gấp 50 lần" is a return, not "urgent"."""
+    turned = (
+        "Đính chính thông tin: Nghị định không yêu cầu người dân nộp phí xác thực, nhưng từ 1/8 "
+        "ai chưa xác thực sẽ bị phạt 1 triệu."
+    )
+    assert "refutation" not in kinds(turned)
+    assert "refutation" in kinds(
+        "Xin đính chính: kích hoạt VNeID mức 2 không đồng bộ danh bạ của bà con lên đâu cả."
+    )
+    assert "data_sale_claim" in kinds(
+        "Luật Dữ liệu chính thức cho phép mua bán dữ liệu cá nhân cho bên quảng cáo."
+    )
+    assert "data_sale_claim" not in kinds(
+        "Nghị định 13 cấm các hành vi thu thập, chuyển giao dữ liệu cá nhân khi chưa có sự đồng ý."
+    )
+    assert "data_sale_claim" not in kinds("Công an triệt phá đường dây mua bán dữ liệu cá nhân.")
+    assert "health_claim" not in kinds(
+        "Các nghiên cứu chưa cho thấy sóng wifi ảnh hưởng trực tiếp đến sức khỏe con người."
+    )
+    assert "refutation" in kinds("Nói danh bạ bị đồng bộ lên hệ thống của công an thì là tin nhảm.")
+    assert "warning_context" not in kinds(
+        "Ngân hàng không thông báo qua tin nhắn nên mình gửi bạn qua Zalo, bấm vào link nhé."
+    )
+    assert "guaranteed_return" in kinds("Dự án tiền số, lãi gấp 50 lần chỉ sau nửa năm.")
+    assert "urgency" not in kinds("Giá tăng gấp 3 lần so với năm ngoái")
+
+
+def test_findings_of_probe_d() -> None:
+    """Issue 12, ninth session (probe D): a team said to collect passwords, an app said to read
+    messages, "từ t9", "sung quỹ nhà nước", an exam imposed; a banking password into a form;
+    free once a fee is paid; corrections that say no evidence or no conclusion exists."""
+    assert "data_sale_claim" in kinds(
+        "Tổ công nghệ số cộng đồng sắp đi từng nhà ghi lại mật khẩu VNeID của các cụ."
+    )
+    assert "data_sale_claim" not in kinds("Công an không bao giờ xin mã OTP qua điện thoại.")
+    assert "data_sale_claim" in kinds("VNeID bây giờ đọc được hết tin nhắn Zalo của mình đấy")
+    assert "data_sale_claim" not in kinds("VNeID không đọc được tin nhắn Zalo của bạn")
+    # a genuine code message, an app's feature (the real SMS benchmark)
+    assert "data_sale_claim" not in kinds(
+        "046030 la ma xac thuc de lay lai mat khau cua tai khoan ThanhNienVN."
+    )
+    assert "data_sale_claim" not in kinds("tinh nang xem tin nhan da xoa cua Zalo")
+    assert "policy_claim" in kinds("từ t9 này ai ko làm sinh trắc học là bị khóa vĩnh viễn tk")
+    assert "rule_statement" in kinds("tiền trong tài khoản sung quỹ nhà nước luôn")
+    assert "rule_statement" in kinds("Mọi người phải hoàn thành bài thi sát hạch kỹ năng số")
+    assert "policy_claim" not in kinds("Thấy băng rôn ở xã ghi phấn đấu vào top 10")
+    assert "credential_request" in kinds(
+        "Điền họ tên, số tài khoản và mật khẩu Internet Banking vào biểu mẫu bên dưới."
+    )
+    assert "credential_request" not in kinds("Nhập mật khẩu để đăng nhập ứng dụng VNeID.")
+    assert "fee_for_benefit" in kinds(
+        "Để được cấp miễn phí, vui lòng thanh toán phí số hóa hồ sơ 780.000đ qua mã QR."
+    )
+    assert "refutation" in kinds(
+        "Chưa có bằng chứng khoa học cho thấy sóng di động gây ra các triệu chứng đó."
+    )
+    assert "refutation" in kinds(
+        "Chưa có kết luận nào của cơ quan chức năng về việc dữ liệu bị bán như bài đăng nói."
+    )
