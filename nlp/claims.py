@@ -152,7 +152,40 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
     sai sự thật: …"; nor does the dot of a link or a number)."""
     bounds = _bounds(text)
     refuted = {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == "refutation"}
-    return _outside(signals, bounds, refuted)
+    if not refuted:
+        return _outside(signals, bounds, refuted)
+    reopened = _reopened(signals, text)
+    return [
+        s
+        for s in signals
+        if s.weight > 0
+        and (bisect.bisect_right(bounds, s.start) not in refuted or reopened(s.start))
+    ]
+
+
+# "But" after a verdict opens the writer's own claim: "… là tin nhảm, nhưng người trong ngành xác
+# nhận dữ liệu đã bị chuyển sang máy chủ ở Thâm Quyến", "Bộ nói chưa có bằng chứng …, nhưng thật
+# ra …" (a red-team trial)
+_BUT = re.compile(r"\bnhung\b")
+
+
+def _reopened(signals: Sequence[Signal], text: str) -> Any:
+    """A test of offsets of ``text``: whether one lies after a "nhưng" that follows a refutation
+    cue of ``signals`` in its paragraph, with no refutation between them."""
+    folded = fold(text).lower()
+    marks = sorted(
+        (s.start, s.end) for s in signals if s.kind == "refutation"
+    )  # (a handful per text)
+    pivots: list[tuple[int, int]] = []  # (pivot, end of its paragraph)
+    for i, (_, end) in enumerate(marks):
+        stop = text.find("\n", end)
+        stop = len(text) if stop < 0 else stop
+        if i + 1 < len(marks):
+            stop = min(stop, marks[i + 1][0])
+        but = _BUT.search(folded, end, stop)
+        if but:
+            pivots.append((but.end(), stop))
+    return lambda offset: any(a <= offset < b for a, b in pivots)
 
 
 # Evidence a correction does not carry: a text that says the rumour is "tin bịa" and then that
@@ -175,10 +208,13 @@ def uncorrected(signals: Sequence[Signal], text: str) -> list[Signal]:
             firsts[paragraph] = min(firsts.get(paragraph, s.start), s.start)
     if not firsts:
         return kept
+    reopened = _reopened(signals, text)
     return [
         s
         for s in kept
-        if s.kind in _CONSPIRACY or s.start < firsts.get(text.rfind("\n", 0, s.start), len(text))
+        if s.kind in _CONSPIRACY
+        or s.start < firsts.get(text.rfind("\n", 0, s.start), len(text))
+        or reopened(s.start)
     ]
 
 
@@ -285,17 +321,27 @@ _LOSS_REPORT = re.compile(
 )
 
 
+_SENTENCE = re.compile(r"[^.!?…]*(?:[.!?…]+|$)")
+
+
 def narrated_loss(text: str) -> list[tuple[int, int]]:
-    """The paragraphs ``(start, end)`` (characters; a paragraph ends at a line break) of ``text``
-    that report a fraud's loss after the fact (``_LOSS_REPORT``, on the folded, teencode-expanded
-    paragraph). Read by :func:`unwarned`."""
+    """The spans ``(start, end)`` (characters) of ``text`` that report a fraud's loss after the
+    fact: from the start of a paragraph (it ends at a line break) to the end of its last sentence
+    that reports one (``_LOSS_REPORT``, on the folded, teencode-expanded sentence). What a
+    paragraph says after its story is its own: "… đợi ba tuần không thấy gì. Giờ mình làm dịch vụ
+    thật: chuyển khoản 500k phí hồ sơ" (a red-team trial). Read by :func:`unwarned`."""
     spans = []
     start = 0
     for line in text.split("\n"):
-        end = start + len(line)
         if _LOSS_REPORT.search(expand_teencode(fold(line).lower())):
-            spans.append((start, end))
-        start = end + 1
+            ends = [
+                m.end()
+                for m in _SENTENCE.finditer(line)
+                if _LOSS_REPORT.search(expand_teencode(fold(m.group(0)).lower()))
+            ]
+            # (a report read only across sentences ends with its paragraph)
+            spans.append((start, start + (max(ends) if ends else len(line))))
+        start += len(line) + 1
     return spans
 
 

@@ -313,7 +313,8 @@ CUES: dict[str, tuple[str, float, str]] = {
         # header over a claim ("ĐÍNH CHÍNH: Mức phạt … là 5 triệu chứ không phải 2 triệu")
         # (nor one that turns: "Đính chính: … không yêu cầu nộp phí, nhưng từ 1/8 ai chưa xác
         # thực sẽ bị phạt", "không phải 200 nghìn mà là 500 nghìn"; a red-team trial)
-        r"dinh chinh(?![^\n]{0,200}?\b(?:nhung|ma (?:la|chi|se)|tuy nhien)\b)"
+        # ("… mà chỉ …" restricts: "không phải tất cả tài khoản bị khóa, mà chỉ …" corrects)
+        r"dinh chinh(?![^\n]{0,200}?\b(?:nhung|ma (?:la|se)|tuy nhien)\b)"
         r"(?=(?:(?!chu (?:khong|ko)\b)[^\n]){0,200}?\b(?:(?:khong|ko) (?:co|phai|dung|chinh xac|he|"
         # "xin đính chính: kích hoạt VNeID mức 2 không đồng bộ danh bạ …" (probe X)
         r"dong bo|gui|chuyen|thu|ban|yeu cau|thu thap|luu|theo doi|nghe|doc|chia se|cho phep|bat buoc)|"
@@ -621,7 +622,9 @@ CUES["insider_claim"] = (
 )
 CUES["data_sale_claim"] = (
     # ("bán", not "Ủy ban", "bản giấy", "ban hành", "ban quản lý": folded alike)
-    r"\b(?:(?:(?<!uy )ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
+    # ("mua bán dữ liệu" names the trade a law punishes, "cho phép mua bán" claims it allowed)
+    r"\b(?:(?:(?<!uy )(?:(?<=cho phep mua )|(?<=duoc mua )|(?<=duoc phep mua )|(?<!mua ))"
+    r"ban\b(?! (?:hanh|chi dao|quan ly|dan|be|giay|sao|dich|thao|do|dau|nay)\b)|"
     r"chuyen giao|cho (?:nuoc ngoai )?thue)[^.!?\n]{0,30}(?:du lieu|he thong|thong tin ca nhan)|"
     # data said to go abroad, or to be on sale: "(dữ liệu…) được chuyển sang máy chủ đặt tại
     # Trung Quốc", "đang được rao bán", "gửi về nước ngoài"
@@ -842,7 +845,9 @@ CUES["fee_for_benefit"] = (
     # paid now, "hoàn lại 199.000đ và tặng thêm 100.000đ" (written for duluan, issue 12)
     r"hoan lai[^.!?\n]{0,30}?\btang them|"
     # free, once a fee is paid: "Để được cấp miễn phí, vui lòng thanh toán phí số hóa hồ sơ" (probe D)
-    r"(?:de|moi) (?:duoc )?(?:cap|nhan|huong|lam|kich hoat) mien phi[^.!?\n]{0,30}?\b(?:thanh toan|nop|chuyen|dong) "
+    # (not "bạn không cần nộp phí hay chuyển tiền cho ai": a red-team trial)
+    r"(?:de|moi) (?:duoc )?(?:cap|nhan|huong|lam|kich hoat) mien phi"
+    r"(?:(?!\b(?:khong|ko|chang) (?:can|phai)?\b)[^.!?\n]){0,30}?\b(?:thanh toan|nop|chuyen|dong) "
     r"(?:truoc )?(?:phi|tien|le phi)|"
     # a prize's tax "nộp trước" to the organiser (written for duluan, issue 12)
     r"nop truoc (?:tien )?(?:thue|phi|le phi)\b|"
@@ -1011,8 +1016,10 @@ _DENIED_BEFORE = re.compile(
 # các hành vi thu thập, chuyển giao dữ liệu …", "triệt phá đường dây mua bán dữ liệu" (probe X,
 # a red-team trial; "Luật … cho phép mua bán dữ liệu" still claims)
 _FORBIDDEN_BEFORE = re.compile(
-    r"\b(?:cam|nghiem cam|xu ly|xu phat|trung tri|triet pha|pha (?:duong day|o nhom)|bat giu)"
-    r"(?: (?:cac|moi|nhung))? (?:hanh vi|viec|duong day|doi tuong|o nhom|vu)\b[^.!?\n]{0,40}$"
+    r"\b(?:cam|nghiem cam|xu ly|xu phat|trung tri|triet pha|pha (?:duong day|o nhom)|bat giu|bat)"
+    r"(?: (?:cac|moi|nhung|nhom))? (?:hanh vi|viec|duong day|doi tuong|o nhom|vu|nhom)\b"
+    # (not "Cấm các hành vi thì cấm, nhưng …", "Triệt phá đường dây gì, chính công an bán …")
+    r"(?:(?!\b(?:nhung|van|chinh|gi|nao|thi)\b)[^.!?\n]){0,40}$"
 )
 # The cues that claim something about the policy or a technology (a rule, a fee, a secret, a sale
 # of data, a health harm): a sentence carrying one asserts (``nlp.factcheck.ASSERTION_CUES``), a

@@ -701,3 +701,29 @@ def test_a_fee_paid_for_nothing_is_told_after_the_fact() -> None:
 
     told = "Bạn em đóng 450 nghìn, đợi ba tuần không thấy gì, số điện thoại cũng thuê bao luôn."
     assert narrated_loss(told) == [(0, len(told))]
+
+
+def test_what_follows_a_story_or_a_verdicts_but_is_the_writers_own() -> None:
+    """A second red-team trial: a live scam after a story of past losses ("… số điện thoại cũng
+    thuê bao rồi. Bên em uy tín: nạp 1 triệu …") keeps its evidence; so does a claim after "nhưng"
+    that follows a verdict ("… là tin nhảm, nhưng … đã bị chuyển sang máy chủ ở Thâm Quyến")."""
+    from nlp.claims import narrated_loss, uncorrected, unrefuted, unwarned
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    text = normalize(
+        "Trang kia số điện thoại cũng thuê bao rồi. Bên em uy tín: nạp 1 triệu nhận ngay 3 "
+        "triệu, chuyển khoản vào STK 0123456789."
+    )
+    (span,) = narrated_loss(text)
+    assert span == (0, text.index("Bên") - 1)
+    assert [s for s in unwarned(detect(text), text) if s.kind == "money_request"]
+    claim = normalize(
+        "Bộ bảo là tin nhảm, nhưng người trong ngành xác nhận dữ liệu căn cước đã bị chuyển "
+        "sang máy chủ ở Thâm Quyến."
+    )
+    signals = detect(claim)
+    assert [s for s in uncorrected(signals, claim) if s.kind == "data_sale_claim"]
+    assert [s for s in unrefuted(signals, claim) if s.kind == "data_sale_claim"]
+    verdict = normalize("Tin dữ liệu căn cước bị chuyển sang máy chủ ở Thâm Quyến là tin nhảm.")
+    assert not [s for s in uncorrected(detect(verdict), verdict) if s.kind == "data_sale_claim"]

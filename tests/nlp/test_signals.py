@@ -1463,3 +1463,25 @@ def test_findings_of_probe_d() -> None:
     assert "refutation" in kinds(
         "Chưa có kết luận nào của cơ quan chức năng về việc dữ liệu bị bán như bài đăng nói."
     )
+
+
+def test_second_red_team_of_the_ninth_session() -> None:
+    """A second red-team trial: "mua bán dữ liệu" named as the trade a law punishes is no sale
+    claimed, "cho phép mua bán" is; "mà chỉ" restricts a correction, it does not turn it; "không
+    cần nộp phí" is no fee; a raid told rhetorically ("Cấm các hành vi thì cấm, nhưng …") hides no
+    claim; "bắt giữ nhóm đối tượng bán dữ liệu" is news."""
+    assert "data_sale_claim" not in kinds(
+        "Luật quy định mức phạt tối đa với hành vi mua bán dữ liệu cá nhân."
+    )
+    assert "data_sale_claim" not in kinds("Mua bán dữ liệu cá nhân trái phép có thể bị phạt nặng.")
+    assert "data_sale_claim" in kinds("Luật Dữ liệu cho phép mua bán dữ liệu cá nhân.")
+    assert "refutation" in kinds(
+        "Đính chính: không phải tất cả tài khoản bị khóa, mà chỉ tài khoản chưa xác thực."
+    )
+    assert "fee_for_benefit" not in kinds(
+        "Để được cấp miễn phí, bạn không cần nộp phí hay chuyển tiền cho ai."
+    )
+    assert "data_sale_claim" in kinds(
+        "Cấm các hành vi thì cấm, nhưng Bộ Công an vẫn chuyển giao dữ liệu cho doanh nghiệp."
+    )
+    assert "data_sale_claim" not in kinds("Bắt giữ nhóm đối tượng bán dữ liệu cá nhân.")
