@@ -620,7 +620,9 @@ _REPORTS = re.compile(
     r"ro len|truoc (?:thong tin|tin don|loi don|nhung thong tin)|nguoi ta (?:don|bao|noi)|"
     r"(?:nhieu nguoi|moi nguoi|ai do) don|ve thong tin(?= [\x22“'])|ve (?:tin don|loi don)|ai do (?:noi|bao)|"
     # a news report of a penalised post: "bị xử phạt … vì đăng tin 5G làm virus lây lan"
-    r"(?:vi|do|sau khi) (?:dang|dang tai|chia se|tung|lan truyen|phat tan) (?:tin|thong tin|bai|clip|noi dung))\b"
+    # (not "phạt mình vì đăng tin này nhưng …: từ tháng 9 …", which goes on to state it)
+    r"(?:vi|do|sau khi) (?:dang|dang tai|chia se|tung|lan truyen|phat tan) (?:tin|thong tin|bai|clip|noi dung)"
+    r"(?! (?:nay|do|ay|su that)\b))\b"
 )
 
 

@@ -269,3 +269,13 @@ def test_a_report_of_a_penalised_post_does_not_state_it() -> None:
 
     assert asks_or_reports("mot nguoi bi xu phat 7,5 trieu dong vi dang tin 5g lam virus lay lan.")
     assert not asks_or_reports("song 5g lam virus lay lan nhanh hon.")
+
+
+def test_a_post_said_to_be_punished_and_then_stated_is_stated() -> None:
+    """A second red-team trial: "Họ sẽ phạt mình vì đăng tin này nhưng …: từ tháng 9 …" goes on
+    to state what it calls "tin này"."""
+    from nlp.factcheck import asks_or_reports
+
+    assert not asks_or_reports(
+        "ho se phat minh vi dang tin nay nhung moi nguoi can biet: tu thang 9 ai khong cai vneid se bi cat luong huu."
+    )
