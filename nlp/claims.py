@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,13 +169,11 @@ def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
 _BUT = re.compile(r"\bnhung\b")
 
 
-def _reopened(signals: Sequence[Signal], text: str) -> Any:
+def _reopened(signals: Sequence[Signal], text: str) -> Callable[[int], bool]:
     """A test of offsets of ``text``: whether one lies after a "nhưng" that follows a refutation
     cue of ``signals`` in its paragraph, with no refutation between them."""
-    folded = fold(text).lower()
-    marks = sorted(
-        (s.start, s.end) for s in signals if s.kind == "refutation"
-    )  # (a handful per text)
+    folded = fold(text)
+    marks = sorted((s.start, s.end) for s in signals if s.kind == "refutation")  # (a handful)
     pivots: list[tuple[int, int]] = []  # (pivot, end of its paragraph)
     for i, (_, end) in enumerate(marks):
         stop = text.find("\n", end)

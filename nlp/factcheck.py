@@ -314,7 +314,9 @@ _NEVER_ASKS = re.compile(
 # "X is not so": "Nghị quyết 57 không phải của Quốc hội năm 2023 đâu" denies "Nghị quyết 57 do
 # Quốc hội ban hành năm 2023" (probe X); "không phải để … mà để …" states what follows "mà".
 _NOT_SO = re.compile(
-    r"\b(?:khong|chang|ko) (?:he )?phai (?:la|cua|do|tu|vao|nam)\b(?![^.!?\n]*\bma\b)"
+    # (not "Đây không phải là tin đồn: …", which vouches for what follows)
+    r"\b(?:khong|chang|ko) (?:he )?phai (?:la|cua|do|tu|vao|nam)\b(?! (?:tin|chuyen|noi dua|bia|dua)\b)"
+    r"(?![^.!?\n]*\bma\b)"
 )
 # The same said of a document's record: what the text says of a document after "không phải"
 # ("… không phải của Quốc hội năm 2023", "… chứ không phải UBND tỉnh ký") or "không hề" ("không

@@ -279,3 +279,11 @@ def test_a_post_said_to_be_punished_and_then_stated_is_stated() -> None:
     assert not asks_or_reports(
         "ho se phat minh vi dang tin nay nhung moi nguoi can biet: tu thang 9 ai khong cai vneid se bi cat luong huu."
     )
+
+
+def test_not_a_rumour_vouches_for_what_follows() -> None:
+    """Review: "Đây không phải là tin đồn: …" vouches for its claim; it denies nothing."""
+    from nlp.factcheck import _NOT_SO
+
+    assert not _NOT_SO.search("day khong phai la tin don: tu 1/7 ai khong cai vneid se bi phat")
+    assert _NOT_SO.search("nghi quyet 57 khong phai cua quoc hoi nam 2023 dau")
