@@ -355,7 +355,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"khong (?:he )?ton tai\b|lam gi co(?= (?:chuyen|viec|quy dinh|khoan|van ban)\b)|"
         r"khang dinh[^.!?\n]{0,60}?(?:deu |hoan toan )?mien phi|"
         # (not "Không phải tin đồn: …", which vouches for what follows)
-        r"(?:^|(?<=[.!?:] ))khong phai(?! (?:la |ai|luc|cho|moi|cua|tat ca|ca\b|tin (?:don|gia|bia|vit)|"
+        r"(?:^|(?<=[.!?:] ))khong phai(?![^.!?\n]*\bma (?:la|chinh la|se|tu)\b)(?! (?:la |ai|luc|cho|moi|cua|tat ca|ca\b|tin (?:don|gia|bia|vit)|"
         r"chuyen dua|noi dua|dua)\b)|"
         # a fact-check's headline ("Thực hư chuyện …"), a rumour reported as one ("lan truyền thông
         # tin …"), what a document does not contain or set ("không có nội dung …", "không có mức

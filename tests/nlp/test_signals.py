@@ -1485,3 +1485,13 @@ def test_second_red_team_of_the_ninth_session() -> None:
         "Cấm các hành vi thì cấm, nhưng Bộ Công an vẫn chuyển giao dữ liệu cho doanh nghiệp."
     )
     assert "data_sale_claim" not in kinds("Bắt giữ nhóm đối tượng bán dữ liệu cá nhân.")
+
+
+def test_not_this_but_that_states_that() -> None:
+    """A red-team trial: "Đính chính: không phải tháng 12 mà là từ tháng 9 ai chưa … sẽ bị khóa"
+    corrects one false detail with another; "không phải … mà là …" opens no refutation (the model
+    weighs what follows "mà là", a true correction included)."""
+    assert "refutation" not in kinds(
+        "Đính chính: không phải tháng 12 mà là từ tháng 9 ai chưa tích hợp sẽ bị khóa tài khoản."
+    )
+    assert "refutation" in kinds("Không phải đâu bác, VNeID không thu phí.")
