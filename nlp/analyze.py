@@ -504,7 +504,7 @@ class Analyzer:
         claim of an activation fee and names no fee), and states it: not in or after a
         refutation, a question, a report of others' words or a quotation in a text that warns
         or refutes."""
-        claims = {c["id"]: c for c in self.facts.false_claims}
+        claims = self.facts.claims_by_id
         hints = [
             replace(s, weight=HINT_WEIGHT)
             for s in prep.signals

@@ -143,18 +143,22 @@ def _outside(signals: Sequence[Signal], bounds: list[int], cancelled: set[int]) 
     ]
 
 
-def unrefuted(signals: Sequence[Signal], text: str) -> list[Signal]:
+def unrefuted(
+    signals: Sequence[Signal], text: str, reopened: Callable[[int], bool] | None = None
+) -> list[Signal]:
     """The positive signals of ``signals`` that do not sit in a sentence of ``text`` carrying a
     ``refutation`` cue: a fact-check quotes the rumour it refutes (its claim cues, the known false
     claim, the fact difference all sit in the refuting sentence) and none of it is evidence of a
     distortion; a rumour with a stray "bác bỏ" in another sentence keeps its evidence.
     Sentences end at . ! ? … before a space, or at a line break (a colon does not end one: "X là
-    sai sự thật: …"; nor does the dot of a link or a number)."""
+    sai sự thật: …"; nor does the dot of a link or a number). What follows "nhưng" after a
+    refutation is the writer's own (:func:`_reopened`; passed as ``reopened`` when the caller
+    has it already)."""
     bounds = _bounds(text)
     refuted = {bisect.bisect_right(bounds, s.start) for s in signals if s.kind == "refutation"}
     if not refuted:
         return _outside(signals, bounds, refuted)
-    reopened = _reopened(signals, text)
+    reopened = reopened or _reopened(signals, text)
     return [
         s
         for s in signals
@@ -172,8 +176,10 @@ _BUT = re.compile(r"\bnhung\b")
 def _reopened(signals: Sequence[Signal], text: str) -> Callable[[int], bool]:
     """A test of offsets of ``text``: whether one lies after a "nhưng" that follows a refutation
     cue of ``signals`` in its paragraph, with no refutation between them."""
-    folded = fold(text)
     marks = sorted((s.start, s.end) for s in signals if s.kind == "refutation")  # (a handful)
+    if not marks:
+        return lambda offset: False  # most texts: nothing to fold
+    folded = fold(text)
     pivots: list[tuple[int, int]] = []  # (pivot, end of its paragraph)
     for i, (_, end) in enumerate(marks):
         stop = text.find("\n", end)
@@ -198,7 +204,8 @@ def uncorrected(signals: Sequence[Signal], text: str) -> list[Signal]:
     ban hành…", "sai r bạn ơi. … ngân hàng ko có quyền tự trừ tiền …"), whose figures, issuers
     and rules are the correction, not a claim. A paragraph ends at a line break. A rumour with a
     stray "bác bỏ" in a later sentence, or in another paragraph, keeps its evidence."""
-    kept = unrefuted(signals, text)
+    reopened = _reopened(signals, text)  # (once for both steps)
+    kept = unrefuted(signals, text, reopened)
     firsts: dict[int, int] = {}
     for s in signals:
         if s.kind == "refutation":
@@ -206,7 +213,6 @@ def uncorrected(signals: Sequence[Signal], text: str) -> list[Signal]:
             firsts[paragraph] = min(firsts.get(paragraph, s.start), s.start)
     if not firsts:
         return kept
-    reopened = _reopened(signals, text)
     return [
         s
         for s in kept

@@ -370,7 +370,7 @@ def _check_claims(facts: FactBase, text: str, folded: str) -> list[Signal]:
             ):
                 best[claim["id"]] = (score, sm.start(), sm.end(), i)
     out = []
-    by_id = {c["id"]: c for c in facts.false_claims}
+    by_id = facts.claims_by_id
     # by place, then strength, then id: a sentence near two claims lists them in one order
     # whatever the hash seed (``shared`` counts in set order)
     for cid, (score, s, e, i) in sorted(best.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0])):
@@ -467,7 +467,7 @@ def meaning_findings(
                 if not asserted_only or shared >= RESTATED_PAIRS or _asserted(signals, a, b, text)
             ]
         )
-    by_id = {c["id"]: c for c in facts.false_claims}
+    by_id = facts.claims_by_id
     out = []
     for text, signals, matches in zip(
         texts, found, index.match_many(texts, spans, memo), strict=True
@@ -764,7 +764,7 @@ def match_facts(
     for m in _REF_RE.finditer(folded):
         out.extend(_check_reference(facts, text, folded, m))
     out.extend(_check_targets(facts, text, folded))
-    by_id = {c["id"]: c for c in facts.false_claims}
+    by_id = facts.claims_by_id
     for s in _check_claims(facts, text, folded):
         claim = by_id[(s.detail or {})["fact_id"]]
         if _attribute_checked(facts, claim, out, s.start, s.end):

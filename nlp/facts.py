@@ -117,6 +117,11 @@ class FactBase:
         return frozenset().union(*grams), min(map(len, grams), default=0)
 
     @cached_property
+    def claims_by_id(self) -> dict[str, FalseClaim]:
+        """Each known false claim by its ``id``."""
+        return {c["id"]: c for c in self.false_claims}
+
+    @cached_property
     def claim_wordings(self) -> list[str]:
         """The wording (the claim or one of its variants, as written) of each entry of
         ``claim_grams``, in the same order."""
