@@ -170,12 +170,19 @@ def unrefuted(
 # "But" after a verdict opens the writer's own claim: "… là tin nhảm, nhưng người trong ngành xác
 # nhận dữ liệu đã bị chuyển sang máy chủ ở Thâm Quyến", "Bộ nói chưa có bằng chứng …, nhưng thật
 # ra …" (a red-team trial)
-_BUT = re.compile(r"\bnhung\b")
+_BUT = re.compile(
+    r"\bnhung\b|"
+    # what the writer vouches for after refuting another rumour ("Còn cái này mới là thật nè:",
+    # "có một điều là thật:"; a red-team trial)
+    r"\b(?:cai|dieu|chuyen|tin|viec) (?:nay|sau|khac) (?:moi |thi )?(?:la )?(?:that|su that|co that)\b|"
+    r"\b(?:mot|1) (?:dieu|cai|chuyen) (?:la |moi la )?(?:that|co that)\b"
+)
 
 
 def _reopened(signals: Sequence[Signal], text: str) -> Callable[[int], bool]:
-    """A test of offsets of ``text``: whether one lies after a "nhưng" that follows a refutation
-    cue of ``signals`` in its paragraph, with no refutation between them."""
+    """A test of offsets of ``text``: whether one lies after a "nhưng" (or a "this one is true":
+    ``_BUT``) that follows a refutation cue of ``signals`` in its paragraph, with no refutation
+    between them."""
     marks = sorted((s.start, s.end) for s in signals if s.kind == "refutation")  # (a handful)
     if not marks:
         return lambda offset: False  # most texts: nothing to fold

@@ -213,7 +213,10 @@ def _check_reference(facts: FactBase, text: str, folded: str, m: re.Match[str]) 
 # authority beside a document ("Thủ tướng chủ trì hội nghị triển khai Nghị quyết 57") is not.
 _ISSUES = r"(?:ban hanh|ky|thong qua|de ra|phat hanh|ra)"
 _ISSUED_BY = re.compile(r"\b(?:do|cua|boi)\s*$")
-_ISSUING_AFTER = re.compile(rf"\s*(?:da |vua |moi )?{_ISSUES}\b")
+# ("Nghị quyết 57 được Quốc hội biểu quyết thông qua …": a red-team trial)
+_ISSUING_AFTER = re.compile(
+    rf"\s*(?:da |vua |moi )?(?:chinh thuc |bieu quyet |nhat tri |xem xet )?{_ISSUES}\b"
+)
 _DOCUMENT_WORD = r"\b(?:nghi quyet|chi thi|quyet dinh|nghi dinh|thong tu|luat|de an)\b"
 _OTHER_DOCUMENT = re.compile(rf"{_DOCUMENT_WORD}|\d+/")
 # after the document, another one named ("Nghị quyết 06 … Đề án 06 là đề án của Chính phủ"): the
@@ -601,6 +604,9 @@ QUESTION = re.compile(
     r"\?|\b(?:co dung khong|phai khong|that khong|that a|that u)\W*$|\bco phai\b.*\bkhong\W*$|"
     # someone asks whether: "có người hỏi mình chip … có GPS … không."
     r"\bhoi\b.*\bco\b.*\bkhong\W*$|"
+    # "co ai biet binh dan hoc vu so co bat buoc thi khong, …" (a red-team trial; not the
+    # rhetorical "có ai biết chưa, …")
+    r"^\W*(?:\w+ ){0,2}co ai biet\b(?! chua\b)[^.!?\n]*\b(?:khong|ko|chua)\b|"
     # "… có cần mang giấy khai sinh bản gốc không ạ." (a question without its mark; probe U)
     # ("cả nhà biết chưa ạ", "ghê không nhỉ", "có biết không ạ" ask nothing: a red-team trial)
     r"\bco (?!biet\b)(?:\w+ ){1,8}?(?:khong|chua) (?:a|ha)\W*$"
@@ -624,7 +630,12 @@ _REPORTS = re.compile(
     # a news report of a penalised post: "bị xử phạt … vì đăng tin 5G làm virus lây lan"
     # (not "phạt mình vì đăng tin này nhưng …: từ tháng 9 …", which goes on to state it)
     r"(?:vi|do|sau khi) (?:dang|dang tai|chia se|tung|lan truyen|phat tan) (?:tin|thong tin|bai|clip|noi dung)"
-    r"(?! (?:nay|do|ay|su that)\b))\b"
+    r"(?! (?:nay|do|ay|su that)\b)|"
+    # a rumour quoted to mock it ("Đọc được cái tin 'Nghị quyết 57 cấm dùng tiền mặt…' mà buồn
+    # cười", "có người còn share '…', tin kiểu này mà cũng có người tin"; a red-team trial)
+    r"(?:doc|nghe|thay|xem) (?:duoc )?(?:cai |mot |may )?(?:tin|bai|thong tin|cai)(?: \w+){0,2} (?=[\x22“'‘])|"
+    r"co nguoi (?:con|cung|lai|van) (?:noi|bao|viet|dang|chia se|share|post)|"
+    r"(?:ma|ma cung|ma van) co nguoi tin|ai tin (?:duoc |noi )?thi chiu)\b"
 )
 
 
@@ -633,7 +644,10 @@ _REPORTS = re.compile(
 # cớ…?") asserts it; one that asks whether ("… có … không?", "… phải không?") does not (written
 # for duluan from probe R, issue 12).
 _PRESUPPOSES = re.compile(
-    r"\b(?:tai sao|vi sao|sao (?:\w+ ){0,4}lai|phai chang|ai (?:duoc loi|chiu trach nhiem))\b"
+    r"\b(?:tai sao|vi sao|sao (?:\w+ ){0,4}lai|phai chang|ai (?:duoc loi|chiu trach nhiem))\b|"
+    # "Các bác biết chưa, từ tháng sau camera AI … tự trừ tiền phạt …, không gửi giấy báo gì nữa
+    # đâu?" (probe P): the opener asks whether one has heard, and what follows is told as news
+    r"^\W*(?:\w+ ){0,2}biet (?:\w+ ){0,2}chua\b"
 )
 _WHETHER = re.compile(
     r"\b(?:co|phai|that|dung|hay)\b[^?]*\b(?:khong|ko|chua|a|u)\W*$|\bhay khong\b|\bco phai\b"

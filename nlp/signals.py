@@ -69,6 +69,13 @@ CUES: dict[str, tuple[str, float, str]] = {
         # "máy sẽ nhận được một dãy số, bác đọc cho cháu", a face filmed "quay trái quay phải"
         # for someone else's link (written for duluan, issue 12)
         r"\b(?:day so|ma so|ma (?:otp|xac nhan|xac thuc))\b[^.!?\n]{0,40}?\bdoc (?:lai )?(?:cho |giup )?(?:chau|em|minh|toi|anh|chi|co|chu|ben)\b|"
+        # the digits just texted to the victim, read back ("bác đọc giúp cháu 6 số vừa nhắn vào
+        # máy bác", "đọc cho mình cái mã số vừa gửi về điện thoại"), a code texted to a number
+        # ("Soan tin kem ma OTP gui den 0987…") (a red-team trial)
+        r"\bdoc (?:giup|cho|lai)(?: giup| cho)? (?:\w+ ){0,2}(?:cai |mot |may |day |\d+ |con )?(?:ma so|ma|so)\b"
+        r"[^.!?\n]{0,30}?\bvua (?:gui|nhan|nhan tin|bao|toi|ve|gui ve|nhan ve|nhan vao)\b|"
+        r"\bsoan tin\b[^.!?\n]{0,30}?\b(?:ma otp|otp|ma xac (?:thuc|nhan))\b[^.!?\n]{0,20}?\bgui "
+        r"(?:den|toi|ve|cho) (?:so |tong dai )?\d|"
         # a password made ready for the caller ("chuẩn bị … mật khẩu app ngân hàng để cháu liên kết")
         r"\bchuan bi(?: san)?\b[^.!?\n]{0,60}?\b(?:mat khau|ma otp|otp|ma pin)\b[^.!?\n]{0,30}?\bde (?:chau|em|minh|toi|ben)\b|"
         # "anh chụp giúp em 2 mặt căn cước gửi qua Zalo này" (written for duluan, issue 12)
@@ -138,6 +145,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\bx ?\d{1,3}(?: lan)? (?:trong|sau|chi sau) (?:vong )?\d+ (?:ngay|tuan|thang)|"
         r"(?:lai|loi nhuan|tang|sinh loi) gap \d+ lan (?:chi )?(?:sau|trong)(?: vong)? (?:\d+|nua|mot|vai) (?:ngay|tuan|thang|nam)|"
         r"viec nhe luong cao|thu nhap \d+[^.!?\n]{0,15}(?:/|moi |mot )ngay|nhan thuong \d+|trung thuong|"
+        # a stake and its payout ("góp 10 triệu nhận cổ tức 8 triệu mỗi tháng", "bỏ 50 triệu thu
+        # về 200 triệu sau 3 tháng") (a red-team trial)
+        r"(?:gop|dau tu|bo|nap|dong) (?:von |vao )?\d+(?:[.,]\d+)? ?(?:k|tr|trieu|ty|nghin|ngan)\b[^.!?\n]{0,20}?"
+        r"\b(?:nhan|thu|lai|lay|an)(?: ve| lai)?(?: co tuc| lai| loi nhuan)? \d+(?:[.,]\d+)? ?(?:k|tr|trieu|ty|nghin|ngan)\b"
+        r"(?: \w+){0,3}? (?:moi|mot|hang|sau|trong|/) ?(?:\d+ )?(?:thang|ngay|tuan)\b|"
         r"(?:nhan|lai|kiem|loi nhuan) (?:ve )?\d[\d.,]*\s?(?:k|nghin|ngan|trieu|tr|usd|\$)?\s?"
         r"(?:/|moi |mot )ngay)",
         0.6,
@@ -169,7 +181,7 @@ CUES: dict[str, tuple[str, float, str]] = {
         rf"\b(?:canh bao(?! lan cuoi)|canh giac|khuyen cao|luu y|tuyet doi {_NEG}(?! (?:duoc )?(?:noi|tiet lo|ke|bao)(?: (?:chuyen|viec) nay)? (?:voi|cho) )|"
         # "dung" is "đừng" here, not the "dụng" of "ứng dụng chuyển đổi số" nor "sử dụng"
         r"(?:khong|ko|(?<!\d )(?<!\d)k|kh|(?<!ung )(?<!su )dung) (?:bao gio |nen |duoc |tuyet doi )?"
-        r"(?:cung cap|bam|nhan(?! (?:gao|tro cap|luong|ho tro|tien ho tro|phu cap|che do|tien)\b)|"
+        r"(?:cung cap|bam|nhan(?! (?:gao|tro cap|luong|ho tro|tien ho tro|phu cap|che do|tien|nhap hoc|ho so|hoc sinh|don)\b)|"
         r"truy cap|cai|chuyen|doc|gui|nhap|tin|chia se|share|dang nhap)"
         # (not a threat's condition: "Không chuyển thì từ tuần sau thẻ … không rút được"; not
         # what cannot be done: "chip không đọc được", "sẽ k đăng nhập được VNeID nữa")
@@ -185,7 +197,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         # mạng?")
         # nor the money such a scam offers to get back: "thu hồi 80-100% số tiền bị lừa", probe U)
         # nor its offer to those it courts: "Ai lỡ bị lừa thì bên mình có dịch vụ…" (probe X)
-        r"(?<!tien )bi lua(?![^.!?\n]{0,50}\?)(?![^.!?\n]{0,40}\b(?:ben (?:minh|em|toi|chung toi)|inbox|ib|"
+        # nor a purpose a scam borrows ("Để tránh bị lừa đảo, Bộ Công an yêu cầu … gửi mã OTP
+        # đến tổng đài 09…": a red-team trial; a warning says what not to do, another cue)
+        r"(?<!tien )(?<!tranh )bi lua(?![^.!?\n]{0,50}\?)(?![^.!?\n]{0,40}\b(?:ben (?:minh|em|toi|chung toi)|inbox|ib|"
         r"lien he (?:em|minh|ben (?:minh|em)))\b)|"
         # "ae nào chơi chứng khoán cẩn thận mấy nhóm…", "Không ví điện tử nào yêu cầu nhập số
         # thẻ", "Nhận tin … thì xóa ngay" (probe T)
@@ -201,7 +215,15 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"chuyen|nop|cung cap|nhap|so the|dang nhap)\b|"
         # "gặp tin này thì xóa đi nhé", "thì tắt máy ngay" (probe U; not "cứ xóa đi, rồi bấm vào
         # link…": a red-team trial)
-        r"\b(?:thi|nen) (?:xoa|chan|bo qua|tat may|cup may)(?: luon)?(?: di| ngay| nhe| nha)\b|"
+        r"\b(?:thi|nen) (?:xoa|chan|bo qua|tat may|cup may)(?: luon)?(?:(?: di| ngay| nhe| nha)\b|(?=\s*[,;]))|"
+        # "… thì nghi ngờ ngay", "Không có cơ quan công an nào làm việc qua điện thoại" (probe P)
+        r"nghi ngo (?:ngay|lien)\b|"
+        # an invitation told of ("Bạn tôi rủ đầu tư '…', tôi bảo thôi"), a verdict on a kind ("mấy
+        # cái đó toàn lừa") (a red-team trial)
+        r"(?:ban|nguoi quen|dong nghiep|hang xom|co nguoi|ai do|dua ban)(?: \w+){0,2} (?:ru|ru re|loi keo|moi) "
+        r"(?:minh |toi |tui |em |anh |chi |me |bo )?(?:dau tu|tham gia|choi|nap|gop von|vao nhom)\b|"
+        r"\btoan (?:la )?(?:lua dao|lua)\b(?! (?:gao|nuoc|mi|non))|(?:trang|link|web|website|app|ung dung) (?:do|kia|ay) (?:se |con )?(?:bat|du|lua)\b|(?:khong|chang) (?:co )?(?:\w+ ){1,4}nao (?:lam viec|lien he|lien lac|"
+        r"thong bao|goi dien|giai quyet)(?: \w+){0,2} qua (?:dien thoai|tin nhan|zalo|mang xa hoi|link)\b|"
         # "để ý nha", "hãy bình tĩnh", "gọi lại trực tiếp cho người thân", "xác minh trước khi…",
         # someone "bị gọi điện / bị nhắn tin" (told, not addressed)
         r"(?:cac ban|moi nguoi|ae|anh em|ba con|ca nha)(?: \w+){0,2} de y(?! ma (?:xem|coi|thay)\b)|de y (?:nha|nhe|nhen)|"
@@ -692,7 +714,7 @@ CUES["data_sale_claim"] = (
     r"ghi am (?:duoc )?(?:moi|tat ca|toan bo|ca) (?:cac )?(?:cuoc goi|cuoc noi(?= chuyen))|"
     # a device said to listen in a home and report to the police ("công tơ … gắn micro, ghi âm được
     # trong nhà rồi gửi thẳng về trung tâm dữ liệu của công an")
-    r"gan (?:san )?(?:ca )?(?:micro|mic)\b|ghi am (?:duoc )?(?:trong nha|trong phong|moi tieng|"
+    r"gan (?:san )?(?:ca )?(?:micro|mic)\b|(?:ghi|thu) am (?:duoc )?(?:(?:ca )?(?:tieng noi|giong noi|am thanh|tieng)(?: \w+){0,2} )?(?:trong nha|trong phong|moi tieng|"
     r"nguoi trong nha)|gui (?:thang |het )?ve (?:trung tam du lieu|may chu|co so du lieu) (?:cua )?"
     r"(?:cong an|bo cong an|nha nuoc|chinh quyen)|"
     # "(camera) thu được cả nội dung cuộc gọi", "nói chuyện … là bị nghe hết"
@@ -1560,6 +1582,21 @@ def marks_throughout(text: str) -> bool:
 UNMARKED_WORDS = frozenset({"cam", "xa", "tinh", "so", "chung", "bia"})
 
 
+# what one holds ("cầm điện thoại", "cầm máy", "cầm tay"), never what is banned
+_HELD = re.compile(r" (?:dt|dien thoai|may|tay|theo)\b")
+
+
+def _held(folded: str, start: int, end: int) -> bool:
+    """Whether a match ``folded[start:end]`` begins or ends on a "cam" that is "cầm" (to hold:
+    "cho ng ta cam dt của mình thực hành", probe P), marks or none: no cue means holding."""
+    return any(
+        folded.startswith("cam", at)
+        and (at == 0 or not folded[at - 1].isalnum())
+        and _HELD.match(folded, at + 3) is not None
+        for at in (start, end - 3)
+    )
+
+
 def _sentence_of(text: str, start: int, end: int) -> str:
     """The sentence of ``text`` around ``start:end`` (it ends at . ! ? or a line break)."""
     left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
@@ -1633,7 +1670,9 @@ def detect(text: str) -> list[Signal]:
                 or _WHO_ASKS_BEFORE.search(folded, max(0, m.start() - 50), m.start())
             ):
                 continue
-            if accented and _accent_mismatch(text, folded, m.start(), m.end(), kind):
+            if (accented and _accent_mismatch(text, folded, m.start(), m.end(), kind)) or _held(
+                folded, m.start(), m.end()
+            ):
                 # the wrong word's match must not hide a real one that overlaps it ("cảm biến …,
                 # từ tháng tới … sẽ bị từ chối"): search again from the next character
                 pos = m.start() + 1

@@ -127,7 +127,8 @@ def test_a_warning_that_names_the_fake_link_is_no_scam(analyzer) -> None:  # typ
 def test_a_text_labelled_none_is_not_queued_on_the_model_alone(analyzer) -> None:  # type: ignore[no-untyped-def]
     """A risk near the review threshold needs evidence as much as a flag does: a text the model
     labels none by a narrow margin, with no cue behind its scam score, keeps that score scaled
-    down (a carrier's promotion); with a cue (a link outside the official list) it counts."""
+    down (a carrier's promotion); with a cue (a link outside the official list) it counts, and
+    a text the queue takes is shown with the class its risk comes from, never as "none"."""
     from nlp.analyze import UNSUPPORTED_RISK
     from nlp.claims import prepare
 
@@ -142,8 +143,11 @@ def test_a_text_labelled_none_is_not_queued_on_the_model_alone(analyzer) -> None
     assert result["risk"] == round(0.48 * UNSUPPORTED_RISK, 4)
     linked = prepare("Gói cước mới: 3GB mỗi ngày, đăng ký tại goicuoc-moi.xyz/dk", analyzer.facts)
     result = analyzer._result(linked, rel, sent, scores)
-    assert result["misinfo"] == "none"
+    assert result["misinfo"] == "scam"
     assert result["risk"] == 0.48
+    below = {"none": 0.7, "scam": 0.3, "distortion": 0.0}
+    result = analyzer._result(linked, rel, sent, below)  # not queued: its label stays
+    assert (result["misinfo"], result["risk"]) == ("none", 0.3)
 
 
 # A known false claim (data/facts: vneid-eavesdrop) said in new words, with no cue: the encoder
@@ -727,3 +731,30 @@ def test_what_follows_a_story_or_a_verdicts_but_is_the_writers_own() -> None:
     assert [s for s in unrefuted(signals, claim) if s.kind == "data_sale_claim"]
     verdict = normalize("Tin dữ liệu căn cước bị chuyển sang máy chủ ở Thâm Quyến là tin nhảm.")
     assert not [s for s in uncorrected(detect(verdict), verdict) if s.kind == "data_sale_claim"]
+
+
+def test_red_team_of_the_tenth_session(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A red-team trial and probe P: a rumour quoted to mock it, a question opened by "có ai
+    biết", are not flagged; "Các bác biết chưa, <news>?" asserts its news; what the writer vouches
+    for after refuting another rumour ("Còn cái này mới là thật nè: …") is the writer's claim; a
+    resolution said to be passed by the wrong body in the passive ("được Quốc hội biểu quyết
+    thông qua") is a fact difference."""
+    mocked, asked, told, vouched, passive = analyzer.analyze(
+        [
+            "Đọc được cái tin 'Nghị quyết 57 cấm dùng tiền mặt từ 2026' mà buồn cười, ai tin được "
+            "thì chịu.",
+            "co ai biet binh dan hoc vu so co bat buoc thi khong, ba noi minh lo qua vi nghe noi "
+            "rot la bi cat luong huu",
+            "Các bác biết chưa, từ tháng sau camera AI lắp ở các ngã tư trong xã sẽ nhận diện "
+            "khuôn mặt rồi tự trừ tiền phạt thẳng vào tài khoản ngân hàng của mình, không gửi "
+            "giấy báo gì nữa đâu?",
+            "Chuyện VNeID bị hack là bịa đặt, Bộ Công an đã lên tiếng rồi. Còn cái này mới là "
+            "thật nè: từ tháng 6 ai chưa có VNeID mức 2 sẽ không được đăng ký xe máy nữa.",
+            "Nghị quyết 57 được Quốc hội biểu quyết thông qua với 100% đại biểu tán thành.",
+        ]
+    )
+    assert mocked["risk"] < QUEUED
+    assert asked["risk"] < QUEUED
+    for result in (told, vouched, passive):
+        assert (result["misinfo"], result["risk"] >= QUEUED) == ("distortion", True), result
+    assert any(r["kind"] == "fact_mismatch" for r in passive["reasons"])

@@ -1495,3 +1495,47 @@ def test_not_this_but_that_states_that() -> None:
         "Đính chính: không phải tháng 12 mà là từ tháng 9 ai chưa tích hợp sẽ bị khóa tài khoản."
     )
     assert "refutation" in kinds("Không phải đâu bác, VNeID không thu phí.")
+
+
+def test_findings_of_probe_p_and_a_red_team_of_the_tenth_session() -> None:
+    """Probe P and a red-team trial: a code read back without naming "OTP" is asked for; a stake
+    and its payout ("góp 10 triệu nhận 8 triệu mỗi tháng") is a promised return; a camera said to
+    record talk inside homes is surveillance; "cầm điện thoại" (held) is no ban; warnings told in
+    new words ("thì cúp máy,", "thì nghi ngờ ngay", "không có cơ quan … nào làm việc qua điện
+    thoại", "trang đó bắt", "Bạn tôi rủ đầu tư", "toàn lừa"); "để tránh bị lừa" is a purpose a
+    scam borrows, no warning; "không nhận nhập học" is no warning."""
+    assert "credential_request" in kinds(
+        "Cháu bên bưu điện, bác đọc giúp cháu 6 số vừa nhắn vào máy bác để cháu xác nhận nhé."
+    )
+    assert "credential_request" in kinds(
+        "các bác muốn được cấp tài khoản thì đọc cho mình cái mã số vừa gửi về điện thoại nhé."
+    )
+    assert "credential_request" in kinds("Soan tin kem ma OTP gui den 0987654321 de duoc giu so.")
+    assert "credential_request" not in kinds("Tuyệt đối không đọc cho ai mã số vừa gửi về máy.")
+    assert "guaranteed_return" in kinds(
+        "Mở bán cổ phần, góp 10 triệu nhận cổ tức 8 triệu mỗi tháng."
+    )
+    assert "guaranteed_return" in kinds("bỏ 50 triệu thu về 200 triệu sau 3 tháng, không rủi ro.")
+    assert "guaranteed_return" not in kinds("Nhà tôi đóng 200k tiền điện, nhận 2 triệu lương hưu.")
+    assert "data_sale_claim" in kinds(
+        "Camera lắp ở đầu thôn thu âm được cả tiếng nói trong nhà cách 50m đấy."
+    )
+    assert "policy_claim" not in kinds(
+        "hoc binh dan hoc vu so ma toan chieu slide roi doc, chan vl cho ng ta cam dt thuc hanh di"
+    )
+    assert "policy_claim" in kinds("binh dan hoc vu so cam hoc vien dung dien thoai trong lop")
+    for warning in (
+        "Bác nào nhận tin nhắn kiểu đó thì cúp máy, báo con cháu ngay.",
+        "Link đuôi .top, .vip thì nghi ngờ ngay.",
+        "Không có cơ quan công an nào làm việc qua điện thoại cả.",
+        "Phí nhỏ nhưng trang đó bắt nhập thông tin thẻ và OTP.",
+        "Bạn tôi rủ đầu tư 'cam kết lợi nhuận 20%/tháng', tôi bảo thôi.",
+        "Mà thôi, mấy cái đó toàn lừa.",
+    ):
+        assert "warning_context" in kinds(warning), warning
+    assert "warning_context" not in kinds(
+        "Để tránh bị lừa đảo, Bộ Công an yêu cầu người dân gửi mã OTP đến tổng đài 0899123456."
+    )
+    assert "warning_context" not in kinds(
+        "phải có VNeID mức 2, nếu không nhà trường không nhận nhập học."
+    )
