@@ -114,9 +114,36 @@ def prepare_batch(
     ]
 
 
+# Where a short text turns from a verdict to the writer's own words: "Nhưng …", "Còn …", "Tuy
+# nhiên …" opening a sentence (folded, lower case).
+_TURN = re.compile(r"(?:^|(?<=[.!?…;:]) |\n)(?:nhung|con|tuy nhien)\b")
+
+
+def turned_passage(text: str, signals: Sequence[Signal]) -> tuple[int, int] | None:
+    """The (start, end) of what a text no longer than ``CLAIM_WINDOW`` says after it turns away
+    from a refutation or a warning ("Tin đồn … thu tiền là sai nha. Còn ai muốn có chứng chỉ mà
+    không cần học thì liên hệ mình, 300k, chuyển khoản trước", "Chuyện … là bịa đặt. Nhưng có
+    một điều là thật: …"): from the first sentence opening with "Nhưng", "Còn" or "Tuy nhiên"
+    after the first refutation or warning cue to the end of that paragraph; None when there is
+    none. Scored apart (a candidate claim, :func:`_prepared`), because the verdict's tokens in
+    the whole text's input outweigh the claim or the scam that follows it (red-team trials)."""
+    cues = [s.start for s in signals if s.kind in ("refutation", "warning_context")]
+    if not cues or len(text) > CLAIM_WINDOW:
+        return None
+    folded = fold(text).lower()
+    m = _TURN.search(folded, min(cues))
+    if m is None:
+        return None
+    start = m.start() + (folded[m.start()] in " \n")
+    end = text.find("\n", start)
+    return start, len(text) if end < 0 else end
+
+
 def _prepared(text: str, signals: list[Signal], claims: bool) -> Prepared:
     windows: list[tuple[int, int, str]] = []
-    for a, b in claim_windows(text) if claims else []:
+    spans = claim_windows(text) if claims else []
+    turned = turned_passage(text, signals) if claims and not spans else None
+    for a, b in spans if turned is None else [turned]:
         inside = [s for s in signals if a <= s.start and s.end <= b]
         # A passage is a candidate claim only with evidence a reviewer can check in it (a cue,
         # a suspicious link, a fact difference): the model alone, on one sentence of a news

@@ -758,3 +758,30 @@ def test_red_team_of_the_tenth_session(analyzer) -> None:  # type: ignore[no-unt
     for result in (told, vouched, passive):
         assert (result["misinfo"], result["risk"] >= QUEUED) == ("distortion", True), result
     assert any(r["kind"] == "fact_mismatch" for r in passive["reasons"])
+
+
+def test_what_a_short_text_says_after_turning_from_a_verdict_is_scored_apart(analyzer) -> None:  # type: ignore[no-untyped-def]
+    """A red-team trial: a scam offered right after refuting a rumour ("… là sai nha. Còn ai muốn
+    có chứng chỉ … chuyển khoản trước") read as one text scored low (the verdict's tokens); the
+    passage after the turn is scored apart. A fact-check that turns to the true rule stays none."""
+    from nlp.claims import turned_passage
+    from nlp.signals import detect
+    from nlp.text import normalize
+
+    text = normalize(
+        "Tin đồn Bình dân học vụ số thu tiền là sai nha. Còn ai muốn có chứng chỉ Bình dân học vụ "
+        "số mà không cần học thì liên hệ mình, 300k/chứng chỉ, chuyển khoản trước."
+    )
+    span = turned_passage(text, detect(text))
+    assert span is not None
+    assert text[span[0] : span[1]].startswith("Còn ai muốn")
+    assert turned_passage("Còn ai muốn học thì đăng ký.", []) is None
+    scam, corrected = analyzer.analyze(
+        [
+            text,
+            "Tin VNeID thu phí 50 nghìn là sai sự thật. Còn việc xác thực sinh trắc học tài khoản "
+            "ngân hàng là quy định thật của Ngân hàng Nhà nước, làm miễn phí tại quầy.",
+        ]
+    )
+    assert (scam["misinfo"], scam["risk"] >= QUEUED) == ("scam", True), scam
+    assert corrected["risk"] < QUEUED, corrected
