@@ -616,8 +616,10 @@ QUESTION = re.compile(
 # "nghe nói" is how a rumour is passed on: it is no report).
 _REPORTS = re.compile(
     r"\b(?:cho rang|tin rang|tin don|loi don|don rang|don la|xa hoi don|phu nhan|(?<!tranh )(?<!tranh gay )hoang mang|"
-    r"lo ngai|lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|bai dang|"
-    r"bai viet|clip|video|co nguoi (?:noi|bao|viet|dang|chia se|share|post)|mot so (?:nguoi|trang|tai khoan)|"
+    r"lo ngai|lo lang|lo rang|nguoi lo|cu lo|truyen tai|truyen nhau|lan truyen|xuat hien|"
+    # a post or a clip that says (not one liked or commented on: "ai like hoặc bình luận vào bài
+    # viết … sẽ bị phạt 20 triệu" states a rule; probe S)
+    r"(?<!like )(?<!vao )(?<!share )(?:bai dang|bai viet|clip|video)\b|co nguoi (?:noi|bao|viet|dang|chia se|share|post)|mot so (?:nguoi|trang|tai khoan)|"
     r"nhieu nguoi (?:noi|bao|chia se|truyen|nhan)|nhan nhau|ban tan|(?:lai |dang )?ban (?:chuyen|nhau)|"
     # groups and pages passing a post around ("nhiều nhóm Zalo chia sẻ ảnh chụp một công văn…");
     # an impersonator's words ("có người … xưng cán bộ thuế, nói phải mua…")

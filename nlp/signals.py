@@ -77,7 +77,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\bsoan tin\b[^.!?\n]{0,30}?\b(?:ma otp|otp|ma xac (?:thuc|nhan))\b[^.!?\n]{0,20}?\bgui "
         r"(?:den|toi|ve|cho) (?:so |tong dai )?\d|"
         # a password made ready for the caller ("chuẩn bị … mật khẩu app ngân hàng để cháu liên kết")
-        r"\bchuan bi(?: san)?\b[^.!?\n]{0,60}?\b(?:mat khau|ma otp|otp|ma pin)\b[^.!?\n]{0,30}?\bde (?:chau|em|minh|toi|ben)\b|"
+        r"\bchuan bi(?: san)?\b[^.!?\n]{0,60}?\b(?:mat khau|ma otp|otp|ma pin|so the|the atm|the ngan hang)\b"
+        r"[^.!?\n]{0,30}?\bde (?:chau|em|minh|toi|ben|nhan vien|chuyen vien|xac minh)\b|"
+        # "Lát có tin nhắn mã 6 số gửi về điện thoại em thì em chụp gửi lại chị" (probe S)
+        r"\b(?:ma|tin nhan)(?: \w+){0,3} \d so\b[^.!?\n]{0,60}?\b(?:chup (?:gui|lai|cho)|gui lai|doc lai|"
+        r"nhan lai|chuyen tiep)\b|"
         # "anh chụp giúp em 2 mặt căn cước gửi qua Zalo này" (written for duluan, issue 12)
         r"\bchup (?:giup|cho) (?:\w+ )?(?:anh )?(?:2|hai) mat (?:can cuoc|cccd|the)[^.!?\n]{0,40}?\bgui|"
         r"\b(?:quay|xoay) (?:mat )?(?:sang )?trai[^.!?\n]{0,20}?(?:quay|xoay) (?:mat )?(?:sang )?phai\b|"
@@ -112,7 +116,12 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "remote_app": (
         r"\b(?:teamviewer|ultraviewer|anydesk|file apk|\.apk|cai (?:dat )?(?:ung dung|app)\b[^.!?\n]{0,60}?"
-        r"(?:link|duong dan|theo huong dan|gui qua zalo|qua zalo)|"
+        r"(?:link|duong dan|theo huong dan|gui qua zalo|qua zalo|"
+        # "cài ứng dụng eTax Mobile phiên bản mới tại etax-hoanthue.net" (probe S): apps come from
+        # the stores or a .vn site, never from a .com/.net page
+        # (the dash of "etax-hoanthue.net" is a space once ``unmask`` has read the text)
+        r"(?:tai|o|tu) (?:[a-z0-9-]+ )?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|xyz|top|vip|cc|online|site|app|io|"
+        r"me|click|link|shop|store|asia|biz|club|live|pro|icu|cyou|cfd|sbs)\b)|"
         # "vào đường link … tải app …" (towards a link outside the official list only)
         r"(?:duong link|link|duong dan)\b[^.!?\n]{0,40}?\b(?:tai|cai)(?: dat| ve)? (?:app|ung dung)|"
         # "tải phần mềm … theo đường link em gửi", "cho phép tất cả quyền truy cập" (written for
@@ -137,7 +146,9 @@ CUES: dict[str, tuple[str, float, str]] = {
     ),
     "guaranteed_return": (
         r"\b(?:lai (?:suat )?\d+(?:[.,]\d+)?\s?%\s?(?:/|mot |moi )?(?:ngay|tuan)|cam ket (?:loi nhuan|lai)|"
-        r"(?:loi nhuan|lai)(?: cam ket| co dinh)? (?:[3-9]|[1-9]\d)(?:[.,]\d+)? ?%\s?(?:/|moi |mot )thang|"
+        r"(?:loi nhuan|lai|co tuc)(?: cam ket| co dinh)? (?:[3-9]|[1-9]\d)(?:[.,]\d+)? ?%\s?(?:/|moi |mot )thang|"
+        # "cam kết mua lại cổ phần gấp 3 sau 12 tháng" (probe S)
+        r"cam ket (?:mua lai|hoan lai|tra lai)(?: \w+){0,3} (?:gap|x) ?\d+|"
         r"(?:loi nhuan|lai)(?: cam ket| co dinh)? \d+(?:[.,]\d+)? ?%\s?(?:/|moi |mot )(?:ngay|tuan)|"
         r"(?:presale|pre-sale|mo ban som|ban dot dau)(?:[^.!?\n]|(?<=\d)\.(?=\d)){0,100}?"
         r"(?:niem yet|x\d+|gap \d+ lan)|"
@@ -218,6 +229,9 @@ CUES: dict[str, tuple[str, float, str]] = {
         r"\b(?:thi|nen) (?:xoa|chan|bo qua|tat may|cup may)(?: luon)?(?:(?: di| ngay| nhe| nha)\b|(?=\s*[,;]))|"
         # "… thì nghi ngờ ngay", "Không có cơ quan công an nào làm việc qua điện thoại" (probe P)
         r"nghi ngo (?:ngay|lien)\b|"
+        # "Nếu có người thu tiền với danh nghĩa này, đề nghị bà con báo ngay cho UBND xã" (probe S)
+        r"(?:bao|trinh bao|phan anh) ngay (?:cho |voi |den )?(?:ubnd|uy ban|cong an|chinh quyen|co quan "
+        r"chuc nang|ngan hang|nha mang|to cong nghe so)\b|"
         # an invitation told of ("Bạn tôi rủ đầu tư '…', tôi bảo thôi"), a verdict on a kind ("mấy
         # cái đó toàn lừa") (a red-team trial)
         r"(?:ban|nguoi quen|dong nghiep|hang xom|co nguoi|ai do|dua ban)(?: \w+){0,2} (?:ru|ru re|loi keo|moi) "
@@ -383,6 +397,11 @@ CUES: dict[str, tuple[str, float, str]] = {
         # tin …"), what a document does not contain or set ("không có nội dung …", "không có mức
         # phạt …"), the posts it answers ("… như một số bài đăng.") (written for duluan from probe Q)
         r"thuc hu\b|lan truyen (?:thong tin|tin)\b|"
+        # a rumour quoted to deny it: "Không có "phí chuyển đổi số 150.000đ mỗi hộ" nào theo…",
+        # "… chứ không phải "đứng số 1 cả nước" như bài đăng lan truyền" (probe S)
+        r"(?:khong|ko|chang) (?:he )?co [“\x22'‘][^”\x22'’\n]{3,80}[”\x22'’] nao\b|"
+        r"chu (?:khong|ko) phai [“\x22'‘]|"
+        r"nhu (?:bai dang|bai viet|tin don|loi don|thong tin) (?:dang )?(?:lan truyen|tren mang|da dang)\b|"
         r"(?:cung )?(?:khong|ko) (?:he )?co (?:noi dung|muc phat|khoan phat|muc thu|khoan thu)\b|"
         r"nhu (?:mot so|nhieu|cac) (?:bai dang|bai viet|trang|tai khoan)(?=[.!?,;]|$)|"
         r"(?:kiem tra|xac minh|kiem chung|doi chieu) (?:\w+ )?cho thay|"
@@ -951,7 +970,10 @@ CUES["benefit_lure"] = (
 CUES["private_chat"] = (
     r"\b(?:(?:ket ban|add|them|lien he|lh|ib)(?: qua| vao| voi (?:em|minh|toi))?"
     r"(?: ngay)?(?: vao)?\W{0,3}(?:zalo|zl|telegram|tele)\b|(?:zalo|telegram|tele)\s?(?:id)?\s?:|"
-    r"t\.me/|zalo\.me/(?!app/|\d{12})|qua zalo:? ?(?:\+84|0)\d)",
+    r"t\.me/|zalo\.me/(?!app/|\d{12})|qua zalo:? ?(?:\+84|0)\d|"
+    # a mobile number marked as a Zalo account ("nhân viên thu ngân 0862 441 907 (Zalo)", probe S;
+    # not a commenter's own "0774679582 zalo mình nhé": ViHOS dev)
+    r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4} ?\((?:zalo|zl)\b)",
     0.4,
     "Mời kết bạn, nhắn tin riêng qua Zalo/Telegram với người lạ",
 )
@@ -999,7 +1021,8 @@ _NEGATED_BEFORE = re.compile(
     r"(?: yeu cau| hoi| doi| thu| nhan)?(?: khach hang| quy khach| nguoi dan| ban)?"
     # "không thu qua tài khoản cá nhân", "không yêu cầu chuyển tiền vào tài khoản cá nhân"
     # "càng không thu tiền phạt vào tài khoản cá nhân" (probe X)
-    r"(?: chuyen(?: tien| khoan)?| thu(?: tien)?(?: phat| phi)?)?(?: qua| vao)?\W{0,3}$"
+    # (not across a sentence's end: "… 3.420.000đ chưa nhận. Cài đặt ứng dụng … tại …"; probe S)
+    r"(?: chuyen(?: tien| khoan)?| thu(?: tien)?(?: phat| phi)?)?(?: qua| vao)?[^\w.!?\n]{0,3}$"
 )
 # A request told as what someone may ask ("ai bảo cài app hay đọc mã OTP thì tắt máy ngay"):
 # reported, not made (probe U)
@@ -1011,6 +1034,11 @@ _WHO_ASKS_BEFORE = re.compile(
 # A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").
 _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
+# a verdict the writer says they are not giving: "Tôi không nói tuyên truyền là sai, nhưng …"
+# (probe S)
+_NOT_SAYING_BEFORE = re.compile(
+    r"\b(?:khong|chang|ko|k) (?:phai )?(?:noi|bao|cho rang|khang dinh)\b(?: \w+){0,4} $"
+)
 # A rule said not to exist is denied, not stated: "Không có quy định … mỗi hộ phải…", "không có
 # văn bản nào của Trung ương đình chỉ…" (probe T). Only "không có": "ai không cài VNeID sẽ bị
 # phạt" states a rule.
@@ -1024,7 +1052,38 @@ _BANKING_SECRET = re.compile(
 _NO_SUCH_BEFORE = re.compile(rf"\b{_NO_SUCH}\s+$")
 # ... nor one that says between the authority and the rule that it holds no such thing ("Nghị quyết
 # 06 … trong đó không có dòng nào nói về thu phí"; probe X)
-_NO_SUCH_INSIDE = re.compile(rf"\b{_NO_SUCH} (?:\w+ ){{0,3}}nao\b")
+# (nor a rule the authority is said not to make: "Nghị quyết 57-NQ/TW không quy định chi 15 %…",
+# "Nghị quyết cũng không yêu cầu mỗi hộ phải có…"; probe S)
+_NO_SUCH_INSIDE = re.compile(
+    rf"\b{_NO_SUCH} (?:\w+ ){{0,3}}nao\b|"
+    r"\b(?:khong|chang|chua|ko) (?:he )?(?:quy dinh|yeu cau|bat buoc|de ra|dat ra)\b"
+)
+_SECRET = re.compile(
+    r"\b(?:ma otp|otp|so tai khoan|stk|so the|cvv|mat khau|ma pin|so can cuoc|so cccd|can cuoc|cccd)\b"
+)
+_QR_CODE = re.compile(r"\b(?:ma qr|qr code|quet ma)\b")
+
+
+def _several_secrets(folded: str, start: int) -> bool:
+    """Whether the 80 characters of ``folded`` from ``start`` (one sentence) name two or more
+    kinds of secret (an account number, a card, an ID, a password, a one-time code)."""
+    end = min(
+        (i for i in (folded.find(c, start, start + 80) for c in ".!?\n") if i >= 0),
+        default=start + 80,
+    )
+    found = {
+        m.group(0).replace("stk", "so tai khoan").replace("ma otp", "otp")
+        for m in _SECRET.finditer(folded, start, end)
+    }
+    found = {"can cuoc" if "can cuoc" in f or "cccd" in f else f for f in found}
+    return len(found) >= 2
+
+
+# a rule read after the document is said not to make it: "Nghị quyết cũng không yêu cầu mỗi hộ
+# phải có …" (probe S)
+_NOT_RULED_BEFORE = re.compile(
+    r"\b(?:khong|chang|chua|ko) (?:he )?(?:quy dinh|yeu cau|bat buoc|de ra|dat ra)\b(?: \w+){0,4} $"
+)
 _NO_SUCH_NAMED_BEFORE = re.compile(
     rf"\b{_NO_SUCH} (?:\w+ ){{0,3}}nao (?:noi|nhac|de cap|ghi|quy dinh)(?: ve| den| toi)?\s+$"
 )
@@ -1685,8 +1744,13 @@ def detect(text: str) -> list[Signal]:
                 )
             ):
                 continue
+            if kind == "refutation" and _NOT_SAYING_BEFORE.search(
+                folded, max(0, m.start() - 40), m.start()
+            ):
+                continue
             if kind == "policy_claim" and (
                 _NO_SUCH_BEFORE.search(folded, max(0, m.start() - 25), m.start())
+                or _NOT_RULED_BEFORE.search(folded, max(0, m.start() - 40), m.start())
                 or _NO_SUCH_INSIDE.search(m.group(0))
                 or _NO_SUCH_NAMED_BEFORE.search(folded, max(0, m.start() - 50), m.start())
             ):
@@ -1716,6 +1780,10 @@ def detect(text: str) -> list[Signal]:
                     )
                     # confirmed to a person ("qua tổng đài viên", "cho nhân viên") is given out
                     and not _TO_A_PERSON.match(folded, m.end())
+                    # several secrets at once ("điền số tài khoản, số căn cước và mã OTP …"), or
+                    # into a QR code's page: no genuine code message asks that (probe S)
+                    and not _several_secrets(folded, m.start())
+                    and not _QR_CODE.search(_sentence_of(folded, m.start(), m.end()))
                 )
                 or (kind == "remote_app" and m.group(0).startswith(("duong", "link")))
             )

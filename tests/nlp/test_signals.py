@@ -1539,3 +1539,39 @@ def test_findings_of_probe_p_and_a_red_team_of_the_tenth_session() -> None:
     assert "warning_context" not in kinds(
         "phải có VNeID mức 2, nếu không nhà trường không nhận nhập học."
     )
+
+
+def test_findings_of_probe_s() -> None:
+    """Probe S: two or more secrets asked at once ("điền số tài khoản, số căn cước và mã OTP") or
+    into a QR code's page is a credential request without a link; a card made ready "để nhân
+    viên hướng dẫn", a code photographed back; an app installed from a .com/.net page; a number
+    marked "(Zalo)"; dividends of 8 %/month, a buy-back "gấp 3"; "không có '…' nào", "chứ không
+    phải '…'" and "như bài đăng lan truyền" refute; "báo ngay cho UBND xã" warns; "không quy định
+    / không yêu cầu" names no rule; "tôi không nói … là sai" is no verdict; a negation in the
+    sentence before a request does not reach it."""
+    assert "credential_request" in kinds("Vui long dien so tai khoan va ma OTP de nhan qua ngay.")
+    assert "credential_request" in kinds("Quét mã QR, nhập mã OTP để nhận quà.")
+    assert "credential_request" not in kinds("Mã OTP của bạn là 123456. Vui lòng nhập mã OTP.")
+    assert "credential_request" in kinds(
+        "Quý khách chuẩn bị căn cước và thẻ ATM để nhân viên hướng dẫn từng bước."
+    )
+    assert "credential_request" in kinds(
+        "Lát có tin nhắn mã 6 số gửi về điện thoại em thì em chụp gửi lại chị nha."
+    )
+    assert "remote_app" in kinds(
+        "Ban co khoan hoan thue chua nhan. Cai dat ung dung eTax tai etax-hoanthue.net de nhan."
+    )
+    assert "remote_app" not in kinds("Tải ứng dụng VNeID tại vneid.gov.vn hoặc từ CH Play.")
+    assert "private_chat" in kinds("Liên hệ nhân viên thu ngân 0862 441 907 (Zalo).")
+    assert "private_chat" not in kinds("@Đạt 0774679582 zalo mình nhaaa")
+    assert "guaranteed_return" in kinds("Góp vốn từ 10 triệu, chia cổ tức 8%/tháng.")
+    assert "guaranteed_return" in kinds("cam kết mua lại cổ phần gấp 3 sau 12 tháng")
+    for refuting in (
+        'Không có "phí chuyển đổi số 150.000đ mỗi hộ" nào theo Nghị quyết 06.',
+        'Mục tiêu là top 10 chứ không phải "đứng số 1 cả nước" như bài đăng lan truyền.',
+    ):
+        assert "refutation" in kinds(refuting), refuting
+    assert "warning_context" in kinds("Nếu có người thu tiền, đề nghị bà con báo ngay cho UBND xã.")
+    assert "policy_claim" not in kinds("Nghị quyết 57-NQ/TW không quy định chi 15% ngân sách.")
+    assert "policy_claim" not in kinds("Nghị quyết cũng không yêu cầu mỗi hộ phải có chứng chỉ.")
+    assert "refutation" not in kinds("Tôi không nói tuyên truyền là sai, nhưng đọc lâu quá.")
