@@ -973,7 +973,12 @@ CUES["private_chat"] = (
     r"t\.me/|zalo\.me/(?!app/|\d{12})|qua zalo:? ?(?:\+84|0)\d|"
     # a mobile number marked as a Zalo account ("nhân viên thu ngân 0862 441 907 (Zalo)", probe S;
     # not a commenter's own "0774679582 zalo mình nhé": ViHOS dev)
-    r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4} ?\((?:zalo|zl)\b)",
+    r"(?<![\d.])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4} ?\((?:zalo|zl)\b|"
+    # official help said to come from a personal mobile number ("Liên hệ ngay chuyên viên qua số
+    # 0938111222 để được hỗ trợ gỡ mã độc"; a red-team trial): offices give a hotline, not a 09…
+    r"(?:lien he|goi|lh) (?:ngay )?(?:cho )?(?:chuyen vien|nhan vien|ky thuat vien|tong dai vien|dieu tra vien|"
+    r"bo phan \w+)(?: \w+){0,2} (?:qua |theo )?(?:so |sdt |hotline )?0[35789]\d[ .]?\d{3}[ .]?\d{4}\b"
+    r"(?=[^.!?\n]{0,30}\bde (?:duoc )?(?:ho tro|xu ly|go|khoa|mo khoa|xac minh|lay lai|giai quyet)))",
     0.4,
     "Mời kết bạn, nhắn tin riêng qua Zalo/Telegram với người lạ",
 )
@@ -1034,6 +1039,12 @@ _WHO_ASKS_BEFORE = re.compile(
 # A claim of surveillance or data sale right after a negation is denied, not made ("VNeID không
 # nghe lén người dùng", "chưa bao giờ bán dữ liệu").
 _DENIABLE = frozenset({"data_sale_claim", "health_claim"})
+# the alarm a scam raises about the reader's own account ("sim của bạn đã bị kẻ gian chiếm quyền,
+# gọi ngay …"; a red-team trial): a warning speaks of others' accounts
+_YOURS_TAKEN_BEFORE = re.compile(
+    r"\b(?:cua (?:ban|quy khach|anh|chi|ong|ba|quy vi)|quy khach|quy vi)\b(?: \w+){0,2} "
+    r"(?:da |dang |co the da )?bi $"
+)
 # a verdict the writer says they are not giving: "Tôi không nói tuyên truyền là sai, nhưng …"
 # (probe S)
 _NOT_SAYING_BEFORE = re.compile(
@@ -1742,6 +1753,12 @@ def detect(text: str) -> list[Signal]:
                     kind == "data_sale_claim"
                     and _FORBIDDEN_BEFORE.search(folded, max(0, m.start() - 70), m.start())
                 )
+            ):
+                continue
+            if (
+                kind == "warning_context"
+                and m.group(0) in ("ke gian", "ke xau")
+                and _YOURS_TAKEN_BEFORE.search(folded, max(0, m.start() - 50), m.start())
             ):
                 continue
             if kind == "refutation" and _NOT_SAYING_BEFORE.search(

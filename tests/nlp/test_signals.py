@@ -1575,3 +1575,23 @@ def test_findings_of_probe_s() -> None:
     assert "policy_claim" not in kinds("Nghị quyết 57-NQ/TW không quy định chi 15% ngân sách.")
     assert "policy_claim" not in kinds("Nghị quyết cũng không yêu cầu mỗi hộ phải có chứng chỉ.")
     assert "refutation" not in kinds("Tôi không nói tuyên truyền là sai, nhưng đọc lâu quá.")
+
+
+def test_a_scams_alarm_about_the_readers_own_account_is_no_warning() -> None:
+    """A red-team trial: "sim của bạn đã bị kẻ gian chiếm quyền, gọi ngay …" raises an alarm
+    about the reader's own SIM (no warning, no story of a loss); official help from a personal
+    mobile number ("liên hệ ngay chuyên viên qua số 09… để được hỗ trợ") moves the reader to a
+    private line. A story of someone's account taken stays a story."""
+    from nlp.claims import narrated_loss
+
+    alarm = "canh bao: sim cua ban da bi ke gian chiem quyen, goi ngay 0966555444 de ho tro"
+    assert "warning_context" not in {
+        s.kind for s in detect(normalize(alarm)) if s.evidence.lower() == "ke gian"
+    }
+    assert narrated_loss(normalize(alarm)) == []
+    told = normalize("Tài khoản của chị tôi đã bị kẻ gian chiếm quyền, chúng rút sạch 50 triệu.")
+    assert narrated_loss(told) != []
+    assert "private_chat" in kinds(
+        "Liên hệ ngay chuyên viên qua số 0938111222 để được hỗ trợ gỡ mã độc."
+    )
+    assert "private_chat" not in kinds("Mọi thắc mắc liên hệ tổng đài 1900 1234 để được hỗ trợ.")
